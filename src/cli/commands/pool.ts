@@ -1,0 +1,31 @@
+import type { CommandSpec } from '../command-spec.js';
+import { printJson } from '../command-spec.js';
+import { table } from '../format/table.js';
+import { formatBytes } from '../format/units.js';
+
+export const poolCommand: CommandSpec = {
+  name: 'pool',
+  args: '',
+  summary: 'pool health, capacity (warning at 80 %, critical at 95 %) and space per container',
+  options: {},
+  examples: ['lxcri-console pool', 'lxcri-console pool --json'],
+  async run(env) {
+    const pools = await env.core.pools();
+    if (env.json) return printJson(env, { pools });
+    for (const p of pools) {
+      const approx = p.approximate ? '~' : '';
+      const frag = p.fragmentation !== undefined ? `, fragmentation ${p.fragmentation}%` : '';
+      env.out(`${p.name}  ${p.health}  ${p.capacity}% used (${approx}${formatBytes(p.allocated)} of ${approx}${formatBytes(p.size)}, ${approx}${formatBytes(p.free)} free${frag})  [${p.level.toUpperCase()}]`);
+      for (const w of p.warnings) env.out(`  warning: ${w}`);
+      if (p.containers.length) {
+        env.out(
+          table(
+            ['CONTAINER', 'USED', 'BY SNAPSHOTS', 'BY DATASET', 'CHECKPOINTS'],
+            p.containers.map((c) => [c.id, formatBytes(c.used), formatBytes(c.usedBySnapshots), formatBytes(c.usedByDataset), String(c.checkpoints)]),
+            [1, 2, 3, 4],
+          ).split('\n').map((l) => '  ' + l).join('\n'),
+        );
+      }
+    }
+  },
+};

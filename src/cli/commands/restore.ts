@@ -1,0 +1,54 @@
+import { UsageError } from '../../core/errors.js';
+import type { RestorePlan } from '../../core/core.js';
+import type { CliEnv, CommandSpec } from '../command-spec.js';
+import { printJson } from '../command-spec.js';
+import { requireConfirmation } from '../confirm.js';
+
+export function describeRestorePlan(plan: RestorePlan): string[] {
+  if (plan.mode === 'branch') {
+    return [`branch restore of ${plan.container} to ${plan.target.fullName} (keeps every checkpoint):`, ...plan.steps.map((s, i) => `  ${i + 1}. ${s}`)];
+  }
+  const lines = [`rollback of ${plan.container} to ${plan.target.fullName} (zfs rollback ${plan.needsClones ? '-R' : '-r'}):`];
+  if (!plan.destroysSnapshots.length) lines.push('  destroys nothing but the changes since that checkpoint');
+  for (const s of plan.destroysSnapshots) lines.push(`  destroys snapshot ${s}`);
+  for (const d of plan.destroysDatasets) lines.push(`  destroys branch dataset ${d}`);
+  lines.push('  and discards the live changes since the checkpoint');
+  return lines;
+}
+
+async function run(env: CliEnv, positionals: string[], values: Record<string, unknown>) {
+  const [id, extra] = positionals;
+  if (!id || extra) throw new UsageError('restore takes exactly one container', 'usage: lxcri-console restore <container> [--snapshot NAME] [--mode branch|rollback]');
+  const mode = (values.mode as string | undefined) ?? 'branch';
+  if (mode !== 'branch' && mode !== 'rollback') throw new UsageError(`--mode must be branch or rollback, got '${mode}'`, 'use --mode branch (keeps everything) or --mode rollback');
+  const snapshot = values.snapshot as string | undefined;
+  const plan = await env.core.planRestore(id, { mode, ...(snapshot ? { snapshot } : {}) });
+  if (values['dry-run']) {
+    if (env.json) return printJson(env, { plan, executed: false });
+    return env.out(describeRestorePlan(plan).join('\n'));
+  }
+  if (!env.json) env.out(describeRestorePlan(plan).join('\n'));
+  if (plan.mode === 'rollback' && plan.destroysSnapshots.length) {
+    await requireConfirmation(env, `destroy ${plan.destroysSnapshots.length} snapshot(s) and ${plan.destroysDatasets.length} branch(es) of ${id}`, id);
+  }
+  const result = await env.core.restore(id, { plan, confirmed: true });
+  if (env.json) return printJson(env, { plan, executed: true, result });
+  if (result.mode === 'branch') {
+    env.out(`restored ${result.container} to ${result.restored}; the former line is kept as ${result.branchDataset} (live state in ${result.safetySnapshot})`);
+  } else {
+    env.out(`rolled ${result.container} back to ${result.restored}; destroyed ${result.destroyed.length}`);
+  }
+}
+
+export const restoreCommand: CommandSpec = {
+  name: 'restore',
+  args: '<container>',
+  summary: 'restore a checkpoint: branch mode keeps every checkpoint, rollback destroys newer ones',
+  options: {
+    snapshot: { type: 'string', value: 'NAME', description: 'checkpoint to restore (default: the latest on the active line)' },
+    mode: { type: 'string', value: 'branch|rollback', description: 'branch (default): clone and swap, keep all; rollback: zfs rollback -r' },
+    'dry-run': { type: 'boolean', description: 'show the plan only' },
+  },
+  examples: ['lxcri-console restore web --snapshot checkpoint-1763890000', 'lxcri-console restore web --mode rollback --yes'],
+  run,
+};

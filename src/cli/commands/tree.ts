@@ -1,0 +1,32 @@
+import { UsageError } from '../../core/errors.js';
+import type { CheckpointTree } from '../../core/model/tree.js';
+import { layoutTree } from '../../core/model/tree-layout.js';
+import type { CommandSpec } from '../command-spec.js';
+import { printJson } from '../command-spec.js';
+import { renderTreeText } from '../format/tree-text.js';
+
+/** The stable JSON shape of a tree: nodes in display order with parent ids. */
+export function treeJson(tree: CheckpointTree) {
+  return {
+    container: tree.container,
+    activeDataset: tree.activeDataset,
+    branches: tree.branches,
+    roots: tree.roots,
+    nodes: layoutTree(tree).map(({ node, guides }) => ({ ...node, depth: guides.length })),
+  };
+}
+
+export const treeCommand: CommandSpec = {
+  name: 'tree',
+  args: '<container>',
+  summary: 'the checkpoint tree of a container: branches, NOW markers, labels, space',
+  options: {},
+  examples: ['lxcri-console tree web', 'lxcri-console tree 101 --json'],
+  async run(env, positionals) {
+    const [id, extra] = positionals;
+    if (!id || extra) throw new UsageError('tree takes exactly one container', 'usage: lxcri-console tree <container>');
+    const tree = await env.core.tree(id);
+    if (env.json) printJson(env, treeJson(tree));
+    else env.out(renderTreeText(tree, env.glyphs, env.nowSeconds()).join('\n'));
+  },
+};

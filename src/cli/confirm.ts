@@ -1,0 +1,22 @@
+import { createInterface } from 'node:readline/promises';
+import { RefusedError } from '../core/errors.js';
+import type { CliEnv } from './command-spec.js';
+
+/** Asks on the terminal; without one (scripts, CI) there is no way to confirm but --yes. */
+export async function terminalConfirm(question: string, expected: string): Promise<boolean> {
+  if (!process.stdin.isTTY) return false;
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(`${question}\nType ${expected} to confirm: `);
+    return answer.trim() === expected;
+  } finally {
+    rl.close();
+  }
+}
+
+/** --yes, or the typed confirmation; otherwise refuse, naming what was not done. */
+export async function requireConfirmation(env: CliEnv, what: string, expected: string): Promise<void> {
+  if (env.yes) return;
+  if (await env.confirm(`This will ${what}.`, expected)) return;
+  throw new RefusedError(`not confirmed: did not ${what}`, 'read the preview above and rerun with --yes to confirm');
+}

@@ -1,0 +1,33 @@
+import type { CheckpointNode, CheckpointTree } from '../../core/model/tree.js';
+import { layoutTree } from '../../core/model/tree-layout.js';
+import type { Glyphs } from './glyphs.js';
+import { formatAge, formatBytes, formatTime } from './units.js';
+
+function marker(node: CheckpointNode, g: Glyphs): string {
+  if (node.kind === 'now') return node.active ? g.nowActive : g.now;
+  return node.class === 'checkpoint' ? g.checkpoint : node.class === 'safety' ? g.safety : g.foreign;
+}
+
+function describe(node: CheckpointNode, tree: CheckpointTree, nowSeconds: number): string {
+  if (node.kind === 'now') {
+    return node.dataset === tree.activeDataset ? `NOW  ${node.dataset}  <- you are here` : `NOW  branch ${node.dataset}`;
+  }
+  const parts = [node.name, formatTime(node.creation), `${formatAge(node.creation, nowSeconds)} ago`, formatBytes(node.used)];
+  if (node.class === 'safety') parts.push('[safety]');
+  if (node.class === 'foreign') parts.push(`[foreign${node.foreignSource ? `: ${node.foreignSource}` : ''}]`);
+  if (node.holds) parts.push(`[held ${node.holds}]`);
+  if (node.image) parts.push('[stateful]');
+  if (node.label) parts.push(`"${node.label}"`);
+  return parts.join('  ');
+}
+
+/** The tree as text lines, one per node (the CLI's `tree` command). */
+export function renderTreeText(tree: CheckpointTree, g: Glyphs, nowSeconds: number): string[] {
+  const lines = [`${tree.container}  (${tree.activeDataset}, ${tree.branches.length} line(s))`];
+  for (const row of layoutTree(tree)) {
+    const prefix = row.guides.map((x) => (x === 'tee' ? g.tee : g.pipe)).join('');
+    const onBranch = row.branchStart && row.node.kind === 'snapshot' ? `  (on ${row.node.dataset})` : '';
+    lines.push(`${prefix}${marker(row.node, g)} ${describe(row.node, tree, nowSeconds)}${onBranch}`);
+  }
+  return lines;
+}

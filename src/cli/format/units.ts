@@ -1,0 +1,30 @@
+const UNITS = ['B', 'K', 'M', 'G', 'T', 'P'];
+
+/** 1536 -> "1.5K", as zfs prints sizes. */
+export function formatBytes(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (Math.abs(value) >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const text = unit === 0 ? String(Math.round(value)) : value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
+  return `${unit === 0 ? text : text.replace(/\.?0+$/, '')}${UNITS[unit]}`;
+}
+
+/** Seconds ago as "45s", "12m", "3h", "5d", "7w". */
+export function formatAge(seconds: number, nowSeconds: number): string {
+  const d = Math.max(0, nowSeconds - seconds);
+  if (d < 60) return `${d}s`;
+  if (d < 3600) return `${Math.floor(d / 60)}m`;
+  if (d < 86400) return `${Math.floor(d / 3600)}h`;
+  if (d < 86400 * 14) return `${Math.floor(d / 86400)}d`;
+  return `${Math.floor(d / (86400 * 7))}w`;
+}
+
+/** Unix seconds as local "2026-11-23 09:30:12". */
+export function formatTime(seconds: number): string {
+  const t = new Date(seconds * 1000);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${t.getFullYear()}-${p(t.getMonth() + 1)}-${p(t.getDate())} ${p(t.getHours())}:${p(t.getMinutes())}:${p(t.getSeconds())}`;
+}

@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../core/config.js';
+import { createContext } from '../core/context.js';
+import { Core } from '../core/core.js';
+import { LxcriError, UsageError } from '../core/errors.js';
+import { createFileLogger } from '../core/log.js';
+import { ExecaRunner } from '../core/runner/execa-runner.js';
+import type { CliEnv } from './command-spec.js';
+import { COMMANDS } from './commands/index.js';
+import { terminalConfirm } from './confirm.js';
+import { pickGlyphs } from './format/glyphs.js';
+import { GLOBAL_OPTIONS } from './global-options.js';
+import { commandHelp, mainHelp } from './help.js';
+
+/** package.json sits two levels up from src/cli, three from dist/src/cli. */
+function version(): string {
+  for (const rel of ['../../package.json', '../../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'lxcri-console') return pkg.version ?? 'unknown';
+    } catch {
+      // not here
+    }
+  }
+  return 'unknown';
+}
+
+/** Parses argv, runs one command, returns the exit code. Output goes through `out`/`err` so tests can call it. */
+export async function main(argv: string[], io = { out: (s: string) => console.log(s), err: (s: string) => console.error(s) }): Promise<number> {
+  const name = firstPositional(argv);
+  const spec = COMMANDS.find((c) => c.name === name);
+  let json = argv.includes('--json');
+  let debug = argv.includes('--debug');
+  try {
+    if (name && !spec) throw new UsageError(`unknown command '${name}'`, `commands: ${COMMANDS.map((c) => c.name).join(', ')} (lxcri-console --help)`);
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: { ...GLOBAL_OPTIONS, ...(spec?.options ?? {}) },
+      allowPositionals: true,
+      strict: true,
+    });
+    json = Boolean(values.json);
+    debug = Boolean(values.debug);
+    if (values.version) {
+      io.out(version());
+      return 0;
+    }
+    if (values.help || !spec) {
+      io.out(spec ? commandHelp(spec) : mainHelp(COMMANDS));
+      return spec || values.help ? 0 : 2;
+    }
+    const { config } = await loadConfig(values.config as string | undefined);
+    const { logger } = createFileLogger(config.log.file, debug ? 'debug' : config.log.level);
+    const runner = new ExecaRunner({ defaultTimeoutMs: config.runner.timeout_seconds * 1000, logger });
+    const core = new Core(createContext(config, runner));
+    const env: CliEnv = {
+      core,
+      json,
+      yes: Boolean(values.yes),
+      glyphs: pickGlyphs(Boolean(values.ascii)),
+      out: io.out,
+      confirm: terminalConfirm,
+      nowSeconds: () => Math.floor(Date.now() / 1000),
+    };
+    await spec.run(env, positionals.slice(1), values);
+    return 0;
+  } catch (error) {
+    return reportError(error, { json, debug, ...io });
+  }
+}
+
+/** The command name: the first positional once the global options (and their values) are set aside. */
+function firstPositional(argv: string[]): string | undefined {
+  const { tokens } = parseArgs({ args: argv, options: GLOBAL_OPTIONS, strict: false, allowPositionals: true, tokens: true });
+  const token = tokens.find((t) => t.kind === 'positional');
+  return token?.kind === 'positional' ? token.value : undefined;
+}
+
+function reportError(error: unknown, o: { json: boolean; debug: boolean; out: (s: string) => void; err: (s: string) => void }): number {
+  let e: LxcriError;
+  if (error instanceof LxcriError) e = error;
+  else if (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    e = new UsageError(error.message.split('\n')[0]!, 'see lxcri-console --help');
+  } else {
+    e = new LxcriError('internal', `internal error: ${(error as Error)?.message ?? String(error)}`, 'please report this with the output of --debug');
+  }
+  if (o.json) o.out(JSON.stringify({ error: { code: e.code, message: e.message, hint: e.hint } }, null, 2));
+  o.err(`error: ${e.message}`);
+  o.err(`hint: ${e.hint}`);
+  if (o.debug && error instanceof Error && error.stack) o.err(error.stack);
+  return e.exitCode;
+}
+

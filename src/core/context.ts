@@ -1,0 +1,49 @@
+import { hostname, userInfo } from 'node:os';
+import type { Config } from './config.js';
+import type { Runner } from './runner/command.js';
+import { createCoreStore, type CoreStore } from './store.js';
+import { Zfs } from './tools/zfs/zfs.js';
+import { Zpool } from './tools/zpool/zpool.js';
+
+export interface Identity {
+  user: string;
+  host: string;
+}
+
+/** Everything an operation needs: tools, config, the store it reports to, and a clock tests can set. */
+export interface CoreContext {
+  config: Config;
+  runner: Runner;
+  zfs: Zfs;
+  zpool: Zpool;
+  store: CoreStore;
+  /** Milliseconds since the epoch. */
+  now: () => number;
+  identity: Identity;
+}
+
+export function currentIdentity(): Identity {
+  let user = process.env.SUDO_USER || process.env.USER || '';
+  if (!user) {
+    try {
+      user = userInfo().username;
+    } catch {
+      user = `uid-${process.getuid?.() ?? '?'}`;
+    }
+  }
+  return { user, host: hostname() };
+}
+
+export function createContext(config: Config, runner: Runner, overrides: Partial<CoreContext> = {}): CoreContext {
+  const shortMs = config.runner.timeout_seconds * 1000;
+  return {
+    config,
+    runner,
+    zfs: new Zfs(runner, { shortMs, longMs: config.runner.long_timeout_seconds * 1000 }),
+    zpool: new Zpool(runner, shortMs),
+    store: createCoreStore(),
+    now: Date.now,
+    identity: currentIdentity(),
+    ...overrides,
+  };
+}

@@ -1,0 +1,50 @@
+export type DatasetType = 'filesystem' | 'volume' | 'snapshot' | 'bookmark';
+
+/** One row of the ZFS listing: a filesystem, volume or snapshot with the properties the tree needs. */
+export interface DatasetRecord {
+  name: string;
+  type: DatasetType;
+  guid: string;
+  createtxg: number;
+  /** Unix seconds. */
+  creation: number;
+  used: number;
+  referenced: number;
+  /** Snapshot this filesystem was cloned from. */
+  origin?: string;
+  mountpoint?: string;
+  mounted?: boolean;
+  /** Number of holds on a snapshot. */
+  userrefs: number;
+  usedbysnapshots?: number;
+  usedbydataset?: number;
+  available?: number;
+  /** Bytes written since the previous snapshot (OpenZFS only). */
+  written?: number;
+  /** User properties in our namespace (`lxcri:*`) that are set, without the prefix. */
+  user: Record<string, string>;
+}
+
+export const USER_PREFIX = 'lxcri:';
+
+/** User properties we write. Snapshot-level ones never go on filesystems, because user properties inherit. */
+export const USER_PROPS = {
+  /** snapshot: free-text label */
+  label: 'label',
+  /** snapshot: checkpoint | safety */
+  kind: 'kind',
+  createdBy: 'created-by',
+  host: 'host',
+  /** snapshot: path of a CRIU image in the image store */
+  image: 'image',
+  /** filesystem: branch (a former line kept after a branch restore) */
+  role: 'role',
+  /** filesystem: container id a branch belongs to */
+  container: 'container',
+  /** filesystem: when this line was set aside (unix seconds) */
+  branchedAt: 'branched-at',
+} as const;
+
+export function isSnapshotName(name: string): boolean {
+  return name.includes('@');
+}

@@ -1,0 +1,118 @@
+import type { CoreContext } from '../context.js';
+import { RefusedError } from '../errors.js';
+import type { CheckpointNode } from '../model/tree.js';
+import { subtreeIds } from '../model/tree.js';
+import type { LoadedContainer } from './container.js';
+
+export type DeleteAction =
+  | { kind: 'destroy-dataset'; dataset: string; snapshots: string[] }
+  | { kind: 'destroy-snapshot'; snapshot: string }
+  | { kind: 'reset-branch'; dataset: string; to: string; destroys: string[] };
+
+export interface DeletePlan {
+  container: string;
+  target: CheckpointNode;
+  subtree: boolean;
+  /** In execution order. */
+  actions: DeleteAction[];
+  /** Every snapshot that will be gone afterwards. */
+  snapshots: string[];
+  datasets: string[];
+  /** Bytes the snapshots hold on their own (a lower bound of what is freed). */
+  usedBytes: number;
+}
+
+export interface DeleteResult {
+  container: string;
+  deleted: string[];
+  datasets: string[];
+}
+
+/** Datasets, deepest clone first, so each `zfs destroy -r` finds its dependents already gone. */
+function cloneDepth(c: LoadedContainer, dataset: string): number {
+  let depth = 0;
+  for (let origin = c.inventory.get(dataset)?.origin; origin; depth++) {
+    origin = c.inventory.get(origin.slice(0, origin.indexOf('@')))?.origin;
+  }
+  return depth;
+}
+
+export function planDelete(c: LoadedContainer, target: CheckpointNode, subtree: boolean): DeletePlan {
+  const tree = c.tree;
+  if (!subtree) {
+    if (target.holds > 0) {
+      throw new RefusedError(`${target.fullName} is held (${target.holds} hold(s))`, 'release the hold first (`zfs holds`, `zfs release <tag>`)');
+    }
+    if (target.clones.length) {
+      throw new RefusedError(
+        `${target.fullName} has dependent clones: ${target.clones.join(', ')}`,
+        'delete the whole subtree with --subtree (preview first), or restore another line first',
+      );
+    }
+    return {
+      container: c.id, target, subtree, actions: [{ kind: 'destroy-snapshot', snapshot: target.fullName }],
+      snapshots: [target.fullName], datasets: [], usedBytes: target.used,
+    };
+  }
+  const ids = subtreeIds(tree, target.id);
+  const nodes = ids.map((id) => tree.nodes.get(id)!);
+  if (nodes.some((n) => n.active)) {
+    throw new RefusedError(
+      `the subtree of ${target.name} contains the container's live state (NOW on ${c.dataset})`,
+      'restore another checkpoint first (branch mode), or delete single checkpoints without --subtree',
+    );
+  }
+  const held = nodes.filter((n) => n.holds > 0);
+  if (held.length) {
+    throw new RefusedError(`the subtree of ${target.name} contains held snapshot(s): ${held.map((n) => n.fullName).join(', ')}`, 'release the holds first (`zfs release`)');
+  }
+  const inSubtree = new Set(nodes.filter((n) => n.kind === 'snapshot').map((n) => n.fullName));
+  const nowDatasets = nodes.filter((n) => n.kind === 'now').map((n) => n.dataset);
+  const actions: DeleteAction[] = [];
+  const whole: string[] = [];
+  let partial: DeleteAction | undefined;
+  for (const ds of nowDatasets) {
+    const own = c.inventory.snapshotsOf(ds).map((s) => s.name);
+    const kept = own.filter((s) => !inSubtree.has(s));
+    if (kept.length === 0) whole.push(ds);
+    else partial = { kind: 'reset-branch', dataset: ds, to: kept[kept.length - 1]!, destroys: own.filter((s) => inSubtree.has(s)) };
+  }
+  whole.sort((a, b) => cloneDepth(c, b) - cloneDepth(c, a));
+  for (const ds of whole) actions.push({ kind: 'destroy-dataset', dataset: ds, snapshots: c.inventory.snapshotsOf(ds).map((s) => s.name) });
+  if (partial) actions.push(partial);
+  return {
+    container: c.id, target, subtree, actions,
+    snapshots: [...inSubtree],
+    datasets: whole,
+    usedBytes: nodes.reduce((sum, n) => sum + (n.kind === 'snapshot' ? n.used : 0), 0) +
+      whole.reduce((sum, ds) => sum + (c.inventory.get(ds)?.usedbydataset ?? 0), 0),
+  };
+}
+
+export async function executeDelete(ctx: CoreContext, plan: DeletePlan, onStep?: (title: string) => void): Promise<DeleteResult> {
+  for (const action of plan.actions) {
+    if (action.kind === 'destroy-snapshot') {
+      onStep?.(`destroy ${action.snapshot}`);
+      await ctx.zfs.destroy(action.snapshot);
+    } else if (action.kind === 'destroy-dataset') {
+      onStep?.(`destroy ${action.dataset} and its snapshots`);
+      await ctx.zfs.destroy(action.dataset, { recursive: true });
+    } else {
+      onStep?.(`reset ${action.dataset} to ${action.to}`);
+      await ctx.zfs.rollback(action.to, 'later');
+    }
+  }
+  return { container: plan.container, deleted: plan.snapshots, datasets: plan.datasets };
+}
+
+export function describeAction(action: DeleteAction): string {
+  switch (action.kind) {
+    case 'destroy-snapshot': return `destroy ${action.snapshot}`;
+    case 'destroy-dataset': return `destroy branch ${action.dataset} with ${action.snapshots.length} snapshot(s): ${action.snapshots.map(short).join(', ') || '-'}`;
+    case 'reset-branch': return `destroy ${action.destroys.map(short).join(', ')} and reset branch ${action.dataset}'s live state to ${short(action.to)}`;
+  }
+}
+
+function short(name: string): string {
+  return name.slice(name.indexOf('@') + 1);
+}

@@ -1,0 +1,85 @@
+import type { CoreContext } from '../context.js';
+import { RefusedError } from '../errors.js';
+import type { CheckpointNode } from '../model/tree.js';
+import type { LoadedContainer } from './container.js';
+
+export interface RollbackPlan {
+  mode: 'rollback';
+  container: string;
+  dataset: string;
+  target: CheckpointNode;
+  /** Every snapshot the rollback destroys, oldest first. */
+  destroysSnapshots: string[];
+  /** Every clone dataset (branch) it destroys, with their snapshots counted above. */
+  destroysDatasets: string[];
+  /** Needs `zfs rollback -R` because clones depend on newer snapshots. */
+  needsClones: boolean;
+}
+
+export interface RollbackResult {
+  mode: 'rollback';
+  container: string;
+  dataset: string;
+  restored: string;
+  destroyed: string[];
+}
+
+/** Clone datasets hanging off `snapshots`, recursively, and all their snapshots. */
+function dependents(c: LoadedContainer, snapshots: readonly string[]): { datasets: string[]; snapshots: string[] } {
+  const datasets: string[] = [];
+  const snaps: string[] = [];
+  const queue = [...snapshots];
+  while (queue.length) {
+    for (const clone of c.inventory.clonesOf(queue.shift()!)) {
+      datasets.push(clone);
+      for (const s of c.inventory.snapshotsOf(clone)) {
+        snaps.push(s.name);
+        queue.push(s.name);
+      }
+    }
+  }
+  return { datasets, snapshots: snaps };
+}
+
+/** Lists exactly what `zfs rollback -r/-R` to `target` would destroy; refuses what ZFS would refuse. */
+export function planRollback(c: LoadedContainer, target: CheckpointNode): RollbackPlan {
+  if (target.dataset !== c.dataset) {
+    throw new RefusedError(
+      `${target.fullName} is on the branch ${target.dataset}, not on the container's active line ${c.dataset}`,
+      'rollback works on the active line only: use --mode branch to restore a checkpoint from another branch',
+    );
+  }
+  const later = c.inventory.snapshotsOf(c.dataset).filter((s) => s.createtxg > target.createtxg).map((s) => s.name);
+  const deps = dependents(c, later);
+  const held = [...later, ...deps.snapshots].filter((s) => (c.inventory.get(s)?.userrefs ?? 0) > 0);
+  if (held.length) {
+    throw new RefusedError(
+      `rollback to ${target.name} would destroy held snapshot(s): ${held.join(', ')}`,
+      'release the holds (`zfs holds`, `zfs release`) or use --mode branch, which keeps everything',
+    );
+  }
+  return {
+    mode: 'rollback',
+    container: c.id,
+    dataset: c.dataset,
+    target,
+    destroysSnapshots: [...later, ...deps.snapshots],
+    destroysDatasets: deps.datasets,
+    needsClones: deps.datasets.length > 0,
+  };
+}
+
+/** Runs the rollback after re-checking that it destroys exactly what the confirmed plan listed. */
+export async function executeRollback(ctx: CoreContext, fresh: LoadedContainer, confirmed: RollbackPlan): Promise<RollbackResult> {
+  const now = planRollback(fresh, confirmed.target);
+  const listed = new Set([...confirmed.destroysSnapshots, ...confirmed.destroysDatasets]);
+  const actual = [...now.destroysSnapshots, ...now.destroysDatasets];
+  if (actual.length !== listed.size || actual.some((n) => !listed.has(n))) {
+    throw new RefusedError(
+      `the checkpoints of ${fresh.id} changed since the preview; the rollback was not run`,
+      'review the new preview and confirm again',
+    );
+  }
+  await ctx.zfs.rollback(confirmed.target.fullName, now.needsClones ? 'clones' : now.destroysSnapshots.length ? 'later' : 'none');
+  return { mode: 'rollback', container: fresh.id, dataset: fresh.dataset, restored: confirmed.target.fullName, destroyed: actual };
+}

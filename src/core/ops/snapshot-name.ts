@@ -1,0 +1,37 @@
+import { LxcriError } from '../errors.js';
+import type { Inventory } from '../model/inventory.js';
+
+/**
+ * `<prefix>-<unix seconds>`, with `-2`, `-3`... when that name is taken on any of the datasets, so two
+ * checkpoints in the same second get distinct names.
+ */
+export function freeSnapshotName(prefix: string, seconds: number, datasets: readonly string[], inventory: Inventory, skip = 0): string {
+  for (let n = 1 + skip; n < 1000; n++) {
+    const name = n === 1 ? `${prefix}-${seconds}` : `${prefix}-${seconds}-${n}`;
+    if (datasets.every((ds) => !inventory.get(`${ds}@${name}`))) return name;
+  }
+  throw new Error(`no free snapshot name for ${prefix}-${seconds}`);
+}
+
+/**
+ * Creates a snapshot under a fresh name, retrying with the next suffix when another process took the name
+ * between our listing and our call ("dataset already exists").
+ */
+export async function createWithFreshName(
+  prefix: string,
+  seconds: number,
+  datasets: readonly string[],
+  inventory: Inventory,
+  create: (name: string) => Promise<void>,
+): Promise<string> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const name = freeSnapshotName(prefix, seconds, datasets, inventory, attempt);
+    try {
+      await create(name);
+      return name;
+    } catch (error) {
+      if (!(error instanceof LxcriError && error.code === 'exists')) throw error;
+    }
+  }
+  throw new LxcriError('exists', `could not find a free name for ${prefix}-${seconds}`, 'retry in a second');
+}

@@ -1,0 +1,40 @@
+/** A command is data: the runner is the only code that turns it into a process. */
+export interface Command {
+  tool: string;
+  args: readonly string[];
+  /** Mutating commands go to the command log and the log file. */
+  mutates: boolean;
+  /** Overrides the runner's default timeout. */
+  timeoutMs?: number;
+  /** Serialises commands that touch the same object (for example a container id). */
+  lockKey?: string;
+}
+
+export interface CommandResult {
+  command: Command;
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+}
+
+export interface RunOptions {
+  signal?: AbortSignal;
+}
+
+export interface Runner {
+  /** Resolves on exit code 0; rejects with ToolMissingError, ToolFailedError, ToolTimeoutError or ToolAbortedError. */
+  run(command: Command, options?: RunOptions): Promise<CommandResult>;
+}
+
+export function cmd(tool: string, args: readonly string[], mutates = false, extra: Partial<Command> = {}): Command {
+  return { tool, args, mutates, ...extra };
+}
+
+export function formatCommand(command: Command): string {
+  return [command.tool, ...command.args.map(quoteArg)].join(' ');
+}
+
+function quoteArg(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}

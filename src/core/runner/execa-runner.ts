@@ -1,0 +1,85 @@
+import { execa } from 'execa';
+import type { Logger } from 'pino';
+import type { Command, CommandResult, RunOptions, Runner } from './command.js';
+import { ToolAbortedError, ToolFailedError, ToolMissingError, ToolTimeoutError } from './errors.js';
+import { KeyedQueue } from './keyed-queue.js';
+
+export interface CommandLogEntry {
+  argv: string[];
+  exitCode: number;
+  durationMs: number;
+  at: number;
+  error?: string;
+}
+
+export interface ExecaRunnerOptions {
+  defaultTimeoutMs?: number;
+  logger?: Logger;
+  /** Called after every mutating command, whatever its outcome (the UI's command log). */
+  onMutation?: (entry: CommandLogEntry) => void;
+  /** Counts every spawned process; the benchmark reads it. */
+  onSpawn?: (command: Command) => void;
+}
+
+/** The one place a process is spawned: argv arrays through execa, never a shell. */
+export class ExecaRunner implements Runner {
+  private readonly queue = new KeyedQueue();
+  readonly defaultTimeoutMs: number;
+
+  constructor(private readonly options: ExecaRunnerOptions = {}) {
+    this.defaultTimeoutMs = options.defaultTimeoutMs ?? 30_000;
+  }
+
+  run(command: Command, options: RunOptions = {}): Promise<CommandResult> {
+    return this.queue.run(command.lockKey, () => this.spawn(command, options));
+  }
+
+  private async spawn(command: Command, { signal }: RunOptions): Promise<CommandResult> {
+    if (signal?.aborted) throw new ToolAbortedError(command);
+    const timeoutMs = command.timeoutMs ?? this.defaultTimeoutMs;
+    const started = performance.now();
+    this.options.onSpawn?.(command);
+    const child = await execa(command.tool, [...command.args], {
+      reject: false,
+      timeout: timeoutMs,
+      cancelSignal: signal,
+      forceKillAfterDelay: 2_000,
+      stdin: 'ignore',
+      env: { LC_ALL: 'C', LANG: 'C' },
+      stripFinalNewline: false,
+    });
+    const durationMs = Math.round(performance.now() - started);
+    const result: CommandResult = {
+      command,
+      exitCode: typeof child.exitCode === 'number' ? child.exitCode : -1,
+      stdout: String(child.stdout ?? ''),
+      stderr: String(child.stderr ?? ''),
+      durationMs,
+    };
+    let error: Error | undefined;
+    if ((child as { code?: string }).code === 'ENOENT') error = new ToolMissingError(command);
+    else if (child.timedOut) error = new ToolTimeoutError(command, timeoutMs);
+    else if (child.isCanceled) error = new ToolAbortedError(command);
+    else if (child.failed) error = new ToolFailedError(result);
+    this.record(command, result, error);
+    if (error) throw error;
+    return result;
+  }
+
+  private record(command: Command, result: CommandResult, error?: Error): void {
+    const argv = [command.tool, ...command.args];
+    const fields = { argv, exit: result.exitCode, ms: result.durationMs, ...(error ? { error: error.message } : {}) };
+    if (command.mutates) {
+      this.options.logger?.info(fields, 'command');
+      this.options.onMutation?.({
+        argv,
+        exitCode: result.exitCode,
+        durationMs: result.durationMs,
+        at: Date.now(),
+        ...(error ? { error: error.message } : {}),
+      });
+    } else {
+      this.options.logger?.debug(fields, 'command');
+    }
+  }
+}

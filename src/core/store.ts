@@ -1,0 +1,45 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { CommandLogEntry } from './runner/execa-runner.js';
+import type { World } from './world.js';
+
+export interface OperationProgress {
+  title: string;
+  step: string;
+  startedAt: number;
+}
+
+export interface CoreState {
+  world?: World;
+  refreshing: boolean;
+  /** Core tasks in flight; tests and the UI wait for 0. */
+  busy: number;
+  operation?: OperationProgress;
+  lastError?: string;
+  commandLog: CommandLogEntry[];
+}
+
+export type CoreStore = StoreApi<CoreState>;
+
+const COMMAND_LOG_LIMIT = 500;
+
+export function createCoreStore(): CoreStore {
+  return createStore<CoreState>()(() => ({ refreshing: false, busy: 0, commandLog: [] }));
+}
+
+export function appendCommandLog(store: CoreStore, entry: CommandLogEntry): void {
+  store.setState((s) => ({ commandLog: [...s.commandLog.slice(-(COMMAND_LOG_LIMIT - 1)), entry] }));
+}
+
+/** Runs a core task with the busy counter and the current-operation line kept up to date. */
+export async function track<T>(store: CoreStore, title: string, task: (step: (text: string) => void) => Promise<T>): Promise<T> {
+  const startedAt = Date.now();
+  store.setState((s) => ({ busy: s.busy + 1, operation: { title, step: 'starting', startedAt } }));
+  try {
+    return await task((text) => store.setState({ operation: { title, step: text, startedAt } }));
+  } catch (error) {
+    store.setState({ lastError: (error as Error).message });
+    throw error;
+  } finally {
+    store.setState((s) => ({ busy: s.busy - 1, ...(s.busy - 1 === 0 ? { operation: undefined } : {}) }));
+  }
+}

@@ -1,0 +1,31 @@
+import { cmd, type Runner } from '../../runner/command.js';
+import type { ZfsCapabilities } from '../zfs/capabilities.js';
+import { translateZfsError } from '../zfs/errors.js';
+import {
+  parseZpoolList, parseZpoolStatus, ZPOOL_LIST_COLUMNS_LEGACY, ZPOOL_LIST_COLUMNS_PARSABLE, type PoolRecord, type PoolStatus,
+} from './parse.js';
+
+export class Zpool {
+  constructor(private readonly runner: Runner, private readonly timeoutMs?: number) {}
+
+  /** All pools (or the named ones) in one process. */
+  async list(caps: ZfsCapabilities, pools: readonly string[] = []): Promise<PoolRecord[]> {
+    const columns = caps.parsableList ? ZPOOL_LIST_COLUMNS_PARSABLE : ZPOOL_LIST_COLUMNS_LEGACY;
+    const flags = caps.parsableList ? '-Hp' : '-H';
+    const r = await this.run(['list', flags, '-o', columns.join(','), ...pools]);
+    return parseZpoolList(r.stdout, columns, caps.parsableList);
+  }
+
+  async status(pool?: string): Promise<PoolStatus[]> {
+    const r = await this.run(['status', ...(pool ? [pool] : [])]);
+    return parseZpoolStatus(r.stdout);
+  }
+
+  private async run(args: string[]) {
+    try {
+      return await this.runner.run(cmd('zpool', args, false, this.timeoutMs ? { timeoutMs: this.timeoutMs } : {}));
+    } catch (error) {
+      throw translateZfsError(error);
+    }
+  }
+}
