@@ -75,9 +75,9 @@ export class Core {
         const fresh = opts.plan ? planBranchRestore(this.ctx, c, selectSnapshot(c.tree, plan.target.fullName)) : plan;
         return executeBranchRestore(this.ctx, c, fresh, step);
       }
-      if (plan.destroysSnapshots.length && !opts.confirmed) {
+      if (!opts.confirmed) {
         throw new RefusedError(
-          `rollback of ${id} to ${plan.target.name} destroys ${plan.destroysSnapshots.length} snapshot(s) and ${plan.destroysDatasets.length} branch(es); not confirmed`,
+          `rollback of ${id} to ${plan.target.name} discards the live state and destroys ${plan.destroysSnapshots.length} snapshot(s) and ${plan.destroysDatasets.length} branch(es); not confirmed`,
           'review the list (run without --yes to see it) and confirm with --yes, or use --mode branch, which keeps everything',
         );
       }

@@ -28,8 +28,8 @@ async function run(env: CliEnv, positionals: string[], values: Record<string, un
     return env.out(describeRestorePlan(plan).join('\n'));
   }
   if (!env.json) env.out(describeRestorePlan(plan).join('\n'));
-  if (plan.mode === 'rollback' && plan.destroysSnapshots.length) {
-    await requireConfirmation(env, `destroy ${plan.destroysSnapshots.length} snapshot(s) and ${plan.destroysDatasets.length} branch(es) of ${id}`, id);
+  if (plan.mode === 'rollback') {
+    await requireConfirmation(env, `discard the live state of ${id} and destroy ${plan.destroysSnapshots.length} snapshot(s) and ${plan.destroysDatasets.length} branch(es)`, id);
   }
   const result = await env.core.restore(id, { plan, confirmed: true });
   if (env.json) return printJson(env, { plan, executed: true, result });

@@ -5,10 +5,12 @@ import type { Inventory } from '../model/inventory.js';
  * `<prefix>-<unix seconds>`, with `-2`, `-3`... when that name is taken on any of the datasets, so two
  * checkpoints in the same second get distinct names.
  */
-export function freeSnapshotName(prefix: string, seconds: number, datasets: readonly string[], inventory: Inventory, skip = 0): string {
-  for (let n = 1 + skip; n < 1000; n++) {
+export function freeSnapshotName(
+  prefix: string, seconds: number, datasets: readonly string[], inventory: Inventory, taken: ReadonlySet<string> = new Set(),
+): string {
+  for (let n = 1; n < 1000; n++) {
     const name = n === 1 ? `${prefix}-${seconds}` : `${prefix}-${seconds}-${n}`;
-    if (datasets.every((ds) => !inventory.get(`${ds}@${name}`))) return name;
+    if (!taken.has(name) && datasets.every((ds) => !inventory.get(`${ds}@${name}`))) return name;
   }
   throw new Error(`no free snapshot name for ${prefix}-${seconds}`);
 }
@@ -24,13 +26,15 @@ export async function createWithFreshName(
   inventory: Inventory,
   create: (name: string) => Promise<void>,
 ): Promise<string> {
+  const taken = new Set<string>();
   for (let attempt = 0; attempt < 20; attempt++) {
-    const name = freeSnapshotName(prefix, seconds, datasets, inventory, attempt);
+    const name = freeSnapshotName(prefix, seconds, datasets, inventory, taken);
     try {
       await create(name);
       return name;
     } catch (error) {
       if (!(error instanceof LxcriError && error.code === 'exists')) throw error;
+      taken.add(name);
     }
   }
   throw new LxcriError('exists', `could not find a free name for ${prefix}-${seconds}`, 'retry in a second');
