@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { RefusedError } from '../../src/core/errors.js';
+import { OperationFailedError } from '../../src/core/ops/steps.js';
+import { expectLegacy, expectOpenzfs, expectOpenzfsListing, fakeCore, NOW_S } from '../support/fake-core.js';
+import { RecordBuilder } from '../support/records.js';
+
+const line = () =>
+  new RecordBuilder().fs('t/c').fs('t/c/web').snap('t/c/web', 'checkpoint-1').snap('t/c/web', 'checkpoint-2').snap('t/c/web', 'checkpoint-3');
+
+const D = 't/c/web';
+const B = `t/c/lxcri-br-web-${NOW_S}`;
+const TMP = `t/c/lxcri-restore-web-${NOW_S}`;
+const SAFETY = `${D}@pre-restore-${NOW_S}`;
+const SAFETY_PROPS = ['-o', 'lxcri:kind=safety', '-o', 'lxcri:created-by=alice', '-o', 'lxcri:host=pve1', '-o', 'lxcri:label=before restoring checkpoint-1'];
+
+function expectSwapStart(runner: ReturnType<typeof fakeCore>['runner'], local: string) {
+  runner.expect(['zfs', 'get', '-Hp', '-o', 'property,value', '-s', 'local', 'all', D], { stdout: local });
+  runner.expect(['zfs', 'snapshot', ...SAFETY_PROPS, SAFETY]);
+}
+
+test('branch restore on OpenZFS: safety snapshot, clone with the local properties, swap, promote, mount', async () => {
+  const { runner, core } = fakeCore();
+  expectOpenzfs(runner, line().records);
+  expectSwapStart(runner, 'refquota\t8589934592\nacltype\tposixacl\nlxcri:foo\tbar\n');
+  runner.expect(['zfs', 'clone', '-o', 'refquota=8589934592', '-o', 'acltype=posixacl', `${D}@checkpoint-1`, TMP]);
+  runner.expect(['zfs', 'unmount', D]);
+  runner.expect(['zfs', 'unmount', TMP]);
+  runner.expect(['zfs', 'rename', D, B]);
+  runner.expect(['zfs', 'set', 'lxcri:role=branch', B]);
+  runner.expect(['zfs', 'set', 'lxcri:container=web', B]);
+  runner.expect(['zfs', 'set', `lxcri:branched-at=${NOW_S}`, B]);
+  runner.expect(['zfs', 'rename', TMP, D]);
+  runner.expect(['zfs', 'promote', D]);
+  runner.expect(['zfs', 'mount', D]);
+  runner.expect(['zfs', 'mount', B]);
+  const r = await core.restore('web', { snapshot: 'checkpoint-1' });
+  runner.assertDone();
+  assert.equal(r.mode, 'branch');
+  if (r.mode !== 'branch') return;
+  assert.equal(r.branchDataset, B);
+  assert.equal(r.safetySnapshot, `${B}@pre-restore-${NOW_S}`);
+  assert.ok(r.steps.every((s) => s.status === 'done'));
+});
+
+test('branch restore with a local mountpoint moves it to the restored dataset', async () => {
+  const { runner, core } = fakeCore();
+  expectLegacy(runner, line().records);
+  expectSwapStart(runner, 'mountpoint\t/var/lib/lxc/web/rootfs\n');
+  runner.expect(['zfs', 'clone', `${D}@checkpoint-1`, TMP]);
+  runner.expect(['zfs', 'unmount', D]);
+  runner.expect(['zfs', 'unmount', TMP], { exitCode: 1, stderr: `cannot unmount '${TMP}': not currently mounted\n` });
+  runner.expect(['zfs', 'rename', D, B]);
+  runner.expect(['zfs', 'set', 'lxcri:role=branch', B]);
+  runner.expect(['zfs', 'set', 'lxcri:container=web', B]);
+  runner.expect(['zfs', 'set', `lxcri:branched-at=${NOW_S}`, B]);
+  runner.expect(['zfs', 'inherit', 'mountpoint', B]);
+  runner.expect(['zfs', 'rename', TMP, D]);
+  runner.expect(['zfs', 'set', 'mountpoint=/var/lib/lxc/web/rootfs', D]);
+  runner.expect(['zfs', 'promote', D]);
+  runner.expect(['zfs', 'mount', D]);
+  runner.expect(['zfs', 'mount', B], { exitCode: 1, stderr: `cannot mount '${B}': filesystem already mounted\n` });
+  await core.restore('web', { snapshot: `${D}@checkpoint-1` });
+  runner.assertDone();
+});
+
+test('a failed step undoes every earlier step in reverse order and reports each', async () => {
+  const { runner, core } = fakeCore();
+  expectOpenzfs(runner, line().records);
+  expectSwapStart(runner, '');
+  runner.expect(['zfs', 'clone', `${D}@checkpoint-1`, TMP]);
+  runner.expect(['zfs', 'unmount', D]);
+  runner.expect(['zfs', 'unmount', TMP]);
+  runner.expect(['zfs', 'rename', D, B]);
+  runner.expect(['zfs', 'set', 'lxcri:role=branch', B]);
+  runner.expect(['zfs', 'set', 'lxcri:container=web', B]);
+  runner.expect(['zfs', 'set', `lxcri:branched-at=${NOW_S}`, B]);
+  runner.expect(['zfs', 'rename', TMP, D]);
+  runner.expect(['zfs', 'promote', D], { exitCode: 1, stderr: "cannot promote 't/c/web': out of space\n" });
+  runner.expect(['zfs', 'rename', D, TMP]);
+  runner.expect(['zfs', 'inherit', 'lxcri:role', B]);
+  runner.expect(['zfs', 'inherit', 'lxcri:container', B]);
+  runner.expect(['zfs', 'inherit', 'lxcri:branched-at', B]);
+  runner.expect(['zfs', 'rename', B, D]);
+  runner.expect(['zfs', 'mount', D]);
+  runner.expect(['zfs', 'destroy', TMP]);
+  runner.expect(['zfs', 'destroy', SAFETY]);
+  await assert.rejects(core.restore('web', { snapshot: 'checkpoint-1' }), (e: unknown) => {
+    assert.ok(e instanceof OperationFailedError);
+    assert.match(e.message, /failed at "promote t\/c\/web": Out of space/);
+    assert.match(e.message, /every earlier step was undone/);
+    assert.equal(e.steps.at(-1)!.status, 'failed');
+    assert.ok(e.steps.slice(0, -1).every((s) => s.status === 'undone' || s.title.startsWith('unmount t/c/lxcri-restore')));
+    return true;
+  });
+  runner.assertDone();
+});
+
+test('rollback lists every snapshot and clone it destroys, runs -R only when confirmed and still exact', async () => {
+  const recs = line().fs('t/c/lxcri-br-web-5', { origin: `${D}@checkpoint-3`, user: { role: 'branch' } }).snap('t/c/lxcri-br-web-5', 'checkpoint-9').records;
+  const { runner, core } = fakeCore();
+  expectOpenzfs(runner, recs);
+  const plan = await core.planRestore('web', { snapshot: 'checkpoint-1', mode: 'rollback' });
+  assert.equal(plan.mode, 'rollback');
+  if (plan.mode !== 'rollback') return;
+  assert.deepEqual(plan.destroysSnapshots, [`${D}@checkpoint-2`, `${D}@checkpoint-3`, 't/c/lxcri-br-web-5@checkpoint-9']);
+  assert.deepEqual(plan.destroysDatasets, ['t/c/lxcri-br-web-5']);
+  expectOpenzfsListing(runner, recs);
+  await assert.rejects(core.restore('web', { plan }), (e: unknown) => e instanceof RefusedError && /not confirmed/.test(e.message));
+  expectOpenzfsListing(runner, recs);
+  runner.expect(['zfs', 'rollback', '-R', `${D}@checkpoint-1`]);
+  const r = await core.restore('web', { plan, confirmed: true });
+  assert.equal(r.mode, 'rollback');
+  runner.assertDone();
+});
+
+test('rollback refuses when the state changed since the preview, and for held or off-line snapshots', async () => {
+  const { runner, core } = fakeCore();
+  expectOpenzfs(runner, line().records);
+  const plan = await core.planRestore('web', { snapshot: 'checkpoint-1', mode: 'rollback' });
+  expectOpenzfsListing(runner, line().snap(D, 'checkpoint-4').records);
+  await assert.rejects(core.restore('web', { plan, confirmed: true }), /changed since the preview/);
+  expectOpenzfsListing(runner, line().snap(D, 'checkpoint-4', { userrefs: 1 }).records);
+  await assert.rejects(core.planRestore('web', { snapshot: 'checkpoint-1', mode: 'rollback' }), /held snapshot\(s\): t\/c\/web@checkpoint-4/);
+  expectOpenzfsListing(runner, line().fs('t/c/lxcri-br-web-5', { origin: `${D}@checkpoint-3` }).snap('t/c/lxcri-br-web-5', 'checkpoint-9').records);
+  await assert.rejects(core.planRestore('web', { snapshot: 'checkpoint-9', mode: 'rollback' }), /is on the branch t\/c\/lxcri-br-web-5, not on the container's active line/);
+  runner.assertDone();
+});
+
+test('restore default target is the latest checkpoint on the active line; unknown snapshot names are refused', async () => {
+  const { runner, core } = fakeCore();
+  expectOpenzfs(runner, line().snap(D, 'autosnap_x').records);
+  const plan = await core.planRestore('web', { mode: 'rollback' });
+  assert.equal(plan.target.name, 'checkpoint-3');
+  expectOpenzfsListing(runner, line().records);
+  await assert.rejects(core.planRestore('web', { snapshot: 'checkpoint-77' }), /Snapshot does not exist: checkpoint-77/);
+  runner.assertDone();
+});
