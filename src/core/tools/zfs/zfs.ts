@@ -1,4 +1,6 @@
 import { cmd, type Command, type Runner } from '../../runner/command.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { LxcriError } from '../../errors.js';
 import { ToolFailedError } from '../../runner/errors.js';
 import type { DatasetRecord } from '../../model/dataset.js';
 import {
@@ -7,6 +9,9 @@ import {
 import { translateZfsError } from './errors.js';
 import { listingProperties } from './properties.js';
 import { parseDestroyDryRun, parseLocalProperties, parseZfsGet, parseZfsList } from './parse.js';
+
+const BUSY_RETRIES = 5;
+const BUSY_BACKOFF_MS = 150;
 
 export interface ZfsTimeouts {
   /** For reads and quick changes; the runner's default when unset. */
@@ -122,12 +127,22 @@ export class Zfs {
     await this.run(cmd('zfs', ['create', '-p', ...propArgs(props), dataset], true), dataset);
   }
 
+  /**
+   * Runs one zfs command. A mutating command refused with "dataset is busy" is retried a few times: right after a
+   * mount or unmount both zfs-fuse and OpenZFS report transient EBUSY (Proxmox retries its destroys the same way);
+   * a dataset that stays busy (a running container) still fails after about two seconds.
+   */
   private async run(command: Command, subject?: string) {
     const timed = command.timeoutMs === undefined && this.timeouts.shortMs ? { ...command, timeoutMs: this.timeouts.shortMs } : command;
-    try {
-      return await this.runner.run(timed);
-    } catch (error) {
-      throw translateZfsError(error, subject);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.runner.run(timed);
+      } catch (error) {
+        const translated = translateZfsError(error, subject);
+        const busy = translated instanceof LxcriError && translated.code === 'busy';
+        if (!busy || !command.mutates || attempt >= BUSY_RETRIES) throw translated;
+        await sleep(BUSY_BACKOFF_MS * attempt);
+      }
     }
   }
 }
