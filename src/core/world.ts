@@ -37,7 +37,7 @@ export function poolOf(dataset: string): string {
 }
 
 export function isBranchDataset(rec: DatasetRecord): boolean {
-  return rec.user.role === 'branch';
+  return rec.user.branch !== undefined;
 }
 
 /** Containers by convention: filesystems directly under the base dataset that are not branch datasets. */

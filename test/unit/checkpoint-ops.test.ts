@@ -2,14 +2,17 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { LxcriError } from '../../src/core/errors.js';
 import { OperationFailedError } from '../../src/core/ops/steps.js';
-import { CHECKPOINT_PROPS, expectLegacy, expectOpenzfs, fakeCore, NOW_S } from '../support/fake-core.js';
+import { CHECKPOINT_PROPS, expectLegacy, fakeCore, NOW_S } from '../support/fake-core.js';
 import { RecordBuilder } from '../support/records.js';
 
 const twoContainers = () => new RecordBuilder().fs('t/c').fs('t/c/web').fs('t/c/db');
 
-test('checkpoint stores label and provenance as user properties in the snapshot call', async () => {
+const OPENZFS_VERSION = ['zfs', 'version'];
+const expectOpenzfsDetect = (runner: ReturnType<typeof fakeCore>['runner']) => runner.expect(OPENZFS_VERSION, { stdout: 'zfs-2.2.6-pve1\nzfs-kmod-2.2.6-pve1\n' });
+
+test('checkpoint stores label and provenance as user properties in its one snapshot call, with no listing first', async () => {
   const { runner, core } = fakeCore();
-  expectOpenzfs(runner, twoContainers().records);
+  expectOpenzfsDetect(runner);
   runner.expect(['zfs', 'snapshot', ...CHECKPOINT_PROPS, '-o', 'lxcri:label=before upgrade', `t/c/web@checkpoint-${NOW_S}`]);
   const r = await core.checkpoint(['web'], { label: 'before upgrade' });
   runner.assertDone();
@@ -19,7 +22,10 @@ test('checkpoint stores label and provenance as user properties in the snapshot 
 
 test('a second checkpoint in the same second gets the next free name, also when another process raced us', async () => {
   const { runner, core } = fakeCore();
-  expectOpenzfs(runner, twoContainers().snap('t/c/web', `checkpoint-${NOW_S}`).records);
+  expectOpenzfsDetect(runner);
+  runner.expect(['zfs', 'snapshot', ...CHECKPOINT_PROPS, `t/c/web@checkpoint-${NOW_S}`], {
+    exitCode: 1, stderr: `cannot create snapshot 't/c/web@checkpoint-${NOW_S}': dataset already exists\n`,
+  });
   runner.expect(['zfs', 'snapshot', ...CHECKPOINT_PROPS, `t/c/web@checkpoint-${NOW_S}-2`], {
     exitCode: 1, stderr: `cannot create snapshot 't/c/web@checkpoint-${NOW_S}-2': dataset already exists\n`,
   });
@@ -31,7 +37,7 @@ test('a second checkpoint in the same second gets the next free name, also when 
 
 test('group checkpoint on OpenZFS: one atomic call with several names', async () => {
   const { runner, core } = fakeCore();
-  expectOpenzfs(runner, twoContainers().fs('t/c/other').records);
+  expectOpenzfsDetect(runner);
   runner.expect(['zfs', 'snapshot', ...CHECKPOINT_PROPS, `t/c/web@checkpoint-${NOW_S}`, `t/c/db@checkpoint-${NOW_S}`]);
   const r = await core.checkpoint(['web', 'db']);
   runner.assertDone();
@@ -82,7 +88,8 @@ test('checkpoint refuses bad input before any command runs', async () => {
 
 test('missing container dataset: the seed wording plus what to do', async () => {
   const { runner, core } = fakeCore();
-  expectOpenzfs(runner, twoContainers().records);
+  expectOpenzfsDetect(runner);
+  runner.expect(['zfs', 'snapshot', ...CHECKPOINT_PROPS, `t/c/nope@checkpoint-${NOW_S}`], { exitCode: 1, stderr: "cannot open 't/c/nope': dataset does not exist\n" });
   await assert.rejects(core.checkpoint(['nope']), (e: unknown) =>
     e instanceof LxcriError && e.message === 'Dataset does not exist: t/c/nope' && /lxcri-console list/.test(e.hint));
 });

@@ -27,9 +27,7 @@ test('branch restore on OpenZFS: safety snapshot, clone with the local propertie
   runner.expect(['zfs', 'unmount', D]);
   runner.expect(['zfs', 'unmount', TMP]);
   runner.expect(['zfs', 'rename', D, B]);
-  runner.expect(['zfs', 'set', 'lxcri:role=branch', B]);
-  runner.expect(['zfs', 'set', 'lxcri:container=web', B]);
-  runner.expect(['zfs', 'set', `lxcri:branched-at=${NOW_S}`, B]);
+  runner.expect(['zfs', 'set', `lxcri:branch=web@${NOW_S}`, B]);
   runner.expect(['zfs', 'rename', TMP, D]);
   runner.expect(['zfs', 'promote', D]);
   runner.expect(['zfs', 'mount', D]);
@@ -51,9 +49,7 @@ test('branch restore with a local mountpoint moves it to the restored dataset', 
   runner.expect(['zfs', 'unmount', D]);
   runner.expect(['zfs', 'unmount', TMP], { exitCode: 1, stderr: `cannot unmount '${TMP}': not currently mounted\n` });
   runner.expect(['zfs', 'rename', D, B]);
-  runner.expect(['zfs', 'set', 'lxcri:role=branch', B]);
-  runner.expect(['zfs', 'set', 'lxcri:container=web', B]);
-  runner.expect(['zfs', 'set', `lxcri:branched-at=${NOW_S}`, B]);
+  runner.expect(['zfs', 'set', `lxcri:branch=web@${NOW_S}`, B]);
   runner.expect(['zfs', 'inherit', 'mountpoint', B]);
   runner.expect(['zfs', 'rename', TMP, D]);
   runner.expect(['zfs', 'set', 'mountpoint=/var/lib/lxc/web/rootfs', D]);
@@ -72,15 +68,11 @@ test('a failed step undoes every earlier step in reverse order and reports each'
   runner.expect(['zfs', 'unmount', D]);
   runner.expect(['zfs', 'unmount', TMP]);
   runner.expect(['zfs', 'rename', D, B]);
-  runner.expect(['zfs', 'set', 'lxcri:role=branch', B]);
-  runner.expect(['zfs', 'set', 'lxcri:container=web', B]);
-  runner.expect(['zfs', 'set', `lxcri:branched-at=${NOW_S}`, B]);
+  runner.expect(['zfs', 'set', `lxcri:branch=web@${NOW_S}`, B]);
   runner.expect(['zfs', 'rename', TMP, D]);
   runner.expect(['zfs', 'promote', D], { exitCode: 1, stderr: "cannot promote 't/c/web': out of space\n" });
   runner.expect(['zfs', 'rename', D, TMP]);
-  runner.expect(['zfs', 'inherit', 'lxcri:role', B]);
-  runner.expect(['zfs', 'inherit', 'lxcri:container', B]);
-  runner.expect(['zfs', 'inherit', 'lxcri:branched-at', B]);
+  runner.expect(['zfs', 'inherit', 'lxcri:branch', B]);
   runner.expect(['zfs', 'rename', B, D]);
   runner.expect(['zfs', 'mount', D]);
   runner.expect(['zfs', 'destroy', TMP]);
@@ -97,7 +89,7 @@ test('a failed step undoes every earlier step in reverse order and reports each'
 });
 
 test('rollback lists every snapshot and clone it destroys, runs -R only when confirmed and still exact', async () => {
-  const recs = line().fs('t/c/lxcri-br-web-5', { origin: `${D}@checkpoint-3`, user: { role: 'branch' } }).snap('t/c/lxcri-br-web-5', 'checkpoint-9').records;
+  const recs = line().fs('t/c/lxcri-br-web-5', { origin: `${D}@checkpoint-3`, user: { branch: 'web@5' } }).snap('t/c/lxcri-br-web-5', 'checkpoint-9').records;
   const { runner, core } = fakeCore();
   expectOpenzfs(runner, recs);
   const plan = await core.planRestore('web', { snapshot: 'checkpoint-1', mode: 'rollback' });

@@ -20,22 +20,22 @@ test('the captured branch restore reads as two lines with NOW on the restored on
   const tree = buildTree('web', 'ztest/containers/web', inv);
   const rows = layoutTree(tree).map((r) => `${r.guides.join(',')}|${r.node.name}${r.node.active ? '*' : ''}`);
   assert.deepEqual(rows, [
-    '|checkpoint-1795426968',
-    'tee|checkpoint-1795426969',
-    'pipe|checkpoint-1795426970',
-    'pipe|pre-restore-1795426977',
+    '|checkpoint-1795427501',
+    'tee|checkpoint-1795427503',
+    'pipe|checkpoint-1795427505',
+    'pipe|pre-restore-1795427507',
     'pipe|NOW',
-    '|checkpoint-1795426993',
+    '|checkpoint-1795427509',
     '|NOW*',
   ]);
   assert.equal(tree.branches.length, 2);
-  assert.deepEqual(tree.branches.map((b) => [b.dataset, b.active]), [['ztest/containers/web', true], ['ztest/containers/lxcri-br-web-1795426977', false]]);
-  const first = [...tree.nodes.values()].find((n) => n.name === 'checkpoint-1795426968')!;
-  assert.deepEqual(first.clones, ['ztest/containers/lxcri-br-web-1795426977']);
+  assert.deepEqual(tree.branches.map((b) => [b.dataset, b.active]), [['ztest/containers/web', true], ['ztest/containers/lxcri-br-web-1795427507', false]]);
+  const first = [...tree.nodes.values()].find((n) => n.name === 'checkpoint-1795427501')!;
+  assert.deepEqual(first.clones, ['ztest/containers/lxcri-br-web-1795427507']);
   assert.equal(first.label, 'first');
   const pre = [...tree.nodes.values()].find((n) => n.name.startsWith('pre-restore'))!;
   assert.equal(pre.class, 'safety');
-  assert.equal([...tree.nodes.values()].find((n) => n.name === 'checkpoint-1795426993')!.holds, 1);
+  assert.equal([...tree.nodes.values()].find((n) => n.name === 'checkpoint-1795427509')!.holds, 1);
 });
 
 test('containers are listed without branch datasets, foreign snapshots counted apart', () => {
@@ -47,7 +47,7 @@ test('containers are listed without branch datasets, foreign snapshots counted a
 test('parent rules: previous snapshot on the dataset, origin for a clone\'s first snapshot, NOW after the last', () => {
   const b = new RecordBuilder()
     .fs('t/c/web').snap('t/c/web', 'checkpoint-1').snap('t/c/web', 'autosnap_2026-01-01_00:00:00_hourly').snap('t/c/web', 'checkpoint-3')
-    .fs('t/c/lxcri-br-web-9', { origin: 't/c/web@checkpoint-1', user: { role: 'branch' } }).snap('t/c/lxcri-br-web-9', 'checkpoint-5');
+    .fs('t/c/lxcri-br-web-9', { origin: 't/c/web@checkpoint-1', user: { branch: 'web@9' } }).snap('t/c/lxcri-br-web-9', 'checkpoint-5');
   const tree = buildTree('web', 't/c/web', new Inventory(b.records));
   const byName = (n: string) => [...tree.nodes.values()].find((x) => x.name === n && x.kind === 'snapshot')!;
   assert.equal(byName('checkpoint-1').parent, undefined);

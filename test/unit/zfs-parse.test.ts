@@ -14,16 +14,16 @@ test('parseZfsGet reads every dataset and snapshot of a zfs-fuse capture', () =>
   assert.equal(web.mounted, true);
   assert.equal(web.mountpoint, '/ztest/containers/web');
   assert.equal(web.origin, undefined);
-  const branch = recs.find((r) => r.name === 'ztest/containers/lxcri-br-web-1795426977')!;
-  assert.equal(branch.origin, 'ztest/containers/web@checkpoint-1795426968');
-  assert.deepEqual(branch.user, { role: 'branch', container: 'web', 'branched-at': '1795426977' });
-  const first = recs.find((r) => r.name === 'ztest/containers/web@checkpoint-1795426968')!;
+  const branch = recs.find((r) => r.name === 'ztest/containers/lxcri-br-web-1795427507')!;
+  assert.equal(branch.origin, 'ztest/containers/web@checkpoint-1795427501');
+  assert.deepEqual(branch.user, { branch: 'web@1795427507' });
+  const first = recs.find((r) => r.name === 'ztest/containers/web@checkpoint-1795427501')!;
   assert.equal(first.type, 'snapshot');
   assert.equal(first.user.label, 'first');
   assert.equal(first.user.kind, 'checkpoint');
   assert.match(first.guid, /^\d+$/);
   assert.ok(first.createtxg > 0 && first.creation > 1_700_000_000);
-  const held = recs.find((r) => r.name === 'ztest/containers/web@checkpoint-1795426993')!;
+  const held = recs.find((r) => r.name === 'ztest/containers/web@checkpoint-1795427509')!;
   assert.equal(held.userrefs, 1);
 });
 
@@ -51,9 +51,7 @@ test('destroy -nvp gives the destroyed names and exact reclaim bytes', () => {
 });
 
 test('local properties and human sizes', () => {
-  assert.deepEqual(parseLocalProperties(fixture('zfs/zfs-fuse-local-props.txt')), {
-    'lxcri:container': 'web', 'lxcri:role': 'branch', 'lxcri:branched-at': '1795426977',
-  });
+  assert.deepEqual(parseLocalProperties(fixture('zfs/zfs-fuse-local-props.txt')), { 'lxcri:branch': 'web@1795427507' });
   assert.equal(parseHumanSize('1016M'), 1016 * 2 ** 20);
   assert.equal(parseHumanSize('1.55M'), Math.round(1.55 * 2 ** 20));
   assert.equal(parseHumanSize('0'), 0);

@@ -37,13 +37,20 @@ export const USER_PROPS = {
   host: 'host',
   /** snapshot: path of a CRIU image in the image store */
   image: 'image',
-  /** filesystem: branch (a former line kept after a branch restore) */
-  role: 'role',
-  /** filesystem: container id a branch belongs to */
-  container: 'container',
-  /** filesystem: when this line was set aside (unix seconds) */
-  branchedAt: 'branched-at',
+  /**
+   * filesystem: marks a former line kept by a branch restore, as `<container id>@<unix seconds>` (one property,
+   * so marking a branch costs one `zfs set` on every flavour).
+   */
+  branch: 'branch',
 } as const;
+
+/** Reads the `lxcri:branch` value. */
+export function parseBranchMark(value: string | undefined): { container: string; at: number } | undefined {
+  if (!value) return undefined;
+  const at = value.lastIndexOf('@');
+  const seconds = Number(value.slice(at + 1));
+  return at > 0 && Number.isFinite(seconds) ? { container: value.slice(0, at), at: seconds } : undefined;
+}
 
 export function isSnapshotName(name: string): boolean {
   return name.includes('@');

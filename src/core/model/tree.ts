@@ -1,5 +1,5 @@
 import { classifySnapshot, foreignSource, type CheckpointClass } from './classify.js';
-import type { DatasetRecord } from './dataset.js';
+import { parseBranchMark, type DatasetRecord } from './dataset.js';
 import type { Inventory } from './inventory.js';
 
 export interface CheckpointNode {
@@ -126,12 +126,12 @@ export function buildTree(container: string, activeDataset: string, inv: Invento
       children: [],
     };
     nodes.set(now.id, now);
-    const branchedAt = Number(rec.user['branched-at']);
+    const branchedAt = parseBranchMark(rec.user.branch)?.at;
     branches.push({
       dataset: ds,
       active: ds === activeDataset,
       ...(rec.origin ? { origin: rec.origin } : {}),
-      ...(Number.isFinite(branchedAt) && branchedAt > 0 ? { branchedAt } : {}),
+      ...(branchedAt ? { branchedAt } : {}),
       used: rec.used,
       usedbysnapshots: rec.usedbysnapshots ?? 0,
       ...(rec.mountpoint ? { mountpoint: rec.mountpoint } : {}),

@@ -1,9 +1,9 @@
 import type { CoreContext } from '../context.js';
-import { UsageError } from '../errors.js';
+import { NotFoundError, UsageError } from '../errors.js';
 import { USER_PREFIX, USER_PROPS } from '../model/dataset.js';
 import type { Inventory } from '../model/inventory.js';
 import { parentDataset } from '../tools/zfs/names.js';
-import { containerRef, readInventory, requireDataset, type ContainerRef } from './container.js';
+import { containerRef, missingDataset, readInventory, requireDataset, type ContainerRef } from './container.js';
 import { createWithFreshName } from './snapshot-name.js';
 import { runSteps } from './steps.js';
 
@@ -63,8 +63,7 @@ export async function checkpoint(ctx: CoreContext, ids: readonly string[], opts:
   const dupe = ids.find((id, i) => ids.indexOf(id) !== i);
   if (dupe) throw new UsageError(`container ${dupe} is named twice`, 'name each container once');
   if (opts.label !== undefined) validateLabel(opts.label);
-  const { caps, inventory } = await readInventory(ctx);
-  for (const ref of refs) requireDataset(inventory, ref);
+  const caps = await ctx.zfs.detect();
   const seconds = Math.floor(ctx.now() / 1000);
   const props = checkpointProps(ctx, 'checkpoint', opts.label);
   const datasets = refs.map((r) => r.dataset);
@@ -74,12 +73,19 @@ export async function checkpoint(ctx: CoreContext, ids: readonly string[], opts:
       ...(opts.label ? { label: opts.label } : {}),
     }));
 
+  // One atomic call needs no listing first: zfs itself refuses a missing dataset, and a taken name is retried.
   if (refs.length === 1 || caps.multiSnapshot) {
-    const name = await createWithFreshName('checkpoint', seconds, datasets, inventory, (n) =>
+    const name = await createWithFreshName('checkpoint', seconds, datasets, undefined, (n) =>
       ctx.zfs.snapshot(datasets.map((d) => `${d}@${n}`), props),
-    );
+    ).catch((error: unknown) => {
+      const ref = error instanceof NotFoundError && refs.find((r) => error.message.endsWith(`: ${r.dataset}`));
+      throw ref ? missingDataset(ref) : error;
+    });
     return { method: refs.length === 1 ? 'single' : 'multi-name', atomic: true, checkpoints: results(name) };
   }
+
+  const { inventory } = await readInventory(ctx);
+  for (const ref of refs) requireDataset(inventory, ref);
 
   const parents = new Set(datasets.map((d) => parentDataset(d)));
   const parent = parents.size === 1 ? [...parents][0] : undefined;

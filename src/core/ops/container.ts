@@ -29,14 +29,16 @@ export async function readInventory(ctx: CoreContext): Promise<{ caps: ZfsCapabi
   return { caps, inventory: new Inventory(records) };
 }
 
+export function missingDataset(ref: ContainerRef): NotFoundError {
+  return new NotFoundError(
+    `Dataset does not exist: ${ref.dataset}`,
+    `check the container id '${ref.id}' (\`lxcri-console list\`) or zfs.base_dataset in the config`,
+  );
+}
+
 export function requireDataset(inventory: Inventory, ref: ContainerRef): void {
   const rec = inventory.get(ref.dataset);
-  if (!rec) {
-    throw new NotFoundError(
-      `Dataset does not exist: ${ref.dataset}`,
-      `check the container id '${ref.id}' (\`lxcri-console list\`) or zfs.base_dataset in the config`,
-    );
-  }
+  if (!rec) throw missingDataset(ref);
   if (rec.type !== 'filesystem') {
     throw new UsageError(`${ref.dataset} is a ${rec.type}, not a filesystem`, 'container datasets are ZFS filesystems');
   }

@@ -113,11 +113,7 @@ export async function executeBranchRestore(
   const wasMounted = rec.mounted !== false && rec.mountpoint !== 'none' && rec.mountpoint !== 'legacy';
   const safetyShort = plan.safetySnapshot.slice(plan.safetySnapshot.indexOf('@') + 1);
   const seconds = Math.floor(ctx.now() / 1000);
-  const branchProps = {
-    [USER_PREFIX + USER_PROPS.role]: 'branch',
-    [USER_PREFIX + USER_PROPS.container]: c.id,
-    [USER_PREFIX + USER_PROPS.branchedAt]: String(seconds),
-  };
+  const branchProp = USER_PREFIX + USER_PROPS.branch;
 
   const steps: Step[] = [
     {
@@ -139,10 +135,8 @@ export async function executeBranchRestore(
     { title: `rename ${D} to ${B}`, run: () => zfs.rename(D, B), undo: () => zfs.rename(B, D) },
     {
       title: `mark ${B} as a branch of ${c.id}`,
-      run: () => zfs.set(B, branchProps),
-      undo: async () => {
-        for (const k of Object.keys(branchProps)) await zfs.inherit(B, k);
-      },
+      run: () => zfs.set(B, { [branchProp]: `${c.id}@${seconds}` }),
+      undo: () => zfs.inherit(B, branchProp),
     },
   );
   if (localMountpoint) {

@@ -6,24 +6,24 @@ import type { Inventory } from '../model/inventory.js';
  * checkpoints in the same second get distinct names.
  */
 export function freeSnapshotName(
-  prefix: string, seconds: number, datasets: readonly string[], inventory: Inventory, taken: ReadonlySet<string> = new Set(),
+  prefix: string, seconds: number, datasets: readonly string[], inventory: Inventory | undefined, taken: ReadonlySet<string> = new Set(),
 ): string {
   for (let n = 1; n < 1000; n++) {
     const name = n === 1 ? `${prefix}-${seconds}` : `${prefix}-${seconds}-${n}`;
-    if (!taken.has(name) && datasets.every((ds) => !inventory.get(`${ds}@${name}`))) return name;
+    if (!taken.has(name) && datasets.every((ds) => !inventory?.get(`${ds}@${name}`))) return name;
   }
   throw new Error(`no free snapshot name for ${prefix}-${seconds}`);
 }
 
 /**
- * Creates a snapshot under a fresh name, retrying with the next suffix when another process took the name
+ * Creates a snapshot under a fresh name (without a listing, the first try is the plain name), retrying with the next suffix when another process took the name
  * between our listing and our call ("dataset already exists").
  */
 export async function createWithFreshName(
   prefix: string,
   seconds: number,
   datasets: readonly string[],
-  inventory: Inventory,
+  inventory: Inventory | undefined,
   create: (name: string) => Promise<void>,
 ): Promise<string> {
   const taken = new Set<string>();
