@@ -20,6 +20,8 @@ export interface CoreContext {
   /** Milliseconds since the epoch. */
   now: () => number;
   identity: Identity;
+  /** Snapshots this process created, so the next checkpoint in the same second starts at a free name. */
+  created: Set<string>;
 }
 
 export function currentIdentity(): Identity {
@@ -44,6 +46,7 @@ export function createContext(config: Config, runner: Runner, overrides: Partial
     store: createCoreStore(),
     now: Date.now,
     identity: currentIdentity(),
+    created: new Set(),
     ...overrides,
   };
 }

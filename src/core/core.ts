@@ -1,7 +1,7 @@
 import type { CoreContext } from './context.js';
 import { RefusedError, UsageError } from './errors.js';
 import { checkpoint, type CheckpointOptions, type GroupCheckpointResult } from './ops/checkpoint.js';
-import { loadContainer, readInventory, type LoadedContainer } from './ops/container.js';
+import { containerRef, loadContainer, readInventory, type LoadedContainer } from './ops/container.js';
 import { executeDelete, planDelete, type DeletePlan, type DeleteResult } from './ops/delete.js';
 import { poolReport, type PoolReport } from './ops/pools.js';
 import { executePrune, planPrune, policyFromConfig, type PrunePlan, type PrunePolicy, type PruneResult } from './ops/prune.js';
@@ -69,11 +69,16 @@ export class Core {
    */
   async restore(id: string, opts: { snapshot?: string; mode?: RestoreMode; confirmed?: boolean; plan?: RestorePlan } = {}): Promise<RestoreResult> {
     return track(this.store, `restore ${id}`, async (step) => {
-      const c = await loadContainer(this.ctx, id);
+      const mode = opts.plan?.mode ?? opts.mode ?? 'branch';
+      // A branch restore copies the dataset's local properties: read them alongside the listing, not after it.
+      const [c, local] = await Promise.all([
+        loadContainer(this.ctx, id),
+        mode === 'branch' ? this.ctx.zfs.localProperties(containerRef(this.ctx, id).dataset).catch(() => undefined) : undefined,
+      ]);
       const plan = opts.plan ?? this.planRestoreFor(c, opts);
       if (plan.mode === 'branch') {
         const fresh = opts.plan ? planBranchRestore(this.ctx, c, selectSnapshot(c.tree, plan.target.fullName)) : plan;
-        return executeBranchRestore(this.ctx, c, fresh, step);
+        return executeBranchRestore(this.ctx, c, fresh, local ?? (await this.ctx.zfs.localProperties(c.dataset)), step);
       }
       if (!opts.confirmed) {
         throw new RefusedError(

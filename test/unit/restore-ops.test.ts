@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RefusedError } from '../../src/core/errors.js';
 import { OperationFailedError } from '../../src/core/ops/steps.js';
-import { expectLegacy, expectOpenzfs, expectOpenzfsListing, fakeCore, NOW_S } from '../support/fake-core.js';
+import { expectLegacyListing, expectOpenzfs, expectOpenzfsListing, fakeCore, NOW_S, openzfsListOutput } from '../support/fake-core.js';
 import { RecordBuilder } from '../support/records.js';
 
 const line = () =>
@@ -14,15 +14,25 @@ const TMP = `t/c/lxcri-restore-web-${NOW_S}`;
 const SAFETY = `${D}@pre-restore-${NOW_S}`;
 const SAFETY_PROPS = ['-o', 'lxcri:kind=safety', '-o', 'lxcri:created-by=alice', '-o', 'lxcri:host=pve1', '-o', 'lxcri:label=before restoring checkpoint-1'];
 
-function expectSwapStart(runner: ReturnType<typeof fakeCore>['runner'], local: string) {
+type Runner = ReturnType<typeof fakeCore>['runner'];
+const VERSION = ['zfs', 'version'];
+
+/** The listing and the local-properties read run side by side: detection first, then the read, then the listing. */
+function expectLoadWithLocal(runner: Runner, flavour: 'openzfs' | 'legacy', records: Parameters<typeof openzfsListOutput>[0], local: string) {
+  if (flavour === 'openzfs') runner.expect(VERSION, { stdout: 'zfs-2.2.6-pve1\nzfs-kmod-2.2.6-pve1\n' });
+  else runner.expect(VERSION, { exitCode: 2, stderr: "unrecognized command 'version'\n" });
   runner.expect(['zfs', 'get', '-Hp', '-o', 'property,value', '-s', 'local', 'all', D], { stdout: local });
+  if (flavour === 'openzfs') expectOpenzfsListing(runner, records);
+  else {
+    runner.expect(['zpool', 'upgrade', '-v'], { stdout: 'This system is currently running ZFS pool version 23.\n' });
+    expectLegacyListing(runner, records);
+  }
   runner.expect(['zfs', 'snapshot', ...SAFETY_PROPS, SAFETY]);
 }
 
 test('branch restore on OpenZFS: safety snapshot, clone with the local properties, swap, promote, mount', async () => {
   const { runner, core } = fakeCore();
-  expectOpenzfs(runner, line().records);
-  expectSwapStart(runner, 'refquota\t8589934592\nacltype\tposixacl\nlxcri:foo\tbar\n');
+  expectLoadWithLocal(runner, 'openzfs', line().records, 'refquota\t8589934592\nacltype\tposixacl\nlxcri:foo\tbar\n');
   runner.expect(['zfs', 'clone', '-o', 'refquota=8589934592', '-o', 'acltype=posixacl', `${D}@checkpoint-1`, TMP]);
   runner.expect(['zfs', 'unmount', D]);
   runner.expect(['zfs', 'unmount', TMP]);
@@ -43,8 +53,7 @@ test('branch restore on OpenZFS: safety snapshot, clone with the local propertie
 
 test('branch restore with a local mountpoint moves it to the restored dataset', async () => {
   const { runner, core } = fakeCore();
-  expectLegacy(runner, line().records);
-  expectSwapStart(runner, 'mountpoint\t/var/lib/lxc/web/rootfs\n');
+  expectLoadWithLocal(runner, 'legacy', line().records, 'mountpoint\t/var/lib/lxc/web/rootfs\n');
   runner.expect(['zfs', 'clone', `${D}@checkpoint-1`, TMP]);
   runner.expect(['zfs', 'unmount', D]);
   runner.expect(['zfs', 'unmount', TMP], { exitCode: 1, stderr: `cannot unmount '${TMP}': not currently mounted\n` });
@@ -62,8 +71,7 @@ test('branch restore with a local mountpoint moves it to the restored dataset', 
 
 test('a failed step undoes every earlier step in reverse order and reports each', async () => {
   const { runner, core } = fakeCore();
-  expectOpenzfs(runner, line().records);
-  expectSwapStart(runner, '');
+  expectLoadWithLocal(runner, 'openzfs', line().records, '');
   runner.expect(['zfs', 'clone', `${D}@checkpoint-1`, TMP]);
   runner.expect(['zfs', 'unmount', D]);
   runner.expect(['zfs', 'unmount', TMP]);

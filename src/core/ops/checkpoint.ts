@@ -76,7 +76,7 @@ export async function checkpoint(ctx: CoreContext, ids: readonly string[], opts:
   // One atomic call needs no listing first: zfs itself refuses a missing dataset, and a taken name is retried.
   if (refs.length === 1 || caps.multiSnapshot) {
     const name = await createWithFreshName('checkpoint', seconds, datasets, undefined, (n) =>
-      ctx.zfs.snapshot(datasets.map((d) => `${d}@${n}`), props),
+      ctx.zfs.snapshot(datasets.map((d) => `${d}@${n}`), props), ctx.created,
     ).catch((error: unknown) => {
       const ref = error instanceof NotFoundError && refs.find((r) => error.message.endsWith(`: ${r.dataset}`));
       throw ref ? missingDataset(ref) : error;

@@ -98,6 +98,8 @@ export async function executeBranchRestore(
   ctx: CoreContext,
   c: LoadedContainer,
   plan: BranchRestorePlan,
+  /** `zfs get -s local all` of the container dataset, read alongside the listing. */
+  local: Record<string, string>,
   onStep?: (title: string) => void,
 ): Promise<BranchRestoreResult> {
   const { zfs } = ctx;
@@ -105,7 +107,6 @@ export async function executeBranchRestore(
   const B = plan.branchDataset;
   const tmp = plan.cloneDataset;
   const rec = c.inventory.get(D)!;
-  const local = await zfs.localProperties(D);
   const cloneProps = Object.fromEntries(
     Object.entries(local).filter(([k]) => !NOT_COPIED.has(k) && !k.startsWith(USER_PREFIX)),
   );

@@ -25,12 +25,19 @@ export async function createWithFreshName(
   datasets: readonly string[],
   inventory: Inventory | undefined,
   create: (name: string) => Promise<void>,
+  /** Full snapshot names known to exist already (made earlier by this process); created ones are added. */
+  known: Set<string> = new Set(),
 ): Promise<string> {
   const taken = new Set<string>();
+  for (const full of known) {
+    const at = full.indexOf('@');
+    if (datasets.includes(full.slice(0, at))) taken.add(full.slice(at + 1));
+  }
   for (let attempt = 0; attempt < 20; attempt++) {
     const name = freeSnapshotName(prefix, seconds, datasets, inventory, taken);
     try {
       await create(name);
+      for (const ds of datasets) known.add(`${ds}@${name}`);
       return name;
     } catch (error) {
       if (!(error instanceof LxcriError && error.code === 'exists')) throw error;
