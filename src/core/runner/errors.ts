@@ -43,9 +43,10 @@ export class ToolTimeoutError extends LxcriError {
     super(
       'tool-timeout',
       `${formatCommand(command)} timed out after ${(timeoutMs / 1000).toFixed(1)} s`,
-      command.tool === 'zfs' || command.tool === 'zpool'
+      (command.tool === 'zfs' || command.tool === 'zpool'
         ? 'ZFS is not answering: check that the pool is healthy and the ZFS daemon or module is running (zfs-fuse: `pgrep zfs-fuse`)'
-        : `check that ${command.tool} is not hanging; raise runner.timeout_seconds if it is just slow`,
+        : `check that ${command.tool} is not hanging; raise runner.timeout_seconds if it is just slow`) +
+        (command.mutates ? '; the change may still take effect when it answers again, so look before retrying' : ''),
       1,
     );
     this.name = 'ToolTimeoutError';
