@@ -25,12 +25,18 @@ fi
 [ -e /dev/fuse ] || { echo "setup-host: /dev/fuse is missing; zfs-fuse cannot run here" >&2; exit 1; }
 
 if ! pgrep -x zfs-fuse >/dev/null; then
+  # A daemon that died leaves its FUSE mounts behind ("Transport endpoint is not connected"): drop them first.
+  awk '$3 == "fuse.zfs" { print $2 }' /proc/mounts | sort -r | while read -r mp; do
+    umount -l "$(printf '%b' "$mp")" 2>/dev/null || true
+  done
   echo "setup-host: starting zfs-fuse"
   rm -f /var/run/zfs-fuse.pid /run/zfs-fuse.pid
   zfs-fuse
+  started=1
 fi
 for _ in $(seq 1 50); do
-  if zpool list >/dev/null 2>&1; then
+  if timeout 5 zpool list >/dev/null 2>&1; then
+    [ -n "${started:-}" ] && timeout 60 zfs mount -a 2>/dev/null || true
     echo "setup-host: zfs-fuse is answering"
     exit 0
   fi

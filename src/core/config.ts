@@ -28,6 +28,19 @@ export interface Config {
     file: string;
     level: 'debug' | 'info' | 'warn' | 'error';
   };
+  /** The LXCRI runtime's state directory: containers/<id>/state.json, runtime/events.log, locks/, journal/. */
+  state_dir: string;
+  lxc: { path: string };
+  pve: { config_dir: string; storage_cfg: string };
+  container: {
+    /** Graceful shutdown before a restore waits this long, then the container is stopped hard. */
+    shutdown_timeout_seconds: number;
+  };
+  criu: {
+    /** Where CRIU images are archived: <store>/<container>/<checkpoint>/dump.tar.zst + manifest.json. */
+    store: string;
+  };
+  ui: { refresh_seconds: number; theme: string };
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -35,6 +48,12 @@ export const DEFAULT_CONFIG: Config = {
   checkpoint: { max_snapshots: 10, retention_days: 30, auto_cleanup: false, min_keep: 1 },
   runner: { timeout_seconds: 30, long_timeout_seconds: 600 },
   log: { file: '/var/log/lxcri-console/console.log', level: 'info' },
+  state_dir: '/run/proxmox-lxcri',
+  lxc: { path: '/var/lib/lxc' },
+  pve: { config_dir: '/etc/pve/lxc', storage_cfg: '/etc/pve/storage.cfg' },
+  container: { shutdown_timeout_seconds: 60 },
+  criu: { store: '/var/lib/lxcri/checkpoints' },
+  ui: { refresh_seconds: 5, theme: 'dark' },
 };
 
 type Check = (value: unknown) => string | undefined;
@@ -47,7 +66,9 @@ const str = (test?: (s: string) => boolean, expected = 'a string'): Check => (v)
 const s = (v: unknown) => v as string;
 const oneOf = (...values: string[]): Check => (v) => (typeof v === 'string' && values.includes(v) ? undefined : `one of ${values.join(', ')}`);
 
-const SCHEMA: Record<string, Record<string, Check>> = {
+const absolutePath = str((x) => x.startsWith('/'), 'an absolute path');
+
+const SCHEMA: Record<string, Check | Record<string, Check>> = {
   zfs: {
     base_dataset: (v) => {
       if (typeof v !== 'string') return 'a dataset name such as "tank/containers"';
@@ -69,7 +90,13 @@ const SCHEMA: Record<string, Record<string, Check>> = {
     min_keep: positiveInt(1),
   },
   runner: { timeout_seconds: positiveInt(1), long_timeout_seconds: positiveInt(1) },
-  log: { file: str((x) => x.startsWith('/'), 'an absolute path'), level: oneOf('debug', 'info', 'warn', 'error') },
+  log: { file: absolutePath, level: oneOf('debug', 'info', 'warn', 'error') },
+  state_dir: absolutePath,
+  lxc: { path: absolutePath },
+  pve: { config_dir: absolutePath, storage_cfg: absolutePath },
+  container: { shutdown_timeout_seconds: positiveInt(0) },
+  criu: { store: absolutePath },
+  ui: { refresh_seconds: positiveInt(1), theme: oneOf('dark', 'light', 'high-contrast', 'no-color') },
 };
 
 function configError(path: string, key: string, message: string): UsageError {
@@ -79,17 +106,24 @@ function configError(path: string, key: string, message: string): UsageError {
 /** Validates a parsed config object, merging it over the defaults. Unknown keys are errors (typos must not pass silently). */
 export function parseConfig(raw: unknown, path = '<config>'): Config {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw configError(path, '(top level)', 'must be a JSON object');
-  const merged = structuredClone(DEFAULT_CONFIG) as unknown as Record<string, Record<string, unknown>>;
+  const merged = structuredClone(DEFAULT_CONFIG) as unknown as Record<string, unknown>;
   for (const [section, value] of Object.entries(raw as Record<string, unknown>)) {
     const schema = SCHEMA[section];
-    if (!schema) throw configError(path, section, `is not a known section (expected one of ${Object.keys(SCHEMA).join(', ')})`);
+    if (!schema) throw configError(path, section, `is not a known key (expected one of ${Object.keys(SCHEMA).join(', ')})`);
+    if (typeof schema === 'function') {
+      const expected = schema(value);
+      if (expected) throw configError(path, section, `must be ${expected}, got ${JSON.stringify(value)}`);
+      merged[section] = value;
+      continue;
+    }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw configError(path, section, 'must be an object');
+    const target = merged[section] as Record<string, unknown>;
     for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
       const check = schema[key];
       if (!check) throw configError(path, `${section}.${key}`, `is not a known key (expected one of ${Object.keys(schema).join(', ')})`);
       const expected = check(v);
       if (expected) throw configError(path, `${section}.${key}`, `must be ${expected}, got ${JSON.stringify(v)}`);
-      merged[section]![key] = v;
+      target[key] = v;
     }
   }
   return merged as unknown as Config;

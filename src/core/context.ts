@@ -4,6 +4,8 @@ import type { Runner } from './runner/command.js';
 import { createCoreStore, type CoreStore } from './store.js';
 import { Zfs } from './tools/zfs/zfs.js';
 import { Zpool } from './tools/zpool/zpool.js';
+import { Lxc } from './tools/lxc.js';
+import { Pct } from './tools/pct.js';
 
 export interface Identity {
   user: string;
@@ -16,6 +18,8 @@ export interface CoreContext {
   runner: Runner;
   zfs: Zfs;
   zpool: Zpool;
+  pct: Pct;
+  lxc: Lxc;
   store: CoreStore;
   /** Milliseconds since the epoch. */
   now: () => number;
@@ -43,6 +47,8 @@ export function createContext(config: Config, runner: Runner, overrides: Partial
     runner,
     zfs: new Zfs(runner, { shortMs, longMs: config.runner.long_timeout_seconds * 1000 }),
     zpool: new Zpool(runner, shortMs),
+    pct: new Pct(runner),
+    lxc: new Lxc(runner, config.lxc.path),
     store: createCoreStore(),
     now: Date.now,
     identity: currentIdentity(),

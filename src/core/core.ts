@@ -1,7 +1,7 @@
 import type { CoreContext } from './context.js';
 import { RefusedError, UsageError } from './errors.js';
 import { checkpoint, type CheckpointOptions, type GroupCheckpointResult } from './ops/checkpoint.js';
-import { containerRef, loadContainer, readInventory, type LoadedContainer } from './ops/container.js';
+import { loadContainer, readInventory, resolveContainer, type LoadedContainer } from './ops/container.js';
 import { executeDelete, planDelete, type DeletePlan, type DeleteResult } from './ops/delete.js';
 import { poolReport, type PoolReport } from './ops/pools.js';
 import { executePrune, planPrune, policyFromConfig, type PrunePlan, type PrunePolicy, type PruneResult } from './ops/prune.js';
@@ -10,7 +10,8 @@ import { executeRollback, planRollback, type RollbackPlan, type RollbackResult }
 import { selectSnapshot } from './ops/select-snapshot.js';
 import { snapshotNodes, type CheckpointTree } from './model/tree.js';
 import { track } from './store.js';
-import { poolOf, summarizeContainers, type World } from './world.js';
+import { summarizeContainers, type World } from './world.js';
+import { listContainers } from './containers/registry.js';
 
 export type RestoreMode = 'branch' | 'rollback';
 export type RestorePlan = BranchRestorePlan | RollbackPlan;
@@ -30,10 +31,10 @@ export class Core {
       this.store.setState({ refreshing: true });
       try {
         const { caps, inventory } = await readInventory(this.ctx);
-        const base = this.ctx.config.zfs.base_dataset;
-        const pools = await this.ctx.zpool.list(caps, [poolOf(base)]);
+        const [pools, containers] = await Promise.all([this.ctx.zpool.list(caps), listContainers(this.ctx, inventory)]);
         const world: World = {
-          capabilities: caps, base, inventory, pools, containers: summarizeContainers(base, inventory), refreshedAt: this.ctx.now(),
+          capabilities: caps, base: this.ctx.config.zfs.base_dataset, inventory, pools,
+          containers: summarizeContainers(containers, inventory), refreshedAt: this.ctx.now(),
         };
         this.store.setState({ world });
         return world;
@@ -71,9 +72,10 @@ export class Core {
     return track(this.store, `restore ${id}`, async (step) => {
       const mode = opts.plan?.mode ?? opts.mode ?? 'branch';
       // A branch restore copies the dataset's local properties: read them alongside the listing, not after it.
+      const ref = await resolveContainer(this.ctx, id);
       const [c, local] = await Promise.all([
-        loadContainer(this.ctx, id),
-        mode === 'branch' ? this.ctx.zfs.localProperties(containerRef(this.ctx, id).dataset).catch(() => undefined) : undefined,
+        loadContainer(this.ctx, id, ref),
+        mode === 'branch' ? this.ctx.zfs.localProperties(ref.dataset).catch(() => undefined) : undefined,
       ]);
       const plan = opts.plan ?? this.planRestoreFor(c, opts);
       if (plan.mode === 'branch') {

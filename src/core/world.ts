@@ -1,15 +1,12 @@
-import type { DatasetRecord } from './model/dataset.js';
-import { Inventory } from './model/inventory.js';
+import type { Container } from './containers/types.js';
 import { classifySnapshot } from './model/classify.js';
+import { Inventory } from './model/inventory.js';
 import type { ZfsCapabilities } from './tools/zfs/capabilities.js';
 import type { PoolRecord } from './tools/zpool/parse.js';
-import { RESERVED_PREFIX } from './tools/zfs/names.js';
 
-export interface ContainerSummary {
-  id: string;
-  /** The dataset the container runs on. */
-  dataset: string;
-  pool: string;
+/** A container with what its checkpoints cost: the containers pane and `list` read this. */
+export interface ContainerSummary extends Container {
+  pool?: string;
   checkpoints: number;
   safety: number;
   foreign: number;
@@ -36,33 +33,30 @@ export function poolOf(dataset: string): string {
   return slash < 0 ? dataset : dataset.slice(0, slash);
 }
 
-export function isBranchDataset(rec: DatasetRecord): boolean {
-  return rec.user.branch !== undefined;
+export function summarizeContainers(containers: readonly Container[], inventory: Inventory): ContainerSummary[] {
+  return containers.map((c) => summarizeContainer(c, inventory));
 }
 
-/** Containers by convention: filesystems directly under the base dataset that are not branch datasets. */
-export function summarizeContainers(base: string, inventory: Inventory): ContainerSummary[] {
-  return inventory
-    .childrenOf(base)
-    .filter((d) => d.type === 'filesystem' && !isBranchDataset(d) && !d.name.slice(base.length + 1).startsWith(RESERVED_PREFIX))
-    .map((d) => summarizeContainer(d.name.slice(base.length + 1), d.name, inventory))
-    .sort((a, b) => a.id.localeCompare(b.id, undefined, { numeric: true }));
-}
-
-export function summarizeContainer(id: string, dataset: string, inventory: Inventory): ContainerSummary {
-  const family = inventory.family(dataset);
+export function summarizeContainer(container: Container, inventory: Inventory): ContainerSummary {
   const summary: ContainerSummary = {
-    id, dataset, pool: poolOf(dataset), checkpoints: 0, safety: 0, foreign: 0,
-    branches: Math.max(0, family.length - 1), usedBySnapshots: 0, usedByDataset: 0, used: 0,
+    ...container, checkpoints: 0, safety: 0, foreign: 0, branches: 0, usedBySnapshots: 0, usedByDataset: 0, used: 0,
   };
+  const dataset = container.dataset;
+  if (!dataset) return summary;
+  summary.pool = poolOf(dataset);
+  if (!inventory.get(dataset)) {
+    summary.reason = `dataset ${dataset} does not exist`;
+    return summary;
+  }
+  const family = inventory.family(dataset);
+  summary.branches = Math.max(0, family.length - 1);
   for (const ds of family) {
     const rec = inventory.get(ds)!;
     summary.usedBySnapshots += rec.usedbysnapshots ?? 0;
     summary.usedByDataset += rec.usedbydataset ?? 0;
     summary.used += rec.used;
     for (const snap of inventory.snapshotsOf(ds)) {
-      const short = snap.name.slice(snap.name.indexOf('@') + 1);
-      const cls = classifySnapshot(short, snap);
+      const cls = classifySnapshot(snap.name.slice(snap.name.indexOf('@') + 1), snap);
       if (cls === 'checkpoint') {
         summary.checkpoints++;
         if (!summary.latestCheckpoint || snap.creation >= summary.latestCheckpoint.creation) {

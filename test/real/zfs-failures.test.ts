@@ -78,8 +78,12 @@ test('the zfs-fuse daemon not running: "ZFS not available" and what to do; it co
   const { core } = pool.core();
   await core.checkpoint(['gone']);
   const snaps = pool.snapshots();
+  // zfs-fuse unmounts everything on SIGTERM and cannot exit while a running container holds a mount.
+  const running = execFileSync('lxc-ls', ['--running'], { encoding: 'utf8' }).trim();
+  assert.equal(running, '', `stop these LXC containers first, the daemon cannot exit under them: ${running}`);
   process.kill(daemonPid(), 'SIGTERM');
-  for (let i = 0; i < 100 && spawnSync('pgrep', ['-x', 'zfs-fuse']).status === 0; i++) execFileSync('sleep', ['0.1']);
+  for (let i = 0; i < 300 && spawnSync('pgrep', ['-x', 'zfs-fuse']).status === 0; i++) execFileSync('sleep', ['0.1']);
+  assert.notEqual(spawnSync('pgrep', ['-x', 'zfs-fuse']).status, 0, 'zfs-fuse did not exit within 30 s of SIGTERM');
   try {
     await assert.rejects(core.refresh(), (e: unknown) =>
       e instanceof LxcriError && e.code === 'zfs-unavailable' && e.message.startsWith('ZFS not available') && /zfs-fuse/.test(e.hint));

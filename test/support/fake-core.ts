@@ -13,6 +13,11 @@ export function fakeCore(base = 't/c', config: Partial<Config['checkpoint']> = {
   const runner = new FakeRunner();
   const cfg: Config = structuredClone(DEFAULT_CONFIG);
   cfg.zfs.base_dataset = base;
+  // No host files leak in: containers resolve by the dataset convention only.
+  const nowhere = '/nonexistent/lxcri-test';
+  cfg.state_dir = nowhere;
+  cfg.lxc.path = nowhere;
+  cfg.pve = { config_dir: nowhere, storage_cfg: `${nowhere}/storage.cfg` };
   Object.assign(cfg.checkpoint, config);
   const core = new Core(createContext(cfg, runner, { now: () => NOW_MS, identity: { user: 'alice', host: 'pve1' } }));
   return { runner, core };
@@ -38,23 +43,23 @@ export function legacyGetOutput(records: readonly DatasetRecord[]): string {
   return records.map((r) => LEGACY_PROPS.map((p) => `${r.name}\t${p}\t${cell(r, p)}\n`).join('')).join('');
 }
 
-export function expectOpenzfs(runner: FakeRunner, records: readonly DatasetRecord[], base = 't/c'): void {
+export function expectOpenzfs(runner: FakeRunner, records: readonly DatasetRecord[], root = 't'): void {
   runner.expect(['zfs', 'version'], { stdout: 'zfs-2.2.6-pve1\nzfs-kmod-2.2.6-pve1\n' });
-  expectOpenzfsListing(runner, records, base);
+  expectOpenzfsListing(runner, records, root);
 }
 
-export function expectOpenzfsListing(runner: FakeRunner, records: readonly DatasetRecord[], base = 't/c'): void {
-  runner.expect(['zfs', 'list', '-Hp', '-r', '-t', 'all', '-o', ['name', ...OPENZFS_COLUMNS].join(','), base], { stdout: openzfsListOutput(records) });
+export function expectOpenzfsListing(runner: FakeRunner, records: readonly DatasetRecord[], root = 't'): void {
+  runner.expect(['zfs', 'list', '-Hp', '-r', '-t', 'all', '-o', ['name', ...OPENZFS_COLUMNS].join(','), root], { stdout: openzfsListOutput(records) });
 }
 
-export function expectLegacy(runner: FakeRunner, records: readonly DatasetRecord[], base = 't/c'): void {
+export function expectLegacy(runner: FakeRunner, records: readonly DatasetRecord[], root = 't'): void {
   runner.expect(['zfs', 'version'], { exitCode: 2, stderr: "unrecognized command 'version'\n" });
   runner.expect(['zpool', 'upgrade', '-v'], { stdout: 'This system is currently running ZFS pool version 23.\n' });
-  expectLegacyListing(runner, records, base);
+  expectLegacyListing(runner, records, root);
 }
 
-export function expectLegacyListing(runner: FakeRunner, records: readonly DatasetRecord[], base = 't/c'): void {
-  runner.expect(['zfs', 'get', '-Hp', '-r', '-o', 'name,property,value', LEGACY_PROPS.join(','), base], { stdout: legacyGetOutput(records) });
+export function expectLegacyListing(runner: FakeRunner, records: readonly DatasetRecord[], root = 't'): void {
+  runner.expect(['zfs', 'get', '-Hp', '-r', '-o', 'name,property,value', LEGACY_PROPS.join(','), root], { stdout: legacyGetOutput(records) });
 }
 
 export const CHECKPOINT_PROPS = ['-o', 'lxcri:kind=checkpoint', '-o', 'lxcri:created-by=alice', '-o', 'lxcri:host=pve1'];

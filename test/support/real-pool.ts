@@ -47,7 +47,10 @@ export function createTestPool(tag: string, size = '256M'): TestPool {
   const base = `${pool}/containers`;
   sh('zfs', ['create', base]);
   const configFile = `${dir}/config.json`;
-  writeFileSync(configFile, JSON.stringify({ zfs: { base_dataset: base }, log: { file: `${dir}/console.log` } }));
+  writeFileSync(configFile, JSON.stringify({
+    zfs: { base_dataset: base }, log: { file: `${dir}/console.log` }, state_dir: `${dir}/state`, lxc: { path: `${dir}/lxc` },
+    pve: { config_dir: `${dir}/pve`, storage_cfg: `${dir}/pve/storage.cfg` },
+  }));
   const mountOf = (name: string) => sh('zfs', ['get', '-H', '-o', 'value', 'mountpoint', name]).trim();
   const dsOf = (x: string) => (x.includes('/') ? x : `${base}/${x}`);
   return {
@@ -56,6 +59,10 @@ export function createTestPool(tag: string, size = '256M'): TestPool {
       const config: Config = structuredClone(DEFAULT_CONFIG);
       config.zfs.base_dataset = base;
       config.log.file = `${dir}/console.log`;
+      // Containers resolve by the dataset convention unless a test points these at real LXC or state dirs.
+      config.state_dir = `${dir}/state`;
+      config.lxc.path = `${dir}/lxc`;
+      config.pve = { config_dir: `${dir}/pve`, storage_cfg: `${dir}/pve/storage.cfg` };
       overrides.config?.(config);
       let count = 0;
       const { logger } = createFileLogger(config.log.file, 'debug');

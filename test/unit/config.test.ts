@@ -33,7 +33,7 @@ test('errors name the key and the expected value', () => {
     [{ zfs: { base_dataset: 'tank//x' } }, /zfs\.base_dataset must be a valid ZFS dataset name/],
     [{ zfs: { compression: 'fast' } }, /zfs\.compression must be a ZFS compression value/],
     [{ zfs: { auto_create_datasets: 'yes' } }, /zfs\.auto_create_datasets must be true or false, got "yes"/],
-    [{ zfz: {} }, /zfz is not a known section/],
+    [{ zfz: {} }, /zfz is not a known key/], [{ state_dir: 'run' }, /state_dir must be an absolute path/],
     [[], /must be a JSON object/],
   ];
   for (const [raw, pattern] of cases) {

@@ -14,7 +14,7 @@ import { RecordBuilder } from '../support/records.js';
 
 function loaded(b: RB, dataset = 't/c/web'): LoadedContainer {
   const inventory = new Inventory(b.records);
-  return { id: 'web', dataset, caps: { ...LEGACY_CAPABILITIES, version: 'pool v23' }, inventory, tree: buildTree('web', dataset, inventory) };
+  return { id: 'web', dataset, container: { id: 'web', name: 'web', status: 'stopped', sources: ['zfs'], dataset, mounts: [] }, caps: { ...LEGACY_CAPABILITIES, version: 'pool v23' }, inventory, tree: buildTree('web', dataset, inventory) };
 }
 
 /** web: c1 - c2 - c3 - NOW, with a branch X cloned from c2 holding x1 - x2 - NOW, and Y cloned from x1. */

@@ -40,7 +40,8 @@ test('the captured branch restore reads as two lines with NOW on the restored on
 
 test('containers are listed without branch datasets, foreign snapshots counted apart', () => {
   const inv = new Inventory(parseZfsGet(fixture('zfs/zfs-fuse-get-branch-restore.txt')));
-  const list = summarizeContainers('ztest/containers', inv);
+  const ids = inv.childrenOf('ztest/containers').filter((d) => d.user.branch === undefined).map((d) => d.name.split('/').pop()!);
+  const list = summarizeContainers(ids.map((id) => ({ id, name: id, status: 'unknown', sources: ['zfs'], dataset: `ztest/containers/${id}`, mounts: [] })), inv);
   assert.deepEqual(list.map((c) => [c.id, c.checkpoints, c.safety, c.foreign, c.branches]), [['db', 1, 0, 1, 0], ['web', 4, 1, 0, 1]]);
 });
 

@@ -16,19 +16,21 @@ export const listCommand: CommandSpec = {
       return;
     }
     if (!world.containers.length) {
-      env.out(`no containers under ${world.base} (create datasets there, or set zfs.base_dataset in the config)`);
+      env.out(`no containers found (no Proxmox or LXC containers, no LXCRI state, nothing under ${world.base})`);
       return;
     }
     const now = env.nowSeconds();
     env.out(
       table(
-        ['ID', 'DATASET', 'CHECKPOINTS', 'SAFETY', 'FOREIGN', 'BRANCHES', 'SNAP USED', 'USED', 'LATEST'],
+        ['ID', 'NAME', 'STATUS', 'LOCK', 'SOURCE', 'DATASET', 'CHECKPOINTS', 'SAFETY', 'FOREIGN', 'BRANCHES', 'SNAP USED', 'USED', 'LATEST'],
         world.containers.map((c) => [
-          c.id, c.dataset, String(c.checkpoints), String(c.safety), String(c.foreign), String(c.branches),
+          c.id, c.name, c.status, c.lock ?? '-', c.sources.join(','),
+          c.dataset && !c.reason ? c.dataset : `(none: ${c.reason ?? c.error ?? 'unknown'})`,
+          String(c.checkpoints), String(c.safety), String(c.foreign), String(c.branches),
           formatBytes(c.usedBySnapshots), formatBytes(c.used),
           c.latestCheckpoint ? `${formatAge(c.latestCheckpoint.creation, now)} ago` : '-',
         ]),
-        [2, 3, 4, 5, 6, 7],
+        [6, 7, 8, 9, 10, 11],
       ),
     );
   },

@@ -3,7 +3,7 @@ import { NotFoundError, UsageError } from '../errors.js';
 import { USER_PREFIX, USER_PROPS } from '../model/dataset.js';
 import type { Inventory } from '../model/inventory.js';
 import { parentDataset } from '../tools/zfs/names.js';
-import { containerRef, missingDataset, readInventory, requireDataset, type ContainerRef } from './container.js';
+import { missingDataset, readInventory, requireDataset, resolveContainer, type ContainerRef } from './container.js';
 import { createWithFreshName } from './snapshot-name.js';
 import { runSteps } from './steps.js';
 
@@ -59,10 +59,11 @@ function recursiveCoversExactly(parent: string, datasets: readonly string[], inv
  */
 export async function checkpoint(ctx: CoreContext, ids: readonly string[], opts: CheckpointOptions = {}): Promise<GroupCheckpointResult> {
   if (!ids.length) throw new UsageError('no container given', 'name at least one container: lxcri-console checkpoint <container...>');
-  const refs = ids.map((id) => containerRef(ctx, id));
   const dupe = ids.find((id, i) => ids.indexOf(id) !== i);
   if (dupe) throw new UsageError(`container ${dupe} is named twice`, 'name each container once');
   if (opts.label !== undefined) validateLabel(opts.label);
+  const refs: ContainerRef[] = [];
+  for (const id of ids) refs.push(await resolveContainer(ctx, id));
   const caps = await ctx.zfs.detect();
   const seconds = Math.floor(ctx.now() / 1000);
   const props = checkpointProps(ctx, 'checkpoint', opts.label);
@@ -84,7 +85,8 @@ export async function checkpoint(ctx: CoreContext, ids: readonly string[], opts:
     return { method: refs.length === 1 ? 'single' : 'multi-name', atomic: true, checkpoints: results(name) };
   }
 
-  const { inventory } = await readInventory(ctx);
+  const pools = new Set(datasets.map((d) => d.split('/')[0]));
+  const { inventory } = await readInventory(ctx, pools.size === 1 ? [...pools][0] : undefined);
   for (const ref of refs) requireDataset(inventory, ref);
 
   const parents = new Set(datasets.map((d) => parentDataset(d)));

@@ -1,13 +1,17 @@
 import type { CoreContext } from '../context.js';
-import { NotFoundError, UsageError } from '../errors.js';
+import { LxcriError, NotFoundError, UsageError } from '../errors.js';
+import { describeContainer } from '../containers/registry.js';
+import type { Container } from '../containers/types.js';
 import { Inventory } from '../model/inventory.js';
 import { buildTree, type CheckpointTree } from '../model/tree.js';
 import type { ZfsCapabilities } from '../tools/zfs/capabilities.js';
 import { validateContainerId, validateDatasetName } from '../tools/zfs/names.js';
+import { poolOf } from '../world.js';
 
 export interface ContainerRef {
   id: string;
   dataset: string;
+  container: Container;
 }
 
 export interface LoadedContainer extends ContainerRef {
@@ -16,27 +20,34 @@ export interface LoadedContainer extends ContainerRef {
   tree: CheckpointTree;
 }
 
-/** Maps a container id to its dataset by the `<base_dataset>/<id>` convention, validating both first. */
-export function containerRef(ctx: CoreContext, id: string): ContainerRef {
+/**
+ * Finds a container's dataset from its sources (Proxmox config + storage.cfg, LXC config, LXCRI state, or the
+ * `<base_dataset>/<id>` convention) using file reads only, after validating the id.
+ */
+export async function resolveContainer(ctx: CoreContext, id: string): Promise<ContainerRef> {
   validateContainerId(id);
-  return { id, dataset: validateDatasetName(`${ctx.config.zfs.base_dataset}/${id}`) };
+  const container = await describeContainer(ctx, id);
+  if (!container.dataset) {
+    throw new LxcriError('no-dataset', `container ${id} has no ZFS dataset: ${container.reason ?? 'unknown'}`, 'checkpoints need the root filesystem on ZFS (a zfspool storage, or an LXC rootfs on a ZFS dataset)');
+  }
+  return { id, dataset: validateDatasetName(container.dataset), container };
 }
 
-/** Reads the base dataset's whole listing (one process) into an inventory. */
-export async function readInventory(ctx: CoreContext): Promise<{ caps: ZfsCapabilities; inventory: Inventory }> {
+/** Reads a listing (one process): one pool's datasets, or every pool's without a root. */
+export async function readInventory(ctx: CoreContext, root?: string): Promise<{ caps: ZfsCapabilities; inventory: Inventory }> {
   const caps = await ctx.zfs.detect();
-  const records = await ctx.zfs.listAll(ctx.config.zfs.base_dataset);
+  const records = await ctx.zfs.listAll(root);
   return { caps, inventory: new Inventory(records) };
 }
 
-export function missingDataset(ref: ContainerRef): NotFoundError {
+export function missingDataset(ref: Pick<ContainerRef, 'id' | 'dataset'>): NotFoundError {
   return new NotFoundError(
     `Dataset does not exist: ${ref.dataset}`,
     `check the container id '${ref.id}' (\`lxcri-console list\`) or zfs.base_dataset in the config`,
   );
 }
 
-export function requireDataset(inventory: Inventory, ref: ContainerRef): void {
+export function requireDataset(inventory: Inventory, ref: Pick<ContainerRef, 'id' | 'dataset'>): void {
   const rec = inventory.get(ref.dataset);
   if (!rec) throw missingDataset(ref);
   if (rec.type !== 'filesystem') {
@@ -44,9 +55,10 @@ export function requireDataset(inventory: Inventory, ref: ContainerRef): void {
   }
 }
 
-export async function loadContainer(ctx: CoreContext, id: string): Promise<LoadedContainer> {
-  const ref = containerRef(ctx, id);
-  const { caps, inventory } = await readInventory(ctx);
-  requireDataset(inventory, ref);
-  return { ...ref, caps, inventory, tree: buildTree(ref.id, ref.dataset, inventory) };
+/** A container with its pool's listing and its checkpoint tree: what every operation starts from. */
+export async function loadContainer(ctx: CoreContext, id: string, ref?: ContainerRef): Promise<LoadedContainer> {
+  const r = ref ?? (await resolveContainer(ctx, id));
+  const { caps, inventory } = await readInventory(ctx, poolOf(r.dataset));
+  requireDataset(inventory, r);
+  return { ...r, caps, inventory, tree: buildTree(r.id, r.dataset, inventory) };
 }

@@ -48,8 +48,8 @@ export function poolReport(pool: PoolRecord, containers: readonly ContainerSumma
     warnings,
     ...(status ? { status } : {}),
     containers: containers
-      .filter((c) => c.pool === pool.name)
-      .map((c) => ({ id: c.id, dataset: c.dataset, used: c.used, usedBySnapshots: c.usedBySnapshots, usedByDataset: c.usedByDataset, checkpoints: c.checkpoints }))
+      .filter((c) => c.pool === pool.name && c.dataset)
+      .map((c) => ({ id: c.id, dataset: c.dataset!, used: c.used, usedBySnapshots: c.usedBySnapshots, usedByDataset: c.usedByDataset, checkpoints: c.checkpoints }))
       .sort((a, b) => b.used - a.used),
   };
 }

@@ -46,15 +46,16 @@ export class Zfs {
     return (this.caps = { ...LEGACY_CAPABILITIES, version: pv ? `pool v${pv}` : 'legacy' });
   }
 
-  /** Every dataset and snapshot under `root` with the tree's properties, in one process. */
-  async listAll(root: string): Promise<DatasetRecord[]> {
+  /** Every dataset and snapshot under `root` (of every pool without one) with the tree's properties, in one process. */
+  async listAll(root?: string): Promise<DatasetRecord[]> {
     const caps = await this.detect();
     const props = listingProperties(caps);
+    const target = root ? [root] : [];
     if (caps.parsableList) {
-      const r = await this.run(cmd('zfs', ['list', '-Hp', '-r', '-t', 'all', '-o', ['name', ...props].join(','), root]), root);
+      const r = await this.run(cmd('zfs', ['list', '-Hp', '-r', '-t', 'all', '-o', ['name', ...props].join(','), ...target]), root);
       return parseZfsList(r.stdout, props);
     }
-    const r = await this.run(cmd('zfs', ['get', '-Hp', '-r', '-o', 'name,property,value', props.join(','), root]), root);
+    const r = await this.run(cmd('zfs', ['get', '-Hp', '-r', '-o', 'name,property,value', props.join(','), ...target]), root);
     return parseZfsGet(r.stdout).filter((d) => d.type !== 'bookmark');
   }
 

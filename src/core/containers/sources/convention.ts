@@ -1,0 +1,22 @@
+import { RESERVED_PREFIX } from '../../tools/zfs/names.js';
+import type { ContainerSource } from '../source.js';
+
+/** Datasets directly under zfs.base_dataset are containers by convention (`<base>/<id>`), branches excepted. */
+export const conventionSource: ContainerSource = {
+  name: 'zfs',
+  async list(env) {
+    const base = env.config.zfs.base_dataset;
+    if (!env.inventory) return undefined;
+    return env.inventory
+      .childrenOf(base)
+      .filter((d) => d.type === 'filesystem' && d.user.branch === undefined && !d.name.slice(base.length + 1).startsWith(RESERVED_PREFIX))
+      .map((d) => {
+        const id = d.name.slice(base.length + 1);
+        return { id, name: id, status: 'unknown', sources: ['zfs'], dataset: d.name, mounts: [{ key: 'rootfs', volume: d.name, dataset: d.name }] };
+      });
+  },
+  async describe(env, id) {
+    const dataset = `${env.config.zfs.base_dataset}/${id}`;
+    return { id, name: id, status: 'unknown', sources: ['zfs'], dataset, mounts: [{ key: 'rootfs', volume: dataset, dataset }] };
+  },
+};
