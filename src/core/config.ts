@@ -30,6 +30,8 @@ export interface Config {
   };
   /** The LXCRI runtime's state directory: containers/<id>/state.json, runtime/events.log, locks/, journal/. */
   state_dir: string;
+  /** Journals of running operations; on disk (not /run) so an interrupted operation is still known after a reboot. */
+  journal_dir: string;
   lxc: { path: string };
   pve: { config_dir: string; storage_cfg: string };
   container: {
@@ -49,6 +51,7 @@ export const DEFAULT_CONFIG: Config = {
   runner: { timeout_seconds: 30, long_timeout_seconds: 600 },
   log: { file: '/var/log/lxcri-console/console.log', level: 'info' },
   state_dir: '/run/proxmox-lxcri',
+  journal_dir: '/var/lib/lxcri-console/journal',
   lxc: { path: '/var/lib/lxc' },
   pve: { config_dir: '/etc/pve/lxc', storage_cfg: '/etc/pve/storage.cfg' },
   container: { shutdown_timeout_seconds: 60 },
@@ -92,6 +95,7 @@ const SCHEMA: Record<string, Check | Record<string, Check>> = {
   runner: { timeout_seconds: positiveInt(1), long_timeout_seconds: positiveInt(1) },
   log: { file: absolutePath, level: oneOf('debug', 'info', 'warn', 'error') },
   state_dir: absolutePath,
+  journal_dir: absolutePath,
   lxc: { path: absolutePath },
   pve: { config_dir: absolutePath, storage_cfg: absolutePath },
   container: { shutdown_timeout_seconds: positiveInt(0) },

@@ -6,6 +6,7 @@ import { Zfs } from './tools/zfs/zfs.js';
 import { Zpool } from './tools/zpool/zpool.js';
 import { Lxc } from './tools/lxc.js';
 import { Pct } from './tools/pct.js';
+import { Journal } from './state/journal.js';
 
 export interface Identity {
   user: string;
@@ -21,6 +22,7 @@ export interface CoreContext {
   pct: Pct;
   lxc: Lxc;
   store: CoreStore;
+  journal: Journal;
   /** Milliseconds since the epoch. */
   now: () => number;
   identity: Identity;
@@ -50,6 +52,7 @@ export function createContext(config: Config, runner: Runner, overrides: Partial
     pct: new Pct(runner),
     lxc: new Lxc(runner, config.lxc.path),
     store: createCoreStore(),
+    journal: new Journal(config.journal_dir),
     now: Date.now,
     identity: currentIdentity(),
     created: new Set(),

@@ -1,31 +1,89 @@
 import type { CoreContext } from './context.js';
-import { RefusedError, UsageError } from './errors.js';
+import { listContainers } from './containers/registry.js';
+import { LxcriError, RefusedError, UsageError } from './errors.js';
+import { snapshotNodes, type CheckpointTree } from './model/tree.js';
 import { checkpoint, type CheckpointOptions, type GroupCheckpointResult } from './ops/checkpoint.js';
 import { loadContainer, readInventory, resolveContainer, type LoadedContainer } from './ops/container.js';
 import { executeDelete, planDelete, type DeletePlan, type DeleteResult } from './ops/delete.js';
+import { describeInterrupted, recoverOperation, runJournaled, type RecoveryMode } from './ops/journaled.js';
+import { refuseIfPveLocked, startAfterRestore, stopForRestore } from './ops/lifecycle.js';
 import { poolReport, type PoolReport } from './ops/pools.js';
 import { executePrune, planPrune, policyFromConfig, type PrunePlan, type PrunePolicy, type PruneResult } from './ops/prune.js';
-import { executeBranchRestore, planBranchRestore, type BranchRestorePlan, type BranchRestoreResult } from './ops/restore-branch.js';
+import {
+  branchRestoreInput, branchRestoreResult, planBranchRestore, type BranchRestorePlan, type BranchRestoreResult,
+} from './ops/restore-branch.js';
 import { executeRollback, planRollback, type RollbackPlan, type RollbackResult } from './ops/restore-rollback.js';
 import { selectSnapshot } from './ops/select-snapshot.js';
-import { snapshotNodes, type CheckpointTree } from './model/tree.js';
+import { appendEvent, makeEvent } from './state/events.js';
+import type { JournalEntry } from './state/journal.js';
+import { acquireLock, type HeldLock, type LockInfo } from './state/locks.js';
 import { track } from './store.js';
+import { validateContainerId } from './tools/zfs/names.js';
 import { summarizeContainers, type World } from './world.js';
-import { listContainers } from './containers/registry.js';
 
 export type RestoreMode = 'branch' | 'rollback';
 export type RestorePlan = BranchRestorePlan | RollbackPlan;
-export type RestoreResult = BranchRestoreResult | RollbackResult;
+export type RestoreResult = (BranchRestoreResult | RollbackResult) & { stopped: boolean; started: boolean };
+
+export interface RestoreOptions {
+  snapshot?: string;
+  mode?: RestoreMode;
+  confirmed?: boolean;
+  plan?: RestorePlan;
+  /** Leave a container that was running stopped after the restore. */
+  noStart?: boolean;
+}
 
 /** The runtime core's one API: the CLI and the console both call these, and nothing else touches ZFS. */
 export class Core {
+  /** Stale locks taken over by this process (reported by the faces). */
+  readonly staleLocks: LockInfo[] = [];
+
   constructor(readonly ctx: CoreContext) {}
 
   get store() {
     return this.ctx.store;
   }
 
-  /** Reads the whole world in two processes (zfs get/list, zpool list) and publishes it to the store. */
+  /**
+   * Every mutating operation goes through here: the container locks, the busy counter and current step in the store,
+   * and one line in events.log with the outcome.
+   */
+  private async operate<T>(operation: string, containers: readonly string[], task: (step: (t: string) => void) => Promise<T>, reclaimed?: (r: T) => number): Promise<T> {
+    const started = performance.now();
+    const locks: HeldLock[] = [];
+    let result: T | undefined;
+    let error: unknown;
+    try {
+      // Ids name lock files: validate them before anything touches the disk.
+      for (const id of containers) validateContainerId(id);
+      const dupe = containers.find((id, i) => containers.indexOf(id) !== i);
+      if (dupe) throw new UsageError(`container ${dupe} is named twice`, 'name each container once');
+      for (const id of containers) {
+        const lock = await acquireLock(this.ctx.config.state_dir, id, operation);
+        locks.push(lock);
+        if (lock.tookOverStale) this.staleLocks.push(lock.tookOverStale);
+      }
+      result = await track(this.store, `${operation} ${containers.join(' ')}`.trim(), task);
+      return result;
+    } catch (e) {
+      error = e;
+      throw e;
+    } finally {
+      for (const lock of locks) await lock.release();
+      const bytes = result !== undefined && reclaimed ? reclaimed(result) : undefined;
+      await appendEvent(this.ctx.config.state_dir, makeEvent(this.ctx.identity, {
+        operation,
+        target: containers.join(' '),
+        result: error ? (error instanceof RefusedError || (error instanceof LxcriError && error.code === 'locked') ? 'refused' : 'failed') : 'ok',
+        duration_ms: Math.round(performance.now() - started),
+        ...(bytes !== undefined ? { bytes_reclaimed: bytes } : {}),
+        ...(error ? { error: (error as Error).message } : {}),
+      })).catch(() => undefined);
+    }
+  }
+
+  /** Reads the world (zfs listing, pools, container sources) and publishes it to the store. */
   async refresh(): Promise<World> {
     return track(this.store, 'refresh', async () => {
       this.store.setState({ refreshing: true });
@@ -49,48 +107,65 @@ export class Core {
   }
 
   checkpoint(ids: readonly string[], opts: CheckpointOptions = {}): Promise<GroupCheckpointResult> {
-    return track(this.store, `checkpoint ${ids.join(' ')}`, () => checkpoint(this.ctx, ids, opts));
+    return this.operate('checkpoint', ids, () => checkpoint(this.ctx, ids, opts));
   }
 
   /** The preview: what a restore will do (branch) or destroy (rollback). Changes nothing. */
   async planRestore(id: string, opts: { snapshot?: string; mode?: RestoreMode } = {}): Promise<RestorePlan> {
-    const c = await loadContainer(this.ctx, id);
-    return this.planRestoreFor(c, opts);
+    return this.planRestoreFor(await loadContainer(this.ctx, id), opts);
   }
 
   private planRestoreFor(c: LoadedContainer, opts: { snapshot?: string; mode?: RestoreMode }): RestorePlan {
-    const mode = opts.mode ?? 'branch';
     const target = opts.snapshot ? selectSnapshot(c.tree, opts.snapshot) : latestCheckpoint(c);
-    return mode === 'branch' ? planBranchRestore(this.ctx, c, target) : planRollback(c, target);
+    return (opts.mode ?? 'branch') === 'branch' ? planBranchRestore(this.ctx, c, target) : planRollback(c, target);
   }
 
   /**
-   * Restores a checkpoint. Branch mode keeps everything and needs no confirmation; rollback destroys what its
-   * plan lists and runs only with `confirmed` (and only if that list is still exact).
+   * Restores a checkpoint. A running container is shut down first and started again afterwards (unless noStart).
+   * Branch mode keeps everything; rollback destroys what its plan lists and runs only when confirmed and still exact.
    */
-  async restore(id: string, opts: { snapshot?: string; mode?: RestoreMode; confirmed?: boolean; plan?: RestorePlan } = {}): Promise<RestoreResult> {
-    return track(this.store, `restore ${id}`, async (step) => {
+  async restore(id: string, opts: RestoreOptions = {}): Promise<RestoreResult> {
+    return this.operate('restore', [id], async (step) => {
       const mode = opts.plan?.mode ?? opts.mode ?? 'branch';
-      // A branch restore copies the dataset's local properties: read them alongside the listing, not after it.
       const ref = await resolveContainer(this.ctx, id);
+      refuseIfPveLocked(ref.container);
+      // A branch restore copies the dataset's local properties: read them alongside the listing, not after it.
       const [c, local] = await Promise.all([
         loadContainer(this.ctx, id, ref),
         mode === 'branch' ? this.ctx.zfs.localProperties(ref.dataset).catch(() => undefined) : undefined,
       ]);
-      const plan = opts.plan ?? this.planRestoreFor(c, opts);
-      if (plan.mode === 'branch') {
-        const fresh = opts.plan ? planBranchRestore(this.ctx, c, selectSnapshot(c.tree, plan.target.fullName)) : plan;
-        return executeBranchRestore(this.ctx, c, fresh, local ?? (await this.ctx.zfs.localProperties(c.dataset)), step);
-      }
-      if (!opts.confirmed) {
+      const plan = opts.plan ? this.replan(c, opts.plan) : this.planRestoreFor(c, opts);
+      if (plan.mode === 'rollback' && !opts.confirmed) {
         throw new RefusedError(
           `rollback of ${id} to ${plan.target.name} discards the live state and destroys ${plan.destroysSnapshots.length} snapshot(s) and ${plan.destroysDatasets.length} branch(es); not confirmed`,
           'review the list (run without --yes to see it) and confirm with --yes, or use --mode branch, which keeps everything',
         );
       }
-      step(`zfs rollback to ${plan.target.fullName}`);
-      return executeRollback(this.ctx, c, plan);
+      const stopped = await stopForRestore(this.ctx, ref.container, step);
+      let result: BranchRestoreResult | RollbackResult;
+      try {
+        if (plan.mode === 'branch') {
+          const input = branchRestoreInput(this.ctx, c, plan, local ?? (await this.ctx.zfs.localProperties(c.dataset)));
+          const steps = await runJournaled(this.ctx, 'branch-restore', id, `branch restore of ${id} to ${plan.target.name}`, input, step);
+          result = branchRestoreResult(input, steps);
+        } else {
+          step(`zfs rollback to ${plan.target.fullName}`);
+          result = await executeRollback(this.ctx, c, plan);
+        }
+      } catch (error) {
+        // The restore was undone: bring the container back as it was.
+        if (stopped && !opts.noStart) await startAfterRestore(this.ctx, ref.container, step).catch(() => undefined);
+        throw error;
+      }
+      const start = stopped && !opts.noStart;
+      if (start) await startAfterRestore(this.ctx, ref.container, step);
+      return { ...result, stopped, started: start };
     });
+  }
+
+  /** A confirmed plan is re-made on the fresh listing: a branch plan by its target, a rollback plan checked in execute. */
+  private replan(c: LoadedContainer, plan: RestorePlan): RestorePlan {
+    return plan.mode === 'branch' ? planBranchRestore(this.ctx, c, selectSnapshot(c.tree, plan.target.fullName)) : plan;
   }
 
   async planDelete(id: string, snapshot: string, subtree = false): Promise<DeletePlan> {
@@ -98,8 +173,8 @@ export class Core {
     return planDelete(c, selectSnapshot(c.tree, snapshot), subtree);
   }
 
-  async delete(id: string, snapshot: string, opts: { subtree?: boolean; confirmed?: boolean } = {}): Promise<DeleteResult> {
-    return track(this.store, `delete ${id} ${snapshot}`, async (step) => {
+  delete(id: string, snapshot: string, opts: { subtree?: boolean; confirmed?: boolean } = {}): Promise<DeleteResult> {
+    return this.operate('delete', [id], async (step) => {
       const plan = await this.planDelete(id, snapshot, opts.subtree ?? false);
       if (!opts.confirmed) {
         throw new RefusedError(
@@ -113,7 +188,7 @@ export class Core {
 
   async planPrune(ids: readonly string[], policy: Partial<PrunePolicy> = {}): Promise<PrunePlan[]> {
     const p = policyFromConfig(this.ctx, policy);
-    const targets = ids.length ? ids : (await this.refresh()).containers.map((c) => c.id);
+    const targets = ids.length ? ids : (await this.refresh()).containers.filter((c) => c.dataset && !c.reason).map((c) => c.id);
     const plans: PrunePlan[] = [];
     for (const id of targets) plans.push(await planPrune(this.ctx, await loadContainer(this.ctx, id), p));
     return plans;
@@ -124,20 +199,32 @@ export class Core {
     if (total && !confirmed) {
       throw new RefusedError(`prune would destroy ${total} checkpoint(s); not confirmed`, 'review the plan (--dry-run) and confirm with --yes');
     }
-    return track(this.store, 'prune', async (step) => {
+    return this.operate('prune', plans.map((p) => p.container), async (step) => {
       const results: PruneResult[] = [];
       for (const plan of plans) {
         const fresh = await loadContainer(this.ctx, plan.container);
         results.push(await executePrune(this.ctx, fresh, plan, step));
       }
       return results;
-    });
+    }, (results) => results.reduce((n, r) => n + r.reclaimBytes, 0));
   }
 
   async pools(withStatus = true): Promise<PoolReport[]> {
     const world = await this.refresh();
-    const statuses = withStatus ? await this.ctx.zpool.status(world.pools.map((p) => p.name)[0]) : [];
+    const statuses = withStatus ? await this.ctx.zpool.status() : [];
     return world.pools.map((p) => poolReport(p, world.containers, statuses.find((s) => s.pool === p.name)));
+  }
+
+  /** Operations a killed or crashed process left half-done, with what was done and how to finish or undo each. */
+  async interrupted(): Promise<Array<JournalEntry & ReturnType<typeof describeInterrupted>>> {
+    return (await this.ctx.journal.interrupted()).map((e) => ({ ...e, ...describeInterrupted(e) }));
+  }
+
+  recover(id: string, mode: RecoveryMode) {
+    return this.ctx.journal.interrupted().then((all) => {
+      const entry = all.find((e) => e.id === id);
+      return this.operate(`recover-${mode}`, entry ? [entry.container] : [], (step) => recoverOperation(this.ctx, id, mode, step));
+    });
   }
 }
 
@@ -149,4 +236,3 @@ function latestCheckpoint(c: LoadedContainer) {
   }
   return latest;
 }
-

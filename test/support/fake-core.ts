@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DEFAULT_CONFIG, type Config } from '../../src/core/config.js';
 import { createContext } from '../../src/core/context.js';
 import { Core } from '../../src/core/core.js';
@@ -15,7 +18,9 @@ export function fakeCore(base = 't/c', config: Partial<Config['checkpoint']> = {
   cfg.zfs.base_dataset = base;
   // No host files leak in: containers resolve by the dataset convention only.
   const nowhere = '/nonexistent/lxcri-test';
-  cfg.state_dir = nowhere;
+  const state = mkdtempSync(join(tmpdir(), 'lxcri-fake-state-'));
+  cfg.state_dir = state;
+  cfg.journal_dir = join(state, 'journal');
   cfg.lxc.path = nowhere;
   cfg.pve = { config_dir: nowhere, storage_cfg: `${nowhere}/storage.cfg` };
   Object.assign(cfg.checkpoint, config);

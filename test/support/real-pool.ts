@@ -48,7 +48,7 @@ export function createTestPool(tag: string, size = '256M'): TestPool {
   sh('zfs', ['create', base]);
   const configFile = `${dir}/config.json`;
   writeFileSync(configFile, JSON.stringify({
-    zfs: { base_dataset: base }, log: { file: `${dir}/console.log` }, state_dir: `${dir}/state`, lxc: { path: `${dir}/lxc` },
+    zfs: { base_dataset: base }, log: { file: `${dir}/console.log` }, state_dir: `${dir}/state`, journal_dir: `${dir}/journal`, lxc: { path: `${dir}/lxc` },
     pve: { config_dir: `${dir}/pve`, storage_cfg: `${dir}/pve/storage.cfg` },
   }));
   const mountOf = (name: string) => sh('zfs', ['get', '-H', '-o', 'value', 'mountpoint', name]).trim();
@@ -61,6 +61,7 @@ export function createTestPool(tag: string, size = '256M'): TestPool {
       config.log.file = `${dir}/console.log`;
       // Containers resolve by the dataset convention unless a test points these at real LXC or state dirs.
       config.state_dir = `${dir}/state`;
+      config.journal_dir = `${dir}/journal`;
       config.lxc.path = `${dir}/lxc`;
       config.pve = { config_dir: `${dir}/pve`, storage_cfg: `${dir}/pve/storage.cfg` };
       overrides.config?.(config);

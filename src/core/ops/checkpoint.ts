@@ -4,8 +4,8 @@ import { USER_PREFIX, USER_PROPS } from '../model/dataset.js';
 import type { Inventory } from '../model/inventory.js';
 import { parentDataset } from '../tools/zfs/names.js';
 import { missingDataset, readInventory, requireDataset, resolveContainer, type ContainerRef } from './container.js';
-import { createWithFreshName } from './snapshot-name.js';
-import { runSteps } from './steps.js';
+import { runJournaled } from './journaled.js';
+import { createWithFreshName, freeSnapshotName } from './snapshot-name.js';
 
 export interface CheckpointResult {
   container: string;
@@ -101,18 +101,10 @@ export async function checkpoint(ctx: CoreContext, ids: readonly string[], opts:
   }
 
   const started = performance.now();
-  let chosen = '';
-  await runSteps(
-    'group checkpoint',
-    datasets.map((ds, i) => ({
-      title: `snapshot ${ds}`,
-      run: async () => {
-        if (i === 0) chosen = await createWithFreshName('checkpoint', seconds, datasets, inventory, (n) => ctx.zfs.snapshot([`${ds}@${n}`], props));
-        else await ctx.zfs.snapshot([`${ds}@${chosen}`], props);
-      },
-      undo: () => ctx.zfs.destroy(`${ds}@${chosen}`),
-    })),
-  );
+  const chosen = freeSnapshotName('checkpoint', seconds, datasets, inventory, new Set([...ctx.created].map((s) => s.slice(s.indexOf('@') + 1))));
+  const snapshots = datasets.map((ds) => `${ds}@${chosen}`);
+  await runJournaled(ctx, 'group-checkpoint', refs.map((r) => r.id).join(' '), 'group checkpoint', { snapshots, props });
+  for (const s of snapshots) ctx.created.add(s);
   const ms = Math.round(performance.now() - started);
   return {
     method: 'sequential',

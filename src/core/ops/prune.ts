@@ -4,6 +4,7 @@ import type { CheckpointClass } from '../model/classify.js';
 import type { CheckpointNode } from '../model/tree.js';
 import { snapshotNodes } from '../model/tree.js';
 import type { LoadedContainer } from './container.js';
+import { failpoint } from '../state/journal.js';
 
 export interface PrunePolicy {
   maxSnapshots: number;
@@ -141,24 +142,33 @@ export async function planPrune(ctx: CoreContext, c: LoadedContainer, policy: Pr
 export async function executePrune(ctx: CoreContext, fresh: LoadedContainer, plan: PrunePlan, onStep?: (t: string) => void): Promise<PruneResult> {
   const results: PruneItemResult[] = [];
   let reclaimBytes = 0;
-  for (const item of plan.items.filter((i) => i.action === 'prune')) {
+  const items = plan.items.filter((i) => i.action === 'prune');
+  const journal = await ctx.journal.begin('prune', plan.container, { snapshots: items.map((i) => i.snapshot) }, items.map((i) => `destroy ${i.snapshot}`));
+  for (const [index, item] of items.entries()) {
+    await journal.mark(index, 'running');
+    failpoint('prune', index, 'before');
     const rec = fresh.inventory.get(item.snapshot);
     if (!rec) {
       results.push({ snapshot: item.snapshot, status: 'gone' });
+      await journal.mark(index, 'done');
       continue;
     }
     if (rec.userrefs > 0 || fresh.inventory.clonesOf(item.snapshot).length) {
       results.push({ snapshot: item.snapshot, status: 'failed', error: 'became held or cloned since the plan; left alone' });
+      await journal.mark(index, 'done');
       continue;
     }
     onStep?.(`destroy ${item.snapshot}`);
     try {
       await ctx.zfs.destroy(item.snapshot);
+      failpoint('prune', index, 'after');
       results.push({ snapshot: item.snapshot, status: 'destroyed' });
       reclaimBytes += rec.used;
     } catch (error) {
       results.push({ snapshot: item.snapshot, status: 'failed', error: (error as Error).message });
     }
+    await journal.mark(index, 'done');
   }
+  await journal.close();
   return { container: plan.container, results, reclaimBytes };
 }

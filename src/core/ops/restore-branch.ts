@@ -6,7 +6,7 @@ import { RESERVED_PREFIX, parentDataset } from '../tools/zfs/names.js';
 import { checkpointProps } from './checkpoint.js';
 import type { LoadedContainer } from './container.js';
 import { freeSnapshotName } from './snapshot-name.js';
-import { runSteps, type Step, type StepReport } from './steps.js';
+import type { Step, StepReport } from './steps.js';
 
 /** Properties a clone cannot take at creation, or that we set ourselves. */
 const NOT_COPIED = new Set([
@@ -89,95 +89,141 @@ export function planBranchRestore(ctx: CoreContext, c: LoadedContainer, target: 
   };
 }
 
-/**
- * Restores a checkpoint without losing anything: the live state is snapshotted, the checkpoint is cloned and
- * swapped in under the container's dataset name, and the former line survives as a branch dataset.
- * Each step is checked; a failure undoes the steps already done.
- */
-export async function executeBranchRestore(
-  ctx: CoreContext,
-  c: LoadedContainer,
-  plan: BranchRestorePlan,
-  /** `zfs get -s local all` of the container dataset, read alongside the listing. */
-  local: Record<string, string>,
-  onStep?: (title: string) => void,
-): Promise<BranchRestoreResult> {
-  const { zfs } = ctx;
-  const D = plan.dataset;
-  const B = plan.branchDataset;
-  const tmp = plan.cloneDataset;
-  const rec = c.inventory.get(D)!;
-  const cloneProps = Object.fromEntries(
-    Object.entries(local).filter(([k]) => !NOT_COPIED.has(k) && !k.startsWith(USER_PREFIX)),
-  );
-  const localMountpoint = local.mountpoint;
-  const wasMounted = rec.mounted !== false && rec.mountpoint !== 'none' && rec.mountpoint !== 'legacy';
-  const safetyShort = plan.safetySnapshot.slice(plan.safetySnapshot.indexOf('@') + 1);
-  const seconds = Math.floor(ctx.now() / 1000);
-  const branchProp = USER_PREFIX + USER_PROPS.branch;
+/** Everything the steps are built from: kept in the journal so an interrupted restore can be finished or undone. */
+export interface BranchRestoreInput {
+  container: string;
+  dataset: string;
+  branch: string;
+  clone: string;
+  target: string;
+  /** The clone's origin once the current line is renamed (a target on the current line moves with it). */
+  originAfterRename: string;
+  safety: string;
+  safetyLabel: string;
+  cloneProps: Record<string, string>;
+  localMountpoint?: string;
+  wasMounted: boolean;
+  seconds: number;
+}
 
-  const steps: Step[] = [
-    {
-      title: `snapshot ${plan.safetySnapshot}`,
-      run: () => zfs.snapshot([plan.safetySnapshot], checkpointProps(ctx, 'safety', `before restoring ${plan.target.name}`)),
-      undo: () => zfs.destroy(plan.safetySnapshot),
-    },
-    {
-      title: `clone ${plan.target.fullName} to ${tmp}`,
-      run: () => zfs.clone(plan.target.fullName, tmp, cloneProps),
-      undo: () => zfs.destroy(tmp),
-    },
-  ];
-  if (wasMounted) {
-    steps.push({ title: `unmount ${D}`, run: () => zfs.unmount(D), undo: () => zfs.mount(D) });
-  }
-  steps.push(
-    { title: `unmount ${tmp}`, run: () => ignoring(/not currently mounted|not mounted/, () => zfs.unmount(tmp)) },
-    { title: `rename ${D} to ${B}`, run: () => zfs.rename(D, B), undo: () => zfs.rename(B, D) },
-    {
-      title: `mark ${B} as a branch of ${c.id}`,
-      run: () => zfs.set(B, { [branchProp]: `${c.id}@${seconds}` }),
-      undo: () => zfs.inherit(B, branchProp),
-    },
-  );
-  if (localMountpoint) {
-    steps.push({
-      title: `give ${B} its own mountpoint`,
-      run: () => zfs.inherit(B, 'mountpoint'),
-      undo: () => zfs.set(B, { mountpoint: localMountpoint }),
-    });
-  }
-  steps.push({ title: `rename ${tmp} to ${D}`, run: () => zfs.rename(tmp, D), undo: () => zfs.rename(D, tmp) });
-  if (localMountpoint) {
-    steps.push({
-      title: `set mountpoint of ${D} to ${localMountpoint}`,
-      run: () => zfs.set(D, { mountpoint: localMountpoint }),
-      undo: () => zfs.inherit(D, 'mountpoint'),
-    });
-  }
-  steps.push({ title: `promote ${D}`, run: () => zfs.promote(D), undo: () => zfs.promote(B) });
-  if (wasMounted) {
-    steps.push(
-      { title: `mount ${D}`, run: () => ignoring(/already mounted/, () => zfs.mount(D)), undo: () => zfs.unmount(D) },
-      { title: `mount ${B}`, run: () => ignoring(/already mounted/, () => zfs.mount(B)) },
-    );
-  }
-  const reports = await runSteps(`branch restore of ${c.id} to ${plan.target.name}`, steps, onStep);
+export function branchRestoreInput(
+  ctx: CoreContext, c: LoadedContainer, plan: BranchRestorePlan, local: Record<string, string>,
+): BranchRestoreInput {
+  const rec = c.inventory.get(plan.dataset)!;
+  const targetOnLine = plan.target.dataset === plan.dataset;
   return {
-    mode: 'branch',
     container: c.id,
-    dataset: D,
-    restored: plan.target.fullName,
-    safetySnapshot: `${B}@${safetyShort}`,
-    branchDataset: B,
-    steps: reports,
+    dataset: plan.dataset,
+    branch: plan.branchDataset,
+    clone: plan.cloneDataset,
+    target: plan.target.fullName,
+    originAfterRename: targetOnLine ? `${plan.branchDataset}@${plan.target.name}` : plan.target.fullName,
+    safety: plan.safetySnapshot,
+    safetyLabel: `before restoring ${plan.target.name}`,
+    cloneProps: Object.fromEntries(Object.entries(local).filter(([k]) => !NOT_COPIED.has(k) && !k.startsWith(USER_PREFIX))),
+    ...(local.mountpoint ? { localMountpoint: local.mountpoint } : {}),
+    wasMounted: rec.mounted !== false && rec.mountpoint !== 'none' && rec.mountpoint !== 'legacy',
+    seconds: Math.floor(ctx.now() / 1000),
   };
 }
 
-async function ignoring(pattern: RegExp, action: () => Promise<void>): Promise<void> {
+/** Runs `action`, and treats an error matching `pattern` as "already in that state" (steps re-run after a crash). */
+async function tolerate(action: () => Promise<void>, pattern: RegExp): Promise<void> {
   try {
     await action();
   } catch (error) {
     if (!(error instanceof Error && pattern.test(error.message))) throw error;
   }
+}
+
+const NOT_MOUNTED = /not currently mounted|not mounted/;
+const ALREADY_MOUNTED = /already mounted/;
+const MISSING = /does not exist/;
+const EXISTS = /already exists/;
+
+/**
+ * The steps of a branch restore. Each can run again after an interruption (a rename whose source is gone and whose
+ * target exists counts as done), and each has the step that reverses it.
+ */
+export function branchRestoreSteps(ctx: CoreContext, i: BranchRestoreInput, recovering = false): Step[] {
+  const { zfs } = ctx;
+  const { dataset: D, branch: B, clone: tmp } = i;
+  const rename = async (from: string, to: string) => {
+    try {
+      await zfs.rename(from, to);
+    } catch (error) {
+      if (!(error instanceof Error && MISSING.test(error.message) && (await zfs.exists(to)) && !(await zfs.exists(from)))) throw error;
+    }
+  };
+  const branchProp = USER_PREFIX + USER_PROPS.branch;
+  const steps: Step[] = [
+    {
+      title: `snapshot ${i.safety}`,
+      run: () => tolerate(() => zfs.snapshot([i.safety], checkpointProps(ctx, 'safety', i.safetyLabel)), EXISTS),
+      // After the rename the safety snapshot lives on the branch; whichever name exists is destroyed.
+      undo: async () => {
+        await tolerate(() => zfs.destroy(i.safety), MISSING);
+      },
+    },
+    {
+      title: `clone ${i.target} to ${tmp}`,
+      run: () => tolerate(() => zfs.clone(i.target, tmp, i.cloneProps), EXISTS),
+      undo: () => tolerate(() => zfs.destroy(tmp), MISSING),
+    },
+  ];
+  if (i.wasMounted) {
+    steps.push({ title: `unmount ${D}`, run: () => tolerate(() => zfs.unmount(D), NOT_MOUNTED), undo: () => tolerate(() => zfs.mount(D), ALREADY_MOUNTED) });
+  }
+  steps.push(
+    { title: `unmount ${tmp}`, run: () => tolerate(() => zfs.unmount(tmp), NOT_MOUNTED) },
+    { title: `rename ${D} to ${B}`, run: () => rename(D, B), undo: () => rename(B, D) },
+    {
+      title: `mark ${B} as a branch of ${i.container}`,
+      run: () => zfs.set(B, { [branchProp]: `${i.container}@${i.seconds}` }),
+      undo: () => zfs.inherit(B, branchProp),
+    },
+  );
+  if (i.localMountpoint) {
+    const mp = i.localMountpoint;
+    steps.push({ title: `give ${B} its own mountpoint`, run: () => zfs.inherit(B, 'mountpoint'), undo: () => zfs.set(B, { mountpoint: mp }) });
+  }
+  steps.push({ title: `rename ${tmp} to ${D}`, run: () => rename(tmp, D), undo: () => rename(D, tmp) });
+  if (i.localMountpoint) {
+    const mp = i.localMountpoint;
+    steps.push({ title: `set mountpoint of ${D} to ${mp}`, run: () => zfs.set(D, { mountpoint: mp }), undo: () => zfs.inherit(D, 'mountpoint') });
+  }
+  steps.push({
+    title: `promote ${D}`,
+    run: async () => {
+      // Done already when D is no longer a clone of that origin (promote is not idempotent by itself).
+      if (recovering && !(await isCloneOf(ctx, D, i.originAfterRename))) return;
+      await zfs.promote(D);
+    },
+    undo: async () => {
+      if (await isCloneOf(ctx, B, `${D}@${i.originAfterRename.slice(i.originAfterRename.indexOf('@') + 1)}`)) await zfs.promote(B);
+    },
+  });
+  if (i.wasMounted) {
+    steps.push(
+      { title: `mount ${D}`, run: () => tolerate(() => zfs.mount(D), ALREADY_MOUNTED), undo: () => tolerate(() => zfs.unmount(D), NOT_MOUNTED) },
+      { title: `mount ${B}`, run: () => tolerate(() => zfs.mount(B), ALREADY_MOUNTED) },
+    );
+  }
+  return steps;
+}
+
+async function isCloneOf(ctx: CoreContext, dataset: string, origin: string): Promise<boolean> {
+  return (await ctx.zfs.origin(dataset)) === origin;
+}
+
+export function branchRestoreResult(i: BranchRestoreInput, steps: StepReport[]): BranchRestoreResult {
+  return {
+    mode: 'branch',
+    container: i.container,
+    dataset: i.dataset,
+    restored: i.target,
+    safetySnapshot: `${i.branch}@${i.safety.slice(i.safety.indexOf('@') + 1)}`,
+    branchDataset: i.branch,
+    steps,
+  };
 }

@@ -35,35 +35,54 @@ export class OperationFailedError extends LxcriError {
   }
 }
 
+/** Step hooks: the journal records each step's fate, and the failpoint hook can stop the process in between. */
+export interface StepHooks {
+  onStep?: (title: string) => void;
+  started?: (index: number) => Promise<void>;
+  done?: (index: number) => Promise<void>;
+  undone?: (index: number) => Promise<void>;
+}
+
 /**
  * Runs steps in order. When one fails, the steps already done are undone in reverse order and an
  * OperationFailedError reports every step's fate.
  */
-export async function runSteps(operation: string, steps: Step[], onStep?: (title: string) => void): Promise<StepReport[]> {
+export async function runSteps(operation: string, steps: Step[], hooks: StepHooks | ((title: string) => void) = {}): Promise<StepReport[]> {
+  const h: StepHooks = typeof hooks === 'function' ? { onStep: hooks } : hooks;
   const reports: StepReport[] = [];
-  const done: Step[] = [];
-  for (const step of steps) {
-    onStep?.(step.title);
+  const done: Array<{ step: Step; index: number }> = [];
+  for (const [index, step] of steps.entries()) {
+    h.onStep?.(step.title);
     try {
+      await h.started?.(index);
       await step.run();
+      await h.done?.(index);
       reports.push({ title: step.title, status: 'done' });
-      done.push(step);
+      done.push({ step, index });
     } catch (error) {
       reports.push({ title: step.title, status: 'failed', error: (error as Error).message });
-      for (const prev of done.reverse()) {
-        const report = reports.find((r) => r.title === prev.title)!;
-        if (!prev.undo) continue;
-        onStep?.(`undo: ${prev.undoTitle ?? prev.title}`);
-        try {
-          await prev.undo();
-          report.status = 'undone';
-        } catch (undoError) {
-          report.status = 'undo-failed';
-          report.error = (undoError as Error).message;
-        }
-      }
+      await undoSteps(done, reports, h);
       throw new OperationFailedError(operation, step.title, error as Error, reports);
     }
   }
   return reports;
+}
+
+/** Undoes done steps, newest first, recording each outcome in `reports` (matched by title). */
+export async function undoSteps(done: Array<{ step: Step; index: number }>, reports: StepReport[], h: StepHooks = {}): Promise<void> {
+  for (const { step, index } of [...done].reverse()) {
+    const report = reports.find((r) => r.title === step.title);
+    if (!step.undo) continue;
+    h.onStep?.(`undo: ${step.undoTitle ?? step.title}`);
+    try {
+      await step.undo();
+      await h.undone?.(index);
+      if (report) report.status = 'undone';
+    } catch (undoError) {
+      if (report) {
+        report.status = 'undo-failed';
+        report.error = (undoError as Error).message;
+      }
+    }
+  }
 }

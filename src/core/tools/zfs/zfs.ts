@@ -65,6 +65,13 @@ export class Zfs {
     return parseLocalProperties(r.stdout);
   }
 
+  /** The snapshot a filesystem was cloned from, or undefined. */
+  async origin(dataset: string): Promise<string | undefined> {
+    const r = await this.run(cmd('zfs', ['get', '-H', '-o', 'value', 'origin', dataset]), dataset);
+    const v = r.stdout.trim();
+    return v && v !== '-' ? v : undefined;
+  }
+
   async exists(name: string): Promise<boolean> {
     try {
       await this.run(cmd('zfs', ['get', '-H', '-o', 'value', 'type', name]), name);

@@ -1,0 +1,85 @@
+import { readdir, readFile, unlink } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { processAlive, writeFileAtomic } from './atomic-file.js';
+
+export type JournalStepStatus = 'pending' | 'running' | 'done' | 'undone';
+
+/** An operation's plan on disk: written before its first step, updated after each, removed when it ends. */
+export interface JournalEntry {
+  id: string;
+  operation: string;
+  container: string;
+  pid: number;
+  host: string;
+  startedAt: number;
+  /** The data the steps are rebuilt from when the operation is finished or undone after an interruption. */
+  input: unknown;
+  steps: Array<{ title: string; status: JournalStepStatus }>;
+}
+
+export class Journal {
+  constructor(readonly dir: string) {}
+
+  private path(id: string): string {
+    return `${this.dir}/${id}.json`;
+  }
+
+  async begin(operation: string, container: string, input: unknown, titles: string[]): Promise<JournalHandle> {
+    const entry: JournalEntry = {
+      id: `${Date.now()}-${process.pid}-${Math.floor(Math.random() * 1e6)}`,
+      operation, container, pid: process.pid, host: hostname(), startedAt: Date.now(), input,
+      steps: titles.map((title) => ({ title, status: 'pending' })),
+    };
+    await writeFileAtomic(this.path(entry.id), JSON.stringify(entry, null, 1));
+    return new JournalHandle(this, entry);
+  }
+
+  async write(entry: JournalEntry): Promise<void> {
+    await writeFileAtomic(this.path(entry.id), JSON.stringify(entry, null, 1));
+  }
+
+  async remove(id: string): Promise<void> {
+    await unlink(this.path(id)).catch(() => undefined);
+  }
+
+  async read(id: string): Promise<JournalEntry | undefined> {
+    try {
+      return JSON.parse(await readFile(this.path(id), 'utf8')) as JournalEntry;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Entries whose process is gone: operations interrupted by a kill, a crash or a reboot. */
+  async interrupted(): Promise<JournalEntry[]> {
+    const names = await readdir(this.dir).catch(() => [] as string[]);
+    const out: JournalEntry[] = [];
+    for (const name of names.filter((n) => n.endsWith('.json'))) {
+      const entry = await this.read(name.slice(0, -5));
+      if (entry && !(entry.host === hostname() && processAlive(entry.pid))) out.push(entry);
+    }
+    return out.sort((a, b) => a.startedAt - b.startedAt);
+  }
+}
+
+export class JournalHandle {
+  constructor(private readonly journal: Journal, readonly entry: JournalEntry) {}
+
+  async mark(index: number, status: JournalStepStatus): Promise<void> {
+    this.entry.steps[index]!.status = status;
+    await this.journal.write(this.entry);
+  }
+
+  async close(): Promise<void> {
+    await this.journal.remove(this.entry.id);
+  }
+}
+
+/**
+ * Fault injection for the kill-at-each-step tests: LXCRI_FAILPOINT=<operation>:<step>:<before|after> makes the
+ * process SIGKILL itself at that point, as a crash or `kill -9` would.
+ */
+export function failpoint(operation: string, step: number, when: 'before' | 'after'): void {
+  const fp = process.env.LXCRI_FAILPOINT;
+  if (fp && fp === `${operation}:${step}:${when}`) process.kill(process.pid, 'SIGKILL');
+}
