@@ -63,10 +63,19 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
       confirm: terminalConfirm,
       nowSeconds: () => Math.floor(Date.now() / 1000),
     };
+    if (spec.name !== 'recover') await warnInterrupted(core, io.err);
     await spec.run(env, positionals.slice(1), values);
+    for (const s of core.staleLocks) io.err(`warning: took over the stale lock of ${s.operation} on ${s.container} (pid ${s.pid} is gone)`);
     return 0;
   } catch (error) {
     return reportError(error, { json, debug, ...io });
+  }
+}
+
+/** An operation a crash or kill left half-done is reported on every start until it is finished or undone. */
+async function warnInterrupted(core: Core, err: (s: string) => void): Promise<void> {
+  for (const e of await core.interrupted().catch(() => [])) {
+    err(`warning: interrupted ${e.operation} of ${e.container} (${e.done.length} of ${e.steps.length} steps done); see \`lxcri-console recover\`: ${e.finish} | ${e.undo}`);
   }
 }
 

@@ -223,7 +223,7 @@ export class Core {
   recover(id: string, mode: RecoveryMode) {
     return this.ctx.journal.interrupted().then((all) => {
       const entry = all.find((e) => e.id === id);
-      return this.operate(`recover-${mode}`, entry ? [entry.container] : [], (step) => recoverOperation(this.ctx, id, mode, step));
+      return this.operate(`recover-${mode}`, entry ? entry.container.split(' ') : [], (step) => recoverOperation(this.ctx, id, mode, step));
     });
   }
 }

@@ -4,10 +4,11 @@ import { deleteCommand } from './delete.js';
 import { listCommand } from './list.js';
 import { poolCommand } from './pool.js';
 import { pruneCommand } from './prune.js';
+import { recoverCommand } from './recover.js';
 import { restoreCommand } from './restore.js';
 import { treeCommand } from './tree.js';
 
 /** Every CLI verb; a new one is added here and nowhere else. */
 export const COMMANDS: readonly CommandSpec[] = [
-  listCommand, treeCommand, checkpointCommand, restoreCommand, deleteCommand, pruneCommand, poolCommand,
+  listCommand, treeCommand, checkpointCommand, restoreCommand, deleteCommand, pruneCommand, poolCommand, recoverCommand,
 ];

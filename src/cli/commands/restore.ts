@@ -31,8 +31,9 @@ async function run(env: CliEnv, positionals: string[], values: Record<string, un
   if (plan.mode === 'rollback') {
     await requireConfirmation(env, `discard the live state of ${id} and destroy ${plan.destroysSnapshots.length} snapshot(s) and ${plan.destroysDatasets.length} branch(es)`, id);
   }
-  const result = await env.core.restore(id, { plan, confirmed: true });
+  const result = await env.core.restore(id, { plan, confirmed: true, noStart: Boolean(values['no-start']) });
   if (env.json) return printJson(env, { plan, executed: true, result });
+  if (result.stopped) env.out(result.started ? `${id} was running: shut down for the restore and started again` : `${id} was running: shut down for the restore and left stopped (--no-start)`);
   if (result.mode === 'branch') {
     env.out(`restored ${result.container} to ${result.restored}; the former line is kept as ${result.branchDataset} (live state in ${result.safetySnapshot})`);
   } else {
@@ -48,6 +49,7 @@ export const restoreCommand: CommandSpec = {
     snapshot: { type: 'string', value: 'NAME', description: 'checkpoint to restore (default: the latest on the active line)' },
     mode: { type: 'string', value: 'branch|rollback', description: 'branch (default): clone and swap, keep all; rollback: zfs rollback -r' },
     'dry-run': { type: 'boolean', description: 'show the plan only' },
+    'no-start': { type: 'boolean', description: 'leave a container that was running stopped afterwards' },
   },
   examples: ['lxcri-console restore web --snapshot checkpoint-1763890000', 'lxcri-console restore web --mode rollback --yes'],
   run,

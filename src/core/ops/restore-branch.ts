@@ -206,7 +206,8 @@ export function branchRestoreSteps(ctx: CoreContext, i: BranchRestoreInput, reco
   if (i.wasMounted) {
     steps.push(
       { title: `mount ${D}`, run: () => tolerate(() => zfs.mount(D), ALREADY_MOUNTED), undo: () => tolerate(() => zfs.unmount(D), NOT_MOUNTED) },
-      { title: `mount ${B}`, run: () => tolerate(() => zfs.mount(B), ALREADY_MOUNTED) },
+      // Undone too, so an undo after an interruption renames an unmounted branch back (zfs-fuse needs that).
+      { title: `mount ${B}`, run: () => tolerate(() => zfs.mount(B), ALREADY_MOUNTED), undo: () => tolerate(() => zfs.unmount(B), NOT_MOUNTED) },
     );
   }
   return steps;
