@@ -15,6 +15,7 @@ command -v lxc-create >/dev/null || need+=(lxc)
 [ -x /bin/busybox ] || need+=(busybox-static)
 command -v criu >/dev/null || need+=(criu)
 command -v tmux >/dev/null || need+=(tmux)
+command -v zstd >/dev/null || need+=(zstd)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup-host: installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -16,14 +16,20 @@ import { executeRollback, planRollback, type RollbackPlan, type RollbackResult }
 import { selectSnapshot } from './ops/select-snapshot.js';
 import { appendEvent, makeEvent } from './state/events.js';
 import type { JournalEntry } from './state/journal.js';
-import { acquireLock, type HeldLock, type LockInfo } from './state/locks.js';
+import { acquireLock, listLocks, type HeldLock, type LockInfo } from './state/locks.js';
+import { collectGarbage, criuRestore, statefulCheckpoint, type StatefulCheckpointResult } from './ops/stateful.js';
 import { track } from './store.js';
 import { validateContainerId } from './tools/zfs/names.js';
 import { summarizeContainers, type World } from './world.js';
 
 export type RestoreMode = 'branch' | 'rollback';
 export type RestorePlan = BranchRestorePlan | RollbackPlan;
-export type RestoreResult = (BranchRestoreResult | RollbackResult) & { stopped: boolean; started: boolean };
+export type RestoreResult = (BranchRestoreResult | RollbackResult) & {
+  stopped: boolean;
+  started: boolean;
+  /** How a stateful checkpoint's processes came back. */
+  state?: 'criu' | 'cold';
+};
 
 export interface RestoreOptions {
   snapshot?: string;
@@ -32,6 +38,8 @@ export interface RestoreOptions {
   plan?: RestorePlan;
   /** Leave a container that was running stopped after the restore. */
   noStart?: boolean;
+  /** For a stateful checkpoint: start the container cold when the CRIU restore fails. */
+  coldFallback?: boolean;
 }
 
 /** The runtime core's one API: the CLI and the console both call these, and nothing else touches ZFS. */
@@ -110,6 +118,19 @@ export class Core {
     return this.operate('checkpoint', ids, () => checkpoint(this.ctx, ids, opts));
   }
 
+  /** CRIU dump of a running container paired with a ZFS checkpoint (CRIU only when ZFS is unavailable). */
+  checkpointStateful(id: string, opts: { label?: string } = {}): Promise<StatefulCheckpointResult> {
+    return this.operate('checkpoint-stateful', [id], (step) => statefulCheckpoint(this.ctx, id, opts, step));
+  }
+
+  /** Removes incomplete CRIU images and images whose snapshot is gone (skipping containers with an operation running). */
+  async gc(): Promise<Array<{ dir: string; why: string; bytes: number }>> {
+    const { inventory } = await readInventory(this.ctx);
+    const guids = new Set(inventory.records.filter((r) => r.type === 'snapshot').map((r) => r.guid));
+    const busy = new Set((await listLocks(this.ctx.config.state_dir)).filter((l) => l.alive).map((l) => l.container));
+    return this.operate('gc', [], () => collectGarbage(this.ctx, guids, busy), (r) => r.reduce((n, x) => n + x.bytes, 0));
+  }
+
   /** The preview: what a restore will do (branch) or destroy (rollback). Changes nothing. */
   async planRestore(id: string, opts: { snapshot?: string; mode?: RestoreMode } = {}): Promise<RestorePlan> {
     return this.planRestoreFor(await loadContainer(this.ctx, id), opts);
@@ -156,6 +177,10 @@ export class Core {
         // The restore was undone: bring the container back as it was.
         if (stopped && !opts.noStart) await startAfterRestore(this.ctx, ref.container, step).catch(() => undefined);
         throw error;
+      }
+      if (plan.target.image && !opts.noStart) {
+        const state = await criuRestore(this.ctx, id, plan.target.image, opts.coldFallback ?? false, step);
+        return { ...result, stopped, started: true, state };
       }
       const start = stopped && !opts.noStart;
       if (start) await startAfterRestore(this.ctx, ref.container, step);

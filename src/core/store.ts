@@ -1,11 +1,20 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { CommandLogEntry } from './runner/execa-runner.js';
 import type { World } from './world.js';
+import type { RuntimeEvent } from './state/events.js';
 
 export interface OperationProgress {
   title: string;
   step: string;
   startedAt: number;
+}
+
+/** What the LXCRI runtime's state.json says about one container (or why it could not be read). */
+export interface RuntimeState {
+  id: string;
+  status?: string;
+  pid?: number;
+  error?: string;
 }
 
 export interface CoreState {
@@ -16,6 +25,9 @@ export interface CoreState {
   operation?: OperationProgress;
   lastError?: string;
   commandLog: CommandLogEntry[];
+  /** From the state-directory watcher. */
+  runtimeStates: Record<string, RuntimeState>;
+  events: RuntimeEvent[];
 }
 
 export type CoreStore = StoreApi<CoreState>;
@@ -23,7 +35,7 @@ export type CoreStore = StoreApi<CoreState>;
 const COMMAND_LOG_LIMIT = 500;
 
 export function createCoreStore(): CoreStore {
-  return createStore<CoreState>()(() => ({ refreshing: false, busy: 0, commandLog: [] }));
+  return createStore<CoreState>()(() => ({ refreshing: false, busy: 0, commandLog: [], runtimeStates: {}, events: [] }));
 }
 
 export function appendCommandLog(store: CoreStore, entry: CommandLogEntry): void {

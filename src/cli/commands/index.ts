@@ -1,6 +1,7 @@
 import type { CommandSpec } from '../command-spec.js';
 import { checkpointCommand } from './checkpoint.js';
 import { deleteCommand } from './delete.js';
+import { gcCommand } from './gc.js';
 import { listCommand } from './list.js';
 import { poolCommand } from './pool.js';
 import { pruneCommand } from './prune.js';
@@ -10,5 +11,5 @@ import { treeCommand } from './tree.js';
 
 /** Every CLI verb; a new one is added here and nowhere else. */
 export const COMMANDS: readonly CommandSpec[] = [
-  listCommand, treeCommand, checkpointCommand, restoreCommand, deleteCommand, pruneCommand, poolCommand, recoverCommand,
+  listCommand, treeCommand, checkpointCommand, restoreCommand, deleteCommand, pruneCommand, poolCommand, recoverCommand, gcCommand,
 ];

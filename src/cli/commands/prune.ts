@@ -23,7 +23,7 @@ function includeOption(value: unknown): PrunePolicy['include'] | undefined {
 function printPlan(env: CliEnv, plan: PrunePlan) {
   const now = env.nowSeconds();
   const pruned = plan.items.filter((i) => i.action === 'prune');
-  env.out(`${plan.container}: prune ${pruned.length} of ${plan.items.length}, reclaims ${formatBytes(plan.reclaimBytes)} (${plan.reclaimAccuracy === 'exact' ? 'exact, zfs destroy -nvp' : 'estimate: sum of each snapshot\'s own space, a lower bound'})`);
+  env.out(`${plan.container}: prune ${pruned.length} of ${plan.items.length}, reclaims ${formatBytes(plan.reclaimBytes)} (${plan.reclaimAccuracy === 'exact' ? 'exact, zfs destroy -nvp' : 'estimate: sum of each snapshot\'s own space, a lower bound'}${plan.imageBytes ? `; ${formatBytes(plan.imageBytes)} of it CRIU images` : ''})`);
   if (!plan.items.length) return;
   env.out(
     table(

@@ -31,8 +31,9 @@ async function run(env: CliEnv, positionals: string[], values: Record<string, un
   if (plan.mode === 'rollback') {
     await requireConfirmation(env, `discard the live state of ${id} and destroy ${plan.destroysSnapshots.length} snapshot(s) and ${plan.destroysDatasets.length} branch(es)`, id);
   }
-  const result = await env.core.restore(id, { plan, confirmed: true, noStart: Boolean(values['no-start']) });
+  const result = await env.core.restore(id, { plan, confirmed: true, noStart: Boolean(values['no-start']), coldFallback: Boolean(values['cold-fallback']) });
   if (env.json) return printJson(env, { plan, executed: true, result });
+  if (result.state) env.out(result.state === 'criu' ? `${id}: processes restored by CRIU` : `${id}: CRIU restore failed, started cold (--cold-fallback)`);
   if (result.stopped) env.out(result.started ? `${id} was running: shut down for the restore and started again` : `${id} was running: shut down for the restore and left stopped (--no-start)`);
   if (result.mode === 'branch') {
     env.out(`restored ${result.container} to ${result.restored}; the former line is kept as ${result.branchDataset} (live state in ${result.safetySnapshot})`);
@@ -50,6 +51,7 @@ export const restoreCommand: CommandSpec = {
     mode: { type: 'string', value: 'branch|rollback', description: 'branch (default): clone and swap, keep all; rollback: zfs rollback -r' },
     'dry-run': { type: 'boolean', description: 'show the plan only' },
     'no-start': { type: 'boolean', description: 'leave a container that was running stopped afterwards' },
+    'cold-fallback': { type: 'boolean', description: 'stateful checkpoint: start cold if the CRIU restore fails' },
   },
   examples: ['lxcri-console restore web --snapshot checkpoint-1763890000', 'lxcri-console restore web --mode rollback --yes'],
   run,

@@ -4,6 +4,8 @@ import type { CheckpointClass } from '../model/classify.js';
 import type { CheckpointNode } from '../model/tree.js';
 import { snapshotNodes } from '../model/tree.js';
 import type { LoadedContainer } from './container.js';
+import { rm } from 'node:fs/promises';
+import { ImageStore } from '../criu/store.js';
 import { failpoint } from '../state/journal.js';
 
 export interface PrunePolicy {
@@ -29,6 +31,9 @@ export interface PruneItem {
   action: 'keep' | 'prune';
   rule: PruneRule;
   reason: string;
+  /** The CRIU image of a stateful checkpoint, removed with it. */
+  image?: string;
+  imageBytes?: number;
 }
 
 export interface PrunePlan {
@@ -39,6 +44,8 @@ export interface PrunePlan {
   reclaimBytes: number;
   /** exact: from `zfs destroy -nvp`; estimate: sum of each snapshot's own `used` (a lower bound). */
   reclaimAccuracy: 'exact' | 'estimate';
+  /** Of reclaimBytes, what the pruned checkpoints' CRIU images hold in the image store (exact). */
+  imageBytes: number;
 }
 
 export interface PruneItemResult {
@@ -87,7 +94,7 @@ export function planPruneDecisions(c: LoadedContainer, policy: PrunePolicy, nowS
   const decisions = new Map<string, PruneItem>();
   const item = (n: CheckpointNode, action: 'keep' | 'prune', rule: PruneRule, reason: string): PruneItem => ({
     snapshot: n.fullName, name: n.name, dataset: n.dataset, class: n.class as CheckpointClass, creation: n.creation,
-    used: n.used, action, rule, reason,
+    used: n.used, action, rule, reason, ...(n.image ? { image: n.image } : {}),
   });
   candidates.forEach((n, rank) => {
     const ageDays = Math.floor((nowSeconds - n.creation) / DAY);
@@ -122,6 +129,9 @@ export function planPruneDecisions(c: LoadedContainer, policy: PrunePolicy, nowS
 export async function planPrune(ctx: CoreContext, c: LoadedContainer, policy: PrunePolicy): Promise<PrunePlan> {
   const items = planPruneDecisions(c, policy, Math.floor(ctx.now() / 1000));
   const pruned = items.filter((i) => i.action === 'prune');
+  const store = new ImageStore(ctx.config.criu.store, ctx.runner);
+  for (const i of pruned) if (i.image) i.imageBytes = (await store.manifest(i.image))?.compressed_size ?? 0;
+  const imageBytes = pruned.reduce((sum, i) => sum + (i.imageBytes ?? 0), 0);
   let reclaimBytes = pruned.reduce((sum, i) => sum + i.used, 0);
   let reclaimAccuracy: PrunePlan['reclaimAccuracy'] = 'estimate';
   if (c.caps.destroyDryRun && pruned.length) {
@@ -132,7 +142,7 @@ export async function planPrune(ctx: CoreContext, c: LoadedContainer, policy: Pr
     reclaimBytes = exact;
     reclaimAccuracy = 'exact';
   }
-  return { container: c.id, policy, items, reclaimBytes, reclaimAccuracy };
+  return { container: c.id, policy, items, reclaimBytes: reclaimBytes + imageBytes, reclaimAccuracy, imageBytes };
 }
 
 /**
@@ -163,7 +173,8 @@ export async function executePrune(ctx: CoreContext, fresh: LoadedContainer, pla
       await ctx.zfs.destroy(item.snapshot);
       failpoint('prune', index, 'after');
       results.push({ snapshot: item.snapshot, status: 'destroyed' });
-      reclaimBytes += rec.used;
+      reclaimBytes += rec.used + (item.imageBytes ?? 0);
+      if (item.image) await rm(item.image, { recursive: true, force: true });
     } catch (error) {
       results.push({ snapshot: item.snapshot, status: 'failed', error: (error as Error).message });
     }
