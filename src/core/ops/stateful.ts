@@ -10,7 +10,7 @@ import { checkpointProps, validateLabel } from './checkpoint.js';
 import { resolveContainer, missingDataset } from './container.js';
 import { liveStatus } from './lifecycle.js';
 import { createWithFreshName } from './snapshot-name.js';
-import { runSteps } from './steps.js';
+import { OperationFailedError, runSteps } from './steps.js';
 import { NotFoundError } from '../errors.js';
 
 export const ZFS_FALLBACK_WARNING = 'ZFS not available, falling back to CRIU-only checkpoint';
@@ -110,7 +110,7 @@ export async function statefulCheckpoint(ctx: CoreContext, id: string, opts: { l
     {
       title: 'archive the images into the checkpoint store',
       run: async () => {
-        const guid = snapshot ? (await ctx.runner.run(cmd('zfs', ['get', '-H', '-o', 'value', 'guid', snapshot]))).stdout.trim() : null;
+        const guid = snapshot ? await ctx.zfs.guid(snapshot) : null;
         manifest = await store.publish(scratch, {
           container: id, checkpoint_id: checkpointId, zfs_snapshot: snapshot ?? null, zfs_guid: guid,
           criu_version: version, tool: 'lxc-checkpoint',
@@ -118,7 +118,11 @@ export async function statefulCheckpoint(ctx: CoreContext, id: string, opts: { l
       },
       undo: () => rm(store.dir(id, checkpointId), { recursive: true, force: true }),
     },
-  ], onStep);
+  ], onStep).catch((error: unknown) => {
+    // A failed dump did nothing yet: its own error says it best.
+    if (error instanceof OperationFailedError && error.steps.length === 1) throw error.failure;
+    throw error;
+  });
   return {
     container: id, checkpointId, ...(snapshot ? { snapshot } : {}), image: store.dir(id, checkpointId), manifest: manifest!,
     ...(withZfs ? {} : { warning: ZFS_FALLBACK_WARNING }),

@@ -65,6 +65,11 @@ export class Zfs {
     return parseLocalProperties(r.stdout);
   }
 
+  /** A dataset's or snapshot's guid (parsable: zfs-fuse prints "12.0E" without -p). */
+  async guid(name: string): Promise<string> {
+    return (await this.run(cmd('zfs', ['get', '-Hp', '-o', 'value', 'guid', name]), name)).stdout.trim();
+  }
+
   /** The snapshot a filesystem was cloned from, or undefined. */
   async origin(dataset: string): Promise<string | undefined> {
     const r = await this.run(cmd('zfs', ['get', '-H', '-o', 'value', 'origin', dataset]), dataset);
