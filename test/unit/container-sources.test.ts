@@ -111,3 +111,14 @@ test('merging by id: the best source wins, gaps are filled, no dataset gives the
   });
   assert.equal(merged[1]!.reason, 'rootfs backend lvm is not ZFS');
 });
+
+test('restore refuses a container Proxmox has locked, naming the lock, before any command runs', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lxcri-pve-'));
+  writeFileSync(join(dir, '101.conf'), fixture('pve/101.conf'));
+  writeFileSync(join(dir, 'storage.cfg'), fixture('pve/storage.cfg'));
+  const { core, runner } = fakeCore();
+  core.ctx.config.pve = { config_dir: dir, storage_cfg: join(dir, 'storage.cfg') };
+  await assert.rejects(core.restore('101', { snapshot: 'checkpoint-1' }), (e: unknown) =>
+    e instanceof Error && e.message === 'container 101 is locked by Proxmox (snapshot)' && /pct unlock 101/.test((e as { hint: string }).hint));
+  assert.equal(runner.ran.length, 0);
+});
