@@ -119,6 +119,6 @@ test('restore refuses a container Proxmox has locked, naming the lock, before an
   const { core, runner } = fakeCore();
   core.ctx.config.pve = { config_dir: dir, storage_cfg: join(dir, 'storage.cfg') };
   await assert.rejects(core.restore('101', { snapshot: 'checkpoint-1' }), (e: unknown) =>
-    e instanceof Error && e.message === 'container 101 is locked by Proxmox (snapshot)' && /pct unlock 101/.test((e as { hint: string }).hint));
+    e instanceof Error && e.message === 'container 101 is locked by Proxmox (snapshot)' && /pct unlock 101/.test((e as unknown as { hint: string }).hint));
   assert.equal(runner.ran.length, 0);
 });
