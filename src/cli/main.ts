@@ -6,6 +6,7 @@ import { Core } from '../core/core.js';
 import { LxcriError, UsageError } from '../core/errors.js';
 import { createFileLogger } from '../core/log.js';
 import { ExecaRunner } from '../core/runner/execa-runner.js';
+import type { Runner } from '../core/runner/command.js';
 import type { CliEnv } from './command-spec.js';
 import { COMMANDS } from './commands/index.js';
 import { terminalConfirm } from './confirm.js';
@@ -46,14 +47,28 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
       io.out(version());
       return 0;
     }
-    if (values.help || !spec) {
+    if (values.help) {
       io.out(spec ? commandHelp(spec) : mainHelp(COMMANDS));
-      return spec || values.help ? 0 : 2;
+      return 0;
     }
-    const { config } = await loadConfig(values.config as string | undefined);
-    const { logger } = createFileLogger(config.log.file, debug ? 'debug' : config.log.level);
-    const runner = new ExecaRunner({ defaultTimeoutMs: config.runner.timeout_seconds * 1000, logger });
+    let { config } = await loadConfig(values.config as string | undefined);
+    let runner: Runner;
+    if (values.demo) {
+      const { createDemoHost } = await import('../demo/demo-host.js');
+      const demo = await createDemoHost({ fallback: new ExecaRunner() });
+      config = demo.config;
+      runner = demo.runner;
+    } else {
+      const { logger } = createFileLogger(config.log.file, debug ? 'debug' : config.log.level);
+      runner = new ExecaRunner({ defaultTimeoutMs: config.runner.timeout_seconds * 1000, logger });
+    }
     const core = new Core(createContext(config, runner));
+    if (!spec) {
+      if (!process.stdout.isTTY) throw new UsageError('the console needs a terminal', 'run it in a terminal, or use a command (lxcri-console --help)');
+      const { runConsole } = await import('../app/run.js');
+      const theme = values.theme as string | undefined;
+      return await runConsole(core, { readOnly: Boolean(values['read-only']), ascii: Boolean(values.ascii), ...(theme ? { theme } : {}), ...(values.demo ? { host: 'pve-demo (simulated)' } : {}) });
+    }
     const env: CliEnv = {
       core,
       json,

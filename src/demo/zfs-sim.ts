@@ -30,7 +30,7 @@ export class ZfsSim {
   private txg = 1000;
   private guidSeed = 0x5eed;
 
-  constructor(public now: () => number, readonly poolSize: number) {}
+  constructor(public now: () => number, public poolSize: number) {}
 
   private guid(): string {
     this.guidSeed = (this.guidSeed * 48271) % 2147483647;

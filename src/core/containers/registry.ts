@@ -51,7 +51,7 @@ export function mergeContainers(found: readonly Container[]): Container[] {
     });
     const m = merged.at(-1)!;
     if (m.dataset) delete m.reason;
-    else m.reason = list.map((c) => c.reason).filter(Boolean).join('; ') || 'no ZFS dataset found';
+    else m.reason = list.find((c) => c.reason)?.reason ?? 'no ZFS dataset found';
   }
   return merged.sort((a, b) => a.id.localeCompare(b.id, undefined, { numeric: true }));
 }

@@ -1,0 +1,17 @@
+import { Text } from 'ink';
+import { useLook } from './theme-context.js';
+
+/** `[#######---] 79%` coloured ok / warning (from 80 %) / critical (from 95 %). */
+export function CapacityBar({ percent, width = 10 }: { percent: number; width?: number }) {
+  const { theme, ascii } = useLook();
+  const filled = Math.round((Math.min(100, percent) / 100) * width);
+  const level = percent >= 95 ? 'bar.critical' : percent >= 80 ? 'bar.warning' : 'bar.ok';
+  const [full, empty] = ascii ? ['#', '-'] : ['█', '░'];
+  return (
+    <Text>
+      <Text color={theme.color(level)}>{full.repeat(filled)}</Text>
+      <Text color={theme.color('bar.empty')}>{empty.repeat(width - filled)}</Text>
+      <Text color={theme.color(level)}>{` ${percent}%`}</Text>
+    </Text>
+  );
+}

@@ -1,0 +1,89 @@
+import { Box, Text, useInput, useStdout } from 'ink';
+import { useEffect, useState } from 'react';
+import { KeyLegend } from '../../components/KeyLegend.js';
+import { LookContext, type Look } from '../../components/theme-context.js';
+import { AppContext } from './app-context.js';
+import { footerItems } from './bindings.js';
+import type { AppController } from './controller.js';
+import { ContainersPane } from './views/ContainersPane.js';
+import { DetailsPane } from './views/DetailsPane.js';
+import { DialogView } from './views/DialogView.js';
+import { EventsPane } from './views/EventsPane.js';
+import { Header } from './views/Header.js';
+import { HelpOverlay } from './views/HelpOverlay.js';
+import { useUi } from './views/hooks.js';
+import { PoolView } from './views/PoolView.js';
+import { TreePane } from './views/TreePane.js';
+
+export const MIN_COLUMNS = 80;
+export const MIN_ROWS = 24;
+
+/** The terminal size, following resizes; 80x24 when unknown (ink-testing-library has no rows). */
+function useTerminalSize(): { columns: number; rows: number } {
+  const { stdout } = useStdout();
+  const read = () => ({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
+  const [size, setSize] = useState(read);
+  useEffect(() => {
+    const onResize = () => setSize(read());
+    stdout.on('resize', onResize);
+    return () => void stdout.off('resize', onResize);
+  }, [stdout]);
+  return size;
+}
+
+function Screen({ host }: { host: string }) {
+  const { columns, rows } = useTerminalSize();
+  const mode = useUi((s) => s.mode);
+  const focus = useUi((s) => s.focus);
+  const readOnly = useUi((s) => s.readOnly);
+  const flash = useUi((s) => s.flash);
+  if (columns < MIN_COLUMNS || rows < MIN_ROWS) {
+    return <Text>{`terminal too small: ${columns}x${rows}, lxcri-console needs at least ${MIN_COLUMNS}x${MIN_ROWS} (q quits)`}</Text>;
+  }
+  // One row below the terminal height: a frame as tall as the terminal makes Ink repaint everything (flicker over SSH).
+  const height = rows - 1;
+  const body = height - 3;
+  const left = Math.max(44, Math.floor(columns * 0.38));
+  const right = columns - left;
+  const top = Math.max(8, Math.floor(body * 0.62));
+  return (
+    <Box flexDirection="column" width={columns} height={height}>
+      <Header host={host} />
+      {mode === 'pool' ? (
+        <Box height={body}><PoolView height={body} /></Box>
+      ) : mode === 'help' ? (
+        <Box height={body}><HelpOverlay /></Box>
+      ) : mode === 'dialog' ? (
+        // Dialogs take the body: Ink does not clear what an absolutely placed box covers.
+        <Box height={body} flexDirection="column"><DialogView height={body} /></Box>
+      ) : (
+        <Box flexDirection="column" height={body}>
+          <Box height={top}>
+            <ContainersPane width={left} height={top} />
+            <TreePane width={right} height={top} />
+          </Box>
+          <Box height={body - top}>
+            <DetailsPane width={left} height={body - top} />
+            <EventsPane width={right} height={body - top} />
+          </Box>
+        </Box>
+      )}
+      <Text wrap="truncate" color={flash?.level === 'error' ? 'red' : undefined}>{flash ? flash.text : ' '}</Text>
+      <KeyLegend items={footerItems(focus, readOnly, columns - 2)} />
+    </Box>
+  );
+}
+
+/** The root: one input dispatcher for every key, routed by the controller. */
+export function App({ controller, look, host }: { controller: AppController; look: Look; host: string }) {
+  useInput((input, key) => {
+    void controller.press({ input, key });
+  });
+  return (
+    <AppContext.Provider value={controller}>
+      <LookContext.Provider value={look}>
+        <Screen host={host} />
+      </LookContext.Provider>
+    </AppContext.Provider>
+  );
+}

@@ -1,0 +1,78 @@
+import type { Pane, UiState } from './ui-store.js';
+
+export type CommandId =
+  | 'up' | 'down' | 'next-pane' | 'prev-pane' | 'left' | 'right' | 'open' | 'checkpoint' | 'checkpoint-stateful'
+  | 'restore' | 'delete' | 'prune' | 'undo' | 'filter' | 'pool' | 'refresh' | 'help' | 'close' | 'quit';
+
+export interface BindingContext {
+  ui: UiState;
+  /** The selected container has a ZFS dataset. */
+  hasDataset: boolean;
+  /** The tree cursor is on a snapshot (not a NOW). */
+  onSnapshot: boolean;
+  running: boolean;
+  busy: boolean;
+}
+
+/** One key binding: the footer, the help overlay, read-only mode and the tests all read this table. */
+export interface Binding {
+  id: CommandId;
+  keys: string[];
+  label: string;
+  description: string;
+  dangerous: boolean;
+  /** Panes where the footer shows it (all when absent). */
+  panes?: Pane[];
+  /** Why it cannot run now, or undefined when it can. */
+  disabled?: (c: BindingContext) => string | undefined;
+}
+
+const needsContainer = (c: BindingContext) => (!c.ui.selected ? 'select a container first' : !c.hasDataset ? 'this container has no ZFS dataset' : undefined);
+const needsSnapshot = (c: BindingContext) => needsContainer(c) ?? (!c.onSnapshot ? 'put the tree cursor on a checkpoint' : undefined);
+
+export const BINDINGS: readonly Binding[] = [
+  { id: 'up', keys: ['up', 'k'], label: '↑/k', description: 'move up', dangerous: false },
+  { id: 'down', keys: ['down', 'j'], label: '↓/j', description: 'move down', dangerous: false },
+  { id: 'next-pane', keys: ['tab', 'l'], label: 'Tab/l', description: 'next pane', dangerous: false },
+  { id: 'prev-pane', keys: ['shift-tab', 'h'], label: 'h', description: 'previous pane', dangerous: false },
+  { id: 'open', keys: ['return'], label: 'Enter', description: 'open: containers -> tree, tree -> details', dangerous: false, panes: ['containers', 'tree'] },
+  { id: 'checkpoint', keys: ['c'], label: 'c', description: 'checkpoint the selected container (asks for a label)', dangerous: false, disabled: needsContainer },
+  { id: 'checkpoint-stateful', keys: ['C'], label: 'C', description: 'stateful checkpoint (CRIU) of a running container', dangerous: false,
+    disabled: (c) => needsContainer(c) ?? (!c.running ? 'the container is not running' : undefined) },
+  { id: 'restore', keys: ['r'], label: 'r', description: 'restore the checkpoint under the cursor (branch, or rollback)', dangerous: true, panes: ['tree', 'details'], disabled: needsSnapshot },
+  { id: 'delete', keys: ['d'], label: 'd', description: 'delete the checkpoint under the cursor (with subtree preview)', dangerous: true, panes: ['tree', 'details'], disabled: needsSnapshot },
+  { id: 'prune', keys: ['p'], label: 'p', description: 'prune plan for the selected container; confirm to run', dangerous: true, disabled: needsContainer },
+  { id: 'undo', keys: ['u'], label: 'u', description: 'undo the last restore (back to its safety checkpoint)', dangerous: true,
+    disabled: (c) => (!c.ui.lastRestore ? 'no restore to undo in this session' : undefined) },
+  { id: 'filter', keys: ['/'], label: '/', description: 'filter containers', dangerous: false, panes: ['containers'] },
+  { id: 'pool', keys: ['P'], label: 'P', description: 'pool view: health, capacity, space per container', dangerous: false },
+  { id: 'refresh', keys: ['R'], label: 'R', description: 'refresh now', dangerous: false },
+  { id: 'help', keys: ['?'], label: '?', description: 'help: every key', dangerous: false },
+  { id: 'close', keys: ['escape'], label: 'Esc', description: 'close the dialog, view or filter', dangerous: false },
+  { id: 'quit', keys: ['q'], label: 'q', description: 'quit (asks first while an operation runs)', dangerous: false },
+];
+
+/** The bindings that exist in this session: read-only mode hides every dangerous one. */
+export function activeBindings(readOnly: boolean): Binding[] {
+  return BINDINGS.filter((b) => !(readOnly && b.dangerous));
+}
+
+export function findBinding(key: string, readOnly: boolean): Binding | undefined {
+  return activeBindings(readOnly).find((b) => b.keys.includes(key));
+}
+
+/** Footer legend for a pane, shortened to fit: the most useful first, dropped from the end. */
+export function footerItems(pane: Pane, readOnly: boolean, width: number): string[] {
+  const items = activeBindings(readOnly)
+    .filter((b) => !b.panes || b.panes.includes(pane))
+    .filter((b) => !['up', 'down', 'prev-pane', 'close'].includes(b.id))
+    .map((b) => `${b.label} ${b.id === 'next-pane' ? 'pane' : b.id.replace('checkpoint-stateful', 'stateful')}`);
+  const out: string[] = [];
+  let used = 0;
+  for (const item of items) {
+    if (used + item.length + 2 > width) break;
+    out.push(item);
+    used += item.length + 2;
+  }
+  return out;
+}

@@ -1,0 +1,280 @@
+import type { Core } from '../core/core.js';
+import { LxcriError } from '../core/errors.js';
+import { layoutTree, type TreeRow } from '../core/model/tree-layout.js';
+import type { ContainerSummary } from '../core/world.js';
+import { findBinding, type BindingContext, type CommandId } from './bindings.js';
+import { PANES, type UiStore } from './ui-store.js';
+
+export interface KeyPress {
+  input: string;
+  key: {
+    upArrow?: boolean; downArrow?: boolean; leftArrow?: boolean; rightArrow?: boolean; return?: boolean; escape?: boolean;
+    tab?: boolean; shift?: boolean; backspace?: boolean; delete?: boolean; ctrl?: boolean; meta?: boolean;
+  };
+}
+
+/** Ink's key flags as one name; Backspace arrives as `delete`, Esc may come with `meta`. */
+export function keyName({ input, key }: KeyPress): string {
+  if (key.upArrow) return 'up';
+  if (key.downArrow) return 'down';
+  if (key.leftArrow) return 'left';
+  if (key.rightArrow) return 'right';
+  if (key.return) return 'return';
+  if (key.escape) return 'escape';
+  if (key.tab) return key.shift ? 'shift-tab' : 'tab';
+  if (key.backspace || key.delete) return 'backspace';
+  if (key.ctrl && input === 'c') return 'ctrl-c';
+  return input;
+}
+
+/**
+ * Turns keys into core actions. The one dispatcher: every key goes through `press`, routed by mode (dialog, filter,
+ * help, pool view, normal) and by the bindings table; views only read the stores.
+ */
+export class AppController {
+  constructor(readonly core: Core, readonly ui: UiStore, private readonly quit: () => void) {}
+
+  visibleContainers(): ContainerSummary[] {
+    const world = this.core.store.getState().world;
+    const f = this.ui.getState().filter.toLowerCase();
+    return (world?.containers ?? []).filter((c) => !f || `${c.id} ${c.name} ${c.dataset ?? ''}`.toLowerCase().includes(f));
+  }
+
+  selectedContainer(): ContainerSummary | undefined {
+    const id = this.ui.getState().selected;
+    return this.core.store.getState().world?.containers.find((c) => c.id === id);
+  }
+
+  treeRows(): TreeRow[] {
+    const tree = this.ui.getState().tree;
+    return tree ? layoutTree(tree) : [];
+  }
+
+  cursorRow(): TreeRow | undefined {
+    return this.treeRows()[this.ui.getState().treeCursor];
+  }
+
+  context(): BindingContext {
+    const c = this.selectedContainer();
+    const row = this.cursorRow();
+    return {
+      ui: this.ui.getState(),
+      hasDataset: Boolean(c?.dataset && !c.reason),
+      onSnapshot: row?.node.kind === 'snapshot',
+      running: c?.status === 'running',
+      busy: this.core.store.getState().busy > 0,
+    };
+  }
+
+  /** After a refresh: keep the selection valid and the tree current. */
+  async sync(): Promise<void> {
+    const list = this.visibleContainers();
+    const ui = this.ui.getState();
+    if (!list.some((c) => c.id === ui.selected)) this.ui.setState({ selected: list[0]?.id, treeCursor: 0 });
+    await this.loadTree();
+  }
+
+  async loadTree(): Promise<void> {
+    const c = this.selectedContainer();
+    if (!c?.dataset || c.reason) {
+      this.ui.setState({ tree: undefined });
+      return;
+    }
+    try {
+      const tree = await this.core.tree(c.id);
+      if (this.ui.getState().selected !== c.id) return;
+      const rows = layoutTree(tree);
+      const current = this.ui.getState().tree?.container === c.id ? this.ui.getState().treeCursor : rows.findIndex((r) => r.node.active);
+      this.ui.setState({ tree, treeCursor: Math.max(0, Math.min(current, rows.length - 1)) });
+    } catch (error) {
+      this.flash(error);
+    }
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      await this.core.refresh();
+      await this.sync();
+    } catch (error) {
+      this.flash(error);
+    }
+  }
+
+  flash(error: unknown, level: 'info' | 'error' = 'error'): void {
+    const text = error instanceof LxcriError ? `${error.message} (${error.hint})` : error instanceof Error ? error.message : String(error);
+    this.ui.setState({ flash: { text, level } });
+  }
+
+  async press(k: KeyPress): Promise<void> {
+    const name = keyName(k);
+    const ui = this.ui.getState();
+    if (name === 'ctrl-c') return this.command('quit');
+    if (ui.mode === 'dialog') return this.dialogKey(name, k.input);
+    if (ui.mode === 'filter') return this.filterKey(name, k.input);
+    if (ui.mode === 'help' || ui.mode === 'pool') {
+      if (name === 'escape' || name === 'q' || name === '?' || name === 'P') this.ui.setState({ mode: 'normal' });
+      return;
+    }
+    const binding = findBinding(name, ui.readOnly);
+    if (!binding) return;
+    const why = binding.disabled?.(this.context());
+    if (why) {
+      this.ui.setState({ flash: { text: `${binding.label}: ${why}`, level: 'info' } });
+      return;
+    }
+    await this.command(binding.id);
+  }
+
+  private move(delta: number): void {
+    const ui = this.ui.getState();
+    if (ui.focus === 'containers') {
+      const list = this.visibleContainers();
+      const i = Math.max(0, list.findIndex((c) => c.id === ui.selected));
+      const next = list[Math.max(0, Math.min(list.length - 1, i + delta))];
+      if (next && next.id !== ui.selected) {
+        this.ui.setState({ selected: next.id, tree: undefined, treeCursor: 0 });
+        void this.loadTree();
+      }
+    } else if (ui.focus === 'tree' || ui.focus === 'details') {
+      const n = this.treeRows().length;
+      this.ui.setState({ treeCursor: Math.max(0, Math.min(n - 1, ui.treeCursor + delta)) });
+    } else {
+      this.ui.setState({ eventsScroll: Math.max(0, ui.eventsScroll - delta) });
+    }
+  }
+
+  async command(id: CommandId): Promise<void> {
+    const ui = this.ui.getState();
+    const c = this.selectedContainer();
+    const row = this.cursorRow();
+    this.ui.setState({ flash: undefined });
+    switch (id) {
+      case 'up': return this.move(-1);
+      case 'down': return this.move(1);
+      case 'next-pane':
+      case 'right': return void this.ui.setState({ focus: PANES[(PANES.indexOf(ui.focus) + 1) % PANES.length]! });
+      case 'prev-pane':
+      case 'left': return void this.ui.setState({ focus: PANES[(PANES.indexOf(ui.focus) + PANES.length - 1) % PANES.length]! });
+      case 'open': return void this.ui.setState({ focus: ui.focus === 'containers' ? 'tree' : 'details' });
+      case 'filter': return void this.ui.setState({ mode: 'filter', focus: 'containers' });
+      case 'pool': return void this.ui.setState({ mode: 'pool' });
+      case 'help': return void this.ui.setState({ mode: 'help' });
+      case 'close': return void this.ui.setState({ mode: 'normal', dialog: undefined, filter: ui.mode === 'filter' ? '' : ui.filter });
+      case 'refresh': return this.refresh();
+      case 'quit':
+        if (this.core.store.getState().busy > 0) return void this.ui.setState({ mode: 'dialog', dialog: { kind: 'quit' } });
+        return this.quit();
+      case 'checkpoint':
+      case 'checkpoint-stateful':
+        return void this.ui.setState({ mode: 'dialog', dialog: { kind: 'checkpoint', stateful: id === 'checkpoint-stateful', label: '' } });
+      case 'restore': {
+        if (!c || !row) return;
+        try {
+          const branch = await this.core.planRestore(c.id, { snapshot: row.node.fullName, mode: 'branch' });
+          let rollback;
+          let rollbackError;
+          try {
+            rollback = await this.core.planRestore(c.id, { snapshot: row.node.fullName, mode: 'rollback' });
+          } catch (error) {
+            rollbackError = error instanceof LxcriError ? error.message : String(error);
+          }
+          this.ui.setState({ mode: 'dialog', dialog: { kind: 'restore', branch, ...(rollback ? { rollback } : {}), ...(rollbackError ? { rollbackError } : {}), choice: 'branch', typed: '' } });
+        } catch (error) {
+          this.flash(error);
+        }
+        return;
+      }
+      case 'delete': {
+        if (!c || !row) return;
+        try {
+          const plan = await this.core.planDelete(c.id, row.node.fullName, row.node.children.length > 0 && row.node.clones.length > 0);
+          this.ui.setState({ mode: 'dialog', dialog: { kind: 'delete', plan, typed: '' } });
+        } catch (error) {
+          this.flash(error);
+        }
+        return;
+      }
+      case 'prune': {
+        if (!c) return;
+        try {
+          const plans = await this.core.planPrune([c.id]);
+          this.ui.setState({ mode: 'dialog', dialog: { kind: 'prune', plans, scroll: 0 } });
+        } catch (error) {
+          this.flash(error);
+        }
+        return;
+      }
+      case 'undo': {
+        const last = ui.lastRestore;
+        if (!last) return;
+        await this.run(`undo restore of ${last.container}`, async () => {
+          await this.core.restore(last.container, { snapshot: last.safety, mode: 'branch' });
+          this.ui.setState({ lastRestore: undefined });
+        });
+        return;
+      }
+    }
+  }
+
+  /** Runs a core action without blocking input; the result or error becomes the flash line, then a refresh. */
+  private async run(what: string, action: () => Promise<unknown>): Promise<void> {
+    this.ui.setState({ mode: 'normal', dialog: undefined });
+    try {
+      await action();
+      this.ui.setState({ flash: { text: `${what}: done`, level: 'info' } });
+    } catch (error) {
+      this.flash(error);
+    }
+    await this.refresh();
+  }
+
+  private async filterKey(name: string, input: string): Promise<void> {
+    const ui = this.ui.getState();
+    if (name === 'escape') this.ui.setState({ mode: 'normal', filter: '' });
+    else if (name === 'return') this.ui.setState({ mode: 'normal' });
+    else if (name === 'backspace') this.ui.setState({ filter: ui.filter.slice(0, -1) });
+    else if (input && input.length === 1 && input >= ' ') this.ui.setState({ filter: ui.filter + input });
+    await this.sync();
+  }
+
+  private async dialogKey(name: string, input: string): Promise<void> {
+    const d = this.ui.getState().dialog;
+    if (!d) return;
+    if (name === 'escape') return void this.ui.setState({ mode: 'normal', dialog: undefined });
+    const c = this.selectedContainer();
+    const typing = (text: string) => (name === 'backspace' ? text.slice(0, -1) : input && input.length === 1 && input >= ' ' ? text + input : text);
+    switch (d.kind) {
+      case 'quit':
+        if (input === 'y') this.quit();
+        else this.ui.setState({ mode: 'normal', dialog: undefined });
+        return;
+      case 'checkpoint':
+        if (name !== 'return') return void this.ui.setState({ dialog: { ...d, label: typing(d.label) } });
+        if (!c) return;
+        return this.run(`${d.stateful ? 'stateful checkpoint' : 'checkpoint'} of ${c.id}`, () =>
+          d.stateful ? this.core.checkpointStateful(c.id, d.label ? { label: d.label } : {}) : this.core.checkpoint([c.id], d.label ? { label: d.label } : {}));
+      case 'restore': {
+        if (name === 'tab' || name === 'left' || name === 'right') return void this.ui.setState({ dialog: { ...d, choice: d.choice === 'branch' ? 'rollback' : 'branch', typed: '' } });
+        if (d.choice === 'rollback' && name !== 'return') return void this.ui.setState({ dialog: { ...d, typed: typing(d.typed) } });
+        if (name !== 'return' || !c) return;
+        if (d.choice === 'rollback') {
+          if (!d.rollback || d.typed !== c.id) return void this.ui.setState({ flash: { text: `type ${c.id} to confirm the rollback`, level: 'info' } });
+          return this.run(`rollback of ${c.id}`, () => this.core.restore(c.id, { plan: d.rollback!, confirmed: true }));
+        }
+        return this.run(`restore of ${c.id}`, async () => {
+          const r = await this.core.restore(c.id, { plan: d.branch });
+          if (r.mode === 'branch') this.ui.setState({ lastRestore: { container: c.id, safety: r.safetySnapshot } });
+        });
+      }
+      case 'delete':
+        if (name !== 'return') return void this.ui.setState({ dialog: { ...d, typed: typing(d.typed) } });
+        if (!c || d.typed !== c.id) return void this.ui.setState({ flash: { text: `type ${c?.id} to confirm the delete`, level: 'info' } });
+        return this.run(`delete of ${d.plan.target.name}`, () => this.core.delete(c.id, d.plan.target.fullName, { subtree: d.plan.subtree, confirmed: true }));
+      case 'prune':
+        if (name === 'down' || name === 'j') return void this.ui.setState({ dialog: { ...d, scroll: d.scroll + 1 } });
+        if (name === 'up' || name === 'k') return void this.ui.setState({ dialog: { ...d, scroll: Math.max(0, d.scroll - 1) } });
+        if (input !== 'y' && name !== 'return') return;
+        return this.run('prune', () => this.core.prune(d.plans, true));
+    }
+  }
+}

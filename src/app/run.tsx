@@ -1,0 +1,62 @@
+import { render } from 'ink';
+import { hostname } from 'node:os';
+import type { Core } from '../core/core.js';
+import { StateWatcher } from '../core/state/watcher.js';
+import { pickGlyphs } from '../cli/format/glyphs.js';
+import { pickTheme } from '../../themes/index.js';
+import { App } from './App.js';
+import { AppController } from './controller.js';
+import { createUiStore } from './ui-store.js';
+
+export interface ConsoleOptions {
+  readOnly: boolean;
+  ascii: boolean;
+  theme?: string;
+  host?: string;
+}
+
+const ENTER_ALT = '\x1b[?1049h';
+const LEAVE_ALT = '\x1b[?1049l\x1b[?25h';
+
+/**
+ * Opens the console: alternate screen (restored on exit, crash, SIGTERM and SIGHUP, so an SSH drop never leaves the
+ * terminal broken), live updates from the state-directory watcher and a periodic refresh, one exit path.
+ */
+export async function runConsole(core: Core, options: ConsoleOptions): Promise<number> {
+  const ui = createUiStore(options.readOnly);
+  let finish!: (code: number) => void;
+  const done = new Promise<number>((resolve) => (finish = resolve));
+  const controller = new AppController(core, ui, () => finish(0));
+  const look = { theme: pickTheme(options.theme ?? core.ctx.config.ui.theme), glyphs: pickGlyphs(options.ascii), ascii: options.ascii || !/utf-?8/i.test(process.env.LC_ALL || process.env.LC_CTYPE || process.env.LANG || '') };
+  const restore = () => process.stdout.write(LEAVE_ALT);
+  process.stdout.write(ENTER_ALT);
+  process.on('exit', restore);
+  const onSignal = () => finish(130);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+  process.on('uncaughtException', (error) => {
+    restore();
+    console.error(error);
+    process.exit(1);
+  });
+  const watcher = new StateWatcher(core.ctx.config.state_dir, core.store);
+  watcher.start();
+  let lastEvents = 0;
+  const unsub = core.store.subscribe((s) => {
+    if (s.events.length !== lastEvents) {
+      lastEvents = s.events.length;
+      void controller.refresh();
+    }
+  });
+  const timer = setInterval(() => void controller.refresh(), core.ctx.config.ui.refresh_seconds * 1000);
+  const app = render(<App controller={controller} look={look} host={options.host ?? hostname()} />, { exitOnCtrlC: false, patchConsole: false });
+  void controller.refresh();
+  const code = await done;
+  clearInterval(timer);
+  unsub();
+  await watcher.stop();
+  app.unmount();
+  restore();
+  process.off('exit', restore);
+  return code;
+}

@@ -1,0 +1,50 @@
+import { Box, Text } from 'ink';
+import { useLook } from '../../../components/theme-context.js';
+import { describeAction } from '../../core/ops/delete.js';
+import { describeRestorePlan } from '../../cli/commands/restore.js';
+import { formatAge, formatBytes } from '../../cli/format/units.js';
+import { useApp } from '../app-context.js';
+import { useUi } from './hooks.js';
+
+export function DialogView({ height }: { height: number }) {
+  const app = useApp();
+  const { theme } = useLook();
+  const d = useUi((s) => s.dialog);
+  const c = app.selectedContainer();
+  if (!d) return null;
+  const box = (title: string, lines: string[], footer: string) => (
+    <Box flexDirection="column" borderStyle="double" borderColor={theme.color('border.focus')} paddingX={1}>
+      <Text bold color={theme.color('title')}>{title}</Text>
+      {lines.slice(0, Math.max(1, height - 5)).map((l, i) => <Text key={i} wrap="truncate">{l}</Text>)}
+      <Text color={theme.color('text.accent')}>{footer}</Text>
+    </Box>
+  );
+  switch (d.kind) {
+    case 'quit':
+      return box('Quit?', ['An operation is still running; quitting cancels what has not started yet.'], 'y quit   any other key: stay');
+    case 'checkpoint':
+      return box(`${d.stateful ? 'Stateful checkpoint (CRIU)' : 'Checkpoint'} of ${c?.id} ${c?.name}`, [`label: ${d.label}_`], 'Enter create   Esc cancel');
+    case 'restore': {
+      const plan = d.choice === 'branch' ? d.branch : d.rollback;
+      const tabs = `[${d.choice === 'branch' ? '*' : ' '}] branch restore (keeps everything)   [${d.choice === 'rollback' ? '*' : ' '}] rollback (destroys newer)`;
+      const lines = plan ? describeRestorePlan(plan) : [`rollback not possible: ${d.rollbackError}`];
+      const footer = d.choice === 'branch' ? 'Enter restore   Tab rollback   Esc cancel' : `type ${c?.id} then Enter to roll back: ${d.typed}_   Tab branch   Esc cancel`;
+      return box(`Restore ${c?.id} to ${d.branch.target.name}`, [tabs, '', ...lines], footer);
+    }
+    case 'delete':
+      return box(
+        `Delete ${d.plan.target.name}${d.plan.subtree ? ' and its subtree' : ''}`,
+        [...d.plan.actions.map((a) => describeAction(a)), `at least ${formatBytes(d.plan.usedBytes)} freed`],
+        `type ${c?.id} then Enter to delete: ${d.typed}_   Esc cancel`,
+      );
+    case 'prune': {
+      const now = Math.floor(Date.now() / 1000);
+      const lines = d.plans.flatMap((p) => [
+        `${p.container}: prune ${p.items.filter((i) => i.action === 'prune').length} of ${p.items.length}, reclaims ${formatBytes(p.reclaimBytes)} (${p.reclaimAccuracy})`,
+        ...p.items.map((i) => `${i.action === 'prune' ? 'PRUNE' : 'keep '} ${i.name.padEnd(26)} ${formatAge(i.creation, now).padStart(4)} ${formatBytes(i.used).padStart(6)}  ${i.reason}`),
+      ]);
+      const total = d.plans.reduce((n, p) => n + p.items.filter((i) => i.action === 'prune').length, 0);
+      return box('Prune plan', lines.slice(d.scroll), total ? `y run it (${total} checkpoint(s))   j/k scroll   Esc cancel` : 'nothing to prune   Esc close');
+    }
+  }
+}

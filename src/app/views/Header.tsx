@@ -1,0 +1,33 @@
+import { Box, Text } from 'ink';
+import { CapacityBar } from '../../../components/CapacityBar.js';
+import { Spinner } from '../../../components/Spinner.js';
+import { useLook } from '../../../components/theme-context.js';
+import { useCore } from './hooks.js';
+
+export function Header({ host }: { host: string }) {
+  const { theme } = useLook();
+  const world = useCore((s) => s.world);
+  const op = useCore((s) => s.operation);
+  const busy = useCore((s) => s.busy);
+  const caps = world?.capabilities;
+  return (
+    <Box justifyContent="space-between">
+      <Text wrap="truncate">
+        <Text bold color={theme.color('title')}>lxcri-console</Text>
+        <Text color={theme.color('text.dim')}>{`  ${host}  ${caps ? `${caps.flavour} ${caps.version}` : 'reading…'}`}</Text>
+        {world?.pools.map((p) => (
+          <Text key={p.name}>
+            {`  ${p.name} `}
+            <CapacityBar percent={p.capacity} />
+            <Text color={theme.color(p.health === 'ONLINE' ? 'status.ok' : 'status.error')}>{` ${p.health}`}</Text>
+          </Text>
+        ))}
+      </Text>
+      {busy > 0 && op ? (
+        <Text wrap="truncate">
+          <Spinner /> <Text>{`${op.title}: ${op.step} (${Math.floor((Date.now() - op.startedAt) / 1000)}s)`}</Text>
+        </Text>
+      ) : null}
+    </Box>
+  );
+}

@@ -1,0 +1,32 @@
+import { Table } from '@alcalzone/ink-table';
+import { Box, Text } from 'ink';
+import { CapacityBar } from '../../../components/CapacityBar.js';
+import { useLook } from '../../../components/theme-context.js';
+import { formatBytes } from '../../cli/format/units.js';
+import { useCore } from './hooks.js';
+
+/** Full screen: pools with capacity and health, and the space table per container. */
+export function PoolView({ height }: { height: number }) {
+  const { theme } = useLook();
+  const world = useCore((s) => s.world);
+  if (!world) return <Text>reading…</Text>;
+  const rows = world.containers
+    .filter((c) => c.dataset && !c.reason)
+    .sort((a, b) => b.used - a.used)
+    .slice(0, Math.max(1, height - 10))
+    .map((c) => ({ id: c.id, name: c.name, used: formatBytes(c.used), snapshots: formatBytes(c.usedBySnapshots), dataset: formatBytes(c.usedByDataset), checkpoints: c.checkpoints }));
+  return (
+    <Box flexDirection="column">
+      <Text bold color={theme.color('title')}>Pools  (Esc to close)</Text>
+      {world.pools.map((p) => (
+        <Text key={p.name}>
+          {`${p.name}  ${p.health}  `}
+          <CapacityBar percent={p.capacity} width={20} />
+          {`  ${formatBytes(p.allocated)} of ${formatBytes(p.size)}, ${formatBytes(p.free)} free${p.fragmentation !== undefined ? `, fragmentation ${p.fragmentation}%` : ''}`}
+          {p.capacity >= 80 ? <Text color={theme.color(p.capacity >= 95 ? 'status.error' : 'status.warning')}>{p.capacity >= 95 ? '  CRITICAL' : '  WARNING'}</Text> : null}
+        </Text>
+      ))}
+      <Table data={rows} />
+    </Box>
+  );
+}

@@ -1,0 +1,47 @@
+import { Box, Text } from 'ink';
+import { Panel } from '../../../components/Panel.js';
+import { useLook } from '../../../components/theme-context.js';
+import type { CheckpointNode } from '../../core/model/tree.js';
+import { formatAge, formatBytes } from '../../cli/format/units.js';
+import { useApp } from '../app-context.js';
+import { useUi } from './hooks.js';
+
+function marker(n: CheckpointNode, g: ReturnType<typeof useLook>['glyphs']): string {
+  if (n.kind === 'now') return n.active ? g.nowActive : g.now;
+  return n.class === 'checkpoint' ? g.checkpoint : n.class === 'safety' ? g.safety : g.foreign;
+}
+
+/** The checkpoint tree of the selected container, windowed: only the rows that fit are rendered. */
+export function TreePane({ width, height }: { width: number; height: number }) {
+  const app = useApp();
+  const { theme, glyphs } = useLook();
+  const tree = useUi((s) => s.tree);
+  const cursor = useUi((s) => s.treeCursor);
+  const focused = useUi((s) => s.focus === 'tree');
+  const c = app.selectedContainer();
+  const rows = app.treeRows();
+  const visible = Math.max(1, height - 3);
+  const start = Math.max(0, Math.min(cursor - Math.floor(visible / 2), rows.length - visible));
+  const now = Math.floor(Date.now() / 1000);
+  return (
+    <Panel title={c ? `Checkpoints of ${c.id} ${c.name}${tree ? ` (${tree.branches.length} line${tree.branches.length > 1 ? 's' : ''})` : ''}` : 'Checkpoints'} focused={focused} width={width} height={height}>
+      {!tree ? <Text color={theme.color('text.dim')}>{c?.reason ? `no ZFS dataset: ${c.reason}` : 'loading…'}</Text> : null}
+      {rows.slice(start, start + visible).map((r, i) => {
+        const n = r.node;
+        const sel = start + i === cursor;
+        const prefix = r.guides.map((x) => (x === 'tee' ? glyphs.tee : glyphs.pipe)).join('');
+        const text = n.kind === 'now'
+          ? `NOW ${n.active ? '<- you are here' : `(branch ${n.dataset.split('/').pop()})`}`
+          : `${n.name}  ${formatAge(n.creation, now)}  ${formatBytes(n.used)}${n.image ? '  [stateful]' : ''}${n.holds ? '  [held]' : ''}${n.label ? `  "${n.label}"` : ''}`;
+        const color = n.kind === 'now' ? (n.active ? 'tree.current' : 'tree.branch') : n.class === 'foreign' ? 'tree.foreign' : n.class === 'safety' ? 'tree.safety' : 'text';
+        return (
+          <Box key={r.id}>
+            <Text wrap="truncate" inverse={sel && theme.monochrome} color={sel ? theme.color('selection.fg') : theme.color(color)} backgroundColor={sel && focused ? theme.color('selection.bg') : undefined} dimColor={n.class === 'foreign'}>
+              {`${prefix}${marker(n, glyphs)} ${text}`}
+            </Text>
+          </Box>
+        );
+      })}
+    </Panel>
+  );
+}
