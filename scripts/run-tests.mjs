@@ -23,5 +23,6 @@ if (setup.status !== 0) {
 
 // --test-force-exit: chokidar 5 can leave an fs.watch handle open after close() when a watched directory was
 // deleted under it (the watcher test does that on purpose); without it that test file would never end.
-const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-force-exit', ...files], { stdio: 'inherit' });
+// FORCE_COLOR: Ink colours only a TTY; the console tests check colours (and their absence with NO_COLOR).
+const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-force-exit', ...files], { stdio: 'inherit', env: { ...process.env, FORCE_COLOR: '1' } });
 process.exit(run.status ?? 1);

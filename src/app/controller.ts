@@ -105,7 +105,23 @@ export class AppController {
     this.ui.setState({ flash: { text, level } });
   }
 
+  private inflight = 0;
+
+  /** Resolves once every key pressed so far has been handled (tests wait on it instead of sleeping). */
+  async idle(): Promise<void> {
+    while (this.inflight > 0 || this.core.store.getState().busy > 0) await new Promise((r) => setTimeout(r, 5));
+  }
+
   async press(k: KeyPress): Promise<void> {
+    this.inflight++;
+    try {
+      await this.handle(k);
+    } finally {
+      this.inflight--;
+    }
+  }
+
+  private async handle(k: KeyPress): Promise<void> {
     const name = keyName(k);
     const ui = this.ui.getState();
     if (name === 'ctrl-c') return this.command('quit');
@@ -125,7 +141,7 @@ export class AppController {
     await this.command(binding.id);
   }
 
-  private move(delta: number): void {
+  private async move(delta: number): Promise<void> {
     const ui = this.ui.getState();
     if (ui.focus === 'containers') {
       const list = this.visibleContainers();
@@ -133,7 +149,7 @@ export class AppController {
       const next = list[Math.max(0, Math.min(list.length - 1, i + delta))];
       if (next && next.id !== ui.selected) {
         this.ui.setState({ selected: next.id, tree: undefined, treeCursor: 0 });
-        void this.loadTree();
+        await this.loadTree();
       }
     } else if (ui.focus === 'tree' || ui.focus === 'details') {
       const n = this.treeRows().length;

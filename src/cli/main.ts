@@ -55,7 +55,9 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
     let runner: Runner;
     if (values.demo) {
       const { createDemoHost } = await import('../demo/demo-host.js');
-      const demo = await createDemoHost({ fallback: new ExecaRunner() });
+      // LXCRI_DEMO_DIR puts the demo's files (state dir, configs) where another process can reach them (the e2e tests).
+      const demoDir = process.env.LXCRI_DEMO_DIR;
+      const demo = await createDemoHost({ fallback: new ExecaRunner(), ...(demoDir ? { dir: demoDir } : {}) });
       config = demo.config;
       runner = demo.runner;
     } else {

@@ -32,11 +32,11 @@ const CONTAINERS: Array<Omit<DemoContainer, 'rootfs'> & { disk: number; storage?
  * A simulated Proxmox node for `lxcri-console --demo`: a pool near 80 %, eight containers (running, stopped, one
  * locked, one not on ZFS), branchy checkpoint trees made by the real core's own operations, foreign snapshots.
  */
-export async function createDemoHost(options: { fallback?: Runner; now?: () => number } = {}): Promise<DemoHost> {
+export async function createDemoHost(options: { fallback?: Runner; now?: () => number; dir?: string } = {}): Promise<DemoHost> {
   const realNow = options.now ?? Date.now;
   let clock = realNow() - 45 * DAY;
   const sim = new ZfsSim(() => clock, 2 ** 50);
-  const dir = mkdtempSync(join(tmpdir(), 'lxcri-demo-'));
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'lxcri-demo-'));
   const pveDir = join(dir, 'pve', 'lxc');
   mkdirSync(pveDir, { recursive: true });
   writeFileSync(join(dir, 'pve', 'storage.cfg'), 'dir: local\n\tpath /var/lib/vz\n\tcontent iso,vztmpl,backup\n\nzfspool: local-zfs\n\tpool rpool/data\n\tsparse\n\tcontent images,rootdir\n\nlvmthin: local-lvm\n\tthinpool data\n\tvgname pve\n\tcontent rootdir,images\n');

@@ -1,0 +1,154 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { BINDINGS } from '../../src/app/bindings.js';
+import { KEY, plain, renderConsole } from '../support/ui.js';
+
+const snapshotsOf = async (c: Awaited<ReturnType<typeof renderConsole>>, id: string) =>
+  [...(await c.core.tree(id)).nodes.values()].filter((n) => n.kind === 'snapshot');
+
+test('first frame: pool bar, containers, the tree of the first one, the footer legend; fits 80x24', async () => {
+  const c = await renderConsole();
+  const f = plain(c.frame());
+  assert.match(f, /rpool .*79% ONLINE/);
+  assert.match(f, /Containers \(8\)/);
+  assert.match(f, /Checkpoints of 100 web/);
+  assert.match(f, /◉ NOW <- you are here/);
+  assert.match(f, /c checkpoint/);
+  const lines = f.split('\n');
+  assert.ok(lines.length <= 23, `${lines.length} rows: one below the terminal height`);
+  c.unmount();
+});
+
+test('navigation: j selects the next container, Tab moves to the tree, k moves the cursor, details follow', async () => {
+  const c = await renderConsole();
+  await c.press('j');
+  assert.match(plain(c.frame()), /Checkpoints of 101 db \(3 lines\)/);
+  await c.press(KEY.tab, 'k');
+  assert.match(plain(c.frame()), /snapshot\s+rpool\/data\/subvol-101-disk-/);
+  assert.match(plain(c.frame()), /label\s+hotfix branch/);
+  c.unmount();
+});
+
+test('filter: / then text narrows the list, Esc clears it', async () => {
+  const c = await renderConsole();
+  await c.press('/');
+  await c.type('mail');
+  assert.match(plain(c.frame()), /Containers \(1\) \/mail/);
+  assert.match(plain(c.frame()), /Checkpoints of 103 mail/);
+  await c.press(KEY.esc);
+  assert.match(plain(c.frame()), /Containers \(8\)/);
+  c.unmount();
+});
+
+test('checkpoint dialog: confirmed creates one with the label; cancelled creates nothing', async () => {
+  const c = await renderConsole();
+  const before = (await snapshotsOf(c, '100')).length;
+  await c.press('c', KEY.esc);
+  assert.equal((await snapshotsOf(c, '100')).length, before);
+  await c.press('c');
+  assert.match(plain(c.frame()), /Checkpoint of 100 web/);
+  await c.type('pre-deploy');
+  await c.press(KEY.enter);
+  assert.equal((await snapshotsOf(c, '100')).length, before + 1);
+  assert.match(plain(c.frame()), /"pre-deploy"/);
+  assert.match(plain(c.frame()), /checkpoint of 100: done/);
+  c.unmount();
+});
+
+test('restore dialog: branch restore keeps everything; rollback lists what it destroys and needs the id typed', async () => {
+  const c = await renderConsole();
+  const names = async () => (await snapshotsOf(c, '100')).map((n) => n.name).sort();
+  const before = await names();
+  await c.press(KEY.tab, 'k', 'k', 'r');
+  assert.match(plain(c.frame()), /\[\*\] branch restore/);
+  await c.press(KEY.esc);
+  assert.deepEqual(await names(), before, 'cancelled: nothing changed');
+  await c.press('r', KEY.enter);
+  const after = await names();
+  assert.equal(after.length, before.length + 1, 'a safety checkpoint more, nothing lost');
+  assert.ok(before.every((n) => after.includes(n)));
+  assert.match(plain(c.frame()), /\(2 lines\)/);
+
+  await c.press('k', 'k', 'r', KEY.tab);
+  const dialog = plain(c.frame());
+  assert.match(dialog, /rollback of 100 to .* \(zfs rollback -[rR]\)/);
+  assert.match(dialog, /destroys branch dataset rpool\/data\/lxcri-br-subvol-100-disk-0-\d+/);
+  assert.match(dialog, /destroys snapshot/);
+  await c.press(KEY.enter);
+  assert.match(plain(c.frame()), /type 100 to confirm the rollback/);
+  await c.type('100');
+  await c.press(KEY.enter);
+  assert.ok((await names()).length < after.length, 'the rollback destroyed the newer checkpoints it listed');
+  c.unmount();
+});
+
+test('delete with preview and typed confirmation; prune plan shows each rule and runs on y', async () => {
+  const c = await renderConsole();
+  const count = async () => (await snapshotsOf(c, '100')).length;
+  const before = await count();
+  await c.press(KEY.tab, 'k', 'd');
+  assert.match(plain(c.frame()), /Delete checkpoint-\d+/);
+  assert.match(plain(c.frame()), /destroy rpool\/data\/subvol-100-disk-0@checkpoint-/);
+  await c.press(KEY.enter);
+  assert.equal(await count(), before, 'not confirmed yet');
+  await c.type('100');
+  await c.press(KEY.enter);
+  assert.equal(await count(), before - 1);
+
+  c.core.ctx.config.checkpoint.max_snapshots = 2;
+  await c.press('p');
+  const plan = plain(c.frame());
+  assert.match(plan, /Prune plan/);
+  assert.match(plan, /PRUNE checkpoint-\d+.*beyond max_snapshots=2/);
+  assert.match(plan, /PRUNE checkpoint-\d+.*beyond retention_days=30/);
+  assert.match(plan, /keep  checkpoint-\d+.*newest checkpoint on the active line/);
+  assert.match(plan, /reclaims \d+M \(exact\)/);
+  await c.press('y');
+  assert.equal(await count(), 1);
+  c.unmount();
+});
+
+test('read-only: dangerous keys are gone from the footer and help and do nothing', async () => {
+  const c = await renderConsole({ readOnly: true });
+  const f = plain(c.frame());
+  for (const b of BINDINGS.filter((x) => x.dangerous)) assert.ok(!new RegExp(`\\b${b.label} ${b.id}\\b`).test(f), b.id);
+  const before = (await snapshotsOf(c, '100')).length;
+  await c.press(KEY.tab, 'k', 'd', 'r', 'p');
+  assert.doesNotMatch(plain(c.frame()), /Delete|Restore|Prune plan/);
+  assert.equal((await snapshotsOf(c, '100')).length, before);
+  await c.press('?');
+  assert.match(plain(c.frame()), /read-only: dangerous actions hidden/);
+  assert.doesNotMatch(plain(c.frame()), /restore the checkpoint/);
+  c.unmount();
+});
+
+test('NO_COLOR theme has no colour codes; ASCII mode has no box-drawing glyphs; help and pool view open and close', async () => {
+  const colour = /\x1b\[(3[0-7]|9[0-7]|38;|4[0-7]|48;)/;
+  const dark = await renderConsole();
+  assert.match(dark.frame(), colour);
+  dark.unmount();
+  const mono = await renderConsole({ theme: 'no-color', ascii: true });
+  assert.doesNotMatch(mono.frame(), colour);
+  const f = plain(mono.frame());
+  assert.doesNotMatch(f, /[╭╮╰╯│─●◉◆├]/);
+  assert.match(f, /@ NOW <- you are here/);
+  await mono.press('P');
+  assert.match(plain(mono.frame()), /Pools {2}\(Esc to close\)/);
+  assert.match(plain(mono.frame()), /rpool {2}ONLINE/);
+  await mono.press(KEY.esc, '?');
+  assert.match(plain(mono.frame()), /Keys/);
+  await mono.press(KEY.esc);
+  assert.match(plain(mono.frame()), /Containers \(8\)/);
+  mono.unmount();
+});
+
+test('a terminal below 80x24 gets a clear message; q quits', async () => {
+  const c = await renderConsole();
+  Object.defineProperty(c.stdout, 'columns', { value: 70, configurable: true });
+  c.stdout.emit('resize');
+  await c.settle();
+  assert.match(plain(c.frame()), /terminal too small: 70x24, lxcri-console needs at least 80x24/);
+  await c.press('q');
+  assert.equal(c.quitRequested(), true);
+  c.unmount();
+});
