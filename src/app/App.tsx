@@ -38,7 +38,7 @@ function Screen({ host }: { host: string }) {
   const readOnly = useUi((s) => s.readOnly);
   const flash = useUi((s) => s.flash);
   if (columns < MIN_COLUMNS || rows < MIN_ROWS) {
-    return <Text>{`terminal too small: ${columns}x${rows}, lxcri-console needs at least ${MIN_COLUMNS}x${MIN_ROWS} (q quits)`}</Text>;
+    return <Text>{`terminal too small (${columns}x${rows}): needs ${MIN_COLUMNS}x${MIN_ROWS}; q quits`}</Text>;
   }
   // One row below the terminal height: a frame as tall as the terminal makes Ink repaint everything (flicker over SSH).
   const height = rows - 1;

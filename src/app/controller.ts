@@ -13,6 +13,11 @@ export interface KeyPress {
   };
 }
 
+/** Typed or pasted text (a paste arrives as one multi-character input). */
+function printable(input: string): boolean {
+  return input.length > 0 && !/[\x00-\x1f\x7f]/.test(input);
+}
+
 /** Ink's key flags as one name; Backspace arrives as `delete`, Esc may come with `meta`. */
 export function keyName({ input, key }: KeyPress): string {
   if (key.upArrow) return 'up';
@@ -178,7 +183,7 @@ export class AppController {
       case 'close': return void this.ui.setState({ mode: 'normal', dialog: undefined, filter: ui.mode === 'filter' ? '' : ui.filter });
       case 'refresh': return this.refresh();
       case 'quit':
-        if (this.core.store.getState().busy > 0) return void this.ui.setState({ mode: 'dialog', dialog: { kind: 'quit' } });
+        if (this.core.store.getState().mutating > 0) return void this.ui.setState({ mode: 'dialog', dialog: { kind: 'quit' } });
         return this.quit();
       case 'checkpoint':
       case 'checkpoint-stateful':
@@ -249,7 +254,7 @@ export class AppController {
     if (name === 'escape') this.ui.setState({ mode: 'normal', filter: '' });
     else if (name === 'return') this.ui.setState({ mode: 'normal' });
     else if (name === 'backspace') this.ui.setState({ filter: ui.filter.slice(0, -1) });
-    else if (input && input.length === 1 && input >= ' ') this.ui.setState({ filter: ui.filter + input });
+    else if (printable(input)) this.ui.setState({ filter: ui.filter + input });
     await this.sync();
   }
 
@@ -258,7 +263,7 @@ export class AppController {
     if (!d) return;
     if (name === 'escape') return void this.ui.setState({ mode: 'normal', dialog: undefined });
     const c = this.selectedContainer();
-    const typing = (text: string) => (name === 'backspace' ? text.slice(0, -1) : input && input.length === 1 && input >= ' ' ? text + input : text);
+    const typing = (text: string) => (name === 'backspace' ? text.slice(0, -1) : printable(input) ? text + input : text);
     switch (d.kind) {
       case 'quit':
         if (input === 'y') this.quit();

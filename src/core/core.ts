@@ -72,7 +72,7 @@ export class Core {
         locks.push(lock);
         if (lock.tookOverStale) this.staleLocks.push(lock.tookOverStale);
       }
-      result = await track(this.store, `${operation} ${containers.join(' ')}`.trim(), task);
+      result = await track(this.store, `${operation} ${containers.join(' ')}`.trim(), task, true);
       return result;
     } catch (e) {
       error = e;

@@ -22,6 +22,8 @@ export interface CoreState {
   refreshing: boolean;
   /** Core tasks in flight; tests and the UI wait for 0. */
   busy: number;
+  /** Of those, operations that change something (quitting asks first while one runs). */
+  mutating: number;
   operation?: OperationProgress;
   lastError?: string;
   commandLog: CommandLogEntry[];
@@ -35,7 +37,7 @@ export type CoreStore = StoreApi<CoreState>;
 const COMMAND_LOG_LIMIT = 500;
 
 export function createCoreStore(): CoreStore {
-  return createStore<CoreState>()(() => ({ refreshing: false, busy: 0, commandLog: [], runtimeStates: {}, events: [] }));
+  return createStore<CoreState>()(() => ({ refreshing: false, busy: 0, mutating: 0, commandLog: [], runtimeStates: {}, events: [] }));
 }
 
 export function appendCommandLog(store: CoreStore, entry: CommandLogEntry): void {
@@ -43,15 +45,16 @@ export function appendCommandLog(store: CoreStore, entry: CommandLogEntry): void
 }
 
 /** Runs a core task with the busy counter and the current-operation line kept up to date. */
-export async function track<T>(store: CoreStore, title: string, task: (step: (text: string) => void) => Promise<T>): Promise<T> {
+export async function track<T>(store: CoreStore, title: string, task: (step: (text: string) => void) => Promise<T>, mutating = false): Promise<T> {
   const startedAt = Date.now();
-  store.setState((s) => ({ busy: s.busy + 1, operation: { title, step: 'starting', startedAt } }));
+  const m = mutating ? 1 : 0;
+  store.setState((s) => ({ busy: s.busy + 1, mutating: s.mutating + m, operation: { title, step: 'starting', startedAt } }));
   try {
     return await task((text) => store.setState({ operation: { title, step: text, startedAt } }));
   } catch (error) {
     store.setState({ lastError: (error as Error).message });
     throw error;
   } finally {
-    store.setState((s) => ({ busy: s.busy - 1, ...(s.busy - 1 === 0 ? { operation: undefined } : {}) }));
+    store.setState((s) => ({ busy: s.busy - 1, mutating: s.mutating - m, ...(s.busy - 1 === 0 ? { operation: undefined } : {}) }));
   }
 }

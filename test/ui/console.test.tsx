@@ -147,7 +147,7 @@ test('a terminal below 80x24 gets a clear message; q quits', async () => {
   Object.defineProperty(c.stdout, 'columns', { value: 70, configurable: true });
   c.stdout.emit('resize');
   await c.settle();
-  assert.match(plain(c.frame()), /terminal too small: 70x24, lxcri-console needs at least 80x24/);
+  assert.match(plain(c.frame()), /terminal too small \(70x24\): needs 80x24; q quits/);
   await c.press('q');
   assert.equal(c.quitRequested(), true);
   c.unmount();

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import { TmuxSession } from '../support/tmux.js';
+
+/** With LXCRI_SCREENSHOTS=<dir>, the screens these runs reach are saved there (scripts/screenshots.sh makes PNGs). */
+export function shot(name: string, screen: string): void {
+  const dir = process.env.LXCRI_SCREENSHOTS;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${name}.txt`), screen);
+}
+
+const BIN = 'node dist/src/cli/bin.js';
+
+before(() => {
+  execFileSync('npm', ['run', 'build'], { stdio: 'pipe' });
+});
+
+test('the built console on the demo host: checkpoint, branch restore, prune, another console\'s event, quit restores the terminal', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lxcri-e2e-demo-'));
+  const t = TmuxSession.start('lxcri-e2e-demo', `${BIN} --demo`, 120, 34, { LXCRI_DEMO_DIR: dir });
+  try {
+    shot('main-wide', await t.waitFor(/Containers \(8\)[\s\S]*◉ NOW <- you are here/));
+    t.keys('c');
+    await t.waitFor(/Checkpoint of 100 web/);
+    t.text('e2e label');
+    t.keys('Enter');
+    await t.waitFor(/"e2e label"/);
+    await t.waitFor(/checkpoint of 100: done/);
+
+    t.keys('j');
+    await t.waitFor(/Checkpoints of 101 db \(3 lines\)/);
+    t.keys('Tab', 'k');
+    await t.waitFor(/label\s+hotfix branch/);
+    t.keys('r');
+    shot('restore-dialog', await t.waitFor(/\[\*\] branch restore/));
+    t.keys('Enter');
+    await t.waitFor(/Checkpoints of 101 db \(4 lines\)/);
+    await t.waitFor(/restore of 101: done/);
+
+    t.keys('p');
+    shot('prune-plan', await t.waitFor(/Prune plan[\s\S]*PRUNE checkpoint-/));
+    t.keys('y');
+    await t.waitFor(/prune: done/);
+
+    t.keys('P');
+    shot('pool-view', await t.waitFor(/Pools {2}\(Esc to close\)/));
+    t.keys('Escape');
+    await t.waitFor(/Containers \(8\)/);
+
+    // Another console (here: another process) appends to the state directory's events.log; it shows up here.
+    appendFileSync(join(dir, 'state', 'runtime', 'events.log'), JSON.stringify({
+      ts: new Date().toISOString(), user: 'bob', host: 'pve2', ssh_client: '198.51.100.4 50000 22', operation: 'checkpoint', target: 'other-console', result: 'ok', duration_ms: 12, pid: 1,
+    }) + '\n');
+    await t.waitFor(/bob@198\.51\.100\.4 checkpoint other-console ok/, 3000);
+
+    t.keys('q');
+    const after = await t.waitFor(/EXITED 0/);
+    assert.doesNotMatch(after, /Containers \(8\)/, 'the alternate screen is gone: the shell\'s screen is back');
+  } finally {
+    t.kill();
+  }
+});
+
+test('80x24: the layout fits; SIGTERM (an SSH drop sends SIGHUP) leaves the terminal restored', async () => {
+  for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+    const t = TmuxSession.start(`lxcri-e2e-${signal}`, `${BIN} --demo`, 80, 24);
+    try {
+      const screen = await t.waitFor(/Containers \(8\)/);
+      if (signal === 'SIGTERM') shot('main-80x24', screen);
+      const lines = screen.replace(/\n+$/, '').split('\n');
+      assert.ok(lines.length <= 23 && lines.every((l) => [...l].length <= 80), 'fits 80x24 with a row to spare');
+      const node = Number(execFileSync('pgrep', ['-P', String(t.pid()), '-f', 'bin.js'], { encoding: 'utf8' }).trim().split('\n')[0]);
+      process.kill(node, signal);
+      const after = await t.waitFor(/EXITED/);
+      assert.doesNotMatch(after, /Containers \(8\)/);
+      // The cursor is shown again and the main screen is back: typing reaches the shell.
+      assert.match(after, /EXITED (130|143|129)/);
+    } finally {
+      t.kill();
+    }
+  }
+});
+
+test('a terminal that is too small gets a clear message instead of a broken layout', async () => {
+  const t = TmuxSession.start('lxcri-e2e-small', `${BIN} --demo`, 60, 20);
+  try {
+    await t.waitFor(/terminal too small \(60x20\): needs 80x24; q quits/);
+    t.keys('q');
+    await t.waitFor(/EXITED 0/);
+  } finally {
+    t.kill();
+  }
+});

@@ -1,0 +1,49 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+
+/** A real terminal: the program runs in a detached tmux session we type into and read the screen of. */
+export class TmuxSession {
+  constructor(readonly name: string) {}
+
+  static start(name: string, command: string, cols = 100, rows = 30, env: Record<string, string> = {}): TmuxSession {
+    spawnSync('tmux', ['kill-session', '-t', name]);
+    const exports = Object.entries({ LANG: 'C.UTF-8', TERM: 'xterm-256color', ...env }).map(([k, v]) => `${k}='${v}'`).join(' ');
+    execFileSync('tmux', ['new-session', '-d', '-s', name, '-x', String(cols), '-y', String(rows), `env ${exports} ${command}; echo EXITED $?; sleep 30`]);
+    return new TmuxSession(name);
+  }
+
+  /** One key per write: Ink parses a chunk as one keypress, so keys sent together would arrive as one. */
+  keys(...keys: string[]): void {
+    for (const k of keys) {
+      execFileSync('tmux', ['send-keys', '-t', this.name, k]);
+      execFileSync('sleep', ['0.15']);
+    }
+  }
+
+  text(text: string): void {
+    execFileSync('tmux', ['send-keys', '-t', this.name, '-l', text]);
+  }
+
+  screen(): string {
+    return execFileSync('tmux', ['capture-pane', '-p', '-t', this.name], { encoding: 'utf8' });
+  }
+
+  /** Polls the screen until `pattern` shows (or fails after `ms` with the last screen in the message). */
+  async waitFor(pattern: RegExp, ms = 15_000): Promise<string> {
+    const until = Date.now() + ms;
+    let last = '';
+    while (Date.now() < until) {
+      last = this.screen();
+      if (pattern.test(last)) return last;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`screen never showed ${pattern}:\n${last}`);
+  }
+
+  pid(): number {
+    return Number(execFileSync('tmux', ['display-message', '-p', '-t', this.name, '#{pane_pid}'], { encoding: 'utf8' }).trim());
+  }
+
+  kill(): void {
+    spawnSync('tmux', ['kill-session', '-t', this.name]);
+  }
+}
