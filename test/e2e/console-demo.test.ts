@@ -1,18 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
+import { shot } from '../support/screenshots.js';
 import { TmuxSession } from '../support/tmux.js';
-
-/** With LXCRI_SCREENSHOTS=<dir>, the screens these runs reach are saved there (scripts/screenshots.sh makes PNGs). */
-export function shot(name: string, screen: string): void {
-  const dir = process.env.LXCRI_SCREENSHOTS;
-  if (!dir) return;
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${name}.txt`), screen);
-}
 
 const BIN = 'node dist/src/cli/bin.js';
 

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Regenerates screenshots/ from the end-to-end runs of the built console on the demo host (test/e2e/console-demo):
+# the screens those runs reach are captured from tmux as text, then drawn as PNG by ImageMagick. Never by hand.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v /usr/bin/convert >/dev/null || { apt-get update -qq && apt-get install -y -qq imagemagick fonts-dejavu-core >/dev/null; }
+out=screenshots
+rm -f "$out"/*.txt "$out"/*.png
+LXCRI_SCREENSHOTS=$out node --import tsx --test --test-force-exit test/e2e/console-demo.test.ts
+for f in "$out"/*.txt; do
+  node scripts/render-screenshot.mjs "$f" "${f%.txt}.png"
+done
+ls -1 "$out"
