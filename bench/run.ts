@@ -7,6 +7,7 @@ import { buildTree } from '../src/core/model/tree.js';
 import { parseZfsGet } from '../src/core/tools/zfs/parse.js';
 import { listingProperties } from '../src/core/tools/zfs/properties.js';
 import { createTestPool, sh } from '../test/support/real-pool.js';
+import { consoleFigures } from './console.js';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const ms = (x: number) => `${x.toFixed(1)} ms`;
@@ -99,6 +100,7 @@ try {
 } finally {
   pool.destroy();
 }
+rows.push(...(await consoleFigures()));
 
 const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length), ['figure', 'measured', 'ratio', 'goal'][i]!.length));
 const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ');

@@ -123,22 +123,20 @@ export class DemoRunner implements Runner {
   }
 
   private value(d: SimDataset, prop: string): string {
-    const z = this.zfs;
-    const snaps = d.type === 'filesystem' ? z.snapshotsOf(d.name) : [];
-    const bySnaps = snaps.reduce((n, s) => n + s.own, 0);
+    const bySnaps = () => (d.type === 'filesystem' ? this.zfs.snapshotsOf(d.name).reduce((n, s) => n + s.own, 0) : 0);
     switch (prop) {
       case 'name': return d.name;
       case 'type': return d.type;
       case 'guid': return d.guid;
       case 'createtxg': return String(d.createtxg);
       case 'creation': return String(d.creation);
-      case 'used': return String(d.own + bySnaps);
+      case 'used': return String(d.own + bySnaps());
       case 'referenced': return String(d.referenced);
       case 'origin': return d.origin ?? '-';
       case 'mountpoint': return d.type === 'snapshot' ? '-' : d.mountpoint ?? '-';
       case 'mounted': return d.type === 'snapshot' ? '-' : d.mounted ? 'yes' : 'no';
       case 'userrefs': return d.type === 'snapshot' ? String(d.holds) : '-';
-      case 'usedbysnapshots': return d.type === 'snapshot' ? '-' : String(bySnaps);
+      case 'usedbysnapshots': return d.type === 'snapshot' ? '-' : String(bySnaps());
       case 'usedbydataset': return d.type === 'snapshot' ? '-' : String(d.own);
       case 'available': return d.type === 'snapshot' ? '-' : String(Math.max(0, this.zfs.poolSize - this.zfs.allocated()));
       case 'written': return String(d.own);

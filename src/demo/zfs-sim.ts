@@ -88,7 +88,7 @@ export class ZfsSim {
       this.get(ds);
       if (this.datasets.has(n)) throw new ZfsError(`cannot create snapshot '${n}': dataset already exists`);
     }
-    if (this.allocated() + 1 >= this.poolSize) throw new ZfsError(`cannot create snapshot '${targets[0]}': out of space`);
+    if (this.poolSize < 2 ** 49 && this.allocated() + 1 >= this.poolSize) throw new ZfsError(`cannot create snapshot '${targets[0]}': out of space`);
     const txg = ++this.txg;
     for (const n of targets) {
       const ds = this.get(n.slice(0, n.indexOf('@')));

@@ -25,6 +25,8 @@ export interface RunOptions {
 export interface Runner {
   /** Resolves on exit code 0; rejects with ToolMissingError, ToolFailedError, ToolTimeoutError or ToolAbortedError. */
   run(command: Command, options?: RunOptions): Promise<CommandResult>;
+  /** Whether a tool can be run at all, known without running it (absent: unknown). */
+  has?(tool: string): boolean;
 }
 
 export function cmd(tool: string, args: readonly string[], mutates = false, extra: Partial<Command> = {}): Command {

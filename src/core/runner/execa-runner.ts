@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { execa } from 'execa';
 import type { Logger } from 'pino';
 import type { Command, CommandResult, RunOptions, Runner } from './command.js';
@@ -28,6 +29,10 @@ export class ExecaRunner implements Runner {
 
   constructor(private readonly options: ExecaRunnerOptions = {}) {
     this.defaultTimeoutMs = options.defaultTimeoutMs ?? 30_000;
+  }
+
+  has(tool: string): boolean {
+    return (process.env.PATH ?? '').split(':').some((dir) => dir !== '' && existsSync(`${dir}/${tool}`));
   }
 
   run(command: Command, options: RunOptions = {}): Promise<CommandResult> {

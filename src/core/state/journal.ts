@@ -34,8 +34,12 @@ export class Journal {
     return new JournalHandle(this, entry);
   }
 
+  /**
+   * Step marks are not fsynced: a kill keeps them (the page cache survives the process), and after a power loss an
+   * older mark only means a step that was done is run again, which every journaled step tolerates.
+   */
   async write(entry: JournalEntry): Promise<void> {
-    await writeFileAtomic(this.path(entry.id), JSON.stringify(entry, null, 1));
+    await writeFileAtomic(this.path(entry.id), JSON.stringify(entry, null, 1), false);
   }
 
   async remove(id: string): Promise<void> {

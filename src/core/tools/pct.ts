@@ -32,6 +32,8 @@ export class Pct {
 
   private async run(args: string[], mutates = false, timeoutMs?: number) {
     if (this.missing) throw this.missing;
+    // Not a Proxmox host: say so without spawning (a refresh then costs no process for pct).
+    if (this.runner.has && !this.runner.has('pct')) throw (this.missing = new ToolMissingError(cmd('pct', args)));
     try {
       return await this.runner.run(cmd('pct', args, mutates, { lockKey: `ct:${args[1] ?? ''}`, ...(timeoutMs ? { timeoutMs } : {}) }));
     } catch (error) {

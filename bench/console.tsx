@@ -1,0 +1,88 @@
+// The console's figures: first frame vs bare Ink, keypress to frame on a 10,000-checkpoint tree,
+// state-directory change to screen, and peak RSS vs bare Ink.
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { render } from 'ink-testing-library';
+import { App } from '../src/app/App.js';
+import { AppController } from '../src/app/controller.js';
+import { createUiStore } from '../src/app/ui-store.js';
+import { UNICODE_GLYPHS } from '../src/cli/format/glyphs.js';
+import { StateWatcher } from '../src/core/state/watcher.js';
+import { loadTheme } from '../themes/index.js';
+import { bigDemoCore } from './big-demo.js';
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Milliseconds from spawn until `marker` appears on the program's terminal (a pty made by script(1)). */
+function firstFrame(command: string, marker: RegExp): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn('script', ['-qfec', command, '/dev/null'], { env: { ...process.env, LANG: 'C.UTF-8', COLUMNS: '120', LINES: '34' } });
+    let out = '';
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`no ${marker} in 20 s`)); }, 20_000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (marker.test(out.replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, ''))) {
+        clearTimeout(timer);
+        const ms = performance.now() - started;
+        child.kill('SIGTERM');
+        resolve(ms);
+      }
+    });
+  });
+}
+
+function rss(file: string): number {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', file], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return Number(r.stdout.trim().split('\n').pop());
+}
+
+export async function consoleFigures(): Promise<string[][]> {
+  const rows: string[][] = [];
+  spawnSync('npm', ['run', 'build'], { stdio: 'ignore' });
+  const ink: number[] = [];
+  const ours: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    ink.push(await firstFrame('node dist/bench/ink-hello.js', /hello from ink/));
+    ours.push(await firstFrame('node dist/src/cli/bin.js --demo', /Containers \(8\)[\s\S]*NOW <- you are here/));
+  }
+  rows.push(['console first frame (--demo) / bare Ink', `${median(ours).toFixed(0)} ms / ${median(ink).toFixed(0)} ms`, (median(ours) / median(ink)).toFixed(2) + 'x', '<= 1.3x']);
+
+  const core = bigDemoCore(10_000);
+  const controller = new AppController(core, createUiStore(), () => {});
+  const r = render(<App controller={controller} look={{ theme: loadTheme('dark'), glyphs: UNICODE_GLYPHS, ascii: false }} host="bench" />);
+  await controller.refresh();
+  r.stdin.write('\t');
+  await controller.idle();
+  const presses: number[] = [];
+  for (let i = 0; i < 40; i++) {
+    const before = r.lastFrame();
+    const t = performance.now();
+    r.stdin.write(i % 2 ? 'j' : 'k');
+    while (r.lastFrame() === before && performance.now() - t < 1000) await new Promise((res) => setImmediate(res));
+    presses.push(performance.now() - t);
+  }
+  rows.push(['keypress -> new frame, 10,000 checkpoints (median)', `${median(presses).toFixed(1)} ms`, '', '<= 16 ms']);
+
+  const stateDir = core.ctx.config.state_dir;
+  mkdirSync(`${stateDir}/runtime`, { recursive: true });
+  const watcher = new StateWatcher(stateDir, core.store);
+  watcher.start();
+  await new Promise((res) => setTimeout(res, 300));
+  const changes: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const t = performance.now();
+    appendFileSync(`${stateDir}/runtime/events.log`, JSON.stringify({ ts: new Date().toISOString(), user: 'bench', host: 'h', operation: 'checkpoint', target: `probe-${i}`, result: 'ok', duration_ms: 1, pid: 1 }) + '\n');
+    while (!(r.lastFrame() ?? '').includes(`probe-${i}`) && performance.now() - t < 5000) await new Promise((res) => setTimeout(res, 2));
+    changes.push(performance.now() - t);
+  }
+  await watcher.stop();
+  r.unmount();
+  rows.push(['state-dir change -> screen (median)', `${median(changes).toFixed(0)} ms`, '', '<= 250 ms']);
+
+  const a = rss('bench/rss-console.tsx');
+  const b = rss('bench/rss-ink.tsx');
+  rows.push(['peak RSS, 10,000 checkpoints / bare Ink', `${(a / 1024).toFixed(0)} MiB / ${(b / 1024).toFixed(0)} MiB`, (a / b).toFixed(2) + 'x', '<= 1.3x']);
+  return rows;
+}
