@@ -51,6 +51,8 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
       io.out(spec ? commandHelp(spec) : mainHelp(COMMANDS));
       return 0;
     }
+    // The console's modules (Ink, React) take as long to load as the demo takes to seed: start loading them now.
+    const consoleModule = spec ? undefined : import('../app/run.js');
     let { config } = await loadConfig(values.config as string | undefined);
     let runner: Runner;
     if (values.demo) {
@@ -67,7 +69,7 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
     const core = new Core(createContext(config, runner));
     if (!spec) {
       if (!process.stdout.isTTY) throw new UsageError('the console needs a terminal', 'run it in a terminal, or use a command (lxcri-console --help)');
-      const { runConsole } = await import('../app/run.js');
+      const { runConsole } = await consoleModule!;
       const theme = values.theme as string | undefined;
       return await runConsole(core, { readOnly: Boolean(values['read-only']), ascii: Boolean(values.ascii), ...(theme ? { theme } : {}), ...(values.demo ? { host: 'pve-demo (simulated)' } : {}) });
     }
