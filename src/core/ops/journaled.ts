@@ -2,7 +2,7 @@ import type { CoreContext } from '../context.js';
 import { NotFoundError } from '../errors.js';
 import { failpoint, type JournalEntry } from '../state/journal.js';
 import { branchRestoreSteps, type BranchRestoreInput } from './restore-branch.js';
-import { OperationFailedError, runSteps, undoSteps, type Step, type StepReport } from './steps.js';
+import { OperationFailedError, runSteps, tolerate, undoSteps, type Step, type StepReport } from './steps.js';
 
 export interface GroupCheckpointInput {
   snapshots: string[];
@@ -28,14 +28,6 @@ const OPERATIONS: Record<string, (ctx: CoreContext, input: never, recovering: bo
   prune: (ctx, input: PruneInput) =>
     input.snapshots.map((snap) => ({ title: `destroy ${snap}`, run: () => tolerate(() => ctx.zfs.destroy(snap), /does not exist/) })),
 };
-
-async function tolerate(action: () => Promise<void>, pattern: RegExp): Promise<void> {
-  try {
-    await action();
-  } catch (error) {
-    if (!(error instanceof Error && pattern.test(error.message))) throw error;
-  }
-}
 
 /**
  * Runs an operation's steps with its plan journaled first and each step marked as it goes. A failure that was fully

@@ -6,7 +6,7 @@ import { RESERVED_PREFIX, parentDataset } from '../tools/zfs/names.js';
 import { checkpointProps } from './checkpoint.js';
 import type { LoadedContainer } from './container.js';
 import { freeSnapshotName } from './snapshot-name.js';
-import type { Step, StepReport } from './steps.js';
+import { tolerate, type Step, type StepReport } from './steps.js';
 
 /** Properties a clone cannot take at creation, or that we set ourselves. */
 const NOT_COPIED = new Set([
@@ -125,15 +125,6 @@ export function branchRestoreInput(
     wasMounted: rec.mounted !== false && rec.mountpoint !== 'none' && rec.mountpoint !== 'legacy',
     seconds: Math.floor(ctx.now() / 1000),
   };
-}
-
-/** Runs `action`, and treats an error matching `pattern` as "already in that state" (steps re-run after a crash). */
-async function tolerate(action: () => Promise<void>, pattern: RegExp): Promise<void> {
-  try {
-    await action();
-  } catch (error) {
-    if (!(error instanceof Error && pattern.test(error.message))) throw error;
-  }
 }
 
 const NOT_MOUNTED = /not currently mounted|not mounted/;

@@ -1,6 +1,6 @@
-import { copyFile, mkdir, readFile, rm } from 'node:fs/promises';
+import { copyFile, readFile, rm } from 'node:fs/promises';
 import type { CoreContext } from '../context.js';
-import { LxcriError, RefusedError } from '../errors.js';
+import { LxcriError, NotFoundError, RefusedError } from '../errors.js';
 import { criuFailure, parseCriuVersion } from '../criu/criu-log.js';
 import { ImageStore, type ImageManifest } from '../criu/store.js';
 import { USER_PREFIX, USER_PROPS } from '../model/dataset.js';
@@ -11,7 +11,6 @@ import { resolveContainer, missingDataset } from './container.js';
 import { liveStatus } from './lifecycle.js';
 import { createWithFreshName } from './snapshot-name.js';
 import { OperationFailedError, runSteps } from './steps.js';
-import { NotFoundError } from '../errors.js';
 
 export const ZFS_FALLBACK_WARNING = 'ZFS not available, falling back to CRIU-only checkpoint';
 
@@ -176,6 +175,5 @@ export async function collectGarbage(ctx: CoreContext, liveGuids: ReadonlySet<st
     await rm(e.dir, { recursive: true, force: true });
     removed.push({ dir: e.dir, why, bytes: manifest?.compressed_size ?? 0 });
   }
-  await mkdir(ctx.config.criu.store, { recursive: true }).catch(() => undefined);
   return removed;
 }

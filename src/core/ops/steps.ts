@@ -35,6 +35,15 @@ export class OperationFailedError extends LxcriError {
   }
 }
 
+/** Runs `action`, treating an error matching `pattern` as "already in that state" (steps re-run after a crash). */
+export async function tolerate(action: () => Promise<void>, pattern: RegExp): Promise<void> {
+  try {
+    await action();
+  } catch (error) {
+    if (!(error instanceof Error && pattern.test(error.message))) throw error;
+  }
+}
+
 /** Step hooks: the journal records each step's fate, and the failpoint hook can stop the process in between. */
 export interface StepHooks {
   onStep?: (title: string) => void;
