@@ -17,7 +17,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 function firstFrame(command: string, marker: RegExp): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn('script', ['-qfec', command, '/dev/null'], { env: { ...process.env, LANG: 'C.UTF-8', COLUMNS: '120', LINES: '34' } });
+    const env: NodeJS.ProcessEnv = { ...process.env, LANG: 'C.UTF-8', COLUMNS: '120', LINES: '34' };
+    delete env.CI; // Ink renders only the last frame when CI is set
+    const child = spawn('script', ['-qfec', command, '/dev/null'], { env });
     let out = '';
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`no ${marker} in 20 s`)); }, 20_000);
     child.stdout.on('data', (d) => {
