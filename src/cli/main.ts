@@ -52,6 +52,9 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
       return 0;
     }
     // The console's modules (Ink, React) take as long to load as the demo takes to seed: start loading them now.
+    // Ink draws only the final frame when CI is set (is-in-ci, read when Ink loads); an interactive console on a
+    // terminal must draw live whatever the environment inherited.
+    if (!spec && process.stdout.isTTY) delete process.env.CI;
     const consoleModule = spec ? undefined : import('../app/run.js');
     let { config } = await loadConfig(values.config as string | undefined);
     let runner: Runner;
