@@ -208,7 +208,8 @@ export class AppController {
       case 'delete': {
         if (!c || !row) return;
         try {
-          const plan = await this.core.planDelete(c.id, row.node.fullName, row.node.children.length > 0 && row.node.clones.length > 0);
+          // With clones hanging off it only the subtree can go; otherwise start with the checkpoint alone (Tab: subtree).
+          const plan = await this.core.planDelete(c.id, row.node.fullName, row.node.clones.length > 0);
           this.ui.setState({ mode: 'dialog', dialog: { kind: 'delete', plan, typed: '' } });
         } catch (error) {
           this.flash(error);
@@ -288,6 +289,16 @@ export class AppController {
         });
       }
       case 'delete':
+        if (name === 'tab' && c) {
+          // Tab switches between this checkpoint alone and it with its whole subtree (a refusal keeps the current plan).
+          try {
+            const plan = await this.core.planDelete(c.id, d.plan.target.fullName, !d.plan.subtree);
+            this.ui.setState({ dialog: { ...d, plan, typed: '' } });
+          } catch (error) {
+            this.flash(error);
+          }
+          return;
+        }
         if (name !== 'return') return void this.ui.setState({ dialog: { ...d, typed: typing(d.typed) } });
         if (!c || d.typed !== c.id) return void this.ui.setState({ flash: { text: `type ${c?.id} to confirm the delete`, level: 'info' } });
         return this.run(`delete of ${d.plan.target.name}`, () => this.core.delete(c.id, d.plan.target.fullName, { subtree: d.plan.subtree, confirmed: true }));

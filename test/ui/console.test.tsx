@@ -89,6 +89,9 @@ test('delete with preview and typed confirmation; prune plan shows each rule and
   await c.press(KEY.tab, 'k', 'd');
   assert.match(plain(c.frame()), /Delete checkpoint-\d+/);
   assert.match(plain(c.frame()), /destroy rpool\/data\/subvol-100-disk-0@checkpoint-/);
+  await c.press(KEY.tab);
+  assert.doesNotMatch(plain(c.frame()), /and its subtree/, 'the subtree holds NOW: the plan stays single');
+  assert.match(plain(c.frame()), /contains the container's live state/, 'and the refusal is said');
   await c.press(KEY.enter);
   assert.equal(await count(), before, 'not confirmed yet');
   await c.type('100');
@@ -150,5 +153,22 @@ test('a terminal below 80x24 gets a clear message; q quits', async () => {
   assert.match(plain(c.frame()), /terminal too small \(70x24\): needs 80x24; q quits/);
   await c.press('q');
   assert.equal(c.quitRequested(), true);
+  c.unmount();
+});
+
+test('delete: Tab switches to the subtree, which takes a whole branch with it once confirmed', async () => {
+  const c = await renderConsole();
+  await c.press('j', KEY.tab);
+  for (let i = 0; i < 8; i++) await c.press('k');
+  assert.match(plain(c.frame()), /label\s+after migration 42/);
+  await c.press('d');
+  assert.doesNotMatch(plain(c.frame()), /and its subtree/);
+  await c.press(KEY.tab);
+  const f = plain(c.frame());
+  assert.match(f, /Delete checkpoint-\d+ and its subtree/);
+  assert.match(f, /destroy branch rpool\/data\/lxcri-br-subvol-101-disk-0-\d+ with \d+ snapshot\(s\)/);
+  await c.type('101');
+  await c.press(KEY.enter);
+  assert.match(plain(c.frame()), /Checkpoints of 101 db \(2 lines\)/);
   c.unmount();
 });

@@ -12,6 +12,7 @@ test('zpool list: zfs-fuse human sizes are read as approximate bytes', () => {
   assert.equal(pool!.capacity, 0);
   assert.equal(pool!.approximate, true);
   assert.equal(pool!.fragmentation, undefined);
+  assert.equal(pool!.version, 23);
 });
 
 test('zpool list -Hp: OpenZFS exact bytes, capacity and fragmentation', () => {

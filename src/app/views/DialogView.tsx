@@ -35,7 +35,7 @@ export function DialogView({ height }: { height: number }) {
       return box(
         `Delete ${d.plan.target.name}${d.plan.subtree ? ' and its subtree' : ''}`,
         [...d.plan.actions.map((a) => describeAction(a)), `at least ${formatBytes(d.plan.usedBytes)} freed`],
-        `type ${c?.id} then Enter to delete: ${d.typed}_   Esc cancel`,
+        `type ${c?.id} then Enter to delete: ${d.typed}_   Tab ${d.plan.subtree ? 'this checkpoint only' : 'with its subtree'}   Esc cancel`,
       );
     case 'prune': {
       const now = Math.floor(Date.now() / 1000);

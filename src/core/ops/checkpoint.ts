@@ -110,7 +110,7 @@ export async function checkpoint(ctx: CoreContext, ids: readonly string[], opts:
     method: 'sequential',
     atomic: false,
     note:
-      `not atomic: ${caps.flavour} (${caps.version}) takes one snapshot per call and ${parent ?? 'these datasets'} ` +
+      `not atomic: ${caps.flavour}${caps.version === 'legacy' ? '' : ` (${caps.version})`} takes one snapshot per call and ${parent ?? 'these datasets'} ` +
       `${parent ? 'holds other datasets too' : 'have no common parent'}; the ${refs.length} checkpoints were taken one after another within ${ms} ms`,
     checkpoints: results(chosen),
   };

@@ -4,7 +4,7 @@ import { LxcriError } from '../../errors.js';
 import { ToolFailedError } from '../../runner/errors.js';
 import type { DatasetRecord } from '../../model/dataset.js';
 import {
-  LEGACY_CAPABILITIES, OPENZFS_CAPABILITIES, parsePoolVersion, parseZfsVersion, type ZfsCapabilities,
+  LEGACY_CAPABILITIES, OPENZFS_CAPABILITIES, parseZfsVersion, type ZfsCapabilities,
 } from './capabilities.js';
 import { translateZfsError } from './errors.js';
 import { listingProperties } from './properties.js';
@@ -41,9 +41,8 @@ export class Zfs {
     } catch (error) {
       if (!(error instanceof ToolFailedError)) throw error;
     }
-    const r = await this.run(cmd('zpool', ['upgrade', '-v']));
-    const pv = parsePoolVersion(r.stdout);
-    return (this.caps = { ...LEGACY_CAPABILITIES, version: pv ? `pool v${pv}` : 'legacy' });
+    // The pool version comes with the next `zpool list` (its version column): no extra process for it.
+    return (this.caps = { ...LEGACY_CAPABILITIES, version: 'legacy' });
   }
 
   /** Every dataset and snapshot under `root` (of every pool without one) with the tree's properties, in one process. */

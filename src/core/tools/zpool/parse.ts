@@ -12,10 +12,12 @@ export interface PoolRecord {
   health: string;
   /** Sizes were read from human units (zfs-fuse), so they are approximate. */
   approximate: boolean;
+  /** Legacy pool version (zfs-fuse: 23); OpenZFS pools use feature flags instead. */
+  version?: number;
 }
 
 export const ZPOOL_LIST_COLUMNS_PARSABLE = ['name', 'size', 'allocated', 'free', 'capacity', 'fragmentation', 'health'] as const;
-export const ZPOOL_LIST_COLUMNS_LEGACY = ['name', 'size', 'allocated', 'free', 'capacity', 'health'] as const;
+export const ZPOOL_LIST_COLUMNS_LEGACY = ['name', 'size', 'allocated', 'free', 'capacity', 'health', 'version'] as const;
 
 function pct(text: string | undefined): number | undefined {
   if (!text || text === '-') return undefined;
@@ -41,6 +43,7 @@ export function parseZpoolList(stdout: string, columns: readonly string[], parsa
       ...(frag !== undefined ? { fragmentation: frag } : {}),
       health: get('health') ?? 'UNKNOWN',
       approximate: !parsable,
+      ...(/^\d+$/.test(get('version') ?? '') ? { version: Number(get('version')) } : {}),
     });
   }
   return pools;

@@ -13,7 +13,10 @@ export class Zpool {
     const columns = caps.parsableList ? ZPOOL_LIST_COLUMNS_PARSABLE : ZPOOL_LIST_COLUMNS_LEGACY;
     const flags = caps.parsableList ? '-Hp' : '-H';
     const r = await this.run(['list', flags, '-o', columns.join(','), ...pools]);
-    return parseZpoolList(r.stdout, columns, caps.parsableList);
+    const list = parseZpoolList(r.stdout, columns, caps.parsableList);
+    const v = list.find((p) => p.version)?.version;
+    if (v && caps.version === 'legacy') caps.version = `pool v${v}`;
+    return list;
   }
 
   async status(pool?: string): Promise<PoolStatus[]> {
