@@ -166,7 +166,7 @@ export class Core {
       let result: BranchRestoreResult | RollbackResult;
       try {
         if (plan.mode === 'branch') {
-          const input = branchRestoreInput(this.ctx, c, plan, local ?? (await this.ctx.zfs.localProperties(c.dataset)));
+          const input = branchRestoreInput(c, plan, local ?? (await this.ctx.zfs.localProperties(c.dataset)));
           const steps = await runJournaled(this.ctx, 'branch-restore', id, `branch restore of ${id} to ${plan.target.name}`, input, step);
           result = branchRestoreResult(input, steps);
         } else {

@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import { ToolMissingError } from '../runner/errors.js';
 import type { Inventory } from '../model/inventory.js';
 import type { Lxc } from '../tools/lxc.js';
 import type { Pct } from '../tools/pct.js';
@@ -15,6 +16,16 @@ export interface SourceEnv {
   inventory?: Inventory;
   readFile: (path: string) => Promise<string | undefined>;
   readDir: (path: string) => Promise<string[]>;
+}
+
+/** A tool's listing, or undefined when the tool is not installed (the source is absent on this host). */
+export async function listIfPresent<T>(list: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await list();
+  } catch (error) {
+    if (error instanceof ToolMissingError) return undefined;
+    throw error;
+  }
 }
 
 /** One place that knows about containers (Proxmox, LXC, the LXCRI state dir, the dataset convention). */

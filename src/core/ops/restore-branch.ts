@@ -23,6 +23,8 @@ export interface BranchRestorePlan {
   /** The former line (with every newer checkpoint and the old live state) after the swap. */
   branchDataset: string;
   cloneDataset: string;
+  /** The moment the names above were made of (unix seconds); the branch mark records it too. */
+  seconds: number;
   steps: string[];
 }
 
@@ -79,6 +81,7 @@ export function planBranchRestore(ctx: CoreContext, c: LoadedContainer, target: 
     safetySnapshot: safety,
     branchDataset: branch,
     cloneDataset: clone,
+    seconds,
     steps: [
       `snapshot the live state as ${safety}`,
       `clone ${target.fullName} to ${clone}`,
@@ -106,9 +109,7 @@ export interface BranchRestoreInput {
   seconds: number;
 }
 
-export function branchRestoreInput(
-  ctx: CoreContext, c: LoadedContainer, plan: BranchRestorePlan, local: Record<string, string>,
-): BranchRestoreInput {
+export function branchRestoreInput(c: LoadedContainer, plan: BranchRestorePlan, local: Record<string, string>): BranchRestoreInput {
   const rec = c.inventory.get(plan.dataset)!;
   const targetOnLine = plan.target.dataset === plan.dataset;
   return {
@@ -123,7 +124,7 @@ export function branchRestoreInput(
     cloneProps: Object.fromEntries(Object.entries(local).filter(([k]) => !NOT_COPIED.has(k) && !k.startsWith(USER_PREFIX))),
     ...(local.mountpoint ? { localMountpoint: local.mountpoint } : {}),
     wasMounted: rec.mounted !== false && rec.mountpoint !== 'none' && rec.mountpoint !== 'legacy',
-    seconds: Math.floor(ctx.now() / 1000),
+    seconds: plan.seconds,
   };
 }
 

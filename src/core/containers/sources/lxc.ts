@@ -1,6 +1,5 @@
-import { ToolMissingError } from '../../runner/errors.js';
 import { datasetForPath } from '../mounts.js';
-import type { ContainerSource, SourceEnv } from '../source.js';
+import { listIfPresent, type ContainerSource, type SourceEnv } from '../source.js';
 import type { Container } from '../types.js';
 import { lxcRootfs, rootfsBackend } from './lxc-parse.js';
 
@@ -24,13 +23,8 @@ async function fromConfig(env: SourceEnv, name: string): Promise<Container | und
 export const lxcSource: ContainerSource = {
   name: 'lxc',
   async list(env) {
-    let rows;
-    try {
-      rows = await env.lxc.list();
-    } catch (error) {
-      if (error instanceof ToolMissingError) return undefined;
-      throw error;
-    }
+    const rows = await listIfPresent(() => env.lxc.list());
+    if (!rows) return undefined;
     const out: Container[] = [];
     for (const row of rows) {
       const c = (await fromConfig(env, row.name)) ?? { id: row.name, name: row.name, status: row.status, sources: ['lxc'], mounts: [], reason: 'config not readable' };

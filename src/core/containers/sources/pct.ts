@@ -1,5 +1,4 @@
-import { ToolMissingError } from '../../runner/errors.js';
-import type { ContainerSource, SourceEnv } from '../source.js';
+import { listIfPresent, type ContainerSource, type SourceEnv } from '../source.js';
 import type { Container, ContainerMount } from '../types.js';
 import { parsePctConfig, parseStorageCfg, pctMounts, volumeDataset } from './pct-parse.js';
 
@@ -29,13 +28,8 @@ async function fromConfig(env: SourceEnv, vmid: string): Promise<Container | und
 export const pctSource: ContainerSource = {
   name: 'pct',
   async list(env) {
-    let rows;
-    try {
-      rows = await env.pct.list();
-    } catch (error) {
-      if (error instanceof ToolMissingError) return undefined;
-      throw error;
-    }
+    const rows = await listIfPresent(() => env.pct.list());
+    if (!rows) return undefined;
     const out: Container[] = [];
     for (const row of rows) {
       const c = (await fromConfig(env, row.vmid)) ?? { id: row.vmid, name: row.name, status: row.status, sources: ['pct'], mounts: [], reason: 'config file not readable' };
