@@ -1,15 +1,10 @@
 import { Box, Text } from 'ink';
 import { Panel } from '../../../components/Panel.js';
 import { useLook } from '../../../components/theme-context.js';
-import type { CheckpointNode } from '../../core/model/tree.js';
+import { guidePrefix, nodeGlyph } from '../../cli/format/glyphs.js';
 import { formatAge, formatBytes } from '../../cli/format/units.js';
 import { useApp } from '../app-context.js';
 import { useUi } from './hooks.js';
-
-function marker(n: CheckpointNode, g: ReturnType<typeof useLook>['glyphs']): string {
-  if (n.kind === 'now') return n.active ? g.nowActive : g.now;
-  return n.class === 'checkpoint' ? g.checkpoint : n.class === 'safety' ? g.safety : g.foreign;
-}
 
 /** The checkpoint tree of the selected container, windowed: only the rows that fit are rendered. */
 export function TreePane({ width, height }: { width: number; height: number }) {
@@ -29,7 +24,7 @@ export function TreePane({ width, height }: { width: number; height: number }) {
       {rows.slice(start, start + visible).map((r, i) => {
         const n = r.node;
         const sel = start + i === cursor;
-        const prefix = r.guides.map((x) => (x === 'tee' ? glyphs.tee : glyphs.pipe)).join('');
+        const prefix = guidePrefix(r.guides, glyphs);
         const text = n.kind === 'now'
           ? `NOW ${n.active ? '<- you are here' : `(branch ${n.dataset.split('/').pop()})`}`
           : `${n.name}  ${formatAge(n.creation, now)}  ${formatBytes(n.used)}${n.image ? '  [stateful]' : ''}${n.holds ? '  [held]' : ''}${n.label ? `  "${n.label}"` : ''}`;
@@ -37,7 +32,7 @@ export function TreePane({ width, height }: { width: number; height: number }) {
         return (
           <Box key={r.id}>
             <Text wrap="truncate" inverse={sel && theme.monochrome} color={sel ? theme.color('selection.fg') : theme.color(color)} backgroundColor={sel && focused ? theme.color('selection.bg') : undefined} dimColor={n.class === 'foreign'}>
-              {`${prefix}${marker(n, glyphs)} ${text}`}
+              {`${prefix}${nodeGlyph(n, glyphs)} ${text}`}
             </Text>
           </Box>
         );

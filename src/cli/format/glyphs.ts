@@ -1,3 +1,6 @@
+import type { Guide } from '../../core/model/tree-layout.js';
+import type { CheckpointNode } from '../../core/model/tree.js';
+
 export interface Glyphs {
   tee: string;
   pipe: string;
@@ -10,6 +13,17 @@ export interface Glyphs {
 
 export const UNICODE_GLYPHS: Glyphs = { tee: '├─', pipe: '│ ', checkpoint: '●', safety: '◆', foreign: '○', now: '◌', nowActive: '◉' };
 export const ASCII_GLYPHS: Glyphs = { tee: '+-', pipe: '| ', checkpoint: '*', safety: '+', foreign: 'o', now: '.', nowActive: '@' };
+
+/** The mark of a tree node: a checkpoint, a safety or foreign snapshot, a NOW (active or on a branch). */
+export function nodeGlyph(node: CheckpointNode, g: Glyphs): string {
+  if (node.kind === 'now') return node.active ? g.nowActive : g.now;
+  return node.class === 'checkpoint' ? g.checkpoint : node.class === 'safety' ? g.safety : g.foreign;
+}
+
+/** The left margin of a tree row. */
+export function guidePrefix(guides: readonly Guide[], g: Glyphs): string {
+  return guides.map((x) => (x === 'tee' ? g.tee : g.pipe)).join('');
+}
 
 /** ASCII when asked, or when the locale does not say UTF-8. */
 export function pickGlyphs(ascii: boolean, env: NodeJS.ProcessEnv = process.env): Glyphs {

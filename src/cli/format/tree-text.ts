@@ -1,12 +1,7 @@
 import type { CheckpointNode, CheckpointTree } from '../../core/model/tree.js';
 import { layoutTree } from '../../core/model/tree-layout.js';
-import type { Glyphs } from './glyphs.js';
+import { guidePrefix, nodeGlyph, type Glyphs } from './glyphs.js';
 import { formatAge, formatBytes, formatTime } from './units.js';
-
-function marker(node: CheckpointNode, g: Glyphs): string {
-  if (node.kind === 'now') return node.active ? g.nowActive : g.now;
-  return node.class === 'checkpoint' ? g.checkpoint : node.class === 'safety' ? g.safety : g.foreign;
-}
 
 function describe(node: CheckpointNode, tree: CheckpointTree, nowSeconds: number): string {
   if (node.kind === 'now') {
@@ -25,9 +20,9 @@ function describe(node: CheckpointNode, tree: CheckpointTree, nowSeconds: number
 export function renderTreeText(tree: CheckpointTree, g: Glyphs, nowSeconds: number): string[] {
   const lines = [`${tree.container}  (${tree.activeDataset}, ${tree.branches.length} line(s))`];
   for (const row of layoutTree(tree)) {
-    const prefix = row.guides.map((x) => (x === 'tee' ? g.tee : g.pipe)).join('');
+    const prefix = guidePrefix(row.guides, g);
     const onBranch = row.branchStart && row.node.kind === 'snapshot' ? `  (on ${row.node.dataset})` : '';
-    lines.push(`${prefix}${marker(row.node, g)} ${describe(row.node, tree, nowSeconds)}${onBranch}`);
+    lines.push(`${prefix}${nodeGlyph(row.node, g)} ${describe(row.node, tree, nowSeconds)}${onBranch}`);
   }
   return lines;
 }

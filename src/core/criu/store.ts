@@ -28,6 +28,11 @@ export async function sha256File(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
+/** The store configured by `criu.store`, writing through the runner (tar). */
+export function imageStore(config: { criu: { store: string } }, runner: Runner): ImageStore {
+  return new ImageStore(config.criu.store, runner);
+}
+
 /**
  * The checkpoint image store: `<store>/<container>/<checkpoint id>/dump.tar.zst` + `manifest.json` +
  * `.checkpoint-complete`, built under a temporary name and renamed into place, so a reader (or another host on a

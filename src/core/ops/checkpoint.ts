@@ -1,11 +1,11 @@
 import type { CoreContext } from '../context.js';
-import { NotFoundError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { USER_PREFIX, USER_PROPS } from '../model/dataset.js';
 import type { Inventory } from '../model/inventory.js';
 import { parentDataset } from '../tools/zfs/names.js';
-import { missingDataset, readInventory, requireDataset, resolveContainer, type ContainerRef } from './container.js';
+import { explainMissing, readInventory, requireDataset, resolveContainer, type ContainerRef } from './container.js';
 import { runJournaled } from './journaled.js';
-import { createWithFreshName, freeSnapshotName } from './snapshot-name.js';
+import { createWithFreshName, freeSnapshotName, namesTakenOn } from './snapshot-name.js';
 
 export interface CheckpointResult {
   container: string;
@@ -78,10 +78,7 @@ export async function checkpoint(ctx: CoreContext, ids: readonly string[], opts:
   if (refs.length === 1 || caps.multiSnapshot) {
     const name = await createWithFreshName('checkpoint', seconds, datasets, undefined, (n) =>
       ctx.zfs.snapshot(datasets.map((d) => `${d}@${n}`), props), ctx.created,
-    ).catch((error: unknown) => {
-      const ref = error instanceof NotFoundError && refs.find((r) => error.message.endsWith(`: ${r.dataset}`));
-      throw ref ? missingDataset(ref) : error;
-    });
+    ).catch(explainMissing(refs));
     return { method: refs.length === 1 ? 'single' : 'multi-name', atomic: true, checkpoints: results(name) };
   }
 
@@ -101,7 +98,7 @@ export async function checkpoint(ctx: CoreContext, ids: readonly string[], opts:
   }
 
   const started = performance.now();
-  const chosen = freeSnapshotName('checkpoint', seconds, datasets, inventory, new Set([...ctx.created].map((s) => s.slice(s.indexOf('@') + 1))));
+  const chosen = freeSnapshotName('checkpoint', seconds, datasets, inventory, namesTakenOn(ctx.created, datasets));
   const snapshots = datasets.map((ds) => `${ds}@${chosen}`);
   await runJournaled(ctx, 'group-checkpoint', refs.map((r) => r.id).join(' '), 'group checkpoint', { snapshots, props });
   for (const s of snapshots) ctx.created.add(s);

@@ -47,6 +47,14 @@ export function missingDataset(ref: Pick<ContainerRef, 'id' | 'dataset'>): NotFo
   );
 }
 
+/** For a `.catch`: zfs's own "dataset does not exist" about one of `refs` becomes the container-level message. */
+export function explainMissing(refs: readonly Pick<ContainerRef, 'id' | 'dataset'>[]): (error: unknown) => never {
+  return (error) => {
+    const ref = error instanceof NotFoundError ? refs.find((r) => error.message.endsWith(`: ${r.dataset}`)) : undefined;
+    throw ref ? missingDataset(ref) : error;
+  };
+}
+
 export function requireDataset(inventory: Inventory, ref: Pick<ContainerRef, 'id' | 'dataset'>): void {
   const rec = inventory.get(ref.dataset);
   if (!rec) throw missingDataset(ref);

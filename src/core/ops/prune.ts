@@ -5,7 +5,7 @@ import type { CheckpointNode } from '../model/tree.js';
 import { snapshotNodes } from '../model/tree.js';
 import type { LoadedContainer } from './container.js';
 import { rm } from 'node:fs/promises';
-import { ImageStore } from '../criu/store.js';
+import { imageStore } from '../criu/store.js';
 import { failpoint } from '../state/journal.js';
 
 export interface PrunePolicy {
@@ -129,7 +129,7 @@ export function planPruneDecisions(c: LoadedContainer, policy: PrunePolicy, nowS
 export async function planPrune(ctx: CoreContext, c: LoadedContainer, policy: PrunePolicy): Promise<PrunePlan> {
   const items = planPruneDecisions(c, policy, Math.floor(ctx.now() / 1000));
   const pruned = items.filter((i) => i.action === 'prune');
-  const store = new ImageStore(ctx.config.criu.store, ctx.runner);
+  const store = imageStore(ctx.config, ctx.runner);
   for (const i of pruned) if (i.image) i.imageBytes = (await store.manifest(i.image))?.compressed_size ?? 0;
   const imageBytes = pruned.reduce((sum, i) => sum + (i.imageBytes ?? 0), 0);
   let reclaimBytes = pruned.reduce((sum, i) => sum + i.used, 0);

@@ -15,6 +15,16 @@ export function freeSnapshotName(
   throw new Error(`no free snapshot name for ${prefix}-${seconds}`);
 }
 
+/** The snapshot names (after @) that `known` full names already use on any of `datasets`. */
+export function namesTakenOn(known: Iterable<string>, datasets: readonly string[]): Set<string> {
+  const taken = new Set<string>();
+  for (const full of known) {
+    const at = full.indexOf('@');
+    if (datasets.includes(full.slice(0, at))) taken.add(full.slice(at + 1));
+  }
+  return taken;
+}
+
 /**
  * Creates a snapshot under a fresh name (without a listing, the first try is the plain name), retrying with the next suffix when another process took the name
  * between our listing and our call ("dataset already exists").
@@ -28,11 +38,7 @@ export async function createWithFreshName(
   /** Full snapshot names known to exist already (made earlier by this process); created ones are added. */
   known: Set<string> = new Set(),
 ): Promise<string> {
-  const taken = new Set<string>();
-  for (const full of known) {
-    const at = full.indexOf('@');
-    if (datasets.includes(full.slice(0, at))) taken.add(full.slice(at + 1));
-  }
+  const taken = namesTakenOn(known, datasets);
   for (let attempt = 0; attempt < 20; attempt++) {
     const name = freeSnapshotName(prefix, seconds, datasets, inventory, taken);
     try {

@@ -1,13 +1,13 @@
 import { copyFile, readFile, rm } from 'node:fs/promises';
 import type { CoreContext } from '../context.js';
-import { LxcriError, NotFoundError, RefusedError } from '../errors.js';
+import { LxcriError, RefusedError } from '../errors.js';
 import { criuFailure, parseCriuVersion } from '../criu/criu-log.js';
-import { ImageStore, type ImageManifest } from '../criu/store.js';
+import { imageStore, type ImageManifest } from '../criu/store.js';
 import { USER_PREFIX, USER_PROPS } from '../model/dataset.js';
 import { cmd } from '../runner/command.js';
 import { ToolFailedError, ToolMissingError } from '../runner/errors.js';
 import { checkpointProps, validateLabel } from './checkpoint.js';
-import { resolveContainer, missingDataset } from './container.js';
+import { explainMissing, resolveContainer } from './container.js';
 import { liveStatus } from './lifecycle.js';
 import { createWithFreshName } from './snapshot-name.js';
 import { OperationFailedError, runSteps } from './steps.js';
@@ -22,10 +22,6 @@ export interface StatefulCheckpointResult {
   image: string;
   manifest: ImageManifest;
   warning?: string;
-}
-
-export function imageStore(ctx: CoreContext): ImageStore {
-  return new ImageStore(ctx.config.criu.store, ctx.runner);
 }
 
 async function zfsAvailable(ctx: CoreContext): Promise<boolean> {
@@ -61,7 +57,7 @@ export async function statefulCheckpoint(ctx: CoreContext, id: string, opts: { l
   }
   const withZfs = await zfsAvailable(ctx);
   const version = await criuVersion(ctx);
-  const store = imageStore(ctx);
+  const store = imageStore(ctx.config, ctx.runner);
   const seconds = Math.floor(ctx.now() / 1000);
   const provisional = `checkpoint-${seconds}`;
   const scratch = await store.scratch(id, provisional);
@@ -98,9 +94,7 @@ export async function statefulCheckpoint(ctx: CoreContext, id: string, opts: { l
                 ...checkpointProps(ctx, 'checkpoint', opts.label),
                 [USER_PREFIX + USER_PROPS.image]: store.dir(id, n),
               }), ctx.created,
-            ).catch((error: unknown) => {
-              throw error instanceof NotFoundError ? missingDataset(ref) : error;
-            });
+            ).catch(explainMissing([ref]));
             snapshot = `${ref.dataset}@${checkpointId}`;
           },
           undo: () => ctx.zfs.destroy(snapshot!),
@@ -134,7 +128,7 @@ export async function statefulCheckpoint(ctx: CoreContext, id: string, opts: { l
  * cold instead; without it the error says so and the container stays stopped.
  */
 export async function criuRestore(ctx: CoreContext, id: string, image: string, coldFallback: boolean, onStep?: (t: string) => void): Promise<'criu' | 'cold'> {
-  const store = imageStore(ctx);
+  const store = imageStore(ctx.config, ctx.runner);
   onStep?.(`verify ${image}`);
   let dir: string | undefined;
   try {
@@ -162,7 +156,7 @@ export async function criuRestore(ctx: CoreContext, id: string, image: string, c
 
 /** Removes incomplete image directories (none of their container's operations running) and images whose snapshot is gone. */
 export async function collectGarbage(ctx: CoreContext, liveGuids: ReadonlySet<string>, busy: ReadonlySet<string>): Promise<Array<{ dir: string; why: string; bytes: number }>> {
-  const store = imageStore(ctx);
+  const store = imageStore(ctx.config, ctx.runner);
   const removed: Array<{ dir: string; why: string; bytes: number }> = [];
   for (const e of await store.entries()) {
     if (busy.has(e.container) || e.name.endsWith('.log')) continue;
