@@ -18,6 +18,11 @@ function printable(input: string): boolean {
   return input.length > 0 && !/[\x00-\x1f\x7f]/.test(input);
 }
 
+/** A one-line text field after a key: Backspace removes, typed or pasted text is added, anything else is ignored. */
+function edited(text: string, name: string, input: string): string {
+  return name === 'backspace' ? text.slice(0, -1) : printable(input) ? text + input : text;
+}
+
 /** Ink's key flags as one name; Backspace arrives as `delete`, Esc may come with `meta`. */
 export function keyName({ input, key }: KeyPress): string {
   if (key.upArrow) return 'up';
@@ -96,12 +101,33 @@ export class AppController {
     }
   }
 
+  private refreshing?: Promise<void>;
+  private refreshAgain = false;
+
+  /**
+   * Reads the world again. The timer, the watcher and finished actions all ask for this; asks that arrive while one
+   * runs are folded into a single read after it, so a burst costs one extra read, not one each.
+   */
   async refresh(): Promise<void> {
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return this.refreshing;
+    }
+    this.refreshing = (async () => {
+      do {
+        this.refreshAgain = false;
+        try {
+          await this.core.refresh();
+          await this.sync();
+        } catch (error) {
+          this.flash(error);
+        }
+      } while (this.refreshAgain);
+    })();
     try {
-      await this.core.refresh();
-      await this.sync();
-    } catch (error) {
-      this.flash(error);
+      await this.refreshing;
+    } finally {
+      this.refreshing = undefined;
     }
   }
 
@@ -254,8 +280,7 @@ export class AppController {
     const ui = this.ui.getState();
     if (name === 'escape') this.ui.setState({ mode: 'normal', filter: '' });
     else if (name === 'return') this.ui.setState({ mode: 'normal' });
-    else if (name === 'backspace') this.ui.setState({ filter: ui.filter.slice(0, -1) });
-    else if (printable(input)) this.ui.setState({ filter: ui.filter + input });
+    else this.ui.setState({ filter: edited(ui.filter, name, input) });
     await this.sync();
   }
 
@@ -264,7 +289,7 @@ export class AppController {
     if (!d) return;
     if (name === 'escape') return void this.ui.setState({ mode: 'normal', dialog: undefined });
     const c = this.selectedContainer();
-    const typing = (text: string) => (name === 'backspace' ? text.slice(0, -1) : printable(input) ? text + input : text);
+    const typing = (text: string) => edited(text, name, input);
     switch (d.kind) {
       case 'quit':
         if (input === 'y') this.quit();
