@@ -3,7 +3,7 @@ import { listContainers } from './containers/registry.js';
 import { LxcriError, RefusedError, UsageError } from './errors.js';
 import { snapshotNodes, type CheckpointTree } from './model/tree.js';
 import { checkpoint, type CheckpointOptions, type GroupCheckpointResult } from './ops/checkpoint.js';
-import { loadContainer, readInventory, resolveContainer, type LoadedContainer } from './ops/container.js';
+import { loadContainer, loadContainers, readInventory, resolveContainer, type LoadedContainer } from './ops/container.js';
 import { executeDelete, planDelete, type DeletePlan, type DeleteResult } from './ops/delete.js';
 import { describeInterrupted, recoverOperation, runJournaled, type RecoveryMode } from './ops/journaled.js';
 import { refuseIfPveLocked, startAfterRestore, stopForRestore } from './ops/lifecycle.js';
@@ -215,7 +215,7 @@ export class Core {
     const p = policyFromConfig(this.ctx, policy);
     const targets = ids.length ? ids : (await this.refresh()).containers.filter((c) => c.dataset && !c.reason).map((c) => c.id);
     const plans: PrunePlan[] = [];
-    for (const id of targets) plans.push(await planPrune(this.ctx, await loadContainer(this.ctx, id), p));
+    for (const c of await loadContainers(this.ctx, targets)) plans.push(await planPrune(this.ctx, c, p));
     return plans;
   }
 
@@ -226,10 +226,8 @@ export class Core {
     }
     return this.operate('prune', plans.map((p) => p.container), async (step) => {
       const results: PruneResult[] = [];
-      for (const plan of plans) {
-        const fresh = await loadContainer(this.ctx, plan.container);
-        results.push(await executePrune(this.ctx, fresh, plan, step));
-      }
+      const fresh = await loadContainers(this.ctx, plans.map((p) => p.container));
+      for (const [i, plan] of plans.entries()) results.push(await executePrune(this.ctx, fresh[i]!, plan, step));
       return results;
     }, (results) => results.reduce((n, r) => n + r.reclaimBytes, 0));
   }

@@ -63,6 +63,19 @@ export function requireDataset(inventory: Inventory, ref: Pick<ContainerRef, 'id
   }
 }
 
+/** Several containers with one listing per pool they live on (not one per container). */
+export async function loadContainers(ctx: CoreContext, ids: readonly string[]): Promise<LoadedContainer[]> {
+  const refs: ContainerRef[] = [];
+  for (const id of ids) refs.push(await resolveContainer(ctx, id));
+  const listings = new Map<string, Awaited<ReturnType<typeof readInventory>>>();
+  for (const pool of new Set(refs.map((r) => poolOf(r.dataset)))) listings.set(pool, await readInventory(ctx, pool));
+  return refs.map((r) => {
+    const { caps, inventory } = listings.get(poolOf(r.dataset))!;
+    requireDataset(inventory, r);
+    return { ...r, caps, inventory, tree: buildTree(r.id, r.dataset, inventory) };
+  });
+}
+
 /** A container with its pool's listing and its checkpoint tree: what every operation starts from. */
 export async function loadContainer(ctx: CoreContext, id: string, ref?: ContainerRef): Promise<LoadedContainer> {
   const r = ref ?? (await resolveContainer(ctx, id));
