@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { RefusedError } from '../core/errors.js';
+import { safeLines, safeText } from '../present/safe-text.js';
 import type { CliEnv } from './command-spec.js';
 
 /** Asks on the terminal; without one (scripts, CI) there is no way to confirm but --yes. */
@@ -7,7 +8,8 @@ export async function terminalConfirm(question: string, expected: string): Promi
   if (!process.stdin.isTTY) return false;
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
-    const answer = await rl.question(`${question}\nType ${expected} to confirm: `);
+    // readline writes to the terminal itself, past main's io: the question names containers read from the host.
+    const answer = await rl.question(`${safeLines(question)}\nType ${safeText(expected)} to confirm: `);
     return answer.trim() === expected;
   } finally {
     rl.close();

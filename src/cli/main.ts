@@ -10,6 +10,7 @@ import type { Runner } from '../core/runner/command.js';
 import type { CliEnv } from './command-spec.js';
 import { COMMANDS } from './commands/index.js';
 import { terminalConfirm } from './confirm.js';
+import { safeJsonText, safeLines, safeText } from '../present/safe-text.js';
 import { pickGlyphs } from './format/glyphs.js';
 import { GLOBAL_OPTIONS } from './global-options.js';
 import { commandHelp, mainHelp } from './help.js';
@@ -27,12 +28,17 @@ function version(): string {
   return 'unknown';
 }
 
-/** Parses argv, runs one command, returns the exit code. Output goes through `out`/`err` so tests can call it. */
-export async function main(argv: string[], io = { out: (s: string) => console.log(s), err: (s: string) => console.error(s) }): Promise<number> {
+/**
+ * Parses argv, runs one command, returns the exit code. Output goes through `out`/`err` so tests can call it, and
+ * this is where it is made safe for a terminal: names and labels come from ZFS, files and argv, and may hold control
+ * characters. JSON keeps the raw values, escaped (DEL and C1 too).
+ */
+export async function main(argv: string[], terminal = { out: (s: string) => console.log(s), err: (s: string) => console.error(s) }): Promise<number> {
   const name = firstPositional(argv);
   const spec = COMMANDS.find((c) => c.name === name);
   let json = argv.includes('--json');
   let debug = argv.includes('--debug');
+  const io = { out: (s: string) => terminal.out(json ? safeJsonText(s) : safeLines(s)), err: (s: string) => terminal.err(safeLines(s)) };
   try {
     if (name && !spec) throw new UsageError(`unknown command '${name}'`, `commands: ${COMMANDS.map((c) => c.name).join(', ')} (lxcri-console --help)`);
     const { values, positionals } = parseArgs({
@@ -87,7 +93,7 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
     };
     if (spec.name !== 'recover') await warnInterrupted(core, io.err);
     await spec.run(env, positionals.slice(1), values);
-    for (const s of core.staleLocks) io.err(`warning: took over the stale lock of ${s.operation} on ${s.container} (pid ${s.pid} is gone)`);
+    for (const s of core.staleLocks) io.err(safeText(`warning: took over the stale lock of ${s.operation} on ${s.container} (pid ${s.pid} is gone)`));
     return 0;
   } catch (error) {
     return reportError(error, { json, debug, ...io });
@@ -97,7 +103,7 @@ export async function main(argv: string[], io = { out: (s: string) => console.lo
 /** An operation a crash or kill left half-done is reported on every start until it is finished or undone. */
 async function warnInterrupted(core: Core, err: (s: string) => void): Promise<void> {
   for (const e of await core.interrupted().catch(() => [])) {
-    err(`warning: interrupted ${e.operation} of ${e.container} (${e.done.length} of ${e.steps.length} steps done); see \`lxcri-console recover\`: ${e.finish} | ${e.undo}`);
+    err(safeText(`warning: interrupted ${e.operation} of ${e.container} (${e.done.length} of ${e.steps.length} steps done); see \`lxcri-console recover\`: ${e.finish} | ${e.undo}`));
   }
 }
 
@@ -117,8 +123,9 @@ function reportError(error: unknown, o: { json: boolean; debug: boolean; out: (s
     e = new LxcriError('internal', `internal error: ${(error as Error)?.message ?? String(error)}`, 'please report this with the output of --debug');
   }
   if (o.json) o.out(JSON.stringify({ error: { code: e.code, message: e.message, hint: e.hint } }, null, 2));
-  o.err(`error: ${e.message}`);
-  o.err(`hint: ${e.hint}`);
+  // One line each, whatever the message echoes (an id typed with a newline, a name read from ZFS).
+  o.err(`error: ${safeText(e.message)}`);
+  o.err(`hint: ${safeText(e.hint)}`);
   if (o.debug && error instanceof Error && error.stack) o.err(error.stack);
   return e.exitCode;
 }

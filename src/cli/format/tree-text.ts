@@ -1,5 +1,6 @@
 import type { CheckpointNode, CheckpointTree } from '../../core/model/tree.js';
 import { layoutTree } from '../../core/model/tree-layout.js';
+import { safeText } from '../../present/safe-text.js';
 import { guidePrefix, nodeGlyph, type Glyphs } from './glyphs.js';
 import { formatAge, formatBytes, formatTime } from './units.js';
 
@@ -16,7 +17,7 @@ function describe(node: CheckpointNode, tree: CheckpointTree, nowSeconds: number
   return parts.join('  ');
 }
 
-/** The tree as text lines, one per node (the CLI's `tree` command). */
+/** The tree as text lines, one per node (the CLI's `tree` command); a label or name holding a newline stays on its line. */
 export function renderTreeText(tree: CheckpointTree, g: Glyphs, nowSeconds: number): string[] {
   const lines = [`${tree.container}  (${tree.activeDataset}, ${tree.branches.length} line(s))`];
   for (const row of layoutTree(tree)) {
@@ -24,5 +25,5 @@ export function renderTreeText(tree: CheckpointTree, g: Glyphs, nowSeconds: numb
     const onBranch = row.branchStart && row.node.kind === 'snapshot' ? `  (on ${row.node.dataset})` : '';
     lines.push(`${prefix}${nodeGlyph(row.node, g)} ${describe(row.node, tree, nowSeconds)}${onBranch}`);
   }
-  return lines;
+  return lines.map(safeText);
 }
