@@ -17,7 +17,8 @@ import { selectSnapshot } from './ops/select-snapshot.js';
 import { appendEvent, makeEvent } from './state/events.js';
 import type { JournalEntry } from './state/journal.js';
 import { acquireLock, listLocks, type HeldLock, type LockInfo } from './state/locks.js';
-import { collectGarbage, criuRestore, statefulCheckpoint, type StatefulCheckpointResult } from './ops/stateful.js';
+import { criuRestore, statefulCheckpoint, type StatefulCheckpointResult } from './ops/stateful.js';
+import { collectGarbage, DEFAULT_RETENTION_HOURS, validateRetentionHours, type GcResult } from './criu/gc.js';
 import { track } from './store.js';
 import { validateContainerId } from './tools/zfs/names.js';
 import { summarizeContainers, type World } from './world.js';
@@ -123,12 +124,16 @@ export class Core {
     return this.operate('checkpoint-stateful', [id], (step) => statefulCheckpoint(this.ctx, id, opts, step));
   }
 
-  /** Removes incomplete CRIU images and images whose snapshot is gone (skipping containers with an operation running). */
-  async gc(): Promise<Array<{ dir: string; why: string; bytes: number }>> {
+  /**
+   * Cleans the CRIU image store: incomplete dumps, in-progress directories whose writer is dead, and images whose
+   * snapshot is gone once older than `retentionHours` (default 24); skips containers with an operation running.
+   */
+  async gc(opts: { retentionHours?: number } = {}): Promise<GcResult> {
+    const retentionHours = validateRetentionHours(opts.retentionHours ?? DEFAULT_RETENTION_HOURS);
     const { inventory } = await readInventory(this.ctx);
     const guids = new Set(inventory.records.filter((r) => r.type === 'snapshot').map((r) => r.guid));
     const busy = new Set((await listLocks(this.ctx.config.state_dir)).filter((l) => l.alive).map((l) => l.container));
-    return this.operate('gc', [], () => collectGarbage(this.ctx, guids, busy), (r) => r.reduce((n, x) => n + x.bytes, 0));
+    return this.operate('gc', [], () => collectGarbage(this.ctx, guids, busy, { retentionHours }), (r) => r.removed.reduce((n, x) => n + x.bytes, 0));
   }
 
   /** The preview: what a restore will do (branch) or destroy (rollback). Changes nothing. */
@@ -137,7 +142,7 @@ export class Core {
   }
 
   private planRestoreFor(c: LoadedContainer, opts: { snapshot?: string; mode?: RestoreMode }): RestorePlan {
-    const target = opts.snapshot ? selectSnapshot(c.tree, opts.snapshot) : latestCheckpoint(c);
+    const target = opts.snapshot !== undefined ? selectSnapshot(c.tree, opts.snapshot) : latestCheckpoint(c);
     return (opts.mode ?? 'branch') === 'branch' ? planBranchRestore(this.ctx, c, target) : planRollback(c, target);
   }
 

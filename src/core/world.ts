@@ -1,6 +1,7 @@
 import type { Container } from './containers/types.js';
 import { classifySnapshot } from './model/classify.js';
 import { Inventory } from './model/inventory.js';
+import { ownFamily } from './model/ownership.js';
 import type { ZfsCapabilities } from './tools/zfs/capabilities.js';
 import type { PoolRecord } from './tools/zpool/parse.js';
 
@@ -48,7 +49,7 @@ export function summarizeContainer(container: Container, inventory: Inventory): 
     summary.reason = `dataset ${dataset} does not exist`;
     return summary;
   }
-  const family = inventory.family(dataset);
+  const family = ownFamily(inventory, container.id, dataset);
   summary.branches = Math.max(0, family.length - 1);
   for (const ds of family) {
     const rec = inventory.get(ds)!;

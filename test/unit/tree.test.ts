@@ -89,3 +89,33 @@ test('layout of a 10,000-snapshot chain is flat and complete', () => {
   assert.equal(rows.length, 10_001);
   assert.ok(rows.every((r) => r.guides.length === 0));
 });
+
+test('a listing read mid-swap (clone origins forming a cycle, one guid under two names) still gives a finite tree, flagged', () => {
+  const cyclic = new RecordBuilder()
+    .fs('t/c/web', { origin: 't/c/lxcri-br-web-1001@checkpoint-2' }).snap('t/c/web', 'checkpoint-1')
+    .fs('t/c/lxcri-br-web-1001', { origin: 't/c/web@checkpoint-1' }).snap('t/c/lxcri-br-web-1001', 'checkpoint-2');
+  const tree = buildTree('web', 't/c/web', new Inventory(cyclic.records));
+  assert.match(tree.inconsistent ?? '', /cycle/);
+  assert.equal(tree.nodes.size, 4);
+  assert.ok(layoutTree(tree).length <= tree.nodes.size, 'every node is drawn at most once');
+
+  const twice = new RecordBuilder().fs('t/c/web').snap('t/c/web', 'checkpoint-1').fs('t/c/lxcri-restore-web-1001', { origin: 't/c/web@checkpoint-1' })
+    .snap('t/c/lxcri-restore-web-1001', 'checkpoint-1');
+  const dup = buildTree('web', 't/c/web', new Inventory(twice.records));
+  assert.match(dup.inconsistent ?? '', /listed as both/);
+});
+
+test('only branches lxcri-console made for this container are in its tree; other clones are clone users', () => {
+  const b = new RecordBuilder()
+    .fs('t/c/web').snap('t/c/web', 'checkpoint-1').snap('t/c/web', 'checkpoint-2')
+    .fs('t/c/lxcri-br-web-1001', { origin: 't/c/web@checkpoint-1', user: { branch: 'web@1001' } })
+    .fs('t/c/db', { origin: 't/c/web@checkpoint-2', user: { branch: 'web@1002' } })
+    .fs('t/c/lxcri-br-web-1003', { origin: 't/c/web@checkpoint-2', user: { branch: 'other@1003' } })
+    .fs('rpool/data/subvol-105-disk-0', { origin: 't/c/web@checkpoint-2' });
+  const tree = buildTree('web', 't/c/web', new Inventory(b.records));
+  assert.deepEqual(tree.branches.map((x) => x.dataset), ['t/c/web', 't/c/lxcri-br-web-1001']);
+  const cp2 = [...tree.nodes.values()].find((n) => n.name === 'checkpoint-2')!;
+  assert.deepEqual(cp2.foreignClones.map((f) => f.owner), ['db', 'a branch of web', 'CT 105']);
+  const db = buildTree('db', 't/c/db', new Inventory(b.records));
+  assert.deepEqual(db.branches.map((x) => [x.dataset, x.originOwner]), [['t/c/db', 'web']]);
+});

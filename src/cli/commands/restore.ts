@@ -22,7 +22,7 @@ async function run(env: CliEnv, positionals: string[], values: Record<string, un
   const mode = (values.mode as string | undefined) ?? 'branch';
   if (mode !== 'branch' && mode !== 'rollback') throw new UsageError(`--mode must be branch or rollback, got '${mode}'`, 'use --mode branch (keeps everything) or --mode rollback');
   const snapshot = values.snapshot as string | undefined;
-  const plan = await env.core.planRestore(id, { mode, ...(snapshot ? { snapshot } : {}) });
+  const plan = await env.core.planRestore(id, { mode, ...(snapshot !== undefined ? { snapshot } : {}) });
   if (values['dry-run']) {
     if (env.json) return printJson(env, { plan, executed: false });
     return env.out(describeRestorePlan(plan).join('\n'));

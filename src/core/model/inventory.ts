@@ -51,18 +51,19 @@ export class Inventory {
   }
 
   /**
-   * The datasets linked to `dataset` by clone relations in either direction: the container's whole checkpoint
-   * family, whichever of them currently holds the original snapshots (this is what makes `zfs promote` invisible).
+   * The datasets linked to `dataset` by clone relations in either direction that `include` accepts: the container's
+   * whole checkpoint family, whichever of them currently holds the original snapshots (this is what makes
+   * `zfs promote` invisible). Clones `include` refuses (other owners' datasets) end the walk there.
    */
-  family(dataset: string): string[] {
+  family(dataset: string, include: (rec: DatasetRecord) => boolean = () => true): string[] {
     const seen = new Set<string>();
     const queue = [dataset];
     while (queue.length) {
       const name = queue.pop()!;
-      if (seen.has(name) || !this.byName.has(name)) continue;
+      const rec = this.byName.get(name);
+      if (seen.has(name) || !rec || (name !== dataset && !include(rec))) continue;
       seen.add(name);
-      const origin = this.byName.get(name)!.origin;
-      if (origin) queue.push(origin.slice(0, origin.indexOf('@')));
+      if (rec.origin) queue.push(rec.origin.slice(0, rec.origin.indexOf('@')));
       for (const snap of this.snapshotsOf(name)) queue.push(...this.clonesOf(snap.name));
     }
     return [...seen];

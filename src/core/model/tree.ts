@@ -1,6 +1,7 @@
 import { classifySnapshot, foreignSource, type CheckpointClass } from './classify.js';
 import { parseBranchMark, type DatasetRecord } from './dataset.js';
 import type { Inventory } from './inventory.js';
+import { describeOwner, ownFamily } from './ownership.js';
 
 export interface CheckpointNode {
   /** Snapshot guid, or `now:<dataset guid>` for a live state: stable across rename and promote. */
@@ -26,6 +27,8 @@ export interface CheckpointNode {
   image?: string;
   /** Datasets cloned from this snapshot. */
   clones: string[];
+  /** Of those, the clones that are not this container's branches: other owners' datasets, never touched. */
+  foreignClones: Array<{ dataset: string; owner: string }>;
   /** The live state of the dataset the container runs on ("you are here"). */
   active: boolean;
   /** On the path from the root to the active NOW. */
@@ -38,6 +41,8 @@ export interface BranchInfo {
   dataset: string;
   active: boolean;
   origin?: string;
+  /** The origin belongs to another owner's dataset (this container is a linked clone of it). */
+  originOwner?: string;
   /** When the line was set aside by a branch restore (unix seconds). */
   branchedAt?: number;
   used: number;
@@ -51,9 +56,14 @@ export interface CheckpointTree {
   branches: BranchInfo[];
   nodes: Map<string, CheckpointNode>;
   roots: string[];
+  /**
+   * Set when the listing contradicted itself (parent links forming a cycle, one guid under two names): read while
+   * another process renamed or promoted. The tree is still finite and drawable; operations re-read once.
+   */
+  inconsistent?: string;
 }
 
-function snapshotNode(rec: DatasetRecord, dataset: string, inv: Inventory): CheckpointNode {
+function snapshotNode(rec: DatasetRecord, dataset: string, inv: Inventory, family: ReadonlySet<string>): CheckpointNode {
   const name = rec.name.slice(rec.name.indexOf('@') + 1);
   const cls = classifySnapshot(name, rec);
   const src = cls === 'foreign' ? foreignSource(name) : undefined;
@@ -77,6 +87,7 @@ function snapshotNode(rec: DatasetRecord, dataset: string, inv: Inventory): Chec
     ...(u.host ? { host: u.host } : {}),
     ...(u.image ? { image: u.image } : {}),
     clones: [...inv.clonesOf(rec.name)],
+    foreignClones: inv.clonesOf(rec.name).filter((d) => !family.has(d)).map((d) => ({ dataset: d, owner: describeOwner(d) })),
     active: false,
     onActiveLine: false,
     children: [],
@@ -85,26 +96,32 @@ function snapshotNode(rec: DatasetRecord, dataset: string, inv: Inventory): Chec
 
 /**
  * Builds a container's checkpoint tree: parent = previous snapshot on the same dataset, or the origin for a
- * clone's first snapshot; each dataset's live state is a NOW node after its last snapshot.
+ * clone's first snapshot; each dataset's live state is a NOW node after its last snapshot. Only the container's own
+ * datasets (its active one and the branches lxcri-console made for it) are in the tree. Always terminates, whatever
+ * the listing says.
  */
 export function buildTree(container: string, activeDataset: string, inv: Inventory): CheckpointTree {
   const nodes = new Map<string, CheckpointNode>();
   const byFullName = new Map<string, string>();
   const branches: BranchInfo[] = [];
-  const datasets = inv.family(activeDataset);
+  const datasets = ownFamily(inv, container, activeDataset);
+  const family = new Set(datasets);
+  let inconsistent: string | undefined;
   for (const ds of datasets) {
     for (const rec of inv.snapshotsOf(ds)) {
-      const node = snapshotNode(rec, ds, inv);
+      const node = snapshotNode(rec, ds, inv, family);
+      if (nodes.has(node.id)) inconsistent ??= `guid ${node.id} is listed as both ${nodes.get(node.id)!.fullName} and ${rec.name}`;
       nodes.set(node.id, node);
       byFullName.set(rec.name, node.id);
     }
   }
   for (const ds of datasets) {
     const rec = inv.get(ds)!;
-    let parent = rec.origin ? byFullName.get(rec.origin) : undefined;
+    const originInTree = rec.origin && family.has(rec.origin.slice(0, rec.origin.indexOf('@')));
+    let parent = originInTree ? byFullName.get(rec.origin!) : undefined;
     for (const snap of inv.snapshotsOf(ds)) {
       const id = byFullName.get(snap.name)!;
-      if (parent) nodes.get(id)!.parent = parent;
+      if (parent && parent !== id) nodes.get(id)!.parent = parent;
       parent = id;
     }
     const now: CheckpointNode = {
@@ -120,6 +137,7 @@ export function buildTree(container: string, activeDataset: string, inv: Invento
       referenced: rec.referenced,
       holds: 0,
       clones: [],
+      foreignClones: [],
       active: ds === activeDataset,
       onActiveLine: false,
       ...(parent ? { parent } : {}),
@@ -131,12 +149,15 @@ export function buildTree(container: string, activeDataset: string, inv: Invento
       dataset: ds,
       active: ds === activeDataset,
       ...(rec.origin ? { origin: rec.origin } : {}),
+      ...(rec.origin && !originInTree ? { originOwner: describeOwner(rec.origin.slice(0, rec.origin.indexOf('@'))) } : {}),
       ...(branchedAt ? { branchedAt } : {}),
       used: rec.used,
       usedbysnapshots: rec.usedbysnapshots ?? 0,
       ...(rec.mountpoint ? { mountpoint: rec.mountpoint } : {}),
     });
   }
+  const cycle = breakCycles(nodes);
+  if (cycle) inconsistent ??= cycle;
   const roots: string[] = [];
   for (const node of nodes.values()) {
     if (node.parent && nodes.has(node.parent)) nodes.get(node.parent)!.children.push(node.id);
@@ -147,7 +168,31 @@ export function buildTree(container: string, activeDataset: string, inv: Invento
   roots.sort(order);
   markActiveLine(nodes);
   branches.sort((a, b) => Number(b.active) - Number(a.active) || (a.dataset < b.dataset ? -1 : 1));
-  return { container, activeDataset, branches, nodes, roots };
+  return { container, activeDataset, branches, nodes, roots, ...(inconsistent ? { inconsistent } : {}) };
+}
+
+/**
+ * Follows parent links from every node once (each node is finished at most once, so linear time) and cuts the link
+ * that closes a cycle. Returns what was cut, if anything.
+ */
+function breakCycles(nodes: Map<string, CheckpointNode>): string | undefined {
+  const state = new Map<string, 'walking' | 'done'>();
+  let found: string | undefined;
+  for (const start of nodes.keys()) {
+    const path: CheckpointNode[] = [];
+    for (let n = nodes.get(start); n && !state.has(n.id); n = n.parent ? nodes.get(n.parent) : undefined) {
+      state.set(n.id, 'walking');
+      path.push(n);
+      const next = n.parent ? nodes.get(n.parent) : undefined;
+      if (next && state.get(next.id) === 'walking') {
+        found ??= `parent links form a cycle at ${n.fullName} -> ${next.fullName}`;
+        delete n.parent;
+        break;
+      }
+    }
+    for (const n of path) state.set(n.id, 'done');
+  }
+  return found;
 }
 
 function compareNodes(a: CheckpointNode, b: CheckpointNode): number {
@@ -156,15 +201,18 @@ function compareNodes(a: CheckpointNode, b: CheckpointNode): number {
 
 function markActiveLine(nodes: Map<string, CheckpointNode>): void {
   const active = [...nodes.values()].find((n) => n.active);
-  for (let n = active; n; n = n.parent ? nodes.get(n.parent) : undefined) n.onActiveLine = true;
+  for (let n = active; n && !n.onActiveLine; n = n.parent ? nodes.get(n.parent) : undefined) n.onActiveLine = true;
 }
 
 /** Every node below `id` (itself included), children before their later siblings. */
 export function subtreeIds(tree: CheckpointTree, id: string): string[] {
   const out: string[] = [];
+  const seen = new Set<string>();
   const stack = [id];
   while (stack.length) {
     const cur = stack.pop()!;
+    if (seen.has(cur)) continue;
+    seen.add(cur);
     out.push(cur);
     const node = tree.nodes.get(cur);
     if (node) stack.push(...node.children);

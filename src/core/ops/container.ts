@@ -63,23 +63,48 @@ export function requireDataset(inventory: Inventory, ref: Pick<ContainerRef, 'id
   }
 }
 
+/**
+ * A listing read while another process renames or promotes can contradict itself (the tree says so): read once
+ * more, then give up with a clear message rather than act on it.
+ */
+async function consistentRead(
+  ctx: CoreContext, root: string, refs: readonly ContainerRef[],
+): Promise<{ caps: ZfsCapabilities; inventory: Inventory; trees: CheckpointTree[] }> {
+  for (let attempt = 1; ; attempt++) {
+    const { caps, inventory } = await readInventory(ctx, root);
+    for (const r of refs) requireDataset(inventory, r);
+    const trees = refs.map((r) => buildTree(r.id, r.dataset, inventory));
+    const bad = trees.find((t) => t.inconsistent);
+    if (!bad) return { caps, inventory, trees };
+    if (attempt >= 2) {
+      throw new LxcriError(
+        'inconsistent',
+        `the ZFS listing of ${root} was inconsistent twice (${bad.inconsistent}): another operation is renaming or promoting datasets of ${bad.container}`,
+        'wait for that operation to finish (`lxcri-console recover` lists interrupted ones) and retry',
+      );
+    }
+  }
+}
+
 /** Several containers with one listing per pool they live on (not one per container). */
 export async function loadContainers(ctx: CoreContext, ids: readonly string[]): Promise<LoadedContainer[]> {
   const refs: ContainerRef[] = [];
   for (const id of ids) refs.push(await resolveContainer(ctx, id));
-  const listings = new Map<string, Awaited<ReturnType<typeof readInventory>>>();
-  for (const pool of new Set(refs.map((r) => poolOf(r.dataset)))) listings.set(pool, await readInventory(ctx, pool));
-  return refs.map((r) => {
-    const { caps, inventory } = listings.get(poolOf(r.dataset))!;
-    requireDataset(inventory, r);
-    return { ...r, caps, inventory, tree: buildTree(r.id, r.dataset, inventory) };
-  });
+  return loadRefs(ctx, refs);
+}
+
+/** Loads already resolved containers: one consistent listing per pool. */
+export async function loadRefs(ctx: CoreContext, refs: readonly ContainerRef[]): Promise<LoadedContainer[]> {
+  const out = new Map<ContainerRef, LoadedContainer>();
+  for (const pool of new Set(refs.map((r) => poolOf(r.dataset)))) {
+    const mine = refs.filter((r) => poolOf(r.dataset) === pool);
+    const { caps, inventory, trees } = await consistentRead(ctx, pool, mine);
+    mine.forEach((r, i) => out.set(r, { ...r, caps, inventory, tree: trees[i]! }));
+  }
+  return refs.map((r) => out.get(r)!);
 }
 
 /** A container with its pool's listing and its checkpoint tree: what every operation starts from. */
 export async function loadContainer(ctx: CoreContext, id: string, ref?: ContainerRef): Promise<LoadedContainer> {
-  const r = ref ?? (await resolveContainer(ctx, id));
-  const { caps, inventory } = await readInventory(ctx, poolOf(r.dataset));
-  requireDataset(inventory, r);
-  return { ...r, caps, inventory, tree: buildTree(r.id, r.dataset, inventory) };
+  return (await loadRefs(ctx, [ref ?? (await resolveContainer(ctx, id))]))[0]!;
 }

@@ -43,6 +43,7 @@ export function planDelete(c: LoadedContainer, target: CheckpointNode, subtree: 
     if (target.holds > 0) {
       throw new RefusedError(`${target.fullName} is held (${target.holds} hold(s))`, 'release the hold first (`zfs holds`, `zfs release <tag>`)');
     }
+    refuseForeignClones([target]);
     if (target.clones.length) {
       throw new RefusedError(
         `${target.fullName} has dependent clones: ${target.clones.join(', ')}`,
@@ -62,6 +63,7 @@ export function planDelete(c: LoadedContainer, target: CheckpointNode, subtree: 
       'restore another checkpoint first (branch mode), or delete single checkpoints without --subtree',
     );
   }
+  refuseForeignClones(nodes);
   const held = nodes.filter((n) => n.holds > 0);
   if (held.length) {
     throw new RefusedError(`the subtree of ${target.name} contains held snapshot(s): ${held.map((n) => n.fullName).join(', ')}`, 'release the holds first (`zfs release`)');
@@ -77,6 +79,12 @@ export function planDelete(c: LoadedContainer, target: CheckpointNode, subtree: 
     if (kept.length === 0) whole.push(ds);
     else partial = { kind: 'reset-branch', dataset: ds, to: kept[kept.length - 1]!, destroys: own.filter((s) => inSubtree.has(s)) };
   }
+  for (const ds of [...whole, ...(partial?.kind === 'reset-branch' ? [partial.dataset] : [])]) {
+    const children = c.inventory.childrenOf(ds);
+    if (children.length) {
+      throw new RefusedError(`branch ${ds} has child datasets (${children.map((d) => d.name).join(', ')}) that lxcri-console did not make`, 'move or destroy those datasets by hand first');
+    }
+  }
   whole.sort((a, b) => cloneDepth(c, b) - cloneDepth(c, a));
   for (const ds of whole) actions.push({ kind: 'destroy-dataset', dataset: ds, snapshots: c.inventory.snapshotsOf(ds).map((s) => s.name) });
   if (partial) actions.push(partial);
@@ -87,6 +95,17 @@ export function planDelete(c: LoadedContainer, target: CheckpointNode, subtree: 
     usedBytes: nodes.reduce((sum, n) => sum + (n.kind === 'snapshot' ? n.used : 0), 0) +
       whole.reduce((sum, ds) => sum + (c.inventory.get(ds)?.usedbydataset ?? 0), 0),
   };
+}
+
+/** Another owner's clone (a linked clone, another container) pins its origin: refuse, naming the owner. */
+function refuseForeignClones(nodes: readonly CheckpointNode[]): void {
+  const pinned = nodes.find((n) => n.foreignClones.length);
+  if (!pinned) return;
+  const users = pinned.foreignClones.map((f) => `${f.dataset} (clone used by ${f.owner})`).join(', ');
+  throw new RefusedError(
+    `${pinned.fullName} is the origin of ${users}, which lxcri-console does not own and never destroys`,
+    'that clone must be destroyed or promoted by its owner first (`zfs promote <clone>` makes it independent)',
+  );
 }
 
 export async function executeDelete(ctx: CoreContext, plan: DeletePlan, onStep?: (title: string) => void): Promise<DeleteResult> {

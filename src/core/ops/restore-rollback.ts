@@ -2,6 +2,7 @@ import type { CoreContext } from '../context.js';
 import { RefusedError } from '../errors.js';
 import type { CheckpointNode } from '../model/tree.js';
 import type { LoadedContainer } from './container.js';
+import { describeOwner } from '../model/ownership.js';
 
 export interface RollbackPlan {
   mode: 'rollback';
@@ -51,6 +52,14 @@ export function planRollback(c: LoadedContainer, target: CheckpointNode): Rollba
   }
   const later = c.inventory.snapshotsOf(c.dataset).filter((s) => s.createtxg > target.createtxg).map((s) => s.name);
   const deps = dependents(c, later);
+  const own = new Set(c.tree.branches.map((b) => b.dataset));
+  const foreign = deps.datasets.filter((d) => !own.has(d));
+  if (foreign.length) {
+    throw new RefusedError(
+      `rollback to ${target.name} would destroy ${foreign.map((d) => `${d} (clone used by ${describeOwner(d)})`).join(', ')}, which lxcri-console does not own`,
+      'use --mode branch, which keeps everything; that clone must be destroyed or promoted by its owner before a rollback',
+    );
+  }
   const held = [...later, ...deps.snapshots].filter((s) => (c.inventory.get(s)?.userrefs ?? 0) > 0);
   if (held.length) {
     throw new RefusedError(

@@ -1,7 +1,11 @@
 import { RESERVED_PREFIX } from '../../tools/zfs/names.js';
 import type { ContainerSource } from '../source.js';
 
-/** Datasets directly under zfs.base_dataset are containers by convention (`<base>/<id>`), branches excepted. */
+/**
+ * Datasets directly under zfs.base_dataset are containers by convention (`<base>/<id>`), except the ones
+ * lxcri-console keeps beside them (named `lxcri-*`). An `lxcri:branch` property alone (stray, or inherited from a
+ * parent) does not hide a container.
+ */
 export const conventionSource: ContainerSource = {
   name: 'zfs',
   async list(env) {
@@ -9,7 +13,7 @@ export const conventionSource: ContainerSource = {
     if (!env.inventory) return undefined;
     return env.inventory
       .childrenOf(base)
-      .filter((d) => d.type === 'filesystem' && d.user.branch === undefined && !d.name.slice(base.length + 1).startsWith(RESERVED_PREFIX))
+      .filter((d) => d.type === 'filesystem' && !d.name.slice(base.length + 1).startsWith(RESERVED_PREFIX))
       .map((d) => {
         const id = d.name.slice(base.length + 1);
         return { id, name: id, status: 'unknown', sources: ['zfs'], dataset: d.name, mounts: [{ key: 'rootfs', volume: d.name, dataset: d.name }] };
