@@ -1,5 +1,5 @@
-import { Text } from 'ink';
 import { useLook } from './theme-context.js';
+import { Text } from './Text.js';
 
 /** `[#######---] 79%` coloured ok / warning (from 80 %) / critical (from 95 %). */
 export function CapacityBar({ percent, width = 10 }: { percent: number; width?: number }) {

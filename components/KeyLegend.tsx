@@ -1,5 +1,5 @@
-import { Text } from 'ink';
 import { useLook } from './theme-context.js';
+import { Text } from './Text.js';
 
 /** The footer: `key action` pairs, already cut to the width by the caller. */
 export function KeyLegend({ items }: { items: string[] }) {

@@ -1,6 +1,7 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import type { ReactNode } from 'react';
 import { useLook } from './theme-context.js';
+import { Text } from './Text.js';
 
 /** A bordered pane with a title; the focused one gets the focus border. */
 export function Panel({ title, focused, width, height, children }: { title: string; focused: boolean; width?: number | string; height?: number; children: ReactNode }) {

@@ -1,6 +1,6 @@
-import { Text } from 'ink';
 import { useEffect, useState } from 'react';
 import { useLook } from './theme-context.js';
+import { Text } from './Text.js';
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 const ASCII_FRAMES = ['|', '/', '-', '\\'];

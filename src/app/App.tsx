@@ -1,4 +1,4 @@
-import { Box, Text, useInput, useStdout } from 'ink';
+import { Box, useInput, useStdout } from 'ink';
 import { useEffect, useState } from 'react';
 import { KeyLegend } from '../../components/KeyLegend.js';
 import { LookContext, type Look } from '../../components/theme-context.js';
@@ -14,6 +14,7 @@ import { HelpOverlay } from './views/HelpOverlay.js';
 import { useUi } from './views/hooks.js';
 import { PoolView } from './views/PoolView.js';
 import { TreePane } from './views/TreePane.js';
+import { Text } from '../../components/Text.js';
 
 export const MIN_COLUMNS = 80;
 export const MIN_ROWS = 24;

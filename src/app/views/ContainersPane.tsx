@@ -1,9 +1,10 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import { Panel } from '../../../components/Panel.js';
 import { useLook } from '../../../components/theme-context.js';
 import { formatBytes } from '../../cli/format/units.js';
 import { useApp } from '../app-context.js';
 import { useCore, useUi } from './hooks.js';
+import { Text } from '../../../components/Text.js';
 
 export function ContainersPane({ width, height }: { width: number; height: number }) {
   const app = useApp();

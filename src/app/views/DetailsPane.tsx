@@ -1,9 +1,9 @@
-import { Text } from 'ink';
 import { Panel } from '../../../components/Panel.js';
 import { useLook } from '../../../components/theme-context.js';
 import { formatBytes, formatTime } from '../../cli/format/units.js';
 import { useApp } from '../app-context.js';
 import { useUi } from './hooks.js';
+import { Text } from '../../../components/Text.js';
 
 export function DetailsPane({ width, height }: { width: number; height: number }) {
   const app = useApp();

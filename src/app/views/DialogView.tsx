@@ -1,10 +1,11 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import { useLook } from '../../../components/theme-context.js';
 import { describeAction } from '../../core/ops/delete.js';
 import { describeRestorePlan } from '../../cli/commands/restore.js';
 import { formatAge, formatBytes } from '../../cli/format/units.js';
 import { useApp } from '../app-context.js';
 import { useUi } from './hooks.js';
+import { Text } from '../../../components/Text.js';
 
 export function DialogView({ height }: { height: number }) {
   const app = useApp();

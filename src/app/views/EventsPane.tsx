@@ -1,7 +1,7 @@
-import { Text } from 'ink';
 import { Panel } from '../../../components/Panel.js';
 import { useLook } from '../../../components/theme-context.js';
 import { useCore, useUi } from './hooks.js';
+import { Text } from '../../../components/Text.js';
 
 /** events.log (every console's operations) and this console's own mutating commands, newest last. */
 export function EventsPane({ width, height }: { width: number; height: number }) {

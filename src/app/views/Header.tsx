@@ -1,8 +1,9 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import { CapacityBar } from '../../../components/CapacityBar.js';
 import { Spinner } from '../../../components/Spinner.js';
 import { useLook } from '../../../components/theme-context.js';
 import { useCore } from './hooks.js';
+import { Text } from '../../../components/Text.js';
 
 export function Header({ host }: { host: string }) {
   const { theme } = useLook();

@@ -1,7 +1,8 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import { useLook } from '../../../components/theme-context.js';
 import { activeBindings } from '../bindings.js';
 import { useUi } from './hooks.js';
+import { Text } from '../../../components/Text.js';
 
 export function HelpOverlay() {
   const { theme } = useLook();

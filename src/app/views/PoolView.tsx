@@ -1,9 +1,11 @@
 import { Table } from '@alcalzone/ink-table';
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import { CapacityBar } from '../../../components/CapacityBar.js';
 import { useLook } from '../../../components/theme-context.js';
 import { formatBytes } from '../../cli/format/units.js';
+import { safeText } from '../../present/safe-text.js';
 import { useCore } from './hooks.js';
+import { Text } from '../../../components/Text.js';
 
 /** Full screen: pools with capacity and health, and the space table per container. */
 export function PoolView({ height }: { height: number }) {
@@ -14,7 +16,8 @@ export function PoolView({ height }: { height: number }) {
     .filter((c) => c.dataset && !c.reason)
     .sort((a, b) => b.used - a.used)
     .slice(0, Math.max(1, height - 10))
-    .map((c) => ({ id: c.id, name: c.name, used: formatBytes(c.used), snapshots: formatBytes(c.usedBySnapshots), dataset: formatBytes(c.usedByDataset), checkpoints: c.checkpoints }));
+    // ink-table draws its cells with Ink's own Text, past components/Text: escape the names here.
+    .map((c) => ({ id: safeText(c.id), name: safeText(c.name), used: formatBytes(c.used), snapshots: formatBytes(c.usedBySnapshots), dataset: formatBytes(c.usedByDataset), checkpoints: c.checkpoints }));
   return (
     <Box flexDirection="column">
       <Text bold color={theme.color('title')}>Pools  (Esc to close)</Text>

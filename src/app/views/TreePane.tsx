@@ -1,10 +1,11 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
 import { Panel } from '../../../components/Panel.js';
 import { useLook } from '../../../components/theme-context.js';
 import { guidePrefix, nodeGlyph } from '../../cli/format/glyphs.js';
 import { formatAge, formatBytes } from '../../cli/format/units.js';
 import { useApp } from '../app-context.js';
 import { useUi } from './hooks.js';
+import { Text } from '../../../components/Text.js';
 
 /** The checkpoint tree of the selected container, windowed: only the rows that fit are rendered. */
 export function TreePane({ width, height }: { width: number; height: number }) {
