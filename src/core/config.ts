@@ -61,18 +61,32 @@ export const DEFAULT_CONFIG: Config = {
 
 type Check = (value: unknown) => string | undefined;
 
+/** Node's timers hold at most 2^31-1 ms; a longer delay fires at once (with a TimeoutOverflowWarning). */
+export const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+/** pct shutdown / lxc-stop wait `shutdown_timeout_seconds` + this grace on a Node timer (src/core/tools/pct.ts, lxc.ts). */
+const SHUTDOWN_GRACE_SECONDS = 30;
+
 const positiveInt = (min: number): Check => (v) =>
-  typeof v === 'number' && Number.isInteger(v) && v >= min ? undefined : `an integer >= ${min}`;
+  typeof v === 'number' && Number.isSafeInteger(v) && v >= min ? undefined : `an integer >= ${min}`;
+/** A number of seconds that ends up on a Node timer: refused beyond the timer's range rather than firing at once. */
+const seconds = (min: number, max = MAX_TIMER_SECONDS): Check => (v) =>
+  typeof v === 'number' && Number.isSafeInteger(v) && v >= min && v <= max ? undefined : `an integer from ${min} to ${max} (seconds; Node's timers hold at most ${MAX_TIMER_SECONDS} s)`;
 const bool: Check = (v) => (typeof v === 'boolean' ? undefined : 'true or false');
 const str = (test?: (s: string) => boolean, expected = 'a string'): Check => (v) =>
-  typeof v === 'string' && (!test || test(s(v))) ? undefined : expected;
-const s = (v: unknown) => v as string;
+  typeof v === 'string' && (!test || test(v)) ? undefined : expected;
 const oneOf = (...values: string[]): Check => (v) => (typeof v === 'string' && values.includes(v) ? undefined : `one of ${values.join(', ')}`);
 
 const absolutePath = str((x) => x.startsWith('/'), 'an absolute path');
 
-const SCHEMA: Record<string, Check | Record<string, Check>> = {
-  zfs: {
+type Section = ReadonlyMap<string, Check>;
+const section = (checks: Record<string, Check>): Section => new Map(Object.entries(checks));
+
+/**
+ * Every key and what it expects. Maps, never plain objects: a user's key is looked up only among our own keys, so
+ * `toString`, `constructor` or `__proto__` (which JSON.parse keeps as an own key) are unknown keys like any typo.
+ */
+const SCHEMA: ReadonlyMap<string, Check | Section> = new Map<string, Check | Section>([
+  ['zfs', section({
     base_dataset: (v) => {
       if (typeof v !== 'string') return 'a dataset name such as "tank/containers"';
       try {
@@ -85,52 +99,61 @@ const SCHEMA: Record<string, Check | Record<string, Check>> = {
     auto_create_datasets: bool,
     compression: str((x) => /^(on|off|lz4|lzjb|zle|zstd(-\d+)?|gzip(-[1-9])?)$/.test(x), 'a ZFS compression value (on, off, lz4, zstd, gzip-N, zle, lzjb)'),
     quota: str((x) => /^(none|\d+(\.\d+)?[KMGTP]?)$/i.test(x), 'a size such as "10G" or "none"'),
-  },
-  checkpoint: {
+  })],
+  ['checkpoint', section({
     max_snapshots: positiveInt(1),
     retention_days: positiveInt(0),
     auto_cleanup: bool,
     min_keep: positiveInt(1),
-  },
-  runner: { timeout_seconds: positiveInt(1), long_timeout_seconds: positiveInt(1) },
-  log: { file: absolutePath, level: oneOf('debug', 'info', 'warn', 'error') },
-  state_dir: absolutePath,
-  journal_dir: absolutePath,
-  lxc: { path: absolutePath },
-  pve: { config_dir: absolutePath, storage_cfg: absolutePath },
-  container: { shutdown_timeout_seconds: positiveInt(0) },
-  criu: { store: absolutePath },
-  ui: { refresh_seconds: positiveInt(1), theme: oneOf('dark', 'light', 'high-contrast', 'no-color') },
-};
+  })],
+  ['runner', section({ timeout_seconds: seconds(1), long_timeout_seconds: seconds(1) })],
+  ['log', section({ file: absolutePath, level: oneOf('debug', 'info', 'warn', 'error') })],
+  ['state_dir', absolutePath],
+  ['journal_dir', absolutePath],
+  ['lxc', section({ path: absolutePath })],
+  ['pve', section({ config_dir: absolutePath, storage_cfg: absolutePath })],
+  ['container', section({ shutdown_timeout_seconds: seconds(0, MAX_TIMER_SECONDS - SHUTDOWN_GRACE_SECONDS) })],
+  ['criu', section({ store: absolutePath })],
+  ['ui', section({ refresh_seconds: seconds(1), theme: oneOf('dark', 'light', 'high-contrast', 'no-color') })],
+]);
 
 function configError(path: string, key: string, message: string): UsageError {
   return new UsageError(`config ${path}: ${key} ${message}`, `fix ${key} in ${path} (see README, "Configuration")`);
 }
 
+/** A value echoed in a message: JSON (so one line, control characters escaped), cut short. */
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 /** Validates a parsed config object, merging it over the defaults. Unknown keys are errors (typos must not pass silently). */
 export function parseConfig(raw: unknown, path = '<config>'): Config {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw configError(path, '(top level)', 'must be a JSON object');
-  const merged = structuredClone(DEFAULT_CONFIG) as unknown as Record<string, unknown>;
-  for (const [section, value] of Object.entries(raw as Record<string, unknown>)) {
-    const schema = SCHEMA[section];
-    if (!schema) throw configError(path, section, `is not a known key (expected one of ${Object.keys(SCHEMA).join(', ')})`);
+  if (!isPlainObject(raw)) throw configError(path, '(top level)', 'must be a JSON object');
+  const merged = new Map<string, unknown>(Object.entries(structuredClone(DEFAULT_CONFIG)));
+  for (const [name, value] of Object.entries(raw)) {
+    const schema = SCHEMA.get(name);
+    if (!schema) throw configError(path, name, `is not a known key (expected one of ${[...SCHEMA.keys()].join(', ')})`);
     if (typeof schema === 'function') {
       const expected = schema(value);
-      if (expected) throw configError(path, section, `must be ${expected}, got ${JSON.stringify(value)}`);
-      merged[section] = value;
+      if (expected) throw configError(path, name, `must be ${expected}, got ${shown(value)}`);
+      merged.set(name, value);
       continue;
     }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw configError(path, section, 'must be an object');
-    const target = merged[section] as Record<string, unknown>;
-    for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-      const check = schema[key];
-      if (!check) throw configError(path, `${section}.${key}`, `is not a known key (expected one of ${Object.keys(schema).join(', ')})`);
+    if (!isPlainObject(value)) throw configError(path, name, `must be an object with keys ${[...schema.keys()].join(', ')}, got ${shown(value)}`);
+    const target = new Map<string, unknown>(Object.entries(merged.get(name) as object));
+    for (const [key, v] of Object.entries(value)) {
+      const check = schema.get(key);
+      if (!check) throw configError(path, `${name}.${key}`, `is not a known key (expected one of ${[...schema.keys()].join(', ')})`);
       const expected = check(v);
-      if (expected) throw configError(path, `${section}.${key}`, `must be ${expected}, got ${JSON.stringify(v)}`);
-      target[key] = v;
+      if (expected) throw configError(path, `${name}.${key}`, `must be ${expected}, got ${shown(v)}`);
+      target.set(key, v);
     }
+    merged.set(name, Object.fromEntries(target));
   }
-  return merged as unknown as Config;
+  return Object.fromEntries(merged) as unknown as Config;
 }
 
 /** Reads the config file; a missing file at the default path means defaults, a missing explicit --config is an error. */
