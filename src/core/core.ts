@@ -2,25 +2,27 @@ import type { CoreContext } from './context.js';
 import { listContainers } from './containers/registry.js';
 import { LxcriError, RefusedError, UsageError } from './errors.js';
 import { snapshotNodes, type CheckpointTree } from './model/tree.js';
-import { checkpoint, type CheckpointOptions, type GroupCheckpointResult } from './ops/checkpoint.js';
-import { loadContainer, loadContainers, readInventory, resolveContainer, type LoadedContainer } from './ops/container.js';
+import { checkpoint, validateLabel, type CheckpointOptions, type GroupCheckpointResult } from './ops/checkpoint.js';
+import { loadContainer, loadContainers, readInventory, resolveContainer, type ContainerRef, type LoadedContainer } from './ops/container.js';
 import { executeDelete, planDelete, type DeletePlan, type DeleteResult } from './ops/delete.js';
-import { describeInterrupted, recoverOperation, runJournaled, type RecoveryMode } from './ops/journaled.js';
-import { refuseIfPveLocked, startAfterRestore, stopForRestore } from './ops/lifecycle.js';
+import { describeInterrupted, runOperation, type OnStep, type RecoveryMode } from './ops/engine.js';
+import { planLifecycle, refuseIfPveLocked } from './ops/lifecycle.js';
+import { recoverOperation } from './ops/registry.js';
 import { poolReport, type PoolReport } from './ops/pools.js';
 import { executePrune, planPrune, policyFromConfig, type PrunePlan, type PrunePolicy, type PruneResult } from './ops/prune.js';
 import {
-  branchRestoreInput, branchRestoreResult, planBranchRestore, type BranchRestorePlan, type BranchRestoreResult,
+  BRANCH_RESTORE, branchRestoreInput, branchRestoreResult, planBranchRestore, type BranchRestorePlan, type BranchRestoreResult,
 } from './ops/restore-branch.js';
 import { executeRollback, planRollback, type RollbackPlan, type RollbackResult } from './ops/restore-rollback.js';
-import { selectSnapshot } from './ops/select-snapshot.js';
+import { selectSnapshot, validateSnapshotArgument } from './ops/select-snapshot.js';
 import { appendEvent, makeEvent } from './state/events.js';
 import type { JournalEntry } from './state/journal.js';
-import { acquireLock, listLocks, type HeldLock, type LockInfo } from './state/locks.js';
-import { criuRestore, statefulCheckpoint, type StatefulCheckpointResult } from './ops/stateful.js';
+import { acquireLocks, ContainerLockedError, listLocks, liveHolder, type HeldLock, type LockInfo } from './state/locks.js';
+import { statefulCheckpoint, type StatefulCheckpointResult } from './ops/stateful.js';
 import { collectGarbage, DEFAULT_RETENTION_HOURS, validateRetentionHours, type GcResult } from './criu/gc.js';
 import { track } from './store.js';
 import { validateContainerId } from './tools/zfs/names.js';
+import { NotFoundError } from './errors.js';
 import { summarizeContainers, type World } from './world.js';
 
 export type RestoreMode = 'branch' | 'rollback';
@@ -55,25 +57,47 @@ export class Core {
   }
 
   /**
-   * Every mutating operation goes through here: the container locks, the busy counter and current step in the store,
-   * and one line in events.log with the outcome.
+   * Every mutating operation goes through here: ids validated and resolved to datasets (files only), the datasets
+   * locked (so two ids naming one dataset exclude each other), the ids resolved again under the lock, the busy
+   * counter and current step in the store, and one line in events.log with the outcome.
    */
-  private async operate<T>(operation: string, containers: readonly string[], task: (step: (t: string) => void) => Promise<T>, reclaimed?: (r: T) => number): Promise<T> {
+  private async operate<T>(
+    operation: string,
+    target: { ids: readonly string[]; datasets?: readonly string[]; label?: string },
+    task: (step: OnStep, refs: ContainerRef[]) => Promise<T>,
+    reclaimed?: (r: T) => number,
+  ): Promise<T> {
     const started = performance.now();
+    const { ids } = target;
+    const label = target.label ?? ids.join(' ');
     const locks: HeldLock[] = [];
     let result: T | undefined;
     let error: unknown;
     try {
-      // Ids name lock files: validate them before anything touches the disk.
-      for (const id of containers) validateContainerId(id);
-      const dupe = containers.find((id, i) => containers.indexOf(id) !== i);
+      // Ids name datasets and appear in lock files: validate them before anything touches the disk.
+      for (const id of ids) validateContainerId(id);
+      const dupe = ids.find((id, i) => ids.indexOf(id) !== i);
       if (dupe) throw new UsageError(`container ${dupe} is named twice`, 'name each container once');
-      for (const id of containers) {
-        const lock = await acquireLock(this.ctx.config.state_dir, id, operation);
-        locks.push(lock);
-        if (lock.tookOverStale) this.staleLocks.push(lock.tookOverStale);
+      const resolve = async () => {
+        const refs: ContainerRef[] = [];
+        for (const id of ids) refs.push(await resolveContainer(this.ctx, id));
+        const shared = refs.find((r, i) => refs.findIndex((x) => x.dataset === r.dataset) !== i);
+        if (shared) {
+          const first = refs.find((r) => r.dataset === shared.dataset)!;
+          throw new UsageError(`containers ${first.id} and ${shared.id} are the same dataset ${shared.dataset}`, 'name it once');
+        }
+        return refs;
+      };
+      const refs = await resolve();
+      const datasets = target.datasets ?? refs.map((r) => r.dataset);
+      locks.push(...(await acquireLocks(this.ctx.config.state_dir, datasets, { container: label, operation })));
+      for (const lock of locks) if (lock.tookOverStale) this.staleLocks.push(lock.tookOverStale);
+      // What the configs say may have changed while another operation held the lock.
+      const fresh = await resolve();
+      if (fresh.some((r, i) => r.dataset !== refs[i]!.dataset)) {
+        throw new LxcriError('changed', `the dataset of ${label} changed while waiting for its lock`, 'retry');
       }
-      result = await track(this.store, `${operation} ${containers.join(' ')}`.trim(), task, true);
+      result = await track(this.store, `${operation} ${label}`.trim(), (step) => task(step, fresh), true);
       return result;
     } catch (e) {
       error = e;
@@ -83,12 +107,29 @@ export class Core {
       const bytes = result !== undefined && reclaimed ? reclaimed(result) : undefined;
       await appendEvent(this.ctx.config.state_dir, makeEvent(this.ctx.identity, {
         operation,
-        target: containers.join(' '),
+        target: label,
         result: error ? (error instanceof RefusedError || (error instanceof LxcriError && error.code === 'locked') ? 'refused' : 'failed') : 'ok',
         duration_ms: Math.round(performance.now() - started),
         ...(bytes !== undefined ? { bytes_reclaimed: bytes } : {}),
         ...(error ? { error: (error as Error).message } : {}),
       })).catch(() => undefined);
+    }
+  }
+
+  /**
+   * A read outside any lock (a preview, a tree) may land in the middle of another process's restore, when the
+   * dataset is renamed away for a moment: say who holds it rather than "does not exist".
+   */
+  private async read<T>(id: string, task: (ref: ContainerRef) => Promise<T>): Promise<T> {
+    const ref = await resolveContainer(this.ctx, id);
+    try {
+      return await task(ref);
+    } catch (error) {
+      if (error instanceof NotFoundError || (error instanceof LxcriError && error.code === 'inconsistent')) {
+        const holder = await liveHolder(this.ctx.config.state_dir, ref.dataset);
+        if (holder) throw new ContainerLockedError(holder);
+      }
+      throw error;
     }
   }
 
@@ -112,16 +153,19 @@ export class Core {
   }
 
   async tree(id: string): Promise<CheckpointTree> {
-    return (await loadContainer(this.ctx, id)).tree;
+    return this.read(id, async (ref) => (await loadContainer(this.ctx, id, ref)).tree);
   }
 
-  checkpoint(ids: readonly string[], opts: CheckpointOptions = {}): Promise<GroupCheckpointResult> {
-    return this.operate('checkpoint', ids, () => checkpoint(this.ctx, ids, opts));
+  async checkpoint(ids: readonly string[], opts: CheckpointOptions = {}): Promise<GroupCheckpointResult> {
+    if (!ids.length) throw new UsageError('no container given', 'name at least one container: lxcri-console checkpoint <container...>');
+    if (opts.label !== undefined) validateLabel(opts.label);
+    return this.operate('checkpoint', { ids }, (_step, refs) => checkpoint(this.ctx, refs, opts));
   }
 
   /** CRIU dump of a running container paired with a ZFS checkpoint (CRIU only when ZFS is unavailable). */
   checkpointStateful(id: string, opts: { label?: string } = {}): Promise<StatefulCheckpointResult> {
-    return this.operate('checkpoint-stateful', [id], (step) => statefulCheckpoint(this.ctx, id, opts, step));
+    if (opts.label !== undefined) validateLabel(opts.label);
+    return this.operate('checkpoint-stateful', { ids: [id] }, (step, [ref]) => statefulCheckpoint(this.ctx, ref!, opts, step));
   }
 
   /**
@@ -133,12 +177,13 @@ export class Core {
     const { inventory } = await readInventory(this.ctx);
     const guids = new Set(inventory.records.filter((r) => r.type === 'snapshot').map((r) => r.guid));
     const busy = new Set((await listLocks(this.ctx.config.state_dir)).filter((l) => l.alive).map((l) => l.container));
-    return this.operate('gc', [], () => collectGarbage(this.ctx, guids, busy, { retentionHours }), (r) => r.removed.reduce((n, x) => n + x.bytes, 0));
+    return this.operate('gc', { ids: [] }, () => collectGarbage(this.ctx, guids, busy, { retentionHours }), (r) => r.removed.reduce((n, x) => n + x.bytes, 0));
   }
 
   /** The preview: what a restore will do (branch) or destroy (rollback). Changes nothing. */
   async planRestore(id: string, opts: { snapshot?: string; mode?: RestoreMode } = {}): Promise<RestorePlan> {
-    return this.planRestoreFor(await loadContainer(this.ctx, id), opts);
+    if (opts.snapshot !== undefined) validateSnapshotArgument(opts.snapshot);
+    return this.read(id, async (ref) => this.planRestoreFor(await loadContainer(this.ctx, id, ref), opts));
   }
 
   private planRestoreFor(c: LoadedContainer, opts: { snapshot?: string; mode?: RestoreMode }): RestorePlan {
@@ -151,14 +196,14 @@ export class Core {
    * Branch mode keeps everything; rollback destroys what its plan lists and runs only when confirmed and still exact.
    */
   async restore(id: string, opts: RestoreOptions = {}): Promise<RestoreResult> {
-    return this.operate('restore', [id], async (step) => {
+    if (opts.snapshot !== undefined) validateSnapshotArgument(opts.snapshot);
+    return this.operate('restore', { ids: [id] }, async (step, [ref]) => {
       const mode = opts.plan?.mode ?? opts.mode ?? 'branch';
-      const ref = await resolveContainer(this.ctx, id);
-      refuseIfPveLocked(ref.container);
+      refuseIfPveLocked(ref!.container);
       // A branch restore copies the dataset's local properties: read them alongside the listing, not after it.
       const [c, local] = await Promise.all([
         loadContainer(this.ctx, id, ref),
-        mode === 'branch' ? this.ctx.zfs.localProperties(ref.dataset).catch(() => undefined) : undefined,
+        mode === 'branch' ? this.ctx.zfs.localProperties(ref!.dataset).catch(() => undefined) : undefined,
       ]);
       const plan = opts.plan ? this.replan(c, opts.plan) : this.planRestoreFor(c, opts);
       if (plan.mode === 'rollback' && !opts.confirmed) {
@@ -167,29 +212,22 @@ export class Core {
           'review the list (run without --yes to see it) and confirm with --yes, or use --mode branch, which keeps everything',
         );
       }
-      const stopped = await stopForRestore(this.ctx, ref.container, step);
+      const lifecycle = await planLifecycle(this.ctx, ref!.container, {
+        ...(opts.noStart ? { noStart: true } : {}), ...(plan.target.image ? { image: plan.target.image } : {}), ...(opts.coldFallback ? { coldFallback: true } : {}),
+      });
+      const out: { state?: 'criu' | 'cold' } = {};
       let result: BranchRestoreResult | RollbackResult;
-      try {
-        if (plan.mode === 'branch') {
-          const input = branchRestoreInput(c, plan, local ?? (await this.ctx.zfs.localProperties(c.dataset)));
-          const steps = await runJournaled(this.ctx, 'branch-restore', id, `branch restore of ${id} to ${plan.target.name}`, input, step);
-          result = branchRestoreResult(input, steps);
-        } else {
-          step(`zfs rollback to ${plan.target.fullName}`);
-          result = await executeRollback(this.ctx, c, plan);
-        }
-      } catch (error) {
-        // The restore was undone: bring the container back as it was.
-        if (stopped && !opts.noStart) await startAfterRestore(this.ctx, ref.container, step).catch(() => undefined);
-        throw error;
+      if (plan.mode === 'branch') {
+        const input = branchRestoreInput(c, plan, local ?? (await this.ctx.zfs.localProperties(c.dataset)), lifecycle);
+        const steps = await runOperation(this.ctx, BRANCH_RESTORE, {
+          container: id, datasets: [c.dataset], title: `branch restore of ${id} to ${plan.target.name}`, input,
+        }, step, out);
+        result = branchRestoreResult(input, steps);
+      } else {
+        result = await executeRollback(this.ctx, c, plan, lifecycle, step, out);
       }
-      if (plan.target.image && !opts.noStart) {
-        const state = await criuRestore(this.ctx, id, plan.target.image, opts.coldFallback ?? false, step);
-        return { ...result, stopped, started: true, state };
-      }
-      const start = stopped && !opts.noStart;
-      if (start) await startAfterRestore(this.ctx, ref.container, step);
-      return { ...result, stopped, started: start };
+      const started = lifecycle.start && (lifecycle.image !== undefined || lifecycle.wasRunning);
+      return { ...result, stopped: lifecycle.wasRunning, started, ...(out.state ? { state: out.state } : {}) };
     });
   }
 
@@ -199,20 +237,25 @@ export class Core {
   }
 
   async planDelete(id: string, snapshot: string, subtree = false): Promise<DeletePlan> {
-    const c = await loadContainer(this.ctx, id);
-    return planDelete(c, selectSnapshot(c.tree, snapshot), subtree);
+    validateSnapshotArgument(snapshot);
+    return this.read(id, async (ref) => {
+      const c = await loadContainer(this.ctx, id, ref);
+      return planDelete(c, selectSnapshot(c.tree, snapshot), subtree);
+    });
   }
 
   delete(id: string, snapshot: string, opts: { subtree?: boolean; confirmed?: boolean } = {}): Promise<DeleteResult> {
-    return this.operate('delete', [id], async (step) => {
-      const plan = await this.planDelete(id, snapshot, opts.subtree ?? false);
+    validateSnapshotArgument(snapshot);
+    return this.operate('delete', { ids: [id] }, async (step, [ref]) => {
+      const c = await loadContainer(this.ctx, id, ref);
+      const plan = planDelete(c, selectSnapshot(c.tree, snapshot), opts.subtree ?? false);
       if (!opts.confirmed) {
         throw new RefusedError(
           `deleting ${plan.target.name} destroys ${plan.snapshots.length} snapshot(s) and ${plan.datasets.length} branch(es); not confirmed`,
           'review the preview and confirm with --yes',
         );
       }
-      return executeDelete(this.ctx, plan, step);
+      return executeDelete(this.ctx, plan, [c.dataset], step);
     });
   }
 
@@ -229,10 +272,9 @@ export class Core {
     if (total && !confirmed) {
       throw new RefusedError(`prune would destroy ${total} checkpoint(s); not confirmed`, 'review the plan (--dry-run) and confirm with --yes');
     }
-    return this.operate('prune', plans.map((p) => p.container), async (step) => {
+    return this.operate('prune', { ids: plans.map((p) => p.container) }, async (step, refs) => {
       const results: PruneResult[] = [];
-      const fresh = await loadContainers(this.ctx, plans.map((p) => p.container));
-      for (const [i, plan] of plans.entries()) results.push(await executePrune(this.ctx, fresh[i]!, plan, step));
+      for (const [i, plan] of plans.entries()) results.push(await executePrune(this.ctx, plan, [refs[i]!.dataset], step));
       return results;
     }, (results) => results.reduce((n, r) => n + r.reclaimBytes, 0));
   }
@@ -248,10 +290,15 @@ export class Core {
     return (await this.ctx.journal.interrupted()).map((e) => ({ ...e, ...describeInterrupted(e) }));
   }
 
-  recover(id: string, mode: RecoveryMode) {
-    return this.ctx.journal.interrupted().then((all) => {
-      const entry = all.find((e) => e.id === id);
-      return this.operate(`recover-${mode}`, entry ? entry.container.split(' ') : [], (step) => recoverOperation(this.ctx, id, mode, step));
+  /** Finishes or undoes an interrupted operation, holding the locks it held (re-read under them: only one recovers). */
+  async recover(id: string, mode: RecoveryMode) {
+    const entry = (await this.ctx.journal.interrupted()).find((e) => e.id === id);
+    if (!entry) throw new NotFoundError(`no interrupted operation ${id}`, 'list them with `lxcri-console recover`');
+    const target = entry.datasets ? { ids: [], datasets: entry.datasets, label: entry.container } : { ids: entry.container.split(' ') };
+    return this.operate(`recover-${mode}`, target, async (step) => {
+      const current = (await this.ctx.journal.interrupted()).find((e) => e.id === id);
+      if (!current) throw new NotFoundError(`interrupted operation ${id} was recovered meanwhile`, 'nothing left to do: see `lxcri-console recover`');
+      return recoverOperation(this.ctx, current, mode, step);
     });
   }
 }

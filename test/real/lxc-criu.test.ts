@@ -128,7 +128,7 @@ test('stateful checkpoint with a stand-in CRIU (real lxc-checkpoint): image stor
   const live = await withPath(STANDIN, () => c.checkpointStateful('crdemo'));
   mkdirSync(`${pool.dir}/images/crdemo/.tmp-checkpoint-1-99999/images`, { recursive: true });
   sh('zfs', ['destroy', doomed.snapshot!]);
-  const removed = await c.gc();
+  const { removed } = await c.gc({ retentionHours: 0 });
   assert.deepEqual(removed.map((x) => x.dir.split('/').pop()).sort(), ['.tmp-checkpoint-1-99999', doomed.checkpointId].sort(), JSON.stringify({ removed, doomed: doomed.manifest, r: r.manifest, live: live.manifest }));
   assert.ok(existsSync(live.image) && existsSync(r.image), 'images whose snapshots exist stay');
 });

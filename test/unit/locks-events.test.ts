@@ -1,16 +1,20 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { acquireLock, ContainerLockedError } from '../../src/core/state/locks.js';
+import { acquireLocks, ContainerLockedError } from '../../src/core/state/locks.js';
+import { Journal } from '../../src/core/state/journal.js';
+
+const acquireLock = async (dir: string, dataset: string, operation: string) =>
+  (await acquireLocks(dir, [dataset], { container: dataset, operation }))[0]!;
 import { NOW_S, expectOpenzfsListing, fakeCore } from '../support/fake-core.js';
 import { RecordBuilder } from '../support/records.js';
 
 const HOLDER = `
-import { acquireLock } from './src/core/state/locks.ts';
-const lock = await acquireLock(process.argv[1], process.argv[2], 'restore');
+import { acquireLocks } from './src/core/state/locks.ts';
+const [lock] = await acquireLocks(process.argv[1], [process.argv[2]], { container: process.argv[2], operation: 'restore' });
 console.log('locked');
 setTimeout(() => lock.release(), 60000);
 `;
@@ -40,11 +44,11 @@ test('a lock held by another process refuses at once, naming the operation, pid 
 test('two processes racing for one lock: exactly one wins each round', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lxcri-race-'));
   const racer = `
-import { acquireLock } from './src/core/state/locks.ts';
+import { acquireLocks } from './src/core/state/locks.ts';
 const wins = [];
 for (let round = 0; round < 30; round++) {
   while (Date.now() % 50 !== 0) {}
-  try { const l = await acquireLock(process.argv[1], 'r' + round, 'checkpoint'); wins.push(round); } catch {}
+  try { await acquireLocks(process.argv[1], ['r' + round], { container: 'r' + round, operation: 'checkpoint' }); wins.push(round); } catch {}
 }
 console.log(JSON.stringify(wins));
 // Stay alive until the other racer is done too: a dead holder's lock is (rightly) taken over as stale.
@@ -63,6 +67,65 @@ setTimeout(() => {}, 2500);
       assert.equal(Number(wa.includes(round)) + Number(wb.includes(round)), 1, `round ${round}: exactly one holder`);
     }
   });
+});
+
+/** A pid that no process holds: a child that has exited. */
+function deadPid(): number {
+  return spawnSync('true').pid!;
+}
+
+test('four processes on one stale lock: exactly one takes it over, every round', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lxcri-stale-'));
+  mkdirSync(join(dir, 'locks'));
+  const rounds = 8;
+  for (let round = 0; round < rounds; round++) {
+    const dataset = `tank/ct/s${round}`;
+    writeFileSync(join(dir, 'locks', `${encodeURIComponent(dataset)}.lock`), JSON.stringify({
+      dataset, container: `s${round}`, operation: 'restore', pid: deadPid(), host: (await import('node:os')).hostname(), since: Date.now() - 1000,
+    }));
+  }
+  const racer = `
+import { acquireLocks } from './src/core/state/locks.ts';
+const wins = [];
+for (let round = 0; round < ${rounds}; round++) {
+  while (Date.now() % 100 !== 0) {}
+  try { await acquireLocks(process.argv[1], ['tank/ct/s' + round], { container: 's' + round, operation: 'checkpoint' }); wins.push(round); } catch {}
+}
+console.log(JSON.stringify(wins));
+setTimeout(() => {}, 3000);
+`;
+  const outs = await Promise.all([0, 1, 2, 3].map(() => new Promise<number[]>((resolve) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', racer, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let s = '';
+    p.stdout.on('data', (d) => (s += d));
+    p.on('exit', () => resolve(JSON.parse(s)));
+  })));
+  for (let round = 0; round < rounds; round++) {
+    assert.equal(outs.filter((w) => w.includes(round)).length, 1, `round ${round}: exactly one process took the stale lock over`);
+  }
+  assert.deepEqual(readdirSync(join(dir, 'locks')).filter((n) => n.includes('.takeover-') || n.includes('.new-')), [], 'no claim or temp file left');
+});
+
+test('an empty lock file (a kill between create and write, older versions) and a reused pid do not block for good', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lxcri-empty-'));
+  mkdirSync(join(dir, 'locks'));
+  writeFileSync(join(dir, 'locks', `${encodeURIComponent('tank/ct/e')}.lock`), '');
+  const empty = await acquireLock(dir, 'tank/ct/e', 'checkpoint');
+  await empty.release();
+  // pid 1 is alive, but not the process that wrote this lock: its start time differs.
+  writeFileSync(join(dir, 'locks', `${encodeURIComponent('tank/ct/r')}.lock`), JSON.stringify({
+    dataset: 'tank/ct/r', container: 'r', operation: 'restore', pid: 1, pidStart: '1', host: (await import('node:os')).hostname(), since: 1,
+  }));
+  const reused = await acquireLock(dir, 'tank/ct/r', 'checkpoint');
+  assert.equal(reused.tookOverStale?.pid, 1);
+  await reused.release();
+  // The journal of an operation whose pid now belongs to another process is interrupted, not running.
+  const journal = new Journal(join(dir, 'journal'));
+  mkdirSync(journal.dir);
+  writeFileSync(join(journal.dir, 'x.json'), JSON.stringify({
+    id: 'x', operation: 'prune', container: 'r', pid: 1, pidStart: '1', host: (await import('node:os')).hostname(), startedAt: 1, input: {}, steps: [],
+  }));
+  assert.deepEqual((await journal.interrupted()).map((e) => e.id), ['x']);
 });
 
 test('every operation appends one events.log line: user, SSH_CLIENT, operation, target, result, duration', async () => {

@@ -78,6 +78,8 @@ test('a failed step undoes every earlier step in reverse order and reports each'
   runner.expect(['zfs', 'set', `lxcri:branch=web@${NOW_S}`, B]);
   runner.expect(['zfs', 'rename', TMP, D]);
   runner.expect(['zfs', 'promote', D], { exitCode: 1, stderr: "cannot promote 't/c/web': out of space\n" });
+  // The failed promote is undone too: B is still the origin's holder, so there is nothing to promote back.
+  runner.expect(['zfs', 'get', '-H', '-o', 'value', 'origin', B], { stdout: '-\n' });
   runner.expect(['zfs', 'rename', D, TMP]);
   runner.expect(['zfs', 'inherit', 'lxcri:branch', B]);
   runner.expect(['zfs', 'rename', B, D]);
@@ -88,8 +90,10 @@ test('a failed step undoes every earlier step in reverse order and reports each'
     assert.ok(e instanceof OperationFailedError);
     assert.match(e.message, /failed at "promote t\/c\/web": Out of space/);
     assert.match(e.message, /every earlier step was undone/);
-    assert.equal(e.steps.at(-1)!.status, 'failed');
-    assert.ok(e.steps.slice(0, -1).every((s) => s.status === 'undone' || s.title.startsWith('unmount t/c/lxcri-restore')));
+    const failedAt = e.steps.findIndex((s) => s.status === 'failed');
+    assert.equal(e.steps[failedAt]!.title, `promote ${D}`);
+    assert.ok(e.steps.slice(0, failedAt).every((s) => s.status === 'undone' || s.title.startsWith('unmount t/c/lxcri-restore')));
+    assert.ok(e.steps.slice(failedAt + 1).every((s) => s.status === 'pending'), 'the steps after it never ran');
     return true;
   });
   runner.assertDone();

@@ -3,8 +3,9 @@ import { UsageError } from '../errors.js';
 import { USER_PREFIX, USER_PROPS } from '../model/dataset.js';
 import type { Inventory } from '../model/inventory.js';
 import { parentDataset } from '../tools/zfs/names.js';
-import { explainMissing, readInventory, requireDataset, resolveContainer, type ContainerRef } from './container.js';
-import { runJournaled } from './journaled.js';
+import { explainMissing, readInventory, requireDataset, type ContainerRef } from './container.js';
+import { runOperation, type OperationDef } from './engine.js';
+import { tolerate } from './steps.js';
 import { createWithFreshName, freeSnapshotName, namesTakenOn } from './snapshot-name.js';
 
 export interface CheckpointResult {
@@ -32,6 +33,11 @@ export interface CheckpointOptions {
 
 export function validateLabel(label: string): string {
   if (/[\t\n\r]/.test(label)) throw new UsageError('label must be one line without tabs', 'remove tabs and line breaks from --label');
+  const control = /[\x00-\x1f\x7f-\x9f]/.exec(label);
+  if (control) {
+    const code = control[0].charCodeAt(0).toString(16).padStart(2, '0');
+    throw new UsageError(`label contains the control character \\x${code}`, 'labels are plain text: remove escape sequences and control characters from --label');
+  }
   if (label.length > 1024) throw new UsageError(`label is ${label.length} characters long`, 'keep --label under 1024 characters');
   return label;
 }
@@ -45,6 +51,45 @@ export function checkpointProps(ctx: CoreContext, kind: 'checkpoint' | 'safety',
   };
 }
 
+export interface GroupCheckpointInput {
+  snapshots: string[];
+  props: Record<string, string>;
+}
+
+/** One snapshot per container, one after another, all or nothing. */
+export const GROUP_CHECKPOINT: OperationDef<GroupCheckpointInput> = {
+  name: 'group-checkpoint',
+  steps: (ctx, input, recovering) => input.snapshots.map((snap) => ({
+    title: `snapshot ${snap}`,
+    // Only after a crash may the snapshot be ours already; on the first run an existing name is someone else's.
+    run: () => tolerate(() => ctx.zfs.snapshot([snap], input.props), ...(recovering ? ['exists'] : [])),
+    undo: () => tolerate(() => ctx.zfs.destroy(snap), 'not-found'),
+  })),
+};
+
+export interface RecursiveCheckpointInput {
+  parent: string;
+  name: string;
+  datasets: string[];
+  props: Record<string, string>;
+}
+
+/** `zfs snapshot -r` on the containers' common parent (atomic on zfs-fuse), then the parent's own snapshot goes. */
+export const RECURSIVE_CHECKPOINT: OperationDef<RecursiveCheckpointInput> = {
+  name: 'recursive-checkpoint',
+  steps: (ctx, i, recovering) => [
+    {
+      title: `snapshot -r ${i.parent}@${i.name}`,
+      run: () => tolerate(() => ctx.zfs.snapshot([`${i.parent}@${i.name}`], i.props, true), ...(recovering ? ['exists'] : [])),
+      undo: async () => {
+        for (const ds of [...i.datasets, i.parent]) await tolerate(() => ctx.zfs.destroy(`${ds}@${i.name}`), 'not-found');
+      },
+    },
+    // -r also snapshotted the parent itself, which is no container: remove that one.
+    { title: `destroy ${i.parent}@${i.name}`, run: () => tolerate(() => ctx.zfs.destroy(`${i.parent}@${i.name}`), 'not-found') },
+  ],
+};
+
 /** True when `parent`'s descendants are exactly `datasets` (so `zfs snapshot -r parent@x` takes nothing else but parent@x). */
 function recursiveCoversExactly(parent: string, datasets: readonly string[], inventory: Inventory): boolean {
   const wanted = new Set(datasets);
@@ -57,13 +102,9 @@ function recursiveCoversExactly(parent: string, datasets: readonly string[], inv
  * ZFS can: several names in one call (OpenZFS), or `-r` on a parent holding exactly these datasets (zfs-fuse).
  * Otherwise they are taken one after another, all-or-nothing, and the result says it was not atomic.
  */
-export async function checkpoint(ctx: CoreContext, ids: readonly string[], opts: CheckpointOptions = {}): Promise<GroupCheckpointResult> {
-  if (!ids.length) throw new UsageError('no container given', 'name at least one container: lxcri-console checkpoint <container...>');
-  const dupe = ids.find((id, i) => ids.indexOf(id) !== i);
-  if (dupe) throw new UsageError(`container ${dupe} is named twice`, 'name each container once');
+export async function checkpoint(ctx: CoreContext, refs: readonly ContainerRef[], opts: CheckpointOptions = {}): Promise<GroupCheckpointResult> {
+  if (!refs.length) throw new UsageError('no container given', 'name at least one container: lxcri-console checkpoint <container...>');
   if (opts.label !== undefined) validateLabel(opts.label);
-  const refs: ContainerRef[] = [];
-  for (const id of ids) refs.push(await resolveContainer(ctx, id));
   const caps = await ctx.zfs.detect();
   const seconds = Math.floor(ctx.now() / 1000);
   const props = checkpointProps(ctx, 'checkpoint', opts.label);
@@ -88,19 +129,22 @@ export async function checkpoint(ctx: CoreContext, ids: readonly string[], opts:
 
   const parents = new Set(datasets.map((d) => parentDataset(d)));
   const parent = parents.size === 1 ? [...parents][0] : undefined;
+  const container = refs.map((r) => r.id).join(' ');
   if (parent && recursiveCoversExactly(parent, datasets, inventory)) {
-    const name = await createWithFreshName('checkpoint', seconds, [parent, ...datasets], inventory, (n) =>
-      ctx.zfs.snapshot([`${parent}@${n}`], props, true),
-    );
-    // -r also snapshotted the parent itself, which is no container: remove that one.
-    await ctx.zfs.destroy(`${parent}@${name}`);
+    // The datasets are locked, so the name chosen from the listing stays free; the journal covers a kill between
+    // `snapshot -r` and removing the parent's own snapshot.
+    const name = freeSnapshotName('checkpoint', seconds, [parent, ...datasets], inventory, namesTakenOn(ctx.created, [parent, ...datasets]));
+    await runOperation(ctx, RECURSIVE_CHECKPOINT, {
+      container, datasets, title: 'group checkpoint', input: { parent, name, datasets: [...datasets], props },
+    });
+    for (const ds of datasets) ctx.created.add(`${ds}@${name}`);
     return { method: 'recursive', atomic: true, checkpoints: results(name) };
   }
 
   const started = performance.now();
   const chosen = freeSnapshotName('checkpoint', seconds, datasets, inventory, namesTakenOn(ctx.created, datasets));
   const snapshots = datasets.map((ds) => `${ds}@${chosen}`);
-  await runJournaled(ctx, 'group-checkpoint', refs.map((r) => r.id).join(' '), 'group checkpoint', { snapshots, props });
+  await runOperation(ctx, GROUP_CHECKPOINT, { container, datasets, title: 'group checkpoint', input: { snapshots, props } });
   for (const s of snapshots) ctx.created.add(s);
   const ms = Math.round(performance.now() - started);
   return {

@@ -3,6 +3,8 @@ import { RefusedError } from '../errors.js';
 import type { CheckpointNode } from '../model/tree.js';
 import { subtreeIds } from '../model/tree.js';
 import type { LoadedContainer } from './container.js';
+import { runOperation, type OnStep, type OperationDef } from './engine.js';
+import { tolerate, type Step } from './steps.js';
 
 export type DeleteAction =
   | { kind: 'destroy-dataset'; dataset: string; snapshots: string[] }
@@ -108,19 +110,33 @@ function refuseForeignClones(nodes: readonly CheckpointNode[]): void {
   );
 }
 
-export async function executeDelete(ctx: CoreContext, plan: DeletePlan, onStep?: (title: string) => void): Promise<DeleteResult> {
-  for (const action of plan.actions) {
-    if (action.kind === 'destroy-snapshot') {
-      onStep?.(`destroy ${action.snapshot}`);
-      await ctx.zfs.destroy(action.snapshot);
-    } else if (action.kind === 'destroy-dataset') {
-      onStep?.(`destroy ${action.dataset} and its snapshots`);
-      await ctx.zfs.destroy(action.dataset, { recursive: true });
-    } else {
-      onStep?.(`reset ${action.dataset} to ${action.to}`);
-      await ctx.zfs.rollback(action.to, 'later');
-    }
-  }
+export interface DeleteInput {
+  container: string;
+  actions: DeleteAction[];
+}
+
+/**
+ * Delete's steps: destroys cannot be undone, so a failure keeps what is done and stops. Each step finds its work
+ * already done when what it destroys is gone, so an interrupted delete is finished by `recover --finish`.
+ */
+export const DELETE: OperationDef<DeleteInput> = {
+  name: 'delete',
+  steps: (ctx, input) => input.actions.map((action): Step => ({
+    title: describeAction(action),
+    onFailure: 'stop',
+    run: () => tolerate(() => {
+      if (action.kind === 'destroy-snapshot') return ctx.zfs.destroy(action.snapshot);
+      if (action.kind === 'destroy-dataset') return ctx.zfs.destroy(action.dataset, { recursive: true });
+      return ctx.zfs.rollback(action.to, 'later');
+    }, 'not-found'),
+  })),
+};
+
+export async function executeDelete(ctx: CoreContext, plan: DeletePlan, datasets: readonly string[], onStep?: OnStep): Promise<DeleteResult> {
+  await runOperation(ctx, DELETE, {
+    container: plan.container, datasets, title: `delete of ${plan.target.name} from ${plan.container}`,
+    input: { container: plan.container, actions: plan.actions },
+  }, onStep);
   return { container: plan.container, deleted: plan.snapshots, datasets: plan.datasets };
 }
 

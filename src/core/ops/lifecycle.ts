@@ -2,6 +2,8 @@ import type { CoreContext } from '../context.js';
 import { LxcriError, RefusedError } from '../errors.js';
 import type { Container, ContainerStatus } from '../containers/types.js';
 import { ToolMissingError } from '../runner/errors.js';
+import { criuRestore } from './stateful.js';
+import type { Step } from './steps.js';
 
 /** Proxmox's `lock:` means another task owns the container: refuse, naming the lock. */
 export function refuseIfPveLocked(c: Container): void {
@@ -27,32 +29,87 @@ export async function liveStatus(ctx: CoreContext, c: Container): Promise<Contai
   return c.status;
 }
 
-/**
- * Stops a running container for a restore: a graceful shutdown that waits `container.shutdown_timeout_seconds`,
- * then a hard stop. Returns whether it was running, so it can be started again.
- */
-export async function stopForRestore(ctx: CoreContext, c: Container, onStep?: (t: string) => void): Promise<boolean> {
-  const status = await liveStatus(ctx, c);
-  if (status !== 'running' && status !== 'frozen') return false;
-  const timeout = ctx.config.container.shutdown_timeout_seconds;
-  onStep?.(`shut down ${c.id} (up to ${timeout} s, then stop)`);
-  if (c.sources.includes('pct')) {
-    try {
-      await ctx.pct.shutdown(c.id, timeout);
-    } catch (error) {
-      if (error instanceof LxcriError && error.code === 'locked') throw error;
-      await ctx.pct.stop(c.id);
-    }
-  } else if (c.sources.includes('lxc')) {
-    await ctx.lxc.stop(c.id, timeout);
-  } else {
-    throw new RefusedError(`container ${c.id} is ${status} and lxcri-console cannot stop it (${c.sources.join(', ')})`, 'stop it with its runtime first, then restore');
-  }
-  return true;
+/** What a restore needs to stop and start a container, kept in its journal so recovery can do the same. */
+export interface Lifecycle {
+  id: string;
+  sources: Container['sources'];
+  /** Running (or frozen) when the restore was planned: it is shut down first. */
+  wasRunning: boolean;
+  /** Start it again afterwards (false with --no-start). */
+  start: boolean;
+  /** A stateful checkpoint's CRIU image: its processes are brought back instead of a cold start. */
+  image?: string;
+  coldFallback?: boolean;
 }
 
-export async function startAfterRestore(ctx: CoreContext, c: Container, onStep?: (t: string) => void): Promise<void> {
-  onStep?.(`start ${c.id}`);
-  if (c.sources.includes('pct')) await ctx.pct.start(c.id);
-  else await ctx.lxc.start(c.id);
+/** Refuses, before anything runs, a running container this tool cannot stop. */
+export async function planLifecycle(
+  ctx: CoreContext, c: Container, opts: { noStart?: boolean; image?: string; coldFallback?: boolean },
+): Promise<Lifecycle> {
+  const status = await liveStatus(ctx, c);
+  const wasRunning = status === 'running' || status === 'frozen';
+  if (wasRunning && !c.sources.includes('pct') && !c.sources.includes('lxc')) {
+    throw new RefusedError(`container ${c.id} is ${status} and lxcri-console cannot stop it (${c.sources.join(', ')})`, 'stop it with its runtime first, then restore');
+  }
+  return {
+    id: c.id, sources: c.sources, wasRunning, start: !opts.noStart,
+    ...(opts.image ? { image: opts.image } : {}), ...(opts.coldFallback ? { coldFallback: true } : {}),
+  };
+}
+
+async function isRunning(ctx: CoreContext, lc: Lifecycle): Promise<boolean> {
+  const s = await liveStatus(ctx, { id: lc.id, name: lc.id, status: 'unknown', sources: lc.sources, mounts: [] });
+  return s === 'running' || s === 'frozen';
+}
+
+/**
+ * A graceful shutdown that waits `container.shutdown_timeout_seconds`, then a hard stop; a container already
+ * stopped (a step run again after a crash) is left as it is.
+ */
+async function stopContainer(ctx: CoreContext, lc: Lifecycle): Promise<void> {
+  if (!(await isRunning(ctx, lc))) return;
+  const timeout = ctx.config.container.shutdown_timeout_seconds;
+  if (lc.sources.includes('pct')) {
+    try {
+      await ctx.pct.shutdown(lc.id, timeout);
+    } catch (error) {
+      if (error instanceof LxcriError && error.code === 'locked') throw error;
+      await ctx.pct.stop(lc.id);
+    }
+  } else {
+    await ctx.lxc.stop(lc.id, timeout);
+  }
+}
+
+async function startContainer(ctx: CoreContext, lc: Lifecycle): Promise<void> {
+  if (await isRunning(ctx, lc)) return;
+  if (lc.sources.includes('pct')) await ctx.pct.start(lc.id);
+  else await ctx.lxc.start(lc.id);
+}
+
+/**
+ * The steps around a restore: shut down (undone by a start, so an interrupted or failed restore brings the
+ * container back) before, and start, or a CRIU restore for a stateful checkpoint, after. A failed start keeps the
+ * restore: the error says the container is stopped.
+ */
+export function lifecycleSteps(ctx: CoreContext, lc: Lifecycle | undefined, out?: Record<string, unknown>): { before: Step[]; after: Step[] } {
+  if (!lc) return { before: [], after: [] };
+  const timeout = ctx.config.container.shutdown_timeout_seconds;
+  const before: Step[] = lc.wasRunning
+    ? [{ title: `shut down ${lc.id} (up to ${timeout} s, then stop)`, run: () => stopContainer(ctx, lc), undo: () => startContainer(ctx, lc) }]
+    : [];
+  const after: Step[] = [];
+  if (lc.image && lc.start) {
+    after.push({
+      title: `bring ${lc.id}'s processes back (CRIU restore)`,
+      run: async () => {
+        if (out) out.state = await criuRestore(ctx, lc.id, lc.image!, lc.coldFallback ?? false);
+        else await criuRestore(ctx, lc.id, lc.image!, lc.coldFallback ?? false);
+      },
+      onFailure: 'stop',
+    });
+  } else if (lc.wasRunning && lc.start) {
+    after.push({ title: `start ${lc.id}`, run: () => startContainer(ctx, lc), onFailure: 'stop' });
+  }
+  return { before, after };
 }

@@ -3,10 +3,13 @@ import { UsageError } from '../errors.js';
 import type { CheckpointClass } from '../model/classify.js';
 import type { CheckpointNode } from '../model/tree.js';
 import { snapshotNodes } from '../model/tree.js';
-import type { LoadedContainer } from './container.js';
+import { readInventory, type LoadedContainer } from './container.js';
 import { rm } from 'node:fs/promises';
 import { imageStore } from '../criu/store.js';
-import { failpoint } from '../state/journal.js';
+import type { Inventory } from '../model/inventory.js';
+import { poolOf } from '../world.js';
+import { runOperation, type OnStep, type OperationDef } from './engine.js';
+import { SkipStep, tolerate, type Step } from './steps.js';
 
 export interface PrunePolicy {
   maxSnapshots: number;
@@ -145,41 +148,55 @@ export async function planPrune(ctx: CoreContext, c: LoadedContainer, policy: Pr
   return { container: c.id, policy, items, reclaimBytes: reclaimBytes + imageBytes, reclaimAccuracy, imageBytes };
 }
 
+export interface PruneInput {
+  container: string;
+  items: Array<{ snapshot: string; used: number; image?: string; imageBytes?: number }>;
+}
+
+const GONE = 'gone already';
+
 /**
- * Destroys the plan's pruned snapshots one by one, each with its own result. A snapshot that is gone or has
- * become protected since the plan is not touched; one failure does not stop the others.
+ * Prune's steps, one per snapshot, each standing alone (a failure stops nothing else). Before destroying, a step
+ * re-reads the pool (once per run, also when an interrupted prune is finished) and leaves alone a snapshot that has
+ * become held or cloned since the plan; with the snapshot goes its CRIU image.
  */
-export async function executePrune(ctx: CoreContext, fresh: LoadedContainer, plan: PrunePlan, onStep?: (t: string) => void): Promise<PruneResult> {
-  const results: PruneItemResult[] = [];
+export const PRUNE: OperationDef<PruneInput> = {
+  name: 'prune',
+  steps: (ctx, input) => {
+    let listing: Promise<Inventory> | undefined;
+    const fresh = () => (listing ??= readInventory(ctx, poolOf(input.items[0]!.snapshot)).then((r) => r.inventory));
+    return input.items.map((item): Step => ({
+      title: `destroy ${item.snapshot}`,
+      onFailure: 'continue',
+      run: async () => {
+        const inv = await fresh();
+        const rec = inv.get(item.snapshot);
+        if (!rec) throw new SkipStep(GONE);
+        if (rec.userrefs > 0 || inv.clonesOf(item.snapshot).length) throw new SkipStep('became held or cloned since the plan; left alone');
+        await tolerate(() => ctx.zfs.destroy(item.snapshot), 'not-found');
+        if (item.image) await rm(item.image, { recursive: true, force: true });
+      },
+    }));
+  },
+};
+
+/** Destroys the plan's pruned snapshots one by one, each with its own result; nothing outside the plan is touched. */
+export async function executePrune(ctx: CoreContext, plan: PrunePlan, datasets: readonly string[], onStep?: OnStep): Promise<PruneResult> {
+  const items = plan.items.filter((i) => i.action === 'prune')
+    .map((i) => ({ snapshot: i.snapshot, used: i.used, ...(i.image ? { image: i.image, imageBytes: i.imageBytes ?? 0 } : {}) }));
+  if (!items.length) return { container: plan.container, results: [], reclaimBytes: 0 };
+  const reports = await runOperation(ctx, PRUNE, {
+    container: plan.container, datasets, title: `prune of ${plan.container}`, input: { container: plan.container, items },
+  }, onStep);
   let reclaimBytes = 0;
-  const items = plan.items.filter((i) => i.action === 'prune');
-  const journal = await ctx.journal.begin('prune', plan.container, { snapshots: items.map((i) => i.snapshot) }, items.map((i) => `destroy ${i.snapshot}`));
-  for (const [index, item] of items.entries()) {
-    await journal.mark(index, 'running');
-    failpoint('prune', index, 'before');
-    const rec = fresh.inventory.get(item.snapshot);
-    if (!rec) {
-      results.push({ snapshot: item.snapshot, status: 'gone' });
-      await journal.mark(index, 'done');
-      continue;
+  const results = items.map((item, i): PruneItemResult => {
+    const r = reports[i]!;
+    if (r.status === 'done') {
+      reclaimBytes += item.used + (item.imageBytes ?? 0);
+      return { snapshot: item.snapshot, status: 'destroyed' };
     }
-    if (rec.userrefs > 0 || fresh.inventory.clonesOf(item.snapshot).length) {
-      results.push({ snapshot: item.snapshot, status: 'failed', error: 'became held or cloned since the plan; left alone' });
-      await journal.mark(index, 'done');
-      continue;
-    }
-    onStep?.(`destroy ${item.snapshot}`);
-    try {
-      await ctx.zfs.destroy(item.snapshot);
-      failpoint('prune', index, 'after');
-      results.push({ snapshot: item.snapshot, status: 'destroyed' });
-      reclaimBytes += rec.used + (item.imageBytes ?? 0);
-      if (item.image) await rm(item.image, { recursive: true, force: true });
-    } catch (error) {
-      results.push({ snapshot: item.snapshot, status: 'failed', error: (error as Error).message });
-    }
-    await journal.mark(index, 'done');
-  }
-  await journal.close();
+    if (r.status === 'skipped' && r.error === GONE) return { snapshot: item.snapshot, status: 'gone' };
+    return { snapshot: item.snapshot, status: 'failed', error: r.error ?? 'failed' };
+  });
   return { container: plan.container, results, reclaimBytes };
 }

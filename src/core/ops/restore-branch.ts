@@ -6,6 +6,8 @@ import { RESERVED_PREFIX, parentDataset } from '../tools/zfs/names.js';
 import { checkpointProps } from './checkpoint.js';
 import type { LoadedContainer } from './container.js';
 import { freeSnapshotName } from './snapshot-name.js';
+import type { OperationDef } from './engine.js';
+import { lifecycleSteps, type Lifecycle } from './lifecycle.js';
 import { tolerate, type Step, type StepReport } from './steps.js';
 
 /** Properties a clone cannot take at creation, or that we set ourselves. */
@@ -107,9 +109,11 @@ export interface BranchRestoreInput {
   localMountpoint?: string;
   wasMounted: boolean;
   seconds: number;
+  /** Stopping and starting the container around the swap (absent in journals of older versions). */
+  lifecycle?: Lifecycle;
 }
 
-export function branchRestoreInput(c: LoadedContainer, plan: BranchRestorePlan, local: Record<string, string>): BranchRestoreInput {
+export function branchRestoreInput(c: LoadedContainer, plan: BranchRestorePlan, local: Record<string, string>, lifecycle?: Lifecycle): BranchRestoreInput {
   const rec = c.inventory.get(plan.dataset)!;
   const targetOnLine = plan.target.dataset === plan.dataset;
   return {
@@ -125,49 +129,47 @@ export function branchRestoreInput(c: LoadedContainer, plan: BranchRestorePlan, 
     ...(local.mountpoint ? { localMountpoint: local.mountpoint } : {}),
     wasMounted: rec.mounted !== false && rec.mountpoint !== 'none' && rec.mountpoint !== 'legacy',
     seconds: plan.seconds,
+    ...(lifecycle ? { lifecycle } : {}),
   };
 }
-
-const NOT_MOUNTED = /not currently mounted|not mounted/;
-const ALREADY_MOUNTED = /already mounted/;
-const MISSING = /does not exist/;
-const EXISTS = /already exists/;
 
 /**
  * The steps of a branch restore. Each can run again after an interruption (a rename whose source is gone and whose
  * target exists counts as done), and each has the step that reverses it.
  */
-export function branchRestoreSteps(ctx: CoreContext, i: BranchRestoreInput, recovering = false): Step[] {
+export function branchRestoreSteps(ctx: CoreContext, i: BranchRestoreInput, recovering = false, out?: Record<string, unknown>): Step[] {
   const { zfs } = ctx;
   const { dataset: D, branch: B, clone: tmp } = i;
   const rename = async (from: string, to: string) => {
     try {
       await zfs.rename(from, to);
     } catch (error) {
-      if (!(error instanceof Error && MISSING.test(error.message) && (await zfs.exists(to)) && !(await zfs.exists(from)))) throw error;
+      if (!(error instanceof LxcriError && error.code === 'not-found' && (await zfs.exists(to)) && !(await zfs.exists(from)))) throw error;
     }
   };
+  const life = lifecycleSteps(ctx, i.lifecycle, out);
   const branchProp = USER_PREFIX + USER_PROPS.branch;
   const steps: Step[] = [
+    ...life.before,
     {
       title: `snapshot ${i.safety}`,
-      run: () => tolerate(() => zfs.snapshot([i.safety], checkpointProps(ctx, 'safety', i.safetyLabel)), EXISTS),
+      run: () => tolerate(() => zfs.snapshot([i.safety], checkpointProps(ctx, 'safety', i.safetyLabel)), 'exists'),
       // After the rename the safety snapshot lives on the branch; whichever name exists is destroyed.
       undo: async () => {
-        await tolerate(() => zfs.destroy(i.safety), MISSING);
+        await tolerate(() => zfs.destroy(i.safety), 'not-found');
       },
     },
     {
       title: `clone ${i.target} to ${tmp}`,
-      run: () => tolerate(() => zfs.clone(i.target, tmp, i.cloneProps), EXISTS),
-      undo: () => tolerate(() => zfs.destroy(tmp), MISSING),
+      run: () => tolerate(() => zfs.clone(i.target, tmp, i.cloneProps), 'exists'),
+      undo: () => tolerate(() => zfs.destroy(tmp), 'not-found'),
     },
   ];
   if (i.wasMounted) {
-    steps.push({ title: `unmount ${D}`, run: () => tolerate(() => zfs.unmount(D), NOT_MOUNTED), undo: () => tolerate(() => zfs.mount(D), ALREADY_MOUNTED) });
+    steps.push({ title: `unmount ${D}`, run: () => tolerate(() => zfs.unmount(D), 'not-mounted'), undo: () => tolerate(() => zfs.mount(D), 'already-mounted') });
   }
   steps.push(
-    { title: `unmount ${tmp}`, run: () => tolerate(() => zfs.unmount(tmp), NOT_MOUNTED) },
+    { title: `unmount ${tmp}`, run: () => tolerate(() => zfs.unmount(tmp), 'not-mounted', 'not-found') },
     { title: `rename ${D} to ${B}`, run: () => rename(D, B), undo: () => rename(B, D) },
     {
       title: `mark ${B} as a branch of ${i.container}`,
@@ -197,13 +199,15 @@ export function branchRestoreSteps(ctx: CoreContext, i: BranchRestoreInput, reco
   });
   if (i.wasMounted) {
     steps.push(
-      { title: `mount ${D}`, run: () => tolerate(() => zfs.mount(D), ALREADY_MOUNTED), undo: () => tolerate(() => zfs.unmount(D), NOT_MOUNTED) },
+      { title: `mount ${D}`, run: () => tolerate(() => zfs.mount(D), 'already-mounted'), undo: () => tolerate(() => zfs.unmount(D), 'not-mounted') },
       // Undone too, so an undo after an interruption renames an unmounted branch back (zfs-fuse needs that).
-      { title: `mount ${B}`, run: () => tolerate(() => zfs.mount(B), ALREADY_MOUNTED), undo: () => tolerate(() => zfs.unmount(B), NOT_MOUNTED) },
+      { title: `mount ${B}`, run: () => tolerate(() => zfs.mount(B), 'already-mounted'), undo: () => tolerate(() => zfs.unmount(B), 'not-mounted') },
     );
   }
-  return steps;
+  return [...steps, ...life.after];
 }
+
+export const BRANCH_RESTORE: OperationDef<BranchRestoreInput> = { name: 'branch-restore', steps: branchRestoreSteps };
 
 async function isCloneOf(ctx: CoreContext, dataset: string, origin: string): Promise<boolean> {
   return (await ctx.zfs.origin(dataset)) === origin;

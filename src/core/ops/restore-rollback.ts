@@ -3,6 +3,8 @@ import { RefusedError } from '../errors.js';
 import type { CheckpointNode } from '../model/tree.js';
 import type { LoadedContainer } from './container.js';
 import { describeOwner } from '../model/ownership.js';
+import { runOperation, type OnStep, type OperationDef } from './engine.js';
+import { lifecycleSteps, type Lifecycle } from './lifecycle.js';
 
 export interface RollbackPlan {
   mode: 'rollback';
@@ -78,8 +80,27 @@ export function planRollback(c: LoadedContainer, target: CheckpointNode): Rollba
   };
 }
 
+export interface RollbackInput {
+  container: string;
+  target: string;
+  mode: 'none' | 'later' | 'clones';
+  lifecycle?: Lifecycle;
+}
+
+export const ROLLBACK_RESTORE: OperationDef<RollbackInput> = {
+  name: 'rollback-restore',
+  steps: (ctx, i, _recovering, out) => {
+    const life = lifecycleSteps(ctx, i.lifecycle, out);
+    const flag = i.mode === 'clones' ? ' -R' : i.mode === 'later' ? ' -r' : '';
+    // Rolling back to the same snapshot again is harmless, so the step can run again after a crash.
+    return [...life.before, { title: `zfs rollback${flag} to ${i.target}`, run: () => ctx.zfs.rollback(i.target, i.mode) }, ...life.after];
+  },
+};
+
 /** Runs the rollback after re-checking that it destroys exactly what the confirmed plan listed. */
-export async function executeRollback(ctx: CoreContext, fresh: LoadedContainer, confirmed: RollbackPlan): Promise<RollbackResult> {
+export async function executeRollback(
+  ctx: CoreContext, fresh: LoadedContainer, confirmed: RollbackPlan, lifecycle: Lifecycle, onStep?: OnStep, out?: Record<string, unknown>,
+): Promise<RollbackResult> {
   const now = planRollback(fresh, confirmed.target);
   const listed = new Set([...confirmed.destroysSnapshots, ...confirmed.destroysDatasets]);
   const actual = [...now.destroysSnapshots, ...now.destroysDatasets];
@@ -89,6 +110,10 @@ export async function executeRollback(ctx: CoreContext, fresh: LoadedContainer, 
       'review the new preview and confirm again',
     );
   }
-  await ctx.zfs.rollback(confirmed.target.fullName, now.needsClones ? 'clones' : now.destroysSnapshots.length ? 'later' : 'none');
+  const mode = now.needsClones ? 'clones' : now.destroysSnapshots.length ? 'later' : 'none';
+  await runOperation(ctx, ROLLBACK_RESTORE, {
+    container: fresh.id, datasets: [fresh.dataset], title: `rollback of ${fresh.id} to ${confirmed.target.name}`,
+    input: { container: fresh.id, target: confirmed.target.fullName, mode, lifecycle },
+  }, onStep, out);
   return { mode: 'rollback', container: fresh.id, dataset: fresh.dataset, restored: confirmed.target.fullName, destroyed: actual };
 }

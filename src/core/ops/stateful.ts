@@ -2,15 +2,16 @@ import { copyFile, readFile, rm } from 'node:fs/promises';
 import type { CoreContext } from '../context.js';
 import { LxcriError, RefusedError } from '../errors.js';
 import { criuFailure, parseCriuVersion } from '../criu/criu-log.js';
-import { imageStore, type ImageManifest } from '../criu/store.js';
+import { imageStore, type ImageArtifact, type ImageManifest } from '../criu/store.js';
 import { USER_PREFIX, USER_PROPS } from '../model/dataset.js';
 import { cmd } from '../runner/command.js';
 import { ToolFailedError, ToolMissingError } from '../runner/errors.js';
 import { checkpointProps, validateLabel } from './checkpoint.js';
-import { explainMissing, resolveContainer } from './container.js';
+import { explainMissing, type ContainerRef } from './container.js';
+import { runOperation, type OnStep, type OperationDef } from './engine.js';
 import { liveStatus } from './lifecycle.js';
 import { createWithFreshName } from './snapshot-name.js';
-import { OperationFailedError, runSteps } from './steps.js';
+import { OperationFailedError, tolerate, type Step } from './steps.js';
 
 export const ZFS_FALLBACK_WARNING = 'ZFS not available, falling back to CRIU-only checkpoint';
 
@@ -21,6 +22,8 @@ export interface StatefulCheckpointResult {
   snapshot?: string;
   image: string;
   manifest: ImageManifest;
+  /** The image's files as shared://<container>/<checkpoint id>/<name> URIs, with sha256 and size. */
+  artifacts: ImageArtifact[];
   warning?: string;
 }
 
@@ -43,14 +46,87 @@ async function criuVersion(ctx: CoreContext): Promise<string> {
   }
 }
 
+export interface StatefulInput {
+  container: string;
+  /** Undefined for a CRIU-only checkpoint (no ZFS). */
+  dataset?: string;
+  seconds: number;
+  scratch: string;
+  props: Record<string, string>;
+  criuVersion: string;
+  /** Recorded by the snapshot step once it has chosen a free name: the journal keeps it for recovery. */
+  checkpointId: string;
+  snapshot?: string;
+}
+
+/**
+ * A stateful checkpoint's steps: the CRIU dump (the container keeps running), the ZFS snapshot pointing at the
+ * image, the archive published into the store. Each is undone if a later one fails or the process is killed.
+ */
+export const STATEFUL_CHECKPOINT: OperationDef<StatefulInput> = {
+  name: 'stateful-checkpoint',
+  steps: (ctx, i, _recovering, out) => {
+    const store = imageStore(ctx.config, ctx.runner);
+    const steps: Step[] = [{
+      title: `CRIU dump of ${i.container} (lxc-checkpoint, container left running)`,
+      run: async () => {
+        try {
+          await ctx.lxc.checkpoint(i.container, `${i.scratch}/images`);
+        } catch (error) {
+          const log = await readFile(`${i.scratch}/images/dump.log`, 'utf8').catch(() => '');
+          const kept = `${ctx.config.criu.store}/${i.container}/last-failed-dump.log`;
+          await copyFile(`${i.scratch}/images/dump.log`, kept).catch(() => undefined);
+          await rm(i.scratch, { recursive: true, force: true });
+          const stderr = error instanceof ToolFailedError ? error.stderr : '';
+          throw new LxcriError(
+            'criu-failed',
+            `CRIU dump of ${i.container} failed: ${criuFailure(log, stderr)}`,
+            `the container keeps running and no checkpoint was made; CRIU's log is in ${kept} (this kernel or CRIU version may not support dumping it); take a plain checkpoint without --stateful`,
+          );
+        }
+      },
+      undo: () => rm(i.scratch, { recursive: true, force: true }),
+    }];
+    if (i.dataset) {
+      const dataset = i.dataset;
+      steps.push({
+        title: `snapshot ${dataset}`,
+        run: async () => {
+          if (i.snapshot && (await ctx.zfs.exists(i.snapshot))) return;
+          i.checkpointId = await createWithFreshName('checkpoint', i.seconds, [dataset], undefined, (n) =>
+            ctx.zfs.snapshot([`${dataset}@${n}`], { ...i.props, [USER_PREFIX + USER_PROPS.image]: store.dir(i.container, n) }), ctx.created,
+          ).catch(explainMissing([{ id: i.container, dataset }]));
+          i.snapshot = `${dataset}@${i.checkpointId}`;
+        },
+        undo: async () => {
+          if (i.snapshot) await tolerate(() => ctx.zfs.destroy(i.snapshot!), 'not-found');
+        },
+      });
+    }
+    steps.push({
+      title: 'archive the images into the checkpoint store',
+      run: async () => {
+        const guid = i.snapshot ? await ctx.zfs.guid(i.snapshot) : null;
+        const manifest = await store.publish(i.scratch, {
+          container: i.container, checkpoint_id: i.checkpointId, zfs_snapshot: i.snapshot ?? null, zfs_guid: guid,
+          criu_version: i.criuVersion, tool: 'lxc-checkpoint',
+        });
+        if (out) out.manifest = manifest;
+      },
+      undo: () => rm(store.dir(i.container, i.checkpointId), { recursive: true, force: true }),
+    });
+    return steps;
+  },
+};
+
 /**
  * A stateful checkpoint: CRIU dumps the running container's processes through `lxc-checkpoint` (which knows the
  * container's namespaces, cgroups and mounts) and leaves it running; the ZFS snapshot is taken right after and points
  * at the archived images (`lxcri:image`). A failed dump leaves nothing behind but its log.
  */
-export async function statefulCheckpoint(ctx: CoreContext, id: string, opts: { label?: string } = {}, onStep?: (t: string) => void): Promise<StatefulCheckpointResult> {
+export async function statefulCheckpoint(ctx: CoreContext, ref: ContainerRef, opts: { label?: string } = {}, onStep?: OnStep): Promise<StatefulCheckpointResult> {
+  const id = ref.id;
   if (opts.label !== undefined) validateLabel(opts.label);
-  const ref = await resolveContainer(ctx, id);
   const status = await liveStatus(ctx, ref.container);
   if (status !== 'running') {
     throw new RefusedError(`container ${id} is ${status}; a stateful checkpoint saves a running container's memory`, 'start it first, or take a plain checkpoint without --stateful');
@@ -60,64 +136,21 @@ export async function statefulCheckpoint(ctx: CoreContext, id: string, opts: { l
   const store = imageStore(ctx.config, ctx.runner);
   const seconds = Math.floor(ctx.now() / 1000);
   const provisional = `checkpoint-${seconds}`;
-  const scratch = await store.scratch(id, provisional);
-  let checkpointId = provisional;
-  let snapshot: string | undefined;
-  let manifest: ImageManifest | undefined;
-  await runSteps(`stateful checkpoint of ${id}`, [
-    {
-      title: `CRIU dump of ${id} (lxc-checkpoint, container left running)`,
-      run: async () => {
-        try {
-          await ctx.lxc.checkpoint(id, `${scratch}/images`);
-        } catch (error) {
-          const log = await readFile(`${scratch}/images/dump.log`, 'utf8').catch(() => '');
-          const kept = `${ctx.config.criu.store}/${id}/last-failed-dump.log`;
-          await copyFile(`${scratch}/images/dump.log`, kept).catch(() => undefined);
-          await rm(scratch, { recursive: true, force: true });
-          const stderr = error instanceof ToolFailedError ? error.stderr : '';
-          throw new LxcriError(
-            'criu-failed',
-            `CRIU dump of ${id} failed: ${criuFailure(log, stderr)}`,
-            `the container keeps running and no checkpoint was made; CRIU's log is in ${kept} (this kernel or CRIU version may not support dumping it); take a plain checkpoint without --stateful`,
-          );
-        }
-      },
-      undo: () => rm(scratch, { recursive: true, force: true }),
-    },
-    ...(withZfs
-      ? [{
-          title: `snapshot ${ref.dataset}`,
-          run: async () => {
-            checkpointId = await createWithFreshName('checkpoint', seconds, [ref.dataset], undefined, (n) =>
-              ctx.zfs.snapshot([`${ref.dataset}@${n}`], {
-                ...checkpointProps(ctx, 'checkpoint', opts.label),
-                [USER_PREFIX + USER_PROPS.image]: store.dir(id, n),
-              }), ctx.created,
-            ).catch(explainMissing([ref]));
-            snapshot = `${ref.dataset}@${checkpointId}`;
-          },
-          undo: () => ctx.zfs.destroy(snapshot!),
-        }]
-      : []),
-    {
-      title: 'archive the images into the checkpoint store',
-      run: async () => {
-        const guid = snapshot ? await ctx.zfs.guid(snapshot) : null;
-        manifest = await store.publish(scratch, {
-          container: id, checkpoint_id: checkpointId, zfs_snapshot: snapshot ?? null, zfs_guid: guid,
-          criu_version: version, tool: 'lxc-checkpoint',
-        });
-      },
-      undo: () => rm(store.dir(id, checkpointId), { recursive: true, force: true }),
-    },
-  ], onStep).catch((error: unknown) => {
-    // A failed dump did nothing yet: its own error says it best.
-    if (error instanceof OperationFailedError && error.steps.length === 1) throw error.failure;
-    throw error;
-  });
+  const input: StatefulInput = {
+    container: id, ...(withZfs ? { dataset: ref.dataset } : {}), seconds, scratch: await store.scratch(id, provisional),
+    props: checkpointProps(ctx, 'checkpoint', opts.label), criuVersion: version, checkpointId: provisional,
+  };
+  const out: { manifest?: ImageManifest } = {};
+  await runOperation(ctx, STATEFUL_CHECKPOINT, { container: id, datasets: [ref.dataset], title: `stateful checkpoint of ${id}`, input }, onStep, out)
+    .catch((error: unknown) => {
+      // A failed dump did nothing yet: its own error says it best.
+      if (error instanceof OperationFailedError && error.steps.filter((s) => s.status !== 'pending').length === 1) throw error.failure;
+      throw error;
+    });
+  const manifest = out.manifest!;
   return {
-    container: id, checkpointId, ...(snapshot ? { snapshot } : {}), image: store.dir(id, checkpointId), manifest: manifest!,
+    container: id, checkpointId: input.checkpointId, ...(input.snapshot ? { snapshot: input.snapshot } : {}), image: store.dir(id, input.checkpointId),
+    manifest, artifacts: manifest.artifacts ?? [],
     ...(withZfs ? {} : { warning: ZFS_FALLBACK_WARNING }),
   };
 }
@@ -152,22 +185,4 @@ export async function criuRestore(ctx: CoreContext, id: string, image: string, c
   } finally {
     if (dir) await rm(dir, { recursive: true, force: true });
   }
-}
-
-/** Removes incomplete image directories (none of their container's operations running) and images whose snapshot is gone. */
-export async function collectGarbage(ctx: CoreContext, liveGuids: ReadonlySet<string>, busy: ReadonlySet<string>): Promise<Array<{ dir: string; why: string; bytes: number }>> {
-  const store = imageStore(ctx.config, ctx.runner);
-  const removed: Array<{ dir: string; why: string; bytes: number }> = [];
-  for (const e of await store.entries()) {
-    if (busy.has(e.container) || e.name.endsWith('.log')) continue;
-    const complete = await store.complete(e.dir);
-    const manifest = complete ? await store.manifest(e.dir) : undefined;
-    let why: string | undefined;
-    if (!complete) why = 'incomplete (the dump never finished)';
-    else if (manifest?.zfs_guid && !liveGuids.has(manifest.zfs_guid)) why = `its snapshot ${manifest.zfs_snapshot} is gone`;
-    if (!why) continue;
-    await rm(e.dir, { recursive: true, force: true });
-    removed.push({ dir: e.dir, why, bytes: manifest?.compressed_size ?? 0 });
-  }
-  return removed;
 }

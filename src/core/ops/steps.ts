@@ -1,18 +1,34 @@
 import { LxcriError } from '../errors.js';
 
+/** What a step's failure does to the operation. */
+export type FailurePolicy =
+  /** Reverse this step and every done one, newest first (the default: a restore is all or nothing). */
+  | 'undo'
+  /** Keep what is done and end (forward-only work such as destroys, or a start after a finished restore). */
+  | 'stop'
+  /** Record it and go on with the next step (independent items: each prune item stands alone). */
+  | 'continue';
+
 /** One checked step of an operation, with the action that reverses it. */
 export interface Step {
   title: string;
   run: () => Promise<void>;
   undo?: () => Promise<void>;
-  /** Undo title, shown in the report. */
-  undoTitle?: string;
+  onFailure?: FailurePolicy;
 }
 
 export interface StepReport {
   title: string;
-  status: 'done' | 'failed' | 'undone' | 'undo-failed' | 'skipped';
+  status: 'done' | 'failed' | 'undone' | 'undo-failed' | 'skipped' | 'pending';
   error?: string;
+}
+
+/** Thrown by a step whose guard finds it must not act (a prune item that became held): recorded as skipped. */
+export class SkipStep extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'SkipStep';
+  }
 }
 
 export class OperationFailedError extends LxcriError {
@@ -21,77 +37,34 @@ export class OperationFailedError extends LxcriError {
     readonly failedStep: string,
     readonly failure: Error,
     readonly steps: StepReport[],
+    /** The journal kept for `lxcri-console recover`, when the failure left something to finish or undo. */
+    readonly journalId?: string,
   ) {
     const undoFailed = steps.filter((s) => s.status === 'undo-failed');
+    const undone = steps.some((s) => s.status === 'undone');
+    const kept = steps.filter((s) => s.status === 'done');
+    const fate = undoFailed.length ? `; undo failed for: ${undoFailed.map((s) => s.title).join(', ')}`
+      : undone || !kept.length ? '; every earlier step was undone'
+      : `; kept what was done (${kept.length} step(s))`;
     super(
       'operation-failed',
-      `${operation} failed at "${failedStep}": ${failure.message}` +
-        (undoFailed.length ? `; undo failed for: ${undoFailed.map((s) => s.title).join(', ')}` : '; every earlier step was undone'),
-      undoFailed.length
-        ? 'the listed steps could not be undone: check `zfs list -t all -r` and fix them by hand (see the log file)'
-        : failure instanceof LxcriError ? failure.hint : 'nothing was changed; fix the cause and retry',
+      `${operation} failed at "${failedStep}": ${failure.message}${fate}`,
+      journalId ? `finish or undo it with \`lxcri-console recover ${journalId} --finish\` or \`--undo\` (see \`lxcri-console recover\`)`
+        : undoFailed.length ? 'the listed steps could not be undone: check `zfs list -t all -r` and fix them by hand (see the log file)'
+        : failure instanceof LxcriError ? failure.hint : 'fix the cause and retry',
     );
     this.name = 'OperationFailedError';
   }
 }
 
-/** Runs `action`, treating an error matching `pattern` as "already in that state" (steps re-run after a crash). */
-export async function tolerate(action: () => Promise<void>, pattern: RegExp): Promise<void> {
+/**
+ * Runs `action`, treating an error with one of `codes` (the core's error codes: 'exists', 'not-found',
+ * 'not-mounted', 'already-mounted') as "already in that state", so steps can run again after a crash.
+ */
+export async function tolerate(action: () => Promise<void>, ...codes: string[]): Promise<void> {
   try {
     await action();
   } catch (error) {
-    if (!(error instanceof Error && pattern.test(error.message))) throw error;
-  }
-}
-
-/** Step hooks: the journal records each step's fate, and the failpoint hook can stop the process in between. */
-export interface StepHooks {
-  onStep?: (title: string) => void;
-  started?: (index: number) => Promise<void>;
-  done?: (index: number) => Promise<void>;
-  undone?: (index: number) => Promise<void>;
-}
-
-/**
- * Runs steps in order. When one fails, the steps already done are undone in reverse order and an
- * OperationFailedError reports every step's fate.
- */
-export async function runSteps(operation: string, steps: Step[], hooks: StepHooks | ((title: string) => void) = {}): Promise<StepReport[]> {
-  const h: StepHooks = typeof hooks === 'function' ? { onStep: hooks } : hooks;
-  const reports: StepReport[] = [];
-  const done: Array<{ step: Step; index: number }> = [];
-  for (const [index, step] of steps.entries()) {
-    h.onStep?.(step.title);
-    try {
-      await h.started?.(index);
-      await step.run();
-      await h.done?.(index);
-      reports.push({ title: step.title, status: 'done' });
-      done.push({ step, index });
-    } catch (error) {
-      reports.push({ title: step.title, status: 'failed', error: (error as Error).message });
-      await undoSteps(done, reports, h);
-      throw new OperationFailedError(operation, step.title, error as Error, reports);
-    }
-  }
-  return reports;
-}
-
-/** Undoes done steps, newest first, recording each outcome in `reports` (matched by title). */
-export async function undoSteps(done: Array<{ step: Step; index: number }>, reports: StepReport[], h: StepHooks = {}): Promise<void> {
-  for (const { step, index } of [...done].reverse()) {
-    const report = reports.find((r) => r.title === step.title);
-    if (!step.undo) continue;
-    h.onStep?.(`undo: ${step.undoTitle ?? step.title}`);
-    try {
-      await step.undo();
-      await h.undone?.(index);
-      if (report) report.status = 'undone';
-    } catch (undoError) {
-      if (report) {
-        report.status = 'undo-failed';
-        report.error = (undoError as Error).message;
-      }
-    }
+    if (!(error instanceof LxcriError && codes.includes(error.code))) throw error;
   }
 }

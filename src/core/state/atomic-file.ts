@@ -19,13 +19,3 @@ export async function writeFileAtomic(path: string, content: string, sync = true
   }
   await rename(tmp, path);
 }
-
-/** True when a process with this pid exists on this host. */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

@@ -1,6 +1,8 @@
 import { readdir, readFile, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { processAlive, writeFileAtomic } from './atomic-file.js';
+import { LxcriError } from '../errors.js';
+import { writeFileAtomic } from './atomic-file.js';
+import { SELF, processAlive } from './process.js';
 
 export type JournalStepStatus = 'pending' | 'running' | 'done' | 'undone';
 
@@ -9,7 +11,11 @@ export interface JournalEntry {
   id: string;
   operation: string;
   container: string;
+  /** The datasets the operation locked: recovery locks the same ones. */
+  datasets?: string[];
   pid: number;
+  /** The process's start time, so a reused pid does not hide an interrupted operation. */
+  pidStart?: string;
   host: string;
   startedAt: number;
   /** The data the steps are rebuilt from when the operation is finished or undone after an interruption. */
@@ -24,14 +30,26 @@ export class Journal {
     return `${this.dir}/${id}.json`;
   }
 
-  async begin(operation: string, container: string, input: unknown, titles: string[]): Promise<JournalHandle> {
+  async begin(operation: string, container: string, datasets: readonly string[], input: unknown, titles: string[]): Promise<JournalHandle> {
     const entry: JournalEntry = {
       id: `${Date.now()}-${process.pid}-${Math.floor(Math.random() * 1e6)}`,
-      operation, container, pid: process.pid, host: hostname(), startedAt: Date.now(), input,
+      operation, container, datasets: [...datasets], pid: SELF.pid, ...(SELF.pidStart ? { pidStart: SELF.pidStart } : {}),
+      host: hostname(), startedAt: Date.now(), input,
       steps: titles.map((title) => ({ title, status: 'pending' })),
     };
-    await writeFileAtomic(this.path(entry.id), JSON.stringify(entry, null, 1));
+    await this.guard(entry.id, () => writeFileAtomic(this.path(entry.id), JSON.stringify(entry, null, 1)));
     return new JournalHandle(this, entry);
+  }
+
+  /** A journal that cannot be written is its own error, naming the file: never mistaken for the step it guards. */
+  private async guard(id: string, write: () => Promise<void>): Promise<void> {
+    try {
+      journalWriteFailpoint();
+      await write();
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'error';
+      throw new JournalWriteError(this.path(id), code, (error as Error).message);
+    }
   }
 
   /**
@@ -39,7 +57,7 @@ export class Journal {
    * older mark only means a step that was done is run again, which every journaled step tolerates.
    */
   async write(entry: JournalEntry): Promise<void> {
-    await writeFileAtomic(this.path(entry.id), JSON.stringify(entry, null, 1), false);
+    await this.guard(entry.id, () => writeFileAtomic(this.path(entry.id), JSON.stringify(entry, null, 1), false));
   }
 
   async remove(id: string): Promise<void> {
@@ -60,7 +78,7 @@ export class Journal {
     const out: JournalEntry[] = [];
     for (const name of names.filter((n) => n.endsWith('.json'))) {
       const entry = await this.read(name.slice(0, -5));
-      if (entry && !(entry.host === hostname() && processAlive(entry.pid))) out.push(entry);
+      if (entry && !(entry.host === hostname() && processAlive(entry.pid, entry.pidStart))) out.push(entry);
     }
     return out.sort((a, b) => a.startedAt - b.startedAt);
   }
@@ -77,6 +95,25 @@ export class JournalHandle {
   async close(): Promise<void> {
     await this.journal.remove(this.entry.id);
   }
+}
+
+export class JournalWriteError extends LxcriError {
+  constructor(readonly path: string, readonly errno: string, detail: string) {
+    super(
+      'journal-write',
+      `could not write the journal ${path} (${errno}): ${detail.replace(/^[A-Z]+: /, '')}`,
+      'make the journal directory writable with free space (config key journal_dir), then retry',
+    );
+    this.name = 'JournalWriteError';
+  }
+}
+
+let journalWrites = 0;
+
+/** Fault injection: LXCRI_FAILPOINT=journal-write:<n> makes the n-th journal write of this process fail (EROFS). */
+function journalWriteFailpoint(): void {
+  const m = /^journal-write:(\d+)$/.exec(process.env.LXCRI_FAILPOINT ?? '');
+  if (m && ++journalWrites === Number(m[1])) throw Object.assign(new Error('EROFS: read-only file system (failpoint)'), { code: 'EROFS' });
 }
 
 /**

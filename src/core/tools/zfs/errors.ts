@@ -31,6 +31,12 @@ export function translateZfsError(error: unknown, subject?: string): unknown {
   if (/dataset is busy|pool or dataset is busy|target is busy|device busy/i.test(text)) {
     return new LxcriError('busy', `Dataset busy: ${oneLine(text)}`, 'stop the container (or whatever uses the mountpoint) and retry');
   }
+  if (/not currently mounted|not mounted/.test(text)) {
+    return new LxcriError('not-mounted', `Not mounted: ${oneLine(text)}`, 'mount it with `zfs mount <dataset>`');
+  }
+  if (/already mounted/.test(text)) {
+    return new LxcriError('already-mounted', `Already mounted: ${oneLine(text)}`, 'nothing to do');
+  }
   if (/dataset already exists/.test(text)) {
     return new LxcriError('exists', `Already exists: ${oneLine(text)}`, 'choose another name');
   }

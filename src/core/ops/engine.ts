@@ -1,0 +1,160 @@
+import type { CoreContext } from '../context.js';
+import { ToolAbortedError, ToolTimeoutError } from '../runner/errors.js';
+import { failpoint, JournalWriteError, type JournalEntry, type JournalStepStatus } from '../state/journal.js';
+import { OperationFailedError, SkipStep, type Step, type StepReport } from './steps.js';
+
+/**
+ * One kind of operation the engine runs: its name (the journal's and the failpoints' key) and how its steps are
+ * built from its input. The input is all the steps need, so an interrupted operation is rebuilt from its journal.
+ * `recovering` is true when the steps run again after an interruption.
+ */
+export interface OperationDef<I> {
+  name: string;
+  /** `out` collects what steps learn as they run (a CRIU restore's outcome) for the caller's result. */
+  steps: (ctx: CoreContext, input: I, recovering: boolean, out?: Record<string, unknown>) => Step[];
+}
+
+export interface OperationRun<I> {
+  /** Container id(s), space-separated: what the journal and messages name. */
+  container: string;
+  /** The datasets the operation holds locked (recovery locks the same). */
+  datasets: readonly string[];
+  /** Operator wording for messages: "branch restore of 101 to checkpoint-…". */
+  title: string;
+  input: I;
+}
+
+/** Progress a face shows: the step now running. */
+export type OnStep = (title: string) => void;
+
+/** A step that timed out or was aborted may still complete later (zfs keeps working): its journal must stay. */
+function mayCompleteLate(error: unknown): boolean {
+  return error instanceof ToolTimeoutError || error instanceof ToolAbortedError;
+}
+
+/**
+ * The one step engine. It journals the plan before the first step, marks each step running then done, fires the
+ * failpoints, and on a failure applies the step's policy: undo (this step too, since it may have half-happened, then
+ * every done step, newest first), stop, or continue. The journal is removed when the operation ends cleanly; it is
+ * kept, and the error names it, when a step may complete late, an undo failed, or the journal itself failed.
+ */
+export async function runOperation<I>(
+  ctx: CoreContext, def: OperationDef<I>, run: OperationRun<I>, onStep?: OnStep, out?: Record<string, unknown>,
+): Promise<StepReport[]> {
+  const steps = def.steps(ctx, run.input, false, out);
+  const handle = await ctx.journal.begin(def.name, run.container, run.datasets, run.input, steps.map((s) => s.title));
+  const reports: StepReport[] = steps.map((s) => ({ title: s.title, status: 'pending' }));
+  const mark = (i: number, status: JournalStepStatus) => handle.mark(i, status);
+  let journalBroken = false;
+  for (const [i, step] of steps.entries()) {
+    onStep?.(step.title);
+    try {
+      await mark(i, 'running');
+      failpoint(def.name, i, 'before');
+      await step.run();
+      failpoint(def.name, i, 'after');
+      reports[i]!.status = 'done';
+      await mark(i, 'done');
+    } catch (error) {
+      if (error instanceof SkipStep) {
+        reports[i] = { title: step.title, status: 'skipped', error: error.message };
+        await mark(i, 'done').catch(() => undefined);
+        continue;
+      }
+      journalBroken = error instanceof JournalWriteError;
+      // A journal failure after the step ran leaves the step done; before it ran, the step never started.
+      if (!journalBroken) reports[i] = { title: step.title, status: 'failed', error: (error as Error).message };
+      const policy = journalBroken ? 'undo' : step.onFailure ?? 'undo';
+      if (policy === 'continue') {
+        await mark(i, 'done').catch(() => undefined);
+        continue;
+      }
+      const late = mayCompleteLate(error);
+      if (policy === 'undo') {
+        const toUndo = steps.map((s, index) => ({ step: s, index })).slice(0, i + 1)
+          .filter(({ index }) => reports[index]!.status === 'done' || (index === i && !journalBroken));
+        await undoSteps(toUndo, reports, journalBroken ? undefined : mark, onStep);
+      }
+      const keep = late || reports.some((r) => r.status === 'undo-failed');
+      if (!keep) await handle.close();
+      const failed = journalBroken ? steps[i]!.title : step.title;
+      throw new OperationFailedError(run.title, failed, error as Error, reports, keep ? handle.entry.id : undefined);
+    }
+  }
+  await handle.close();
+  return reports;
+}
+
+/** Undoes steps newest first, recording each outcome; an undo that fails is retried once (busy, timeouts). */
+async function undoSteps(
+  todo: Array<{ step: Step; index: number }>, reports: StepReport[], mark?: (i: number, s: JournalStepStatus) => Promise<void>, onStep?: OnStep,
+): Promise<void> {
+  for (const { step, index } of [...todo].reverse()) {
+    const report = reports[index]!;
+    if (!step.undo) continue;
+    onStep?.(`undo: ${step.title}`);
+    try {
+      await step.undo().catch(() => step.undo!());
+      // The failed step keeps its "failed": its undo only cleaned up whatever half of it happened.
+      if (report.status === 'done') report.status = 'undone';
+      await mark?.(index, 'undone').catch(() => undefined);
+    } catch (undoError) {
+      report.status = 'undo-failed';
+      report.error = (undoError as Error).message;
+    }
+  }
+}
+
+export type RecoveryMode = 'finish' | 'undo';
+
+/** What an interrupted operation did, and the commands that finish or undo it. */
+export function describeInterrupted(entry: JournalEntry): { done: string[]; unsure: string[]; pending: string[]; finish: string; undo: string } {
+  return {
+    done: entry.steps.filter((s) => s.status === 'done').map((s) => s.title),
+    unsure: entry.steps.filter((s) => s.status === 'running').map((s) => s.title),
+    pending: entry.steps.filter((s) => s.status === 'pending').map((s) => s.title),
+    finish: `lxcri-console recover ${entry.id} --finish`,
+    undo: `lxcri-console recover ${entry.id} --undo`,
+  };
+}
+
+/**
+ * Finishes (runs the step that was in flight and the rest) or undoes (reverses every step that was done or in
+ * flight) an interrupted operation, with the same steps the operation ran. Steps tolerate having been done already,
+ * since the process may have died just after one. Steps that cannot be reversed (a destroy) stay done on undo,
+ * and the report says so.
+ */
+export async function recoverEntry<I>(ctx: CoreContext, def: OperationDef<I>, entry: JournalEntry, mode: RecoveryMode, onStep?: OnStep): Promise<StepReport[]> {
+  const steps = def.steps(ctx, entry.input as I, true);
+  const mark = async (i: number, status: JournalStepStatus) => {
+    entry.steps[i]!.status = status;
+    await ctx.journal.write(entry);
+  };
+  const title = `${mode === 'finish' ? 'finishing' : 'undoing'} ${entry.operation} of ${entry.container}`;
+  const reports: StepReport[] = steps.map((s, i) => ({ title: s.title, status: entry.steps[i]?.status === 'done' ? 'done' : 'pending' }));
+  if (mode === 'finish') {
+    for (const [i, step] of steps.entries()) {
+      if (entry.steps[i]?.status === 'done') continue;
+      onStep?.(step.title);
+      try {
+        await step.run();
+        reports[i]!.status = 'done';
+      } catch (error) {
+        if (error instanceof SkipStep) reports[i] = { title: step.title, status: 'skipped', error: error.message };
+        else {
+          reports[i] = { title: step.title, status: 'failed', error: (error as Error).message };
+          if ((step.onFailure ?? 'undo') !== 'continue') throw new OperationFailedError(title, step.title, error as Error, reports, entry.id);
+        }
+      }
+      await mark(i, 'done');
+    }
+  } else {
+    const touched = entry.steps.map((s, index) => ({ s, index })).filter(({ s }) => s.status === 'done' || s.status === 'running');
+    for (const { index } of touched) reports[index]!.status = 'done';
+    await undoSteps(touched.map(({ index }) => ({ step: steps[index]!, index })), reports, mark, onStep);
+    const failed = reports.find((r) => r.status === 'undo-failed');
+    if (failed) throw new OperationFailedError(title, failed.title, new Error(failed.error ?? 'undo failed'), reports, entry.id);
+  }
+  await ctx.journal.remove(entry.id);
+  return reports;
+}
