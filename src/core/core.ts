@@ -23,6 +23,7 @@ import { collectGarbage, DEFAULT_RETENTION_HOURS, validateRetentionHours, type G
 import { track } from './store.js';
 import { validateContainerId } from './tools/zfs/names.js';
 import { NotFoundError } from './errors.js';
+import { checkStateDirs } from './state/preflight.js';
 import { summarizeContainers, type World } from './world.js';
 
 export type RestoreMode = 'branch' | 'rollback';
@@ -88,6 +89,8 @@ export class Core {
         }
         return refs;
       };
+      // Locks, journal and events need their directories: a clear error now, before any zfs command runs.
+      await checkStateDirs(this.ctx.config);
       const refs = await resolve();
       const datasets = target.datasets ?? refs.map((r) => r.dataset);
       locks.push(...(await acquireLocks(this.ctx.config.state_dir, datasets, { container: label, operation })));
