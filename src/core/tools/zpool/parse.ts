@@ -5,7 +5,7 @@ export interface PoolRecord {
   size: number;
   allocated: number;
   free: number;
-  /** Percent of size allocated, 0..100. */
+  /** Percent of size allocated, as zpool reports it (CAP: floor of exact alloc * 100 / size). */
   capacity: number;
   /** Percent, where the flavour reports it. */
   fragmentation?: number;
@@ -32,14 +32,20 @@ export function parseZpoolList(stdout: string, columns: readonly string[], parsa
     if (!line.trim()) continue;
     const cells = line.split('\t');
     const get = (c: string) => cells[columns.indexOf(c)];
-    const size = (c: string) => (parsable ? Number(get(c)) : parseHumanSize(get(c) ?? '')) ?? 0;
+    // "-" (an unavailable pool) is 0, not NaN
+    const size = (c: string) => {
+      const n = parsable ? Number(get(c)) : parseHumanSize(get(c) ?? '');
+      return n !== undefined && Number.isFinite(n) ? n : 0;
+    };
     const frag = pct(get('fragmentation'));
+    const [total, allocated] = [size('size'), size('allocated')];
     pools.push({
       name: get('name') ?? '',
-      size: size('size'),
-      allocated: size('allocated'),
+      size: total,
+      allocated,
       free: size('free'),
-      capacity: pct(get('capacity')) ?? 0,
+      // zpool's CAP (from exact bytes); only without it, the same floor from the sizes we have
+      capacity: pct(get('capacity')) ?? (total > 0 ? Math.floor((allocated * 100) / total) : 0),
       ...(frag !== undefined ? { fragmentation: frag } : {}),
       health: get('health') ?? 'UNKNOWN',
       approximate: !parsable,
