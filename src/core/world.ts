@@ -49,7 +49,7 @@ export function summarizeContainer(container: Container, inventory: Inventory): 
     summary.reason = `dataset ${dataset} does not exist`;
     return summary;
   }
-  const family = ownFamily(inventory, container.id, dataset);
+  const family = ownFamily(inventory, dataset);
   summary.branches = Math.max(0, family.length - 1);
   for (const ds of family) {
     const rec = inventory.get(ds)!;

@@ -110,12 +110,12 @@ test('only branches lxcri-console made for this container are in its tree; other
     .fs('t/c/web').snap('t/c/web', 'checkpoint-1').snap('t/c/web', 'checkpoint-2')
     .fs('t/c/lxcri-br-web-1001', { origin: 't/c/web@checkpoint-1', user: { branch: 'web@1001' } })
     .fs('t/c/db', { origin: 't/c/web@checkpoint-2', user: { branch: 'web@1002' } })
-    .fs('t/c/lxcri-br-web-1003', { origin: 't/c/web@checkpoint-2', user: { branch: 'other@1003' } })
+    .fs('t/c/lxcri-br-db-1003', { origin: 't/c/web@checkpoint-2', user: { branch: 'db@1003' } })
     .fs('rpool/data/subvol-105-disk-0', { origin: 't/c/web@checkpoint-2' });
   const tree = buildTree('web', 't/c/web', new Inventory(b.records));
   assert.deepEqual(tree.branches.map((x) => x.dataset), ['t/c/web', 't/c/lxcri-br-web-1001']);
   const cp2 = [...tree.nodes.values()].find((n) => n.name === 'checkpoint-2')!;
-  assert.deepEqual(cp2.foreignClones.map((f) => f.owner), ['db', 'a branch of web', 'CT 105']);
+  assert.deepEqual(cp2.foreignClones.map((f) => f.owner), ['db', 'a branch of db', 'CT 105']);
   const db = buildTree('db', 't/c/db', new Inventory(b.records));
   assert.deepEqual(db.branches.map((x) => [x.dataset, x.originOwner]), [['t/c/db', 'web']]);
 });

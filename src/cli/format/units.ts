@@ -9,7 +9,8 @@ export function formatBytes(bytes: number): string {
     unit++;
   }
   const text = unit === 0 ? String(Math.round(value)) : value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
-  return `${unit === 0 ? text : text.replace(/\.?0+$/, '')}${UNITS[unit]}`;
+  // Trailing zeros go only after a decimal point: 1.50K -> 1.5K, but 140M stays 140M.
+  return `${text.includes('.') ? text.replace(/\.?0+$/, '') : text}${UNITS[unit]}`;
 }
 
 /** Seconds ago as "45s", "12m", "3h", "5d", "7w". */

@@ -6,7 +6,9 @@ import type { Inventory } from './inventory.js';
  * Which datasets belong to a container's checkpoint tree. A clone is a branch of the container only when
  * lxcri-console made it for that container: it sits beside the container's dataset, is named
  * `lxcri-br-<leaf>-<seconds>` (a kept line) or `lxcri-restore-<leaf>-<seconds>` (a restore in flight), and its
- * `lxcri:branch` mark, once set, names the container. Any other clone (a Proxmox linked clone, another
+ * `lxcri:branch` mark, once set, reads as one. The mark names the id the restore was asked for, which may be any of
+ * the dataset's aliases (a Proxmox id, an LXCRI id): the name, bound to this dataset, is what ties a branch to it.
+ * Any other clone (a Proxmox linked clone, another
  * container, a replica) belongs to someone else: it is shown as a clone user and never touched.
  */
 export function branchNamePattern(activeDataset: string): RegExp {
@@ -16,18 +18,17 @@ export function branchNamePattern(activeDataset: string): RegExp {
   return new RegExp(`^${prefix}${escape(RESERVED_PREFIX)}(?:br|restore)-${escape(leaf)}-\\d+(?:-\\d+)?$`);
 }
 
-/** True when `rec` is one of `container`'s own branches (or its active dataset). */
-export function ownedBy(container: string, activeDataset: string, rec: DatasetRecord, pattern = branchNamePattern(activeDataset)): boolean {
+/** True when `rec` is one of the active dataset's own branches (or the active dataset itself). */
+export function ownedBy(activeDataset: string, rec: DatasetRecord, pattern = branchNamePattern(activeDataset)): boolean {
   if (rec.name === activeDataset) return true;
   if (rec.type !== 'filesystem' || !pattern.test(rec.name)) return false;
-  const mark = parseBranchMark(rec.user.branch);
-  return mark === undefined || mark.container === container;
+  return rec.user.branch === undefined || parseBranchMark(rec.user.branch) !== undefined;
 }
 
 /** The container's own datasets: its active one and the branches lxcri-console made for it, linked by clones. */
-export function ownFamily(inv: Inventory, container: string, activeDataset: string): string[] {
+export function ownFamily(inv: Inventory, activeDataset: string): string[] {
   const pattern = branchNamePattern(activeDataset);
-  return inv.family(activeDataset, (rec) => ownedBy(container, activeDataset, rec, pattern));
+  return inv.family(activeDataset, (rec) => ownedBy(activeDataset, rec, pattern));
 }
 
 /**

@@ -104,7 +104,7 @@ export function buildTree(container: string, activeDataset: string, inv: Invento
   const nodes = new Map<string, CheckpointNode>();
   const byFullName = new Map<string, string>();
   const branches: BranchInfo[] = [];
-  const datasets = ownFamily(inv, container, activeDataset);
+  const datasets = ownFamily(inv, activeDataset);
   const family = new Set(datasets);
   let inconsistent: string | undefined;
   for (const ds of datasets) {
