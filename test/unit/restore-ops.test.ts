@@ -139,3 +139,33 @@ test('restore default target is the latest checkpoint on the active line; unknow
   await assert.rejects(core.planRestore('web', { snapshot: 'checkpoint-77' }), /Snapshot does not exist: checkpoint-77/);
   runner.assertDone();
 });
+
+test('a clone that times out may still complete later: its undo runs, and the journal stays for recover', async () => {
+  const { runner, core } = fakeCore();
+  expectLoadWithLocal(runner, 'openzfs', line().records, '');
+  runner.expect(['zfs', 'clone', `${D}@checkpoint-1`, TMP], { fail: 'timeout' });
+  // The timed-out step is undone too (nothing there yet), then the safety snapshot.
+  runner.expect(['zfs', 'destroy', TMP], { exitCode: 1, stderr: `cannot open '${TMP}': dataset does not exist\n` });
+  runner.expect(['zfs', 'destroy', SAFETY]);
+  let journalId: string | undefined;
+  await assert.rejects(core.restore('web', { snapshot: 'checkpoint-1' }), (e: unknown) => {
+    assert.ok(e instanceof OperationFailedError);
+    assert.match(e.message, /failed at "clone t\/c\/web@checkpoint-1 to t\/c\/lxcri-restore-web-\d+": .*timed out/);
+    assert.match(e.hint, /lxcri-console recover \S+ --finish/);
+    journalId = e.journalId;
+    return true;
+  });
+  runner.assertDone();
+  // Listed as interrupted although this process lives on (as a console would), with the clone still unsure.
+  const [entry, ...more] = await core.interrupted();
+  assert.equal(more.length, 0);
+  assert.equal(entry?.id, journalId);
+  assert.equal(entry?.operation, 'branch-restore');
+  assert.deepEqual(entry?.steps.slice(0, 2).map((s) => s.status), ['undone', 'running']);
+  // When the late clone has landed, recover --undo removes it.
+  runner.expect(['zfs', 'destroy', TMP]);
+  const recovered = await core.recover(journalId!, 'undo');
+  assert.equal(recovered.steps[1]!.status, 'undone');
+  runner.assertDone();
+  assert.deepEqual(await core.interrupted(), []);
+});

@@ -73,10 +73,13 @@ export async function runOperation<I>(
       if (policy === 'undo') {
         const toUndo = steps.map((s, index) => ({ step: s, index })).slice(0, i + 1)
           .filter(({ index }) => reports[index]!.status === 'done' || (index === i && !journalBroken));
-        await undoSteps(toUndo, reports, journalBroken ? undefined : mark, onStep);
+        // A step that may still complete stays "running" in the journal, so recovery undoes it again later.
+        const markUndone = journalBroken ? undefined : (index: number, status: JournalStepStatus) => (late && index === i ? Promise.resolve() : mark(index, status));
+        await undoSteps(toUndo, reports, markUndone, onStep);
       }
       const keep = late || reports.some((r) => r.status === 'undo-failed');
-      if (!keep) await handle.close();
+      if (keep) await handle.abandon().catch(() => undefined);
+      else await handle.close();
       const failed = journalBroken ? steps[i]!.title : step.title;
       throw new OperationFailedError(run.title, failed, error as Error, reports, keep ? handle.entry.id : undefined);
     }

@@ -18,6 +18,8 @@ export interface JournalEntry {
   pidStart?: string;
   host: string;
   startedAt: number;
+  /** Left for recovery by a process that lives on (a console): interrupted even while its pid runs. */
+  abandoned?: boolean;
   /** The data the steps are rebuilt from when the operation is finished or undone after an interruption. */
   input: unknown;
   steps: Array<{ title: string; status: JournalStepStatus }>;
@@ -78,7 +80,7 @@ export class Journal {
     const out: JournalEntry[] = [];
     for (const name of names.filter((n) => n.endsWith('.json'))) {
       const entry = await this.read(name.slice(0, -5));
-      if (entry && !(entry.host === hostname() && processAlive(entry.pid, entry.pidStart))) out.push(entry);
+      if (entry && (entry.abandoned || !(entry.host === hostname() && processAlive(entry.pid, entry.pidStart)))) out.push(entry);
     }
     return out.sort((a, b) => a.startedAt - b.startedAt);
   }
@@ -94,6 +96,12 @@ export class JournalHandle {
 
   async close(): Promise<void> {
     await this.journal.remove(this.entry.id);
+  }
+
+  /** Ends this process's part: the entry stays for `recover`, listed as interrupted from now on. */
+  async abandon(): Promise<void> {
+    this.entry.abandoned = true;
+    await this.journal.write(this.entry);
   }
 }
 
