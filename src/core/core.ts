@@ -21,9 +21,10 @@ import { acquireLocks, ContainerLockedError, listLocks, liveHolder, type HeldLoc
 import { statefulCheckpoint, type StatefulCheckpointResult } from './ops/stateful.js';
 import { collectGarbage, DEFAULT_RETENTION_HOURS, validateRetentionHours, type GcResult } from './criu/gc.js';
 import { track } from './store.js';
-import { validateContainerId } from './tools/zfs/names.js';
+import { validateContainerId, validateDatasetName } from './tools/zfs/names.js';
 import { NotFoundError } from './errors.js';
 import { checkStateDirs } from './state/preflight.js';
+import { criuRestoreFromDir, validateImageDir } from './criu/restore-from-dir.js';
 import { summarizeContainers, type World } from './world.js';
 
 export type RestoreMode = 'branch' | 'rollback';
@@ -159,10 +160,27 @@ export class Core {
     return this.read(id, async (ref) => (await loadContainer(this.ctx, id, ref)).tree);
   }
 
-  async checkpoint(ids: readonly string[], opts: CheckpointOptions = {}): Promise<GroupCheckpointResult> {
+  /**
+   * Checkpoints containers (several at once: atomic where ZFS allows). `dataset` snapshots that dataset for the one
+   * container named instead of the one its sources give (the seed's `--image-path`). With
+   * `checkpoint.auto_cleanup`, the prune policy then runs for those containers, and the result says what it did.
+   */
+  async checkpoint(ids: readonly string[], opts: CheckpointOptions & { dataset?: string } = {}): Promise<GroupCheckpointResult & { autoCleanup?: PruneResult[] }> {
     if (!ids.length) throw new UsageError('no container given', 'name at least one container: lxcri-console checkpoint <container...>');
     if (opts.label !== undefined) validateLabel(opts.label);
-    return this.operate('checkpoint', { ids }, (_step, refs) => checkpoint(this.ctx, refs, opts));
+    let result: GroupCheckpointResult;
+    if (opts.dataset !== undefined) {
+      if (ids.length !== 1) throw new UsageError('--image-path takes exactly one container', 'usage: lxcri-console checkpoint --image-path <dataset> <container>');
+      const id = validateContainerId(ids[0]!);
+      const dataset = validateDatasetName(opts.dataset);
+      const ref: ContainerRef = { id, dataset, container: { id, name: id, status: 'unknown', sources: ['zfs'], dataset, mounts: [] } };
+      result = await this.operate('checkpoint', { ids: [], datasets: [dataset], label: id }, () => checkpoint(this.ctx, [ref], opts));
+      return result;
+    }
+    result = await this.operate('checkpoint', { ids }, (_step, refs) => checkpoint(this.ctx, refs, opts));
+    if (!this.ctx.config.checkpoint.auto_cleanup) return result;
+    const autoCleanup = await this.prune(await this.planPrune(ids), true);
+    return { ...result, autoCleanup };
   }
 
   /** CRIU dump of a running container paired with a ZFS checkpoint (CRIU only when ZFS is unavailable). */
@@ -231,6 +249,24 @@ export class Core {
       }
       const started = lifecycle.start && (lifecycle.image !== undefined || lifecycle.wasRunning);
       return { ...result, stopped: lifecycle.wasRunning, started, ...(out.state ? { state: out.state } : {}) };
+    });
+  }
+
+  /**
+   * Brings a stopped container's processes back from a CRIU image directory, which may lie outside the store (the
+   * seed's `restore --image-path`): the directory is checked (manifest, sha256, not in progress, this container's)
+   * before anything runs; the filesystem is left as it is.
+   */
+  restoreFromImage(id: string, dir: string, opts: { coldFallback?: boolean } = {}): Promise<{ container: string; image: string; state: 'criu' | 'cold' }> {
+    return this.operate('restore-image', { ids: [id] }, async (step, [ref]) => {
+      refuseIfPveLocked(ref!.container);
+      await validateImageDir(this.ctx, dir, id);
+      const lifecycle = await planLifecycle(this.ctx, ref!.container, {});
+      if (lifecycle.wasRunning) {
+        throw new RefusedError(`container ${id} is running; a CRIU restore brings back the processes of a stopped container`, `stop it first (lxc-stop -n ${id} / pct shutdown ${id}), then restore`);
+      }
+      const state = await criuRestoreFromDir(this.ctx, id, dir, opts.coldFallback ? { coldFallback: true } : {}, step);
+      return { container: id, image: dir, state };
     });
   }
 

@@ -19,6 +19,13 @@ export function describeRestorePlan(plan: RestorePlan): string[] {
 async function run(env: CliEnv, positionals: string[], values: Record<string, unknown>) {
   const [id, extra] = positionals;
   if (!id || extra) throw new UsageError('restore takes exactly one container', 'usage: lxcri-console restore <container> [--snapshot NAME] [--mode branch|rollback]');
+  const imageDir = values['image-path'] as string | undefined;
+  if (imageDir !== undefined) {
+    if (values.snapshot !== undefined || values.mode !== undefined) throw new UsageError('--image-path restores processes only; it takes no --snapshot or --mode', 'restore the filesystem first (restore --snapshot), then the processes with --image-path');
+    const r = await env.core.restoreFromImage(id, imageDir, { coldFallback: Boolean(values['cold-fallback']) });
+    if (env.json) return printJson(env, r);
+    return env.out(r.state === 'criu' ? `${id}: processes restored by CRIU from ${imageDir}` : `${id}: CRIU restore failed, started cold (--cold-fallback)`);
+  }
   const mode = (values.mode as string | undefined) ?? 'branch';
   if (mode !== 'branch' && mode !== 'rollback') throw new UsageError(`--mode must be branch or rollback, got '${mode}'`, 'use --mode branch (keeps everything) or --mode rollback');
   const snapshot = values.snapshot as string | undefined;
@@ -52,6 +59,7 @@ export const restoreCommand: CommandSpec = {
     'dry-run': { type: 'boolean', description: 'show the plan only' },
     'no-start': { type: 'boolean', description: 'leave a container that was running stopped afterwards' },
     'cold-fallback': { type: 'boolean', description: 'stateful checkpoint: start cold if the CRIU restore fails' },
+    'image-path': { type: 'string', value: 'DIR', description: 'bring a stopped container\'s processes back from this CRIU image directory' },
   },
   examples: ['lxcri-console restore web --snapshot checkpoint-1763890000', 'lxcri-console restore web --mode rollback --yes'],
   run,
