@@ -7,6 +7,8 @@ import { pickTheme } from '../../themes/index.js';
 import { App } from './App.js';
 import { AppController } from './controller.js';
 import { createUiStore } from './ui-store.js';
+import { mutationsDone, SIGNAL_EXIT_CODES, waitingLine, type HandledSignal } from './shutdown.js';
+import { safeLines } from '../present/safe-text.js';
 
 export interface ConsoleOptions {
   readOnly: boolean;
@@ -19,8 +21,10 @@ const ENTER_ALT = '\x1b[?1049h';
 const LEAVE_ALT = '\x1b[?1049l\x1b[?25h';
 
 /**
- * Opens the console: alternate screen (restored on exit, crash, SIGTERM and SIGHUP, so an SSH drop never leaves the
- * terminal broken), live updates from the state-directory watcher and a periodic refresh, one exit path.
+ * Opens the console: alternate screen (restored on exit, crash, SIGINT, SIGTERM and SIGHUP, so an SSH drop never
+ * leaves the terminal broken), live updates from the state-directory watcher and a periodic refresh, one exit path.
+ * Whatever ends it (q, a signal), a change still running is waited for on the normal screen rather than abandoned
+ * half-way; a second signal exits at once.
  */
 export async function runConsole(core: Core, options: ConsoleOptions): Promise<number> {
   const ui = createUiStore(options.readOnly);
@@ -31,12 +35,19 @@ export async function runConsole(core: Core, options: ConsoleOptions): Promise<n
   const restore = () => process.stdout.write(LEAVE_ALT);
   process.stdout.write(ENTER_ALT);
   process.on('exit', restore);
-  const onSignal = () => finish(130);
-  process.on('SIGTERM', onSignal);
-  process.on('SIGHUP', onSignal);
+  let stopping = false;
+  const onSignal = (signal: HandledSignal) => {
+    if (!stopping) {
+      stopping = true;
+      return finish(SIGNAL_EXIT_CODES[signal]);
+    }
+    restore();
+    process.exit(SIGNAL_EXIT_CODES[signal]);
+  };
+  for (const signal of Object.keys(SIGNAL_EXIT_CODES) as HandledSignal[]) process.on(signal, onSignal);
   process.on('uncaughtException', (error) => {
     restore();
-    console.error(error);
+    process.stderr.write(`${safeLines(error?.stack ?? String(error))}\n`);
     process.exit(1);
   });
   const watcher = new StateWatcher(core.ctx.config.state_dir, core.store);
@@ -52,11 +63,20 @@ export async function runConsole(core: Core, options: ConsoleOptions): Promise<n
   const app = render(<App controller={controller} look={look} host={options.host ?? hostname()} />, { exitOnCtrlC: false, patchConsole: false });
   void controller.refresh();
   const code = await done;
+  stopping = true;
   clearInterval(timer);
   unsub();
-  await watcher.stop();
   app.unmount();
   restore();
   process.off('exit', restore);
+  await watcher.stop();
+  if (core.store.getState().mutating > 0) {
+    // After a hangup the terminal is gone and writes fail (EIO): that must not end the wait.
+    process.stdout.on('error', () => undefined);
+    process.stderr.on('error', () => undefined);
+    process.stderr.write(`${waitingLine(core.store.getState())}\n`);
+    await mutationsDone(core.store);
+  }
+  for (const signal of Object.keys(SIGNAL_EXIT_CODES) as HandledSignal[]) process.off(signal, onSignal);
   return code;
 }

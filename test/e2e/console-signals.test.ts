@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import { runCli } from '../support/cli-process.js';
+import { createTestPool, sh, type TestPool } from '../support/real-pool.js';
+import { TmuxSession } from '../support/tmux.js';
+
+const BIN = 'node dist/src/cli/bin.js';
+
+/** 1 while the pane shows the alternate screen (the console), 0 once the shell's screen is back. */
+const alternateOn = (t: TmuxSession) => execFileSync('tmux', ['display-message', '-p', '-t', t.name, '#{alternate_on}'], { encoding: 'utf8' }).trim();
+const consolePid = (t: TmuxSession) => Number(execFileSync('pgrep', ['-P', String(t.pid()), '-f', 'bin.js'], { encoding: 'utf8' }).trim().split('\n')[0]);
+
+async function until(what: string, check: () => boolean, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`never: ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+let pool: TestPool;
+before(() => {
+  execFileSync('npm', ['run', 'build'], { stdio: 'pipe' });
+  pool = createTestPool('sig');
+});
+after(() => pool?.destroy());
+
+test('kill -INT: the console leaves the alternate screen and ends', async () => {
+  const t = TmuxSession.start('lxcri-e2e-sigint', `${BIN} --demo`, 100, 30);
+  try {
+    await t.waitFor(/Containers \(8\)/);
+    assert.equal(alternateOn(t), '1');
+    process.kill(consolePid(t), 'SIGINT');
+    await t.waitFor(/EXITED 130/);
+    assert.equal(alternateOn(t), '0');
+    assert.doesNotMatch(t.screen(), /Containers \(8\)/);
+  } finally {
+    t.kill();
+  }
+});
+
+test('a signal during a branch restore: the terminal is restored at once, the restore finishes, then the console ends', async () => {
+  pool.container('ct');
+  assert.equal(runCli(['checkpoint', 'ct', '--label', 'first', '--config', pool.configFile]).status, 0);
+  // A zfs that takes its time renaming, so the signal lands in the middle of the restore.
+  const shim = `${pool.dir}/slow-bin`;
+  const marker = `${pool.dir}/renaming`;
+  mkdirSync(shim, { recursive: true });
+  writeFileSync(`${shim}/zfs`, `#!/bin/sh\nif [ "$1" = rename ]; then touch '${marker}'; sleep 2; fi\nexec ${execFileSync('sh', ['-c', 'command -v zfs'], { encoding: 'utf8' }).trim()} "$@"\n`);
+  chmodSync(`${shim}/zfs`, 0o755);
+  const cfg = JSON.parse(readFileSync(pool.configFile, 'utf8'));
+  cfg.ui = { refresh_seconds: 60, theme: 'dark' };
+  writeFileSync(`${pool.dir}/tui.json`, JSON.stringify(cfg));
+  const t = TmuxSession.start('lxcri-e2e-sigint-busy', `${BIN} --config ${pool.dir}/tui.json`, 110, 30, { PATH: `${shim}:${process.env.PATH}` });
+  try {
+    await t.waitFor(/Checkpoints of ct[\s\S]*"first"[\s\S]*<- you are here/);
+    t.keys('Tab', 'k');
+    await t.waitFor(/label\s+first/);
+    t.keys('r');
+    await t.waitFor(/\[\*\] branch restore/);
+    t.keys('Enter');
+    await until('the restore reaches its first rename', () => existsSync(marker));
+    process.kill(consolePid(t), 'SIGINT');
+    await until('the alternate screen is left while the restore still runs', () => alternateOn(t) === '0', 1500);
+    assert.match(await t.waitFor(/waiting for the running operation to finish/, 1500), /restore ct/);
+    assert.doesNotMatch(t.screen(), /EXITED/, 'still running: it waits for the restore');
+    await t.waitFor(/EXITED 130/, 30_000);
+  } finally {
+    t.kill();
+  }
+  // Nothing half-done: no interrupted operation, and the former line lives on as a branch.
+  const recover = runCli(['recover', '--json', '--config', pool.configFile]);
+  assert.deepEqual(JSON.parse(recover.stdout), { interrupted: [] });
+  assert.ok(sh('zfs', ['list', '-H', '-o', 'name', '-r', pool.base]).includes(`${pool.base}/lxcri-br-ct-`));
+});
