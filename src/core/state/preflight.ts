@@ -29,7 +29,10 @@ export function stateDirs(config: Pick<Config, 'state_dir' | 'journal_dir'>): Ar
  * over-quota filesystem and missing permissions. Throws an LxcriError (code `state-dir`) naming the directory.
  */
 export async function checkStateDirs(config: Pick<Config, 'state_dir' | 'journal_dir'>): Promise<void> {
-  for (const { path, role } of stateDirs(config)) await checkDir(path, role);
+  // Side by side (every operation pays for this); each creates its own missing parents, tolerating the others'.
+  const results = await Promise.allSettled(stateDirs(config).map(({ path, role }) => checkDir(path, role)));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /**
