@@ -53,7 +53,7 @@ function Screen({ host }: { host: string }) {
       {mode === 'pool' ? (
         <Box height={body}><PoolView height={body} /></Box>
       ) : mode === 'help' ? (
-        <Box height={body}><HelpOverlay /></Box>
+        <Box height={body}><HelpOverlay height={body} /></Box>
       ) : mode === 'dialog' ? (
         // Dialogs take the body: Ink does not clear what an absolutely placed box covers.
         <Box height={body} flexDirection="column"><DialogView height={body} /></Box>

@@ -2,7 +2,8 @@ import type { Pane, UiState } from './ui-store.js';
 
 export type CommandId =
   | 'up' | 'down' | 'next-pane' | 'prev-pane' | 'left' | 'right' | 'open' | 'checkpoint' | 'checkpoint-stateful'
-  | 'restore' | 'delete' | 'prune' | 'undo' | 'filter' | 'pool' | 'refresh' | 'help' | 'close' | 'quit';
+  | 'restore' | 'delete' | 'prune' | 'undo' | 'filter' | 'pool' | 'refresh' | 'help' | 'close' | 'quit'
+  | 'recover' | 'recover-finish' | 'recover-undo' | 'recover-run';
 
 export interface BindingContext {
   ui: UiState;
@@ -47,25 +48,43 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'filter', keys: ['/'], label: '/', description: 'filter containers', dangerous: false, panes: ['containers'] },
   { id: 'pool', keys: ['P'], label: 'P', description: 'pool view: health, capacity, space per container', dangerous: false },
   { id: 'refresh', keys: ['R'], label: 'R', description: 'refresh now', dangerous: false },
+  // Not dangerous itself: read-only sessions see what was left half-done too, and are told why they cannot recover.
+  { id: 'recover', keys: ['I'], label: 'I', description: 'operations a kill or crash left half-done: finish or undo', dangerous: false,
+    disabled: (c) => (!c.ui.interrupted.length ? 'no interrupted operation' : undefined) },
   { id: 'help', keys: ['?'], label: '?', description: 'help: every key', dangerous: false },
   { id: 'close', keys: ['escape'], label: 'Esc', description: 'close the dialog, view or filter', dangerous: false },
   { id: 'quit', keys: ['q'], label: 'q', description: 'quit (asks first while an operation runs)', dangerous: false },
 ];
+
+/** The interrupted-operations dialog: pick one, ask to finish or undo it, y runs what was asked. */
+export const RECOVER_BINDINGS: readonly Binding[] = [
+  { id: 'up', keys: ['up', 'k'], label: '↑/k', description: 'previous operation', dangerous: false },
+  { id: 'down', keys: ['down', 'j'], label: '↓/j', description: 'next operation', dangerous: false },
+  { id: 'recover-finish', keys: ['f'], label: 'f', description: 'finish it: run the step that was in flight and the remaining ones', dangerous: true },
+  { id: 'recover-undo', keys: ['u'], label: 'u', description: 'undo it: reverse every step that was done or in flight', dangerous: true },
+  { id: 'recover-run', keys: ['y'], label: 'y', description: 'run the finish or undo asked for', dangerous: true,
+    disabled: (c) => (c.ui.dialog?.kind !== 'recover' || !c.ui.dialog.confirm ? 'press f (finish) or u (undo) first' : undefined) },
+  { id: 'close', keys: ['escape'], label: 'Esc', description: 'close (the operations stay listed: I opens this again)', dangerous: false },
+];
+
+/** Why read-only mode offers no recovery, for the dialog and for a recovery key pressed anyway. */
+export const READ_ONLY_RECOVER = 'read-only session: finishing or undoing changes ZFS; run `lxcri-console recover <id> --finish|--undo` or open the console without --read-only';
 
 /** The bindings that exist in this session: read-only mode hides every dangerous one. */
 export function activeBindings(readOnly: boolean): Binding[] {
   return BINDINGS.filter((b) => !(readOnly && b.dangerous));
 }
 
-export function findBinding(key: string, readOnly: boolean): Binding | undefined {
-  return activeBindings(readOnly).find((b) => b.keys.includes(key));
+export function findBinding(key: string, readOnly: boolean, table: readonly Binding[] = BINDINGS): Binding | undefined {
+  return table.filter((b) => !(readOnly && b.dangerous)).find((b) => b.keys.includes(key));
 }
 
 /** Footer legend for a pane, shortened to fit: the most useful first, dropped from the end. */
 export function footerItems(pane: Pane, readOnly: boolean, width: number): string[] {
   const items = activeBindings(readOnly)
     .filter((b) => !b.panes || b.panes.includes(pane))
-    .filter((b) => !['up', 'down', 'prev-pane', 'close'].includes(b.id))
+    // recover: the header names its key while there is something to recover.
+    .filter((b) => !['up', 'down', 'prev-pane', 'close', 'recover'].includes(b.id))
     .map((b) => `${b.label} ${b.id === 'next-pane' ? 'pane' : b.id.replace('checkpoint-stateful', 'stateful')}`);
   const out: string[] = [];
   let used = 0;

@@ -2,8 +2,8 @@ import type { Core } from '../core/core.js';
 import { LxcriError } from '../core/errors.js';
 import { layoutTree, type TreeRow } from '../core/model/tree-layout.js';
 import type { ContainerSummary } from '../core/world.js';
-import { findBinding, type BindingContext, type CommandId } from './bindings.js';
-import { PANES, type UiStore } from './ui-store.js';
+import { findBinding, READ_ONLY_RECOVER, RECOVER_BINDINGS, type BindingContext, type CommandId } from './bindings.js';
+import { PANES, type Dialog, type UiStore } from './ui-store.js';
 
 export interface KeyPress {
   input: string;
@@ -122,6 +122,7 @@ export class AppController {
         } catch (error) {
           this.flash(error);
         }
+        await this.readInterrupted();
       } while (this.refreshAgain);
     })();
     try {
@@ -129,6 +130,28 @@ export class AppController {
     } finally {
       this.refreshing = undefined;
     }
+  }
+
+  /** Interrupted operations already shown in the dialog this session. */
+  private shownInterrupted = new Set<string>();
+
+  /**
+   * Operations a kill or crash left half-done (read from the journal, no process), at start and on every refresh.
+   * One not shown yet (at start, or another console's that died since) opens the dialog that lists them and offers
+   * to finish or undo each, unless the admin is busy in another mode; the header's notice stays meanwhile.
+   */
+  private async readInterrupted(): Promise<void> {
+    let list;
+    try {
+      list = await this.core.interrupted();
+    } catch (error) {
+      return this.flash(error);
+    }
+    this.ui.setState({ interrupted: list });
+    const fresh = list.findIndex((e) => !this.shownInterrupted.has(e.id));
+    if (fresh < 0 || this.ui.getState().mode !== 'normal') return;
+    for (const e of list) this.shownInterrupted.add(e.id);
+    this.ui.setState({ mode: 'dialog', dialog: { kind: 'recover', index: fresh } });
   }
 
   flash(error: unknown, level: 'info' | 'error' = 'error'): void {
@@ -208,6 +231,7 @@ export class AppController {
       case 'help': return void this.ui.setState({ mode: 'help' });
       case 'close': return void this.ui.setState({ mode: 'normal', dialog: undefined, filter: ui.mode === 'filter' ? '' : ui.filter });
       case 'refresh': return this.refresh();
+      case 'recover': return void this.ui.setState({ mode: 'dialog', dialog: { kind: 'recover', index: 0 } });
       case 'quit':
         if (this.core.store.getState().mutating > 0) return void this.ui.setState({ mode: 'dialog', dialog: { kind: 'quit' } });
         return this.quit();
@@ -276,6 +300,31 @@ export class AppController {
     await this.refresh();
   }
 
+  /** The interrupted-operations dialog, through its bindings table; read-only sessions are told why nothing runs. */
+  private async recoverKey(name: string, d: Extract<Dialog, { kind: 'recover' }>): Promise<void> {
+    const ui = this.ui.getState();
+    const binding = findBinding(name, false, RECOVER_BINDINGS);
+    if (!binding) return;
+    if (binding.dangerous && ui.readOnly) return void this.ui.setState({ flash: { text: `${binding.label}: ${READ_ONLY_RECOVER}`, level: 'info' } });
+    const why = binding.disabled?.(this.context());
+    if (why) return void this.ui.setState({ flash: { text: `${binding.label}: ${why}`, level: 'info' } });
+    const last = Math.max(0, ui.interrupted.length - 1);
+    const entry = ui.interrupted[Math.min(d.index, last)];
+    switch (binding.id) {
+      case 'up':
+      case 'down':
+        return void this.ui.setState({ flash: undefined, dialog: { kind: 'recover', index: Math.max(0, Math.min(last, d.index + (binding.id === 'up' ? -1 : 1))) } });
+      case 'recover-finish':
+      case 'recover-undo':
+        return void this.ui.setState({ flash: undefined, dialog: { ...d, confirm: binding.id === 'recover-finish' ? 'finish' : 'undo' } });
+      case 'recover-run': {
+        const mode = d.confirm;
+        if (!entry || !mode) return;
+        return this.run(`${mode} ${entry.operation} of ${entry.container}`, () => this.core.recover(entry.id, mode));
+      }
+    }
+  }
+
   private async filterKey(name: string, input: string): Promise<void> {
     const ui = this.ui.getState();
     if (name === 'escape') this.ui.setState({ mode: 'normal', filter: '' });
@@ -327,6 +376,8 @@ export class AppController {
         if (name !== 'return') return void this.ui.setState({ dialog: { ...d, typed: typing(d.typed) } });
         if (!c || d.typed !== c.id) return void this.ui.setState({ flash: { text: `type ${c?.id} to confirm the delete`, level: 'info' } });
         return this.run(`delete of ${d.plan.target.name}`, () => this.core.delete(c.id, d.plan.target.fullName, { subtree: d.plan.subtree, confirmed: true }));
+      case 'recover':
+        return this.recoverKey(name, d);
       case 'prune':
         if (name === 'down' || name === 'j') return void this.ui.setState({ dialog: { ...d, scroll: d.scroll + 1 } });
         if (name === 'up' || name === 'k') return void this.ui.setState({ dialog: { ...d, scroll: Math.max(0, d.scroll - 1) } });

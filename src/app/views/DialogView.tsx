@@ -2,7 +2,8 @@ import { Box } from 'ink';
 import { useLook } from '../../../components/theme-context.js';
 import { describeAction } from '../../core/ops/delete.js';
 import { describeRestorePlan } from '../../cli/commands/restore.js';
-import { formatAge, formatBytes } from '../../cli/format/units.js';
+import { formatAge, formatBytes, formatTime } from '../../cli/format/units.js';
+import { READ_ONLY_RECOVER } from '../bindings.js';
 import { useApp } from '../app-context.js';
 import { useUi } from './hooks.js';
 import { Text } from '../../../components/Text.js';
@@ -11,6 +12,8 @@ export function DialogView({ height }: { height: number }) {
   const app = useApp();
   const { theme } = useLook();
   const d = useUi((s) => s.dialog);
+  const interrupted = useUi((s) => s.interrupted);
+  const readOnly = useUi((s) => s.readOnly);
   const c = app.selectedContainer();
   if (!d) return null;
   const box = (title: string, lines: string[], footer: string) => (
@@ -38,6 +41,22 @@ export function DialogView({ height }: { height: number }) {
         [...d.plan.actions.map((a) => describeAction(a)), `at least ${formatBytes(d.plan.usedBytes)} freed`],
         `type ${c?.id} then Enter to delete: ${d.typed}_   Tab ${d.plan.subtree ? 'this checkpoint only' : 'with its subtree'}   Esc cancel`,
       );
+    case 'recover': {
+      if (!interrupted.length) return box('Interrupted operations', ['none left: every operation finished or was undone'], 'Esc close');
+      const index = Math.min(d.index, interrupted.length - 1);
+      const e = interrupted[index]!;
+      const lines = interrupted.map((x, i) =>
+        `${i === index ? '>' : ' '} ${x.operation} of ${x.container}: ${x.done.length} of ${x.steps.length} step(s) done (pid ${x.pid} on ${x.host}, ${formatTime(Math.floor(x.startedAt / 1000))})`);
+      // What y would run (as `lxcri-console recover` lists it), or the selected operation's steps.
+      const steps = d.confirm === 'finish' ? [...e.unsure, ...e.pending].map((s) => `  run      ${s}`)
+        : d.confirm === 'undo' ? [...e.unsure, ...e.done].reverse().map((s) => `  undo     ${s}`)
+        : [...e.done.map((s) => `  done     ${s}`), ...e.unsure.map((s) => `  unsure   ${s} (was running when the process died)`), ...e.pending.map((s) => `  pending  ${s}`)];
+      const footer = readOnly ? READ_ONLY_RECOVER
+        : d.confirm ? `y ${d.confirm} the ${e.operation} of ${e.container}   f finish / u undo instead   Esc close`
+        : `f finish   u undo   ${interrupted.length > 1 ? 'j/k choose   ' : ''}Esc close (I opens this again)`;
+      const what = d.confirm === 'finish' ? 'finishing runs:' : d.confirm === 'undo' ? 'undoing reverses:' : 'steps:';
+      return box(`Interrupted operations (${interrupted.length}): a kill or crash left them half-done`, [...lines, ' ', what, ...(steps.length ? steps : ['  nothing'])], footer);
+    }
     case 'prune': {
       const now = Math.floor(Date.now() / 1000);
       const lines = d.plans.flatMap((p) => [

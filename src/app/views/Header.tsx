@@ -2,7 +2,7 @@ import { Box } from 'ink';
 import { CapacityBar } from '../../../components/CapacityBar.js';
 import { Spinner } from '../../../components/Spinner.js';
 import { useLook } from '../../../components/theme-context.js';
-import { useCore } from './hooks.js';
+import { useCore, useUi } from './hooks.js';
 import { Text } from '../../../components/Text.js';
 
 export function Header({ host }: { host: string }) {
@@ -10,6 +10,7 @@ export function Header({ host }: { host: string }) {
   const world = useCore((s) => s.world);
   const op = useCore((s) => s.operation);
   const busy = useCore((s) => s.busy);
+  const interrupted = useUi((s) => s.interrupted.length);
   const caps = world?.capabilities;
   return (
     <Box justifyContent="space-between">
@@ -28,6 +29,9 @@ export function Header({ host }: { host: string }) {
         <Text wrap="truncate">
           <Spinner /> <Text>{`${op.title}: ${op.step} (${Math.floor((Date.now() - op.startedAt) / 1000)}s)`}</Text>
         </Text>
+      ) : interrupted ? (
+        // Never the part cut short: it is how an admin learns something was left half-done.
+        <Box flexShrink={0}><Text color={theme.color('status.warning')}>{`  ${interrupted} interrupted operation${interrupted > 1 ? 's' : ''}: press I`}</Text></Box>
       ) : null}
     </Box>
   );
