@@ -169,3 +169,38 @@ test('a clone that times out may still complete later: its undo runs, and the jo
   runner.assertDone();
   assert.deepEqual(await core.interrupted(), []);
 });
+
+test('an undo that fails twice (a mount timing out) keeps the journal, and recover --undo finishes the job', async () => {
+  const { runner, core } = fakeCore();
+  expectLoadWithLocal(runner, 'openzfs', line().records, '');
+  runner.expect(['zfs', 'clone', `${D}@checkpoint-1`, TMP]);
+  runner.expect(['zfs', 'unmount', D]);
+  runner.expect(['zfs', 'unmount', TMP]);
+  runner.expect(['zfs', 'rename', D, B]);
+  runner.expect(['zfs', 'set', `lxcri:branch=web@${NOW_S}`, B]);
+  runner.expect(['zfs', 'rename', TMP, D]);
+  runner.expect(['zfs', 'promote', D], { exitCode: 1, stderr: "cannot promote 't/c/web': out of space\n" });
+  runner.expect(['zfs', 'get', '-H', '-o', 'value', 'origin', B], { stdout: '-\n' });
+  runner.expect(['zfs', 'rename', D, TMP]);
+  runner.expect(['zfs', 'inherit', 'lxcri:branch', B]);
+  runner.expect(['zfs', 'rename', B, D]);
+  runner.expect(['zfs', 'mount', D], { fail: 'timeout' });
+  runner.expect(['zfs', 'mount', D], { fail: 'timeout' });
+  runner.expect(['zfs', 'destroy', TMP]);
+  runner.expect(['zfs', 'destroy', SAFETY]);
+  let journalId: string | undefined;
+  await assert.rejects(core.restore('web', { snapshot: 'checkpoint-1' }), (e: unknown) => {
+    assert.ok(e instanceof OperationFailedError);
+    assert.match(e.message, /undo failed for: unmount t\/c\/web/);
+    assert.match(e.hint, /recover \S+ --finish/);
+    journalId = e.journalId;
+    return true;
+  });
+  runner.assertDone();
+  assert.deepEqual((await core.interrupted()).map((x) => x.id), [journalId]);
+  // Only what is still undone runs again: the mount of the container's dataset.
+  runner.expect(['zfs', 'mount', D]);
+  await core.recover(journalId!, 'undo');
+  runner.assertDone();
+  assert.deepEqual(await core.interrupted(), []);
+});
