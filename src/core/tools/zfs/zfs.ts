@@ -6,12 +6,11 @@ import type { DatasetRecord } from '../../model/dataset.js';
 import {
   LEGACY_CAPABILITIES, OPENZFS_CAPABILITIES, parseZfsVersion, type ZfsCapabilities,
 } from './capabilities.js';
+import { BUSY_BACKOFF, busyDelays, busyWaitLine, currentBusyListener, DatasetBusyError, type BusyBackoff, type BusyEvent, type BusyListener } from './busy.js';
 import { translateZfsError } from './errors.js';
 import { listingProperties } from './properties.js';
 import { parseDestroyDryRun, parseLocalProperties, parseZfsGet, parseZfsList } from './parse.js';
-
-const BUSY_RETRIES = 5;
-const BUSY_BACKOFF_MS = 150;
+import { dependentsToFree, failedRemounts, parseDependencyListing, renamedDespiteFailure } from './rename.js';
 
 export interface ZfsTimeouts {
   /** For reads and quick changes; the runner's default when unset. */
@@ -20,11 +19,32 @@ export interface ZfsTimeouts {
   longMs: number;
 }
 
+export interface ZfsWaiting {
+  /** Pauses between attempts of a command refused as busy; BUSY_BACKOFF when unset. */
+  backoff?: BusyBackoff;
+  /** Tests pass one that returns at once. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Told of every busy wait; an operation's own listener (reportBusyWaits) is told instead while it runs. */
+  onBusyWait?: BusyListener;
+}
+
+/** What a command refused as busy waits for, and what may hold it (for the message when it gives up). */
+interface BusyContext {
+  dataset: string;
+  holders: string;
+}
+
+const HOLDERS = 'a process or a container (its mount namespace) using the mountpoint, or zfs-fuse still releasing it after an unmount';
+
 /** Builds zfs argv, runs it through the runner, parses the answer. Knows the flavour once detected. */
 export class Zfs {
   private caps?: ZfsCapabilities;
 
-  constructor(private readonly runner: Runner, private readonly timeouts: ZfsTimeouts = { longMs: 600_000 }) {}
+  constructor(
+    private readonly runner: Runner,
+    private readonly timeouts: ZfsTimeouts = { longMs: 600_000 },
+    private readonly waiting: ZfsWaiting = {},
+  ) {}
 
   get capabilities(): ZfsCapabilities {
     if (!this.caps) throw new Error('Zfs.detect() must run before capabilities are read');
@@ -105,8 +125,54 @@ export class Zfs {
     await this.run(cmd('zfs', ['clone', ...propArgs(props), snapshot, target], true), snapshot);
   }
 
+  /**
+   * Renames a dataset. `zfs rename` unmounts every mounted dependent first (children, and clones of its snapshots
+   * such as the branch a previous restore left mounted), renames, and mounts them again. zfs-fuse releases an
+   * unmounted dataset only later, in its daemon, so the rename is refused as busy while a just-unmounted clone still
+   * holds its origin snapshot; on refusal zfs mounts the clones again, so trying the same command again only replays
+   * that race. Hence, when refused: unmount those dependents here, wait (bounded, reported) until the rename goes
+   * through, then mount them again.
+   */
   async rename(from: string, to: string): Promise<void> {
-    await this.run(cmd('zfs', ['rename', from, to], true), from);
+    const command = cmd('zfs', ['rename', from, to], true);
+    let remount: string[] = [];
+    try {
+      await this.runner.run(this.timed(command));
+      return;
+    } catch (error) {
+      if (!(error instanceof ToolFailedError)) throw translateZfsError(error, from);
+      const text = error.result.stderr + error.result.stdout;
+      remount = failedRemounts(text);
+      // Renamed, but zfs could not mount a dependent again (still being released): mount it once it is free.
+      if (renamedDespiteFailure(text)) {
+        await this.mountAgain(remount.map((d) => movedName(d, from, to)));
+        return;
+      }
+      const translated = translateZfsError(error, from);
+      if (!(translated instanceof LxcriError && translated.code === 'busy')) throw translated;
+    }
+    const listing = await this.run(cmd('zfs', ['list', '-H', '-o', 'name,origin,mounted,mountpoint', '-t', 'filesystem', '-r', poolOf(from)]), from);
+    const unmounted = dependentsToFree(parseDependencyListing(listing.stdout), from, remount);
+    if (unmounted.length) {
+      this.tell(`${from} is busy: unmounting ${unmounted.join(', ')} for the rename`, { kind: 'freeing', dataset: from, dependents: unmounted });
+    }
+    const done: string[] = [];
+    try {
+      for (const d of [...unmounted].reverse()) {
+        await this.unmountIfMounted(d);
+        done.push(d);
+      }
+      await this.run(command, from, {
+        dataset: from,
+        holders: unmounted.length ? `${HOLDERS} (its dependents ${unmounted.join(', ')} were unmounted for the rename)` : HOLDERS,
+      }, 2);
+    } catch (error) {
+      // Not renamed: put back what was unmounted, and say so when that fails too.
+      const notMounted = await this.mountAgain(done.reverse());
+      if (notMounted.length && error instanceof Error) error.message += `; ${notMounted.join(', ')} could not be mounted again`;
+      throw error;
+    }
+    await this.mountAgain(unmounted.map((d) => movedName(d, from, to)));
   }
 
   async promote(dataset: string): Promise<void> {
@@ -139,24 +205,90 @@ export class Zfs {
     await this.run(cmd('zfs', ['create', '-p', ...propArgs(props), dataset], true), dataset);
   }
 
+  private async unmountIfMounted(dataset: string): Promise<void> {
+    try {
+      await this.unmount(dataset);
+    } catch (error) {
+      if (!(error instanceof Error && /not currently mounted|not mounted/i.test(error.message))) throw error;
+    }
+  }
+
   /**
-   * Runs one zfs command. A mutating command refused with "dataset is busy" is retried a few times: right after a
-   * mount or unmount both zfs-fuse and OpenZFS report transient EBUSY (Proxmox retries its destroys the same way);
-   * a dataset that stays busy (a running container) still fails after about two seconds.
+   * Mounts dependents a rename unmounted (each waiting while busy). One that cannot be mounted is reported to the
+   * busy listener and returned, not thrown: after a rename that happened, its caller must not take it for undone.
    */
-  private async run(command: Command, subject?: string) {
-    const timed = command.timeoutMs === undefined && this.timeouts.shortMs ? { ...command, timeoutMs: this.timeouts.shortMs } : command;
-    for (let attempt = 1; ; attempt++) {
+  private async mountAgain(datasets: readonly string[]): Promise<string[]> {
+    const failed: string[] = [];
+    for (const d of datasets) {
+      try {
+        await this.mount(d);
+      } catch (error) {
+        if (error instanceof Error && /already mounted/i.test(error.message)) continue;
+        failed.push(d);
+        this.tell(`could not mount ${d} again after unmounting it for a rename (${(error as Error).message}); mount it with \`zfs mount ${d}\``, {
+          kind: 'not-remounted', dataset: d, error: error as Error,
+        });
+      }
+    }
+    return failed;
+  }
+
+  private tell(line: string, event: BusyEvent): void {
+    (currentBusyListener() ?? this.waiting.onBusyWait)?.(line, event);
+  }
+
+  private timed(command: Command): Command {
+    return command.timeoutMs === undefined && this.timeouts.shortMs ? { ...command, timeoutMs: this.timeouts.shortMs } : command;
+  }
+
+  /**
+   * Runs one zfs command. A mutating command refused with "dataset is busy" is tried again after the pauses of
+   * BUSY_BACKOFF (about 12 s in all), each pause reported to the operation's busy listener: right after a mount or
+   * unmount zfs-fuse (which releases datasets in its daemon, later) and OpenZFS both report transient EBUSY (Proxmox
+   * retries its destroys the same way). A dataset that stays busy (a running container) fails with DatasetBusyError,
+   * saying how long it waited and what may hold it.
+   */
+  private async run(command: Command, subject?: string, busy?: BusyContext, firstAttempt = 1) {
+    const timed = this.timed(command);
+    const delays = busyDelays(this.waiting.backoff ?? BUSY_BACKOFF);
+    const sleep = this.waiting.sleep ?? defaultSleep;
+    let waitedMs = 0;
+    for (let attempt = firstAttempt, i = 0; ; attempt++, i++) {
       try {
         return await this.runner.run(timed);
       } catch (error) {
         const translated = translateZfsError(error, subject);
-        const busy = translated instanceof LxcriError && translated.code === 'busy';
-        if (!busy || !command.mutates || attempt >= BUSY_RETRIES) throw translated;
-        await sleep(BUSY_BACKOFF_MS * attempt);
+        const refused = translated instanceof LxcriError && translated.code === 'busy';
+        if (!refused || !command.mutates) throw translated;
+        const dataset = busy?.dataset ?? subject ?? command.args[command.args.length - 1] ?? '?';
+        const delayMs = delays[i];
+        if (delayMs === undefined) {
+          throw new DatasetBusyError(dataset, attempt, waitedMs, oneLine(error), busy?.holders ?? HOLDERS);
+        }
+        waitedMs += delayMs;
+        const wait = { dataset, attempt: attempt + 1, waitedMs, delayMs };
+        this.tell(busyWaitLine(wait), { kind: 'wait', ...wait });
+        await sleep(delayMs);
       }
     }
   }
+}
+
+const defaultSleep = (ms: number) => sleep(ms).then(() => undefined);
+
+/** The pool a dataset lives in: its clones can be anywhere in it. */
+function poolOf(dataset: string): string {
+  return dataset.split(/[/@]/)[0]!;
+}
+
+/** A dependent's name after `from` became `to` (descendants move along, clones keep theirs). */
+function movedName(name: string, from: string, to: string): string {
+  return name === from ? to : name.startsWith(`${from}/`) ? `${to}${name.slice(from.length)}` : name;
+}
+
+function oneLine(error: unknown): string {
+  const text = error instanceof ToolFailedError ? error.result.stderr + error.result.stdout : (error as Error).message;
+  return text.split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 2).join(' / ');
 }
 
 function propArgs(props: Record<string, string>): string[] {
