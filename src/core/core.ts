@@ -22,6 +22,7 @@ import { statefulCheckpoint, type StatefulCheckpointResult } from './ops/statefu
 import { collectGarbage, DEFAULT_RETENTION_HOURS, validateRetentionHours, type GcResult } from './criu/gc.js';
 import { track } from './store.js';
 import { validateContainerId, validateDatasetName } from './tools/zfs/names.js';
+import { reportBusyWaits } from './tools/zfs/busy.js';
 import { NotFoundError } from './errors.js';
 import { checkStateDirs } from './state/preflight.js';
 import { criuRestoreFromDir, validateImageDir } from './criu/restore-from-dir.js';
@@ -101,7 +102,8 @@ export class Core {
       if (fresh.some((r, i) => r.dataset !== refs[i]!.dataset)) {
         throw new LxcriError('changed', `the dataset of ${label} changed while waiting for its lock`, 'retry');
       }
-      result = await track(this.store, `${operation} ${label}`.trim(), (step) => task(step, fresh), true);
+      // A zfs command waiting out "dataset is busy" reports each wait as the operation's current step.
+      result = await track(this.store, `${operation} ${label}`.trim(), (step) => reportBusyWaits((line) => step(line), () => task(step, fresh)), true);
       return result;
     } catch (e) {
       error = e;
