@@ -1,20 +1,52 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { LxcriError } from '../../src/core/errors.js';
 import { OperationFailedError } from '../../src/core/ops/steps.js';
-import { ToolTimeoutError } from '../../src/core/runner/errors.js';
+import { runCli, type CliRun } from '../support/cli-process.js';
+import { createPrivateZfs, hostDaemonPid, type PrivateZfs } from '../support/private-zfs.js';
 import { sh, createTestPool, type TestPool } from '../support/real-pool.js';
 
+// The daemon tests stop and pause a private zfs-fuse in its own mount namespace (test/support/private-zfs.ts),
+// never the machine's own daemon: other tests and LXC containers depend on that one, and a SIGTERM under a running
+// container once left it hung in sync(2) with every zfs command on the machine blocked.
 let pool: TestPool;
+let node: PrivateZfs;
+let hostPid: number;
 before(() => {
+  hostPid = hostDaemonPid() ?? assert.fail('the machine\'s zfs-fuse is not running (scripts/setup-host.sh starts it)');
   pool = createTestPool('fail', '64M');
+  pool.container('host', 'h1');
+  node = createPrivateZfs({ tag: 'fail', size: '64M' });
 });
-after(() => pool?.destroy());
+after(() => {
+  try {
+    node?.destroy();
+  } finally {
+    pool?.destroy();
+  }
+});
 
-function daemonPid(): number {
-  return Number(execFileSync('pgrep', ['-x', 'zfs-fuse'], { encoding: 'utf8' }).trim().split('\n')[0]);
+/** The CLI in its own process, driving the private daemon through the zfs/zpool wrappers first on its PATH. */
+function cli(args: string[]): CliRun & { ms: number } {
+  const started = Date.now();
+  const r = runCli(args, node.env);
+  return { ...r, ms: Date.now() - started };
+}
+
+function jsonError(r: CliRun): { code: string; message: string; hint: string } {
+  assert.notEqual(r.status, 0, `expected a failure:\n${r.stdout}${r.stderr}`);
+  return (JSON.parse(r.stdout) as { error: { code: string; message: string; hint: string } }).error;
+}
+
+/** The machine's daemon kept its pid, answers, and a host pool made with createTestPool is still readable. */
+function assertHostUntouched(): void {
+  assert.equal(hostDaemonPid(), hostPid, 'the machine\'s zfs-fuse kept its pid');
+  const pools = execFileSync('zpool', ['list', '-H', '-o', 'name'], { encoding: 'utf8', timeout: 10_000 }).split('\n');
+  assert.ok(pools.includes(pool.pool), `the host still lists ${pool.pool}: ${pools.join(' ')}`);
+  assert.ok(!pools.includes(node.pool), 'the private pool is not visible on the host');
+  assert.equal(pool.read('host'), 'h1');
 }
 
 /** Writes into the dataset until ZFS says there is no space left. */
@@ -46,7 +78,10 @@ test('a full pool: checkpoint and restore fail with a clear out-of-space error a
   await assert.rejects(core.restore('full', { snapshot: cp1 }), (e: unknown) => {
     assert.ok(e instanceof OperationFailedError, String(e));
     assert.match(e.message, /failed at "snapshot .*@pre-restore-\d+": Out of space/);
-    assert.deepEqual(e.steps.map((s) => s.status), ['failed']);
+    // The first step failed; the step engine lists the ones after it as never run (nothing to undo).
+    const [first, ...rest] = e.steps.map((s) => s.status);
+    assert.equal(first, 'failed');
+    assert.ok(rest.every((s) => s === 'pending'), rest.join(' '));
     return true;
   });
   assert.deepEqual(pool.snapshots(), snaps, 'no snapshot was added or lost');
@@ -54,44 +89,59 @@ test('a full pool: checkpoint and restore fail with a clear out-of-space error a
   assert.equal(pool.read('full'), 'f2', 'the live data is untouched and still mounted');
 });
 
-test('the zfs-fuse daemon stopped mid-run: a clear timeout error within the configured timeout, nothing changed', async () => {
-  pool.container('stopped', 's1');
-  const { core } = pool.core({ config: (c) => { c.runner.timeout_seconds = 1; } });
-  await core.checkpoint(['stopped']);
-  const snaps = pool.snapshots();
-  const pid = daemonPid();
-  process.kill(pid, 'SIGSTOP');
-  const started = Date.now();
+test('the zfs-fuse daemon stopped mid-run: a clear timeout error within the configured timeout, nothing changed', () => {
+  node.container('stopped', 's1');
+  const config = node.writeConfig((c) => { c.runner = { timeout_seconds: 1 }; });
+  const first = cli(['--config', config, '--json', 'checkpoint', 'stopped']);
+  assert.equal(first.status, 0, first.stderr);
+  const snaps = node.snapshots();
+  assert.equal(snaps.length, 1, snaps.join(' '));
+  node.pause();
+  let paused: ReturnType<typeof cli>;
   try {
-    await assert.rejects(core.checkpoint(['stopped']), (e: unknown) =>
-      e instanceof ToolTimeoutError && /timed out after 1\.0 s/.test(e.message) && /ZFS is not answering/.test(e.hint));
+    paused = cli(['--config', config, '--json', 'checkpoint', 'stopped']);
+    // The host's ZFS answers all the while.
+    assertHostUntouched();
   } finally {
-    process.kill(pid, 'SIGCONT');
+    node.resume();
   }
-  const elapsed = Date.now() - started;
-  assert.ok(elapsed < 5000, `gave up after ${elapsed} ms`);
-  assert.deepEqual(pool.snapshots(), snaps);
+  const e = jsonError(paused);
+  assert.equal(e.code, 'tool-timeout', JSON.stringify(e));
+  assert.match(e.message, /timed out after 1\.0 s/);
+  assert.match(e.hint, /ZFS is not answering/);
+  // The same CLI start-up as the run that worked, plus the 1 s timeout and some slack.
+  assert.ok(paused.ms < first.ms + 5000, `gave up after ${paused.ms} ms (a normal run took ${first.ms} ms)`);
+  assert.deepEqual(node.snapshots(), snaps, 'no snapshot was added or lost');
+  assertHostUntouched();
 });
 
-test('the zfs-fuse daemon not running: "ZFS not available" and what to do; it comes back with the pool intact', async () => {
-  pool.container('gone', 'g1');
-  const { core } = pool.core();
-  await core.checkpoint(['gone']);
-  const snaps = pool.snapshots();
-  // zfs-fuse unmounts everything on SIGTERM and cannot exit while a running container holds a mount.
-  const running = execFileSync('lxc-ls', ['--running'], { encoding: 'utf8' }).trim();
-  assert.equal(running, '', `stop these LXC containers first, the daemon cannot exit under them: ${running}`);
-  process.kill(daemonPid(), 'SIGTERM');
-  for (let i = 0; i < 300 && spawnSync('pgrep', ['-x', 'zfs-fuse']).status === 0; i++) execFileSync('sleep', ['0.1']);
-  assert.notEqual(spawnSync('pgrep', ['-x', 'zfs-fuse']).status, 0, 'zfs-fuse did not exit within 30 s of SIGTERM');
+test('the zfs-fuse daemon not running: "ZFS not available" and what to do; it comes back with the pool intact', () => {
+  node.container('gone', 'g1');
+  const config = node.writeConfig();
+  const first = cli(['--config', config, '--json', 'checkpoint', 'gone']);
+  assert.equal(first.status, 0, first.stderr);
+  const snaps = node.snapshots();
+  const datasets = node.datasets();
+  const pid = node.daemonPid();
+  node.stop();
   try {
-    await assert.rejects(core.refresh(), (e: unknown) =>
-      e instanceof LxcriError && e.code === 'zfs-unavailable' && e.message.startsWith('ZFS not available') && /zfs-fuse/.test(e.hint));
+    assert.equal(node.daemonPid(), undefined);
+    assert.ok(pid !== undefined && pid !== hostPid);
+    const e = jsonError(cli(['--config', config, '--json', 'list']));
+    assert.equal(e.code, 'zfs-unavailable', JSON.stringify(e));
+    assert.ok(e.message.startsWith('ZFS not available'), e.message);
+    assert.match(e.hint, /zfs-fuse/);
+    assertHostUntouched();
   } finally {
-    const setup = spawnSync('bash', ['scripts/setup-host.sh'], { encoding: 'utf8' });
-    assert.equal(setup.status, 0, setup.stderr);
-    spawnSync('zfs', ['mount', '-a']);
+    node.start();
   }
-  assert.deepEqual(pool.snapshots(), snaps);
-  assert.equal(pool.read('gone'), 'g1');
+  assert.notEqual(node.daemonPid(), undefined);
+  assert.deepEqual(node.snapshots(), snaps);
+  assert.deepEqual(node.datasets(), datasets);
+  assert.equal(node.read('gone'), 'g1');
+  const list = cli(['--config', config, '--json', 'list']);
+  assert.equal(list.status, 0, list.stderr);
+  const gone = (JSON.parse(list.stdout) as { containers: { id: string; checkpoints: number }[] }).containers.find((c) => c.id === 'gone');
+  assert.equal(gone?.checkpoints, 1, list.stdout);
+  assertHostUntouched();
 });
