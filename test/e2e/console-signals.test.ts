@@ -41,27 +41,48 @@ test('kill -INT: the console leaves the alternate screen and ends', async () => 
   }
 });
 
-test('a signal during a branch restore: the terminal is restored at once, the restore finishes, then the console ends', async () => {
-  pool.container('ct');
-  assert.equal(runCli(['checkpoint', 'ct', '--label', 'first', '--config', pool.configFile]).status, 0);
-  // A zfs that takes its time renaming, so the signal lands in the middle of the restore.
-  const shim = `${pool.dir}/slow-bin`;
-  const marker = `${pool.dir}/renaming`;
-  mkdirSync(shim, { recursive: true });
-  writeFileSync(`${shim}/zfs`, `#!/bin/sh\nif [ "$1" = rename ]; then touch '${marker}'; sleep 2; fi\nexec ${execFileSync('sh', ['-c', 'command -v zfs'], { encoding: 'utf8' }).trim()} "$@"\n`);
-  chmodSync(`${shim}/zfs`, 0o755);
+/** A zfs that takes 2 s to rename, marking when it starts, so a signal lands in the middle of a restore. */
+function slowZfs(dir: string) {
+  const bin = `${dir}/bin`;
+  mkdirSync(bin, { recursive: true });
+  const real = execFileSync('sh', ['-c', 'command -v zfs'], { encoding: 'utf8' }).trim();
+  writeFileSync(`${bin}/zfs`, `#!/bin/sh\nif [ "$1" = rename ]; then touch '${dir}/renaming'; sleep 2; fi\nexec ${real} "$@"\n`);
+  chmodSync(`${bin}/zfs`, 0o755);
+  return { PATH: `${bin}:${process.env.PATH}`, renaming: () => existsSync(`${dir}/renaming`) };
+}
+
+/**
+ * The console on the pool with a slow zfs and a branch restore of the `nth` container's first checkpoint started
+ * from the keys (containers are listed by id; each test adds one).
+ */
+async function restoreInConsole(id: string, nth: number, session: string) {
+  pool.container(id);
+  assert.equal(runCli(['checkpoint', id, '--label', 'first', '--config', pool.configFile]).status, 0);
+  const zfs = slowZfs(`${pool.dir}/${session}`);
   const cfg = JSON.parse(readFileSync(pool.configFile, 'utf8'));
   cfg.ui = { refresh_seconds: 60, theme: 'dark' };
   writeFileSync(`${pool.dir}/tui.json`, JSON.stringify(cfg));
-  const t = TmuxSession.start('lxcri-e2e-sigint-busy', `${BIN} --config ${pool.dir}/tui.json`, 110, 30, { PATH: `${shim}:${process.env.PATH}` });
+  const t = TmuxSession.start(session, `${BIN} --config ${pool.dir}/tui.json`, 110, 30, { PATH: zfs.PATH });
   try {
-    await t.waitFor(/Checkpoints of ct[\s\S]*"first"[\s\S]*<- you are here/);
+    await t.waitFor(new RegExp(`Containers \\(${nth + 1}\\)[\\s\\S]*<- you are here`));
+    for (let i = 0; i < nth; i++) t.keys('j');
+    await t.waitFor(new RegExp(`Checkpoints of ${id}[\\s\\S]*"first"[\\s\\S]*<- you are here`));
     t.keys('Tab', 'k');
     await t.waitFor(/label\s+first/);
     t.keys('r');
     await t.waitFor(/\[\*\] branch restore/);
     t.keys('Enter');
-    await until('the restore reaches its first rename', () => existsSync(marker));
+    await until('the restore reaches its first rename', zfs.renaming);
+    return t;
+  } catch (error) {
+    t.kill();
+    throw error;
+  }
+}
+
+test('a signal during a branch restore: the terminal is restored at once, the restore finishes, then the console ends', async () => {
+  const t = await restoreInConsole('ct', 0, 'lxcri-e2e-sigint-busy');
+  try {
     process.kill(consolePid(t), 'SIGINT');
     await until('the alternate screen is left while the restore still runs', () => alternateOn(t) === '0', 1500);
     assert.match(await t.waitFor(/waiting for the running operation to finish/, 1500), /restore ct/);
@@ -74,4 +95,20 @@ test('a signal during a branch restore: the terminal is restored at once, the re
   const recover = runCli(['recover', '--json', '--config', pool.configFile]);
   assert.deepEqual(JSON.parse(recover.stdout), { interrupted: [] });
   assert.ok(sh('zfs', ['list', '-H', '-o', 'name', '-r', pool.base]).includes(`${pool.base}/lxcri-br-ct-`));
+});
+
+test('a second signal (Ctrl-C) while it waits exits at once; the restore left half-done is listed and recover finishes it', async () => {
+  const t = await restoreInConsole('cu', 1, 'lxcri-e2e-sigint-force');
+  try {
+    process.kill(consolePid(t), 'SIGINT');
+    await t.waitFor(/waiting for the running operation to finish/, 1500);
+    t.keys('C-c');
+    await t.waitFor(/EXITED 130/, 1500);
+  } finally {
+    t.kill();
+  }
+  const listed = JSON.parse(runCli(['recover', '--json', '--config', pool.configFile]).stdout) as { interrupted: Array<{ id: string; operation: string; container: string }> };
+  assert.deepEqual(listed.interrupted.map((e) => [e.operation, e.container]), [['branch-restore', 'cu']]);
+  assert.equal(runCli(['recover', listed.interrupted[0]!.id, '--finish', '--yes', '--config', pool.configFile]).status, 0);
+  assert.ok(sh('zfs', ['list', '-H', '-o', 'name', '-r', pool.base]).includes(`${pool.base}/lxcri-br-cu-`));
 });
