@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { runCli } from '../support/cli-process.js';
 import { sh, createTestPool, type TestPool } from '../support/real-pool.js';
 
 // A linked clone (`zfs clone a@cp b`, what Proxmox's linked clones and templates make) is another container's
@@ -34,6 +35,12 @@ test('a linked clone of a checkpoint is another owner: shown as a clone user, ne
   const treeB = await core.tree('b');
   assert.deepEqual(treeB.branches.map((x) => [x.dataset, x.originOwner]), [[`${pool.base}/b`, 'a']]);
   assert.deepEqual([...treeB.nodes.values()].filter((n) => n.kind === 'snapshot').map((n) => n.name), [bcp], "a's checkpoints are not in b's tree");
+  // What the admin reads: the clone user on a's checkpoint, and b's origin in b's header.
+  const textA = runCli(['tree', 'a', '--config', pool.configFile]);
+  assert.match(textA.stdout, new RegExp(`${cp2} .*\\[clone used by b: ${pool.base}/b\\]`));
+  assert.doesNotMatch(textA.stdout, /NOW  branch .*\/b$/m);
+  const textB = runCli(['tree', 'b', '--config', pool.configFile]);
+  assert.match(textB.stdout.split('\n')[0]!, new RegExp(`a clone of ${pool.base}/a@${cp2} \\(a\\)`));
 
   // Set a's live line aside so cp2 (b's origin) sits on a branch whose subtree holds no live state.
   const restored = await core.restore('a', { snapshot: cp1 });

@@ -1,9 +1,15 @@
 import { Panel } from '../../../components/Panel.js';
+import type { CheckpointNode } from '../../core/model/tree.js';
 import { useLook } from '../../../components/theme-context.js';
 import { formatBytes, formatTime } from '../../cli/format/units.js';
 import { useApp } from '../app-context.js';
 import { useUi } from './hooks.js';
 import { Text } from '../../../components/Text.js';
+
+/** This container's own branches cloned from a checkpoint (other owners' clones are listed apart). */
+function ownClones(n: CheckpointNode): string[] {
+  return n.clones.filter((c) => !n.foreignClones.some((f) => f.dataset === c));
+}
 
 export function DetailsPane({ width, height }: { width: number; height: number }) {
   const app = useApp();
@@ -19,7 +25,8 @@ export function DetailsPane({ width, height }: { width: number; height: number }
         ['by', `${n.createdBy ?? '-'}@${n.host ?? '-'}`], ['label', n.label ?? '-'], ['used', formatBytes(n.used)], ['referenced', formatBytes(n.referenced)],
         ...(n.written !== undefined ? [['written', formatBytes(n.written)] as [string, string]] : []),
         ['holds', String(n.holds)], ['CRIU image', n.image ?? 'none'],
-        ['depends on it', n.clones.length ? n.clones.join(', ') : n.children.length ? `${n.children.length} later node(s)` : 'nothing'],
+        ['depends on it', ownClones(n).length ? ownClones(n).join(', ') : n.children.length ? `${n.children.length} later node(s)` : 'nothing'],
+        ...(n.foreignClones.length ? [['clone used by', n.foreignClones.map((f) => `${f.owner} (${f.dataset})`).join(', ')] as [string, string]] : []),
       ];
   return (
     <Panel title="Details" focused={focused} width={width} height={height}>

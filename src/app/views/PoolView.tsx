@@ -3,6 +3,7 @@ import { Box } from 'ink';
 import { CapacityBar } from '../../../components/CapacityBar.js';
 import { useLook } from '../../../components/theme-context.js';
 import { formatBytes } from '../../cli/format/units.js';
+import { poolLevel } from '../../core/ops/pools.js';
 import { safeText } from '../../present/safe-text.js';
 import { useCore } from './hooks.js';
 import { Text } from '../../../components/Text.js';
@@ -26,7 +27,7 @@ export function PoolView({ height }: { height: number }) {
           {`${p.name}  ${p.health}  `}
           <CapacityBar percent={p.capacity} width={20} />
           {`  ${formatBytes(p.allocated)} of ${formatBytes(p.size)}, ${formatBytes(p.free)} free${p.fragmentation !== undefined ? `, fragmentation ${p.fragmentation}%` : ''}`}
-          {p.capacity >= 80 ? <Text color={theme.color(p.capacity >= 95 ? 'status.error' : 'status.warning')}>{p.capacity >= 95 ? '  CRITICAL' : '  WARNING'}</Text> : null}
+          {poolLevel(p) !== 'ok' ? <Text color={theme.color(poolLevel(p) === 'critical' ? 'status.error' : 'status.warning')}>{`  ${poolLevel(p).toUpperCase()}`}</Text> : null}
         </Text>
       ))}
       <Table data={rows} />

@@ -2,6 +2,7 @@ import { UsageError } from '../../core/errors.js';
 import type { CommandSpec } from '../command-spec.js';
 import { printJson } from '../command-spec.js';
 import { formatBytes } from '../format/units.js';
+import { safeText } from '../../present/safe-text.js';
 
 export const checkpointCommand: CommandSpec = {
   name: 'checkpoint',
@@ -27,12 +28,12 @@ export const checkpointCommand: CommandSpec = {
     if (dataset !== undefined && values.stateful) throw new UsageError('--image-path and --stateful cannot be combined', 'take the stateful checkpoint of the container\'s own dataset');
     const result = await env.core.checkpoint(positionals, { ...(label !== undefined ? { label } : {}), ...(dataset !== undefined ? { dataset } : {}) });
     if (env.json) return printJson(env, result);
-    for (const c of result.checkpoints) env.out(`created ${c.snapshot}${c.label ? `  "${c.label}"` : ''}`);
+    for (const c of result.checkpoints) env.out(`created ${c.snapshot}${c.label ? `  "${safeText(c.label)}"` : ''}`);
     if (result.checkpoints.length > 1) env.out(result.atomic ? `atomic: one zfs snapshot call (${result.method})` : `warning: ${result.note}`);
     for (const p of result.autoCleanup ?? []) {
       const gone = p.results.filter((r) => r.status === 'destroyed').length;
       const failed = p.results.filter((r) => r.status === 'failed');
-      env.out(`auto cleanup (checkpoint.auto_cleanup) of ${p.container}: pruned ${gone} checkpoint(s), ~${formatBytes(p.reclaimBytes)} freed${failed.length ? `; ${failed.length} failed: ${failed.map((f) => `${f.snapshot} (${f.error})`).join(', ')}` : ''}`);
+      env.out(`auto cleanup (checkpoint.auto_cleanup) of ${p.container}: pruned ${gone} checkpoint(s), ~${formatBytes(p.reclaimBytes)} freed${failed.length ? `; ${failed.length} failed: ${failed.map((f) => `${f.snapshot} (${safeText(f.error ?? '')})`).join(', ')}` : ''}`);
     }
   },
 };

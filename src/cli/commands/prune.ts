@@ -1,4 +1,5 @@
 import { LxcriError, UsageError } from '../../core/errors.js';
+import { safeText } from '../../present/safe-text.js';
 import type { PrunePlan, PrunePolicy } from '../../core/ops/prune.js';
 import type { CliEnv, CommandSpec } from '../command-spec.js';
 import { printJson } from '../command-spec.js';
@@ -71,7 +72,7 @@ export const pruneCommand: CommandSpec = {
     for (const r of results) {
       for (const item of r.results) {
         if (item.status === 'failed') failed++;
-        env.out(`${item.status.padEnd(9)} ${item.snapshot}${item.error ? `: ${item.error}` : ''}`);
+        env.out(`${item.status.padEnd(9)} ${item.snapshot}${item.error ? `: ${safeText(item.error)}` : ''}`);
       }
     }
     if (failed) throw new LxcriError('prune-partial', `${failed} checkpoint(s) could not be pruned`, 'see the lines above; the others were pruned');

@@ -13,13 +13,16 @@ function describe(node: CheckpointNode, tree: CheckpointTree, nowSeconds: number
   if (node.class === 'foreign') parts.push(`[foreign${node.foreignSource ? `: ${node.foreignSource}` : ''}]`);
   if (node.holds) parts.push(`[held ${node.holds}]`);
   if (node.image) parts.push('[stateful]');
+  for (const f of node.foreignClones) parts.push(`[clone used by ${f.owner}: ${f.dataset}]`);
   if (node.label) parts.push(`"${node.label}"`);
   return parts.join('  ');
 }
 
 /** The tree as text lines, one per node (the CLI's `tree` command); a label or name holding a newline stays on its line. */
 export function renderTreeText(tree: CheckpointTree, g: Glyphs, nowSeconds: number): string[] {
-  const lines = [`${tree.container}  (${tree.activeDataset}, ${tree.branches.length} line(s))`];
+  const active = tree.branches.find((b) => b.active);
+  const linked = active?.originOwner ? `, a clone of ${active.origin} (${active.originOwner})` : '';
+  const lines = [`${tree.container}  (${tree.activeDataset}, ${tree.branches.length} line(s)${linked})`];
   for (const row of layoutTree(tree)) {
     const prefix = guidePrefix(row.guides, g);
     const onBranch = row.branchStart && row.node.kind === 'snapshot' ? `  (on ${row.node.dataset})` : '';
