@@ -21,7 +21,10 @@ function firstFrame(command: string, marker: RegExp): Promise<number> {
     delete env.CI; // Ink renders only the last frame when CI is set
     const child = spawn('script', ['-qfec', command, '/dev/null'], { env });
     let out = '';
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`no ${marker} in 20 s`)); }, 20_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`no ${marker} in 20 s`));
+    }, 20_000);
     child.stdout.on('data', (d) => {
       out += d;
       if (marker.test(out.replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, ''))) {
@@ -49,7 +52,12 @@ export async function consoleFigures(): Promise<string[][]> {
     ink.push(await firstFrame('node dist/bench/ink-hello.js', /hello from ink/));
     ours.push(await firstFrame('node dist/src/cli/bin.js --demo', /Containers \(8\)[\s\S]*NOW <- you are here/));
   }
-  rows.push(['console first frame (--demo) / bare Ink', `${median(ours).toFixed(0)} ms / ${median(ink).toFixed(0)} ms`, (median(ours) / median(ink)).toFixed(2) + 'x', '<= 1.3x']);
+  rows.push([
+    'console first frame (--demo) / bare Ink',
+    `${median(ours).toFixed(0)} ms / ${median(ink).toFixed(0)} ms`,
+    (median(ours) / median(ink)).toFixed(2) + 'x',
+    '<= 1.3x',
+  ]);
 
   const core = bigDemoCore(10_000);
   const controller = new AppController(core, createUiStore(), () => {});
@@ -75,7 +83,19 @@ export async function consoleFigures(): Promise<string[][]> {
   const changes: number[] = [];
   for (let i = 0; i < 10; i++) {
     const t = performance.now();
-    appendFileSync(`${stateDir}/runtime/events.log`, JSON.stringify({ ts: new Date().toISOString(), user: 'bench', host: 'h', operation: 'checkpoint', target: `probe-${i}`, result: 'ok', duration_ms: 1, pid: 1 }) + '\n');
+    appendFileSync(
+      `${stateDir}/runtime/events.log`,
+      JSON.stringify({
+        ts: new Date().toISOString(),
+        user: 'bench',
+        host: 'h',
+        operation: 'checkpoint',
+        target: `probe-${i}`,
+        result: 'ok',
+        duration_ms: 1,
+        pid: 1,
+      }) + '\n',
+    );
     while (!(r.lastFrame() ?? '').includes(`probe-${i}`) && performance.now() - t < 5000) await new Promise((res) => setTimeout(res, 2));
     changes.push(performance.now() - t);
   }

@@ -34,7 +34,11 @@ try {
   const rawCk: number[] = [];
   const coreCk: number[] = [];
   for (let i = 0; i < 10; i++) {
-    rawCk.push(await time(() => zfs('snapshot', '-o', 'lxcri:kind=checkpoint', '-o', 'lxcri:created-by=root', '-o', 'lxcri:host=h', `${pool.base}/raw@checkpoint-${1000 + i}`)));
+    rawCk.push(
+      await time(() =>
+        zfs('snapshot', '-o', 'lxcri:kind=checkpoint', '-o', 'lxcri:created-by=root', '-o', 'lxcri:host=h', `${pool.base}/raw@checkpoint-${1000 + i}`),
+      ),
+    );
     coreCk.push(await time(() => core.checkpoint(['core'])));
   }
   rows.push(['checkpoint: core / raw zfs', `${ms(median(coreCk))} / ${ms(median(rawCk))}`, (median(coreCk) / median(rawCk)).toFixed(2) + 'x', '<= 1.2x']);
@@ -45,18 +49,20 @@ try {
     const D = `${pool.base}/raw`;
     const tmp = `${pool.base}/lxcri-restore-raw-${i}`;
     const B = `${pool.base}/lxcri-br-raw-${i}`;
-    rawRs.push(await time(async () => {
-      await zfs('snapshot', '-o', 'lxcri:kind=safety', `${D}@pre-restore-${i}`);
-      await zfs('clone', `${D}@checkpoint-1000`, tmp);
-      await zfs('unmount', D);
-      await zfs('unmount', tmp);
-      await zfs('rename', D, B);
-      await zfs('set', `lxcri:branch=raw@${i}`, B);
-      await zfs('rename', tmp, D);
-      await zfs('promote', D);
-      await zfs('mount', D);
-      await zfs('mount', B);
-    }));
+    rawRs.push(
+      await time(async () => {
+        await zfs('snapshot', '-o', 'lxcri:kind=safety', `${D}@pre-restore-${i}`);
+        await zfs('clone', `${D}@checkpoint-1000`, tmp);
+        await zfs('unmount', D);
+        await zfs('unmount', tmp);
+        await zfs('rename', D, B);
+        await zfs('set', `lxcri:branch=raw@${i}`, B);
+        await zfs('rename', tmp, D);
+        await zfs('promote', D);
+        await zfs('mount', D);
+        await zfs('mount', B);
+      }),
+    );
     const first = [...(await core.tree('core')).nodes.values()].find((n) => n.name.startsWith('checkpoint-'))!;
     coreRs.push(await time(() => core.restore('core', { snapshot: first.fullName })));
   }
@@ -66,7 +72,11 @@ try {
   const wide = `${pool.pool}/wide`;
   sh('zfs', ['create', wide]);
   for (let i = 0; i < 200; i++) sh('zfs', ['create', `${wide}/ct${i}`]);
-  const cold = pool.core({ config: (c) => { c.zfs.base_dataset = wide; } });
+  const cold = pool.core({
+    config: (c) => {
+      c.zfs.base_dataset = wide;
+    },
+  });
   await cold.core.refresh();
   const coldSpawns = cold.spawns();
   await cold.core.refresh();
@@ -82,20 +92,29 @@ try {
   const listing: number[] = [];
   let stdout = '';
   for (let k = 0; k < 3; k++) {
-    listing.push(await time(async () => {
-      stdout = (await execa('zfs', ['get', '-Hp', '-r', '-o', 'name,property,value', props.join(','), deep])).stdout;
-    }));
+    listing.push(
+      await time(async () => {
+        stdout = (await execa('zfs', ['get', '-Hp', '-r', '-o', 'name,property,value', props.join(','), deep])).stdout;
+      }),
+    );
   }
   const build: number[] = [];
   let snapshots = 0;
   for (let k = 0; k < 5; k++) {
-    build.push(await time(() => {
-      const inv = new Inventory(parseZfsGet(stdout));
-      snapshots = inv.records.filter((r) => r.type === 'snapshot').length;
-      for (let i = 0; i < 100; i++) buildTree(`ct${i}`, `${deep}/ct${i}`, inv);
-    }));
+    build.push(
+      await time(() => {
+        const inv = new Inventory(parseZfsGet(stdout));
+        snapshots = inv.records.filter((r) => r.type === 'snapshot').length;
+        for (let i = 0; i < 100; i++) buildTree(`ct${i}`, `${deep}/ct${i}`, inv);
+      }),
+    );
   }
-  rows.push([`parse + trees, ${snapshots} snapshots: build / listing`, `${ms(median(build))} / ${ms(median(listing))}`, (median(build) / median(listing)).toFixed(2) + 'x', '<= 0.3x']);
+  rows.push([
+    `parse + trees, ${snapshots} snapshots: build / listing`,
+    `${ms(median(build))} / ${ms(median(listing))}`,
+    (median(build) / median(listing)).toFixed(2) + 'x',
+    '<= 0.3x',
+  ]);
   rows.push(['(context) processes spawned by the core in (a)', String(spawns()), '', '']);
 } finally {
   pool.destroy();

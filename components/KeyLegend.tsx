@@ -11,7 +11,9 @@ export function KeyLegend({ items }: { items: string[] }) {
         return (
           <Text key={item}>
             {i ? '  ' : ''}
-            <Text color={theme.color('key')} bold>{key}</Text>
+            <Text color={theme.color('key')} bold>
+              {key}
+            </Text>
             <Text color={theme.color('text.dim')}>{` ${rest.join(' ')}`}</Text>
           </Text>
         );

@@ -2,9 +2,26 @@ import { readFileSync } from 'node:fs';
 
 /** Semantic colour tokens; components ask for a token, never a colour. */
 export const TOKENS = [
-  'text', 'text.dim', 'text.accent', 'border', 'border.focus', 'selection.fg', 'selection.bg',
-  'status.ok', 'status.warning', 'status.error', 'tree.current', 'tree.branch', 'tree.foreign', 'tree.safety',
-  'bar.ok', 'bar.warning', 'bar.critical', 'bar.empty', 'key', 'title',
+  'text',
+  'text.dim',
+  'text.accent',
+  'border',
+  'border.focus',
+  'selection.fg',
+  'selection.bg',
+  'status.ok',
+  'status.warning',
+  'status.error',
+  'tree.current',
+  'tree.branch',
+  'tree.foreign',
+  'tree.safety',
+  'bar.ok',
+  'bar.warning',
+  'bar.critical',
+  'bar.empty',
+  'key',
+  'title',
 ] as const;
 export type Token = (typeof TOKENS)[number];
 

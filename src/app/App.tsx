@@ -51,12 +51,18 @@ function Screen({ host }: { host: string }) {
     <Box flexDirection="column" width={columns} height={height}>
       <Header host={host} />
       {mode === 'pool' ? (
-        <Box height={body}><PoolView height={body} /></Box>
+        <Box height={body}>
+          <PoolView height={body} />
+        </Box>
       ) : mode === 'help' ? (
-        <Box height={body}><HelpOverlay height={body} /></Box>
+        <Box height={body}>
+          <HelpOverlay height={body} />
+        </Box>
       ) : mode === 'dialog' ? (
         // Dialogs take the body: Ink does not clear what an absolutely placed box covers.
-        <Box height={body} flexDirection="column"><DialogView height={body} /></Box>
+        <Box height={body} flexDirection="column">
+          <DialogView height={body} />
+        </Box>
       ) : (
         <Box flexDirection="column" height={body}>
           <Box height={top}>
@@ -69,7 +75,9 @@ function Screen({ host }: { host: string }) {
           </Box>
         </Box>
       )}
-      <Text wrap="truncate" color={flash?.level === 'error' ? 'red' : undefined}>{flash ? flash.text : ' '}</Text>
+      <Text wrap="truncate" color={flash?.level === 'error' ? 'red' : undefined}>
+        {flash ? flash.text : ' '}
+      </Text>
       <KeyLegend items={footerItems(focus, readOnly, columns - 2)} />
     </Box>
   );

@@ -1,9 +1,29 @@
 import type { Pane, UiState } from './ui-store.js';
 
 export type CommandId =
-  | 'up' | 'down' | 'next-pane' | 'prev-pane' | 'left' | 'right' | 'open' | 'checkpoint' | 'checkpoint-stateful'
-  | 'restore' | 'delete' | 'prune' | 'undo' | 'filter' | 'pool' | 'refresh' | 'help' | 'close' | 'quit'
-  | 'recover' | 'recover-finish' | 'recover-undo' | 'recover-run';
+  | 'up'
+  | 'down'
+  | 'next-pane'
+  | 'prev-pane'
+  | 'left'
+  | 'right'
+  | 'open'
+  | 'checkpoint'
+  | 'checkpoint-stateful'
+  | 'restore'
+  | 'delete'
+  | 'prune'
+  | 'undo'
+  | 'filter'
+  | 'pool'
+  | 'refresh'
+  | 'help'
+  | 'close'
+  | 'quit'
+  | 'recover'
+  | 'recover-finish'
+  | 'recover-undo'
+  | 'recover-run';
 
 export interface BindingContext {
   ui: UiState;
@@ -37,20 +57,61 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'next-pane', keys: ['tab', 'l'], label: 'Tab/l', description: 'next pane', dangerous: false },
   { id: 'prev-pane', keys: ['shift-tab', 'h'], label: 'h', description: 'previous pane', dangerous: false },
   { id: 'open', keys: ['return'], label: 'Enter', description: 'open: containers -> tree, tree -> details', dangerous: false, panes: ['containers', 'tree'] },
-  { id: 'checkpoint', keys: ['c'], label: 'c', description: 'checkpoint the selected container (asks for a label)', dangerous: false, disabled: needsContainer },
-  { id: 'checkpoint-stateful', keys: ['C'], label: 'C', description: 'stateful checkpoint (CRIU) of a running container', dangerous: false,
-    disabled: (c) => needsContainer(c) ?? (!c.running ? 'the container is not running' : undefined) },
-  { id: 'restore', keys: ['r'], label: 'r', description: 'restore the checkpoint under the cursor (branch, or rollback)', dangerous: true, panes: ['tree', 'details'], disabled: needsSnapshot },
-  { id: 'delete', keys: ['d'], label: 'd', description: 'delete the checkpoint under the cursor (with subtree preview)', dangerous: true, panes: ['tree', 'details'], disabled: needsSnapshot },
+  {
+    id: 'checkpoint',
+    keys: ['c'],
+    label: 'c',
+    description: 'checkpoint the selected container (asks for a label)',
+    dangerous: false,
+    disabled: needsContainer,
+  },
+  {
+    id: 'checkpoint-stateful',
+    keys: ['C'],
+    label: 'C',
+    description: 'stateful checkpoint (CRIU) of a running container',
+    dangerous: false,
+    disabled: (c) => needsContainer(c) ?? (!c.running ? 'the container is not running' : undefined),
+  },
+  {
+    id: 'restore',
+    keys: ['r'],
+    label: 'r',
+    description: 'restore the checkpoint under the cursor (branch, or rollback)',
+    dangerous: true,
+    panes: ['tree', 'details'],
+    disabled: needsSnapshot,
+  },
+  {
+    id: 'delete',
+    keys: ['d'],
+    label: 'd',
+    description: 'delete the checkpoint under the cursor (with subtree preview)',
+    dangerous: true,
+    panes: ['tree', 'details'],
+    disabled: needsSnapshot,
+  },
   { id: 'prune', keys: ['p'], label: 'p', description: 'prune plan for the selected container; confirm to run', dangerous: true, disabled: needsContainer },
-  { id: 'undo', keys: ['u'], label: 'u', description: 'undo the last restore (back to its safety checkpoint)', dangerous: true,
-    disabled: (c) => (!c.ui.lastRestore ? 'no restore to undo in this session' : undefined) },
+  {
+    id: 'undo',
+    keys: ['u'],
+    label: 'u',
+    description: 'undo the last restore (back to its safety checkpoint)',
+    dangerous: true,
+    disabled: (c) => (!c.ui.lastRestore ? 'no restore to undo in this session' : undefined),
+  },
   { id: 'filter', keys: ['/'], label: '/', description: 'filter containers', dangerous: false, panes: ['containers'] },
   { id: 'pool', keys: ['P'], label: 'P', description: 'pool view: health, capacity, space per container', dangerous: false },
   { id: 'refresh', keys: ['R'], label: 'R', description: 'refresh now', dangerous: false },
   // Not dangerous itself: read-only sessions see what was left half-done too, and are told why they cannot recover.
-  { id: 'recover', keys: ['I'], label: 'I', description: 'operations a kill or crash left half-done: finish or undo', dangerous: false,
-    disabled: (c) => (!c.ui.interrupted.length ? 'no interrupted operation' : undefined) },
+  {
+    id: 'recover',
+    keys: ['I'],
+    label: 'I',
+    description: 'operations a kill or crash left half-done: finish or undo',
+    dangerous: false,
+    disabled: (c) => (!c.ui.interrupted.length ? 'no interrupted operation' : undefined),
+  },
   { id: 'help', keys: ['?'], label: '?', description: 'help: every key', dangerous: false },
   { id: 'close', keys: ['escape'], label: 'Esc', description: 'close the dialog, view or filter', dangerous: false },
   { id: 'quit', keys: ['q'], label: 'q', description: 'quit (asks first while an operation runs)', dangerous: false },
@@ -62,13 +123,20 @@ export const RECOVER_BINDINGS: readonly Binding[] = [
   { id: 'down', keys: ['down', 'j'], label: '↓/j', description: 'next operation', dangerous: false },
   { id: 'recover-finish', keys: ['f'], label: 'f', description: 'finish it: run the step that was in flight and the remaining ones', dangerous: true },
   { id: 'recover-undo', keys: ['u'], label: 'u', description: 'undo it: reverse every step that was done or in flight', dangerous: true },
-  { id: 'recover-run', keys: ['y'], label: 'y', description: 'run the finish or undo asked for', dangerous: true,
-    disabled: (c) => (c.ui.dialog?.kind !== 'recover' || !c.ui.dialog.confirm ? 'press f (finish) or u (undo) first' : undefined) },
+  {
+    id: 'recover-run',
+    keys: ['y'],
+    label: 'y',
+    description: 'run the finish or undo asked for',
+    dangerous: true,
+    disabled: (c) => (c.ui.dialog?.kind !== 'recover' || !c.ui.dialog.confirm ? 'press f (finish) or u (undo) first' : undefined),
+  },
   { id: 'close', keys: ['escape'], label: 'Esc', description: 'close (the operations stay listed: I opens this again)', dangerous: false },
 ];
 
 /** Why read-only mode offers no recovery, for the dialog and for a recovery key pressed anyway. */
-export const READ_ONLY_RECOVER = 'read-only session: finishing or undoing changes ZFS; run `lxcri-console recover <id> --finish|--undo` or open the console without --read-only';
+export const READ_ONLY_RECOVER =
+  'read-only session: finishing or undoing changes ZFS; run `lxcri-console recover <id> --finish|--undo` or open the console without --read-only';
 
 /** The bindings that exist in this session: read-only mode hides every dangerous one. */
 export function activeBindings(readOnly: boolean): Binding[] {

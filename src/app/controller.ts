@@ -8,8 +8,18 @@ import { PANES, type Dialog, type UiStore } from './ui-store.js';
 export interface KeyPress {
   input: string;
   key: {
-    upArrow?: boolean; downArrow?: boolean; leftArrow?: boolean; rightArrow?: boolean; return?: boolean; escape?: boolean;
-    tab?: boolean; shift?: boolean; backspace?: boolean; delete?: boolean; ctrl?: boolean; meta?: boolean;
+    upArrow?: boolean;
+    downArrow?: boolean;
+    leftArrow?: boolean;
+    rightArrow?: boolean;
+    return?: boolean;
+    escape?: boolean;
+    tab?: boolean;
+    shift?: boolean;
+    backspace?: boolean;
+    delete?: boolean;
+    ctrl?: boolean;
+    meta?: boolean;
   };
 }
 
@@ -42,7 +52,11 @@ export function keyName({ input, key }: KeyPress): string {
  * help, pool view, normal) and by the bindings table; views only read the stores.
  */
 export class AppController {
-  constructor(readonly core: Core, readonly ui: UiStore, private readonly quit: () => void) {}
+  constructor(
+    readonly core: Core,
+    readonly ui: UiStore,
+    private readonly quit: () => void,
+  ) {}
 
   visibleContainers(): ContainerSummary[] {
     const world = this.core.store.getState().world;
@@ -199,7 +213,10 @@ export class AppController {
     const ui = this.ui.getState();
     if (ui.focus === 'containers') {
       const list = this.visibleContainers();
-      const i = Math.max(0, list.findIndex((c) => c.id === ui.selected));
+      const i = Math.max(
+        0,
+        list.findIndex((c) => c.id === ui.selected),
+      );
       const next = list[Math.max(0, Math.min(list.length - 1, i + delta))];
       if (next && next.id !== ui.selected) {
         this.ui.setState({ selected: next.id, tree: undefined, treeCursor: 0 });
@@ -219,19 +236,30 @@ export class AppController {
     const row = this.cursorRow();
     this.ui.setState({ flash: undefined });
     switch (id) {
-      case 'up': return this.move(-1);
-      case 'down': return this.move(1);
+      case 'up':
+        return this.move(-1);
+      case 'down':
+        return this.move(1);
       case 'next-pane':
-      case 'right': return void this.ui.setState({ focus: PANES[(PANES.indexOf(ui.focus) + 1) % PANES.length]! });
+      case 'right':
+        return void this.ui.setState({ focus: PANES[(PANES.indexOf(ui.focus) + 1) % PANES.length]! });
       case 'prev-pane':
-      case 'left': return void this.ui.setState({ focus: PANES[(PANES.indexOf(ui.focus) + PANES.length - 1) % PANES.length]! });
-      case 'open': return void this.ui.setState({ focus: ui.focus === 'containers' ? 'tree' : 'details' });
-      case 'filter': return void this.ui.setState({ mode: 'filter', focus: 'containers' });
-      case 'pool': return void this.ui.setState({ mode: 'pool' });
-      case 'help': return void this.ui.setState({ mode: 'help' });
-      case 'close': return void this.ui.setState({ mode: 'normal', dialog: undefined, filter: ui.mode === 'filter' ? '' : ui.filter });
-      case 'refresh': return this.refresh();
-      case 'recover': return void this.ui.setState({ mode: 'dialog', dialog: { kind: 'recover', index: 0 } });
+      case 'left':
+        return void this.ui.setState({ focus: PANES[(PANES.indexOf(ui.focus) + PANES.length - 1) % PANES.length]! });
+      case 'open':
+        return void this.ui.setState({ focus: ui.focus === 'containers' ? 'tree' : 'details' });
+      case 'filter':
+        return void this.ui.setState({ mode: 'filter', focus: 'containers' });
+      case 'pool':
+        return void this.ui.setState({ mode: 'pool' });
+      case 'help':
+        return void this.ui.setState({ mode: 'help' });
+      case 'close':
+        return void this.ui.setState({ mode: 'normal', dialog: undefined, filter: ui.mode === 'filter' ? '' : ui.filter });
+      case 'refresh':
+        return this.refresh();
+      case 'recover':
+        return void this.ui.setState({ mode: 'dialog', dialog: { kind: 'recover', index: 0 } });
       case 'quit':
         if (this.core.store.getState().mutating > 0) return void this.ui.setState({ mode: 'dialog', dialog: { kind: 'quit' } });
         return this.quit();
@@ -249,7 +277,10 @@ export class AppController {
           } catch (error) {
             rollbackError = error instanceof LxcriError ? error.message : String(error);
           }
-          this.ui.setState({ mode: 'dialog', dialog: { kind: 'restore', branch, ...(rollback ? { rollback } : {}), ...(rollbackError ? { rollbackError } : {}), choice: 'branch', typed: '' } });
+          this.ui.setState({
+            mode: 'dialog',
+            dialog: { kind: 'restore', branch, ...(rollback ? { rollback } : {}), ...(rollbackError ? { rollbackError } : {}), choice: 'branch', typed: '' },
+          });
         } catch (error) {
           this.flash(error);
         }
@@ -313,7 +344,10 @@ export class AppController {
     switch (binding.id) {
       case 'up':
       case 'down':
-        return void this.ui.setState({ flash: undefined, dialog: { kind: 'recover', index: Math.max(0, Math.min(last, d.index + (binding.id === 'up' ? -1 : 1))) } });
+        return void this.ui.setState({
+          flash: undefined,
+          dialog: { kind: 'recover', index: Math.max(0, Math.min(last, d.index + (binding.id === 'up' ? -1 : 1))) },
+        });
       case 'recover-finish':
       case 'recover-undo':
         return void this.ui.setState({ flash: undefined, dialog: { ...d, confirm: binding.id === 'recover-finish' ? 'finish' : 'undo' } });
@@ -348,9 +382,11 @@ export class AppController {
         if (name !== 'return') return void this.ui.setState({ dialog: { ...d, label: typing(d.label) } });
         if (!c) return;
         return this.run(`${d.stateful ? 'stateful checkpoint' : 'checkpoint'} of ${c.id}`, () =>
-          d.stateful ? this.core.checkpointStateful(c.id, d.label ? { label: d.label } : {}) : this.core.checkpoint([c.id], d.label ? { label: d.label } : {}));
+          d.stateful ? this.core.checkpointStateful(c.id, d.label ? { label: d.label } : {}) : this.core.checkpoint([c.id], d.label ? { label: d.label } : {}),
+        );
       case 'restore': {
-        if (name === 'tab' || name === 'left' || name === 'right') return void this.ui.setState({ dialog: { ...d, choice: d.choice === 'branch' ? 'rollback' : 'branch', typed: '' } });
+        if (name === 'tab' || name === 'left' || name === 'right')
+          return void this.ui.setState({ dialog: { ...d, choice: d.choice === 'branch' ? 'rollback' : 'branch', typed: '' } });
         if (d.choice === 'rollback' && name !== 'return') return void this.ui.setState({ dialog: { ...d, typed: typing(d.typed) } });
         if (name !== 'return' || !c) return;
         if (d.choice === 'rollback') {

@@ -31,7 +31,11 @@ export async function runConsole(core: Core, options: ConsoleOptions): Promise<n
   let finish!: (code: number) => void;
   const done = new Promise<number>((resolve) => (finish = resolve));
   const controller = new AppController(core, ui, () => finish(0));
-  const look = { theme: pickTheme(options.theme ?? core.ctx.config.ui.theme), glyphs: pickGlyphs(options.ascii), ascii: options.ascii || !/utf-?8/i.test(process.env.LC_ALL || process.env.LC_CTYPE || process.env.LANG || '') };
+  const look = {
+    theme: pickTheme(options.theme ?? core.ctx.config.ui.theme),
+    glyphs: pickGlyphs(options.ascii),
+    ascii: options.ascii || !/utf-?8/i.test(process.env.LC_ALL || process.env.LC_CTYPE || process.env.LANG || ''),
+  };
   const restore = () => process.stdout.write(LEAVE_ALT);
   process.stdout.write(ENTER_ALT);
   process.on('exit', restore);

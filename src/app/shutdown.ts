@@ -21,5 +21,7 @@ export function mutationsDone(store: CoreStore): Promise<void> {
 export function waitingLine(s: CoreState): string {
   // A refresh started meanwhile may hold the current-operation line for a moment: it is not what is waited for.
   const op = s.operation && s.operation.title !== 'refresh' ? ` (${s.operation.title}: ${s.operation.step})` : '';
-  return safeText(`lxcri-console: waiting for the running operation to finish${op}; a second signal exits at once and may leave it half-done (then see \`lxcri-console recover\`)`);
+  return safeText(
+    `lxcri-console: waiting for the running operation to finish${op}; a second signal exits at once and may leave it half-done (then see \`lxcri-console recover\`)`,
+  );
 }

@@ -21,7 +21,7 @@ export function mainHelp(commands: readonly CommandSpec[]): string {
     ...optionLines(GLOBAL_OPTIONS),
     '',
     'exit codes: 0 ok, 1 operation failed or refused, 2 bad usage',
-    'run `lxcri-console <command> --help` for a command\'s options',
+    "run `lxcri-console <command> --help` for a command's options",
   ].join('\n');
 }
 

@@ -80,7 +80,12 @@ export async function main(argv: string[], terminal = { out: (s: string) => cons
       if (!process.stdout.isTTY) throw new UsageError('the console needs a terminal', 'run it in a terminal, or use a command (lxcri-console --help)');
       const { runConsole } = await consoleModule!;
       const theme = values.theme as string | undefined;
-      return await runConsole(core, { readOnly: Boolean(values['read-only']), ascii: Boolean(values.ascii), ...(theme ? { theme } : {}), ...(values.demo ? { host: 'pve-demo (simulated)' } : {}) });
+      return await runConsole(core, {
+        readOnly: Boolean(values['read-only']),
+        ascii: Boolean(values.ascii),
+        ...(theme ? { theme } : {}),
+        ...(values.demo ? { host: 'pve-demo (simulated)' } : {}),
+      });
     }
     const env: CliEnv = {
       core,
@@ -103,7 +108,11 @@ export async function main(argv: string[], terminal = { out: (s: string) => cons
 /** An operation a crash or kill left half-done is reported on every start until it is finished or undone. */
 async function warnInterrupted(core: Core, err: (s: string) => void): Promise<void> {
   for (const e of await core.interrupted().catch(() => [])) {
-    err(safeText(`warning: interrupted ${e.operation} of ${e.container} (${e.done.length} of ${e.steps.length} steps done); see \`lxcri-console recover\`: ${e.finish} | ${e.undo}`));
+    err(
+      safeText(
+        `warning: interrupted ${e.operation} of ${e.container} (${e.done.length} of ${e.steps.length} steps done); see \`lxcri-console recover\`: ${e.finish} | ${e.undo}`,
+      ),
+    );
   }
 }
 
@@ -129,4 +138,3 @@ function reportError(error: unknown, o: { json: boolean; debug: boolean; out: (s
   if (o.debug && error instanceof Error && error.stack) o.err(error.stack);
   return e.exitCode;
 }
-

@@ -66,15 +66,26 @@ export const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 /** pct shutdown / lxc-stop wait `shutdown_timeout_seconds` + this grace on a Node timer (src/core/tools/pct.ts, lxc.ts). */
 const SHUTDOWN_GRACE_SECONDS = 30;
 
-const positiveInt = (min: number): Check => (v) =>
-  typeof v === 'number' && Number.isSafeInteger(v) && v >= min ? undefined : `an integer >= ${min}`;
+const positiveInt =
+  (min: number): Check =>
+  (v) =>
+    typeof v === 'number' && Number.isSafeInteger(v) && v >= min ? undefined : `an integer >= ${min}`;
 /** A number of seconds that ends up on a Node timer: refused beyond the timer's range rather than firing at once. */
-const seconds = (min: number, max = MAX_TIMER_SECONDS): Check => (v) =>
-  typeof v === 'number' && Number.isSafeInteger(v) && v >= min && v <= max ? undefined : `an integer from ${min} to ${max} (seconds; Node's timers hold at most ${MAX_TIMER_SECONDS} s)`;
+const seconds =
+  (min: number, max = MAX_TIMER_SECONDS): Check =>
+  (v) =>
+    typeof v === 'number' && Number.isSafeInteger(v) && v >= min && v <= max
+      ? undefined
+      : `an integer from ${min} to ${max} (seconds; Node's timers hold at most ${MAX_TIMER_SECONDS} s)`;
 const bool: Check = (v) => (typeof v === 'boolean' ? undefined : 'true or false');
-const str = (test?: (s: string) => boolean, expected = 'a string'): Check => (v) =>
-  typeof v === 'string' && (!test || test(v)) ? undefined : expected;
-const oneOf = (...values: string[]): Check => (v) => (typeof v === 'string' && values.includes(v) ? undefined : `one of ${values.join(', ')}`);
+const str =
+  (test?: (s: string) => boolean, expected = 'a string'): Check =>
+  (v) =>
+    typeof v === 'string' && (!test || test(v)) ? undefined : expected;
+const oneOf =
+  (...values: string[]): Check =>
+  (v) =>
+    typeof v === 'string' && values.includes(v) ? undefined : `one of ${values.join(', ')}`;
 
 const absolutePath = str((x) => x.startsWith('/'), 'an absolute path');
 
@@ -86,26 +97,32 @@ const section = (checks: Record<string, Check>): Section => new Map(Object.entri
  * `toString`, `constructor` or `__proto__` (which JSON.parse keeps as an own key) are unknown keys like any typo.
  */
 const SCHEMA: ReadonlyMap<string, Check | Section> = new Map<string, Check | Section>([
-  ['zfs', section({
-    base_dataset: (v) => {
-      if (typeof v !== 'string') return 'a dataset name such as "tank/containers"';
-      try {
-        validateDatasetName(v);
-        return undefined;
-      } catch {
-        return 'a valid ZFS dataset name such as "tank/containers"';
-      }
-    },
-    auto_create_datasets: bool,
-    compression: str((x) => /^(on|off|lz4|lzjb|zle|zstd(-\d+)?|gzip(-[1-9])?)$/.test(x), 'a ZFS compression value (on, off, lz4, zstd, gzip-N, zle, lzjb)'),
-    quota: str((x) => /^(none|\d+(\.\d+)?[KMGTP]?)$/i.test(x), 'a size such as "10G" or "none"'),
-  })],
-  ['checkpoint', section({
-    max_snapshots: positiveInt(1),
-    retention_days: positiveInt(0),
-    auto_cleanup: bool,
-    min_keep: positiveInt(1),
-  })],
+  [
+    'zfs',
+    section({
+      base_dataset: (v) => {
+        if (typeof v !== 'string') return 'a dataset name such as "tank/containers"';
+        try {
+          validateDatasetName(v);
+          return undefined;
+        } catch {
+          return 'a valid ZFS dataset name such as "tank/containers"';
+        }
+      },
+      auto_create_datasets: bool,
+      compression: str((x) => /^(on|off|lz4|lzjb|zle|zstd(-\d+)?|gzip(-[1-9])?)$/.test(x), 'a ZFS compression value (on, off, lz4, zstd, gzip-N, zle, lzjb)'),
+      quota: str((x) => /^(none|\d+(\.\d+)?[KMGTP]?)$/i.test(x), 'a size such as "10G" or "none"'),
+    }),
+  ],
+  [
+    'checkpoint',
+    section({
+      max_snapshots: positiveInt(1),
+      retention_days: positiveInt(0),
+      auto_cleanup: bool,
+      min_keep: positiveInt(1),
+    }),
+  ],
   ['runner', section({ timeout_seconds: seconds(1), long_timeout_seconds: seconds(1) })],
   ['log', section({ file: absolutePath, level: oneOf('debug', 'info', 'warn', 'error') })],
   ['state_dir', absolutePath],
@@ -170,7 +187,10 @@ export async function loadConfig(path?: string): Promise<{ config: Config; path:
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`config ${file} is not valid JSON: ${(error as Error).message}`, 'fix the JSON syntax (a trailing comma or a missing quote is the usual cause)');
+    throw new UsageError(
+      `config ${file} is not valid JSON: ${(error as Error).message}`,
+      'fix the JSON syntax (a trailing comma or a missing quote is the usual cause)',
+    );
   }
   return { config: parseConfig(raw, file), path: file, found: true };
 }

@@ -11,7 +11,12 @@ import { recoverOperation } from './ops/registry.js';
 import { poolReport, type PoolReport } from './ops/pools.js';
 import { executePrune, planPrune, policyFromConfig, type PrunePlan, type PrunePolicy, type PruneResult } from './ops/prune.js';
 import {
-  BRANCH_RESTORE, branchRestoreInput, branchRestoreResult, planBranchRestore, type BranchRestorePlan, type BranchRestoreResult,
+  BRANCH_RESTORE,
+  branchRestoreInput,
+  branchRestoreResult,
+  planBranchRestore,
+  type BranchRestorePlan,
+  type BranchRestoreResult,
 } from './ops/restore-branch.js';
 import { executeRollback, planRollback, type RollbackPlan, type RollbackResult } from './ops/restore-rollback.js';
 import { selectSnapshot, validateSnapshotArgument } from './ops/select-snapshot.js';
@@ -103,7 +108,16 @@ export class Core {
         throw new LxcriError('changed', `the dataset of ${label} changed while waiting for its lock`, 'retry');
       }
       // A zfs command waiting out "dataset is busy" reports each wait as the operation's current step.
-      result = await track(this.store, `${operation} ${label}`.trim(), (step) => reportBusyWaits((line) => step(line), () => task(step, fresh)), true);
+      result = await track(
+        this.store,
+        `${operation} ${label}`.trim(),
+        (step) =>
+          reportBusyWaits(
+            (line) => step(line),
+            () => task(step, fresh),
+          ),
+        true,
+      );
       return result;
     } catch (e) {
       error = e;
@@ -111,14 +125,17 @@ export class Core {
     } finally {
       for (const lock of locks) await lock.release();
       const bytes = result !== undefined && reclaimed ? reclaimed(result) : undefined;
-      await appendEvent(this.ctx.config.state_dir, makeEvent(this.ctx.identity, {
-        operation,
-        target: label,
-        result: error ? (error instanceof RefusedError || (error instanceof LxcriError && error.code === 'locked') ? 'refused' : 'failed') : 'ok',
-        duration_ms: Math.round(performance.now() - started),
-        ...(bytes !== undefined ? { bytes_reclaimed: bytes } : {}),
-        ...(error ? { error: (error as Error).message } : {}),
-      })).catch(() => undefined);
+      await appendEvent(
+        this.ctx.config.state_dir,
+        makeEvent(this.ctx.identity, {
+          operation,
+          target: label,
+          result: error ? (error instanceof RefusedError || (error instanceof LxcriError && error.code === 'locked') ? 'refused' : 'failed') : 'ok',
+          duration_ms: Math.round(performance.now() - started),
+          ...(bytes !== undefined ? { bytes_reclaimed: bytes } : {}),
+          ...(error ? { error: (error as Error).message } : {}),
+        }),
+      ).catch(() => undefined);
     }
   }
 
@@ -147,8 +164,12 @@ export class Core {
         const { caps, inventory } = await readInventory(this.ctx);
         const [pools, containers] = await Promise.all([this.ctx.zpool.list(caps), listContainers(this.ctx, inventory)]);
         const world: World = {
-          capabilities: caps, base: this.ctx.config.zfs.base_dataset, inventory, pools,
-          containers: summarizeContainers(containers, inventory), refreshedAt: this.ctx.now(),
+          capabilities: caps,
+          base: this.ctx.config.zfs.base_dataset,
+          inventory,
+          pools,
+          containers: summarizeContainers(containers, inventory),
+          refreshedAt: this.ctx.now(),
         };
         this.store.setState({ world });
         return world;
@@ -167,12 +188,16 @@ export class Core {
    * container named instead of the one its sources give (the seed's `--image-path`). With
    * `checkpoint.auto_cleanup`, the prune policy then runs for those containers, and the result says what it did.
    */
-  async checkpoint(ids: readonly string[], opts: CheckpointOptions & { dataset?: string } = {}): Promise<GroupCheckpointResult & { autoCleanup?: PruneResult[] }> {
+  async checkpoint(
+    ids: readonly string[],
+    opts: CheckpointOptions & { dataset?: string } = {},
+  ): Promise<GroupCheckpointResult & { autoCleanup?: PruneResult[] }> {
     if (!ids.length) throw new UsageError('no container given', 'name at least one container: lxcri-console checkpoint <container...>');
     if (opts.label !== undefined) validateLabel(opts.label);
     let result: GroupCheckpointResult;
     if (opts.dataset !== undefined) {
-      if (ids.length !== 1) throw new UsageError('--image-path takes exactly one container', 'usage: lxcri-console checkpoint --image-path <dataset> <container>');
+      if (ids.length !== 1)
+        throw new UsageError('--image-path takes exactly one container', 'usage: lxcri-console checkpoint --image-path <dataset> <container>');
       const id = validateContainerId(ids[0]!);
       const dataset = validateDatasetName(opts.dataset);
       const ref: ContainerRef = { id, dataset, container: { id, name: id, status: 'unknown', sources: ['zfs'], dataset, mounts: [] } };
@@ -200,7 +225,12 @@ export class Core {
     const { inventory } = await readInventory(this.ctx);
     const guids = new Set(inventory.records.filter((r) => r.type === 'snapshot').map((r) => r.guid));
     const busy = new Set((await listLocks(this.ctx.config.state_dir)).filter((l) => l.alive).map((l) => l.container));
-    return this.operate('gc', { ids: [] }, () => collectGarbage(this.ctx, guids, busy, { retentionHours }), (r) => r.removed.reduce((n, x) => n + x.bytes, 0));
+    return this.operate(
+      'gc',
+      { ids: [] },
+      () => collectGarbage(this.ctx, guids, busy, { retentionHours }),
+      (r) => r.removed.reduce((n, x) => n + x.bytes, 0),
+    );
   }
 
   /** The preview: what a restore will do (branch) or destroy (rollback). Changes nothing. */
@@ -236,15 +266,26 @@ export class Core {
         );
       }
       const lifecycle = await planLifecycle(this.ctx, ref!.container, {
-        ...(opts.noStart ? { noStart: true } : {}), ...(plan.target.image ? { image: plan.target.image } : {}), ...(opts.coldFallback ? { coldFallback: true } : {}),
+        ...(opts.noStart ? { noStart: true } : {}),
+        ...(plan.target.image ? { image: plan.target.image } : {}),
+        ...(opts.coldFallback ? { coldFallback: true } : {}),
       });
       const out: { state?: 'criu' | 'cold' } = {};
       let result: BranchRestoreResult | RollbackResult;
       if (plan.mode === 'branch') {
         const input = branchRestoreInput(c, plan, local ?? (await this.ctx.zfs.localProperties(c.dataset)), lifecycle);
-        const steps = await runOperation(this.ctx, BRANCH_RESTORE, {
-          container: id, datasets: [c.dataset], title: `branch restore of ${id} to ${plan.target.name}`, input,
-        }, step, out);
+        const steps = await runOperation(
+          this.ctx,
+          BRANCH_RESTORE,
+          {
+            container: id,
+            datasets: [c.dataset],
+            title: `branch restore of ${id} to ${plan.target.name}`,
+            input,
+          },
+          step,
+          out,
+        );
         result = branchRestoreResult(input, steps);
       } else {
         result = await executeRollback(this.ctx, c, plan, lifecycle, step, out);
@@ -265,7 +306,10 @@ export class Core {
       await validateImageDir(this.ctx, dir, id);
       const lifecycle = await planLifecycle(this.ctx, ref!.container, {});
       if (lifecycle.wasRunning) {
-        throw new RefusedError(`container ${id} is running; a CRIU restore brings back the processes of a stopped container`, `stop it first (lxc-stop -n ${id} / pct shutdown ${id}), then restore`);
+        throw new RefusedError(
+          `container ${id} is running; a CRIU restore brings back the processes of a stopped container`,
+          `stop it first (lxc-stop -n ${id} / pct shutdown ${id}), then restore`,
+        );
       }
       const state = await criuRestoreFromDir(this.ctx, id, dir, opts.coldFallback ? { coldFallback: true } : {}, step);
       return { container: id, image: dir, state };
@@ -313,17 +357,28 @@ export class Core {
     if (total && !confirmed) {
       throw new RefusedError(`prune would destroy ${total} checkpoint(s); not confirmed`, 'review the plan (--dry-run) and confirm with --yes');
     }
-    return this.operate('prune', { ids: plans.map((p) => p.container) }, async (step, refs) => {
-      const results: PruneResult[] = [];
-      for (const [i, plan] of plans.entries()) results.push(await executePrune(this.ctx, plan, [refs[i]!.dataset], step));
-      return results;
-    }, (results) => results.reduce((n, r) => n + r.reclaimBytes, 0));
+    return this.operate(
+      'prune',
+      { ids: plans.map((p) => p.container) },
+      async (step, refs) => {
+        const results: PruneResult[] = [];
+        for (const [i, plan] of plans.entries()) results.push(await executePrune(this.ctx, plan, [refs[i]!.dataset], step));
+        return results;
+      },
+      (results) => results.reduce((n, r) => n + r.reclaimBytes, 0),
+    );
   }
 
   async pools(withStatus = true): Promise<PoolReport[]> {
     const world = await this.refresh();
     const statuses = withStatus ? await this.ctx.zpool.status() : [];
-    return world.pools.map((p) => poolReport(p, world.containers, statuses.find((s) => s.pool === p.name)));
+    return world.pools.map((p) =>
+      poolReport(
+        p,
+        world.containers,
+        statuses.find((s) => s.pool === p.name),
+      ),
+    );
   }
 
   /** Operations a killed or crashed process left half-done, with what was done and how to finish or undo each. */
@@ -348,7 +403,10 @@ function latestCheckpoint(c: LoadedContainer) {
   const onDataset = snapshotNodes(c.tree).filter((n) => n.dataset === c.dataset && n.class === 'checkpoint');
   const latest = onDataset.at(-1);
   if (!latest) {
-    throw new UsageError(`container ${c.id} has no checkpoint on ${c.dataset}`, `create one with \`lxcri-console checkpoint ${c.id}\`, or name a snapshot with --snapshot`);
+    throw new UsageError(
+      `container ${c.id} has no checkpoint on ${c.dataset}`,
+      `create one with \`lxcri-console checkpoint ${c.id}\`, or name a snapshot with --snapshot`,
+    );
   }
   return latest;
 }

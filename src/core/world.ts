@@ -40,7 +40,14 @@ export function summarizeContainers(containers: readonly Container[], inventory:
 
 export function summarizeContainer(container: Container, inventory: Inventory): ContainerSummary {
   const summary: ContainerSummary = {
-    ...container, checkpoints: 0, safety: 0, foreign: 0, branches: 0, usedBySnapshots: 0, usedByDataset: 0, used: 0,
+    ...container,
+    checkpoints: 0,
+    safety: 0,
+    foreign: 0,
+    branches: 0,
+    usedBySnapshots: 0,
+    usedByDataset: 0,
+    used: 0,
   };
   const dataset = container.dataset;
   if (!dataset) return summary;

@@ -39,7 +39,10 @@ export async function createDemoHost(options: { fallback?: Runner; now?: () => n
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'lxcri-demo-'));
   const pveDir = join(dir, 'pve', 'lxc');
   mkdirSync(pveDir, { recursive: true });
-  writeFileSync(join(dir, 'pve', 'storage.cfg'), 'dir: local\n\tpath /var/lib/vz\n\tcontent iso,vztmpl,backup\n\nzfspool: local-zfs\n\tpool rpool/data\n\tsparse\n\tcontent images,rootdir\n\nlvmthin: local-lvm\n\tthinpool data\n\tvgname pve\n\tcontent rootdir,images\n');
+  writeFileSync(
+    join(dir, 'pve', 'storage.cfg'),
+    'dir: local\n\tpath /var/lib/vz\n\tcontent iso,vztmpl,backup\n\nzfspool: local-zfs\n\tpool rpool/data\n\tsparse\n\tcontent images,rootdir\n\nlvmthin: local-lvm\n\tthinpool data\n\tvgname pve\n\tcontent rootdir,images\n',
+  );
   sim.create('rpool', 128 * 1024);
   sim.create('rpool/ROOT/pve-1', 5 * GB);
   sim.create('rpool/data', 128 * 1024);
@@ -67,23 +70,39 @@ export async function createDemoHost(options: { fallback?: Runner; now?: () => n
   const cp = async (id: string, label?: string) => (await core.checkpoint([id], label ? { label } : {})).checkpoints[0]!.name;
   const ds = (id: string) => `rpool/data/subvol-${id}-disk-0`;
 
-  for (let i = 0; i < 6; i++) { await cp('100', i === 0 ? 'fresh install' : undefined); tick(30); }
-  const db1 = await cp('101', 'schema v1'); tick(20);
-  const db2 = await cp('101', 'before migration 42'); tick(6);
-  await cp('101', 'after migration 42'); tick(12);
-  await core.restore('101', { snapshot: db2 }); tick(3);
-  await cp('101', 'migration 42, second try'); tick(24);
-  await cp('101'); tick(10);
-  await core.restore('101', { snapshot: db1 }); tick(2);
-  await cp('101', 'hotfix branch'); tick(30);
-  for (let i = 0; i < 3; i++) { await cp('103'); tick(48); }
-  await cp('104', 'warm cache'); tick(5);
+  for (let i = 0; i < 6; i++) {
+    await cp('100', i === 0 ? 'fresh install' : undefined);
+    tick(30);
+  }
+  const db1 = await cp('101', 'schema v1');
+  tick(20);
+  const db2 = await cp('101', 'before migration 42');
+  tick(6);
+  await cp('101', 'after migration 42');
+  tick(12);
+  await core.restore('101', { snapshot: db2 });
+  tick(3);
+  await cp('101', 'migration 42, second try');
+  tick(24);
+  await cp('101');
+  tick(10);
+  await core.restore('101', { snapshot: db1 });
+  tick(2);
+  await cp('101', 'hotfix branch');
+  tick(30);
+  for (let i = 0; i < 3; i++) {
+    await cp('103');
+    tick(48);
+  }
+  await cp('104', 'warm cache');
+  tick(5);
   for (let i = 0; i < 4; i++) {
     sim.snapshot([`${ds('105')}@autosnap_2026-11-${10 + i}_00:00:01_daily`], {}, false, 200 * 1024 ** 2);
     tick(24);
     await cp('105');
   }
-  sim.snapshot([`${ds('106')}@before_upgrade`], {}, false, 40 * 1024 ** 2); tick(8);
+  sim.snapshot([`${ds('106')}@before_upgrade`], {}, false, 40 * 1024 ** 2);
+  tick(8);
   await cp('106', 'wireguard keys rotated');
   clock = realNow() - 2 * 3_600_000;
   await cp('100', 'before nginx 1.27');

@@ -35,12 +35,25 @@ export class DemoRunner implements Runner {
     let stderr = '';
     try {
       switch (command.tool) {
-        case 'zfs': stdout = this.zfsCmd([...command.args]); break;
-        case 'zpool': stdout = this.zpoolCmd([...command.args]); break;
-        case 'pct': stdout = this.pctCmd([...command.args]); break;
-        case 'lxc-ls': case 'lxc-info': case 'lxc-stop': case 'lxc-start': case 'lxc-checkpoint':
-          stdout = this.lxcCmd(command.tool, [...command.args]); break;
-        case 'criu': stdout = 'Version: 3.17.1\n'; break;
+        case 'zfs':
+          stdout = this.zfsCmd([...command.args]);
+          break;
+        case 'zpool':
+          stdout = this.zpoolCmd([...command.args]);
+          break;
+        case 'pct':
+          stdout = this.pctCmd([...command.args]);
+          break;
+        case 'lxc-ls':
+        case 'lxc-info':
+        case 'lxc-stop':
+        case 'lxc-start':
+        case 'lxc-checkpoint':
+          stdout = this.lxcCmd(command.tool, [...command.args]);
+          break;
+        case 'criu':
+          stdout = 'Version: 3.17.1\n';
+          break;
         default:
           if (this.fallback) return this.fallback.run(command);
           throw new ToolMissingError(command);
@@ -63,9 +76,12 @@ export class DemoRunner implements Runner {
     const verb = a.shift();
     const props = takeProps(a);
     switch (verb) {
-      case 'version': return 'zfs-2.2.6-pve1\nzfs-kmod-2.2.6-pve1\n';
-      case 'list': return this.zfsList(a);
-      case 'get': return this.zfsGet(a);
+      case 'version':
+        return 'zfs-2.2.6-pve1\nzfs-kmod-2.2.6-pve1\n';
+      case 'list':
+        return this.zfsList(a);
+      case 'get':
+        return this.zfsGet(a);
       case 'snapshot': {
         const recursive = a[0] === '-r';
         z.snapshot(recursive ? a.slice(1) : a, props, recursive, demoGrowth(z));
@@ -81,9 +97,15 @@ export class DemoRunner implements Runner {
         z.destroy(recursive ? a[1]! : a[0]!, recursive);
         return '';
       }
-      case 'clone': z.clone(a[0]!, a[1]!, props); return '';
-      case 'rename': z.rename(a[0]!, a[1]!); return '';
-      case 'promote': z.promote(a[0]!); return '';
+      case 'clone':
+        z.clone(a[0]!, a[1]!, props);
+        return '';
+      case 'rename':
+        z.rename(a[0]!, a[1]!);
+        return '';
+      case 'promote':
+        z.promote(a[0]!);
+        return '';
       case 'rollback': {
         const flag = a[0] === '-r' || a[0] === '-R' ? (a.shift() as '-r' | '-R') : '';
         z.rollback(a[0]!, flag);
@@ -116,31 +138,52 @@ export class DemoRunner implements Runner {
         if (prop === 'mountpoint') d.mountpoint = `/${d.name}`;
         return '';
       }
-      case 'create': z.create(a.filter((x) => x !== '-p')[0]!, 96 * 1024, props); return '';
-      case 'hold': z.get(a[1]!).holds++; return '';
-      default: throw new ZfsError(`unrecognized command '${verb}'`, 2);
+      case 'create':
+        z.create(a.filter((x) => x !== '-p')[0]!, 96 * 1024, props);
+        return '';
+      case 'hold':
+        z.get(a[1]!).holds++;
+        return '';
+      default:
+        throw new ZfsError(`unrecognized command '${verb}'`, 2);
     }
   }
 
   private value(d: SimDataset, prop: string): string {
     const bySnaps = () => (d.type === 'filesystem' ? this.zfs.snapshotsOf(d.name).reduce((n, s) => n + s.own, 0) : 0);
     switch (prop) {
-      case 'name': return d.name;
-      case 'type': return d.type;
-      case 'guid': return d.guid;
-      case 'createtxg': return String(d.createtxg);
-      case 'creation': return String(d.creation);
-      case 'used': return String(d.own + bySnaps());
-      case 'referenced': return String(d.referenced);
-      case 'origin': return d.origin ?? '-';
-      case 'mountpoint': return d.type === 'snapshot' ? '-' : d.mountpoint ?? '-';
-      case 'mounted': return d.type === 'snapshot' ? '-' : d.mounted ? 'yes' : 'no';
-      case 'userrefs': return d.type === 'snapshot' ? String(d.holds) : '-';
-      case 'usedbysnapshots': return d.type === 'snapshot' ? '-' : String(bySnaps());
-      case 'usedbydataset': return d.type === 'snapshot' ? '-' : String(d.own);
-      case 'available': return d.type === 'snapshot' ? '-' : String(Math.max(0, this.zfs.poolSize - this.zfs.allocated()));
-      case 'written': return String(d.own);
-      default: return d.local[prop] ?? (prop.includes(':') ? this.inherited(d, prop) : '-');
+      case 'name':
+        return d.name;
+      case 'type':
+        return d.type;
+      case 'guid':
+        return d.guid;
+      case 'createtxg':
+        return String(d.createtxg);
+      case 'creation':
+        return String(d.creation);
+      case 'used':
+        return String(d.own + bySnaps());
+      case 'referenced':
+        return String(d.referenced);
+      case 'origin':
+        return d.origin ?? '-';
+      case 'mountpoint':
+        return d.type === 'snapshot' ? '-' : (d.mountpoint ?? '-');
+      case 'mounted':
+        return d.type === 'snapshot' ? '-' : d.mounted ? 'yes' : 'no';
+      case 'userrefs':
+        return d.type === 'snapshot' ? String(d.holds) : '-';
+      case 'usedbysnapshots':
+        return d.type === 'snapshot' ? '-' : String(bySnaps());
+      case 'usedbydataset':
+        return d.type === 'snapshot' ? '-' : String(d.own);
+      case 'available':
+        return d.type === 'snapshot' ? '-' : String(Math.max(0, this.zfs.poolSize - this.zfs.allocated()));
+      case 'written':
+        return String(d.own);
+      default:
+        return d.local[prop] ?? (prop.includes(':') ? this.inherited(d, prop) : '-');
     }
   }
 
@@ -161,7 +204,9 @@ export class DemoRunner implements Runner {
   private zfsList(a: string[]): string {
     const cols = a[a.indexOf('-o') + 1]!.split(',');
     const root = a.at(-1)!.startsWith('-') || a.at(-1) === cols.join(',') || a.at(-1) === 'all' ? undefined : a.at(-1);
-    return this.select(root, a.includes('-r')).map((d) => cols.map((c) => this.value(d, c)).join('\t') + '\n').join('');
+    return this.select(root, a.includes('-r'))
+      .map((d) => cols.map((c) => this.value(d, c)).join('\t') + '\n')
+      .join('');
   }
 
   private zfsGet(a: string[]): string {
@@ -170,7 +215,9 @@ export class DemoRunner implements Runner {
     const [propList, target] = rest as [string, string | undefined];
     if (a.includes('-s') && propList === 'all') {
       const d = this.zfs.get(target!);
-      return Object.entries(d.local).map(([k, v]) => `${k}\t${v}\n`).join('');
+      return Object.entries(d.local)
+        .map(([k, v]) => `${k}\t${v}\n`)
+        .join('');
     }
     const props = propList.split(',');
     const rows: string[] = [];
@@ -191,21 +238,31 @@ export class DemoRunner implements Runner {
     if (a[0] === 'list') {
       const cols = a[a.indexOf('-o') + 1]!.split(',');
       const v: Record<string, string> = {
-        name: this.pool, size: String(z.poolSize), allocated: String(alloc), free: String(z.poolSize - alloc),
-        capacity: String(Math.floor((alloc * 100) / z.poolSize)), fragmentation: '17', health: 'ONLINE',
+        name: this.pool,
+        size: String(z.poolSize),
+        allocated: String(alloc),
+        free: String(z.poolSize - alloc),
+        capacity: String(Math.floor((alloc * 100) / z.poolSize)),
+        fragmentation: '17',
+        health: 'ONLINE',
       };
       return cols.map((c) => v[c] ?? '-').join('\t') + '\n';
     }
     if (a[0] === 'status') {
       return [
-        `  pool: ${this.pool}`, ' state: ONLINE',
-        '  scan: scrub repaired 0B in 00:04:11 with 0 errors on Sun Nov  8 00:28:12 2026', 'config:', '',
+        `  pool: ${this.pool}`,
+        ' state: ONLINE',
+        '  scan: scrub repaired 0B in 00:04:11 with 0 errors on Sun Nov  8 00:28:12 2026',
+        'config:',
+        '',
         '\tNAME                                              STATE     READ WRITE CKSUM',
         `\t${this.pool.padEnd(50)}ONLINE       0     0     0`,
         '\t  mirror-0                                        ONLINE       0     0     0',
         '\t    nvme-Samsung_SSD_980_PRO_1TB_S5GXNX0T123456-part3  ONLINE       0     0     0',
         '\t    nvme-Samsung_SSD_980_PRO_1TB_S5GXNX0T654321-part3  ONLINE       0     0     0',
-        '', 'errors: No known data errors', '',
+        '',
+        'errors: No known data errors',
+        '',
       ].join('\n');
     }
     if (a[0] === 'upgrade') return 'This system supports ZFS pool feature flags.\n';
@@ -263,7 +320,18 @@ export class DemoRunner implements Runner {
   writePveConfigs(): void {
     mkdirSync(this.pveDir, { recursive: true });
     for (const c of this.containers.values()) {
-      const lines = [`arch: amd64`, `cores: 2`, `hostname: ${c.name}`, ...(c.lock ? [`lock: ${c.lock}`] : []), `memory: 2048`, `net0: name=eth0,bridge=vmbr0,ip=dhcp,type=veth`, `ostype: debian`, `rootfs: ${c.rootfs},size=8G`, `swap: 512`, `unprivileged: 1`];
+      const lines = [
+        `arch: amd64`,
+        `cores: 2`,
+        `hostname: ${c.name}`,
+        ...(c.lock ? [`lock: ${c.lock}`] : []),
+        `memory: 2048`,
+        `net0: name=eth0,bridge=vmbr0,ip=dhcp,type=veth`,
+        `ostype: debian`,
+        `rootfs: ${c.rootfs},size=8G`,
+        `swap: 512`,
+        `unprivileged: 1`,
+      ];
       writeFileSync(`${this.pveDir}/${c.vmid}.conf`, lines.join('\n') + '\n');
     }
   }
@@ -271,7 +339,7 @@ export class DemoRunner implements Runner {
 
 function takeProps(a: string[]): Record<string, string> {
   const props: Record<string, string> = {};
-  for (let i = 0; i < a.length; ) {
+  for (let i = 0; i < a.length;) {
     if (a[i] === '-o' && a[i + 1]?.includes('=') && !a.includes('-H')) {
       const kv = a[i + 1]!;
       props[kv.slice(0, kv.indexOf('='))] = kv.slice(kv.indexOf('=') + 1);
@@ -283,5 +351,5 @@ function takeProps(a: string[]): Record<string, string> {
 
 /** A new snapshot holds what changed since the last one: a little, a few tens of MB at most. */
 function demoGrowth(z: ZfsSim): number {
-  return (4 + (z.datasets.size * 7919) % 60) * 1024 * 1024;
+  return (4 + ((z.datasets.size * 7919) % 60)) * 1024 * 1024;
 }

@@ -20,7 +20,10 @@ export interface SimDataset {
 }
 
 export class ZfsError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
     super(message);
   }
 }
@@ -30,7 +33,10 @@ export class ZfsSim {
   private txg = 1000;
   private guidSeed = 0x5eed;
 
-  constructor(public now: () => number, public poolSize: number) {}
+  constructor(
+    public now: () => number,
+    public poolSize: number,
+  ) {}
 
   private guid(): string {
     this.guidSeed = (this.guidSeed * 48271) % 2147483647;
@@ -66,8 +72,16 @@ export class ZfsSim {
     const parent = name.includes('/') ? name.slice(0, name.lastIndexOf('/')) : undefined;
     if (parent && !this.datasets.has(parent)) this.create(parent);
     const d: SimDataset = {
-      name, type: 'filesystem', guid: this.guid(), createtxg: ++this.txg, creation: Math.floor(this.now() / 1000), own, referenced: own,
-      mounted: true, holds: 0, local: { ...local },
+      name,
+      type: 'filesystem',
+      guid: this.guid(),
+      createtxg: ++this.txg,
+      creation: Math.floor(this.now() / 1000),
+      own,
+      referenced: own,
+      mounted: true,
+      holds: 0,
+      local: { ...local },
     };
     this.datasets.set(name, d);
     this.remount(d);
@@ -79,10 +93,12 @@ export class ZfsSim {
   }
 
   snapshot(names: readonly string[], props: Record<string, string>, recursive: boolean, growBy = 0): void {
-    const targets = recursive ? names.flatMap((n) => {
-      const [ds, snap] = n.split('@') as [string, string];
-      return [ds, ...this.children(ds).map((c) => c.name)].map((d) => `${d}@${snap}`);
-    }) : names;
+    const targets = recursive
+      ? names.flatMap((n) => {
+          const [ds, snap] = n.split('@') as [string, string];
+          return [ds, ...this.children(ds).map((c) => c.name)].map((d) => `${d}@${snap}`);
+        })
+      : names;
     for (const n of targets) {
       const ds = n.slice(0, n.indexOf('@'));
       this.get(ds);
@@ -93,8 +109,16 @@ export class ZfsSim {
     for (const n of targets) {
       const ds = this.get(n.slice(0, n.indexOf('@')));
       this.datasets.set(n, {
-        name: n, type: 'snapshot', guid: this.guid(), createtxg: txg, creation: Math.floor(this.now() / 1000), own: growBy,
-        referenced: ds.referenced, mounted: false, holds: 0, local: { ...props },
+        name: n,
+        type: 'snapshot',
+        guid: this.guid(),
+        createtxg: txg,
+        creation: Math.floor(this.now() / 1000),
+        own: growBy,
+        referenced: ds.referenced,
+        mounted: false,
+        holds: 0,
+        local: { ...props },
       });
     }
   }
@@ -105,7 +129,9 @@ export class ZfsSim {
       if (d.holds) throw new ZfsError(`cannot destroy snapshot ${name}: dataset is busy`);
       const clones = this.clonesOf(name);
       if (clones.length) {
-        throw new ZfsError(`cannot destroy '${name}': snapshot has dependent clones\nuse '-R' to destroy the following datasets:\n${clones.map((c) => c.name).join('\n')}`);
+        throw new ZfsError(
+          `cannot destroy '${name}': snapshot has dependent clones\nuse '-R' to destroy the following datasets:\n${clones.map((c) => c.name).join('\n')}`,
+        );
       }
       this.releaseSpace(d);
       this.datasets.delete(name);
@@ -113,7 +139,9 @@ export class ZfsSim {
     }
     const snaps = this.snapshotsOf(name);
     if (!recursive && snaps.length) {
-      throw new ZfsError(`cannot destroy '${name}': filesystem has children\nuse '-r' to destroy the following datasets:\n${snaps.map((s) => s.name).join('\n')}`);
+      throw new ZfsError(
+        `cannot destroy '${name}': filesystem has children\nuse '-r' to destroy the following datasets:\n${snaps.map((s) => s.name).join('\n')}`,
+      );
     }
     for (const s of snaps) {
       if (this.clonesOf(s.name).length) throw new ZfsError(`cannot destroy '${s.name}': snapshot has dependent clones`);
@@ -160,7 +188,8 @@ export class ZfsSim {
     const moving = this.snapshotsOf(source).filter((s) => s.createtxg <= origin.createtxg);
     for (const s of moving) {
       const short = s.name.slice(s.name.indexOf('@') + 1);
-      if (this.datasets.has(`${name}@${short}`)) throw new ZfsError(`cannot promote '${name}': snapshot name '${short}' from origin conflicts with '${name}@${short}' from target`);
+      if (this.datasets.has(`${name}@${short}`))
+        throw new ZfsError(`cannot promote '${name}': snapshot name '${short}' from origin conflicts with '${name}@${short}' from target`);
     }
     const sourceDs = this.get(source);
     const newOriginForSource = origin.name.replace(`${source}@`, `${name}@`);
@@ -183,11 +212,15 @@ export class ZfsSim {
     const ds = snap.slice(0, snap.indexOf('@'));
     const later = this.snapshotsOf(ds).filter((x) => x.createtxg > s.createtxg);
     if (later.length && !flag) {
-      throw new ZfsError(`cannot rollback to '${snap}': more recent snapshots or bookmarks exist\nuse '-r' to force deletion of the following snapshots and bookmarks:\n${later.map((x) => x.name).join('\n')}`);
+      throw new ZfsError(
+        `cannot rollback to '${snap}': more recent snapshots or bookmarks exist\nuse '-r' to force deletion of the following snapshots and bookmarks:\n${later.map((x) => x.name).join('\n')}`,
+      );
     }
     const clones = later.flatMap((x) => this.clonesOf(x.name));
     if (clones.length && flag !== '-R') {
-      throw new ZfsError(`cannot rollback to '${snap}': clones of previous snapshots exist\nuse '-R' to force deletion of the following clones and dependents:\n${clones.map((c) => c.name).join('\n')}`);
+      throw new ZfsError(
+        `cannot rollback to '${snap}': clones of previous snapshots exist\nuse '-R' to force deletion of the following clones and dependents:\n${clones.map((c) => c.name).join('\n')}`,
+      );
     }
     for (const c of clones) this.destroyClone(c.name);
     for (const x of later) {

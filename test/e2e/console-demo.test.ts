@@ -13,7 +13,7 @@ before(() => {
   execFileSync('npm', ['run', 'build'], { stdio: 'pipe' });
 });
 
-test('the built console on the demo host: checkpoint, branch restore, prune, another console\'s event, quit restores the terminal', async () => {
+test("the built console on the demo host: checkpoint, branch restore, prune, another console's event, quit restores the terminal", async () => {
   const dir = mkdtempSync(join(tmpdir(), 'lxcri-e2e-demo-'));
   const t = TmuxSession.start('lxcri-e2e-demo', `${BIN} --demo`, 120, 34, { LXCRI_DEMO_DIR: dir });
   try {
@@ -46,14 +46,25 @@ test('the built console on the demo host: checkpoint, branch restore, prune, ano
     await t.waitFor(/Containers \(8\)/);
 
     // Another console (here: another process) appends to the state directory's events.log; it shows up here.
-    appendFileSync(join(dir, 'state', 'runtime', 'events.log'), JSON.stringify({
-      ts: new Date().toISOString(), user: 'bob', host: 'pve2', ssh_client: '198.51.100.4 50000 22', operation: 'checkpoint', target: 'other-console', result: 'ok', duration_ms: 12, pid: 1,
-    }) + '\n');
+    appendFileSync(
+      join(dir, 'state', 'runtime', 'events.log'),
+      JSON.stringify({
+        ts: new Date().toISOString(),
+        user: 'bob',
+        host: 'pve2',
+        ssh_client: '198.51.100.4 50000 22',
+        operation: 'checkpoint',
+        target: 'other-console',
+        result: 'ok',
+        duration_ms: 12,
+        pid: 1,
+      }) + '\n',
+    );
     await t.waitFor(/bob@198\.51\.100\.4 checkpoint other-console ok/, 3000);
 
     t.keys('q');
     const after = await t.waitFor(/EXITED 0/);
-    assert.doesNotMatch(after, /Containers \(8\)/, 'the alternate screen is gone: the shell\'s screen is back');
+    assert.doesNotMatch(after, /Containers \(8\)/, "the alternate screen is gone: the shell's screen is back");
   } finally {
     t.kill();
   }
@@ -67,7 +78,11 @@ test('80x24: the layout fits; SIGTERM (an SSH drop sends SIGHUP) leaves the term
       if (signal === 'SIGTERM') shot('main-80x24', screen);
       const lines = screen.replace(/\n+$/, '').split('\n');
       assert.ok(lines.length <= 23 && lines.every((l) => [...l].length <= 80), 'fits 80x24 with a row to spare');
-      const node = Number(execFileSync('pgrep', ['-P', String(t.pid()), '-f', 'bin.js'], { encoding: 'utf8' }).trim().split('\n')[0]);
+      const node = Number(
+        execFileSync('pgrep', ['-P', String(t.pid()), '-f', 'bin.js'], { encoding: 'utf8' })
+          .trim()
+          .split('\n')[0],
+      );
       process.kill(node, signal);
       const after = await t.waitFor(/EXITED/);
       assert.doesNotMatch(after, /Containers \(8\)/);

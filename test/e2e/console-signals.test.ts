@@ -10,7 +10,12 @@ const BIN = 'node dist/src/cli/bin.js';
 
 /** 1 while the pane shows the alternate screen (the console), 0 once the shell's screen is back. */
 const alternateOn = (t: TmuxSession) => execFileSync('tmux', ['display-message', '-p', '-t', t.name, '#{alternate_on}'], { encoding: 'utf8' }).trim();
-const consolePid = (t: TmuxSession) => Number(execFileSync('pgrep', ['-P', String(t.pid()), '-f', 'bin.js'], { encoding: 'utf8' }).trim().split('\n')[0]);
+const consolePid = (t: TmuxSession) =>
+  Number(
+    execFileSync('pgrep', ['-P', String(t.pid()), '-f', 'bin.js'], { encoding: 'utf8' })
+      .trim()
+      .split('\n')[0],
+  );
 
 async function until(what: string, check: () => boolean, ms = 15_000): Promise<void> {
   const end = Date.now() + ms;
@@ -107,8 +112,13 @@ test('a second signal (Ctrl-C) while it waits exits at once; the restore left ha
   } finally {
     t.kill();
   }
-  const listed = JSON.parse(runCli(['recover', '--json', '--config', pool.configFile]).stdout) as { interrupted: Array<{ id: string; operation: string; container: string }> };
-  assert.deepEqual(listed.interrupted.map((e) => [e.operation, e.container]), [['branch-restore', 'cu']]);
+  const listed = JSON.parse(runCli(['recover', '--json', '--config', pool.configFile]).stdout) as {
+    interrupted: Array<{ id: string; operation: string; container: string }>;
+  };
+  assert.deepEqual(
+    listed.interrupted.map((e) => [e.operation, e.container]),
+    [['branch-restore', 'cu']],
+  );
   assert.equal(runCli(['recover', listed.interrupted[0]!.id, '--finish', '--yes', '--config', pool.configFile]).status, 0);
   assert.ok(sh('zfs', ['list', '-H', '-o', 'name', '-r', pool.base]).includes(`${pool.base}/lxcri-br-cu-`));
 });

@@ -12,7 +12,10 @@ before(() => {
 after(() => pool?.destroy());
 
 function names(tree: CheckpointTree) {
-  return [...tree.nodes.values()].filter((n) => n.kind === 'snapshot').map((n) => n.name).sort();
+  return [...tree.nodes.values()]
+    .filter((n) => n.kind === 'snapshot')
+    .map((n) => n.name)
+    .sort();
 }
 
 test('checkpoint -> tree, with label and provenance stored on the snapshot itself', async () => {
@@ -72,14 +75,25 @@ test('branch restore keeps every newer checkpoint and the live state; NOW moves 
   assert.equal(await main(['tree', 'web', '--ascii', '--config', pool.configFile], { out: (s) => text.push(s), err: () => {} }), 0);
   const lines = text.join('\n').split('\n');
   assert.match(lines.at(-1)!, /^@ NOW {2}.*\/containers\/web {2}<- you are here$/);
-  assert.equal(lines.filter((l) => /^\| \. NOW {2}branch /.test(l) || /^\+-\. NOW/.test(l) || /\. NOW {2}branch/.test(l)).length, 2, 'two former lines, each with its NOW');
-  for (const n of [cp1, cp2]) assert.ok(lines.some((l) => l.includes(n)), n);
+  assert.equal(
+    lines.filter((l) => /^\| \. NOW {2}branch /.test(l) || /^\+-\. NOW/.test(l) || /\. NOW {2}branch/.test(l)).length,
+    2,
+    'two former lines, each with its NOW',
+  );
+  for (const n of [cp1, cp2])
+    assert.ok(
+      lines.some((l) => l.includes(n)),
+      n,
+    );
 
   // The CLI shows the same tree, in text and JSON.
   const out: string[] = [];
   const code = await main(['tree', 'web', '--json', '--config', pool.configFile], { out: (s) => out.push(s), err: () => {} });
   assert.equal(code, 0);
-  assert.deepEqual(JSON.parse(out.join('\n')).nodes.map((n: { id: string }) => n.id), treeJson(again).nodes.map((n) => n.id));
+  assert.deepEqual(
+    JSON.parse(out.join('\n')).nodes.map((n: { id: string }) => n.id),
+    treeJson(again).nodes.map((n) => n.id),
+  );
 });
 
 test('the tree reads the same after a manual zfs promote of the other line', async () => {

@@ -36,7 +36,11 @@ async function imageFor(id: string, snap: string, ageHours = 0): Promise<string>
 const gc = (...args: string[]) => {
   const r = runCli(['gc', '--json', '--config', config, ...args]);
   assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout) as { retentionHours: number; removed: Array<{ dir: string; why: string; artifacts?: Array<{ uri: string }> }>; kept: Array<{ dir: string; why: string }> };
+  return JSON.parse(r.stdout) as {
+    retentionHours: number;
+    removed: Array<{ dir: string; why: string; artifacts?: Array<{ uri: string }> }>;
+    kept: Array<{ dir: string; why: string }>;
+  };
 };
 const short = (dir: string) => dir.slice(store.length + 1);
 
@@ -59,8 +63,14 @@ test('gc keeps images whose snapshot is gone for the retention window, then remo
   assert.equal(first.retentionHours, 24);
   assert.deepEqual(first.removed.map((r) => short(r.dir)).sort(), [`101/${dead.split('/').pop()}`, '101/checkpoint-2']);
   assert.deepEqual(first.kept.map((r) => short(r.dir)).sort(), ['101/.tmp-checkpoint-5-4242', '101/checkpoint-3']);
-  assert.match(first.kept.find((k) => k.dir === young)!.why, new RegExp(`^its snapshot ${pool.base}/101@checkpoint-3 is gone; image (1|2) h old, removed after 24 h$`));
-  assert.deepEqual(first.removed.find((r) => r.dir === old)!.artifacts!.map((a) => a.uri), ['shared://101/checkpoint-2/dump.tar.zst']);
+  assert.match(
+    first.kept.find((k) => k.dir === young)!.why,
+    new RegExp(`^its snapshot ${pool.base}/101@checkpoint-3 is gone; image (1|2) h old, removed after 24 h$`),
+  );
+  assert.deepEqual(
+    first.removed.find((r) => r.dir === old)!.artifacts!.map((a) => a.uri),
+    ['shared://101/checkpoint-2/dump.tar.zst'],
+  );
   assert.deepEqual(readdirSync(`${store}/101`).sort(), ['.tmp-checkpoint-5-4242', 'checkpoint-1', 'checkpoint-3']);
 
   // The text output says the same.

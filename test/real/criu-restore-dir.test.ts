@@ -46,7 +46,10 @@ test('checkpoint --stateful --json lists its artifacts as shared:// URIs; restor
   const r = runCli(['checkpoint', 'rd', '--stateful', '--json', '--config', config], { PATH: `${STANDIN}:${process.env.PATH}` });
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout) as { checkpointId: string; image: string; artifacts: Array<{ name: string; uri: string; sha256: string; size: number }> };
-  assert.deepEqual(out.artifacts.map((a) => [a.name, a.uri]), [['dump.tar.zst', `shared://rd/${out.checkpointId}/dump.tar.zst`]]);
+  assert.deepEqual(
+    out.artifacts.map((a) => [a.name, a.uri]),
+    [['dump.tar.zst', `shared://rd/${out.checkpointId}/dump.tar.zst`]],
+  );
   const archive = resolveArtifactUri(store, out.artifacts[0]!.uri);
   assert.equal(archive, `${out.image}/dump.tar.zst`);
   assert.equal(out.artifacts[0]!.sha256, await sha256File(archive));
@@ -57,19 +60,35 @@ test('checkpoint --stateful --json lists its artifacts as shared:// URIs; restor
   cpSync(out.image, elsewhere, { recursive: true });
   const before = readdirSync(elsewhere).sort();
   execFileSync('lxc-stop', ['-P', lxcpath, '-n', 'rd', '-k']);
-  const c = pool.core({ config: (cfg) => { cfg.lxc.path = lxcpath; cfg.criu.store = store; } }).core;
+  const c = pool.core({
+    config: (cfg) => {
+      cfg.lxc.path = lxcpath;
+      cfg.criu.store = store;
+    },
+  }).core;
   const argsFile = `${pool.dir}/criu-args`;
 
   // lxc-checkpoint -r cannot bring a stand-in's processes back: the CRIU restore fails for real, with its reason.
-  await assert.rejects(withEnv({ PATH: `${STANDIN}:${process.env.PATH}`, CRIU_STANDIN_ARGS: argsFile }, () => criuRestoreFromDir(c.ctx, 'rd', elsewhere)), (e: unknown) =>
-    e instanceof LxcriError && e.code === 'criu-restore-failed' && /^CRIU restore of rd failed: .*; its filesystem is restored and it is stopped$/.test(e.message));
+  await assert.rejects(
+    withEnv({ PATH: `${STANDIN}:${process.env.PATH}`, CRIU_STANDIN_ARGS: argsFile }, () => criuRestoreFromDir(c.ctx, 'rd', elsewhere)),
+    (e: unknown) =>
+      e instanceof LxcriError &&
+      e.code === 'criu-restore-failed' &&
+      /^CRIU restore of rd failed: .*; its filesystem is restored and it is stopped$/.test(e.message),
+  );
   assert.equal(lxcState(lxcpath, 'rd'), 'STOPPED');
   // CRIU was pointed at a scratch directory of the store (marked in progress while it ran), not at the copy.
-  const restoreCall = readFileSync(argsFile, 'utf8').split('\n').find((l) => l.startsWith('restore'));
+  const restoreCall = readFileSync(argsFile, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('restore'));
   assert.ok(restoreCall, readFileSync(argsFile, 'utf8'));
   assert.match(restoreCall, new RegExp(`${store}/rd/\\.tmp-restore-${out.checkpointId}-${process.pid}/images`));
   assert.deepEqual(readdirSync(elsewhere).sort(), before, 'the image directory is only read');
-  assert.deepEqual(readdirSync(`${store}/rd`).filter((n) => n.startsWith('.tmp-')), [], 'the scratch directory is gone');
+  assert.deepEqual(
+    readdirSync(`${store}/rd`).filter((n) => n.startsWith('.tmp-')),
+    [],
+    'the scratch directory is gone',
+  );
 
   const cold = await withEnv({ PATH: `${STANDIN}:${process.env.PATH}` }, () => criuRestoreFromDir(c.ctx, 'rd', elsewhere, { coldFallback: true }));
   assert.equal(cold, 'cold');
@@ -79,8 +98,10 @@ test('checkpoint --stateful --json lists its artifacts as shared:// URIs; restor
   // A corrupted copy is caught by its sha256 before CRIU or LXC runs.
   writeFileSync(`${elsewhere}/dump.tar.zst`, 'garbage');
   writeFileSync(argsFile, '');
-  await assert.rejects(withEnv({ PATH: `${STANDIN}:${process.env.PATH}`, CRIU_STANDIN_ARGS: argsFile }, () => criuRestoreFromDir(c.ctx, 'rd', elsewhere)), (e: unknown) =>
-    e instanceof LxcriError && /^CRIU restore of rd failed: CRIU image .* is corrupt: sha256 /.test(e.message) && !e.message.includes('\n'));
+  await assert.rejects(
+    withEnv({ PATH: `${STANDIN}:${process.env.PATH}`, CRIU_STANDIN_ARGS: argsFile }, () => criuRestoreFromDir(c.ctx, 'rd', elsewhere)),
+    (e: unknown) => e instanceof LxcriError && /^CRIU restore of rd failed: CRIU image .* is corrupt: sha256 /.test(e.message) && !e.message.includes('\n'),
+  );
   assert.equal(readFileSync(argsFile, 'utf8'), '', 'CRIU never ran');
   assert.equal(lxcState(lxcpath, 'rd'), 'STOPPED');
   assert.ok(!existsSync(`${elsewhere}/restore-${process.pid}`));

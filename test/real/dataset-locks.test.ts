@@ -27,9 +27,17 @@ function cli(args: string[]): Promise<{ code: number | null; stdout: string; std
 test('two ids on one dataset restoring at once: one restores, the other is refused as locked, nothing left behind', async () => {
   const dataset = pool.container('x', 'first');
   mkdirSync(`${pool.dir}/state/containers/alias`, { recursive: true });
-  writeFileSync(`${pool.dir}/state/containers/alias/state.json`, JSON.stringify({
-    ociVersion: '1.0.2', id: 'alias', status: 'stopped', pid: 0, bundle: '/nonexistent', annotations: { 'io.lxcri.zfs.dataset': dataset },
-  }));
+  writeFileSync(
+    `${pool.dir}/state/containers/alias/state.json`,
+    JSON.stringify({
+      ociVersion: '1.0.2',
+      id: 'alias',
+      status: 'stopped',
+      pid: 0,
+      bundle: '/nonexistent',
+      annotations: { 'io.lxcri.zfs.dataset': dataset },
+    }),
+  );
   const { core } = pool.core();
   const cp = (await core.checkpoint(['x'])).checkpoints[0]!.name;
   pool.write('x', 'live');
@@ -40,14 +48,27 @@ test('two ids on one dataset restoring at once: one restores, the other is refus
     const outcomes = [a, b].map((r) => r.code);
     const won = outcomes.filter((c) => c === 0).length;
     for (const r of [a, b]) {
-      if (r.code !== 0) assert.match(r.stderr, /^error: container (x|alias) is locked by restore \(pid \d+, since /m, `round ${round}: the loser names the holder, not a missing dataset: ${r.stderr}`);
+      if (r.code !== 0)
+        assert.match(
+          r.stderr,
+          /^error: container (x|alias) is locked by restore \(pid \d+, since /m,
+          `round ${round}: the loser names the holder, not a missing dataset: ${r.stderr}`,
+        );
     }
     // Both may succeed one after the other when their moments do not overlap; never both at once.
     assert.ok(won >= 1, `round ${round}: at least one restore ran (${a.stderr} ${b.stderr})`);
-    assert.deepEqual(pool.datasets().filter((d) => d.includes('lxcri-restore-')), [], `round ${round}: no restore clone left behind`);
+    assert.deepEqual(
+      pool.datasets().filter((d) => d.includes('lxcri-restore-')),
+      [],
+      `round ${round}: no restore clone left behind`,
+    );
     assert.equal(pool.read('x'), 'first', `round ${round}: x holds the restored checkpoint`);
     const tree = await core.tree('x');
-    assert.equal(tree.branches.filter((br) => !br.active).length, pool.datasets().filter((d) => d.includes('lxcri-br-')).length, 'every kept line is a branch of x');
+    assert.equal(
+      tree.branches.filter((br) => !br.active).length,
+      pool.datasets().filter((d) => d.includes('lxcri-br-')).length,
+      'every kept line is a branch of x',
+    );
   }
 });
 
@@ -58,16 +79,27 @@ test('a dataset held by another operation: changes are refused naming the holder
   // A live lock on p's dataset held by this process's parent stands for a restore in flight.
   mkdirSync(`${pool.dir}/state/locks`, { recursive: true });
   const { hostname } = await import('node:os');
-  writeFileSync(`${pool.dir}/state/locks/${encodeURIComponent(`${pool.base}/p`)}.lock`, JSON.stringify({
-    dataset: `${pool.base}/p`, container: 'p', operation: 'restore', pid: process.pid, host: hostname(), since: Date.now(),
-  }));
+  writeFileSync(
+    `${pool.dir}/state/locks/${encodeURIComponent(`${pool.base}/p`)}.lock`,
+    JSON.stringify({
+      dataset: `${pool.base}/p`,
+      container: 'p',
+      operation: 'restore',
+      pid: process.pid,
+      host: hostname(),
+      since: Date.now(),
+    }),
+  );
   const r = await cli(['checkpoint', 'p']);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /^error: container p is locked by restore \(pid \d+/m);
   // Mid-swap the container's dataset is renamed away for a moment: a preview or tree then names the holder.
   sh('zfs', ['unmount', `${pool.base}/p`]);
   sh('zfs', ['rename', `${pool.base}/p`, `${pool.base}/lxcri-br-p-1`]);
-  for (const args of [['tree', 'p'], ['restore', 'p', '--dry-run']]) {
+  for (const args of [
+    ['tree', 'p'],
+    ['restore', 'p', '--dry-run'],
+  ]) {
     const read = await cli(args);
     assert.equal(read.code, 1, args.join(' '));
     assert.match(read.stderr, /^error: container p is locked by restore/m, `${args.join(' ')}: ${read.stderr}`);

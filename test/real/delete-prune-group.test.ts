@@ -34,7 +34,10 @@ test('delete one checkpoint; refusals for clones, holds and the active NOW leave
 
   const single = await core.delete('del', cp3, { confirmed: true });
   assert.deepEqual(single.deleted, [`${r.branchDataset}@${cp3}`]);
-  assert.deepEqual(pool.snapshots(), snapshotsBefore.filter((s) => s !== `${r.branchDataset}@${cp3}`));
+  assert.deepEqual(
+    pool.snapshots(),
+    snapshotsBefore.filter((s) => s !== `${r.branchDataset}@${cp3}`),
+  );
 });
 
 test('delete --subtree removes the checkpoint, its descendants and the branch dataset, and nothing else', async () => {
@@ -50,7 +53,10 @@ test('delete --subtree removes the checkpoint, its descendants and the branch da
   const result = await core.delete('sub', cp2, { subtree: true, confirmed: true });
   assert.deepEqual(result.datasets, [r.branchDataset]);
   assert.deepEqual(before.snaps.filter((s) => !pool.snapshots().includes(s)).sort(), [...plan.snapshots].sort());
-  assert.deepEqual(before.ds.filter((d) => !pool.datasets().includes(d)), [r.branchDataset]);
+  assert.deepEqual(
+    before.ds.filter((d) => !pool.datasets().includes(d)),
+    [r.branchDataset],
+  );
   assert.equal(pool.read('sub'), 's1');
   const tree = await core.tree('sub');
   assert.equal(tree.branches.length, 1);
@@ -69,17 +75,34 @@ test('prune: the plan gives each checkpoint a rule; execution destroys exactly t
   nowMs = Date.now();
   const [plan] = await core.planPrune(['pr'], { maxSnapshots: 3 });
   assert.ok(plan);
-  assert.deepEqual(plan.items.map((i) => [i.action, i.rule]), [
-    ['prune', 'beyond-max'], ['prune', 'beyond-max'], ['prune', 'beyond-max'],
-    ['keep', 'within-max'], ['keep', 'within-max'], ['keep', 'within-max'], ['keep', 'not-candidate'],
-  ]);
+  assert.deepEqual(
+    plan.items.map((i) => [i.action, i.rule]),
+    [
+      ['prune', 'beyond-max'],
+      ['prune', 'beyond-max'],
+      ['prune', 'beyond-max'],
+      ['keep', 'within-max'],
+      ['keep', 'within-max'],
+      ['keep', 'within-max'],
+      ['keep', 'not-candidate'],
+    ],
+  );
   assert.deepEqual(plan.items.find((i) => i.name.startsWith('autosnap'))!.rule, 'not-candidate');
   assert.equal(plan.reclaimAccuracy, 'estimate', 'zfs-fuse has no destroy -nvp');
   const before = pool.snapshots();
   const [result] = await core.prune([plan], true);
-  assert.deepEqual(result!.results.map((r) => r.status), ['destroyed', 'destroyed', 'destroyed']);
+  assert.deepEqual(
+    result!.results.map((r) => r.status),
+    ['destroyed', 'destroyed', 'destroyed'],
+  );
   const gone = before.filter((s) => !pool.snapshots().includes(s));
-  assert.deepEqual(gone.sort(), plan.items.filter((i) => i.action === 'prune').map((i) => i.snapshot).sort());
+  assert.deepEqual(
+    gone.sort(),
+    plan.items
+      .filter((i) => i.action === 'prune')
+      .map((i) => i.snapshot)
+      .sort(),
+  );
   await assert.rejects(core.prune([plan], false), /not confirmed/);
 });
 
@@ -92,7 +115,10 @@ test('prune execution reports each item: a snapshot gone since the plan is skipp
   assert.equal(victims.length, 3);
   sh('zfs', ['destroy', victims[0]!.snapshot]);
   const [result] = await core.prune([plan!], true);
-  assert.deepEqual(result!.results.map((r) => r.status), ['gone', 'destroyed', 'destroyed']);
+  assert.deepEqual(
+    result!.results.map((r) => r.status),
+    ['gone', 'destroyed', 'destroyed'],
+  );
 });
 
 test('group checkpoint on zfs-fuse: atomic -r when the parent holds exactly those containers, sequential otherwise', async () => {
@@ -100,7 +126,11 @@ test('group checkpoint on zfs-fuse: atomic -r when the parent holds exactly thos
   sh('zfs', ['create', groupBase]);
   sh('zfs', ['create', `${groupBase}/a`]);
   sh('zfs', ['create', `${groupBase}/b`]);
-  const { core } = pool.core({ config: (c) => { c.zfs.base_dataset = groupBase; } });
+  const { core } = pool.core({
+    config: (c) => {
+      c.zfs.base_dataset = groupBase;
+    },
+  });
   const atomic = await core.checkpoint(['a', 'b']);
   assert.deepEqual([atomic.method, atomic.atomic], ['recursive', true]);
   const snaps = pool.snapshots().filter((s) => s.startsWith(`${groupBase}`));

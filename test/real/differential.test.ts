@@ -18,7 +18,10 @@ after(() => pool?.destroy());
 /** The core's model with names and times normalised: snapshot names by creation order, datasets by role. */
 function normalise(tree: CheckpointTree) {
   const rows = layoutTree(tree);
-  const order = [...tree.nodes.values()].filter((n) => n.kind === 'snapshot').sort((a, b) => a.createtxg - b.createtxg).map((n) => n.id);
+  const order = [...tree.nodes.values()]
+    .filter((n) => n.kind === 'snapshot')
+    .sort((a, b) => a.createtxg - b.createtxg)
+    .map((n) => n.id);
   const name = (id: string | undefined) => {
     if (!id) return null;
     const n = tree.nodes.get(id)!;
@@ -26,7 +29,15 @@ function normalise(tree: CheckpointTree) {
   };
   return {
     lines: tree.branches.length,
-    rows: rows.map((r) => ({ node: name(r.id), parent: name(r.node.parent), guides: r.guides.join(','), label: r.node.label?.replace(/\d{9,}(-\d+)?/g, 'T') ?? null, onActiveLine: r.node.onActiveLine, holds: r.node.holds, clones: r.node.clones.length })),
+    rows: rows.map((r) => ({
+      node: name(r.id),
+      parent: name(r.node.parent),
+      guides: r.guides.join(','),
+      label: r.node.label?.replace(/\d{9,}(-\d+)?/g, 'T') ?? null,
+      onActiveLine: r.node.onActiveLine,
+      holds: r.node.holds,
+      clones: r.node.clones.length,
+    })),
   };
 }
 
@@ -60,7 +71,10 @@ test('the demo host (OpenZFS answers) and real zfs-fuse give the core the same m
   const demo = await scenario(new Core(createContext(config, demoRunner)), 'web');
 
   assert.equal(demoRunner.log[0], 'zfs version', 'the demo is detected as OpenZFS');
-  assert.ok(demoRunner.log.some((l) => l.startsWith('zfs list -Hp')), 'and listed the OpenZFS way');
+  assert.ok(
+    demoRunner.log.some((l) => l.startsWith('zfs list -Hp')),
+    'and listed the OpenZFS way',
+  );
   assert.deepEqual(demo, real);
   assert.ok(real.tree.lines >= 2, 'the scenario really branched');
 });

@@ -12,7 +12,7 @@ before(() => {
 });
 after(() => pool?.destroy());
 
-test('another console watching the state directory sees this one\'s operation appear', async () => {
+test("another console watching the state directory sees this one's operation appear", async () => {
   pool.container('web');
   const stateDir = JSON.parse(readFileSync(pool.configFile, 'utf8')).state_dir as string;
   const store = createCoreStore();

@@ -13,7 +13,14 @@ after(() => pool?.destroy());
 /** Every snapshot guid in the pool: the measure of "no checkpoint lost". */
 function guids(): Map<string, string> {
   const out = sh('zfs', ['get', '-H', '-r', '-o', 'name,value', 'guid', pool.pool]);
-  return new Map(out.trim().split('\n').filter((l) => l.includes('@')).map((l) => l.split('\t') as [string, string]).map(([n, g]) => [g, n]));
+  return new Map(
+    out
+      .trim()
+      .split('\n')
+      .filter((l) => l.includes('@'))
+      .map((l) => l.split('\t') as [string, string])
+      .map(([n, g]) => [g, n]),
+  );
 }
 
 function interrupted(): Array<{ id: string; operation: string }> {
@@ -84,7 +91,12 @@ test('prune killed at each item, then finished: exactly the planned checkpoints 
     const left = pool.snapshots().filter((s) => s.includes(`/${id}@`));
     for (const k of kept) assert.ok(left.includes(k), `${k} must survive`);
     if (mode === 'finish') assert.deepEqual(left, [...kept].sort());
-    else assert.deepEqual(left.filter((s) => planned.includes(s)), planned.slice(step + 1).sort(), 'undo stops the prune where it was');
+    else
+      assert.deepEqual(
+        left.filter((s) => planned.includes(s)),
+        planned.slice(step + 1).sort(),
+        'undo stops the prune where it was',
+      );
   }
 });
 

@@ -29,12 +29,23 @@ test('a linked clone of a checkpoint is another owner: shown as a clone user, ne
   const bcp = (await core.checkpoint(['b'])).checkpoints[0]!.name;
 
   const treeA = await core.tree('a');
-  assert.deepEqual(treeA.branches.map((x) => x.dataset), [`${pool.base}/a`], "b is not one of a's branches");
+  assert.deepEqual(
+    treeA.branches.map((x) => x.dataset),
+    [`${pool.base}/a`],
+    "b is not one of a's branches",
+  );
   const node = [...treeA.nodes.values()].find((n) => n.name === cp2)!;
   assert.deepEqual(node.foreignClones, [{ dataset: `${pool.base}/b`, owner: 'b' }]);
   const treeB = await core.tree('b');
-  assert.deepEqual(treeB.branches.map((x) => [x.dataset, x.originOwner]), [[`${pool.base}/b`, 'a']]);
-  assert.deepEqual([...treeB.nodes.values()].filter((n) => n.kind === 'snapshot').map((n) => n.name), [bcp], "a's checkpoints are not in b's tree");
+  assert.deepEqual(
+    treeB.branches.map((x) => [x.dataset, x.originOwner]),
+    [[`${pool.base}/b`, 'a']],
+  );
+  assert.deepEqual(
+    [...treeB.nodes.values()].filter((n) => n.kind === 'snapshot').map((n) => n.name),
+    [bcp],
+    "a's checkpoints are not in b's tree",
+  );
   // What the admin reads: the clone user on a's checkpoint, and b's origin in b's header.
   const textA = runCli(['tree', 'a', '--config', pool.configFile]);
   assert.match(textA.stdout, new RegExp(`${cp2} .*\\[clone used by b: ${pool.base}/b\\]`));
@@ -67,7 +78,7 @@ test('a linked clone of a checkpoint is another owner: shown as a clone user, ne
   assert.ok(pool.datasets().includes(`${pool.base}/b`));
 });
 
-test('rollback refuses to destroy another owner\'s clone; a stray branch mark hides no container', async () => {
+test("rollback refuses to destroy another owner's clone; a stray branch mark hides no container", async () => {
   pool.container('r', 'r1');
   const { core } = pool.core();
   const cp1 = (await core.checkpoint(['r'])).checkpoints[0]!.name;
@@ -82,7 +93,13 @@ test('rollback refuses to destroy another owner\'s clone; a stray branch mark hi
 
   sh('zfs', ['set', `lxcri:branch=r@1700000000`, `${pool.base}/s`]);
   const world = await core.refresh();
-  assert.ok(world.containers.some((c) => c.id === 's'), 's is still a container');
+  assert.ok(
+    world.containers.some((c) => c.id === 's'),
+    's is still a container',
+  );
   assert.equal(world.containers.find((c) => c.id === 'r')!.branches, 0, 's is not counted as a branch of r');
-  assert.deepEqual((await core.tree('r')).branches.map((b) => b.dataset), [`${pool.base}/r`]);
+  assert.deepEqual(
+    (await core.tree('r')).branches.map((b) => b.dataset),
+    [`${pool.base}/r`],
+  );
 });

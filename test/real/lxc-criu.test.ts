@@ -29,7 +29,14 @@ after(() => {
   pool?.destroy();
 });
 
-const core = () => pool.core({ config: (c) => { c.lxc.path = lxcpath; c.criu.store = `${pool.dir}/images`; c.container.shutdown_timeout_seconds = 2; } }).core;
+const core = () =>
+  pool.core({
+    config: (c) => {
+      c.lxc.path = lxcpath;
+      c.criu.store = `${pool.dir}/images`;
+      c.container.shutdown_timeout_seconds = 2;
+    },
+  }).core;
 const withPath = async <T>(prefix: string, fn: () => Promise<T>): Promise<T> => {
   const saved = process.env.PATH;
   process.env.PATH = `${prefix}:${saved}`;
@@ -111,8 +118,14 @@ test('stateful checkpoint with a stand-in CRIU (real lxc-checkpoint): image stor
   assert.equal([...tree.nodes.values()].find((n) => n.fullName === r.snapshot)!.image, dir);
 
   // Restoring it: lxc-checkpoint -r cannot bring a stand-in's processes back, so the CRIU restore fails for real.
-  await assert.rejects(withPath(STANDIN, () => c.restore('crdemo', { snapshot: r.checkpointId })), (e: unknown) =>
-    e instanceof LxcriError && e.code === 'criu-restore-failed' && /its filesystem is restored and it is stopped/.test(e.message) && /--cold-fallback/.test(e.hint));
+  await assert.rejects(
+    withPath(STANDIN, () => c.restore('crdemo', { snapshot: r.checkpointId })),
+    (e: unknown) =>
+      e instanceof LxcriError &&
+      e.code === 'criu-restore-failed' &&
+      /its filesystem is restored and it is stopped/.test(e.message) &&
+      /--cold-fallback/.test(e.hint),
+  );
   assert.equal(lxcState(lxcpath, 'crdemo'), 'STOPPED');
   const cold = await withPath(STANDIN, () => c.restore('crdemo', { snapshot: r.checkpointId, coldFallback: true }));
   assert.equal(cold.state, 'cold');
@@ -120,7 +133,10 @@ test('stateful checkpoint with a stand-in CRIU (real lxc-checkpoint): image stor
 
   // A corrupted archive is caught by its sha256 before CRIU sees it.
   writeFileSync(`${dir}/dump.tar.zst`, 'garbage');
-  await assert.rejects(withPath(STANDIN, () => c.restore('crdemo', { snapshot: r.checkpointId })), /is corrupt: sha256/);
+  await assert.rejects(
+    withPath(STANDIN, () => c.restore('crdemo', { snapshot: r.checkpointId })),
+    /is corrupt: sha256/,
+  );
   startLxc(lxcpath, 'crdemo');
 
   // GC: an incomplete directory and an image whose snapshot is gone are removed; a live one stays.
@@ -129,11 +145,15 @@ test('stateful checkpoint with a stand-in CRIU (real lxc-checkpoint): image stor
   mkdirSync(`${pool.dir}/images/crdemo/.tmp-checkpoint-1-99999/images`, { recursive: true });
   sh('zfs', ['destroy', doomed.snapshot!]);
   const { removed } = await c.gc({ retentionHours: 0 });
-  assert.deepEqual(removed.map((x) => x.dir.split('/').pop()).sort(), ['.tmp-checkpoint-1-99999', doomed.checkpointId].sort(), JSON.stringify({ removed, doomed: doomed.manifest, r: r.manifest, live: live.manifest }));
+  assert.deepEqual(
+    removed.map((x) => x.dir.split('/').pop()).sort(),
+    ['.tmp-checkpoint-1-99999', doomed.checkpointId].sort(),
+    JSON.stringify({ removed, doomed: doomed.manifest, r: r.manifest, live: live.manifest }),
+  );
   assert.ok(existsSync(live.image) && existsSync(r.image), 'images whose snapshots exist stay');
 });
 
-test('ZFS not available: a CRIU-only checkpoint into the store, with the seed\'s warning', () => {
+test("ZFS not available: a CRIU-only checkpoint into the store, with the seed's warning", () => {
   createLxcContainer(lxcpath, 'fb', `${pool.pool}/lxc/fb`, true);
   const bin = join(pool.dir, 'nozfs-bin');
   mkdirSync(bin, { recursive: true });

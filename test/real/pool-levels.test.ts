@@ -19,7 +19,12 @@ after(() => {
   pool?.destroy();
 });
 
-interface ZpoolRow { size: string; alloc: string; free: string; cap: number }
+interface ZpoolRow {
+  size: string;
+  alloc: string;
+  free: string;
+  cap: number;
+}
 
 /**
  * `zpool list` once the pool's space figures follow what was written: they change when a txg syncs, which a

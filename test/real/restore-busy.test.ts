@@ -44,8 +44,14 @@ test('renaming a dataset whose snapshot has a mounted clone, back and forth: eve
   const heard: string[] = [];
   for (let i = 0; i < 8; i++) {
     const [from, to] = i % 2 === 0 ? [d, away] : [away, d];
-    await reportBusyWaits((line) => heard.push(line), () => zfs.rename(from, to));
-    assert.deepEqual(pool.datasets().filter((n) => n.startsWith(`${pool.base}/swap`)), [to, clone].sort());
+    await reportBusyWaits(
+      (line) => heard.push(line),
+      () => zfs.rename(from, to),
+    );
+    assert.deepEqual(
+      pool.datasets().filter((n) => n.startsWith(`${pool.base}/swap`)),
+      [to, clone].sort(),
+    );
     assert.equal(sh('zfs', ['get', '-H', '-o', 'value', 'origin', clone]).trim(), `${to}@s`);
     assert.equal(mounted(clone), 'yes', `the clone is mounted again after rename ${i + 1}`);
     assert.equal(readFileSync(`${mountpoint(clone)}/state.txt`, 'utf8'), 'branch');
@@ -60,7 +66,12 @@ test('back-to-back branch restores of a running LXC container, each undone by th
   createLxcContainer(lxcpath, 'web', dataset, true);
   const rootfs = `${mountpoint(dataset)}/rootfs`;
   writeFileSync(`${rootfs}/data.txt`, 'v1');
-  const c = pool.core({ config: (cfg) => { cfg.lxc.path = lxcpath; cfg.container.shutdown_timeout_seconds = 1; } }).core;
+  const c = pool.core({
+    config: (cfg) => {
+      cfg.lxc.path = lxcpath;
+      cfg.container.shutdown_timeout_seconds = 1;
+    },
+  }).core;
   const cp = (await c.checkpoint(['web'], { label: 'v1' })).checkpoints[0]!.name;
   writeFileSync(`${rootfs}/data.txt`, 'v2');
   const heard: string[] = [];
@@ -68,14 +79,28 @@ test('back-to-back branch restores of a running LXC container, each undone by th
   let target = cp;
   for (let n = 1; n <= 6; n++) {
     // Restore the checkpoint (v1), then undo that restore by restoring its safety snapshot (v2), and so on.
-    const r = await reportBusyWaits((line) => heard.push(`restore ${n}: ${line}`), () => c.restore('web', { snapshot: target }));
+    const r = await reportBusyWaits(
+      (line) => heard.push(`restore ${n}: ${line}`),
+      () => c.restore('web', { snapshot: target }),
+    );
     if (r.mode !== 'branch') throw new Error('expected a branch restore');
     assert.deepEqual([r.stopped, r.started], [true, true], `restore ${n}`);
     assert.equal(lxcState(lxcpath, 'web'), 'RUNNING', `restore ${n}: running again`);
     assert.equal(readFileSync(`${rootfs}/data.txt`, 'utf8'), expected, `restore ${n}: the container's rootfs holds the restored state`);
-    assert.equal(readFileSync(`${mountpoint(r.branchDataset)}/rootfs/data.txt`, 'utf8'), expected === 'v1' ? 'v2' : 'v1', `restore ${n}: the branch holds the state before it`);
-    const listing = sh('zfs', ['list', '-H', '-o', 'name,mounted', '-t', 'filesystem', '-r', `${pool.pool}/lxc`]).split('\n').filter(Boolean).map((l) => l.split('\t'));
-    assert.deepEqual(listing.filter(([, m]) => m !== 'yes'), [], `restore ${n}: every dataset is mounted (the branches too)`);
+    assert.equal(
+      readFileSync(`${mountpoint(r.branchDataset)}/rootfs/data.txt`, 'utf8'),
+      expected === 'v1' ? 'v2' : 'v1',
+      `restore ${n}: the branch holds the state before it`,
+    );
+    const listing = sh('zfs', ['list', '-H', '-o', 'name,mounted', '-t', 'filesystem', '-r', `${pool.pool}/lxc`])
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split('\t'));
+    assert.deepEqual(
+      listing.filter(([, m]) => m !== 'yes'),
+      [],
+      `restore ${n}: every dataset is mounted (the branches too)`,
+    );
     assert.equal(listing.filter(([name]) => name!.includes('/lxcri-br-web-')).length, n, `restore ${n}: one branch per restore`);
     assert.equal(listing.filter(([name]) => name!.includes('/lxcri-restore-')).length, 0, `restore ${n}: no clone left over`);
     assert.ok(pool.snapshots().includes(r.safetySnapshot), `restore ${n}: the safety snapshot is on the branch`);

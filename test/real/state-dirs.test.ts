@@ -43,7 +43,11 @@ function fill(path: string): void {
   } catch (error) {
     assert.ok((error as NodeJS.ErrnoException).errno === -28 || (error as NodeJS.ErrnoException).errno === -122, String(error));
   } finally {
-    try { closeSync(fd); } catch { /* a full filesystem may fail the close too */ }
+    try {
+      closeSync(fd);
+    } catch {
+      /* a full filesystem may fail the close too */
+    }
   }
 }
 
@@ -59,25 +63,33 @@ function configWith(dirs: { state_dir?: string; journal_dir?: string }): string 
 
 test('preflight on a read-only dataset: EROFS for an existing state dir and for a journal dir it would create', async () => {
   const state = join(roDir, 'state');
-  await assert.rejects(checkStateDirs({ state_dir: state, journal_dir: join(pool.dir, 'j1') }),
-    stateDirError(`state dir ${state} is read-only (EROFS)`, /^remount the filesystem holding .* read-write, or set state_dir in the config/));
+  await assert.rejects(
+    checkStateDirs({ state_dir: state, journal_dir: join(pool.dir, 'j1') }),
+    stateDirError(`state dir ${state} is read-only (EROFS)`, /^remount the filesystem holding .* read-write, or set state_dir in the config/),
+  );
   const journal = join(roDir, 'journal');
-  await assert.rejects(checkStateDirs({ state_dir: join(pool.dir, 's1'), journal_dir: journal }),
-    stateDirError(`journal dir ${journal} is read-only (EROFS)`, /set journal_dir/));
+  await assert.rejects(
+    checkStateDirs({ state_dir: join(pool.dir, 's1'), journal_dir: journal }),
+    stateDirError(`journal dir ${journal} is read-only (EROFS)`, /set journal_dir/),
+  );
 });
 
 test('preflight over a quota (zfs-fuse says EDQUOT) and on a full pool (ENOSPC)', async () => {
   const state = join(quotaDir, 'state');
-  await assert.rejects(checkStateDirs({ state_dir: state, journal_dir: join(pool.dir, 'j2') }),
-    stateDirError(`no space left to write in ${state} (state dir; EDQUOT, quota exceeded)`, /quota/));
+  await assert.rejects(
+    checkStateDirs({ state_dir: state, journal_dir: join(pool.dir, 'j2') }),
+    stateDirError(`no space left to write in ${state} (state dir; EDQUOT, quota exceeded)`, /quota/),
+  );
   const full = createTestPool('sdfull', '64M');
   try {
     const root = mountOf(full.pool);
     mkdirSync(join(root, 'journal'));
     fill(join(root, 'filler'));
     const journal = join(root, 'journal');
-    await assert.rejects(checkStateDirs({ state_dir: join(full.dir, 's'), journal_dir: journal }),
-      stateDirError(`no space left to write in ${journal} (journal dir; ENOSPC)`, new RegExp(`df -h ${journal}`)));
+    await assert.rejects(
+      checkStateDirs({ state_dir: join(full.dir, 's'), journal_dir: journal }),
+      stateDirError(`no space left to write in ${journal} (journal dir; ENOSPC)`, new RegExp(`df -h ${journal}`)),
+    );
   } finally {
     full.destroy();
   }
@@ -108,7 +120,11 @@ test('CLI (needs the preflight in operate): journal dir on a read-only dataset -
 
 test('CLI (needs the preflight in operate): state dir over its quota -> no space left, nothing snapshotted', () => {
   const state = join(quotaDir, 'state');
-  refusedBeforeZfs(configWith({ state_dir: state }), `no space left to write in ${state} (state dir; EDQUOT, quota exceeded)`, /^hint: free space within the quota/);
+  refusedBeforeZfs(
+    configWith({ state_dir: state }),
+    `no space left to write in ${state} (state dir; EDQUOT, quota exceeded)`,
+    /^hint: free space within the quota/,
+  );
 });
 
 test('read-only commands work without the state and journal dirs, and do not create them', () => {

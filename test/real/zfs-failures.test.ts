@@ -15,7 +15,7 @@ let pool: TestPool;
 let node: PrivateZfs;
 let hostPid: number;
 before(() => {
-  hostPid = hostDaemonPid() ?? assert.fail('the machine\'s zfs-fuse is not running (scripts/setup-host.sh starts it)');
+  hostPid = hostDaemonPid() ?? assert.fail("the machine's zfs-fuse is not running (scripts/setup-host.sh starts it)");
   pool = createTestPool('fail', '64M');
   pool.container('host', 'h1');
   node = createPrivateZfs({ tag: 'fail', size: '64M' });
@@ -42,7 +42,7 @@ function jsonError(r: CliRun): { code: string; message: string; hint: string } {
 
 /** The machine's daemon kept its pid, answers, and a host pool made with createTestPool is still readable. */
 function assertHostUntouched(): void {
-  assert.equal(hostDaemonPid(), hostPid, 'the machine\'s zfs-fuse kept its pid');
+  assert.equal(hostDaemonPid(), hostPid, "the machine's zfs-fuse kept its pid");
   const pools = execFileSync('zpool', ['list', '-H', '-o', 'name'], { encoding: 'utf8', timeout: 10_000 }).split('\n');
   assert.ok(pools.includes(pool.pool), `the host still lists ${pool.pool}: ${pools.join(' ')}`);
   assert.ok(!pools.includes(node.pool), 'the private pool is not visible on the host');
@@ -58,7 +58,11 @@ function fillUp(path: string): void {
   } catch (error) {
     assert.equal((error as NodeJS.ErrnoException).code, 'ENOSPC');
   } finally {
-    try { closeSync(fd); } catch { /* a full pool may fail the close too */ }
+    try {
+      closeSync(fd);
+    } catch {
+      /* a full pool may fail the close too */
+    }
   }
 }
 
@@ -73,15 +77,20 @@ test('a full pool: checkpoint and restore fail with a clear out-of-space error a
   const snaps = pool.snapshots();
   const datasets = pool.datasets();
 
-  await assert.rejects(core.checkpoint(['full']), (e: unknown) =>
-    e instanceof LxcriError && e.code === 'out-of-space' && /^Out of space: cannot create snapshot/.test(e.message) && /prune/.test(e.hint));
+  await assert.rejects(
+    core.checkpoint(['full']),
+    (e: unknown) => e instanceof LxcriError && e.code === 'out-of-space' && /^Out of space: cannot create snapshot/.test(e.message) && /prune/.test(e.hint),
+  );
   await assert.rejects(core.restore('full', { snapshot: cp1 }), (e: unknown) => {
     assert.ok(e instanceof OperationFailedError, String(e));
     assert.match(e.message, /failed at "snapshot .*@pre-restore-\d+": Out of space/);
     // The first step failed; the step engine lists the ones after it as never run (nothing to undo).
     const [first, ...rest] = e.steps.map((s) => s.status);
     assert.equal(first, 'failed');
-    assert.ok(rest.every((s) => s === 'pending'), rest.join(' '));
+    assert.ok(
+      rest.every((s) => s === 'pending'),
+      rest.join(' '),
+    );
     return true;
   });
   assert.deepEqual(pool.snapshots(), snaps, 'no snapshot was added or lost');
@@ -91,7 +100,9 @@ test('a full pool: checkpoint and restore fail with a clear out-of-space error a
 
 test('the zfs-fuse daemon stopped mid-run: a clear timeout error within the configured timeout, nothing changed', () => {
   node.container('stopped', 's1');
-  const config = node.writeConfig((c) => { c.runner = { timeout_seconds: 1 }; });
+  const config = node.writeConfig((c) => {
+    c.runner = { timeout_seconds: 1 };
+  });
   const first = cli(['--config', config, '--json', 'checkpoint', 'stopped']);
   assert.equal(first.status, 0, first.stderr);
   const snaps = node.snapshots();

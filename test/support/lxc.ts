@@ -11,7 +11,9 @@ export function createLxcContainer(lxcpath: string, name: string, dataset: strin
   execFileSync('lxc-create', ['-P', lxcpath, '-n', name, '-t', 'busybox', '-B', 'dir', '--dir', rootfs], { stdio: 'pipe' });
   // No network: a busybox container starts with lxc.net.0.type = empty.
   const config = `${lxcpath}/${name}/config`;
-  const lines = readFileSync(config, 'utf8').split('\n').filter((l) => !/^lxc\.net\.0\.(link|flags|hwaddr)/.test(l));
+  const lines = readFileSync(config, 'utf8')
+    .split('\n')
+    .filter((l) => !/^lxc\.net\.0\.(link|flags|hwaddr)/.test(l));
   writeFileSync(config, lines.map((l) => (/^lxc\.net\.0\.type/.test(l) ? 'lxc.net.0.type = empty' : l)).join('\n'));
   if (running) startLxc(lxcpath, name);
   return rootfs;

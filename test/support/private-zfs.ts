@@ -226,7 +226,11 @@ export function createPrivateZfs(options: PrivateZfsOptions): PrivateZfs {
     }
   }
   if (!ns) {
-    try { process.kill(nsPid, 'SIGKILL'); } catch { /* already gone */ }
+    try {
+      process.kill(nsPid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
     rmSync(dir, { recursive: true, force: true });
     throw new Error('unshare -m did not set up a mount namespace within 5 s');
   }
@@ -245,7 +249,11 @@ export function createPrivateZfs(options: PrivateZfsOptions): PrivateZfs {
   process.on('exit', onExit);
 
   function run(command: string, args: string[], timeoutMs = 60_000): SpawnSyncReturns<string> {
-    return spawnSync('nsenter', ['-t', String(nsPid), '-m', '--', command, ...args], { encoding: 'utf8', timeout: timeoutMs, stdio: ['ignore', 'pipe', 'pipe'] });
+    return spawnSync('nsenter', ['-t', String(nsPid), '-m', '--', command, ...args], {
+      encoding: 'utf8',
+      timeout: timeoutMs,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   }
 
   function tool(path: string, name: string, args: string[], retries: number): string {
@@ -276,7 +284,10 @@ export function createPrivateZfs(options: PrivateZfsOptions): PrivateZfs {
     const log = openSync(logfile, 'a');
     try {
       // Daemonizes: stdio to a file, never a pipe this process would wait on.
-      const r = spawnSync('nsenter', ['-t', String(nsPid), '-m', '--', daemonPath, '--no-kstat-mount', '-p', pidfile], { stdio: ['ignore', log, log], timeout: 30_000 });
+      const r = spawnSync('nsenter', ['-t', String(nsPid), '-m', '--', daemonPath, '--no-kstat-mount', '-p', pidfile], {
+        stdio: ['ignore', log, log],
+        timeout: 30_000,
+      });
       if (r.status !== 0) throw new Error(`[private ${pool}] zfs-fuse exited ${r.status ?? r.signal}: ${readFileSync(logfile, 'utf8').trim()}`);
     } finally {
       closeSync(log);
@@ -298,7 +309,11 @@ export function createPrivateZfs(options: PrivateZfsOptions): PrivateZfs {
     // daemon's own FUSE mounts: unmount them first while it still answers. Lazily detach what refuses.
     const unmount = run(zfsPath, ['umount', '-a'], 30_000);
     if (unmount.status !== 0) {
-      run('sh', ['-c', `awk '$3 == "fuse.zfs" { print $2 }' /proc/self/mounts | sort -r | while read -r mp; do umount -l "$(printf '%b' "$mp")"; done`], 30_000);
+      run(
+        'sh',
+        ['-c', `awk '$3 == "fuse.zfs" { print $2 }' /proc/self/mounts | sort -r | while read -r mp; do umount -l "$(printf '%b' "$mp")"; done`],
+        30_000,
+      );
     }
     signal(pid, nsId, 'zfs-fuse', 'SIGTERM');
     if (!waitGone(pid, waitMs)) {
@@ -358,13 +373,31 @@ export function createPrivateZfs(options: PrivateZfsOptions): PrivateZfs {
   const path = (inside: string) => `/proc/${nsPid}/root${inside.startsWith('/') ? '' : '/'}${inside}`;
 
   const node: PrivateZfs = {
-    dir, pool, base, mountpoint, binDir, nsPid,
+    dir,
+    pool,
+    base,
+    mountpoint,
+    binDir,
+    nsPid,
     env: { PATH: `${binDir}:${process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin'}` },
-    daemonPid, zfs, zpool, run, path, start, stop, pause, resume, destroy,
+    daemonPid,
+    zfs,
+    zpool,
+    run,
+    path,
+    start,
+    stop,
+    pause,
+    resume,
+    destroy,
     writeConfig(edit, file = `${dir}/config.json`) {
       const config: CliConfigFile = {
-        zfs: { base_dataset: base }, log: { file: `${dir}/console.log` }, state_dir: `${dir}/state`, journal_dir: `${dir}/journal`,
-        lxc: { path: `${dir}/lxc` }, pve: { config_dir: `${dir}/pve`, storage_cfg: `${dir}/pve/storage.cfg` },
+        zfs: { base_dataset: base },
+        log: { file: `${dir}/console.log` },
+        state_dir: `${dir}/state`,
+        journal_dir: `${dir}/journal`,
+        lxc: { path: `${dir}/lxc` },
+        pve: { config_dir: `${dir}/pve`, storage_cfg: `${dir}/pve/storage.cfg` },
       };
       edit?.(config);
       writeFileSync(file, JSON.stringify(config, null, 2));
@@ -391,11 +424,18 @@ export function createPrivateZfs(options: PrivateZfsOptions): PrivateZfs {
 
   try {
     // Private state directories, and no copies of the host's zfs-fuse mounts (nor its /zfs-kstat) in here.
-    const setup = run('sh', ['-c', [
-      'set -e',
-      ...PRIVATE_DIRS.map((d) => `mkdir -p ${d} && mount -t tmpfs -o mode=0700 lxcri-private-zfs ${d}`),
-      `awk '$3 == "fuse.zfs" || $3 ~ /^fuse/ && $2 == "/zfs-kstat" { print $2 }' /proc/self/mounts | sort -r | while read -r mp; do umount -l "$(printf '%b' "$mp")"; done`,
-    ].join('\n')], 30_000);
+    const setup = run(
+      'sh',
+      [
+        '-c',
+        [
+          'set -e',
+          ...PRIVATE_DIRS.map((d) => `mkdir -p ${d} && mount -t tmpfs -o mode=0700 lxcri-private-zfs ${d}`),
+          `awk '$3 == "fuse.zfs" || $3 ~ /^fuse/ && $2 == "/zfs-kstat" { print $2 }' /proc/self/mounts | sort -r | while read -r mp; do umount -l "$(printf '%b' "$mp")"; done`,
+        ].join('\n'),
+      ],
+      30_000,
+    );
     if (setup.status !== 0) throw new Error(`namespace setup failed: ${setup.stderr.trim() || setup.error}`);
     // The guarantee everything else rests on: the daemon's socket, cache and lock are not the host's.
     for (const d of PRIVATE_DIRS) {
@@ -403,8 +443,15 @@ export function createPrivateZfs(options: PrivateZfsOptions): PrivateZfs {
       const real = realpathSync(d);
       if (statSync(path(real)).dev === statSync(real).dev) throw new Error(`${d} in the namespace is still the host's`);
     }
-    for (const [name, real] of [['zfs', zfsPath], ['zpool', zpoolPath]] as const) {
-      writeFileSync(`${binDir}/${name}`, `#!/bin/sh\n# ${name} inside the private ZFS node ${pool} (namespace of pid ${nsPid})\nexec nsenter -t ${nsPid} -m -- ${real} "$@"\n`, { mode: 0o755 });
+    for (const [name, real] of [
+      ['zfs', zfsPath],
+      ['zpool', zpoolPath],
+    ] as const) {
+      writeFileSync(
+        `${binDir}/${name}`,
+        `#!/bin/sh\n# ${name} inside the private ZFS node ${pool} (namespace of pid ${nsPid})\nexec nsenter -t ${nsPid} -m -- ${real} "$@"\n`,
+        { mode: 0o755 },
+      );
     }
     start();
     zpool(['create', '-m', mountpoint, pool, vdev]);
@@ -424,5 +471,8 @@ export function createPrivateZfs(options: PrivateZfsOptions): PrivateZfs {
 export function hostDaemonPid(): number | undefined {
   const own = nsOf('self');
   const r = spawnSync('pgrep', ['-x', 'zfs-fuse'], { encoding: 'utf8' });
-  return r.stdout.split('\n').map(Number).find((pid) => pid > 0 && nsOf(pid) === own);
+  return r.stdout
+    .split('\n')
+    .map(Number)
+    .find((pid) => pid > 0 && nsOf(pid) === own);
 }

@@ -47,14 +47,24 @@ export function createTestPool(tag: string, size = '256M'): TestPool {
   const base = `${pool}/containers`;
   sh('zfs', ['create', base]);
   const configFile = `${dir}/config.json`;
-  writeFileSync(configFile, JSON.stringify({
-    zfs: { base_dataset: base }, log: { file: `${dir}/console.log` }, state_dir: `${dir}/state`, journal_dir: `${dir}/journal`, lxc: { path: `${dir}/lxc` },
-    pve: { config_dir: `${dir}/pve`, storage_cfg: `${dir}/pve/storage.cfg` },
-  }));
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      zfs: { base_dataset: base },
+      log: { file: `${dir}/console.log` },
+      state_dir: `${dir}/state`,
+      journal_dir: `${dir}/journal`,
+      lxc: { path: `${dir}/lxc` },
+      pve: { config_dir: `${dir}/pve`, storage_cfg: `${dir}/pve/storage.cfg` },
+    }),
+  );
   const mountOf = (name: string) => sh('zfs', ['get', '-H', '-o', 'value', 'mountpoint', name]).trim();
   const dsOf = (x: string) => (x.includes('/') ? x : `${base}/${x}`);
   return {
-    pool, base, dir, configFile,
+    pool,
+    base,
+    dir,
+    configFile,
     core(overrides = {}) {
       const config: Config = structuredClone(DEFAULT_CONFIG);
       config.zfs.base_dataset = base;

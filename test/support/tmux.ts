@@ -6,9 +6,21 @@ export class TmuxSession {
 
   static start(name: string, command: string, cols = 100, rows = 30, env: Record<string, string> = {}): TmuxSession {
     spawnSync('tmux', ['kill-session', '-t', name]);
-    const exports = Object.entries({ LANG: 'C.UTF-8', TERM: 'xterm-256color', ...env }).map(([k, v]) => `${k}='${v}'`).join(' ');
+    const exports = Object.entries({ LANG: 'C.UTF-8', TERM: 'xterm-256color', ...env })
+      .map(([k, v]) => `${k}='${v}'`)
+      .join(' ');
     // -u CI: Ink draws nothing but the last frame when CI is set (is-in-ci), and an admin's terminal never has it.
-    execFileSync('tmux', ['new-session', '-d', '-s', name, '-x', String(cols), '-y', String(rows), `env -u CI ${exports} ${command}; echo EXITED $?; sleep 30`]);
+    execFileSync('tmux', [
+      'new-session',
+      '-d',
+      '-s',
+      name,
+      '-x',
+      String(cols),
+      '-y',
+      String(rows),
+      `env -u CI ${exports} ${command}; echo EXITED $?; sleep 30`,
+    ]);
     return new TmuxSession(name);
   }
 

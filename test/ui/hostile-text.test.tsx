@@ -20,7 +20,11 @@ test('labels, snapshot and container names, events and errors holding escapes ar
   latest.local['lxcri:label'] = LABEL;
   sim.snapshot([`${DS}@evil\x1b[2Jname\x07`], { 'lxcri:kind': 'checkpoint' }, false);
   c.host.runner.containers.get('100')!.name = 'w\x1b]0;t\x07eb';
-  c.core.store.setState({ events: [{ ts: new Date().toISOString(), user: 'mallory\x1b[2J', host: 'h', operation: 'checkpoint', target: 'ct\x9b2J', result: 'ok', duration_ms: 1, pid: 1 }] });
+  c.core.store.setState({
+    events: [
+      { ts: new Date().toISOString(), user: 'mallory\x1b[2J', host: 'h', operation: 'checkpoint', target: 'ct\x9b2J', result: 'ok', duration_ms: 1, pid: 1 },
+    ],
+  });
   await c.controller.refresh();
   await c.settle();
 
@@ -41,15 +45,16 @@ test('labels, snapshot and container names, events and errors holding escapes ar
   assert.ok(plain(c.frame()).includes(`label         ${SHOWN_LABEL}`), 'label escaped in the details');
 
   // An error echoing a hostile name reaches the flash line escaped and on one line.
-  c.controller.flash(new Error('cannot open \'a\x1b[2J\nb\''));
+  c.controller.flash(new Error("cannot open 'a\x1b[2J\nb'"));
   await c.settle();
   noActive('flash');
   assert.ok(plain(c.frame()).includes("cannot open 'a\\x1b[2J\\nb'"));
   c.unmount();
 });
 
-test('every view draws text through components/Text (the one place text is escaped), never Ink\'s Text directly', () => {
-  const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : []));
+test("every view draws text through components/Text (the one place text is escaped), never Ink's Text directly", () => {
+  const files = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [join(dir, e.name)] : []));
   const offenders = [...files('src/app'), ...files('components')]
     .filter((f) => f !== join('components', 'Text.tsx'))
     .filter((f) => /import \{[^}]*\bText\b[^}]*\} from 'ink'/.test(readFileSync(f, 'utf8')));

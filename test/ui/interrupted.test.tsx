@@ -14,8 +14,14 @@ function leaveInterrupted(c: Console, id: string, container: string, snapshot: s
   const dir = c.host.config.journal_dir;
   mkdirSync(dir, { recursive: true });
   const entry: JournalEntry = {
-    id, operation: 'group-checkpoint', container, pid: 4242, host: 'pve-gone', startedAt: Date.parse('2026-11-20T10:00:00Z'),
-    input: { snapshots: [snapshot], props: { 'lxcri:kind': 'checkpoint' } }, steps: [{ title: `snapshot ${snapshot}`, status }],
+    id,
+    operation: 'group-checkpoint',
+    container,
+    pid: 4242,
+    host: 'pve-gone',
+    startedAt: Date.parse('2026-11-20T10:00:00Z'),
+    input: { snapshots: [snapshot], props: { 'lxcri:kind': 'checkpoint' } },
+    steps: [{ title: `snapshot ${snapshot}`, status }],
   };
   writeFileSync(join(dir, `${id}.json`), JSON.stringify(entry));
 }

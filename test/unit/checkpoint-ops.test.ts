@@ -8,7 +8,8 @@ import { RecordBuilder } from '../support/records.js';
 const twoContainers = () => new RecordBuilder().fs('t/c').fs('t/c/web').fs('t/c/db');
 
 const OPENZFS_VERSION = ['zfs', 'version'];
-const expectOpenzfsDetect = (runner: ReturnType<typeof fakeCore>['runner']) => runner.expect(OPENZFS_VERSION, { stdout: 'zfs-2.2.6-pve1\nzfs-kmod-2.2.6-pve1\n' });
+const expectOpenzfsDetect = (runner: ReturnType<typeof fakeCore>['runner']) =>
+  runner.expect(OPENZFS_VERSION, { stdout: 'zfs-2.2.6-pve1\nzfs-kmod-2.2.6-pve1\n' });
 
 test('checkpoint stores label and provenance as user properties in its one snapshot call, with no listing first', async () => {
   const { runner, core } = fakeCore();
@@ -24,10 +25,12 @@ test('a second checkpoint in the same second gets the next free name, also when 
   const { runner, core } = fakeCore();
   expectOpenzfsDetect(runner);
   runner.expect(['zfs', 'snapshot', ...CHECKPOINT_PROPS, `t/c/web@checkpoint-${NOW_S}`], {
-    exitCode: 1, stderr: `cannot create snapshot 't/c/web@checkpoint-${NOW_S}': dataset already exists\n`,
+    exitCode: 1,
+    stderr: `cannot create snapshot 't/c/web@checkpoint-${NOW_S}': dataset already exists\n`,
   });
   runner.expect(['zfs', 'snapshot', ...CHECKPOINT_PROPS, `t/c/web@checkpoint-${NOW_S}-2`], {
-    exitCode: 1, stderr: `cannot create snapshot 't/c/web@checkpoint-${NOW_S}-2': dataset already exists\n`,
+    exitCode: 1,
+    stderr: `cannot create snapshot 't/c/web@checkpoint-${NOW_S}-2': dataset already exists\n`,
   });
   runner.expect(['zfs', 'snapshot', ...CHECKPOINT_PROPS, `t/c/web@checkpoint-${NOW_S}-3`]);
   const r = await core.checkpoint(['web']);
@@ -52,7 +55,10 @@ test('group checkpoint on zfs-fuse: -r on a parent holding exactly these dataset
   const r = await core.checkpoint(['web', 'db']);
   runner.assertDone();
   assert.deepEqual([r.method, r.atomic], ['recursive', true]);
-  assert.deepEqual(r.checkpoints.map((c) => c.snapshot), [`t/c/web@checkpoint-${NOW_S}`, `t/c/db@checkpoint-${NOW_S}`]);
+  assert.deepEqual(
+    r.checkpoints.map((c) => c.snapshot),
+    [`t/c/web@checkpoint-${NOW_S}`, `t/c/db@checkpoint-${NOW_S}`],
+  );
 });
 
 test('group checkpoint on zfs-fuse with other datasets beside: sequential, says so, and is all-or-nothing', async () => {
@@ -67,14 +73,20 @@ test('group checkpoint on zfs-fuse with other datasets beside: sequential, says 
   const { runner: r2, core: c2 } = fakeCore();
   expectLegacy(r2, twoContainers().fs('t/c/other').records);
   r2.expect(['zfs', 'snapshot', ...CHECKPOINT_PROPS, `t/c/web@checkpoint-${NOW_S}`]);
-  r2.expect(['zfs', 'snapshot', ...CHECKPOINT_PROPS, `t/c/db@checkpoint-${NOW_S}`], { exitCode: 1, stderr: "cannot create snapshot 't/c/db@x': out of space\n" });
+  r2.expect(['zfs', 'snapshot', ...CHECKPOINT_PROPS, `t/c/db@checkpoint-${NOW_S}`], {
+    exitCode: 1,
+    stderr: "cannot create snapshot 't/c/db@x': out of space\n",
+  });
   // The failed step is undone too (it may have half-happened): here there is nothing to destroy.
   r2.expect(['zfs', 'destroy', `t/c/db@checkpoint-${NOW_S}`], { exitCode: 1, stderr: `cannot open 't/c/db@checkpoint-${NOW_S}': dataset does not exist\n` });
   r2.expect(['zfs', 'destroy', `t/c/web@checkpoint-${NOW_S}`]);
   await assert.rejects(c2.checkpoint(['web', 'db']), (e: unknown) => {
     assert.ok(e instanceof OperationFailedError);
     assert.match(e.message, /Out of space/);
-    assert.deepEqual(e.steps.map((s) => s.status), ['undone', 'failed']);
+    assert.deepEqual(
+      e.steps.map((s) => s.status),
+      ['undone', 'failed'],
+    );
     return true;
   });
   r2.assertDone();
@@ -91,7 +103,12 @@ test('checkpoint refuses bad input before any command runs', async () => {
 test('missing container dataset: the seed wording plus what to do', async () => {
   const { runner, core } = fakeCore();
   expectOpenzfsDetect(runner);
-  runner.expect(['zfs', 'snapshot', ...CHECKPOINT_PROPS, `t/c/nope@checkpoint-${NOW_S}`], { exitCode: 1, stderr: "cannot open 't/c/nope': dataset does not exist\n" });
-  await assert.rejects(core.checkpoint(['nope']), (e: unknown) =>
-    e instanceof LxcriError && e.message === 'Dataset does not exist: t/c/nope' && /lxcri-console list/.test(e.hint));
+  runner.expect(['zfs', 'snapshot', ...CHECKPOINT_PROPS, `t/c/nope@checkpoint-${NOW_S}`], {
+    exitCode: 1,
+    stderr: "cannot open 't/c/nope': dataset does not exist\n",
+  });
+  await assert.rejects(
+    core.checkpoint(['nope']),
+    (e: unknown) => e instanceof LxcriError && e.message === 'Dataset does not exist: t/c/nope' && /lxcri-console list/.test(e.hint),
+  );
 });

@@ -38,7 +38,14 @@ test('--json errors keep the raw id, escaped as JSON (C1 included), and the stde
 });
 
 test('table cells are escaped before the columns are measured, so a hostile cell keeps the others aligned', () => {
-  const t = table(['ID', 'NAME', 'N'], [['1', 'ok', '5'], ['2', 'e\x1b[2Jvil\nname', '12']], [2]);
+  const t = table(
+    ['ID', 'NAME', 'N'],
+    [
+      ['1', 'ok', '5'],
+      ['2', 'e\x1b[2Jvil\nname', '12'],
+    ],
+    [2],
+  );
   const lines = t.split('\n');
   assert.equal(lines.length, 3);
   assert.equal(lines[2], '2   e\\x1b[2Jvil\\nname  12');

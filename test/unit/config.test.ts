@@ -34,11 +34,15 @@ test('errors name the key and the expected value', () => {
     [{ zfs: { base_dataset: 'tank//x' } }, /zfs\.base_dataset must be a valid ZFS dataset name/],
     [{ zfs: { compression: 'fast' } }, /zfs\.compression must be a ZFS compression value/],
     [{ zfs: { auto_create_datasets: 'yes' } }, /zfs\.auto_create_datasets must be true or false, got "yes"/],
-    [{ zfz: {} }, /zfz is not a known key/], [{ state_dir: 'run' }, /state_dir must be an absolute path/],
+    [{ zfz: {} }, /zfz is not a known key/],
+    [{ state_dir: 'run' }, /state_dir must be an absolute path/],
     [[], /must be a JSON object/],
   ];
   for (const [raw, pattern] of cases) {
-    assert.throws(() => parseConfig(raw, '/etc/x.json'), (e: unknown) => e instanceof UsageError && pattern.test(e.message) && e.message.startsWith('config /etc/x.json: '));
+    assert.throws(
+      () => parseConfig(raw, '/etc/x.json'),
+      (e: unknown) => e instanceof UsageError && pattern.test(e.message) && e.message.startsWith('config /etc/x.json: '),
+    );
   }
 });
 
@@ -60,12 +64,23 @@ test('keys named like Object.prototype members are unknown keys, at the top leve
   for (const name of OBJECT_NAMES) {
     for (const value of ['{}', '1', '"x"', 'null']) {
       const top = `{${JSON.stringify(name)}: ${value}}`;
-      assert.throws(() => parseText(top), (e: unknown) => e instanceof UsageError
-        && e.message === `config /etc/x.json: ${name} is not a known key (expected one of zfs, checkpoint, runner, log, state_dir, journal_dir, lxc, pve, container, criu, ui)`
-        && e.hint === `fix ${name} in /etc/x.json (see README, "Configuration")`, top);
+      assert.throws(
+        () => parseText(top),
+        (e: unknown) =>
+          e instanceof UsageError &&
+          e.message ===
+            `config /etc/x.json: ${name} is not a known key (expected one of zfs, checkpoint, runner, log, state_dir, journal_dir, lxc, pve, container, criu, ui)` &&
+          e.hint === `fix ${name} in /etc/x.json (see README, "Configuration")`,
+        top,
+      );
       const inner = `{"checkpoint": {${JSON.stringify(name)}: ${value}}}`;
-      assert.throws(() => parseText(inner), (e: unknown) => e instanceof UsageError
-        && e.message === `config /etc/x.json: checkpoint.${name} is not a known key (expected one of max_snapshots, retention_days, auto_cleanup, min_keep)`, inner);
+      assert.throws(
+        () => parseText(inner),
+        (e: unknown) =>
+          e instanceof UsageError &&
+          e.message === `config /etc/x.json: checkpoint.${name} is not a known key (expected one of max_snapshots, retention_days, auto_cleanup, min_keep)`,
+        inner,
+      );
     }
   }
 });
@@ -83,7 +98,11 @@ test('a config naming Object.prototype members leaves the result and Object.prot
 
 test('timeouts are refused beyond the range of a Node timer (2^31-1 ms), naming the key and the range', () => {
   const cases: Array<[string, number, RegExp]> = [
-    ['runner.timeout_seconds', 2147484, /^config \/etc\/x\.json: runner\.timeout_seconds must be an integer from 1 to 2147483 \(seconds; Node's timers hold at most 2147483 s\), got 2147484$/],
+    [
+      'runner.timeout_seconds',
+      2147484,
+      /^config \/etc\/x\.json: runner\.timeout_seconds must be an integer from 1 to 2147483 \(seconds; Node's timers hold at most 2147483 s\), got 2147484$/,
+    ],
     ['runner.long_timeout_seconds', 1e12, /runner\.long_timeout_seconds must be an integer from 1 to 2147483 .*, got 1000000000000$/],
     ['ui.refresh_seconds', 3000000, /ui\.refresh_seconds must be an integer from 1 to 2147483 /],
     // the shutdown waits this long plus 30 s on a timer
@@ -93,22 +112,43 @@ test('timeouts are refused beyond the range of a Node timer (2^31-1 ms), naming 
   ];
   for (const [key, value, pattern] of cases) {
     const [sectionName, name] = key.split('.') as [string, string];
-    assert.throws(() => parseConfig({ [sectionName]: { [name]: value } }, '/etc/x.json'), (e: unknown) => e instanceof UsageError && pattern.test(e.message) && !e.message.includes('\n'), key);
+    assert.throws(
+      () => parseConfig({ [sectionName]: { [name]: value } }, '/etc/x.json'),
+      (e: unknown) => e instanceof UsageError && pattern.test(e.message) && !e.message.includes('\n'),
+      key,
+    );
   }
-  const ok = parseConfig({ runner: { timeout_seconds: 2147483, long_timeout_seconds: 2147483 }, ui: { refresh_seconds: 2147483 }, container: { shutdown_timeout_seconds: 2147453 } });
+  const ok = parseConfig({
+    runner: { timeout_seconds: 2147483, long_timeout_seconds: 2147483 },
+    ui: { refresh_seconds: 2147483 },
+    container: { shutdown_timeout_seconds: 2147453 },
+  });
   assert.equal(ok.runner.timeout_seconds, 2147483);
   assert.equal(ok.container.shutdown_timeout_seconds, 2147453);
 });
 
 test('messages stay on one line and short whatever value is echoed', () => {
-  assert.throws(() => parseConfig({ state_dir: 'a\nb' }, '/etc/x.json'), (e: unknown) => e instanceof UsageError && e.message === 'config /etc/x.json: state_dir must be an absolute path, got "a\\nb"');
-  assert.throws(() => parseConfig({ zfs: 'x'.repeat(500) }, '/etc/x.json'), (e: unknown) => e instanceof UsageError
-    && /^config \/etc\/x\.json: zfs must be an object with keys base_dataset, auto_create_datasets, compression, quota, got "x+\.\.\.$/.test(e.message) && e.message.length < 200);
+  assert.throws(
+    () => parseConfig({ state_dir: 'a\nb' }, '/etc/x.json'),
+    (e: unknown) => e instanceof UsageError && e.message === 'config /etc/x.json: state_dir must be an absolute path, got "a\\nb"',
+  );
+  assert.throws(
+    () => parseConfig({ zfs: 'x'.repeat(500) }, '/etc/x.json'),
+    (e: unknown) =>
+      e instanceof UsageError &&
+      /^config \/etc\/x\.json: zfs must be an object with keys base_dataset, auto_create_datasets, compression, quota, got "x+\.\.\.$/.test(e.message) &&
+      e.message.length < 200,
+  );
 });
 
 test('the CLI refuses a config with "__proto__" (exit 2, one line naming the key)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lxcri-cfg-'));
-  for (const [text, key] of [['{"__proto__": {}}', '__proto__'], ['{"zfs": {"__proto__": {}}}', 'zfs.__proto__'], ['{"toString": 1}', 'toString'], ['{"ui": {"hasOwnProperty": 1}}', 'ui.hasOwnProperty']] as const) {
+  for (const [text, key] of [
+    ['{"__proto__": {}}', '__proto__'],
+    ['{"zfs": {"__proto__": {}}}', 'zfs.__proto__'],
+    ['{"toString": 1}', 'toString'],
+    ['{"ui": {"hasOwnProperty": 1}}', 'ui.hasOwnProperty'],
+  ] as const) {
     const file = join(dir, 'config.json');
     writeFileSync(file, text);
     const r = runCli(['--config', file, 'pool']);

@@ -21,5 +21,8 @@ test('the waiting line is one line naming the operation and its step, escaped; a
   const line = waitingLine({ ...createCoreStore().getState(), mutating: 1, operation: { title: 'restore 101\x1b[2J', step: 'rename\nx', startedAt: 0 } });
   assert.match(line, /^lxcri-console: waiting for the running operation to finish \(restore 101\\x1b\[2J: rename\\nx\); a second signal exits at once/);
   assert.doesNotMatch(line, /[\x00-\x1f]/);
-  assert.doesNotMatch(waitingLine({ ...createCoreStore().getState(), mutating: 1, operation: { title: 'refresh', step: 'starting', startedAt: 0 } }), /refresh/);
+  assert.doesNotMatch(
+    waitingLine({ ...createCoreStore().getState(), mutating: 1, operation: { title: 'refresh', step: 'starting', startedAt: 0 } }),
+    /refresh/,
+  );
 });

@@ -38,7 +38,15 @@ test('pct config and the .conf file give the same current config; snapshot secti
 
 test('storage.cfg maps zfspool volumes to datasets and says why others are not ZFS', () => {
   const storages = parseStorageCfg(fixture('pve/storage.cfg'));
-  assert.deepEqual(storages.map((s) => [s.type, s.id]), [['dir', 'local'], ['zfspool', 'local-zfs'], ['lvmthin', 'local-lvm'], ['zfspool', 'tank-ct']]);
+  assert.deepEqual(
+    storages.map((s) => [s.type, s.id]),
+    [
+      ['dir', 'local'],
+      ['zfspool', 'local-zfs'],
+      ['lvmthin', 'local-lvm'],
+      ['zfspool', 'tank-ct'],
+    ],
+  );
   assert.equal(storages[1]!.options.pool, 'rpool/data');
   assert.equal(storages[3]!.options.blocksize, '16k');
   assert.deepEqual(volumeDataset('local-zfs:subvol-101-disk-0', storages), { dataset: 'rpool/data/subvol-101-disk-0' });
@@ -59,14 +67,16 @@ test('lxc-ls -f -F NAME,STATE,PID and the rootfs of an LXC config (captured)', (
 });
 
 test('a rootfs path belongs to the ZFS dataset with the longest mountpoint prefix', () => {
-  const mounts = parseMountinfo([
-    '48 27 0:45 / /tank rw,relatime - fuse.zfs tank rw',
-    '49 48 0:46 / /tank/containers rw,relatime - zfs tank/containers rw,xattr',
-    '50 49 0:47 / /tank/containers/web rw,relatime - zfs tank/containers/web rw',
-    '51 49 0:48 / /tank/containers/web2 rw,relatime - zfs tank/containers/web2 rw',
-    '52 27 0:49 / /mnt/with\\040space rw - zfs tank/space rw',
-    '53 27 0:50 / /tank/containers/web/rootfs/proc rw - proc proc rw',
-  ].join('\n'));
+  const mounts = parseMountinfo(
+    [
+      '48 27 0:45 / /tank rw,relatime - fuse.zfs tank rw',
+      '49 48 0:46 / /tank/containers rw,relatime - zfs tank/containers rw,xattr',
+      '50 49 0:47 / /tank/containers/web rw,relatime - zfs tank/containers/web rw',
+      '51 49 0:48 / /tank/containers/web2 rw,relatime - zfs tank/containers/web2 rw',
+      '52 27 0:49 / /mnt/with\\040space rw - zfs tank/space rw',
+      '53 27 0:50 / /tank/containers/web/rootfs/proc rw - proc proc rw',
+    ].join('\n'),
+  );
   assert.equal(datasetForPath('/tank/containers/web/rootfs', mounts), 'tank/containers/web');
   assert.equal(datasetForPath('/tank/containers/web2/rootfs', mounts), 'tank/containers/web2');
   assert.equal(datasetForPath('/tank/other', mounts), 'tank');
@@ -75,9 +85,19 @@ test('a rootfs path belongs to the ZFS dataset with the longest mountpoint prefi
 });
 
 test('LXCRI state.json: OCI state with a dataset annotation; malformed JSON is reported, not fatal', async () => {
-  assert.deepEqual(parseLxcriState('{"ociVersion":"1.0.2","id":"web","status":"running","pid":4242,"bundle":"/var/lib/lxcri/web","annotations":{"io.lxcri.zfs.dataset":"tank/oci/web"}}', 'web'), {
-    id: 'web', status: 'running', pid: 4242, bundle: '/var/lib/lxcri/web', annotations: { 'io.lxcri.zfs.dataset': 'tank/oci/web' },
-  });
+  assert.deepEqual(
+    parseLxcriState(
+      '{"ociVersion":"1.0.2","id":"web","status":"running","pid":4242,"bundle":"/var/lib/lxcri/web","annotations":{"io.lxcri.zfs.dataset":"tank/oci/web"}}',
+      'web',
+    ),
+    {
+      id: 'web',
+      status: 'running',
+      pid: 4242,
+      bundle: '/var/lib/lxcri/web',
+      annotations: { 'io.lxcri.zfs.dataset': 'tank/oci/web' },
+    },
+  );
   const dir = mkdtempSync(join(tmpdir(), 'lxcri-state-'));
   mkdirSync(join(dir, 'containers', 'broken'), { recursive: true });
   writeFileSync(join(dir, 'containers', 'broken', 'state.json'), '{"id": "broken", ');
@@ -107,7 +127,14 @@ test('merging by id: the best source wins, gaps are filled, no dataset gives the
     { id: 'x', name: 'x', status: 'stopped', sources: ['lxc'], mounts: [], reason: 'rootfs backend lvm is not ZFS' },
   ]);
   assert.deepEqual(merged[0], {
-    id: '101', name: 'db', status: 'running', lock: 'backup', sources: ['pct', 'lxc'], dataset: 'rpool/data/subvol-101-disk-0', mounts: [], pid: 77,
+    id: '101',
+    name: 'db',
+    status: 'running',
+    lock: 'backup',
+    sources: ['pct', 'lxc'],
+    dataset: 'rpool/data/subvol-101-disk-0',
+    mounts: [],
+    pid: 77,
   });
   assert.equal(merged[1]!.reason, 'rootfs backend lvm is not ZFS');
 });
@@ -118,7 +145,10 @@ test('restore refuses a container Proxmox has locked, naming the lock, before an
   writeFileSync(join(dir, 'storage.cfg'), fixture('pve/storage.cfg'));
   const { core, runner } = fakeCore();
   core.ctx.config.pve = { config_dir: dir, storage_cfg: join(dir, 'storage.cfg') };
-  await assert.rejects(core.restore('101', { snapshot: 'checkpoint-1' }), (e: unknown) =>
-    e instanceof Error && e.message === 'container 101 is locked by Proxmox (snapshot)' && /pct unlock 101/.test((e as unknown as { hint: string }).hint));
+  await assert.rejects(
+    core.restore('101', { snapshot: 'checkpoint-1' }),
+    (e: unknown) =>
+      e instanceof Error && e.message === 'container 101 is locked by Proxmox (snapshot)' && /pct unlock 101/.test((e as unknown as { hint: string }).hint),
+  );
   assert.equal(runner.ran.length, 0);
 });

@@ -45,7 +45,12 @@ async function image(root: string, container: string, id: string, guid: string |
   const scratch = await store.scratch(container, id);
   writeFileSync(`${scratch}/images/inventory.img`, `memory of ${container} ${id}`);
   await store.publish(scratch, {
-    container, checkpoint_id: id, zfs_snapshot: guid ? `tank/ct/${container}@${id}` : null, zfs_guid: guid, criu_version: '3.17.1', tool: 'lxc-checkpoint',
+    container,
+    checkpoint_id: id,
+    zfs_snapshot: guid ? `tank/ct/${container}@${id}` : null,
+    zfs_guid: guid,
+    criu_version: '3.17.1',
+    tool: 'lxc-checkpoint',
   });
   return store.dir(container, id);
 }
@@ -60,7 +65,10 @@ const oneLine = (e: unknown) => e instanceof LxcriError && !e.message.includes('
 
 test('artifact URIs: a valid one resolves to the file in the store', () => {
   assert.equal(artifactUri('101', 'checkpoint-1732412345', 'dump.tar.zst'), 'shared://101/checkpoint-1732412345/dump.tar.zst');
-  assert.equal(resolveArtifactUri('/var/lib/lxcri/checkpoints', 'shared://101/checkpoint-1732412345/dump.tar.zst'), '/var/lib/lxcri/checkpoints/101/checkpoint-1732412345/dump.tar.zst');
+  assert.equal(
+    resolveArtifactUri('/var/lib/lxcri/checkpoints', 'shared://101/checkpoint-1732412345/dump.tar.zst'),
+    '/var/lib/lxcri/checkpoints/101/checkpoint-1732412345/dump.tar.zst',
+  );
   assert.equal(resolveArtifactUri('/srv/store/', 'shared://web.prod/checkpoint-1_2/manifest.json'), '/srv/store/web.prod/checkpoint-1_2/manifest.json');
 });
 
@@ -97,14 +105,17 @@ test('artifact URIs: hostile ones are refused with a one-line error naming the p
     [`shared://101/checkpoint-1/${'a'.repeat(1100)}`, /longer than 1024 characters/],
   ];
   for (const [uri, why] of cases) {
-    assert.throws(() => resolveArtifactUri('/store', uri), (e: unknown) => {
-      assert.ok(e instanceof UsageError, `${JSON.stringify(uri)}: ${String(e)}`);
-      assert.ok(oneLine(e), `one line for ${JSON.stringify(uri)}: ${e.message}`);
-      assert.match(e.message, /^invalid artifact URI /);
-      assert.match(e.message, why, JSON.stringify(uri));
-      assert.match(e.hint, /shared:\/\/<container>\/<checkpoint id>\/<file>/);
-      return true;
-    });
+    assert.throws(
+      () => resolveArtifactUri('/store', uri),
+      (e: unknown) => {
+        assert.ok(e instanceof UsageError, `${JSON.stringify(uri)}: ${String(e)}`);
+        assert.ok(oneLine(e), `one line for ${JSON.stringify(uri)}: ${e.message}`);
+        assert.match(e.message, /^invalid artifact URI /);
+        assert.match(e.message, why, JSON.stringify(uri));
+        assert.match(e.hint, /shared:\/\/<container>\/<checkpoint id>\/<file>/);
+        return true;
+      },
+    );
   }
   assert.throws(() => resolveArtifactUri('store', 'shared://101/checkpoint-1/dump.tar.zst'), /image store "store" is not an absolute path/);
 });
@@ -118,7 +129,14 @@ test('the store: .inprogress is written first with pid, host and start; the publ
   const m = JSON.parse(readFileSync(`${scratch}/.inprogress`, 'utf8'));
   assert.deepEqual([m.pid, m.host, m.started], [process.pid, hostname(), new Date(NOW).toISOString()]);
   writeFileSync(`${scratch}/images/pages-1.img`, 'x'.repeat(5000));
-  const manifest = await store.publish(scratch, { container: '101', checkpoint_id: 'checkpoint-1732412345', zfs_snapshot: 'tank/ct/101@checkpoint-1732412345', zfs_guid: '42', criu_version: '3.17.1', tool: 'lxc-checkpoint' });
+  const manifest = await store.publish(scratch, {
+    container: '101',
+    checkpoint_id: 'checkpoint-1732412345',
+    zfs_snapshot: 'tank/ct/101@checkpoint-1732412345',
+    zfs_guid: '42',
+    criu_version: '3.17.1',
+    tool: 'lxc-checkpoint',
+  });
 
   const dir = `${root}/101/checkpoint-1732412345`;
   assert.deepEqual(readdirSync(`${root}/101`), ['checkpoint-1732412345'], 'no scratch directory left');
@@ -126,7 +144,9 @@ test('the store: .inprogress is written first with pid, host and start; the publ
   const onDisk = JSON.parse(readFileSync(`${dir}/manifest.json`, 'utf8'));
   assert.deepEqual(onDisk, manifest);
   const sha = await sha256File(`${dir}/dump.tar.zst`);
-  assert.deepEqual(onDisk.artifacts, [{ name: 'dump.tar.zst', uri: 'shared://101/checkpoint-1732412345/dump.tar.zst', sha256: sha, size: statSync(`${dir}/dump.tar.zst`).size }]);
+  assert.deepEqual(onDisk.artifacts, [
+    { name: 'dump.tar.zst', uri: 'shared://101/checkpoint-1732412345/dump.tar.zst', sha256: sha, size: statSync(`${dir}/dump.tar.zst`).size },
+  ]);
   assert.equal(resolveArtifactUri(root, onDisk.artifacts![0]!.uri), `${dir}/dump.tar.zst`);
   assert.equal(onDisk.created, new Date(NOW).toISOString());
 });
@@ -140,22 +160,40 @@ test('every reader skips or refuses a directory marked in progress', async () =>
   assert.equal(await store.manifest(busy), undefined);
   assert.ok(await store.manifest(done));
   assert.equal(await store.complete(busy), false);
-  assert.deepEqual((await store.entries()).map((e) => e.name), ['checkpoint-1']);
-  assert.deepEqual((await store.scan()).map((e) => [e.name, e.state]), [['checkpoint-1', 'complete'], ['checkpoint-2', 'in-progress']]);
-  await assert.rejects(store.verifyAndExtract(busy), (e: unknown) =>
-    oneLine(e) && (e as LxcriError).code === 'image-in-progress'
-    && (e as LxcriError).message === `CRIU image ${busy} is still being written (pid 4242 on node-b since ${new Date(NOW).toISOString()})`);
+  assert.deepEqual(
+    (await store.entries()).map((e) => e.name),
+    ['checkpoint-1'],
+  );
+  assert.deepEqual(
+    (await store.scan()).map((e) => [e.name, e.state]),
+    [
+      ['checkpoint-1', 'complete'],
+      ['checkpoint-2', 'in-progress'],
+    ],
+  );
+  await assert.rejects(
+    store.verifyAndExtract(busy),
+    (e: unknown) =>
+      oneLine(e) &&
+      (e as LxcriError).code === 'image-in-progress' &&
+      (e as LxcriError).message === `CRIU image ${busy} is still being written (pid 4242 on node-b since ${new Date(NOW).toISOString()})`,
+  );
   assert.ok(!existsSync(`${busy}/restore-${process.pid}`), 'nothing unpacked');
 
   // prune counts the bytes of the images it removes: none for one still being written.
-  const records = new RecordBuilder().fs('t/c/web')
+  const records = new RecordBuilder()
+    .fs('t/c/web')
     .snap('t/c/web', 'checkpoint-1', { user: { image: done }, creation: NOW / 1000 - 100 * 86_400 })
     .snap('t/c/web', 'checkpoint-2', { user: { image: busy }, creation: NOW / 1000 - 99 * 86_400 })
     .snap('t/c/web', 'checkpoint-3').records;
   const inventory = new Inventory(records);
   const c: LoadedContainer = {
-    id: 'web', dataset: 't/c/web', container: { id: 'web', name: 'web', status: 'stopped', sources: ['zfs'], dataset: 't/c/web', mounts: [] },
-    caps: { ...LEGACY_CAPABILITIES, version: 'pool v23' }, inventory, tree: buildTree('web', 't/c/web', inventory),
+    id: 'web',
+    dataset: 't/c/web',
+    container: { id: 'web', name: 'web', status: 'stopped', sources: ['zfs'], dataset: 't/c/web', mounts: [] },
+    caps: { ...LEGACY_CAPABILITIES, version: 'pool v23' },
+    inventory,
+    tree: buildTree('web', 't/c/web', inventory),
   };
   const plan = await planPrune(ctx, c, { maxSnapshots: 1, retentionDays: 0, minKeep: 1, include: [] });
   const items = new Map(plan.items.map((i) => [i.name, i]));
@@ -186,17 +224,36 @@ test('gc: retention for images whose snapshot is gone, writers dead or alive, un
   assert.equal(r.retentionHours, 24);
   const names = (items: typeof r.removed) => items.map((i) => i.dir.slice(root.length + 1)).sort();
   assert.deepEqual(names(r.removed), ['101/.tmp-checkpoint-9-99999', '101/.tmp-checkpoint-dead-1', '101/.tmp-checkpoint-remote-2', '101/checkpoint-gone-old']);
-  assert.deepEqual(names(r.kept), ['101/.tmp-checkpoint-alive-1', '101/.tmp-checkpoint-remote-1', '101/checkpoint-garbled', '101/checkpoint-gone-young', '202']);
+  assert.deepEqual(names(r.kept), [
+    '101/.tmp-checkpoint-alive-1',
+    '101/.tmp-checkpoint-remote-1',
+    '101/checkpoint-garbled',
+    '101/checkpoint-gone-young',
+    '202',
+  ]);
   assert.deepEqual(readdirSync(`${root}/101`).sort(), [
-    '.snapshot', '.tmp-checkpoint-alive-1', '.tmp-checkpoint-remote-1', 'checkpoint-criu-only', 'checkpoint-garbled', 'checkpoint-gone-young', 'checkpoint-live', 'last-failed-dump.log',
+    '.snapshot',
+    '.tmp-checkpoint-alive-1',
+    '.tmp-checkpoint-remote-1',
+    'checkpoint-criu-only',
+    'checkpoint-garbled',
+    'checkpoint-gone-young',
+    'checkpoint-live',
+    'last-failed-dump.log',
   ]);
   assert.ok(existsSync(`${root}/202/checkpoint-gone-old`) && existsSync(`${root}/lost+found/x`));
 
   const why = (items: typeof r.removed, name: string) => items.find((i) => i.dir.endsWith(`/${name}`))!;
   assert.equal(why(r.kept, 'checkpoint-gone-young').why, 'its snapshot tank/ct/101@checkpoint-gone-young is gone; image 3 h old, removed after 24 h');
-  assert.deepEqual(why(r.kept, 'checkpoint-gone-young').artifacts!.map((a) => a.uri), ['shared://101/checkpoint-gone-young/dump.tar.zst']);
+  assert.deepEqual(
+    why(r.kept, 'checkpoint-gone-young').artifacts!.map((a) => a.uri),
+    ['shared://101/checkpoint-gone-young/dump.tar.zst'],
+  );
   assert.equal(why(r.removed, 'checkpoint-gone-old').why, 'its snapshot tank/ct/101@checkpoint-gone-old is gone; image 25 h old, beyond the 24 h retention');
-  assert.deepEqual(why(r.removed, 'checkpoint-gone-old').artifacts!.map((a) => a.uri), ['shared://101/checkpoint-gone-old/dump.tar.zst']);
+  assert.deepEqual(
+    why(r.removed, 'checkpoint-gone-old').artifacts!.map((a) => a.uri),
+    ['shared://101/checkpoint-gone-old/dump.tar.zst'],
+  );
   assert.ok(why(r.removed, 'checkpoint-gone-old').bytes > 0);
   assert.match(why(r.removed, '.tmp-checkpoint-dead-1').why, /^in progress, but its writer is gone \(pid \d+ on /);
   assert.match(why(r.removed, '.tmp-checkpoint-remote-2').why, /^in progress for 30 h \(pid 1 on node-b since .*\), beyond the 24 h retention$/);
@@ -209,15 +266,23 @@ test('gc: retention for images whose snapshot is gone, writers dead or alive, un
   // --retention-hours 0: every image whose snapshot is gone and every directory marked in progress (a local writer
   // holds its container's lock, which keeps gc out).
   const zero = await collectGarbage(ctx, new Set(['g-live']), new Set(), { retentionHours: 0 });
-  assert.deepEqual(names(zero.removed), ['101/.tmp-checkpoint-alive-1', '101/.tmp-checkpoint-remote-1', '101/checkpoint-garbled', '101/checkpoint-gone-young', '202/checkpoint-gone-old']);
+  assert.deepEqual(names(zero.removed), [
+    '101/.tmp-checkpoint-alive-1',
+    '101/.tmp-checkpoint-remote-1',
+    '101/checkpoint-garbled',
+    '101/checkpoint-gone-young',
+    '202/checkpoint-gone-old',
+  ]);
   assert.deepEqual(readdirSync(`${root}/101`).sort(), ['.snapshot', 'checkpoint-criu-only', 'checkpoint-live', 'last-failed-dump.log']);
 });
 
 test('gc: a retention that is not an integer >= 0 is a one-line usage error', async () => {
   const { ctx } = setup();
   for (const bad of [-1, 1.5, Number.NaN, Infinity]) {
-    await assert.rejects(collectGarbage(ctx, new Set(), new Set(), { retentionHours: bad }), (e: unknown) =>
-      e instanceof UsageError && oneLine(e) && /^--retention-hours must be an integer >= 0, got '/.test(e.message));
+    await assert.rejects(
+      collectGarbage(ctx, new Set(), new Set(), { retentionHours: bad }),
+      (e: unknown) => e instanceof UsageError && oneLine(e) && /^--retention-hours must be an integer >= 0, got '/.test(e.message),
+    );
   }
 });
 

@@ -14,23 +14,38 @@ import { RecordBuilder } from '../support/records.js';
 
 function loaded(b: RB, dataset = 't/c/web'): LoadedContainer {
   const inventory = new Inventory(b.records);
-  return { id: 'web', dataset, container: { id: 'web', name: 'web', status: 'stopped', sources: ['zfs'], dataset, mounts: [] }, caps: { ...LEGACY_CAPABILITIES, version: 'pool v23' }, inventory, tree: buildTree('web', dataset, inventory) };
+  return {
+    id: 'web',
+    dataset,
+    container: { id: 'web', name: 'web', status: 'stopped', sources: ['zfs'], dataset, mounts: [] },
+    caps: { ...LEGACY_CAPABILITIES, version: 'pool v23' },
+    inventory,
+    tree: buildTree('web', dataset, inventory),
+  };
 }
 
 /** web: c1 - c2 - c3 - NOW, with a branch X cloned from c2 holding x1 - x2 - NOW, and Y cloned from x1. */
 function branchy() {
   return new RecordBuilder()
-    .fs('t/c/web').snap('t/c/web', 'checkpoint-1').snap('t/c/web', 'checkpoint-2').snap('t/c/web', 'checkpoint-3')
-    .fs('t/c/lxcri-br-web-1001', { origin: 't/c/web@checkpoint-2' }).snap('t/c/lxcri-br-web-1001', 'checkpoint-11').snap('t/c/lxcri-br-web-1001', 'checkpoint-12')
-    .fs('t/c/lxcri-br-web-1002', { origin: 't/c/lxcri-br-web-1001@checkpoint-11' }).snap('t/c/lxcri-br-web-1002', 'checkpoint-21');
+    .fs('t/c/web')
+    .snap('t/c/web', 'checkpoint-1')
+    .snap('t/c/web', 'checkpoint-2')
+    .snap('t/c/web', 'checkpoint-3')
+    .fs('t/c/lxcri-br-web-1001', { origin: 't/c/web@checkpoint-2' })
+    .snap('t/c/lxcri-br-web-1001', 'checkpoint-11')
+    .snap('t/c/lxcri-br-web-1001', 'checkpoint-12')
+    .fs('t/c/lxcri-br-web-1002', { origin: 't/c/lxcri-br-web-1001@checkpoint-11' })
+    .snap('t/c/lxcri-br-web-1002', 'checkpoint-21');
 }
 
 test('delete one checkpoint; refuse one with clones or holds', () => {
   const c = loaded(branchy());
   const plan = planDelete(c, selectSnapshot(c.tree, 'checkpoint-3'), false);
   assert.deepEqual(plan.actions, [{ kind: 'destroy-snapshot', snapshot: 't/c/web@checkpoint-3' }]);
-  assert.throws(() => planDelete(c, selectSnapshot(c.tree, 'checkpoint-2'), false), (e: unknown) =>
-    e instanceof RefusedError && /dependent clones: t\/c\/lxcri-br-web-1001/.test(e.message) && /--subtree/.test(e.hint));
+  assert.throws(
+    () => planDelete(c, selectSnapshot(c.tree, 'checkpoint-2'), false),
+    (e: unknown) => e instanceof RefusedError && /dependent clones: t\/c\/lxcri-br-web-1001/.test(e.message) && /--subtree/.test(e.hint),
+  );
   const held = loaded(branchy().snap('t/c/web', 'checkpoint-4', { userrefs: 2 }));
   assert.throws(() => planDelete(held, selectSnapshot(held.tree, 'checkpoint-4'), false), /is held \(2 hold/);
 });
@@ -38,10 +53,18 @@ test('delete one checkpoint; refuse one with clones or holds', () => {
 test('delete --subtree: clones deepest first, then the partial branch is reset; refuses the active NOW and holds', () => {
   const c = loaded(branchy());
   const whole = planDelete(c, selectSnapshot(c.tree, 'checkpoint-11'), true);
-  assert.deepEqual(whole.actions.map((a) => a.kind === 'destroy-dataset' ? a.dataset : a.kind), ['t/c/lxcri-br-web-1002', 't/c/lxcri-br-web-1001']);
-  assert.deepEqual(new Set(whole.snapshots), new Set(['t/c/lxcri-br-web-1001@checkpoint-11', 't/c/lxcri-br-web-1001@checkpoint-12', 't/c/lxcri-br-web-1002@checkpoint-21']));
+  assert.deepEqual(
+    whole.actions.map((a) => (a.kind === 'destroy-dataset' ? a.dataset : a.kind)),
+    ['t/c/lxcri-br-web-1002', 't/c/lxcri-br-web-1001'],
+  );
+  assert.deepEqual(
+    new Set(whole.snapshots),
+    new Set(['t/c/lxcri-br-web-1001@checkpoint-11', 't/c/lxcri-br-web-1001@checkpoint-12', 't/c/lxcri-br-web-1002@checkpoint-21']),
+  );
   const partial = planDelete(c, selectSnapshot(c.tree, 'checkpoint-12'), true);
-  assert.deepEqual(partial.actions, [{ kind: 'reset-branch', dataset: 't/c/lxcri-br-web-1001', to: 't/c/lxcri-br-web-1001@checkpoint-11', destroys: ['t/c/lxcri-br-web-1001@checkpoint-12'] }]);
+  assert.deepEqual(partial.actions, [
+    { kind: 'reset-branch', dataset: 't/c/lxcri-br-web-1001', to: 't/c/lxcri-br-web-1001@checkpoint-11', destroys: ['t/c/lxcri-br-web-1001@checkpoint-12'] },
+  ]);
   assert.throws(() => planDelete(c, selectSnapshot(c.tree, 'checkpoint-3'), true), /contains the container's live state/);
   const held = loaded(branchy().snap('t/c/lxcri-br-web-1002', 'checkpoint-22', { userrefs: 1 }));
   assert.throws(() => planDelete(held, selectSnapshot(held.tree, 'checkpoint-11'), true), /held snapshot\(s\): t\/c\/lxcri-br-web-1002@checkpoint-22/);
@@ -73,11 +96,14 @@ test('prune: max, retention, protections and floor, each with its rule', () => {
   const old = new RecordBuilder().fs('t/c/web');
   [90, 80, 70].forEach((a, i) => old.snap('t/c/web', `checkpoint-${i}`, { creation: NOW_S - a * day }));
   const allOld = planPruneDecisions(loaded(old), { maxSnapshots: 10, retentionDays: 30, minKeep: 2, include: [] }, NOW_S);
-  assert.deepEqual(allOld.map((i) => [i.name, i.action, i.rule]), [
-    ['checkpoint-0', 'prune', 'beyond-retention'],
-    ['checkpoint-1', 'keep', 'floor'],
-    ['checkpoint-2', 'keep', 'newest-on-active-line'],
-  ]);
+  assert.deepEqual(
+    allOld.map((i) => [i.name, i.action, i.rule]),
+    [
+      ['checkpoint-0', 'prune', 'beyond-retention'],
+      ['checkpoint-1', 'keep', 'floor'],
+      ['checkpoint-2', 'keep', 'newest-on-active-line'],
+    ],
+  );
 });
 
 test('prune never picks clone origins or held snapshots', () => {
@@ -87,7 +113,13 @@ test('prune never picks clone origins or held snapshots', () => {
   assert.equal(by('checkpoint-2').rule, 'clone-origin');
   assert.equal(by('checkpoint-11').rule, 'clone-origin');
   assert.equal(by('checkpoint-4').rule, 'within-max');
-  assert.deepEqual(items.filter((i) => i.action === 'prune').map((i) => i.name).sort(), ['checkpoint-1', 'checkpoint-12', 'checkpoint-21', 'checkpoint-3']);
+  assert.deepEqual(
+    items
+      .filter((i) => i.action === 'prune')
+      .map((i) => i.name)
+      .sort(),
+    ['checkpoint-1', 'checkpoint-12', 'checkpoint-21', 'checkpoint-3'],
+  );
 });
 
 test('prune on OpenZFS reports exact bytes from zfs destroy -nvp, one call per dataset', async () => {
@@ -95,7 +127,9 @@ test('prune on OpenZFS reports exact bytes from zfs destroy -nvp, one call per d
   for (let i = 0; i < 4; i++) b.snap('t/c/web', `checkpoint-${i}`, { creation: NOW_S - 100 + i });
   const { runner, core } = fakeCore('t/c', { max_snapshots: 2 });
   expectOpenzfs(runner, b.records);
-  runner.expect(['zfs', 'destroy', '-nvp', 't/c/web@checkpoint-0,checkpoint-1'], { stdout: 'destroy\tt/c/web@checkpoint-0\ndestroy\tt/c/web@checkpoint-1\nreclaim\t4096\n' });
+  runner.expect(['zfs', 'destroy', '-nvp', 't/c/web@checkpoint-0,checkpoint-1'], {
+    stdout: 'destroy\tt/c/web@checkpoint-0\ndestroy\tt/c/web@checkpoint-1\nreclaim\t4096\n',
+  });
   const [plan] = await core.planPrune(['web']);
   runner.assertDone();
   assert.equal(plan!.reclaimBytes, 4096);

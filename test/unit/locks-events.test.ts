@@ -7,8 +7,7 @@ import { test } from 'node:test';
 import { acquireLocks, ContainerLockedError } from '../../src/core/state/locks.js';
 import { Journal } from '../../src/core/state/journal.js';
 
-const acquireLock = async (dir: string, dataset: string, operation: string) =>
-  (await acquireLocks(dir, [dataset], { container: dataset, operation }))[0]!;
+const acquireLock = async (dir: string, dataset: string, operation: string) => (await acquireLocks(dir, [dataset], { container: dataset, operation }))[0]!;
 import { NOW_S, expectOpenzfsListing, fakeCore } from '../support/fake-core.js';
 import { RecordBuilder } from '../support/records.js';
 
@@ -28,8 +27,10 @@ test('a lock held by another process refuses at once, naming the operation, pid 
   const dir = mkdtempSync(join(tmpdir(), 'lxcri-locks-'));
   const child = await holdInAnotherProcess(dir, '101');
   const started = Date.now();
-  await assert.rejects(acquireLock(dir, '101', 'checkpoint'), (e: unknown) =>
-    e instanceof ContainerLockedError && new RegExp(`^container 101 is locked by restore \\(pid ${child.pid}, since \\d{4}-`).test(e.message));
+  await assert.rejects(
+    acquireLock(dir, '101', 'checkpoint'),
+    (e: unknown) => e instanceof ContainerLockedError && new RegExp(`^container 101 is locked by restore \\(pid ${child.pid}, since \\d{4}-`).test(e.message),
+  );
   assert.ok(Date.now() - started < 1000, 'fails at once');
   const other = await acquireLock(dir, '102', 'checkpoint');
   await other.release();
@@ -57,11 +58,12 @@ setTimeout(() => {}, 2500);
   const run = () => spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', racer, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
   const a = run();
   const b = run();
-  const out = (p: ReturnType<typeof run>) => new Promise<number[]>((resolve) => {
-    let s = '';
-    p.stdout.on('data', (d) => (s += d));
-    p.on('exit', () => resolve(JSON.parse(s)));
-  });
+  const out = (p: ReturnType<typeof run>) =>
+    new Promise<number[]>((resolve) => {
+      let s = '';
+      p.stdout.on('data', (d) => (s += d));
+      p.on('exit', () => resolve(JSON.parse(s)));
+    });
   return Promise.all([out(a), out(b)]).then(([wa, wb]) => {
     for (let round = 0; round < 30; round++) {
       assert.equal(Number(wa.includes(round)) + Number(wb.includes(round)), 1, `round ${round}: exactly one holder`);
@@ -80,9 +82,17 @@ test('four processes on one stale lock: exactly one takes it over, every round',
   const rounds = 8;
   for (let round = 0; round < rounds; round++) {
     const dataset = `tank/ct/s${round}`;
-    writeFileSync(join(dir, 'locks', `${encodeURIComponent(dataset)}.lock`), JSON.stringify({
-      dataset, container: `s${round}`, operation: 'restore', pid: deadPid(), host: (await import('node:os')).hostname(), since: Date.now() - 1000,
-    }));
+    writeFileSync(
+      join(dir, 'locks', `${encodeURIComponent(dataset)}.lock`),
+      JSON.stringify({
+        dataset,
+        container: `s${round}`,
+        operation: 'restore',
+        pid: deadPid(),
+        host: (await import('node:os')).hostname(),
+        since: Date.now() - 1000,
+      }),
+    );
   }
   const racer = `
 import { acquireLocks } from './src/core/state/locks.ts';
@@ -94,16 +104,25 @@ for (let round = 0; round < ${rounds}; round++) {
 console.log(JSON.stringify(wins));
 setTimeout(() => {}, 3000);
 `;
-  const outs = await Promise.all([0, 1, 2, 3].map(() => new Promise<number[]>((resolve) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', racer, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let s = '';
-    p.stdout.on('data', (d) => (s += d));
-    p.on('exit', () => resolve(JSON.parse(s)));
-  })));
+  const outs = await Promise.all(
+    [0, 1, 2, 3].map(
+      () =>
+        new Promise<number[]>((resolve) => {
+          const p = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', racer, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+          let s = '';
+          p.stdout.on('data', (d) => (s += d));
+          p.on('exit', () => resolve(JSON.parse(s)));
+        }),
+    ),
+  );
   for (let round = 0; round < rounds; round++) {
     assert.equal(outs.filter((w) => w.includes(round)).length, 1, `round ${round}: exactly one process took the stale lock over`);
   }
-  assert.deepEqual(readdirSync(join(dir, 'locks')).filter((n) => n.includes('.takeover-') || n.includes('.new-')), [], 'no claim or temp file left');
+  assert.deepEqual(
+    readdirSync(join(dir, 'locks')).filter((n) => n.includes('.takeover-') || n.includes('.new-')),
+    [],
+    'no claim or temp file left',
+  );
 });
 
 test('an empty lock file (a kill between create and write, older versions) and a reused pid do not block for good', async () => {
@@ -113,19 +132,42 @@ test('an empty lock file (a kill between create and write, older versions) and a
   const empty = await acquireLock(dir, 'tank/ct/e', 'checkpoint');
   await empty.release();
   // pid 1 is alive, but not the process that wrote this lock: its start time differs.
-  writeFileSync(join(dir, 'locks', `${encodeURIComponent('tank/ct/r')}.lock`), JSON.stringify({
-    dataset: 'tank/ct/r', container: 'r', operation: 'restore', pid: 1, pidStart: '1', host: (await import('node:os')).hostname(), since: 1,
-  }));
+  writeFileSync(
+    join(dir, 'locks', `${encodeURIComponent('tank/ct/r')}.lock`),
+    JSON.stringify({
+      dataset: 'tank/ct/r',
+      container: 'r',
+      operation: 'restore',
+      pid: 1,
+      pidStart: '1',
+      host: (await import('node:os')).hostname(),
+      since: 1,
+    }),
+  );
   const reused = await acquireLock(dir, 'tank/ct/r', 'checkpoint');
   assert.equal(reused.tookOverStale?.pid, 1);
   await reused.release();
   // The journal of an operation whose pid now belongs to another process is interrupted, not running.
   const journal = new Journal(join(dir, 'journal'));
   mkdirSync(journal.dir);
-  writeFileSync(join(journal.dir, 'x.json'), JSON.stringify({
-    id: 'x', operation: 'prune', container: 'r', pid: 1, pidStart: '1', host: (await import('node:os')).hostname(), startedAt: 1, input: {}, steps: [],
-  }));
-  assert.deepEqual((await journal.interrupted()).map((e) => e.id), ['x']);
+  writeFileSync(
+    join(journal.dir, 'x.json'),
+    JSON.stringify({
+      id: 'x',
+      operation: 'prune',
+      container: 'r',
+      pid: 1,
+      pidStart: '1',
+      host: (await import('node:os')).hostname(),
+      startedAt: 1,
+      input: {},
+      steps: [],
+    }),
+  );
+  assert.deepEqual(
+    (await journal.interrupted()).map((e) => e.id),
+    ['x'],
+  );
 });
 
 test('every operation appends one events.log line: user, SSH_CLIENT, operation, target, result, duration', async () => {
@@ -137,9 +179,15 @@ test('every operation appends one events.log line: user, SSH_CLIENT, operation, 
   expectOpenzfsListing(runner, new RecordBuilder().fs('t/c').fs('t/c/web').records);
   await assert.rejects(core.delete('web', 'checkpoint-1', { confirmed: true }));
   delete process.env.SSH_CLIENT;
-  const lines = readFileSync(join(core.ctx.config.state_dir, 'runtime', 'events.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const lines = readFileSync(join(core.ctx.config.state_dir, 'runtime', 'events.log'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.equal(lines.length, 2);
-  assert.deepEqual([lines[0].user, lines[0].ssh_client, lines[0].operation, lines[0].target, lines[0].result], ['alice', '10.0.0.9 52100 22', 'checkpoint', 'web', 'ok']);
+  assert.deepEqual(
+    [lines[0].user, lines[0].ssh_client, lines[0].operation, lines[0].target, lines[0].result],
+    ['alice', '10.0.0.9 52100 22', 'checkpoint', 'web', 'ok'],
+  );
   assert.equal(typeof lines[0].duration_ms, 'number');
   assert.deepEqual([lines[1].operation, lines[1].result], ['delete', 'failed']);
   assert.match(lines[1].error, /Snapshot does not exist/);

@@ -38,7 +38,11 @@ test('bad names are refused with a one-line message naming the problem', () => {
 test('empty, blank and prefix-only snapshot names are refused before anything runs', async () => {
   const { validateSnapshotArgument } = await import('../../src/core/ops/select-snapshot.js');
   for (const bad of ['', ' ', 'checkpoint-', 'checkpoint', 'pre-restore-', 't/c/web@checkpoint-', 't/c/web@']) {
-    assert.throws(() => validateSnapshotArgument(bad), (e: unknown) => e instanceof Error && /empty|only a prefix/.test(e.message), JSON.stringify(bad));
+    assert.throws(
+      () => validateSnapshotArgument(bad),
+      (e: unknown) => e instanceof Error && /empty|only a prefix/.test(e.message),
+      JSON.stringify(bad),
+    );
   }
   assert.equal(validateSnapshotArgument('checkpoint-1763890000'), 'checkpoint-1763890000');
 });

@@ -10,8 +10,17 @@ const fuse = (line: string) => parseZpoolList(line.split(' ').join('\t'), ZPOOL_
 const openzfs = (line: string) => parseZpoolList(line.split(' ').join('\t'), ZPOOL_LIST_COLUMNS_PARSABLE, true)[0]!;
 
 test('thresholds: warning from 80 %, critical from 95 %', () => {
-  assert.deepEqual([0, 79, 79.99, 80, 93, 94.99, 95, 96, 100].map(capacityLevel),
-    ['ok', 'ok', 'ok', 'warning', 'warning', 'warning', 'critical', 'critical', 'critical']);
+  assert.deepEqual([0, 79, 79.99, 80, 93, 94.99, 95, 96, 100].map(capacityLevel), [
+    'ok',
+    'ok',
+    'ok',
+    'warning',
+    'warning',
+    'warning',
+    'critical',
+    'critical',
+    'critical',
+  ]);
 });
 
 test('zfs-fuse: the level follows CAP, not the quotient of the rounded sizes', () => {
@@ -32,7 +41,13 @@ test('zfs-fuse: the level follows CAP, not the quotient of the rounded sizes', (
 
 test('OpenZFS -p: CAP is floor(exact bytes), so the level agrees with the bytes at every boundary', () => {
   const size = 1992864825344;
-  for (const [fraction, level] of [[0.7999, 'ok'], [0.8, 'warning'], [0.94999, 'warning'], [0.95, 'critical'], [0.99, 'critical']] as const) {
+  for (const [fraction, level] of [
+    [0.7999, 'ok'],
+    [0.8, 'warning'],
+    [0.94999, 'warning'],
+    [0.95, 'critical'],
+    [0.99, 'critical'],
+  ] as const) {
     const allocated = Math.ceil(size * fraction);
     const cap = Math.floor((allocated * 100) / size); // what zpool prints
     const p = openzfs(`rpool ${size} ${allocated} ${size - allocated} ${cap} 10 ONLINE`);

@@ -25,7 +25,8 @@ test('missing state and journal dirs are created (with locks/ and runtime/), and
   const dir = tmp();
   const config = { state_dir: join(dir, 'run/state'), journal_dir: join(dir, 'lib/journal') };
   await checkStateDirs(config);
-  for (const d of [config.state_dir, join(config.state_dir, 'locks'), join(config.state_dir, 'runtime'), config.journal_dir]) assert.ok(statSync(d).isDirectory(), d);
+  for (const d of [config.state_dir, join(config.state_dir, 'locks'), join(config.state_dir, 'runtime'), config.journal_dir])
+    assert.ok(statSync(d).isDirectory(), d);
   assert.deepEqual(readdirSync(config.state_dir).sort(), ['locks', 'runtime']);
   assert.deepEqual(readdirSync(config.journal_dir), []);
   await checkStateDirs(config); // existing dirs are fine
@@ -35,31 +36,39 @@ test('a state dir that is a file is named as such, with the config key to change
   const dir = tmp();
   const file = join(dir, 'state');
   writeFileSync(file, 'x');
-  await assert.rejects(checkStateDirs({ state_dir: file, journal_dir: join(dir, 'j') }),
-    isStateDirError(`state dir ${file} is a file, not a directory`, new RegExp(`^move or remove ${file}, or set state_dir in the config to a directory$`)));
+  await assert.rejects(
+    checkStateDirs({ state_dir: file, journal_dir: join(dir, 'j') }),
+    isStateDirError(`state dir ${file} is a file, not a directory`, new RegExp(`^move or remove ${file}, or set state_dir in the config to a directory$`)),
+  );
 });
 
 test('a journal dir under a file names the file in the way', async () => {
   const dir = tmp();
   writeFileSync(join(dir, 'lib'), 'x');
   const journal = join(dir, 'lib/lxcri/journal');
-  await assert.rejects(checkStateDirs({ state_dir: join(dir, 's'), journal_dir: journal }),
-    isStateDirError(`journal dir ${journal} cannot be created: ${join(dir, 'lib')} is a file, not a directory`, /set journal_dir in the config/));
+  await assert.rejects(
+    checkStateDirs({ state_dir: join(dir, 's'), journal_dir: journal }),
+    isStateDirError(`journal dir ${journal} cannot be created: ${join(dir, 'lib')} is a file, not a directory`, /set journal_dir in the config/),
+  );
 });
 
 test('locks/ being a file inside the state dir is named', async () => {
   const dir = tmp();
   mkdirSync(join(dir, 's'));
   writeFileSync(join(dir, 's/locks'), '');
-  await assert.rejects(checkStateDirs({ state_dir: join(dir, 's'), journal_dir: join(dir, 'j') }),
-    isStateDirError(`state dir ${join(dir, 's/locks')} is a file, not a directory`, /set state_dir/));
+  await assert.rejects(
+    checkStateDirs({ state_dir: join(dir, 's'), journal_dir: join(dir, 'j') }),
+    isStateDirError(`state dir ${join(dir, 's/locks')} is a file, not a directory`, /set state_dir/),
+  );
 });
 
 test('a dangling symlink as journal dir is named', async () => {
   const dir = tmp();
   symlinkSync(join(dir, 'gone'), join(dir, 'j'));
-  await assert.rejects(checkStateDirs({ state_dir: join(dir, 's'), journal_dir: join(dir, 'j') }),
-    isStateDirError(`journal dir ${join(dir, 'j')} is a symbolic link to a missing directory`, /set journal_dir/));
+  await assert.rejects(
+    checkStateDirs({ state_dir: join(dir, 's'), journal_dir: join(dir, 'j') }),
+    isStateDirError(`journal dir ${join(dir, 'j')} is a symbolic link to a missing directory`, /set journal_dir/),
+  );
 });
 
 /** A raw error as Node's fs raises it. */
@@ -70,17 +79,27 @@ function errno(code: string, errnoValue: number, message: string, path: string):
 test('explainFsError: read-only, full, over quota, no permission, other errno; non-errno errors pass through', () => {
   const d = '/var/lib/lxcri-console/journal';
   const f = `${d}/restore-101.json`;
-  isStateDirError(`journal dir ${d} is read-only (EROFS)`, /^remount the filesystem holding \/var\/lib\/lxcri-console\/journal read-write, or set journal_dir in the config/)(
-    explainFsError(errno('EROFS', -30, 'read-only file system', f), d, 'journal dir'));
-  isStateDirError(`no space left to write in ${d} (journal dir; ENOSPC)`, /^free space on the filesystem holding .*df -h/)(
-    explainFsError(errno('ENOSPC', -28, 'no space left on device', f), d, 'journal dir'));
+  isStateDirError(
+    `journal dir ${d} is read-only (EROFS)`,
+    /^remount the filesystem holding \/var\/lib\/lxcri-console\/journal read-write, or set journal_dir in the config/,
+  )(explainFsError(errno('EROFS', -30, 'read-only file system', f), d, 'journal dir'));
+  isStateDirError(
+    `no space left to write in ${d} (journal dir; ENOSPC)`,
+    /^free space on the filesystem holding .*df -h/,
+  )(explainFsError(errno('ENOSPC', -28, 'no space left on device', f), d, 'journal dir'));
   // zfs-fuse answers EDQUOT over a quota; libuv has no name for it
-  isStateDirError('no space left to write in /run/s (state dir; EDQUOT, quota exceeded)', /quota/)(
-    explainFsError(errno('Unknown system error -122', -122, 'Unknown system error -122', '/run/s/x'), '/run/s', 'state dir'));
-  isStateDirError('state dir /run/s is not writable by this user (EACCES)', /^run as root.*set state_dir/)(
-    explainFsError(errno('EACCES', -13, 'permission denied', '/run/s/x'), '/run/s', 'state dir'));
-  isStateDirError('state dir /run/s cannot be used (EIO: i/o error)', /set state_dir/)(
-    explainFsError(errno('EIO', -5, 'i/o error', '/run/s/x'), '/run/s', 'state dir'));
+  isStateDirError(
+    'no space left to write in /run/s (state dir; EDQUOT, quota exceeded)',
+    /quota/,
+  )(explainFsError(errno('Unknown system error -122', -122, 'Unknown system error -122', '/run/s/x'), '/run/s', 'state dir'));
+  isStateDirError(
+    'state dir /run/s is not writable by this user (EACCES)',
+    /^run as root.*set state_dir/,
+  )(explainFsError(errno('EACCES', -13, 'permission denied', '/run/s/x'), '/run/s', 'state dir'));
+  isStateDirError(
+    'state dir /run/s cannot be used (EIO: i/o error)',
+    /set state_dir/,
+  )(explainFsError(errno('EIO', -5, 'i/o error', '/run/s/x'), '/run/s', 'state dir'));
   const plain = new Error('boom');
   assert.equal(explainFsError(plain, '/run/s', 'state dir'), plain);
   const already = new LxcriError('locked', 'm', 'h');

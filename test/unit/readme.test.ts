@@ -9,8 +9,11 @@ const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
 test('the README lists every key binding, every CLI command and the test command CI runs', () => {
   const keys = readme.slice(readme.indexOf('| key | action |'), readme.indexOf('Live:'));
   for (const b of BINDINGS) {
-    const shown = b.keys.map((k) => ({ up: '↑', down: '↓', return: 'Enter', escape: 'Esc', tab: 'Tab', 'shift-tab': 'h' } as Record<string, string>)[k] ?? k);
-    assert.ok(shown.some((k) => keys.includes(`\`${k}\``)), `README keys table lacks ${b.id} (${shown.join(', ')})`);
+    const shown = b.keys.map((k) => (({ up: '↑', down: '↓', return: 'Enter', escape: 'Esc', tab: 'Tab', 'shift-tab': 'h' }) as Record<string, string>)[k] ?? k);
+    assert.ok(
+      shown.some((k) => keys.includes(`\`${k}\``)),
+      `README keys table lacks ${b.id} (${shown.join(', ')})`,
+    );
   }
   for (const c of COMMANDS) assert.match(readme, new RegExp(`lxcri-console ${c.name}\\b`), c.name);
   assert.match(readFileSync(new URL('../../.ci/run', import.meta.url), 'utf8'), /^npm test$/m);

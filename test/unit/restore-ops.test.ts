@@ -5,8 +5,7 @@ import { OperationFailedError } from '../../src/core/ops/steps.js';
 import { expectLegacyListing, expectOpenzfs, expectOpenzfsListing, fakeCore, NOW_S, openzfsListOutput } from '../support/fake-core.js';
 import { RecordBuilder } from '../support/records.js';
 
-const line = () =>
-  new RecordBuilder().fs('t/c').fs('t/c/web').snap('t/c/web', 'checkpoint-1').snap('t/c/web', 'checkpoint-2').snap('t/c/web', 'checkpoint-3');
+const line = () => new RecordBuilder().fs('t/c').fs('t/c/web').snap('t/c/web', 'checkpoint-1').snap('t/c/web', 'checkpoint-2').snap('t/c/web', 'checkpoint-3');
 
 const D = 't/c/web';
 const B = `t/c/lxcri-br-web-${NOW_S}`;
@@ -93,14 +92,19 @@ test('a failed step undoes every earlier step in reverse order and reports each'
     const failedAt = e.steps.findIndex((s) => s.status === 'failed');
     assert.equal(e.steps[failedAt]!.title, `promote ${D}`);
     assert.ok(e.steps.slice(0, failedAt).every((s) => s.status === 'undone' || s.title.startsWith('unmount t/c/lxcri-restore')));
-    assert.ok(e.steps.slice(failedAt + 1).every((s) => s.status === 'pending'), 'the steps after it never ran');
+    assert.ok(
+      e.steps.slice(failedAt + 1).every((s) => s.status === 'pending'),
+      'the steps after it never ran',
+    );
     return true;
   });
   runner.assertDone();
 });
 
 test('rollback lists every snapshot and clone it destroys, runs -R only when confirmed and still exact', async () => {
-  const recs = line().fs('t/c/lxcri-br-web-5', { origin: `${D}@checkpoint-3`, user: { branch: 'web@5' } }).snap('t/c/lxcri-br-web-5', 'checkpoint-9').records;
+  const recs = line()
+    .fs('t/c/lxcri-br-web-5', { origin: `${D}@checkpoint-3`, user: { branch: 'web@5' } })
+    .snap('t/c/lxcri-br-web-5', 'checkpoint-9').records;
   const { runner, core } = fakeCore();
   expectOpenzfs(runner, recs);
   const plan = await core.planRestore('web', { snapshot: 'checkpoint-1', mode: 'rollback' });
@@ -125,8 +129,16 @@ test('rollback refuses when the state changed since the preview, and for held or
   await assert.rejects(core.restore('web', { plan, confirmed: true }), /changed since the preview/);
   expectOpenzfsListing(runner, line().snap(D, 'checkpoint-4', { userrefs: 1 }).records);
   await assert.rejects(core.planRestore('web', { snapshot: 'checkpoint-1', mode: 'rollback' }), /held snapshot\(s\): t\/c\/web@checkpoint-4/);
-  expectOpenzfsListing(runner, line().fs('t/c/lxcri-br-web-5', { origin: `${D}@checkpoint-3` }).snap('t/c/lxcri-br-web-5', 'checkpoint-9').records);
-  await assert.rejects(core.planRestore('web', { snapshot: 'checkpoint-9', mode: 'rollback' }), /is on the branch t\/c\/lxcri-br-web-5, not on the container's active line/);
+  expectOpenzfsListing(
+    runner,
+    line()
+      .fs('t/c/lxcri-br-web-5', { origin: `${D}@checkpoint-3` })
+      .snap('t/c/lxcri-br-web-5', 'checkpoint-9').records,
+  );
+  await assert.rejects(
+    core.planRestore('web', { snapshot: 'checkpoint-9', mode: 'rollback' }),
+    /is on the branch t\/c\/lxcri-br-web-5, not on the container's active line/,
+  );
   runner.assertDone();
 });
 
@@ -161,7 +173,10 @@ test('a clone that times out may still complete later: its undo runs, and the jo
   assert.equal(more.length, 0);
   assert.equal(entry?.id, journalId);
   assert.equal(entry?.operation, 'branch-restore');
-  assert.deepEqual(entry?.steps.slice(0, 2).map((s) => s.status), ['undone', 'running']);
+  assert.deepEqual(
+    entry?.steps.slice(0, 2).map((s) => s.status),
+    ['undone', 'running'],
+  );
   // When the late clone has landed, recover --undo removes it.
   runner.expect(['zfs', 'destroy', TMP]);
   const recovered = await core.recover(journalId!, 'undo');
@@ -197,7 +212,10 @@ test('an undo that fails twice (a mount timing out) keeps the journal, and recov
     return true;
   });
   runner.assertDone();
-  assert.deepEqual((await core.interrupted()).map((x) => x.id), [journalId]);
+  assert.deepEqual(
+    (await core.interrupted()).map((x) => x.id),
+    [journalId],
+  );
   // Only what is still undone runs again: the mount of the container's dataset.
   runner.expect(['zfs', 'mount', D]);
   await core.recover(journalId!, 'undo');

@@ -17,8 +17,12 @@ test('a missing zfs binary says ZFS is not available and what to install', async
   const saved = process.env.PATH;
   process.env.PATH = '/nonexistent';
   try {
-    await assert.rejects(zfsLike.run(cmd('zfs', ['list'])), (e: unknown) =>
-      e instanceof ToolMissingError && e.message === 'ZFS not available: `zfs` not found; install zfsutils-linux (or zfs-fuse) and make sure the ZFS module or daemon is running');
+    await assert.rejects(
+      zfsLike.run(cmd('zfs', ['list'])),
+      (e: unknown) =>
+        e instanceof ToolMissingError &&
+        e.message === 'ZFS not available: `zfs` not found; install zfsutils-linux (or zfs-fuse) and make sure the ZFS module or daemon is running',
+    );
   } finally {
     process.env.PATH = saved;
   }
@@ -29,8 +33,10 @@ test('a failing tool reports its exit code and its own message; output and durat
   const ok = await runner.run(cmd('sh', ['-c', 'echo out; echo err >&2']));
   assert.deepEqual([ok.exitCode, ok.stdout, ok.stderr], [0, 'out\n', 'err\n']);
   assert.ok(ok.durationMs >= 0);
-  await assert.rejects(runner.run(cmd('sh', ['-c', 'echo "cannot open x: dataset does not exist" >&2; exit 3'])), (e: unknown) =>
-    e instanceof ToolFailedError && e.result.exitCode === 3 && /failed \(exit 3\): cannot open x: dataset does not exist/.test(e.message));
+  await assert.rejects(
+    runner.run(cmd('sh', ['-c', 'echo "cannot open x: dataset does not exist" >&2; exit 3'])),
+    (e: unknown) => e instanceof ToolFailedError && e.result.exitCode === 3 && /failed \(exit 3\): cannot open x: dataset does not exist/.test(e.message),
+  );
 });
 
 test('arguments are passed as argv, never through a shell', async () => {
@@ -59,10 +65,25 @@ test('mutating commands go to the log file and the command log; reads only at de
   await runner.run(cmd('echo', ['read-only'], false));
   await assert.rejects(runner.run(cmd('false', [], true)));
   assert.equal(file, join(dir, 'console.log'));
-  const lines = readFileSync(file!, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-  assert.deepEqual(lines.map((l) => [l.argv.join(' '), l.exit]), [['true', 0], ['false', 1]]);
+  const lines = readFileSync(file!, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  assert.deepEqual(
+    lines.map((l) => [l.argv.join(' '), l.exit]),
+    [
+      ['true', 0],
+      ['false', 1],
+    ],
+  );
   assert.ok(lines.every((l) => typeof l.ms === 'number'));
-  assert.deepEqual(entries.map((e) => [e.argv[0], e.exitCode, Boolean(e.error)]), [['true', 0, false], ['false', 1, true]]);
+  assert.deepEqual(
+    entries.map((e) => [e.argv[0], e.exitCode, Boolean(e.error)]),
+    [
+      ['true', 0, false],
+      ['false', 1, true],
+    ],
+  );
 });
 
 test('commands with the same lock key run one after another', async () => {

@@ -10,7 +10,10 @@ import { createCoreStore, type CoreState } from '../../src/core/store.js';
 function until(store: ReturnType<typeof createCoreStore>, pred: (s: CoreState) => boolean, ms = 5000): Promise<void> {
   return new Promise((resolve, reject) => {
     if (pred(store.getState())) return resolve();
-    const timer = setTimeout(() => { unsub(); reject(new Error('timed out waiting for the store')); }, ms);
+    const timer = setTimeout(() => {
+      unsub();
+      reject(new Error('timed out waiting for the store'));
+    }, ms);
     const unsub = store.subscribe((s) => {
       if (pred(s)) {
         clearTimeout(timer);
@@ -68,7 +71,13 @@ test('bursts are coalesced: at most one store update per 100 ms', async () => {
     const elapsed = Date.now() - started;
     const flushes = w.flushes - before;
     assert.ok(flushes <= Math.ceil(elapsed / 100) + 1, `${flushes} store updates in ${elapsed} ms`);
-    assert.deepEqual(store.getState().events.slice(0, 2).map((e) => e.target), ['ct0', 'ct1']);
+    assert.deepEqual(
+      store
+        .getState()
+        .events.slice(0, 2)
+        .map((e) => e.target),
+      ['ct0', 'ct1'],
+    );
   } finally {
     await w.stop();
   }

@@ -29,7 +29,13 @@ test('the captured branch restore reads as two lines with NOW on the restored on
     '|NOW*',
   ]);
   assert.equal(tree.branches.length, 2);
-  assert.deepEqual(tree.branches.map((b) => [b.dataset, b.active]), [['ztest/containers/web', true], ['ztest/containers/lxcri-br-web-1795427507', false]]);
+  assert.deepEqual(
+    tree.branches.map((b) => [b.dataset, b.active]),
+    [
+      ['ztest/containers/web', true],
+      ['ztest/containers/lxcri-br-web-1795427507', false],
+    ],
+  );
   const first = [...tree.nodes.values()].find((n) => n.name === 'checkpoint-1795427501')!;
   assert.deepEqual(first.clones, ['ztest/containers/lxcri-br-web-1795427507']);
   assert.equal(first.label, 'first');
@@ -40,15 +46,31 @@ test('the captured branch restore reads as two lines with NOW on the restored on
 
 test('containers are listed without branch datasets, foreign snapshots counted apart', () => {
   const inv = new Inventory(parseZfsGet(fixture('zfs/zfs-fuse-get-branch-restore.txt')));
-  const ids = inv.childrenOf('ztest/containers').filter((d) => d.user.branch === undefined).map((d) => d.name.split('/').pop()!);
-  const list = summarizeContainers(ids.map((id) => ({ id, name: id, status: 'unknown', sources: ['zfs'], dataset: `ztest/containers/${id}`, mounts: [] })), inv);
-  assert.deepEqual(list.map((c) => [c.id, c.checkpoints, c.safety, c.foreign, c.branches]), [['db', 1, 0, 1, 0], ['web', 4, 1, 0, 1]]);
+  const ids = inv
+    .childrenOf('ztest/containers')
+    .filter((d) => d.user.branch === undefined)
+    .map((d) => d.name.split('/').pop()!);
+  const list = summarizeContainers(
+    ids.map((id) => ({ id, name: id, status: 'unknown', sources: ['zfs'], dataset: `ztest/containers/${id}`, mounts: [] })),
+    inv,
+  );
+  assert.deepEqual(
+    list.map((c) => [c.id, c.checkpoints, c.safety, c.foreign, c.branches]),
+    [
+      ['db', 1, 0, 1, 0],
+      ['web', 4, 1, 0, 1],
+    ],
+  );
 });
 
-test('parent rules: previous snapshot on the dataset, origin for a clone\'s first snapshot, NOW after the last', () => {
+test("parent rules: previous snapshot on the dataset, origin for a clone's first snapshot, NOW after the last", () => {
   const b = new RecordBuilder()
-    .fs('t/c/web').snap('t/c/web', 'checkpoint-1').snap('t/c/web', 'autosnap_2026-01-01_00:00:00_hourly').snap('t/c/web', 'checkpoint-3')
-    .fs('t/c/lxcri-br-web-9', { origin: 't/c/web@checkpoint-1', user: { branch: 'web@9' } }).snap('t/c/lxcri-br-web-9', 'checkpoint-5');
+    .fs('t/c/web')
+    .snap('t/c/web', 'checkpoint-1')
+    .snap('t/c/web', 'autosnap_2026-01-01_00:00:00_hourly')
+    .snap('t/c/web', 'checkpoint-3')
+    .fs('t/c/lxcri-br-web-9', { origin: 't/c/web@checkpoint-1', user: { branch: 'web@9' } })
+    .snap('t/c/lxcri-br-web-9', 'checkpoint-5');
   const tree = buildTree('web', 't/c/web', new Inventory(b.records));
   const byName = (n: string) => [...tree.nodes.values()].find((x) => x.name === n && x.kind === 'snapshot')!;
   assert.equal(byName('checkpoint-1').parent, undefined);
@@ -65,8 +87,11 @@ test('parent rules: previous snapshot on the dataset, origin for a clone\'s firs
 test('the tree is identical before and after zfs promote', () => {
   // Before: the restored line D is a clone of B@checkpoint-2 and owns no snapshots.
   const before = new RecordBuilder()
-    .fs('t/c/lxcri-br-web-9', { guid: 'gB' }).snap('t/c/lxcri-br-web-9', 'checkpoint-1').snap('t/c/lxcri-br-web-9', 'checkpoint-2')
-    .snap('t/c/lxcri-br-web-9', 'checkpoint-3').snap('t/c/lxcri-br-web-9', 'pre-restore-9')
+    .fs('t/c/lxcri-br-web-9', { guid: 'gB' })
+    .snap('t/c/lxcri-br-web-9', 'checkpoint-1')
+    .snap('t/c/lxcri-br-web-9', 'checkpoint-2')
+    .snap('t/c/lxcri-br-web-9', 'checkpoint-3')
+    .snap('t/c/lxcri-br-web-9', 'pre-restore-9')
     .fs('t/c/web', { guid: 'gD', origin: 't/c/lxcri-br-web-9@checkpoint-2' });
   // After `zfs promote t/c/web`: D owns checkpoint-1..2, B is a clone of D@checkpoint-2. Same guids.
   const after = new RecordBuilder().fs('t/c/web', { guid: 'gD' });
@@ -78,8 +103,17 @@ test('the tree is identical before and after zfs promote', () => {
   const t1 = buildTree('web', 't/c/web', new Inventory(before.records));
   const t2 = buildTree('web', 't/c/web', new Inventory(after.records));
   assert.deepEqual(shape(t2), shape(t1));
-  assert.deepEqual(layoutTree(t2).map((r) => [r.id, r.guides]), layoutTree(t1).map((r) => [r.id, r.guides]));
-  assert.equal(shape(t1).filter((n) => n.onActiveLine).map((n) => n.name).join(','), 'checkpoint-1,checkpoint-2,NOW');
+  assert.deepEqual(
+    layoutTree(t2).map((r) => [r.id, r.guides]),
+    layoutTree(t1).map((r) => [r.id, r.guides]),
+  );
+  assert.equal(
+    shape(t1)
+      .filter((n) => n.onActiveLine)
+      .map((n) => n.name)
+      .join(','),
+    'checkpoint-1,checkpoint-2,NOW',
+  );
 });
 
 test('layout of a 10,000-snapshot chain is flat and complete', () => {
@@ -92,14 +126,19 @@ test('layout of a 10,000-snapshot chain is flat and complete', () => {
 
 test('a listing read mid-swap (clone origins forming a cycle, one guid under two names) still gives a finite tree, flagged', () => {
   const cyclic = new RecordBuilder()
-    .fs('t/c/web', { origin: 't/c/lxcri-br-web-1001@checkpoint-2' }).snap('t/c/web', 'checkpoint-1')
-    .fs('t/c/lxcri-br-web-1001', { origin: 't/c/web@checkpoint-1' }).snap('t/c/lxcri-br-web-1001', 'checkpoint-2');
+    .fs('t/c/web', { origin: 't/c/lxcri-br-web-1001@checkpoint-2' })
+    .snap('t/c/web', 'checkpoint-1')
+    .fs('t/c/lxcri-br-web-1001', { origin: 't/c/web@checkpoint-1' })
+    .snap('t/c/lxcri-br-web-1001', 'checkpoint-2');
   const tree = buildTree('web', 't/c/web', new Inventory(cyclic.records));
   assert.match(tree.inconsistent ?? '', /cycle/);
   assert.equal(tree.nodes.size, 4);
   assert.ok(layoutTree(tree).length <= tree.nodes.size, 'every node is drawn at most once');
 
-  const twice = new RecordBuilder().fs('t/c/web').snap('t/c/web', 'checkpoint-1').fs('t/c/lxcri-restore-web-1001', { origin: 't/c/web@checkpoint-1' })
+  const twice = new RecordBuilder()
+    .fs('t/c/web')
+    .snap('t/c/web', 'checkpoint-1')
+    .fs('t/c/lxcri-restore-web-1001', { origin: 't/c/web@checkpoint-1' })
     .snap('t/c/lxcri-restore-web-1001', 'checkpoint-1');
   const dup = buildTree('web', 't/c/web', new Inventory(twice.records));
   assert.match(dup.inconsistent ?? '', /listed as both/);
@@ -107,15 +146,26 @@ test('a listing read mid-swap (clone origins forming a cycle, one guid under two
 
 test('only branches lxcri-console made for this container are in its tree; other clones are clone users', () => {
   const b = new RecordBuilder()
-    .fs('t/c/web').snap('t/c/web', 'checkpoint-1').snap('t/c/web', 'checkpoint-2')
+    .fs('t/c/web')
+    .snap('t/c/web', 'checkpoint-1')
+    .snap('t/c/web', 'checkpoint-2')
     .fs('t/c/lxcri-br-web-1001', { origin: 't/c/web@checkpoint-1', user: { branch: 'web@1001' } })
     .fs('t/c/db', { origin: 't/c/web@checkpoint-2', user: { branch: 'web@1002' } })
     .fs('t/c/lxcri-br-db-1003', { origin: 't/c/web@checkpoint-2', user: { branch: 'db@1003' } })
     .fs('rpool/data/subvol-105-disk-0', { origin: 't/c/web@checkpoint-2' });
   const tree = buildTree('web', 't/c/web', new Inventory(b.records));
-  assert.deepEqual(tree.branches.map((x) => x.dataset), ['t/c/web', 't/c/lxcri-br-web-1001']);
+  assert.deepEqual(
+    tree.branches.map((x) => x.dataset),
+    ['t/c/web', 't/c/lxcri-br-web-1001'],
+  );
   const cp2 = [...tree.nodes.values()].find((n) => n.name === 'checkpoint-2')!;
-  assert.deepEqual(cp2.foreignClones.map((f) => f.owner), ['db', 'a branch of db', 'CT 105']);
+  assert.deepEqual(
+    cp2.foreignClones.map((f) => f.owner),
+    ['db', 'a branch of db', 'CT 105'],
+  );
   const db = buildTree('db', 't/c/db', new Inventory(b.records));
-  assert.deepEqual(db.branches.map((x) => [x.dataset, x.originOwner]), [['t/c/db', 'web']]);
+  assert.deepEqual(
+    db.branches.map((x) => [x.dataset, x.originOwner]),
+    [['t/c/db', 'web']],
+  );
 });

@@ -8,15 +8,16 @@ import { Zfs } from '../../src/core/tools/zfs/zfs.js';
 const BUSY = { exitCode: 1, stderr: "cannot rename 'p/c/web': dataset is busy\n" };
 const LIST = ['zfs', 'list', '-H', '-o', 'name,origin,mounted,mountpoint', '-t', 'filesystem', '-r', 'p'];
 // web's snapshot has a mounted clone (the previous restore's branch), which has a mounted clone of its own.
-const LISTING = [
-  'p\t-\tyes\t/p',
-  'p/c\t-\tyes\t/p/c',
-  'p/c/web\tp/c/lxcri-br-web-2@checkpoint-1\tno\t/p/c/web',
-  'p/c/lxcri-br-web-1\tp/c/web@pre-restore-1\tyes\t/p/c/lxcri-br-web-1',
-  'p/c/lxcri-br-web-2\t-\tyes\t/p/c/lxcri-br-web-2',
-  'p/c/other\tp/c/lxcri-br-web-1@x\tyes\t/p/c/other',
-  'p/c/lxcri-restore-web-3\tp/c/lxcri-br-web-2@checkpoint-1\tno\t/p/c/lxcri-restore-web-3',
-].join('\n') + '\n';
+const LISTING =
+  [
+    'p\t-\tyes\t/p',
+    'p/c\t-\tyes\t/p/c',
+    'p/c/web\tp/c/lxcri-br-web-2@checkpoint-1\tno\t/p/c/web',
+    'p/c/lxcri-br-web-1\tp/c/web@pre-restore-1\tyes\t/p/c/lxcri-br-web-1',
+    'p/c/lxcri-br-web-2\t-\tyes\t/p/c/lxcri-br-web-2',
+    'p/c/other\tp/c/lxcri-br-web-1@x\tyes\t/p/c/other',
+    'p/c/lxcri-restore-web-3\tp/c/lxcri-br-web-2@checkpoint-1\tno\t/p/c/lxcri-restore-web-3',
+  ].join('\n') + '\n';
 
 function zfsWith(runner: FakeRunner) {
   const slept: number[] = [];
@@ -28,7 +29,10 @@ function zfsWith(runner: FakeRunner) {
 test('the busy backoff is exponential, capped, and adds up to its total', () => {
   const delays = busyDelays();
   assert.deepEqual(delays, [100, 200, 400, 800, 1600, 3000, 3000, 2900]);
-  assert.equal(delays.reduce((a, b) => a + b, 0), BUSY_BACKOFF.totalMs);
+  assert.equal(
+    delays.reduce((a, b) => a + b, 0),
+    BUSY_BACKOFF.totalMs,
+  );
 });
 
 test('the dependents a rename frees: clones of its snapshots and their clones, mounted ones only, mount order', () => {
@@ -56,11 +60,14 @@ test('a rename refused as busy unmounts the mounted dependents, waits for the da
   await zfs.rename('p/c/web', 'p/c/lxcri-br-web-3');
   runner.assertDone();
   assert.deepEqual(slept, [100, 200]);
-  assert.deepEqual(heard.map(([line]) => line), [
-    'p/c/web is busy: unmounting p/c/lxcri-br-web-1, p/c/other for the rename',
-    'waiting for p/c/web to become free (attempt 3, 0.1 s)',
-    'waiting for p/c/web to become free (attempt 4, 0.3 s)',
-  ]);
+  assert.deepEqual(
+    heard.map(([line]) => line),
+    [
+      'p/c/web is busy: unmounting p/c/lxcri-br-web-1, p/c/other for the rename',
+      'waiting for p/c/web to become free (attempt 3, 0.1 s)',
+      'waiting for p/c/web to become free (attempt 4, 0.3 s)',
+    ],
+  );
 });
 
 test('a rename done although zfs could not mount a dependent again mounts it once free, and is not repeated', async () => {
@@ -102,20 +109,27 @@ test('a rename that stays busy after freeing its dependents mounts them again an
   for (let i = 0; i <= busyDelays().length; i++) runner.expect(['zfs', 'rename', 'p/c/web', 'p/c/b'], BUSY);
   runner.expect(['zfs', 'mount', 'p/c/lxcri-br-web-1']).expect(['zfs', 'mount', 'p/c/other']);
   const { zfs } = zfsWith(runner);
-  await assert.rejects(zfs.rename('p/c/web', 'p/c/b'), (e: unknown) =>
-    e instanceof DatasetBusyError && /^Dataset busy: p\/c\/web stayed busy for 12\.0 s/.test(e.message)
-    && /its dependents p\/c\/lxcri-br-web-1, p\/c\/other were unmounted for the rename/.test(e.hint));
+  await assert.rejects(
+    zfs.rename('p/c/web', 'p/c/b'),
+    (e: unknown) =>
+      e instanceof DatasetBusyError &&
+      /^Dataset busy: p\/c\/web stayed busy for 12\.0 s/.test(e.message) &&
+      /its dependents p\/c\/lxcri-br-web-1, p\/c\/other were unmounted for the rename/.test(e.hint),
+  );
   runner.assertDone();
 });
 
-test("busy waits go to the listener of the operation that runs them; reads are not retried", async () => {
+test('busy waits go to the listener of the operation that runs them; reads are not retried', async () => {
   const runner = new FakeRunner()
     .expect(['zfs', 'promote', 'p/c/web'], { exitCode: 1, stderr: "cannot promote 'p/c/web': dataset is busy\n" })
     .expect(['zfs', 'promote', 'p/c/web'])
     .expect(['zfs', 'get', '-H', '-o', 'value', 'origin', 'p/c/web'], { exitCode: 1, stderr: "cannot open 'p/c/web': dataset is busy\n" });
   const { zfs, heard } = zfsWith(runner);
   const mine: string[] = [];
-  await reportBusyWaits((line) => mine.push(line), () => zfs.promote('p/c/web'));
+  await reportBusyWaits(
+    (line) => mine.push(line),
+    () => zfs.promote('p/c/web'),
+  );
   assert.deepEqual(mine, ['waiting for p/c/web to become free (attempt 2, 0.1 s)']);
   assert.equal(heard.length, 0, 'the default listener hears nothing while an operation listens');
   await assert.rejects(zfs.origin('p/c/web'), (e: unknown) => !(e instanceof DatasetBusyError) && /busy/.test((e as Error).message));

@@ -18,7 +18,14 @@ test('zpool list: zfs-fuse human sizes are read as approximate bytes', () => {
 test('zpool list -Hp: OpenZFS exact bytes, capacity and fragmentation', () => {
   const pools = parseZpoolList(fixture('zpool/openzfs-list-p.txt'), ZPOOL_LIST_COLUMNS_PARSABLE, true);
   assert.deepEqual(pools[0], {
-    name: 'rpool', size: 1992864825344, allocated: 1594291860275, free: 398572965069, capacity: 80, fragmentation: 23, health: 'ONLINE', approximate: false,
+    name: 'rpool',
+    size: 1992864825344,
+    allocated: 1594291860275,
+    free: 398572965069,
+    capacity: 80,
+    fragmentation: 23,
+    health: 'ONLINE',
+    approximate: false,
   });
   assert.equal(pools[1]!.health, 'DEGRADED');
 });
@@ -41,13 +48,25 @@ test('zpool status: zfs-fuse and OpenZFS layouts', () => {
   assert.equal(fuse!.state, 'ONLINE');
   assert.equal(fuse!.scan, 'none requested');
   assert.equal(fuse!.errors, 'No known data errors');
-  assert.deepEqual(fuse!.devices.map((d) => [d.name, d.state, d.depth]), [['ztest', 'ONLINE', 0], ['/tmp/zt/f', 'ONLINE', 1]]);
+  assert.deepEqual(
+    fuse!.devices.map((d) => [d.name, d.state, d.depth]),
+    [
+      ['ztest', 'ONLINE', 0],
+      ['/tmp/zt/f', 'ONLINE', 1],
+    ],
+  );
   const [tank] = parseZpoolStatus(fixture('zpool/openzfs-status-degraded.txt'));
   assert.equal(tank!.state, 'DEGRADED');
   assert.match(tank!.status!, /^One or more devices could not be used .* degraded state\.$/);
   assert.equal(tank!.action, "Replace the device using 'zpool replace'.");
   assert.match(tank!.scan!, /scrub repaired 0B/);
-  assert.deepEqual(tank!.devices.map((d) => [d.name, d.state, d.depth]), [
-    ['tank', 'DEGRADED', 0], ['mirror-0', 'DEGRADED', 1], ['sda', 'ONLINE', 2], ['14376345367512468751', 'UNAVAIL', 2],
-  ]);
+  assert.deepEqual(
+    tank!.devices.map((d) => [d.name, d.state, d.depth]),
+    [
+      ['tank', 'DEGRADED', 0],
+      ['mirror-0', 'DEGRADED', 1],
+      ['sda', 'ONLINE', 2],
+      ['14376345367512468751', 'UNAVAIL', 2],
+    ],
+  );
 });

@@ -16,7 +16,10 @@ export function ContainersPane({ width, height }: { width: number; height: numbe
   const filtering = useUi((s) => s.mode === 'filter');
   const list = app.visibleContainers();
   const rows = Math.max(1, height - 4);
-  const index = Math.max(0, list.findIndex((c) => c.id === selected));
+  const index = Math.max(
+    0,
+    list.findIndex((c) => c.id === selected),
+  );
   const start = Math.max(0, Math.min(index - Math.floor(rows / 2), list.length - rows));
   return (
     <Panel title={`Containers (${list.length})${filter ? ` /${filter}` : ''}`} focused={focused} width={width} height={height}>
@@ -29,7 +32,12 @@ export function ContainersPane({ width, height }: { width: number; height: numbe
         const line = `${c.id.slice(0, 5).padEnd(5)} ${c.name.slice(0, nameWidth).padEnd(nameWidth)} ${c.status.slice(0, 7).padEnd(7)} ${(c.lock ?? '').slice(0, 8).padEnd(8)} ${String(c.checkpoints).padStart(3)} ${formatBytes(c.usedBySnapshots).padStart(6)}`;
         return (
           <Box key={c.id}>
-            <Text wrap="truncate" inverse={sel && theme.monochrome} color={sel ? theme.color('selection.fg') : theme.color(c.reason ? 'text.dim' : status)} backgroundColor={sel ? theme.color('selection.bg') : undefined}>
+            <Text
+              wrap="truncate"
+              inverse={sel && theme.monochrome}
+              color={sel ? theme.color('selection.fg') : theme.color(c.reason ? 'text.dim' : status)}
+              backgroundColor={sel ? theme.color('selection.bg') : undefined}
+            >
               {line}
             </Text>
           </Box>

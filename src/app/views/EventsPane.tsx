@@ -11,15 +11,25 @@ export function EventsPane({ width, height }: { width: number; height: number })
   const focused = useUi((s) => s.focus === 'events');
   const scroll = useUi((s) => s.eventsScroll);
   const lines = [
-    ...events.map((e) => ({ at: Date.parse(e.ts), text: `${e.ts.slice(11, 19)} ${e.user}${e.ssh_client ? `@${e.ssh_client.split(' ')[0]}` : ''} ${e.operation} ${e.target} ${e.result} ${e.duration_ms}ms`, bad: e.result !== 'ok' })),
-    ...commands.map((c) => ({ at: c.at, text: `${new Date(c.at).toISOString().slice(11, 19)} $ ${c.argv.join(' ')} -> ${c.exitCode} (${c.durationMs}ms)`, bad: c.exitCode !== 0 })),
+    ...events.map((e) => ({
+      at: Date.parse(e.ts),
+      text: `${e.ts.slice(11, 19)} ${e.user}${e.ssh_client ? `@${e.ssh_client.split(' ')[0]}` : ''} ${e.operation} ${e.target} ${e.result} ${e.duration_ms}ms`,
+      bad: e.result !== 'ok',
+    })),
+    ...commands.map((c) => ({
+      at: c.at,
+      text: `${new Date(c.at).toISOString().slice(11, 19)} $ ${c.argv.join(' ')} -> ${c.exitCode} (${c.durationMs}ms)`,
+      bad: c.exitCode !== 0,
+    })),
   ].sort((a, b) => a.at - b.at);
   const rows = Math.max(1, height - 3);
   const end = Math.max(0, lines.length - scroll);
   return (
     <Panel title="Events" focused={focused} width={width} height={height}>
       {lines.slice(Math.max(0, end - rows), end).map((l, i) => (
-        <Text key={i} wrap="truncate" color={theme.color(l.bad ? 'status.error' : 'text.dim')}>{l.text}</Text>
+        <Text key={i} wrap="truncate" color={theme.color(l.bad ? 'status.error' : 'text.dim')}>
+          {l.text}
+        </Text>
       ))}
     </Panel>
   );

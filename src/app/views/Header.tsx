@@ -15,7 +15,9 @@ export function Header({ host }: { host: string }) {
   return (
     <Box justifyContent="space-between">
       <Text wrap="truncate">
-        <Text bold color={theme.color('title')}>lxcri-console</Text>
+        <Text bold color={theme.color('title')}>
+          lxcri-console
+        </Text>
         <Text color={theme.color('text.dim')}>{`  ${host}  ${caps ? `${caps.flavour} ${caps.version}` : 'reading…'}`}</Text>
         {world?.pools.map((p) => (
           <Text key={p.name}>
@@ -31,7 +33,9 @@ export function Header({ host }: { host: string }) {
         </Text>
       ) : interrupted ? (
         // Never the part cut short: it is how an admin learns something was left half-done.
-        <Box flexShrink={0}><Text color={theme.color('status.warning')}>{`  ${interrupted} interrupted operation${interrupted > 1 ? 's' : ''}: press I`}</Text></Box>
+        <Box flexShrink={0}>
+          <Text color={theme.color('status.warning')}>{`  ${interrupted} interrupted operation${interrupted > 1 ? 's' : ''}: press I`}</Text>
+        </Box>
       ) : null}
     </Box>
   );

@@ -13,7 +13,12 @@ export function HelpOverlay({ height }: { height: number }) {
   const columns = [bindings.slice(0, perColumn), bindings.slice(perColumn)].filter((c) => c.length);
   const row = (b: Binding) => (
     <Text key={b.id} wrap="truncate">
-      <Text color={theme.color('key')} bold>{b.keys.map((k) => (k === 'return' ? 'Enter' : k === 'escape' ? 'Esc' : k)).join(' / ').padEnd(columns.length > 1 ? 14 : 16)}</Text>
+      <Text color={theme.color('key')} bold>
+        {b.keys
+          .map((k) => (k === 'return' ? 'Enter' : k === 'escape' ? 'Esc' : k))
+          .join(' / ')
+          .padEnd(columns.length > 1 ? 14 : 16)}
+      </Text>
       {b.description}
       {b.dangerous ? <Text color={theme.color('status.warning')}> (asks first)</Text> : null}
     </Text>
@@ -22,7 +27,11 @@ export function HelpOverlay({ height }: { height: number }) {
     <Box flexDirection="column" flexGrow={1} borderStyle="round" borderColor={theme.color('border.focus')} paddingX={1}>
       <Text bold color={theme.color('title')}>{`Keys${readOnly ? ' (read-only: dangerous actions hidden)' : ''}  — Esc or ? closes`}</Text>
       <Box>
-        {columns.map((c, i) => <Box key={i} flexDirection="column" flexBasis={0} flexGrow={1} marginRight={i < columns.length - 1 ? 2 : 0}>{c.map(row)}</Box>)}
+        {columns.map((c, i) => (
+          <Box key={i} flexDirection="column" flexBasis={0} flexGrow={1} marginRight={i < columns.length - 1 ? 2 : 0}>
+            {c.map(row)}
+          </Box>
+        ))}
       </Box>
     </Box>
   );

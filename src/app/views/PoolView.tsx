@@ -18,16 +18,27 @@ export function PoolView({ height }: { height: number }) {
     .sort((a, b) => b.used - a.used)
     .slice(0, Math.max(1, height - 10))
     // ink-table draws its cells with Ink's own Text, past components/Text: escape the names here.
-    .map((c) => ({ id: safeText(c.id), name: safeText(c.name), used: formatBytes(c.used), snapshots: formatBytes(c.usedBySnapshots), dataset: formatBytes(c.usedByDataset), checkpoints: c.checkpoints }));
+    .map((c) => ({
+      id: safeText(c.id),
+      name: safeText(c.name),
+      used: formatBytes(c.used),
+      snapshots: formatBytes(c.usedBySnapshots),
+      dataset: formatBytes(c.usedByDataset),
+      checkpoints: c.checkpoints,
+    }));
   return (
     <Box flexDirection="column">
-      <Text bold color={theme.color('title')}>Pools  (Esc to close)</Text>
+      <Text bold color={theme.color('title')}>
+        Pools (Esc to close)
+      </Text>
       {world.pools.map((p) => (
         <Text key={p.name}>
           {`${p.name}  ${p.health}  `}
           <CapacityBar percent={p.capacity} width={20} />
           {`  ${formatBytes(p.allocated)} of ${formatBytes(p.size)}, ${formatBytes(p.free)} free${p.fragmentation !== undefined ? `, fragmentation ${p.fragmentation}%` : ''}`}
-          {poolLevel(p) !== 'ok' ? <Text color={theme.color(poolLevel(p) === 'critical' ? 'status.error' : 'status.warning')}>{`  ${poolLevel(p).toUpperCase()}`}</Text> : null}
+          {poolLevel(p) !== 'ok' ? (
+            <Text color={theme.color(poolLevel(p) === 'critical' ? 'status.error' : 'status.warning')}>{`  ${poolLevel(p).toUpperCase()}`}</Text>
+          ) : null}
         </Text>
       ))}
       <Table data={rows} />

@@ -20,19 +20,40 @@ export function TreePane({ width, height }: { width: number; height: number }) {
   const start = Math.max(0, Math.min(cursor - Math.floor(visible / 2), rows.length - visible));
   const now = Math.floor(Date.now() / 1000);
   return (
-    <Panel title={c ? `Checkpoints of ${c.id} ${c.name}${tree ? ` (${tree.branches.length} line${tree.branches.length > 1 ? 's' : ''})` : ''}` : 'Checkpoints'} focused={focused} width={width} height={height}>
+    <Panel
+      title={c ? `Checkpoints of ${c.id} ${c.name}${tree ? ` (${tree.branches.length} line${tree.branches.length > 1 ? 's' : ''})` : ''}` : 'Checkpoints'}
+      focused={focused}
+      width={width}
+      height={height}
+    >
       {!tree ? <Text color={theme.color('text.dim')}>{c?.reason ? `no ZFS dataset: ${c.reason}` : 'loading…'}</Text> : null}
       {rows.slice(start, start + visible).map((r, i) => {
         const n = r.node;
         const sel = start + i === cursor;
         const prefix = guidePrefix(r.guides, glyphs);
-        const text = n.kind === 'now'
-          ? `NOW ${n.active ? '<- you are here' : `(branch ${n.dataset.split('/').pop()})`}`
-          : `${n.name}  ${formatAge(n.creation, now)}  ${formatBytes(n.used)}${n.image ? '  [stateful]' : ''}${n.holds ? '  [held]' : ''}${n.label ? `  "${n.label}"` : ''}`;
-        const color = n.kind === 'now' ? (n.active ? 'tree.current' : 'tree.branch') : n.class === 'foreign' ? 'tree.foreign' : n.class === 'safety' ? 'tree.safety' : 'text';
+        const text =
+          n.kind === 'now'
+            ? `NOW ${n.active ? '<- you are here' : `(branch ${n.dataset.split('/').pop()})`}`
+            : `${n.name}  ${formatAge(n.creation, now)}  ${formatBytes(n.used)}${n.image ? '  [stateful]' : ''}${n.holds ? '  [held]' : ''}${n.label ? `  "${n.label}"` : ''}`;
+        const color =
+          n.kind === 'now'
+            ? n.active
+              ? 'tree.current'
+              : 'tree.branch'
+            : n.class === 'foreign'
+              ? 'tree.foreign'
+              : n.class === 'safety'
+                ? 'tree.safety'
+                : 'text';
         return (
           <Box key={r.id}>
-            <Text wrap="truncate" inverse={sel && theme.monochrome} color={sel ? theme.color('selection.fg') : theme.color(color)} backgroundColor={sel && focused ? theme.color('selection.bg') : undefined} dimColor={n.class === 'foreign'}>
+            <Text
+              wrap="truncate"
+              inverse={sel && theme.monochrome}
+              color={sel ? theme.color('selection.fg') : theme.color(color)}
+              backgroundColor={sel && focused ? theme.color('selection.bg') : undefined}
+              dimColor={n.class === 'foreign'}
+            >
               {`${prefix}${nodeGlyph(n, glyphs)} ${text}`}
             </Text>
           </Box>

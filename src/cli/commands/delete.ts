@@ -16,7 +16,8 @@ export const deleteCommand: CommandSpec = {
   examples: ['lxcri-console delete web checkpoint-1763890000', 'lxcri-console delete web checkpoint-1763890000 --subtree --yes'],
   async run(env, positionals, values) {
     const [id, snapshot, extra] = positionals;
-    if (!id || !snapshot || extra) throw new UsageError('delete takes a container and a snapshot', 'usage: lxcri-console delete <container> <snapshot> [--subtree]');
+    if (!id || !snapshot || extra)
+      throw new UsageError('delete takes a container and a snapshot', 'usage: lxcri-console delete <container> <snapshot> [--subtree]');
     const plan = await env.core.planDelete(id, snapshot, Boolean(values.subtree));
     if (!env.json) {
       env.out(`delete from ${id} (at least ${formatBytes(plan.usedBytes)} freed):`);

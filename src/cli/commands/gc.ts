@@ -8,7 +8,10 @@ function retentionOption(value: unknown): number | undefined {
   if (value === undefined) return undefined;
   const text = String(value);
   if (!/^\d{1,9}$/.test(text)) {
-    throw new UsageError(`--retention-hours must be an integer >= 0, got ${JSON.stringify(text)}`, `pass --retention-hours N with N >= 0 (default ${DEFAULT_RETENTION_HOURS})`);
+    throw new UsageError(
+      `--retention-hours must be an integer >= 0, got ${JSON.stringify(text)}`,
+      `pass --retention-hours N with N >= 0 (default ${DEFAULT_RETENTION_HOURS})`,
+    );
   }
   return Number(text);
 }
@@ -16,10 +19,11 @@ function retentionOption(value: unknown): number | undefined {
 export const gcCommand: CommandSpec = {
   name: 'gc',
   args: '',
-  summary: 'clean the CRIU image store: incomplete dumps, dead writers\' leftovers, images whose snapshot is gone',
+  summary: "clean the CRIU image store: incomplete dumps, dead writers' leftovers, images whose snapshot is gone",
   options: {
     'retention-hours': {
-      type: 'string', value: 'N',
+      type: 'string',
+      value: 'N',
       description: `keep images whose snapshot is gone, and directories still being written, for N hours (default ${DEFAULT_RETENTION_HOURS})`,
     },
   },

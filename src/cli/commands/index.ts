@@ -11,5 +11,13 @@ import { treeCommand } from './tree.js';
 
 /** Every CLI verb; a new one is added here and nowhere else. */
 export const COMMANDS: readonly CommandSpec[] = [
-  listCommand, treeCommand, checkpointCommand, restoreCommand, deleteCommand, pruneCommand, poolCommand, recoverCommand, gcCommand,
+  listCommand,
+  treeCommand,
+  checkpointCommand,
+  restoreCommand,
+  deleteCommand,
+  pruneCommand,
+  poolCommand,
+  recoverCommand,
+  gcCommand,
 ];

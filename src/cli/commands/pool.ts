@@ -15,7 +15,9 @@ export const poolCommand: CommandSpec = {
     for (const p of pools) {
       const approx = p.approximate ? '~' : '';
       const frag = p.fragmentation !== undefined ? `, fragmentation ${p.fragmentation}%` : '';
-      env.out(`${p.name}  ${p.health}  ${p.capacity}% used (${approx}${formatBytes(p.allocated)} of ${approx}${formatBytes(p.size)}, ${approx}${formatBytes(p.free)} free${frag})  [${p.level.toUpperCase()}]`);
+      env.out(
+        `${p.name}  ${p.health}  ${p.capacity}% used (${approx}${formatBytes(p.allocated)} of ${approx}${formatBytes(p.size)}, ${approx}${formatBytes(p.free)} free${frag})  [${p.level.toUpperCase()}]`,
+      );
       for (const w of p.warnings) env.out(`  warning: ${w}`);
       if (p.containers.length) {
         env.out(
@@ -23,7 +25,10 @@ export const poolCommand: CommandSpec = {
             ['CONTAINER', 'USED', 'BY SNAPSHOTS', 'BY DATASET', 'CHECKPOINTS'],
             p.containers.map((c) => [c.id, formatBytes(c.used), formatBytes(c.usedBySnapshots), formatBytes(c.usedByDataset), String(c.checkpoints)]),
             [1, 2, 3, 4],
-          ).split('\n').map((l) => '  ' + l).join('\n'),
+          )
+            .split('\n')
+            .map((l) => '  ' + l)
+            .join('\n'),
         );
       }
     }

@@ -17,21 +17,28 @@ function intOption(value: unknown, flag: string, min: number): number | undefine
 function includeOption(value: unknown): PrunePolicy['include'] | undefined {
   if (value === undefined) return undefined;
   const parts = (value as string[]).flatMap((v) => v.split(','));
-  for (const p of parts) if (p !== 'safety' && p !== 'foreign') throw new UsageError(`--include takes safety or foreign, got '${p}'`, 'use --include safety and/or --include foreign');
+  for (const p of parts)
+    if (p !== 'safety' && p !== 'foreign')
+      throw new UsageError(`--include takes safety or foreign, got '${p}'`, 'use --include safety and/or --include foreign');
   return parts as PrunePolicy['include'];
 }
 
 function printPlan(env: CliEnv, plan: PrunePlan) {
   const now = env.nowSeconds();
   const pruned = plan.items.filter((i) => i.action === 'prune');
-  env.out(`${plan.container}: prune ${pruned.length} of ${plan.items.length}, reclaims ${formatBytes(plan.reclaimBytes)} (${plan.reclaimAccuracy === 'exact' ? 'exact, zfs destroy -nvp' : 'estimate: sum of each snapshot\'s own space, a lower bound'}${plan.imageBytes ? `; ${formatBytes(plan.imageBytes)} of it CRIU images` : ''})`);
+  env.out(
+    `${plan.container}: prune ${pruned.length} of ${plan.items.length}, reclaims ${formatBytes(plan.reclaimBytes)} (${plan.reclaimAccuracy === 'exact' ? 'exact, zfs destroy -nvp' : "estimate: sum of each snapshot's own space, a lower bound"}${plan.imageBytes ? `; ${formatBytes(plan.imageBytes)} of it CRIU images` : ''})`,
+  );
   if (!plan.items.length) return;
   env.out(
     table(
       ['', 'SNAPSHOT', 'AGE', 'USED', 'WHY'],
       plan.items.map((i) => [i.action === 'prune' ? 'PRUNE' : 'keep', i.snapshot, formatAge(i.creation, now), formatBytes(i.used), i.reason]),
       [2, 3],
-    ).split('\n').map((l) => '  ' + l).join('\n'),
+    )
+      .split('\n')
+      .map((l) => '  ' + l)
+      .join('\n'),
   );
 }
 
@@ -44,7 +51,12 @@ export const pruneCommand: CommandSpec = {
     'max-snapshots': { type: 'string', value: 'N', description: 'keep at most N checkpoints per container (config: checkpoint.max_snapshots)' },
     'retention-days': { type: 'string', value: 'D', description: 'prune checkpoints older than D days, 0 = no limit (config: checkpoint.retention_days)' },
     'min-keep': { type: 'string', value: 'N', description: 'never keep fewer than N (default 1, config: checkpoint.min_keep)' },
-    include: { type: 'string', multiple: true, value: 'safety|foreign', description: 'also consider pre-restore safety snapshots or snapshots not made by lxcri' },
+    include: {
+      type: 'string',
+      multiple: true,
+      value: 'safety|foreign',
+      description: 'also consider pre-restore safety snapshots or snapshots not made by lxcri',
+    },
   },
   examples: ['lxcri-console prune --dry-run', 'lxcri-console prune web --max-snapshots 5 --yes'],
   async run(env, positionals, values) {

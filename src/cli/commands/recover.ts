@@ -32,7 +32,10 @@ export const recoverCommand: CommandSpec = {
     if (Boolean(values.finish) === Boolean(values.undo)) throw new UsageError('say --finish or --undo', `usage: lxcri-console recover ${id} --finish|--undo`);
     const mode = values.finish ? 'finish' : 'undo';
     const entry = list.find((e) => e.id === id);
-    if (entry && !env.json) env.out(`${mode} ${entry.operation} of ${entry.container}: ${(mode === 'finish' ? [...entry.unsure, ...entry.pending] : [...entry.unsure, ...entry.done].reverse()).join('; ') || 'nothing left'}`);
+    if (entry && !env.json)
+      env.out(
+        `${mode} ${entry.operation} of ${entry.container}: ${(mode === 'finish' ? [...entry.unsure, ...entry.pending] : [...entry.unsure, ...entry.done].reverse()).join('; ') || 'nothing left'}`,
+      );
     if (entry) await requireConfirmation(env, `${mode} the interrupted ${entry.operation} of ${entry.container}`, entry.container);
     const r = await env.core.recover(id, mode);
     if (env.json) return printJson(env, r);

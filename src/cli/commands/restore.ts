@@ -18,16 +18,22 @@ export function describeRestorePlan(plan: RestorePlan): string[] {
 
 async function run(env: CliEnv, positionals: string[], values: Record<string, unknown>) {
   const [id, extra] = positionals;
-  if (!id || extra) throw new UsageError('restore takes exactly one container', 'usage: lxcri-console restore <container> [--snapshot NAME] [--mode branch|rollback]');
+  if (!id || extra)
+    throw new UsageError('restore takes exactly one container', 'usage: lxcri-console restore <container> [--snapshot NAME] [--mode branch|rollback]');
   const imageDir = values['image-path'] as string | undefined;
   if (imageDir !== undefined) {
-    if (values.snapshot !== undefined || values.mode !== undefined) throw new UsageError('--image-path restores processes only; it takes no --snapshot or --mode', 'restore the filesystem first (restore --snapshot), then the processes with --image-path');
+    if (values.snapshot !== undefined || values.mode !== undefined)
+      throw new UsageError(
+        '--image-path restores processes only; it takes no --snapshot or --mode',
+        'restore the filesystem first (restore --snapshot), then the processes with --image-path',
+      );
     const r = await env.core.restoreFromImage(id, imageDir, { coldFallback: Boolean(values['cold-fallback']) });
     if (env.json) return printJson(env, r);
     return env.out(r.state === 'criu' ? `${id}: processes restored by CRIU from ${imageDir}` : `${id}: CRIU restore failed, started cold (--cold-fallback)`);
   }
   const mode = (values.mode as string | undefined) ?? 'branch';
-  if (mode !== 'branch' && mode !== 'rollback') throw new UsageError(`--mode must be branch or rollback, got '${mode}'`, 'use --mode branch (keeps everything) or --mode rollback');
+  if (mode !== 'branch' && mode !== 'rollback')
+    throw new UsageError(`--mode must be branch or rollback, got '${mode}'`, 'use --mode branch (keeps everything) or --mode rollback');
   const snapshot = values.snapshot as string | undefined;
   const plan = await env.core.planRestore(id, { mode, ...(snapshot !== undefined ? { snapshot } : {}) });
   if (values['dry-run']) {
@@ -36,12 +42,21 @@ async function run(env: CliEnv, positionals: string[], values: Record<string, un
   }
   if (!env.json) env.out(describeRestorePlan(plan).join('\n'));
   if (plan.mode === 'rollback') {
-    await requireConfirmation(env, `discard the live state of ${id} and destroy ${plan.destroysSnapshots.length} snapshot(s) and ${plan.destroysDatasets.length} branch(es)`, id);
+    await requireConfirmation(
+      env,
+      `discard the live state of ${id} and destroy ${plan.destroysSnapshots.length} snapshot(s) and ${plan.destroysDatasets.length} branch(es)`,
+      id,
+    );
   }
   const result = await env.core.restore(id, { plan, confirmed: true, noStart: Boolean(values['no-start']), coldFallback: Boolean(values['cold-fallback']) });
   if (env.json) return printJson(env, { plan, executed: true, result });
   if (result.state) env.out(result.state === 'criu' ? `${id}: processes restored by CRIU` : `${id}: CRIU restore failed, started cold (--cold-fallback)`);
-  if (result.stopped) env.out(result.started ? `${id} was running: shut down for the restore and started again` : `${id} was running: shut down for the restore and left stopped (--no-start)`);
+  if (result.stopped)
+    env.out(
+      result.started
+        ? `${id} was running: shut down for the restore and started again`
+        : `${id} was running: shut down for the restore and left stopped (--no-start)`,
+    );
   if (result.mode === 'branch') {
     env.out(`restored ${result.container} to ${result.restored}; the former line is kept as ${result.branchDataset} (live state in ${result.safetySnapshot})`);
   } else {
@@ -59,7 +74,7 @@ export const restoreCommand: CommandSpec = {
     'dry-run': { type: 'boolean', description: 'show the plan only' },
     'no-start': { type: 'boolean', description: 'leave a container that was running stopped afterwards' },
     'cold-fallback': { type: 'boolean', description: 'stateful checkpoint: start cold if the CRIU restore fails' },
-    'image-path': { type: 'string', value: 'DIR', description: 'bring a stopped container\'s processes back from this CRIU image directory' },
+    'image-path': { type: 'string', value: 'DIR', description: "bring a stopped container's processes back from this CRIU image directory" },
   },
   examples: ['lxcri-console restore web --snapshot checkpoint-1763890000', 'lxcri-console restore web --mode rollback --yes'],
   run,

@@ -29,7 +29,12 @@ export function parseArtifactUri(uri: string): { container: string; checkpointId
   // Checked on the raw text: nothing is ever percent-decoded, so an encoded '/' or '..' cannot sneak through.
   const forbidden = [...uri].find((c) => c === '%' || c === '\\' || c === '?' || c === '#' || c <= ' ' || c === '\x7f' || c > '~');
   if (forbidden !== undefined) {
-    const what = forbidden === '%' ? "'%' (percent-encoding is not accepted)" : /^[!-~]$/.test(forbidden) ? `'${forbidden}'` : `U+${forbidden.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+    const what =
+      forbidden === '%'
+        ? "'%' (percent-encoding is not accepted)"
+        : /^[!-~]$/.test(forbidden)
+          ? `'${forbidden}'`
+          : `U+${forbidden.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
     throw bad(uri, `character ${what} is not allowed`);
   }
   const rest = uri.slice(SCHEME.length);
@@ -37,7 +42,11 @@ export function parseArtifactUri(uri: string): { container: string; checkpointId
   const parts = rest.split('/');
   if (parts.length !== 3) throw bad(uri, `it has ${parts.length} path part(s), expected 3 (container, checkpoint id, file)`);
   const [container, checkpointId, name] = parts as [string, string, string];
-  for (const [what, part] of [['container id', container], ['checkpoint id', checkpointId], ['file name', name]] as const) {
+  for (const [what, part] of [
+    ['container id', container],
+    ['checkpoint id', checkpointId],
+    ['file name', name],
+  ] as const) {
     if (part === '') throw bad(uri, `the ${what} is empty`);
     if (part === '.' || part === '..') throw bad(uri, `the ${what} is '${part}'`);
   }
@@ -59,7 +68,8 @@ export function parseArtifactUri(uri: string): { container: string; checkpointId
 /** The path of an artifact in the store at `storeRoot`; refuses anything that would lead outside it. */
 export function resolveArtifactUri(storeRoot: string, uri: string): string {
   const { container, checkpointId, name } = parseArtifactUri(uri);
-  if (!isAbsolute(storeRoot)) throw new UsageError(`the image store ${JSON.stringify(storeRoot)} is not an absolute path`, 'set criu.store to an absolute path');
+  if (!isAbsolute(storeRoot))
+    throw new UsageError(`the image store ${JSON.stringify(storeRoot)} is not an absolute path`, 'set criu.store to an absolute path');
   const root = resolve(storeRoot);
   const path = resolve(root, container, checkpointId, name);
   // Defence in depth: the checks above already rule this out.

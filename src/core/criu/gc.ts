@@ -27,7 +27,10 @@ export interface GcResult {
 
 export function validateRetentionHours(hours: unknown): number {
   if (typeof hours !== 'number' || !Number.isSafeInteger(hours) || hours < 0) {
-    throw new UsageError(`--retention-hours must be an integer >= 0, got '${String(hours)}'`, `pass --retention-hours N with N >= 0 (default ${DEFAULT_RETENTION_HOURS})`);
+    throw new UsageError(
+      `--retention-hours must be an integer >= 0, got '${String(hours)}'`,
+      `pass --retention-hours N with N >= 0 (default ${DEFAULT_RETENTION_HOURS})`,
+    );
   }
   return hours;
 }
@@ -62,7 +65,10 @@ type Verdict = { remove: boolean; why: string; artifacts?: ImageArtifact[] } | u
  * operation running (`busy`) are not looked at.
  */
 export async function collectGarbage(
-  ctx: CoreContext, liveGuids: ReadonlySet<string>, busy: ReadonlySet<string>, opts: { retentionHours?: number } = {},
+  ctx: CoreContext,
+  liveGuids: ReadonlySet<string>,
+  busy: ReadonlySet<string>,
+  opts: { retentionHours?: number } = {},
 ): Promise<GcResult> {
   const retentionHours = validateRetentionHours(opts.retentionHours ?? DEFAULT_RETENTION_HOURS);
   const retentionMs = retentionHours * HOUR;
@@ -76,7 +82,8 @@ export async function collectGarbage(
       const age = now - (await startedAt(e.dir, marker));
       const writer = writerState(marker);
       if (writer === 'dead') return { remove: true, why: `in progress, but its writer is gone (${describeWriter(marker)})` };
-      if (age >= retentionMs) return { remove: true, why: `in progress for ${formatAge(age)} (${describeWriter(marker)}), beyond the ${retentionHours} h retention` };
+      if (age >= retentionMs)
+        return { remove: true, why: `in progress for ${formatAge(age)} (${describeWriter(marker)}), beyond the ${retentionHours} h retention` };
       return { remove: false, why: `being written (${describeWriter(marker)}, writer ${writer}); removed after ${retentionHours} h unless it finishes` };
     }
     if (e.state === 'incomplete') return { remove: true, why: 'incomplete (the dump never finished)' };
@@ -92,7 +99,12 @@ export async function collectGarbage(
     if (busy.has(e.container)) {
       if (!busyReported.has(e.container)) {
         busyReported.add(e.container);
-        result.kept.push({ container: e.container, dir: `${store.root}/${e.container}`, why: `an operation on ${e.container} is running; not examined`, bytes: 0 });
+        result.kept.push({
+          container: e.container,
+          dir: `${store.root}/${e.container}`,
+          why: `an operation on ${e.container} is running; not examined`,
+          bytes: 0,
+        });
       }
       continue;
     }

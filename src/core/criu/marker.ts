@@ -42,7 +42,10 @@ export async function writeMarker(dir: string, now: number): Promise<InProgressM
 /** The directory's marker: undefined when it has none (so it is not in progress). */
 export async function readMarker(dir: string): Promise<Marker | undefined> {
   const path = `${dir}/${INPROGRESS}`;
-  const exists = await lstat(path).then(() => true, () => false);
+  const exists = await lstat(path).then(
+    () => true,
+    () => false,
+  );
   if (!exists) return undefined;
   try {
     const m = JSON.parse(await readFile(path, 'utf8')) as Partial<InProgressMarker>;

@@ -13,7 +13,8 @@ import { imageStore } from './store.js';
  * and an archive whose sha256 matches; made from `container` when one is given. Returns its manifest.
  */
 export async function validateImageDir(ctx: CoreContext, dir: string, container?: string): Promise<ImageManifest> {
-  if (typeof dir !== 'string' || dir === '') throw new UsageError('--image-path is empty', 'pass the absolute path of a CRIU image directory (the one holding manifest.json)');
+  if (typeof dir !== 'string' || dir === '')
+    throw new UsageError('--image-path is empty', 'pass the absolute path of a CRIU image directory (the one holding manifest.json)');
   if (!isAbsolute(dir)) throw new UsageError(`--image-path must be an absolute path, got ${JSON.stringify(dir)}`, `pass it as ${JSON.stringify(resolve(dir))}`);
   const manifest = await imageStore(ctx.config, ctx.runner, ctx.now).verify(resolve(dir));
   if (container !== undefined && manifest.container !== container) {
@@ -32,7 +33,11 @@ export async function validateImageDir(ctx: CoreContext, dir: string, container?
  * instead; without it the error says so and the container stays stopped.
  */
 export async function criuRestoreFromDir(
-  ctx: CoreContext, id: string, imageDir: string, opts: { coldFallback?: boolean } = {}, onStep?: (t: string) => void,
+  ctx: CoreContext,
+  id: string,
+  imageDir: string,
+  opts: { coldFallback?: boolean } = {},
+  onStep?: (t: string) => void,
 ): Promise<'criu' | 'cold'> {
   const store = imageStore(ctx.config, ctx.runner, ctx.now);
   onStep?.(`verify ${imageDir}`);

@@ -47,7 +47,11 @@ export function manifestArtifacts(m: ImageManifest): ImageArtifact[] {
  * readers, and other nodes on a shared NFS store, skip or refuse a directory that has it.
  */
 export class ImageStore {
-  constructor(readonly root: string, private readonly runner: Runner, private readonly now: () => number = Date.now) {}
+  constructor(
+    readonly root: string,
+    private readonly runner: Runner,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   dir(container: string, checkpointId: string): string {
     return `${this.root}/${container}/${checkpointId}`;
@@ -103,7 +107,10 @@ export class ImageStore {
 
   async complete(dir: string): Promise<boolean> {
     if (await this.inProgress(dir)) return false;
-    return stat(`${dir}/${COMPLETE}`).then(() => true, () => false);
+    return stat(`${dir}/${COMPLETE}`).then(
+      () => true,
+      () => false,
+    );
   }
 
   /**
@@ -112,10 +119,15 @@ export class ImageStore {
    */
   async verifyManifest(dir: string): Promise<ImageManifest> {
     const st = await stat(dir).catch(() => undefined);
-    if (!st?.isDirectory()) throw new LxcriError('image-missing', `CRIU image ${dir} does not exist`, 'check the path; restore without state (the filesystem only)');
+    if (!st?.isDirectory())
+      throw new LxcriError('image-missing', `CRIU image ${dir} does not exist`, 'check the path; restore without state (the filesystem only)');
     const marker = await this.inProgress(dir);
     if (marker) {
-      throw new LxcriError('image-in-progress', `CRIU image ${dir} is still being written (${describeWriter(marker)})`, 'wait for that checkpoint to finish; if its writer died, `lxcri-console gc` removes it');
+      throw new LxcriError(
+        'image-in-progress',
+        `CRIU image ${dir} is still being written (${describeWriter(marker)})`,
+        'wait for that checkpoint to finish; if its writer died, `lxcri-console gc` removes it',
+      );
     }
     const text = await readFile(`${dir}/${MANIFEST}`, 'utf8').catch(() => undefined);
     if (text === undefined) throw incomplete(dir, `it has no ${MANIFEST}`);
@@ -127,7 +139,13 @@ export class ImageStore {
     }
     const problem = manifestProblem(raw);
     if (problem) throw incomplete(dir, `its ${MANIFEST} is incomplete: ${problem}`);
-    if (!(await lstat(`${dir}/${COMPLETE}`).then(() => true, () => false))) throw incomplete(dir, `it has no ${COMPLETE} (the dump never finished)`);
+    if (
+      !(await lstat(`${dir}/${COMPLETE}`).then(
+        () => true,
+        () => false,
+      ))
+    )
+      throw incomplete(dir, `it has no ${COMPLETE} (the dump never finished)`);
     return raw as ImageManifest;
   }
 
@@ -141,7 +159,11 @@ export class ImageStore {
     const actual = await sha256File(archive);
     for (const expected of new Set([manifest.sha256, entry?.sha256 ?? manifest.sha256])) {
       if (actual !== expected) {
-        throw new LxcriError('image-corrupt', `CRIU image ${dir} is corrupt: sha256 ${actual.slice(0, 12)}… does not match ${expected.slice(0, 12)}…`, 'restore without state (the filesystem only), or from another checkpoint');
+        throw new LxcriError(
+          'image-corrupt',
+          `CRIU image ${dir} is corrupt: sha256 ${actual.slice(0, 12)}… does not match ${expected.slice(0, 12)}…`,
+          'restore without state (the filesystem only), or from another checkpoint',
+        );
       }
     }
     return manifest;
@@ -188,7 +210,11 @@ export class ImageStore {
 }
 
 function incomplete(dir: string, why: string): LxcriError {
-  return new LxcriError('image-incomplete', `CRIU image ${dir} is incomplete: ${why}`, 'restore without state (the filesystem only), or from another checkpoint');
+  return new LxcriError(
+    'image-incomplete',
+    `CRIU image ${dir} is incomplete: ${why}`,
+    'restore without state (the filesystem only), or from another checkpoint',
+  );
 }
 
 function isName(validate: (s: string) => string, s: string): boolean {
@@ -202,5 +228,8 @@ function isName(validate: (s: string) => string, s: string): boolean {
 
 async function dirNames(path: string): Promise<string[]> {
   const entries = await readdir(path, { withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  return entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
 }

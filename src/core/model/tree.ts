@@ -87,7 +87,10 @@ function snapshotNode(rec: DatasetRecord, dataset: string, inv: Inventory, famil
     ...(u.host ? { host: u.host } : {}),
     ...(u.image ? { image: u.image } : {}),
     clones: [...inv.clonesOf(rec.name)],
-    foreignClones: inv.clonesOf(rec.name).filter((d) => !family.has(d)).map((d) => ({ dataset: d, owner: describeOwner(d) })),
+    foreignClones: inv
+      .clonesOf(rec.name)
+      .filter((d) => !family.has(d))
+      .map((d) => ({ dataset: d, owner: describeOwner(d) })),
     active: false,
     onActiveLine: false,
     children: [],

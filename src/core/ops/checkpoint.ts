@@ -36,7 +36,10 @@ export function validateLabel(label: string): string {
   const control = /[\x00-\x1f\x7f-\x9f]/.exec(label);
   if (control) {
     const code = control[0].charCodeAt(0).toString(16).padStart(2, '0');
-    throw new UsageError(`label contains the control character \\x${code}`, 'labels are plain text: remove escape sequences and control characters from --label');
+    throw new UsageError(
+      `label contains the control character \\x${code}`,
+      'labels are plain text: remove escape sequences and control characters from --label',
+    );
   }
   if (label.length > 1024) throw new UsageError(`label is ${label.length} characters long`, 'keep --label under 1024 characters');
   return label;
@@ -59,12 +62,13 @@ export interface GroupCheckpointInput {
 /** One snapshot per container, one after another, all or nothing. */
 export const GROUP_CHECKPOINT: OperationDef<GroupCheckpointInput> = {
   name: 'group-checkpoint',
-  steps: (ctx, input, recovering) => input.snapshots.map((snap) => ({
-    title: `snapshot ${snap}`,
-    // Only after a crash may the snapshot be ours already; on the first run an existing name is someone else's.
-    run: () => tolerate(() => ctx.zfs.snapshot([snap], input.props), ...(recovering ? ['exists'] : [])),
-    undo: () => tolerate(() => ctx.zfs.destroy(snap), 'not-found'),
-  })),
+  steps: (ctx, input, recovering) =>
+    input.snapshots.map((snap) => ({
+      title: `snapshot ${snap}`,
+      // Only after a crash may the snapshot be ours already; on the first run an existing name is someone else's.
+      run: () => tolerate(() => ctx.zfs.snapshot([snap], input.props), ...(recovering ? ['exists'] : [])),
+      undo: () => tolerate(() => ctx.zfs.destroy(snap), 'not-found'),
+    })),
 };
 
 export interface RecursiveCheckpointInput {
@@ -111,14 +115,27 @@ export async function checkpoint(ctx: CoreContext, refs: readonly ContainerRef[]
   const datasets = refs.map((r) => r.dataset);
   const results = (name: string): CheckpointResult[] =>
     refs.map((r: ContainerRef) => ({
-      container: r.id, dataset: r.dataset, snapshot: `${r.dataset}@${name}`, name, creation: seconds,
+      container: r.id,
+      dataset: r.dataset,
+      snapshot: `${r.dataset}@${name}`,
+      name,
+      creation: seconds,
       ...(opts.label ? { label: opts.label } : {}),
     }));
 
   // One atomic call needs no listing first: zfs itself refuses a missing dataset, and a taken name is retried.
   if (refs.length === 1 || caps.multiSnapshot) {
-    const name = await createWithFreshName('checkpoint', seconds, datasets, undefined, (n) =>
-      ctx.zfs.snapshot(datasets.map((d) => `${d}@${n}`), props), ctx.created,
+    const name = await createWithFreshName(
+      'checkpoint',
+      seconds,
+      datasets,
+      undefined,
+      (n) =>
+        ctx.zfs.snapshot(
+          datasets.map((d) => `${d}@${n}`),
+          props,
+        ),
+      ctx.created,
     ).catch(explainMissing(refs));
     return { method: refs.length === 1 ? 'single' : 'multi-name', atomic: true, checkpoints: results(name) };
   }
@@ -135,7 +152,10 @@ export async function checkpoint(ctx: CoreContext, refs: readonly ContainerRef[]
     // `snapshot -r` and removing the parent's own snapshot.
     const name = freeSnapshotName('checkpoint', seconds, [parent, ...datasets], inventory, namesTakenOn(ctx.created, [parent, ...datasets]));
     await runOperation(ctx, RECURSIVE_CHECKPOINT, {
-      container, datasets, title: 'group checkpoint', input: { parent, name, datasets: [...datasets], props },
+      container,
+      datasets,
+      title: 'group checkpoint',
+      input: { parent, name, datasets: [...datasets], props },
     });
     for (const ds of datasets) ctx.created.add(`${ds}@${name}`);
     return { method: 'recursive', atomic: true, checkpoints: results(name) };

@@ -28,7 +28,11 @@ export async function resolveContainer(ctx: CoreContext, id: string): Promise<Co
   validateContainerId(id);
   const container = await describeContainer(ctx, id);
   if (!container.dataset) {
-    throw new LxcriError('no-dataset', `container ${id} has no ZFS dataset: ${container.reason ?? 'unknown'}`, 'checkpoints need the root filesystem on ZFS (a zfspool storage, or an LXC rootfs on a ZFS dataset)');
+    throw new LxcriError(
+      'no-dataset',
+      `container ${id} has no ZFS dataset: ${container.reason ?? 'unknown'}`,
+      'checkpoints need the root filesystem on ZFS (a zfspool storage, or an LXC rootfs on a ZFS dataset)',
+    );
   }
   return { id, dataset: validateDatasetName(container.dataset), container };
 }
@@ -68,7 +72,9 @@ export function requireDataset(inventory: Inventory, ref: Pick<ContainerRef, 'id
  * more, then give up with a clear message rather than act on it.
  */
 async function consistentRead(
-  ctx: CoreContext, root: string, refs: readonly ContainerRef[],
+  ctx: CoreContext,
+  root: string,
+  refs: readonly ContainerRef[],
 ): Promise<{ caps: ZfsCapabilities; inventory: Inventory; trees: CheckpointTree[] }> {
   for (let attempt = 1; ; attempt++) {
     const { caps, inventory } = await readInventory(ctx, root);

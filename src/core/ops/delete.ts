@@ -53,8 +53,13 @@ export function planDelete(c: LoadedContainer, target: CheckpointNode, subtree: 
       );
     }
     return {
-      container: c.id, target, subtree, actions: [{ kind: 'destroy-snapshot', snapshot: target.fullName }],
-      snapshots: [target.fullName], datasets: [], usedBytes: target.used,
+      container: c.id,
+      target,
+      subtree,
+      actions: [{ kind: 'destroy-snapshot', snapshot: target.fullName }],
+      snapshots: [target.fullName],
+      datasets: [],
+      usedBytes: target.used,
     };
   }
   const ids = subtreeIds(tree, target.id);
@@ -68,7 +73,10 @@ export function planDelete(c: LoadedContainer, target: CheckpointNode, subtree: 
   refuseForeignClones(nodes);
   const held = nodes.filter((n) => n.holds > 0);
   if (held.length) {
-    throw new RefusedError(`the subtree of ${target.name} contains held snapshot(s): ${held.map((n) => n.fullName).join(', ')}`, 'release the holds first (`zfs release`)');
+    throw new RefusedError(
+      `the subtree of ${target.name} contains held snapshot(s): ${held.map((n) => n.fullName).join(', ')}`,
+      'release the holds first (`zfs release`)',
+    );
   }
   const inSubtree = new Set(nodes.filter((n) => n.kind === 'snapshot').map((n) => n.fullName));
   const nowDatasets = nodes.filter((n) => n.kind === 'now').map((n) => n.dataset);
@@ -84,18 +92,24 @@ export function planDelete(c: LoadedContainer, target: CheckpointNode, subtree: 
   for (const ds of [...whole, ...(partial?.kind === 'reset-branch' ? [partial.dataset] : [])]) {
     const children = c.inventory.childrenOf(ds);
     if (children.length) {
-      throw new RefusedError(`branch ${ds} has child datasets (${children.map((d) => d.name).join(', ')}) that lxcri-console did not make`, 'move or destroy those datasets by hand first');
+      throw new RefusedError(
+        `branch ${ds} has child datasets (${children.map((d) => d.name).join(', ')}) that lxcri-console did not make`,
+        'move or destroy those datasets by hand first',
+      );
     }
   }
   whole.sort((a, b) => cloneDepth(c, b) - cloneDepth(c, a));
   for (const ds of whole) actions.push({ kind: 'destroy-dataset', dataset: ds, snapshots: c.inventory.snapshotsOf(ds).map((s) => s.name) });
   if (partial) actions.push(partial);
   return {
-    container: c.id, target, subtree, actions,
+    container: c.id,
+    target,
+    subtree,
+    actions,
     snapshots: [...inSubtree],
     datasets: whole,
-    usedBytes: nodes.reduce((sum, n) => sum + (n.kind === 'snapshot' ? n.used : 0), 0) +
-      whole.reduce((sum, ds) => sum + (c.inventory.get(ds)?.usedbydataset ?? 0), 0),
+    usedBytes:
+      nodes.reduce((sum, n) => sum + (n.kind === 'snapshot' ? n.used : 0), 0) + whole.reduce((sum, ds) => sum + (c.inventory.get(ds)?.usedbydataset ?? 0), 0),
   };
 }
 
@@ -121,30 +135,42 @@ export interface DeleteInput {
  */
 export const DELETE: OperationDef<DeleteInput> = {
   name: 'delete',
-  steps: (ctx, input) => input.actions.map((action): Step => ({
-    title: describeAction(action),
-    onFailure: 'stop',
-    run: () => tolerate(() => {
-      if (action.kind === 'destroy-snapshot') return ctx.zfs.destroy(action.snapshot);
-      if (action.kind === 'destroy-dataset') return ctx.zfs.destroy(action.dataset, { recursive: true });
-      return ctx.zfs.rollback(action.to, 'later');
-    }, 'not-found'),
-  })),
+  steps: (ctx, input) =>
+    input.actions.map((action): Step => ({
+      title: describeAction(action),
+      onFailure: 'stop',
+      run: () =>
+        tolerate(() => {
+          if (action.kind === 'destroy-snapshot') return ctx.zfs.destroy(action.snapshot);
+          if (action.kind === 'destroy-dataset') return ctx.zfs.destroy(action.dataset, { recursive: true });
+          return ctx.zfs.rollback(action.to, 'later');
+        }, 'not-found'),
+    })),
 };
 
 export async function executeDelete(ctx: CoreContext, plan: DeletePlan, datasets: readonly string[], onStep?: OnStep): Promise<DeleteResult> {
-  await runOperation(ctx, DELETE, {
-    container: plan.container, datasets, title: `delete of ${plan.target.name} from ${plan.container}`,
-    input: { container: plan.container, actions: plan.actions },
-  }, onStep);
+  await runOperation(
+    ctx,
+    DELETE,
+    {
+      container: plan.container,
+      datasets,
+      title: `delete of ${plan.target.name} from ${plan.container}`,
+      input: { container: plan.container, actions: plan.actions },
+    },
+    onStep,
+  );
   return { container: plan.container, deleted: plan.snapshots, datasets: plan.datasets };
 }
 
 export function describeAction(action: DeleteAction): string {
   switch (action.kind) {
-    case 'destroy-snapshot': return `destroy ${action.snapshot}`;
-    case 'destroy-dataset': return `destroy branch ${action.dataset} with ${action.snapshots.length} snapshot(s): ${action.snapshots.map(short).join(', ') || '-'}`;
-    case 'reset-branch': return `destroy ${action.destroys.map(short).join(', ')} and reset branch ${action.dataset}'s live state to ${short(action.to)}`;
+    case 'destroy-snapshot':
+      return `destroy ${action.snapshot}`;
+    case 'destroy-dataset':
+      return `destroy branch ${action.dataset} with ${action.snapshots.length} snapshot(s): ${action.snapshots.map(short).join(', ') || '-'}`;
+    case 'reset-branch':
+      return `destroy ${action.destroys.map(short).join(', ')} and reset branch ${action.dataset}'s live state to ${short(action.to)}`;
   }
 }
 

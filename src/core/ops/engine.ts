@@ -39,10 +39,20 @@ function mayCompleteLate(error: unknown): boolean {
  * kept, and the error names it, when a step may complete late, an undo failed, or the journal itself failed.
  */
 export async function runOperation<I>(
-  ctx: CoreContext, def: OperationDef<I>, run: OperationRun<I>, onStep?: OnStep, out?: Record<string, unknown>,
+  ctx: CoreContext,
+  def: OperationDef<I>,
+  run: OperationRun<I>,
+  onStep?: OnStep,
+  out?: Record<string, unknown>,
 ): Promise<StepReport[]> {
   const steps = def.steps(ctx, run.input, false, out);
-  const handle = await ctx.journal.begin(def.name, run.container, run.datasets, run.input, steps.map((s) => s.title));
+  const handle = await ctx.journal.begin(
+    def.name,
+    run.container,
+    run.datasets,
+    run.input,
+    steps.map((s) => s.title),
+  );
   const reports: StepReport[] = steps.map((s) => ({ title: s.title, status: 'pending' }));
   const mark = (i: number, status: JournalStepStatus) => handle.mark(i, status);
   let journalBroken = false;
@@ -64,17 +74,21 @@ export async function runOperation<I>(
       journalBroken = error instanceof JournalWriteError;
       // A journal failure after the step ran leaves the step done; before it ran, the step never started.
       if (!journalBroken) reports[i] = { title: step.title, status: 'failed', error: (error as Error).message };
-      const policy = journalBroken ? 'undo' : step.onFailure ?? 'undo';
+      const policy = journalBroken ? 'undo' : (step.onFailure ?? 'undo');
       if (policy === 'continue') {
         await mark(i, 'done').catch(() => undefined);
         continue;
       }
       const late = mayCompleteLate(error);
       if (policy === 'undo') {
-        const toUndo = steps.map((s, index) => ({ step: s, index })).slice(0, i + 1)
+        const toUndo = steps
+          .map((s, index) => ({ step: s, index }))
+          .slice(0, i + 1)
           .filter(({ index }) => reports[index]!.status === 'done' || (index === i && !journalBroken));
         // A step that may still complete stays "running" in the journal, so recovery undoes it again later.
-        const markUndone = journalBroken ? undefined : (index: number, status: JournalStepStatus) => (late && index === i ? Promise.resolve() : mark(index, status));
+        const markUndone = journalBroken
+          ? undefined
+          : (index: number, status: JournalStepStatus) => (late && index === i ? Promise.resolve() : mark(index, status));
         await undoSteps(toUndo, reports, markUndone, onStep);
       }
       const keep = late || reports.some((r) => r.status === 'undo-failed');
@@ -90,7 +104,10 @@ export async function runOperation<I>(
 
 /** Undoes steps newest first, recording each outcome; an undo that fails is retried once (busy, timeouts). */
 async function undoSteps(
-  todo: Array<{ step: Step; index: number }>, reports: StepReport[], mark?: (i: number, s: JournalStepStatus) => Promise<void>, onStep?: OnStep,
+  todo: Array<{ step: Step; index: number }>,
+  reports: StepReport[],
+  mark?: (i: number, s: JournalStepStatus) => Promise<void>,
+  onStep?: OnStep,
 ): Promise<void> {
   for (const { step, index } of [...todo].reverse()) {
     const report = reports[index]!;
@@ -154,7 +171,12 @@ export async function recoverEntry<I>(ctx: CoreContext, def: OperationDef<I>, en
   } else {
     const touched = entry.steps.map((s, index) => ({ s, index })).filter(({ s }) => s.status === 'done' || s.status === 'running');
     for (const { index } of touched) reports[index]!.status = 'done';
-    await undoSteps(touched.map(({ index }) => ({ step: steps[index]!, index })), reports, mark, onStep);
+    await undoSteps(
+      touched.map(({ index }) => ({ step: steps[index]!, index })),
+      reports,
+      mark,
+      onStep,
+    );
     const failed = reports.find((r) => r.status === 'undo-failed');
     if (failed) throw new OperationFailedError(title, failed.title, new Error(failed.error ?? 'undo failed'), reports, entry.id);
   }

@@ -43,17 +43,22 @@ export interface Lifecycle {
 }
 
 /** Refuses, before anything runs, a running container this tool cannot stop. */
-export async function planLifecycle(
-  ctx: CoreContext, c: Container, opts: { noStart?: boolean; image?: string; coldFallback?: boolean },
-): Promise<Lifecycle> {
+export async function planLifecycle(ctx: CoreContext, c: Container, opts: { noStart?: boolean; image?: string; coldFallback?: boolean }): Promise<Lifecycle> {
   const status = await liveStatus(ctx, c);
   const wasRunning = status === 'running' || status === 'frozen';
   if (wasRunning && !c.sources.includes('pct') && !c.sources.includes('lxc')) {
-    throw new RefusedError(`container ${c.id} is ${status} and lxcri-console cannot stop it (${c.sources.join(', ')})`, 'stop it with its runtime first, then restore');
+    throw new RefusedError(
+      `container ${c.id} is ${status} and lxcri-console cannot stop it (${c.sources.join(', ')})`,
+      'stop it with its runtime first, then restore',
+    );
   }
   return {
-    id: c.id, sources: c.sources, wasRunning, start: !opts.noStart,
-    ...(opts.image ? { image: opts.image } : {}), ...(opts.coldFallback ? { coldFallback: true } : {}),
+    id: c.id,
+    sources: c.sources,
+    wasRunning,
+    start: !opts.noStart,
+    ...(opts.image ? { image: opts.image } : {}),
+    ...(opts.coldFallback ? { coldFallback: true } : {}),
   };
 }
 

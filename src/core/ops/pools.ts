@@ -52,7 +52,8 @@ export function poolReport(pool: PoolRecord, containers: readonly ContainerSumma
   const cap = capacityLevel(pool.capacity);
   const health = healthLevel(pool.health);
   const warnings: string[] = [];
-  if (cap !== 'ok') warnings.push(`${pool.capacity}% full (${cap} from ${cap === 'critical' ? CAPACITY_CRITICAL : CAPACITY_WARNING}%): prune checkpoints or add space`);
+  if (cap !== 'ok')
+    warnings.push(`${pool.capacity}% full (${cap} from ${cap === 'critical' ? CAPACITY_CRITICAL : CAPACITY_WARNING}%): prune checkpoints or add space`);
   if (health !== 'ok') warnings.push(`health ${pool.health}: see \`zpool status ${pool.name}\``);
   return {
     ...pool,
@@ -61,7 +62,14 @@ export function poolReport(pool: PoolRecord, containers: readonly ContainerSumma
     ...(status ? { status } : {}),
     containers: containers
       .filter((c) => c.pool === pool.name && c.dataset)
-      .map((c) => ({ id: c.id, dataset: c.dataset!, used: c.used, usedBySnapshots: c.usedBySnapshots, usedByDataset: c.usedByDataset, checkpoints: c.checkpoints }))
+      .map((c) => ({
+        id: c.id,
+        dataset: c.dataset!,
+        used: c.used,
+        usedBySnapshots: c.usedBySnapshots,
+        usedByDataset: c.usedByDataset,
+        checkpoints: c.checkpoints,
+      }))
       .sort((a, b) => b.used - a.used),
   };
 }

@@ -21,8 +21,7 @@ export interface PrunePolicy {
 }
 
 export type PruneRule =
-  | 'within-max' | 'within-retention' | 'newest-on-active-line' | 'clone-origin' | 'held' | 'floor' | 'not-candidate'
-  | 'beyond-max' | 'beyond-retention';
+  'within-max' | 'within-retention' | 'newest-on-active-line' | 'clone-origin' | 'held' | 'floor' | 'not-candidate' | 'beyond-max' | 'beyond-retention';
 
 export interface PruneItem {
   snapshot: string;
@@ -70,8 +69,10 @@ export function policyFromConfig(ctx: CoreContext, overrides: Partial<PrunePolic
     minKeep: Math.max(1, overrides.minKeep ?? ctx.config.checkpoint.min_keep),
     include: overrides.include ?? [],
   };
-  if (!Number.isInteger(p.maxSnapshots) || p.maxSnapshots < 1) throw new UsageError(`max snapshots must be an integer >= 1, got ${p.maxSnapshots}`, 'pass --max-snapshots N with N >= 1');
-  if (!Number.isInteger(p.retentionDays) || p.retentionDays < 0) throw new UsageError(`retention days must be an integer >= 0, got ${p.retentionDays}`, 'pass --retention-days D with D >= 0 (0 = no age limit)');
+  if (!Number.isInteger(p.maxSnapshots) || p.maxSnapshots < 1)
+    throw new UsageError(`max snapshots must be an integer >= 1, got ${p.maxSnapshots}`, 'pass --max-snapshots N with N >= 1');
+  if (!Number.isInteger(p.retentionDays) || p.retentionDays < 0)
+    throw new UsageError(`retention days must be an integer >= 0, got ${p.retentionDays}`, 'pass --retention-days D with D >= 0 (0 = no age limit)');
   return p;
 }
 
@@ -96,8 +97,16 @@ export function planPruneDecisions(c: LoadedContainer, policy: PrunePolicy, nowS
   const candidates = all.filter((n) => candidateClasses.has(n.class as CheckpointClass)).reverse();
   const decisions = new Map<string, PruneItem>();
   const item = (n: CheckpointNode, action: 'keep' | 'prune', rule: PruneRule, reason: string): PruneItem => ({
-    snapshot: n.fullName, name: n.name, dataset: n.dataset, class: n.class as CheckpointClass, creation: n.creation,
-    used: n.used, action, rule, reason, ...(n.image ? { image: n.image } : {}),
+    snapshot: n.fullName,
+    name: n.name,
+    dataset: n.dataset,
+    class: n.class as CheckpointClass,
+    creation: n.creation,
+    used: n.used,
+    action,
+    rule,
+    reason,
+    ...(n.image ? { image: n.image } : {}),
   });
   candidates.forEach((n, rank) => {
     const ageDays = Math.floor((nowSeconds - n.creation) / DAY);
@@ -124,9 +133,18 @@ export function planPruneDecisions(c: LoadedContainer, policy: PrunePolicy, nowS
       kept++;
     }
   }
-  return all.map((n) => decisions.get(n.id) ?? item(n, 'keep', 'not-candidate', n.class === 'foreign'
-    ? `not ours${n.foreignSource ? ` (${n.foreignSource})` : ''}: pass --include foreign to prune it`
-    : `${n.class} snapshot: pass --include ${n.class} to prune it`));
+  return all.map(
+    (n) =>
+      decisions.get(n.id) ??
+      item(
+        n,
+        'keep',
+        'not-candidate',
+        n.class === 'foreign'
+          ? `not ours${n.foreignSource ? ` (${n.foreignSource})` : ''}: pass --include foreign to prune it`
+          : `${n.class} snapshot: pass --include ${n.class} to prune it`,
+      ),
+  );
 }
 
 export async function planPrune(ctx: CoreContext, c: LoadedContainer, policy: PrunePolicy): Promise<PrunePlan> {
@@ -182,12 +200,21 @@ export const PRUNE: OperationDef<PruneInput> = {
 
 /** Destroys the plan's pruned snapshots one by one, each with its own result; nothing outside the plan is touched. */
 export async function executePrune(ctx: CoreContext, plan: PrunePlan, datasets: readonly string[], onStep?: OnStep): Promise<PruneResult> {
-  const items = plan.items.filter((i) => i.action === 'prune')
+  const items = plan.items
+    .filter((i) => i.action === 'prune')
     .map((i) => ({ snapshot: i.snapshot, used: i.used, ...(i.image ? { image: i.image, imageBytes: i.imageBytes ?? 0 } : {}) }));
   if (!items.length) return { container: plan.container, results: [], reclaimBytes: 0 };
-  const reports = await runOperation(ctx, PRUNE, {
-    container: plan.container, datasets, title: `prune of ${plan.container}`, input: { container: plan.container, items },
-  }, onStep);
+  const reports = await runOperation(
+    ctx,
+    PRUNE,
+    {
+      container: plan.container,
+      datasets,
+      title: `prune of ${plan.container}`,
+      input: { container: plan.container, items },
+    },
+    onStep,
+  );
   let reclaimBytes = 0;
   const results = items.map((item, i): PruneItemResult => {
     const r = reports[i]!;

@@ -12,8 +12,20 @@ import { tolerate, type Step, type StepReport } from './steps.js';
 
 /** Properties a clone cannot take at creation, or that we set ourselves. */
 const NOT_COPIED = new Set([
-  'mountpoint', 'casesensitivity', 'normalization', 'utf8only', 'version', 'volsize', 'volblocksize', 'encryption',
-  'keyformat', 'keylocation', 'pbkdf2iters', 'encryptionroot', 'keystatus', 'objsetid',
+  'mountpoint',
+  'casesensitivity',
+  'normalization',
+  'utf8only',
+  'version',
+  'volsize',
+  'volblocksize',
+  'encryption',
+  'keyformat',
+  'keylocation',
+  'pbkdf2iters',
+  'encryptionroot',
+  'keystatus',
+  'objsetid',
 ]);
 
 export interface BranchRestorePlan {
@@ -166,7 +178,11 @@ export function branchRestoreSteps(ctx: CoreContext, i: BranchRestoreInput, reco
     },
   ];
   if (i.wasMounted) {
-    steps.push({ title: `unmount ${D}`, run: () => tolerate(() => zfs.unmount(D), 'not-mounted'), undo: () => tolerate(() => zfs.mount(D), 'already-mounted') });
+    steps.push({
+      title: `unmount ${D}`,
+      run: () => tolerate(() => zfs.unmount(D), 'not-mounted'),
+      undo: () => tolerate(() => zfs.mount(D), 'already-mounted'),
+    });
   }
   steps.push(
     { title: `unmount ${tmp}`, run: () => tolerate(() => zfs.unmount(tmp), 'not-mounted', 'not-found') },

@@ -52,7 +52,10 @@ export function planRollback(c: LoadedContainer, target: CheckpointNode): Rollba
       'rollback works on the active line only: use --mode branch to restore a checkpoint from another branch',
     );
   }
-  const later = c.inventory.snapshotsOf(c.dataset).filter((s) => s.createtxg > target.createtxg).map((s) => s.name);
+  const later = c.inventory
+    .snapshotsOf(c.dataset)
+    .filter((s) => s.createtxg > target.createtxg)
+    .map((s) => s.name);
   const deps = dependents(c, later);
   const own = new Set(c.tree.branches.map((b) => b.dataset));
   const foreign = deps.datasets.filter((d) => !own.has(d));
@@ -99,21 +102,31 @@ export const ROLLBACK_RESTORE: OperationDef<RollbackInput> = {
 
 /** Runs the rollback after re-checking that it destroys exactly what the confirmed plan listed. */
 export async function executeRollback(
-  ctx: CoreContext, fresh: LoadedContainer, confirmed: RollbackPlan, lifecycle: Lifecycle, onStep?: OnStep, out?: Record<string, unknown>,
+  ctx: CoreContext,
+  fresh: LoadedContainer,
+  confirmed: RollbackPlan,
+  lifecycle: Lifecycle,
+  onStep?: OnStep,
+  out?: Record<string, unknown>,
 ): Promise<RollbackResult> {
   const now = planRollback(fresh, confirmed.target);
   const listed = new Set([...confirmed.destroysSnapshots, ...confirmed.destroysDatasets]);
   const actual = [...now.destroysSnapshots, ...now.destroysDatasets];
   if (actual.length !== listed.size || actual.some((n) => !listed.has(n))) {
-    throw new RefusedError(
-      `the checkpoints of ${fresh.id} changed since the preview; the rollback was not run`,
-      'review the new preview and confirm again',
-    );
+    throw new RefusedError(`the checkpoints of ${fresh.id} changed since the preview; the rollback was not run`, 'review the new preview and confirm again');
   }
   const mode = now.needsClones ? 'clones' : now.destroysSnapshots.length ? 'later' : 'none';
-  await runOperation(ctx, ROLLBACK_RESTORE, {
-    container: fresh.id, datasets: [fresh.dataset], title: `rollback of ${fresh.id} to ${confirmed.target.name}`,
-    input: { container: fresh.id, target: confirmed.target.fullName, mode, lifecycle },
-  }, onStep, out);
+  await runOperation(
+    ctx,
+    ROLLBACK_RESTORE,
+    {
+      container: fresh.id,
+      datasets: [fresh.dataset],
+      title: `rollback of ${fresh.id} to ${confirmed.target.name}`,
+      input: { container: fresh.id, target: confirmed.target.fullName, mode, lifecycle },
+    },
+    onStep,
+    out,
+  );
   return { mode: 'rollback', container: fresh.id, dataset: fresh.dataset, restored: confirmed.target.fullName, destroyed: actual };
 }

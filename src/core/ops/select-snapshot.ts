@@ -11,7 +11,8 @@ const PREFIX_ONLY = /^(?:checkpoint|pre-restore)-?$/;
  * rather than read as "the latest".
  */
 export function validateSnapshotArgument(name: string): string {
-  if (name.trim() === '') throw new UsageError('snapshot name is empty', 'name a checkpoint (see `lxcri-console tree <container>`), or leave the option out for the latest');
+  if (name.trim() === '')
+    throw new UsageError('snapshot name is empty', 'name a checkpoint (see `lxcri-console tree <container>`), or leave the option out for the latest');
   const short = name.slice(name.indexOf('@') + 1);
   if (PREFIX_ONLY.test(short)) {
     throw new UsageError(`snapshot name '${name}' is only a prefix`, 'give the whole name, e.g. checkpoint-1763890000 (see `lxcri-console tree <container>`)');

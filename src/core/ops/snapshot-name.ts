@@ -6,7 +6,11 @@ import type { Inventory } from '../model/inventory.js';
  * checkpoints in the same second get distinct names.
  */
 export function freeSnapshotName(
-  prefix: string, seconds: number, datasets: readonly string[], inventory: Inventory | undefined, taken: ReadonlySet<string> = new Set(),
+  prefix: string,
+  seconds: number,
+  datasets: readonly string[],
+  inventory: Inventory | undefined,
+  taken: ReadonlySet<string> = new Set(),
 ): string {
   for (let n = 1; n < 1000; n++) {
     const name = n === 1 ? `${prefix}-${seconds}` : `${prefix}-${seconds}-${n}`;

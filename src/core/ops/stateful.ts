@@ -41,7 +41,8 @@ async function criuVersion(ctx: CoreContext): Promise<string> {
   try {
     return parseCriuVersion((await ctx.runner.run(cmd('criu', ['--version']))).stdout) ?? 'unknown';
   } catch (error) {
-    if (error instanceof ToolMissingError) throw new LxcriError('criu-missing', 'CRIU not available: `criu` not found', 'install criu (apt-get install criu) for stateful checkpoints');
+    if (error instanceof ToolMissingError)
+      throw new LxcriError('criu-missing', 'CRIU not available: `criu` not found', 'install criu (apt-get install criu) for stateful checkpoints');
     throw error;
   }
 }
@@ -67,34 +68,41 @@ export const STATEFUL_CHECKPOINT: OperationDef<StatefulInput> = {
   name: 'stateful-checkpoint',
   steps: (ctx, i, _recovering, out) => {
     const store = imageStore(ctx.config, ctx.runner);
-    const steps: Step[] = [{
-      title: `CRIU dump of ${i.container} (lxc-checkpoint, container left running)`,
-      run: async () => {
-        try {
-          await ctx.lxc.checkpoint(i.container, `${i.scratch}/images`);
-        } catch (error) {
-          const log = await readFile(`${i.scratch}/images/dump.log`, 'utf8').catch(() => '');
-          const kept = `${ctx.config.criu.store}/${i.container}/last-failed-dump.log`;
-          await copyFile(`${i.scratch}/images/dump.log`, kept).catch(() => undefined);
-          await rm(i.scratch, { recursive: true, force: true });
-          const stderr = error instanceof ToolFailedError ? error.stderr : '';
-          throw new LxcriError(
-            'criu-failed',
-            `CRIU dump of ${i.container} failed: ${criuFailure(log, stderr)}`,
-            `the container keeps running and no checkpoint was made; CRIU's log is in ${kept} (this kernel or CRIU version may not support dumping it); take a plain checkpoint without --stateful`,
-          );
-        }
+    const steps: Step[] = [
+      {
+        title: `CRIU dump of ${i.container} (lxc-checkpoint, container left running)`,
+        run: async () => {
+          try {
+            await ctx.lxc.checkpoint(i.container, `${i.scratch}/images`);
+          } catch (error) {
+            const log = await readFile(`${i.scratch}/images/dump.log`, 'utf8').catch(() => '');
+            const kept = `${ctx.config.criu.store}/${i.container}/last-failed-dump.log`;
+            await copyFile(`${i.scratch}/images/dump.log`, kept).catch(() => undefined);
+            await rm(i.scratch, { recursive: true, force: true });
+            const stderr = error instanceof ToolFailedError ? error.stderr : '';
+            throw new LxcriError(
+              'criu-failed',
+              `CRIU dump of ${i.container} failed: ${criuFailure(log, stderr)}`,
+              `the container keeps running and no checkpoint was made; CRIU's log is in ${kept} (this kernel or CRIU version may not support dumping it); take a plain checkpoint without --stateful`,
+            );
+          }
+        },
+        undo: () => rm(i.scratch, { recursive: true, force: true }),
       },
-      undo: () => rm(i.scratch, { recursive: true, force: true }),
-    }];
+    ];
     if (i.dataset) {
       const dataset = i.dataset;
       steps.push({
         title: `snapshot ${dataset}`,
         run: async () => {
           if (i.snapshot && (await ctx.zfs.exists(i.snapshot))) return;
-          i.checkpointId = await createWithFreshName('checkpoint', i.seconds, [dataset], undefined, (n) =>
-            ctx.zfs.snapshot([`${dataset}@${n}`], { ...i.props, [USER_PREFIX + USER_PROPS.image]: store.dir(i.container, n) }), ctx.created,
+          i.checkpointId = await createWithFreshName(
+            'checkpoint',
+            i.seconds,
+            [dataset],
+            undefined,
+            (n) => ctx.zfs.snapshot([`${dataset}@${n}`], { ...i.props, [USER_PREFIX + USER_PROPS.image]: store.dir(i.container, n) }),
+            ctx.created,
           ).catch(explainMissing([{ id: i.container, dataset }]));
           i.snapshot = `${dataset}@${i.checkpointId}`;
         },
@@ -108,8 +116,12 @@ export const STATEFUL_CHECKPOINT: OperationDef<StatefulInput> = {
       run: async () => {
         const guid = i.snapshot ? await ctx.zfs.guid(i.snapshot) : null;
         const manifest = await store.publish(i.scratch, {
-          container: i.container, checkpoint_id: i.checkpointId, zfs_snapshot: i.snapshot ?? null, zfs_guid: guid,
-          criu_version: i.criuVersion, tool: 'lxc-checkpoint',
+          container: i.container,
+          checkpoint_id: i.checkpointId,
+          zfs_snapshot: i.snapshot ?? null,
+          zfs_guid: guid,
+          criu_version: i.criuVersion,
+          tool: 'lxc-checkpoint',
         });
         if (out) out.manifest = manifest;
       },
@@ -124,12 +136,20 @@ export const STATEFUL_CHECKPOINT: OperationDef<StatefulInput> = {
  * container's namespaces, cgroups and mounts) and leaves it running; the ZFS snapshot is taken right after and points
  * at the archived images (`lxcri:image`). A failed dump leaves nothing behind but its log.
  */
-export async function statefulCheckpoint(ctx: CoreContext, ref: ContainerRef, opts: { label?: string } = {}, onStep?: OnStep): Promise<StatefulCheckpointResult> {
+export async function statefulCheckpoint(
+  ctx: CoreContext,
+  ref: ContainerRef,
+  opts: { label?: string } = {},
+  onStep?: OnStep,
+): Promise<StatefulCheckpointResult> {
   const id = ref.id;
   if (opts.label !== undefined) validateLabel(opts.label);
   const status = await liveStatus(ctx, ref.container);
   if (status !== 'running') {
-    throw new RefusedError(`container ${id} is ${status}; a stateful checkpoint saves a running container's memory`, 'start it first, or take a plain checkpoint without --stateful');
+    throw new RefusedError(
+      `container ${id} is ${status}; a stateful checkpoint saves a running container's memory`,
+      'start it first, or take a plain checkpoint without --stateful',
+    );
   }
   const withZfs = await zfsAvailable(ctx);
   const version = await criuVersion(ctx);
@@ -137,20 +157,30 @@ export async function statefulCheckpoint(ctx: CoreContext, ref: ContainerRef, op
   const seconds = Math.floor(ctx.now() / 1000);
   const provisional = `checkpoint-${seconds}`;
   const input: StatefulInput = {
-    container: id, ...(withZfs ? { dataset: ref.dataset } : {}), seconds, scratch: await store.scratch(id, provisional),
-    props: checkpointProps(ctx, 'checkpoint', opts.label), criuVersion: version, checkpointId: provisional,
+    container: id,
+    ...(withZfs ? { dataset: ref.dataset } : {}),
+    seconds,
+    scratch: await store.scratch(id, provisional),
+    props: checkpointProps(ctx, 'checkpoint', opts.label),
+    criuVersion: version,
+    checkpointId: provisional,
   };
   const out: { manifest?: ImageManifest } = {};
-  await runOperation(ctx, STATEFUL_CHECKPOINT, { container: id, datasets: [ref.dataset], title: `stateful checkpoint of ${id}`, input }, onStep, out)
-    .catch((error: unknown) => {
+  await runOperation(ctx, STATEFUL_CHECKPOINT, { container: id, datasets: [ref.dataset], title: `stateful checkpoint of ${id}`, input }, onStep, out).catch(
+    (error: unknown) => {
       // A failed dump did nothing yet: its own error says it best.
       if (error instanceof OperationFailedError && error.steps.filter((s) => s.status !== 'pending').length === 1) throw error.failure;
       throw error;
-    });
+    },
+  );
   const manifest = out.manifest!;
   return {
-    container: id, checkpointId: input.checkpointId, ...(input.snapshot ? { snapshot: input.snapshot } : {}), image: store.dir(id, input.checkpointId),
-    manifest, artifacts: manifest.artifacts ?? [],
+    container: id,
+    checkpointId: input.checkpointId,
+    ...(input.snapshot ? { snapshot: input.snapshot } : {}),
+    image: store.dir(id, input.checkpointId),
+    manifest,
+    artifacts: manifest.artifacts ?? [],
     ...(withZfs ? {} : { warning: ZFS_FALLBACK_WARNING }),
   };
 }

@@ -43,15 +43,21 @@ export class OperationFailedError extends LxcriError {
     const undoFailed = steps.filter((s) => s.status === 'undo-failed');
     const undone = steps.some((s) => s.status === 'undone');
     const kept = steps.filter((s) => s.status === 'done');
-    const fate = undoFailed.length ? `; undo failed for: ${undoFailed.map((s) => s.title).join(', ')}`
-      : undone || !kept.length ? '; every earlier step was undone'
-      : `; kept what was done (${kept.length} step(s))`;
+    const fate = undoFailed.length
+      ? `; undo failed for: ${undoFailed.map((s) => s.title).join(', ')}`
+      : undone || !kept.length
+        ? '; every earlier step was undone'
+        : `; kept what was done (${kept.length} step(s))`;
     super(
       'operation-failed',
       `${operation} failed at "${failedStep}": ${failure.message}${fate}`,
-      journalId ? `finish or undo it with \`lxcri-console recover ${journalId} --finish\` or \`--undo\` (see \`lxcri-console recover\`)`
-        : undoFailed.length ? 'the listed steps could not be undone: check `zfs list -t all -r` and fix them by hand (see the log file)'
-        : failure instanceof LxcriError ? failure.hint : 'fix the cause and retry',
+      journalId
+        ? `finish or undo it with \`lxcri-console recover ${journalId} --finish\` or \`--undo\` (see \`lxcri-console recover\`)`
+        : undoFailed.length
+          ? 'the listed steps could not be undone: check `zfs list -t all -r` and fix them by hand (see the log file)'
+          : failure instanceof LxcriError
+            ? failure.hint
+            : 'fix the cause and retry',
     );
     this.name = 'OperationFailedError';
   }

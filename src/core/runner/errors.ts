@@ -23,7 +23,11 @@ export class ToolMissingError extends LxcriError {
 }
 
 export class ToolFailedError extends LxcriError {
-  constructor(readonly result: CommandResult, message?: string, hint?: string) {
+  constructor(
+    readonly result: CommandResult,
+    message?: string,
+    hint?: string,
+  ) {
     const own = firstLines(result.stderr || result.stdout) || '(no output)';
     super(
       'tool-failed',
@@ -39,7 +43,10 @@ export class ToolFailedError extends LxcriError {
 }
 
 export class ToolTimeoutError extends LxcriError {
-  constructor(readonly command: Command, readonly timeoutMs: number) {
+  constructor(
+    readonly command: Command,
+    readonly timeoutMs: number,
+  ) {
     super(
       'tool-timeout',
       `${formatCommand(command)} timed out after ${(timeoutMs / 1000).toFixed(1)} s`,

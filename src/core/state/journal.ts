@@ -35,8 +35,14 @@ export class Journal {
   async begin(operation: string, container: string, datasets: readonly string[], input: unknown, titles: string[]): Promise<JournalHandle> {
     const entry: JournalEntry = {
       id: `${Date.now()}-${process.pid}-${Math.floor(Math.random() * 1e6)}`,
-      operation, container, datasets: [...datasets], pid: SELF.pid, ...(SELF.pidStart ? { pidStart: SELF.pidStart } : {}),
-      host: hostname(), startedAt: Date.now(), input,
+      operation,
+      container,
+      datasets: [...datasets],
+      pid: SELF.pid,
+      ...(SELF.pidStart ? { pidStart: SELF.pidStart } : {}),
+      host: hostname(),
+      startedAt: Date.now(),
+      input,
       steps: titles.map((title) => ({ title, status: 'pending' })),
     };
     await this.guard(entry.id, () => writeFileAtomic(this.path(entry.id), JSON.stringify(entry, null, 1)));
@@ -87,7 +93,10 @@ export class Journal {
 }
 
 export class JournalHandle {
-  constructor(private readonly journal: Journal, readonly entry: JournalEntry) {}
+  constructor(
+    private readonly journal: Journal,
+    readonly entry: JournalEntry,
+  ) {}
 
   async mark(index: number, status: JournalStepStatus): Promise<void> {
     this.entry.steps[index]!.status = status;
@@ -106,7 +115,11 @@ export class JournalHandle {
 }
 
 export class JournalWriteError extends LxcriError {
-  constructor(readonly path: string, readonly errno: string, detail: string) {
+  constructor(
+    readonly path: string,
+    readonly errno: string,
+    detail: string,
+  ) {
     super(
       'journal-write',
       `could not write the journal ${path} (${errno}): ${detail.replace(/^[A-Z]+: /, '')}`,

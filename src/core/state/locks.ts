@@ -131,9 +131,7 @@ async function take(path: string, info: LockInfo, depth = 0): Promise<{ tookOver
  * exclude each other. Several datasets are taken in sorted order (no deadlock between two operations) and all or
  * none: a lock that cannot be had releases the ones already taken.
  */
-export async function acquireLocks(
-  stateDir: string, datasets: readonly string[], owner: { container: string; operation: string },
-): Promise<HeldLock[]> {
+export async function acquireLocks(stateDir: string, datasets: readonly string[], owner: { container: string; operation: string }): Promise<HeldLock[]> {
   await mkdir(`${stateDir}/locks`, { recursive: true });
   const held: HeldLock[] = [];
   try {
@@ -146,7 +144,8 @@ export async function acquireLocks(
         ...(tookOverStale ? { tookOverStale } : {}),
         release: async () => {
           const current = await readInfo(path);
-          if (current !== 'missing' && current !== 'garbage' && current.pid === info.pid && current.since === info.since) await unlink(path).catch(() => undefined);
+          if (current !== 'missing' && current !== 'garbage' && current.pid === info.pid && current.since === info.since)
+            await unlink(path).catch(() => undefined);
         },
       });
     }

@@ -94,7 +94,10 @@ function notADirectory(path: string, blocker: string, role: StateDirRole): Lxcri
   const key = CONFIG_KEY[role];
   return blocker === path
     ? stateDirError(`${role} ${path} is a file, not a directory`, `move or remove ${path}, or set ${key} in the config to a directory`)
-    : stateDirError(`${role} ${path} cannot be created: ${blocker} is a file, not a directory`, `move or remove ${blocker}, or set ${key} in the config to a directory`);
+    : stateDirError(
+        `${role} ${path} cannot be created: ${blocker} is a file, not a directory`,
+        `move or remove ${blocker}, or set ${key} in the config to a directory`,
+      );
 }
 
 /** The path itself or its nearest ancestor that exists but is not a directory (what ENOTDIR / EEXIST ran into). */
@@ -145,7 +148,7 @@ export function explainFsError(error: unknown, path: string, role: StateDirRole)
   }
   const key = CONFIG_KEY[role];
   const elsewhere = `or set ${key} in the config to another directory`;
-  const code = e.errno === -EDQUOT ? 'EDQUOT' : e.code ?? `errno ${e.errno}`;
+  const code = e.errno === -EDQUOT ? 'EDQUOT' : (e.code ?? `errno ${e.errno}`);
   if ((code === 'ENOENT' || code === 'EEXIST') && isDanglingLink(path)) {
     return stateDirError(`${role} ${path} is a symbolic link to a missing directory`, `create its target or remove the link, ${elsewhere}`);
   }
@@ -162,11 +165,20 @@ export function explainFsError(error: unknown, path: string, role: StateDirRole)
     case 'EPERM':
       return stateDirError(`${role} ${path} is not writable by this user (${code})`, `run as root, or fix the permissions of ${path}, ${elsewhere}`);
     case 'ENOSPC':
-      return stateDirError(`no space left to write in ${path} (${role}; ENOSPC)`, `free space on the filesystem holding ${path} (df -h ${path}; zpool list for ZFS), ${elsewhere} on another filesystem`);
+      return stateDirError(
+        `no space left to write in ${path} (${role}; ENOSPC)`,
+        `free space on the filesystem holding ${path} (df -h ${path}; zpool list for ZFS), ${elsewhere} on another filesystem`,
+      );
     case 'EDQUOT':
-      return stateDirError(`no space left to write in ${path} (${role}; EDQUOT, quota exceeded)`, `free space within the quota of ${path} or raise it, ${elsewhere} on another filesystem`);
+      return stateDirError(
+        `no space left to write in ${path} (${role}; EDQUOT, quota exceeded)`,
+        `free space within the quota of ${path} or raise it, ${elsewhere} on another filesystem`,
+      );
     case 'ENOENT':
-      return stateDirError(`${role} ${path} vanished or cannot be reached (ENOENT)`, `check that nothing removes ${path} while lxcri-console runs, ${elsewhere}`);
+      return stateDirError(
+        `${role} ${path} vanished or cannot be reached (ENOENT)`,
+        `check that nothing removes ${path} while lxcri-console runs, ${elsewhere}`,
+      );
     default:
       break;
   }

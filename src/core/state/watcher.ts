@@ -31,7 +31,11 @@ export class StateWatcher {
   /** Store updates made so far (tests and the benchmark read it). */
   flushes = 0;
 
-  constructor(private readonly dir: string, private readonly store: CoreStore, private readonly options: WatcherOptions = {}) {}
+  constructor(
+    private readonly dir: string,
+    private readonly store: CoreStore,
+    private readonly options: WatcherOptions = {},
+  ) {}
 
   start(): void {
     this.stopped = false;
@@ -112,7 +116,10 @@ export class StateWatcher {
   /** The lines appended to events.log since the last read; starts over when the file was replaced or truncated. */
   private async readNewEvents() {
     const file = `${this.dir}/runtime/events.log`;
-    const size = await stat(file).then((s) => s.size, () => -1);
+    const size = await stat(file).then(
+      (s) => s.size,
+      () => -1,
+    );
     if (size < 0) {
       this.eventsOffset = 0;
       return [];

@@ -3,7 +3,10 @@ import { LXC_LS_FIELDS, parseLxcLs, type LxcLsRow } from '../containers/sources/
 
 /** The lxc-* tools. Every call names the container with -n and, when configured, the lxcpath with -P. */
 export class Lxc {
-  constructor(private readonly runner: Runner, private readonly lxcpath: string) {}
+  constructor(
+    private readonly runner: Runner,
+    private readonly lxcpath: string,
+  ) {}
 
   private path(): string[] {
     return ['-P', this.lxcpath];
@@ -22,7 +25,9 @@ export class Lxc {
 
   /** Asks the container to shut down, waiting `timeoutSeconds`, then kills it (lxc-stop's own -t semantics). */
   async stop(name: string, timeoutSeconds: number): Promise<void> {
-    await this.runner.run(cmd('lxc-stop', [...this.path(), '-n', name, '-t', String(timeoutSeconds)], true, { timeoutMs: (timeoutSeconds + 30) * 1000, lockKey: `ct:${name}` }));
+    await this.runner.run(
+      cmd('lxc-stop', [...this.path(), '-n', name, '-t', String(timeoutSeconds)], true, { timeoutMs: (timeoutSeconds + 30) * 1000, lockKey: `ct:${name}` }),
+    );
   }
 
   async start(name: string): Promise<void> {

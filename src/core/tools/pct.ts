@@ -40,7 +40,12 @@ export class Pct {
       if (error instanceof ToolMissingError) this.missing = error;
       if (error instanceof ToolFailedError) {
         const m = /CT is locked \(([^)]+)\)/.exec(error.stderr);
-        if (m) throw new LxcriError('locked', `container ${args[1]} is locked by Proxmox (${m[1]})`, `wait for the ${m[1]} task to finish, or clear a stuck lock with \`pct unlock ${args[1]}\``);
+        if (m)
+          throw new LxcriError(
+            'locked',
+            `container ${args[1]} is locked by Proxmox (${m[1]})`,
+            `wait for the ${m[1]} task to finish, or clear a stuck lock with \`pct unlock ${args[1]}\``,
+          );
       }
       throw error;
     }

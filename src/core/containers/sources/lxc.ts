@@ -27,7 +27,14 @@ export const lxcSource: ContainerSource = {
     if (!rows) return undefined;
     const out: Container[] = [];
     for (const row of rows) {
-      const c = (await fromConfig(env, row.name)) ?? { id: row.name, name: row.name, status: row.status, sources: ['lxc'], mounts: [], reason: 'config not readable' };
+      const c = (await fromConfig(env, row.name)) ?? {
+        id: row.name,
+        name: row.name,
+        status: row.status,
+        sources: ['lxc'],
+        mounts: [],
+        reason: 'config not readable',
+      };
       out.push({ ...c, status: row.status, ...(row.pid ? { pid: row.pid } : {}) });
     }
     return out;

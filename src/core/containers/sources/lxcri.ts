@@ -10,7 +10,11 @@ async function fromStateFile(env: SourceEnv, id: string): Promise<Container | un
     const state = parseLxcriState(text, id);
     const dataset = state.annotations[DATASET_ANNOTATION] ?? fallback;
     return {
-      id: state.id, name: state.id, status: state.status, sources: ['lxcri'], dataset,
+      id: state.id,
+      name: state.id,
+      status: state.status,
+      sources: ['lxcri'],
+      dataset,
       mounts: [{ key: 'rootfs', volume: state.bundle ?? dataset, path: '/', dataset }],
       ...(state.pid ? { pid: state.pid } : {}),
     };

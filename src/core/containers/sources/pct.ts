@@ -32,8 +32,15 @@ export const pctSource: ContainerSource = {
     if (!rows) return undefined;
     const out: Container[] = [];
     for (const row of rows) {
-      const c = (await fromConfig(env, row.vmid)) ?? { id: row.vmid, name: row.name, status: row.status, sources: ['pct'], mounts: [], reason: 'config file not readable' };
-      out.push({ ...c, name: row.name, status: row.status, ...(row.lock ?? c.lock ? { lock: row.lock ?? c.lock } : {}) });
+      const c = (await fromConfig(env, row.vmid)) ?? {
+        id: row.vmid,
+        name: row.name,
+        status: row.status,
+        sources: ['pct'],
+        mounts: [],
+        reason: 'config file not readable',
+      };
+      out.push({ ...c, name: row.name, status: row.status, ...((row.lock ?? c.lock) ? { lock: row.lock ?? c.lock } : {}) });
     }
     return out;
   },

@@ -42,9 +42,7 @@ export function busyWaitLine(w: BusyWait): string {
 
 /** What the busy listener hears: a pause, the dependents a rename unmounts to get through, one it could not mount again. */
 export type BusyEvent =
-  | ({ kind: 'wait' } & BusyWait)
-  | { kind: 'freeing'; dataset: string; dependents: string[] }
-  | { kind: 'not-remounted'; dataset: string; error: Error };
+  ({ kind: 'wait' } & BusyWait) | { kind: 'freeing'; dataset: string; dependents: string[] } | { kind: 'not-remounted'; dataset: string; error: Error };
 
 /** `line` is ready for an operation's step line; `event` has the details. */
 export type BusyListener = (line: string, event: BusyEvent) => void;
@@ -76,7 +74,7 @@ export class DatasetBusyError extends LxcriError {
       'busy',
       `Dataset busy: ${dataset} stayed busy for ${(waitedMs / 1000).toFixed(1)} s (${attempts} attempts): ${zfsMessage}`,
       `something still holds it: ${holders}; find processes with \`fuser -vm <mountpoint>\` and look for the mountpoint in ` +
-        '/proc/*/mountinfo (a container\'s mount namespace), stop them, and retry',
+        "/proc/*/mountinfo (a container's mount namespace), stop them, and retry",
     );
     this.name = 'DatasetBusyError';
   }

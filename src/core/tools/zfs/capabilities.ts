@@ -44,7 +44,10 @@ export const LEGACY_CAPABILITIES: Omit<ZfsCapabilities, 'version'> = {
  * Returns undefined when the output is not OpenZFS's; the caller then treats the ZFS as legacy.
  */
 export function parseZfsVersion(stdout: string): string | undefined {
-  const first = stdout.split('\n').map((l) => l.trim()).find((l) => /^zfs-\d/.test(l));
+  const first = stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => /^zfs-\d/.test(l));
   return first;
 }
 

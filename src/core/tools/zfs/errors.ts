@@ -18,7 +18,9 @@ export function translateZfsError(error: unknown, subject?: string): unknown {
     const name = m[1] ?? subject ?? '?';
     return new NotFoundError(
       `Dataset does not exist: ${name}`,
-      name.includes('@') ? 'list checkpoints with `lxcri-console tree <container>`' : `create it (zfs create -p ${name}) or check zfs.base_dataset in the config`,
+      name.includes('@')
+        ? 'list checkpoints with `lxcri-console tree <container>`'
+        : `create it (zfs create -p ${name}) or check zfs.base_dataset in the config`,
     );
   }
   if (/out of space|No space left on device|quota exceeded/i.test(text)) {
@@ -44,5 +46,10 @@ export function translateZfsError(error: unknown, subject?: string): unknown {
 }
 
 function oneLine(text: string): string {
-  return text.split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 2).join(' / ');
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .slice(0, 2)
+    .join(' / ');
 }

@@ -64,7 +64,10 @@ export function validateContainerId(id: string): string {
     );
   }
   if (id.startsWith(RESERVED_PREFIX)) {
-    throw new UsageError(`container id '${id}' uses the reserved prefix '${RESERVED_PREFIX}'`, `the '${RESERVED_PREFIX}' prefix is reserved for the datasets lxcri-console keeps for branches; rename the container`);
+    throw new UsageError(
+      `container id '${id}' uses the reserved prefix '${RESERVED_PREFIX}'`,
+      `the '${RESERVED_PREFIX}' prefix is reserved for the datasets lxcri-console keeps for branches; rename the container`,
+    );
   }
   return id;
 }

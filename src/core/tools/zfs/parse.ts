@@ -13,20 +13,56 @@ function emptyRecord(name: string): DatasetRecord {
 
 function assign(rec: DatasetRecord, property: string, value: string): void {
   switch (property) {
-    case 'type': rec.type = value as DatasetType; break;
-    case 'guid': rec.guid = value; break;
-    case 'createtxg': rec.createtxg = num(value) ?? 0; break;
-    case 'creation': rec.creation = num(value) ?? 0; break;
-    case 'used': rec.used = num(value) ?? 0; break;
-    case 'referenced': rec.referenced = num(value) ?? 0; break;
-    case 'origin': if (value !== '-') rec.origin = value; break;
-    case 'mountpoint': if (value !== '-') rec.mountpoint = value; break;
-    case 'mounted': if (value === 'yes' || value === 'no') rec.mounted = value === 'yes'; break;
-    case 'userrefs': rec.userrefs = num(value) ?? 0; break;
-    case 'usedbysnapshots': { const n = num(value); if (n !== undefined) rec.usedbysnapshots = n; break; }
-    case 'usedbydataset': { const n = num(value); if (n !== undefined) rec.usedbydataset = n; break; }
-    case 'available': { const n = num(value); if (n !== undefined) rec.available = n; break; }
-    case 'written': { const n = num(value); if (n !== undefined) rec.written = n; break; }
+    case 'type':
+      rec.type = value as DatasetType;
+      break;
+    case 'guid':
+      rec.guid = value;
+      break;
+    case 'createtxg':
+      rec.createtxg = num(value) ?? 0;
+      break;
+    case 'creation':
+      rec.creation = num(value) ?? 0;
+      break;
+    case 'used':
+      rec.used = num(value) ?? 0;
+      break;
+    case 'referenced':
+      rec.referenced = num(value) ?? 0;
+      break;
+    case 'origin':
+      if (value !== '-') rec.origin = value;
+      break;
+    case 'mountpoint':
+      if (value !== '-') rec.mountpoint = value;
+      break;
+    case 'mounted':
+      if (value === 'yes' || value === 'no') rec.mounted = value === 'yes';
+      break;
+    case 'userrefs':
+      rec.userrefs = num(value) ?? 0;
+      break;
+    case 'usedbysnapshots': {
+      const n = num(value);
+      if (n !== undefined) rec.usedbysnapshots = n;
+      break;
+    }
+    case 'usedbydataset': {
+      const n = num(value);
+      if (n !== undefined) rec.usedbydataset = n;
+      break;
+    }
+    case 'available': {
+      const n = num(value);
+      if (n !== undefined) rec.available = n;
+      break;
+    }
+    case 'written': {
+      const n = num(value);
+      if (n !== undefined) rec.written = n;
+      break;
+    }
     default:
       if (property.startsWith(USER_PREFIX) && value !== '-') rec.user[property.slice(USER_PREFIX.length)] = value;
   }

@@ -3,8 +3,19 @@ import type { ZfsCapabilities } from './capabilities.js';
 
 /** Native properties every flavour has, in the column order of the listing. */
 const NATIVE = [
-  'type', 'guid', 'createtxg', 'creation', 'used', 'referenced', 'origin', 'mountpoint', 'mounted',
-  'userrefs', 'usedbysnapshots', 'usedbydataset', 'available',
+  'type',
+  'guid',
+  'createtxg',
+  'creation',
+  'used',
+  'referenced',
+  'origin',
+  'mountpoint',
+  'mounted',
+  'userrefs',
+  'usedbysnapshots',
+  'usedbydataset',
+  'available',
 ] as const;
 
 export const USER_PROPERTY_NAMES = Object.values(USER_PROPS).map((p) => USER_PREFIX + p);

@@ -9,10 +9,13 @@ export interface DependencyRecord {
 
 /** Parses `zfs list -H -o name,origin,mounted,mountpoint -t filesystem`. */
 export function parseDependencyListing(stdout: string): DependencyRecord[] {
-  return stdout.split('\n').filter(Boolean).map((line) => {
-    const [name = '', origin = '-', mounted = 'no', mountpoint = '-'] = line.split('\t');
-    return { name, ...(origin !== '-' && origin !== '' ? { origin } : {}), mounted: mounted === 'yes', mountpoint };
-  });
+  return stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [name = '', origin = '-', mounted = 'no', mountpoint = '-'] = line.split('\t');
+      return { name, ...(origin !== '-' && origin !== '' ? { origin } : {}), mounted: mounted === 'yes', mountpoint };
+    });
 }
 
 /**
@@ -22,9 +25,8 @@ export function parseDependencyListing(stdout: string): DependencyRecord[] {
  */
 export function dependentsToFree(records: readonly DependencyRecord[], from: string, alsoMounted: readonly string[] = []): string[] {
   const family = new Set([from]);
-  const inFamily = (r: DependencyRecord) =>
-    [...family].some((f) => r.name.startsWith(`${f}/`) || (r.origin !== undefined && r.origin.startsWith(`${f}@`)));
-  for (let grew = true; grew; ) {
+  const inFamily = (r: DependencyRecord) => [...family].some((f) => r.name.startsWith(`${f}/`) || (r.origin !== undefined && r.origin.startsWith(`${f}@`)));
+  for (let grew = true; grew;) {
     grew = false;
     for (const r of records) {
       if (!family.has(r.name) && inFamily(r)) {

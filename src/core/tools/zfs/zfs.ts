@@ -3,9 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { LxcriError } from '../../errors.js';
 import { ToolFailedError } from '../../runner/errors.js';
 import type { DatasetRecord } from '../../model/dataset.js';
-import {
-  LEGACY_CAPABILITIES, OPENZFS_CAPABILITIES, parseZfsVersion, type ZfsCapabilities,
-} from './capabilities.js';
+import { LEGACY_CAPABILITIES, OPENZFS_CAPABILITIES, parseZfsVersion, type ZfsCapabilities } from './capabilities.js';
 import { BUSY_BACKOFF, busyDelays, busyWaitLine, currentBusyListener, DatasetBusyError, type BusyBackoff, type BusyEvent, type BusyListener } from './busy.js';
 import { translateZfsError } from './errors.js';
 import { listingProperties } from './properties.js';
@@ -162,10 +160,15 @@ export class Zfs {
         await this.unmountIfMounted(d);
         done.push(d);
       }
-      await this.run(command, from, {
-        dataset: from,
-        holders: unmounted.length ? `${HOLDERS} (its dependents ${unmounted.join(', ')} were unmounted for the rename)` : HOLDERS,
-      }, 2);
+      await this.run(
+        command,
+        from,
+        {
+          dataset: from,
+          holders: unmounted.length ? `${HOLDERS} (its dependents ${unmounted.join(', ')} were unmounted for the rename)` : HOLDERS,
+        },
+        2,
+      );
     } catch (error) {
       // Not renamed: put back what was unmounted, and say so when that fails too.
       const notMounted = await this.mountAgain(done.reverse());
@@ -226,7 +229,9 @@ export class Zfs {
         if (error instanceof Error && /already mounted/i.test(error.message)) continue;
         failed.push(d);
         this.tell(`could not mount ${d} again after unmounting it for a rename (${(error as Error).message}); mount it with \`zfs mount ${d}\``, {
-          kind: 'not-remounted', dataset: d, error: error as Error,
+          kind: 'not-remounted',
+          dataset: d,
+          error: error as Error,
         });
       }
     }
@@ -288,7 +293,12 @@ function movedName(name: string, from: string, to: string): string {
 
 function oneLine(error: unknown): string {
   const text = error instanceof ToolFailedError ? error.result.stderr + error.result.stdout : (error as Error).message;
-  return text.split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 2).join(' / ');
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .slice(0, 2)
+    .join(' / ');
 }
 
 function propArgs(props: Record<string, string>): string[] {

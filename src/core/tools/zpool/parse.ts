@@ -91,9 +91,13 @@ export function parseZpoolStatus(stdout: string): PoolStatus[] {
         result.push(current);
       } else if (!current) continue;
       else if (key === 'state') current.state = value.trim();
-      else if (key === 'status' || key === 'action') { current[key] = value.trim(); field = key; }
-      else if (key === 'scan' || key === 'scrub') { current.scan = value.trim(); field = 'scan'; }
-      else if (key === 'config') inConfig = true;
+      else if (key === 'status' || key === 'action') {
+        current[key] = value.trim();
+        field = key;
+      } else if (key === 'scan' || key === 'scrub') {
+        current.scan = value.trim();
+        field = 'scan';
+      } else if (key === 'config') inConfig = true;
       else if (key === 'errors') current.errors = value.trim();
       continue;
     }
@@ -101,7 +105,14 @@ export function parseZpoolStatus(stdout: string): PoolStatus[] {
     if (inConfig) {
       const m = /^(\t| {8})(\s*)(\S+)\s+(\S+)(?:\s+(\S+)\s+(\S+)\s+(\S+))?/.exec(raw);
       if (!m || m[3] === 'NAME') continue;
-      current.devices.push({ name: m[3]!, state: m[4]!, read: m[5] ?? '-', write: m[6] ?? '-', cksum: m[7] ?? '-', depth: Math.floor((m[2] ?? '').length / 2) });
+      current.devices.push({
+        name: m[3]!,
+        state: m[4]!,
+        read: m[5] ?? '-',
+        write: m[6] ?? '-',
+        cksum: m[7] ?? '-',
+        depth: Math.floor((m[2] ?? '').length / 2),
+      });
     } else if (field && raw.trim()) {
       current[field] = `${current[field] ?? ''} ${raw.trim()}`.trim();
     }

@@ -1,12 +1,13 @@
 import { cmd, type Runner } from '../../runner/command.js';
 import type { ZfsCapabilities } from '../zfs/capabilities.js';
 import { translateZfsError } from '../zfs/errors.js';
-import {
-  parseZpoolList, parseZpoolStatus, ZPOOL_LIST_COLUMNS_LEGACY, ZPOOL_LIST_COLUMNS_PARSABLE, type PoolRecord, type PoolStatus,
-} from './parse.js';
+import { parseZpoolList, parseZpoolStatus, ZPOOL_LIST_COLUMNS_LEGACY, ZPOOL_LIST_COLUMNS_PARSABLE, type PoolRecord, type PoolStatus } from './parse.js';
 
 export class Zpool {
-  constructor(private readonly runner: Runner, private readonly timeoutMs?: number) {}
+  constructor(
+    private readonly runner: Runner,
+    private readonly timeoutMs?: number,
+  ) {}
 
   /** All pools (or the named ones) in one process. */
   async list(caps: ZfsCapabilities, pools: readonly string[] = []): Promise<PoolRecord[]> {
