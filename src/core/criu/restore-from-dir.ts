@@ -1,9 +1,8 @@
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { CoreContext } from '../context.js';
-import { LxcriError, RefusedError, UsageError } from '../errors.js';
-import { ToolFailedError } from '../runner/errors.js';
-import { criuFailure } from './criu-log.js';
+import { RefusedError, UsageError } from '../errors.js';
+import { restoreProcesses } from './restore-processes.js';
 import type { ImageManifest } from './manifest.js';
 import { imageStore } from './store.js';
 
@@ -40,31 +39,22 @@ export async function criuRestoreFromDir(
   onStep?: (t: string) => void,
 ): Promise<'criu' | 'cold'> {
   const store = imageStore(ctx.config, ctx.runner, ctx.now);
-  onStep?.(`verify ${imageDir}`);
-  let scratch: string | undefined;
-  let images: string | undefined;
-  try {
-    const manifest = await validateImageDir(ctx, imageDir, id);
-    scratch = await store.scratch(id, `restore-${manifest.checkpoint_id}`);
-    images = `${scratch}/images`;
-    await store.extract(resolve(imageDir), images);
-    onStep?.(`CRIU restore of ${id} from ${imageDir}`);
-    await ctx.lxc.restore(id, images);
-    return 'criu';
-  } catch (error) {
-    const log = images ? await readFile(`${images}/restore.log`, 'utf8').catch(() => '') : '';
-    const reason = error instanceof ToolFailedError ? criuFailure(log, error.stderr) : (error as Error).message;
-    if (opts.coldFallback) {
-      onStep?.(`CRIU restore failed (${reason}); starting ${id} cold`);
-      await ctx.lxc.start(id);
-      return 'cold';
-    }
-    throw new LxcriError(
-      'criu-restore-failed',
-      `CRIU restore of ${id} failed: ${reason}; its filesystem is restored and it is stopped`,
-      `start it cold with \`lxc-start -n ${id}\`, or restore again with --cold-fallback`,
-    );
-  } finally {
-    if (scratch) await rm(scratch, { recursive: true, force: true });
-  }
+  return restoreProcesses(
+    ctx,
+    id,
+    {
+      name: imageDir,
+      unpack: async () => {
+        const manifest = await validateImageDir(ctx, imageDir, id);
+        const scratch = await store.scratch(id, `restore-${manifest.checkpoint_id}`);
+        await store.extract(resolve(imageDir), `${scratch}/images`).catch(async (error: unknown) => {
+          await rm(scratch, { recursive: true, force: true });
+          throw error;
+        });
+        return { images: `${scratch}/images`, cleanup: scratch };
+      },
+    },
+    opts.coldFallback ?? false,
+    onStep,
+  );
 }

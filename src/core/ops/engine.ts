@@ -72,6 +72,11 @@ export async function runOperation<I>(
         continue;
       }
       journalBroken = error instanceof JournalWriteError;
+      // The last step ran and only its mark failed: the operation is complete, there is nothing left to recover.
+      if (journalBroken && i === steps.length - 1 && reports[i]!.status === 'done') {
+        await handle.close();
+        return reports;
+      }
       // A journal failure after the step ran leaves the step done; before it ran, the step never started.
       if (!journalBroken) reports[i] = { title: step.title, status: 'failed', error: (error as Error).message };
       const policy = journalBroken ? 'undo' : (step.onFailure ?? 'undo');
@@ -86,9 +91,9 @@ export async function runOperation<I>(
           .slice(0, i + 1)
           .filter(({ index }) => reports[index]!.status === 'done' || (index === i && !journalBroken));
         // A step that may still complete stays "running" in the journal, so recovery undoes it again later.
-        const markUndone = journalBroken
-          ? undefined
-          : (index: number, status: JournalStepStatus) => (late && index === i ? Promise.resolve() : mark(index, status));
+        // With the journal broken, marks still update the entry in memory (what a later abandon() writes, if it can).
+        const markUndone = (index: number, status: JournalStepStatus) =>
+          late && index === i ? Promise.resolve() : mark(index, status).catch((e: unknown) => (journalBroken ? undefined : Promise.reject(e)));
         await undoSteps(toUndo, reports, markUndone, onStep);
       }
       const keep = late || reports.some((r) => r.status === 'undo-failed');

@@ -94,8 +94,8 @@ async function startContainer(ctx: CoreContext, lc: Lifecycle): Promise<void> {
 
 /**
  * The steps around a restore: shut down (undone by a start, so an interrupted or failed restore brings the
- * container back) before, and start, or a CRIU restore for a stateful checkpoint, after. A failed start keeps the
- * restore: the error says the container is stopped.
+ * container back) before, and start, or a CRIU restore for a stateful checkpoint, after (undone by a stop). A
+ * failed start keeps the restore: the error says the container is stopped.
  */
 export function lifecycleSteps(ctx: CoreContext, lc: Lifecycle | undefined, out?: Record<string, unknown>): { before: Step[]; after: Step[] } {
   if (!lc) return { before: [], after: [] };
@@ -111,10 +111,12 @@ export function lifecycleSteps(ctx: CoreContext, lc: Lifecycle | undefined, out?
         if (out) out.state = await criuRestore(ctx, lc.id, lc.image!, lc.coldFallback ?? false);
         else await criuRestore(ctx, lc.id, lc.image!, lc.coldFallback ?? false);
       },
+      // Undone (recover --undo after a kill here) by stopping it again, so the swap can be reversed under it.
+      undo: () => stopContainer(ctx, lc),
       onFailure: 'stop',
     });
   } else if (lc.wasRunning && lc.start) {
-    after.push({ title: `start ${lc.id}`, run: () => startContainer(ctx, lc), onFailure: 'stop' });
+    after.push({ title: `start ${lc.id}`, run: () => startContainer(ctx, lc), undo: () => stopContainer(ctx, lc), onFailure: 'stop' });
   }
   return { before, after };
 }

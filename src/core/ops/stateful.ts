@@ -8,6 +8,7 @@ import { cmd } from '../runner/command.js';
 import { ToolFailedError, ToolMissingError } from '../runner/errors.js';
 import { checkpointProps, validateLabel } from './checkpoint.js';
 import { explainMissing, type ContainerRef } from './container.js';
+import { restoreProcesses } from '../criu/restore-processes.js';
 import { runOperation, type OnStep, type OperationDef } from './engine.js';
 import { liveStatus } from './lifecycle.js';
 import { createWithFreshName } from './snapshot-name.js';
@@ -187,32 +188,21 @@ export async function statefulCheckpoint(
 
 /**
  * Brings back a stateful checkpoint's processes after its filesystem was restored: verifies the archive's sha256,
- * unpacks it and has `lxc-checkpoint -r` restore it. With `coldFallback`, a failed CRIU restore starts the container
- * cold instead; without it the error says so and the container stays stopped.
+ * unpacks it and has `lxc-checkpoint -r` restore it (cold with `coldFallback` when that fails).
  */
-export async function criuRestore(ctx: CoreContext, id: string, image: string, coldFallback: boolean, onStep?: (t: string) => void): Promise<'criu' | 'cold'> {
+export function criuRestore(ctx: CoreContext, id: string, image: string, coldFallback: boolean, onStep?: (t: string) => void): Promise<'criu' | 'cold'> {
   const store = imageStore(ctx.config, ctx.runner);
-  onStep?.(`verify ${image}`);
-  let dir: string | undefined;
-  try {
-    dir = await store.verifyAndExtract(image);
-    onStep?.(`CRIU restore of ${id}`);
-    await ctx.lxc.restore(id, dir);
-    return 'criu';
-  } catch (error) {
-    const log = dir ? await readFile(`${dir}/restore.log`, 'utf8').catch(() => '') : '';
-    const reason = error instanceof ToolFailedError ? criuFailure(log, error.stderr) : (error as Error).message;
-    if (coldFallback) {
-      onStep?.(`CRIU restore failed (${reason}); starting ${id} cold`);
-      await ctx.lxc.start(id);
-      return 'cold';
-    }
-    throw new LxcriError(
-      'criu-restore-failed',
-      `CRIU restore of ${id} failed: ${reason}; its filesystem is restored and it is stopped`,
-      `start it cold with \`lxc-start -n ${id}\`, or restore again with --cold-fallback`,
-    );
-  } finally {
-    if (dir) await rm(dir, { recursive: true, force: true });
-  }
+  return restoreProcesses(
+    ctx,
+    id,
+    {
+      name: image,
+      unpack: async () => {
+        const dir = await store.verifyAndExtract(image);
+        return { images: dir, cleanup: dir };
+      },
+    },
+    coldFallback,
+    onStep,
+  );
 }

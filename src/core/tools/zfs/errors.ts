@@ -45,7 +45,8 @@ export function translateZfsError(error: unknown, subject?: string): unknown {
   return error;
 }
 
-function oneLine(text: string): string {
+/** A tool's answer as one short line: its first two non-empty lines joined. */
+export function oneLine(text: string): string {
   return text
     .split('\n')
     .map((l) => l.trim())

@@ -5,7 +5,7 @@ import { ToolFailedError } from '../../runner/errors.js';
 import type { DatasetRecord } from '../../model/dataset.js';
 import { LEGACY_CAPABILITIES, OPENZFS_CAPABILITIES, parseZfsVersion, type ZfsCapabilities } from './capabilities.js';
 import { BUSY_BACKOFF, busyDelays, busyWaitLine, currentBusyListener, DatasetBusyError, type BusyBackoff, type BusyEvent, type BusyListener } from './busy.js';
-import { translateZfsError } from './errors.js';
+import { oneLine, translateZfsError } from './errors.js';
 import { listingProperties } from './properties.js';
 import { parseDestroyDryRun, parseLocalProperties, parseZfsGet, parseZfsList } from './parse.js';
 import { dependentsToFree, failedRemounts, parseDependencyListing, renamedDespiteFailure } from './rename.js';
@@ -268,7 +268,7 @@ export class Zfs {
         const dataset = busy?.dataset ?? subject ?? command.args[command.args.length - 1] ?? '?';
         const delayMs = delays[i];
         if (delayMs === undefined) {
-          throw new DatasetBusyError(dataset, attempt, waitedMs, oneLine(error), busy?.holders ?? HOLDERS);
+          throw new DatasetBusyError(dataset, attempt, waitedMs, errorLine(error), busy?.holders ?? HOLDERS);
         }
         waitedMs += delayMs;
         const wait = { dataset, attempt: attempt + 1, waitedMs, delayMs };
@@ -291,14 +291,8 @@ function movedName(name: string, from: string, to: string): string {
   return name === from ? to : name.startsWith(`${from}/`) ? `${to}${name.slice(from.length)}` : name;
 }
 
-function oneLine(error: unknown): string {
-  const text = error instanceof ToolFailedError ? error.result.stderr + error.result.stdout : (error as Error).message;
-  return text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean)
-    .slice(0, 2)
-    .join(' / ');
+function errorLine(error: unknown): string {
+  return oneLine(error instanceof ToolFailedError ? error.result.stderr + error.result.stdout : (error as Error).message);
 }
 
 function propArgs(props: Record<string, string>): string[] {
