@@ -99,7 +99,7 @@ export class Zfs {
       await this.run(cmd('zfs', ['get', '-H', '-o', 'value', 'type', name]), name);
       return true;
     } catch (error) {
-      if (error instanceof Error && /does not exist/.test(error.message)) return false;
+      if (error instanceof LxcriError && error.code === 'not-found') return false;
       throw error;
     }
   }
@@ -212,7 +212,7 @@ export class Zfs {
     try {
       await this.unmount(dataset);
     } catch (error) {
-      if (!(error instanceof Error && /not currently mounted|not mounted/i.test(error.message))) throw error;
+      if (!(error instanceof LxcriError && error.code === 'not-mounted')) throw error;
     }
   }
 
@@ -226,7 +226,7 @@ export class Zfs {
       try {
         await this.mount(d);
       } catch (error) {
-        if (error instanceof Error && /already mounted/i.test(error.message)) continue;
+        if (error instanceof LxcriError && error.code === 'already-mounted') continue;
         failed.push(d);
         this.tell(`could not mount ${d} again after unmounting it for a rename (${(error as Error).message}); mount it with \`zfs mount ${d}\``, {
           kind: 'not-remounted',
