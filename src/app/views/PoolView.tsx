@@ -29,7 +29,7 @@ export function PoolView({ height }: { height: number }) {
   return (
     <Box flexDirection="column">
       <Text bold color={theme.color('title')}>
-        Pools (Esc to close)
+        {'Pools  (Esc to close)'}
       </Text>
       {world.pools.map((p) => (
         <Text key={p.name}>
