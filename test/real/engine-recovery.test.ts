@@ -236,7 +236,8 @@ test('journal write failing mid branch restore: non-zero exit, one error line na
   pool.write(id, 'live');
   const before = world();
   // Writes: 1 = the plan, then 2k+2 = step k running, 2k+3 = step k done (10 steps here).
-  for (const n of [1, 3, 6, 12, 15, 17, 20, 21]) {
+  // 21, the last step's "done", is past every step: that restore stands (lifecycle-kill.test.ts checks it).
+  for (const n of [1, 3, 6, 12, 15, 17, 20]) {
     const r = cli(['restore', id, '--snapshot', cp], pool.configFile, { LXCRI_FAILPOINT: `journal-write:${n}` });
     const tag = `journal-write:${n}`;
     assert.equal(r.signal, null, tag);
