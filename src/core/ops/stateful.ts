@@ -7,11 +7,12 @@ import { USER_PREFIX, USER_PROPS } from '../model/dataset.js';
 import { cmd } from '../runner/command.js';
 import { ToolFailedError, ToolMissingError } from '../runner/errors.js';
 import { checkpointProps, validateLabel } from './checkpoint.js';
-import { explainMissing, type ContainerRef } from './container.js';
+import { explainMissing, readInventory, requireDataset, type ContainerRef } from './container.js';
+import { poolOf } from '../world.js';
 import { restoreProcesses } from '../criu/restore-processes.js';
 import { runOperation, type OnStep, type OperationDef } from './engine.js';
 import { liveStatus } from './lifecycle.js';
-import { createWithFreshName } from './snapshot-name.js';
+import { freeSnapshotName, namesTakenOn } from './snapshot-name.js';
 import { OperationFailedError, tolerate, type Step } from './steps.js';
 
 export const ZFS_FALLBACK_WARNING = 'ZFS not available, falling back to CRIU-only checkpoint';
@@ -56,7 +57,7 @@ export interface StatefulInput {
   scratch: string;
   props: Record<string, string>;
   criuVersion: string;
-  /** Recorded by the snapshot step once it has chosen a free name: the journal keeps it for recovery. */
+  /** Chosen free before the first step (the datasets are locked), so the journal names the snapshot from the start. */
   checkpointId: string;
   snapshot?: string;
 }
@@ -67,7 +68,7 @@ export interface StatefulInput {
  */
 export const STATEFUL_CHECKPOINT: OperationDef<StatefulInput> = {
   name: 'stateful-checkpoint',
-  steps: (ctx, i, _recovering, out) => {
+  steps: (ctx, i, recovering, out) => {
     const store = imageStore(ctx.config, ctx.runner);
     const steps: Step[] = [
       {
@@ -95,17 +96,14 @@ export const STATEFUL_CHECKPOINT: OperationDef<StatefulInput> = {
       const dataset = i.dataset;
       steps.push({
         title: `snapshot ${dataset}`,
+        // The name was chosen (and journaled) before the first step: a kill right after `zfs snapshot` leaves a
+        // journal that names it, so recovery finds it; only when recovering can it exist already.
         run: async () => {
-          if (i.snapshot && (await ctx.zfs.exists(i.snapshot))) return;
-          i.checkpointId = await createWithFreshName(
-            'checkpoint',
-            i.seconds,
-            [dataset],
-            undefined,
-            (n) => ctx.zfs.snapshot([`${dataset}@${n}`], { ...i.props, [USER_PREFIX + USER_PROPS.image]: store.dir(i.container, n) }),
-            ctx.created,
+          await tolerate(
+            () => ctx.zfs.snapshot([i.snapshot!], { ...i.props, [USER_PREFIX + USER_PROPS.image]: store.dir(i.container, i.checkpointId) }),
+            ...(recovering ? ['exists'] : []),
           ).catch(explainMissing([{ id: i.container, dataset }]));
-          i.snapshot = `${dataset}@${i.checkpointId}`;
+          ctx.created.add(i.snapshot!);
         },
         undo: async () => {
           if (i.snapshot) await tolerate(() => ctx.zfs.destroy(i.snapshot!), 'not-found');
@@ -156,15 +154,20 @@ export async function statefulCheckpoint(
   const version = await criuVersion(ctx);
   const store = imageStore(ctx.config, ctx.runner);
   const seconds = Math.floor(ctx.now() / 1000);
-  const provisional = `checkpoint-${seconds}`;
+  let checkpointId = `checkpoint-${seconds}`;
+  if (withZfs) {
+    const { inventory } = await readInventory(ctx, poolOf(ref.dataset));
+    requireDataset(inventory, ref);
+    checkpointId = freeSnapshotName('checkpoint', seconds, [ref.dataset], inventory, namesTakenOn(ctx.created, [ref.dataset]));
+  }
   const input: StatefulInput = {
     container: id,
-    ...(withZfs ? { dataset: ref.dataset } : {}),
+    ...(withZfs ? { dataset: ref.dataset, snapshot: `${ref.dataset}@${checkpointId}` } : {}),
     seconds,
-    scratch: await store.scratch(id, provisional),
+    scratch: await store.scratch(id, checkpointId),
     props: checkpointProps(ctx, 'checkpoint', opts.label),
     criuVersion: version,
-    checkpointId: provisional,
+    checkpointId,
   };
   const out: { manifest?: ImageManifest } = {};
   await runOperation(ctx, STATEFUL_CHECKPOINT, { container: id, datasets: [ref.dataset], title: `stateful checkpoint of ${id}`, input }, onStep, out).catch(

@@ -48,8 +48,9 @@ export class OperationFailedError extends LxcriError {
       : undone || !kept.length
         ? '; every earlier step was undone'
         : `; kept what was done (${kept.length} step(s))`;
+    // The code names the root cause (out-of-space, busy, criu-restore-failed…) for scripts reading --json.
     super(
-      'operation-failed',
+      failure instanceof LxcriError ? failure.code : 'operation-failed',
       `${operation} failed at "${failedStep}": ${failure.message}${fate}`,
       journalId
         ? `finish or undo it with \`lxcri-console recover ${journalId} --finish\` or \`--undo\` (see \`lxcri-console recover\`)`
