@@ -42,7 +42,11 @@ function interruptedId(): string {
 
 /** What the store holds for the container, scratch directories included. */
 function storeEntries(): string[] {
-  return existsSync(`${store}/sk`) ? readdirSync(`${store}/sk`).filter((n) => !n.endsWith('.log')).sort() : [];
+  return existsSync(`${store}/sk`)
+    ? readdirSync(`${store}/sk`)
+        .filter((n) => !n.endsWith('.log'))
+        .sort()
+    : [];
 }
 
 test('stateful checkpoint killed after each step: warned, undone without a trace, or finished into the store', () => {
