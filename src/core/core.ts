@@ -224,7 +224,11 @@ export class Core {
     const retentionHours = validateRetentionHours(opts.retentionHours ?? DEFAULT_RETENTION_HOURS);
     const { inventory } = await readInventory(this.ctx);
     const guids = new Set(inventory.records.filter((r) => r.type === 'snapshot').map((r) => r.guid));
-    const busy = new Set((await listLocks(this.ctx.config.state_dir)).filter((l) => l.alive).map((l) => l.container));
+    // Skipped: containers with an operation running, and those whose interrupted operation's images recover needs.
+    const busy = new Set([
+      ...(await listLocks(this.ctx.config.state_dir)).filter((l) => l.alive).flatMap((l) => l.container.split(' ')),
+      ...(await this.ctx.journal.interrupted()).flatMap((e) => e.container.split(' ')),
+    ]);
     return this.operate(
       'gc',
       { ids: [] },
@@ -360,11 +364,13 @@ export class Core {
     return this.operate(
       'prune',
       { ids: plans.map((p) => p.container) },
-      async (step, refs) => {
-        const results: PruneResult[] = [];
-        for (const [i, plan] of plans.entries()) results.push(await executePrune(this.ctx, plan, [refs[i]!.dataset], step));
-        return results;
-      },
+      (step, refs) =>
+        executePrune(
+          this.ctx,
+          plans,
+          refs.map((r) => r.dataset),
+          step,
+        ),
       (results) => results.reduce((n, r) => n + r.reclaimBytes, 0),
     );
   }

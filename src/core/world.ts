@@ -2,6 +2,7 @@ import type { Container } from './containers/types.js';
 import { classifySnapshot } from './model/classify.js';
 import { Inventory } from './model/inventory.js';
 import { ownFamily } from './model/ownership.js';
+import { poolOf } from './tools/zfs/names.js';
 import type { ZfsCapabilities } from './tools/zfs/capabilities.js';
 import type { PoolRecord } from './tools/zpool/parse.js';
 
@@ -29,10 +30,7 @@ export interface World {
   refreshedAt: number;
 }
 
-export function poolOf(dataset: string): string {
-  const slash = dataset.indexOf('/');
-  return slash < 0 ? dataset : dataset.slice(0, slash);
-}
+export { poolOf } from './tools/zfs/names.js';
 
 export function summarizeContainers(containers: readonly Container[], inventory: Inventory): ContainerSummary[] {
   return containers.map((c) => summarizeContainer(c, inventory));

@@ -66,6 +66,20 @@ test('stateful checkpoint killed after each step: warned, undone without a trace
     assert.deepEqual(storeEntries(), before.store, `step ${step}: undo removes the dump and the archive`);
   }
 
+  // Killed after the dump was done, before the snapshot: finishing would pair that old dump with a snapshot of now, so it is refused; and gc
+  // leaves the dump alone while the operation waits for recovery.
+  const early = runCli(['checkpoint', 'sk', '--stateful', '--config', config], env('stateful-checkpoint:1:before'));
+  assert.equal(early.signal, 'SIGKILL');
+  const earlyId = interruptedId();
+  const gc = runCli(['gc', '--retention-hours', '0', '--config', config]);
+  assert.equal(gc.status, 0, gc.stderr);
+  assert.equal(storeEntries().length, 1, 'the scratch dump survives gc');
+  const refused = runCli(['recover', earlyId, '--finish', '--yes', '--config', config]);
+  assert.notEqual(refused.status, 0);
+  assert.match(refused.stderr, /taken before the interruption/);
+  assert.equal(runCli(['recover', interruptedId(), '--undo', '--yes', '--config', config]).status, 0);
+  assert.deepEqual(storeEntries(), []);
+
   const killed = runCli(['checkpoint', 'sk', '--stateful', '--config', config], env('stateful-checkpoint:1:after'));
   assert.equal(killed.signal, 'SIGKILL');
   const finish = runCli(['recover', interruptedId(), '--finish', '--yes', '--config', config]);
@@ -76,4 +90,12 @@ test('stateful checkpoint killed after each step: warned, undone without a trace
   assert.deepEqual(storeEntries(), [image.split('/').pop()], 'only the published image, no scratch left');
   assert.ok(existsSync(`${image}/.checkpoint-complete`) && !existsSync(`${image}/.inprogress`));
   assert.equal(JSON.parse(readFileSync(`${image}/manifest.json`, 'utf8')).zfs_snapshot, snap);
+
+  // Killed while the dump was in flight (not marked done): finishing dumps again, now, into a fresh directory.
+  assert.equal(runCli(['checkpoint', 'sk', '--stateful', '--config', config], env('stateful-checkpoint:0:after')).signal, 'SIGKILL');
+  const redo = runCli(['recover', interruptedId(), '--finish', '--yes', '--config', config], env());
+  assert.equal(redo.status, 0, redo.stderr);
+  const second = snapshots().find((s) => s !== snap)!;
+  const secondImage = sh('zfs', ['get', '-H', '-o', 'value', 'lxcri:image', second]).trim();
+  assert.ok(existsSync(`${secondImage}/.checkpoint-complete`) && !existsSync(`${secondImage}/.inprogress`));
 });

@@ -29,6 +29,11 @@ test('bad usage exits 2 with a one-line error naming the problem, and a hint', a
     [['prune', '--max-snapshots', 'zero'], /--max-snapshots must be an integer >= 1, got 'zero'/],
     [['restore', 'web', '--mode', 'sideways'], /--mode must be branch or rollback, got 'sideways'/],
     [['list', '--config', '/nonexistent/config.json'], /cannot read config \/nonexistent\/config.json/],
+    [['checkpoint', 'web', '--label', 'a\x1b]0;t\x07b'], /label contains the control character \\x1b/],
+    [['checkpoint', 'web', '--label', 'a\x9bb'], /label contains the control character \\x9b/],
+    [['restore', 'web', '--snapshot', ''], /snapshot name is empty/],
+    [['restore', 'web', '--snapshot', 'checkpoint-'], /snapshot name 'checkpoint-' is only a prefix/],
+    [['delete', 'web', 'pre-restore-'], /only a prefix/],
   ];
   for (const [argv, pattern] of cases) {
     const r = await run(...argv);

@@ -31,11 +31,11 @@ function branchy() {
     .snap('t/c/web', 'checkpoint-1')
     .snap('t/c/web', 'checkpoint-2')
     .snap('t/c/web', 'checkpoint-3')
-    .fs('t/c/lxcri-br-web-1001', { origin: 't/c/web@checkpoint-2' })
-    .snap('t/c/lxcri-br-web-1001', 'checkpoint-11')
-    .snap('t/c/lxcri-br-web-1001', 'checkpoint-12')
-    .fs('t/c/lxcri-br-web-1002', { origin: 't/c/lxcri-br-web-1001@checkpoint-11' })
-    .snap('t/c/lxcri-br-web-1002', 'checkpoint-21');
+    .fs('t/c/lxcri-br-web-1700001001', { origin: 't/c/web@checkpoint-2' })
+    .snap('t/c/lxcri-br-web-1700001001', 'checkpoint-11')
+    .snap('t/c/lxcri-br-web-1700001001', 'checkpoint-12')
+    .fs('t/c/lxcri-br-web-1700001002', { origin: 't/c/lxcri-br-web-1700001001@checkpoint-11' })
+    .snap('t/c/lxcri-br-web-1700001002', 'checkpoint-21');
 }
 
 test('delete one checkpoint; refuse one with clones or holds', () => {
@@ -44,7 +44,7 @@ test('delete one checkpoint; refuse one with clones or holds', () => {
   assert.deepEqual(plan.actions, [{ kind: 'destroy-snapshot', snapshot: 't/c/web@checkpoint-3' }]);
   assert.throws(
     () => planDelete(c, selectSnapshot(c.tree, 'checkpoint-2'), false),
-    (e: unknown) => e instanceof RefusedError && /dependent clones: t\/c\/lxcri-br-web-1001/.test(e.message) && /--subtree/.test(e.hint),
+    (e: unknown) => e instanceof RefusedError && /dependent clones: t\/c\/lxcri-br-web-1700001001/.test(e.message) && /--subtree/.test(e.hint),
   );
   const held = loaded(branchy().snap('t/c/web', 'checkpoint-4', { userrefs: 2 }));
   assert.throws(() => planDelete(held, selectSnapshot(held.tree, 'checkpoint-4'), false), /is held \(2 hold/);
@@ -55,19 +55,24 @@ test('delete --subtree: clones deepest first, then the partial branch is reset; 
   const whole = planDelete(c, selectSnapshot(c.tree, 'checkpoint-11'), true);
   assert.deepEqual(
     whole.actions.map((a) => (a.kind === 'destroy-dataset' ? a.dataset : a.kind)),
-    ['t/c/lxcri-br-web-1002', 't/c/lxcri-br-web-1001'],
+    ['t/c/lxcri-br-web-1700001002', 't/c/lxcri-br-web-1700001001'],
   );
   assert.deepEqual(
     new Set(whole.snapshots),
-    new Set(['t/c/lxcri-br-web-1001@checkpoint-11', 't/c/lxcri-br-web-1001@checkpoint-12', 't/c/lxcri-br-web-1002@checkpoint-21']),
+    new Set(['t/c/lxcri-br-web-1700001001@checkpoint-11', 't/c/lxcri-br-web-1700001001@checkpoint-12', 't/c/lxcri-br-web-1700001002@checkpoint-21']),
   );
   const partial = planDelete(c, selectSnapshot(c.tree, 'checkpoint-12'), true);
   assert.deepEqual(partial.actions, [
-    { kind: 'reset-branch', dataset: 't/c/lxcri-br-web-1001', to: 't/c/lxcri-br-web-1001@checkpoint-11', destroys: ['t/c/lxcri-br-web-1001@checkpoint-12'] },
+    {
+      kind: 'reset-branch',
+      dataset: 't/c/lxcri-br-web-1700001001',
+      to: 't/c/lxcri-br-web-1700001001@checkpoint-11',
+      destroys: ['t/c/lxcri-br-web-1700001001@checkpoint-12'],
+    },
   ]);
   assert.throws(() => planDelete(c, selectSnapshot(c.tree, 'checkpoint-3'), true), /contains the container's live state/);
-  const held = loaded(branchy().snap('t/c/lxcri-br-web-1002', 'checkpoint-22', { userrefs: 1 }));
-  assert.throws(() => planDelete(held, selectSnapshot(held.tree, 'checkpoint-11'), true), /held snapshot\(s\): t\/c\/lxcri-br-web-1002@checkpoint-22/);
+  const held = loaded(branchy().snap('t/c/lxcri-br-web-1700001002', 'checkpoint-22', { userrefs: 1 }));
+  assert.throws(() => planDelete(held, selectSnapshot(held.tree, 'checkpoint-11'), true), /held snapshot\(s\): t\/c\/lxcri-br-web-1700001002@checkpoint-22/);
 });
 
 test('prune: max, retention, protections and floor, each with its rule', () => {

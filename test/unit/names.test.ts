@@ -28,7 +28,7 @@ test('bad names are refused with a one-line message naming the problem', () => {
     [() => validateContainerId('we b'), /invalid container id/],
     [() => validateContainerId('../x'), /invalid container id/],
     [() => validateContainerId('-rf'), /invalid container id/],
-    [() => validateContainerId('lxcri-br-web-1'), /reserved/],
+    [() => validateContainerId('lxcri-br-web-1700000001'), /reserved/],
   ];
   for (const [fn, pattern] of cases) {
     assert.throws(fn, (e: unknown) => e instanceof UsageError && pattern.test(e.message) && !e.message.includes('\n') && e.hint.length > 0 && e.exitCode === 2);

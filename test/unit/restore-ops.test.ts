@@ -103,17 +103,19 @@ test('a failed step undoes every earlier step in reverse order and reports each'
 
 test('rollback lists every snapshot and clone it destroys, runs -R only when confirmed and still exact', async () => {
   const recs = line()
-    .fs('t/c/lxcri-br-web-5', { origin: `${D}@checkpoint-3`, user: { branch: 'web@5' } })
-    .snap('t/c/lxcri-br-web-5', 'checkpoint-9').records;
+    .fs('t/c/lxcri-br-web-1700000005', { origin: `${D}@checkpoint-3`, user: { branch: 'web@5' } })
+    .snap('t/c/lxcri-br-web-1700000005', 'checkpoint-9').records;
   const { runner, core } = fakeCore();
   expectOpenzfs(runner, recs);
   const plan = await core.planRestore('web', { snapshot: 'checkpoint-1', mode: 'rollback' });
   assert.equal(plan.mode, 'rollback');
   if (plan.mode !== 'rollback') return;
-  assert.deepEqual(plan.destroysSnapshots, [`${D}@checkpoint-2`, `${D}@checkpoint-3`, 't/c/lxcri-br-web-5@checkpoint-9']);
-  assert.deepEqual(plan.destroysDatasets, ['t/c/lxcri-br-web-5']);
+  assert.deepEqual(plan.destroysSnapshots, [`${D}@checkpoint-2`, `${D}@checkpoint-3`, 't/c/lxcri-br-web-1700000005@checkpoint-9']);
+  assert.deepEqual(plan.destroysDatasets, ['t/c/lxcri-br-web-1700000005']);
   expectOpenzfsListing(runner, recs);
   await assert.rejects(core.restore('web', { plan }), (e: unknown) => e instanceof RefusedError && /not confirmed/.test(e.message));
+  expectOpenzfsListing(runner, recs);
+  // Checked once more right before the rollback runs.
   expectOpenzfsListing(runner, recs);
   runner.expect(['zfs', 'rollback', '-R', `${D}@checkpoint-1`]);
   const r = await core.restore('web', { plan, confirmed: true });
@@ -132,12 +134,12 @@ test('rollback refuses when the state changed since the preview, and for held or
   expectOpenzfsListing(
     runner,
     line()
-      .fs('t/c/lxcri-br-web-5', { origin: `${D}@checkpoint-3` })
-      .snap('t/c/lxcri-br-web-5', 'checkpoint-9').records,
+      .fs('t/c/lxcri-br-web-1700000005', { origin: `${D}@checkpoint-3` })
+      .snap('t/c/lxcri-br-web-1700000005', 'checkpoint-9').records,
   );
   await assert.rejects(
     core.planRestore('web', { snapshot: 'checkpoint-9', mode: 'rollback' }),
-    /is on the branch t\/c\/lxcri-br-web-5, not on the container's active line/,
+    /is on the branch t\/c\/lxcri-br-web-1700000005, not on the container's active line/,
   );
   runner.assertDone();
 });

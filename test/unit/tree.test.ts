@@ -69,8 +69,8 @@ test("parent rules: previous snapshot on the dataset, origin for a clone's first
     .snap('t/c/web', 'checkpoint-1')
     .snap('t/c/web', 'autosnap_2026-01-01_00:00:00_hourly')
     .snap('t/c/web', 'checkpoint-3')
-    .fs('t/c/lxcri-br-web-9', { origin: 't/c/web@checkpoint-1', user: { branch: 'web@9' } })
-    .snap('t/c/lxcri-br-web-9', 'checkpoint-5');
+    .fs('t/c/lxcri-br-web-1700000009', { origin: 't/c/web@checkpoint-1', user: { branch: 'web@9' } })
+    .snap('t/c/lxcri-br-web-1700000009', 'checkpoint-5');
   const tree = buildTree('web', 't/c/web', new Inventory(b.records));
   const byName = (n: string) => [...tree.nodes.values()].find((x) => x.name === n && x.kind === 'snapshot')!;
   assert.equal(byName('checkpoint-1').parent, undefined);
@@ -80,26 +80,26 @@ test("parent rules: previous snapshot on the dataset, origin for a clone's first
   assert.equal(byName('checkpoint-5').parent, 'g-checkpoint-1');
   assert.equal(tree.nodes.get('now:g-t/c/web')!.parent, 'g-checkpoint-3');
   assert.equal(tree.nodes.get('now:g-t/c/web')!.active, true);
-  assert.equal(tree.nodes.get('now:g-t/c/lxcri-br-web-9')!.parent, 'g-checkpoint-5');
+  assert.equal(tree.nodes.get('now:g-t/c/lxcri-br-web-1700000009')!.parent, 'g-checkpoint-5');
   assert.deepEqual(tree.roots, ['g-checkpoint-1']);
 });
 
 test('the tree is identical before and after zfs promote', () => {
   // Before: the restored line D is a clone of B@checkpoint-2 and owns no snapshots.
   const before = new RecordBuilder()
-    .fs('t/c/lxcri-br-web-9', { guid: 'gB' })
-    .snap('t/c/lxcri-br-web-9', 'checkpoint-1')
-    .snap('t/c/lxcri-br-web-9', 'checkpoint-2')
-    .snap('t/c/lxcri-br-web-9', 'checkpoint-3')
-    .snap('t/c/lxcri-br-web-9', 'pre-restore-9')
-    .fs('t/c/web', { guid: 'gD', origin: 't/c/lxcri-br-web-9@checkpoint-2' });
+    .fs('t/c/lxcri-br-web-1700000009', { guid: 'gB' })
+    .snap('t/c/lxcri-br-web-1700000009', 'checkpoint-1')
+    .snap('t/c/lxcri-br-web-1700000009', 'checkpoint-2')
+    .snap('t/c/lxcri-br-web-1700000009', 'checkpoint-3')
+    .snap('t/c/lxcri-br-web-1700000009', 'pre-restore-9')
+    .fs('t/c/web', { guid: 'gD', origin: 't/c/lxcri-br-web-1700000009@checkpoint-2' });
   // After `zfs promote t/c/web`: D owns checkpoint-1..2, B is a clone of D@checkpoint-2. Same guids.
   const after = new RecordBuilder().fs('t/c/web', { guid: 'gD' });
   const recs = before.records;
   const snap = (short: string, ds: string) => ({ ...recs.find((r) => r.name.endsWith(`@${short}`))!, name: `${ds}@${short}` });
   after.records.push(snap('checkpoint-1', 't/c/web'), snap('checkpoint-2', 't/c/web'));
-  after.fs('t/c/lxcri-br-web-9', { guid: 'gB', origin: 't/c/web@checkpoint-2' });
-  after.records.push(snap('checkpoint-3', 't/c/lxcri-br-web-9'), snap('pre-restore-9', 't/c/lxcri-br-web-9'));
+  after.fs('t/c/lxcri-br-web-1700000009', { guid: 'gB', origin: 't/c/web@checkpoint-2' });
+  after.records.push(snap('checkpoint-3', 't/c/lxcri-br-web-1700000009'), snap('pre-restore-9', 't/c/lxcri-br-web-1700000009'));
   const t1 = buildTree('web', 't/c/web', new Inventory(before.records));
   const t2 = buildTree('web', 't/c/web', new Inventory(after.records));
   assert.deepEqual(shape(t2), shape(t1));
@@ -126,10 +126,10 @@ test('layout of a 10,000-snapshot chain is flat and complete', () => {
 
 test('a listing read mid-swap (clone origins forming a cycle, one guid under two names) still gives a finite tree, flagged', () => {
   const cyclic = new RecordBuilder()
-    .fs('t/c/web', { origin: 't/c/lxcri-br-web-1001@checkpoint-2' })
+    .fs('t/c/web', { origin: 't/c/lxcri-br-web-1700001001@checkpoint-2' })
     .snap('t/c/web', 'checkpoint-1')
-    .fs('t/c/lxcri-br-web-1001', { origin: 't/c/web@checkpoint-1' })
-    .snap('t/c/lxcri-br-web-1001', 'checkpoint-2');
+    .fs('t/c/lxcri-br-web-1700001001', { origin: 't/c/web@checkpoint-1' })
+    .snap('t/c/lxcri-br-web-1700001001', 'checkpoint-2');
   const tree = buildTree('web', 't/c/web', new Inventory(cyclic.records));
   assert.match(tree.inconsistent ?? '', /cycle/);
   assert.equal(tree.nodes.size, 4);
@@ -138,8 +138,8 @@ test('a listing read mid-swap (clone origins forming a cycle, one guid under two
   const twice = new RecordBuilder()
     .fs('t/c/web')
     .snap('t/c/web', 'checkpoint-1')
-    .fs('t/c/lxcri-restore-web-1001', { origin: 't/c/web@checkpoint-1' })
-    .snap('t/c/lxcri-restore-web-1001', 'checkpoint-1');
+    .fs('t/c/lxcri-restore-web-1700001001', { origin: 't/c/web@checkpoint-1' })
+    .snap('t/c/lxcri-restore-web-1700001001', 'checkpoint-1');
   const dup = buildTree('web', 't/c/web', new Inventory(twice.records));
   assert.match(dup.inconsistent ?? '', /listed as both/);
 });
@@ -149,14 +149,14 @@ test('only branches lxcri-console made for this container are in its tree; other
     .fs('t/c/web')
     .snap('t/c/web', 'checkpoint-1')
     .snap('t/c/web', 'checkpoint-2')
-    .fs('t/c/lxcri-br-web-1001', { origin: 't/c/web@checkpoint-1', user: { branch: 'web@1001' } })
+    .fs('t/c/lxcri-br-web-1700001001', { origin: 't/c/web@checkpoint-1', user: { branch: 'web@1001' } })
     .fs('t/c/db', { origin: 't/c/web@checkpoint-2', user: { branch: 'web@1002' } })
-    .fs('t/c/lxcri-br-db-1003', { origin: 't/c/web@checkpoint-2', user: { branch: 'db@1003' } })
+    .fs('t/c/lxcri-br-db-1700001003', { origin: 't/c/web@checkpoint-2', user: { branch: 'db@1003' } })
     .fs('rpool/data/subvol-105-disk-0', { origin: 't/c/web@checkpoint-2' });
   const tree = buildTree('web', 't/c/web', new Inventory(b.records));
   assert.deepEqual(
     tree.branches.map((x) => x.dataset),
-    ['t/c/web', 't/c/lxcri-br-web-1001'],
+    ['t/c/web', 't/c/lxcri-br-web-1700001001'],
   );
   const cp2 = [...tree.nodes.values()].find((n) => n.name === 'checkpoint-2')!;
   assert.deepEqual(
@@ -168,4 +168,16 @@ test('only branches lxcri-console made for this container are in its tree; other
     db.branches.map((x) => [x.dataset, x.originOwner]),
     [['t/c/db', 'web']],
   );
+});
+
+test("a branch of web-2 is never read as web's: the seconds in a branch name are unix seconds", () => {
+  const b = new RecordBuilder()
+    .fs('t/c/web')
+    .snap('t/c/web', 'checkpoint-1')
+    .fs('t/c/lxcri-br-web-2-1763890000', { origin: 't/c/web@checkpoint-1' })
+    .fs('t/c/lxcri-br-web-1763890001-2', { origin: 't/c/web@checkpoint-1' });
+  const tree = buildTree('web', 't/c/web', new Inventory(b.records));
+  assert.deepEqual(tree.branches.map((x) => x.dataset).sort(), ['t/c/lxcri-br-web-1763890001-2', 't/c/web']);
+  const cp = [...tree.nodes.values()].find((n) => n.name === 'checkpoint-1')!;
+  assert.deepEqual(cp.foreignClones, [{ dataset: 't/c/lxcri-br-web-2-1763890000', owner: 'a branch of web-2' }]);
 });

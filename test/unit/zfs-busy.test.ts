@@ -12,11 +12,11 @@ const LISTING =
   [
     'p\t-\tyes\t/p',
     'p/c\t-\tyes\t/p/c',
-    'p/c/web\tp/c/lxcri-br-web-2@checkpoint-1\tno\t/p/c/web',
-    'p/c/lxcri-br-web-1\tp/c/web@pre-restore-1\tyes\t/p/c/lxcri-br-web-1',
-    'p/c/lxcri-br-web-2\t-\tyes\t/p/c/lxcri-br-web-2',
-    'p/c/other\tp/c/lxcri-br-web-1@x\tyes\t/p/c/other',
-    'p/c/lxcri-restore-web-3\tp/c/lxcri-br-web-2@checkpoint-1\tno\t/p/c/lxcri-restore-web-3',
+    'p/c/web\tp/c/lxcri-br-web-1700000002@checkpoint-1\tno\t/p/c/web',
+    'p/c/lxcri-br-web-1700000001\tp/c/web@pre-restore-1\tyes\t/p/c/lxcri-br-web-1700000001',
+    'p/c/lxcri-br-web-1700000002\t-\tyes\t/p/c/lxcri-br-web-1700000002',
+    'p/c/other\tp/c/lxcri-br-web-1700000001@x\tyes\t/p/c/other',
+    'p/c/lxcri-restore-web-1700000003\tp/c/lxcri-br-web-1700000002@checkpoint-1\tno\t/p/c/lxcri-restore-web-1700000003',
   ].join('\n') + '\n';
 
 function zfsWith(runner: FakeRunner) {
@@ -37,9 +37,9 @@ test('the busy backoff is exponential, capped, and adds up to its total', () => 
 
 test('the dependents a rename frees: clones of its snapshots and their clones, mounted ones only, mount order', () => {
   const records = parseDependencyListing(LISTING);
-  assert.deepEqual(dependentsToFree(records, 'p/c/web'), ['p/c/lxcri-br-web-1', 'p/c/other']);
-  assert.deepEqual(dependentsToFree(records, 'p/c/lxcri-br-web-2'), ['p/c/lxcri-br-web-1', 'p/c/lxcri-br-web-2', 'p/c/other']);
-  assert.deepEqual(dependentsToFree(records, 'p/c/web', ['p/c/lxcri-restore-web-3']), ['p/c/lxcri-br-web-1', 'p/c/other'], 'not a dependent');
+  assert.deepEqual(dependentsToFree(records, 'p/c/web'), ['p/c/lxcri-br-web-1700000001', 'p/c/other']);
+  assert.deepEqual(dependentsToFree(records, 'p/c/lxcri-br-web-1700000002'), ['p/c/lxcri-br-web-1700000001', 'p/c/lxcri-br-web-1700000002', 'p/c/other']);
+  assert.deepEqual(dependentsToFree(records, 'p/c/web', ['p/c/lxcri-restore-web-1700000003']), ['p/c/lxcri-br-web-1700000001', 'p/c/other'], 'not a dependent');
   assert.equal(renamedDespiteFailure("cannot mount 'p/c/x': mountpoint or dataset is busy\n"), true);
   assert.equal(renamedDespiteFailure("cannot rename 'p/c/web': dataset is busy\ncannot mount 'p/c/x': mountpoint or dataset is busy\n"), false);
   assert.equal(renamedDespiteFailure("cannot unmount '/p/c/x': umount failed\n"), false);
@@ -47,23 +47,23 @@ test('the dependents a rename frees: clones of its snapshots and their clones, m
 
 test('a rename refused as busy unmounts the mounted dependents, waits for the dataset with reports, and mounts them again', async () => {
   const runner = new FakeRunner()
-    .expect(['zfs', 'rename', 'p/c/web', 'p/c/lxcri-br-web-3'], BUSY)
+    .expect(['zfs', 'rename', 'p/c/web', 'p/c/lxcri-br-web-1700000003'], BUSY)
     .expect(LIST, { stdout: LISTING })
     .expect(['zfs', 'unmount', 'p/c/other'])
-    .expect(['zfs', 'unmount', 'p/c/lxcri-br-web-1'])
-    .expect(['zfs', 'rename', 'p/c/web', 'p/c/lxcri-br-web-3'], BUSY)
-    .expect(['zfs', 'rename', 'p/c/web', 'p/c/lxcri-br-web-3'], BUSY)
-    .expect(['zfs', 'rename', 'p/c/web', 'p/c/lxcri-br-web-3'])
-    .expect(['zfs', 'mount', 'p/c/lxcri-br-web-1'])
+    .expect(['zfs', 'unmount', 'p/c/lxcri-br-web-1700000001'])
+    .expect(['zfs', 'rename', 'p/c/web', 'p/c/lxcri-br-web-1700000003'], BUSY)
+    .expect(['zfs', 'rename', 'p/c/web', 'p/c/lxcri-br-web-1700000003'], BUSY)
+    .expect(['zfs', 'rename', 'p/c/web', 'p/c/lxcri-br-web-1700000003'])
+    .expect(['zfs', 'mount', 'p/c/lxcri-br-web-1700000001'])
     .expect(['zfs', 'mount', 'p/c/other']);
   const { zfs, slept, heard } = zfsWith(runner);
-  await zfs.rename('p/c/web', 'p/c/lxcri-br-web-3');
+  await zfs.rename('p/c/web', 'p/c/lxcri-br-web-1700000003');
   runner.assertDone();
   assert.deepEqual(slept, [100, 200]);
   assert.deepEqual(
     heard.map(([line]) => line),
     [
-      'p/c/web is busy: unmounting p/c/lxcri-br-web-1, p/c/other for the rename',
+      'p/c/web is busy: unmounting p/c/lxcri-br-web-1700000001, p/c/other for the rename',
       'waiting for p/c/web to become free (attempt 3, 0.1 s)',
       'waiting for p/c/web to become free (attempt 4, 0.3 s)',
     ],
@@ -72,9 +72,12 @@ test('a rename refused as busy unmounts the mounted dependents, waits for the da
 
 test('a rename done although zfs could not mount a dependent again mounts it once free, and is not repeated', async () => {
   const runner = new FakeRunner()
-    .expect(['zfs', 'rename', 'p/c/web', 'p/c/b'], { exitCode: 1, stderr: "cannot mount 'p/c/lxcri-br-web-1': mountpoint or dataset is busy\n" })
-    .expect(['zfs', 'mount', 'p/c/lxcri-br-web-1'], { exitCode: 1, stderr: "cannot mount 'p/c/lxcri-br-web-1': mountpoint or dataset is busy\n" })
-    .expect(['zfs', 'mount', 'p/c/lxcri-br-web-1']);
+    .expect(['zfs', 'rename', 'p/c/web', 'p/c/b'], { exitCode: 1, stderr: "cannot mount 'p/c/lxcri-br-web-1700000001': mountpoint or dataset is busy\n" })
+    .expect(['zfs', 'mount', 'p/c/lxcri-br-web-1700000001'], {
+      exitCode: 1,
+      stderr: "cannot mount 'p/c/lxcri-br-web-1700000001': mountpoint or dataset is busy\n",
+    })
+    .expect(['zfs', 'mount', 'p/c/lxcri-br-web-1700000001']);
   const { zfs, slept } = zfsWith(runner);
   await zfs.rename('p/c/web', 'p/c/b');
   runner.assertDone();
@@ -105,16 +108,16 @@ test('a rename that stays busy after freeing its dependents mounts them again an
     .expect(['zfs', 'rename', 'p/c/web', 'p/c/b'], BUSY)
     .expect(LIST, { stdout: LISTING })
     .expect(['zfs', 'unmount', 'p/c/other'])
-    .expect(['zfs', 'unmount', 'p/c/lxcri-br-web-1']);
+    .expect(['zfs', 'unmount', 'p/c/lxcri-br-web-1700000001']);
   for (let i = 0; i <= busyDelays().length; i++) runner.expect(['zfs', 'rename', 'p/c/web', 'p/c/b'], BUSY);
-  runner.expect(['zfs', 'mount', 'p/c/lxcri-br-web-1']).expect(['zfs', 'mount', 'p/c/other']);
+  runner.expect(['zfs', 'mount', 'p/c/lxcri-br-web-1700000001']).expect(['zfs', 'mount', 'p/c/other']);
   const { zfs } = zfsWith(runner);
   await assert.rejects(
     zfs.rename('p/c/web', 'p/c/b'),
     (e: unknown) =>
       e instanceof DatasetBusyError &&
       /^Dataset busy: p\/c\/web stayed busy for 12\.0 s/.test(e.message) &&
-      /its dependents p\/c\/lxcri-br-web-1, p\/c\/other were unmounted for the rename/.test(e.hint),
+      /its dependents p\/c\/lxcri-br-web-1700000001, p\/c\/other were unmounted for the rename/.test(e.hint),
   );
   runner.assertDone();
 });

@@ -95,6 +95,32 @@ export class ImageStore {
     return manifest;
   }
 
+  /**
+   * `publish` run again after a crash: carries on from wherever the first run stopped (archive written, renamed into
+   * place, marker left), or publishes afresh while the dumped images are still there.
+   */
+  async publishAgain(scratch: string, meta: Omit<ImageManifest, 'sha256' | 'compressed_size' | 'created' | 'artifacts'>): Promise<ImageManifest> {
+    const final = this.dir(meta.container, meta.checkpoint_id);
+    const has = (path: string) =>
+      stat(path).then(
+        () => true,
+        () => false,
+      );
+    if (!(await has(`${final}/${COMPLETE}`))) {
+      if (await has(`${scratch}/${COMPLETE}`)) await rename(scratch, final);
+      else if (await has(`${scratch}/images`)) return this.publish(scratch, meta);
+      else {
+        throw new LxcriError(
+          'image-lost',
+          `the CRIU images of ${meta.container} ${meta.checkpoint_id} are gone (neither ${scratch} nor ${final} holds them)`,
+          'undo this checkpoint (lxcri-console recover <id> --undo) and take a new stateful checkpoint',
+        );
+      }
+    }
+    await rm(`${final}/${INPROGRESS}`, { force: true });
+    return this.verify(final);
+  }
+
   /** The `.inprogress` marker of `dir`, undefined when the directory is not being written. */
   inProgress(dir: string): Promise<Marker | undefined> {
     return readMarker(dir);

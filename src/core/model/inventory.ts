@@ -55,7 +55,7 @@ export class Inventory {
    * whole checkpoint family, whichever of them currently holds the original snapshots (this is what makes
    * `zfs promote` invisible). Clones `include` refuses (other owners' datasets) end the walk there.
    */
-  family(dataset: string, include: (rec: DatasetRecord) => boolean = () => true): string[] {
+  family(dataset: string, include: (rec: DatasetRecord) => boolean): string[] {
     const seen = new Set<string>();
     const queue = [dataset];
     while (queue.length) {

@@ -15,7 +15,9 @@ export function branchNamePattern(activeDataset: string): RegExp {
   const parent = parentDataset(activeDataset);
   const leaf = activeDataset.slice((parent?.length ?? -1) + 1);
   const prefix = parent ? `${escape(parent)}/` : '';
-  return new RegExp(`^${prefix}${escape(RESERVED_PREFIX)}(?:br|restore)-${escape(leaf)}-\\d+(?:-\\d+)?$`);
+  // Unix seconds (9 digits and more) then at most a small same-second suffix: the leaf `web` never reads
+  // `lxcri-br-web-2-1763890000`, a branch of `web-2`, as its own.
+  return new RegExp(`^${prefix}${escape(RESERVED_PREFIX)}(?:br|restore)-${escape(leaf)}-\\d{9,}(?:-\\d{1,3})?$`);
 }
 
 /** True when `rec` is one of the active dataset's own branches (or the active dataset itself). */
@@ -40,7 +42,7 @@ export function describeOwner(dataset: string): string {
   let m: RegExpExecArray | null;
   if ((m = /^(?:subvol|basevol)-(\d+)-disk-\d+$/.exec(leaf))) return `CT ${m[1]}`;
   if ((m = /^(?:vm|base)-(\d+)-disk-\d+$/.exec(leaf))) return `VM ${m[1]}`;
-  if ((m = new RegExp(`^${escape(RESERVED_PREFIX)}(?:br|restore)-(.+)-\\d+(?:-\\d+)?$`).exec(leaf))) return `a branch of ${m[1]}`;
+  if ((m = new RegExp(`^${escape(RESERVED_PREFIX)}(?:br|restore)-(.+)-\\d{9,}(?:-\\d{1,3})?$`).exec(leaf))) return `a branch of ${m[1]}`;
   return leaf;
 }
 

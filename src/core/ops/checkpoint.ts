@@ -5,7 +5,7 @@ import type { Inventory } from '../model/inventory.js';
 import { parentDataset } from '../tools/zfs/names.js';
 import { explainMissing, readInventory, requireDataset, type ContainerRef } from './container.js';
 import { runOperation, type OperationDef } from './engine.js';
-import { tolerate } from './steps.js';
+import { tolerate, whenRecovering } from './steps.js';
 import { createWithFreshName, freeSnapshotName, namesTakenOn } from './snapshot-name.js';
 
 export interface CheckpointResult {
@@ -66,7 +66,7 @@ export const GROUP_CHECKPOINT: OperationDef<GroupCheckpointInput> = {
     input.snapshots.map((snap) => ({
       title: `snapshot ${snap}`,
       // Only after a crash may the snapshot be ours already; on the first run an existing name is someone else's.
-      run: () => tolerate(() => ctx.zfs.snapshot([snap], input.props), ...(recovering ? ['exists'] : [])),
+      run: () => tolerate(() => ctx.zfs.snapshot([snap], input.props), ...whenRecovering(recovering, 'exists')),
       undo: () => tolerate(() => ctx.zfs.destroy(snap), 'not-found'),
     })),
 };
@@ -84,7 +84,7 @@ export const RECURSIVE_CHECKPOINT: OperationDef<RecursiveCheckpointInput> = {
   steps: (ctx, i, recovering) => [
     {
       title: `snapshot -r ${i.parent}@${i.name}`,
-      run: () => tolerate(() => ctx.zfs.snapshot([`${i.parent}@${i.name}`], i.props, true), ...(recovering ? ['exists'] : [])),
+      run: () => tolerate(() => ctx.zfs.snapshot([`${i.parent}@${i.name}`], i.props, true), ...whenRecovering(recovering, 'exists')),
       undo: async () => {
         for (const ds of [...i.datasets, i.parent]) await tolerate(() => ctx.zfs.destroy(`${ds}@${i.name}`), 'not-found');
       },

@@ -2,9 +2,10 @@ import type { CoreContext } from '../context.js';
 import { RefusedError } from '../errors.js';
 import type { CheckpointNode } from '../model/tree.js';
 import { subtreeIds } from '../model/tree.js';
-import type { LoadedContainer } from './container.js';
+import { readInventory, type LoadedContainer } from './container.js';
 import { runOperation, type OnStep, type OperationDef } from './engine.js';
-import { tolerate, type Step } from './steps.js';
+import { tolerate, whenRecovering, type Step } from './steps.js';
+import { poolOf } from '../world.js';
 
 export type DeleteAction =
   | { kind: 'destroy-dataset'; dataset: string; snapshots: string[] }
@@ -130,21 +131,36 @@ export interface DeleteInput {
 }
 
 /**
- * Delete's steps: destroys cannot be undone, so a failure keeps what is done and stops. Each step finds its work
- * already done when what it destroys is gone, so an interrupted delete is finished by `recover --finish`.
+ * Delete's steps: destroys cannot be undone, so a failure keeps what is done and stops. After a crash a step finds
+ * its work already done when what it destroys is gone, so an interrupted delete is finished by `recover --finish`;
+ * on a first run a missing target is a failure. A branch reset first checks that `zfs rollback -r` destroys nothing
+ * the plan does not list (sanoid may have snapshotted the branch since).
  */
 export const DELETE: OperationDef<DeleteInput> = {
   name: 'delete',
-  steps: (ctx, input) =>
+  steps: (ctx, input, recovering) =>
     input.actions.map((action): Step => ({
       title: describeAction(action),
       onFailure: 'stop',
       run: () =>
-        tolerate(() => {
-          if (action.kind === 'destroy-snapshot') return ctx.zfs.destroy(action.snapshot);
-          if (action.kind === 'destroy-dataset') return ctx.zfs.destroy(action.dataset, { recursive: true });
-          return ctx.zfs.rollback(action.to, 'later');
-        }, 'not-found'),
+        tolerate(
+          async () => {
+            if (action.kind === 'destroy-snapshot') return ctx.zfs.destroy(action.snapshot);
+            if (action.kind === 'destroy-dataset') return ctx.zfs.destroy(action.dataset, { recursive: true });
+            const { inventory } = await readInventory(ctx, poolOf(action.dataset));
+            const to = inventory.get(action.to);
+            const later = inventory.snapshotsOf(action.dataset).filter((s) => to && s.createtxg > to.createtxg);
+            const unlisted = later.filter((s) => !action.destroys.includes(s.name));
+            if (unlisted.length) {
+              throw new RefusedError(
+                `resetting ${action.dataset} to ${short(action.to)} would also destroy ${unlisted.map((s) => s.name).join(', ')}, made since the preview`,
+                'preview the delete again and confirm it',
+              );
+            }
+            return ctx.zfs.rollback(action.to, 'later');
+          },
+          ...whenRecovering(recovering, 'not-found'),
+        ),
     })),
 };
 

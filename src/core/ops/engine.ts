@@ -1,4 +1,5 @@
 import type { CoreContext } from '../context.js';
+import { LxcriError } from '../errors.js';
 import { ToolAbortedError, ToolTimeoutError } from '../runner/errors.js';
 import { failpoint, JournalWriteError, type JournalEntry, type JournalStepStatus } from '../state/journal.js';
 import { OperationFailedError, SkipStep, type Step, type StepReport } from './steps.js';
@@ -86,10 +87,13 @@ export async function runOperation<I>(
       }
       const late = mayCompleteLate(error);
       if (policy === 'undo') {
+        // The failed step is undone too, since it may have half-happened (a clone made, its properties not set);
+        // not when zfs refused it because its target exists: then nothing happened, and what exists is not ours.
+        const refused = error instanceof LxcriError && error.code === 'exists';
         const toUndo = steps
           .map((s, index) => ({ step: s, index }))
           .slice(0, i + 1)
-          .filter(({ index }) => reports[index]!.status === 'done' || (index === i && !journalBroken));
+          .filter(({ index }) => reports[index]!.status === 'done' || (index === i && !journalBroken && !refused));
         // A step that may still complete stays "running" in the journal, so recovery undoes it again later.
         // With the journal broken, marks still update the entry in memory (what a later abandon() writes, if it can).
         const markUndone = (index: number, status: JournalStepStatus) =>
@@ -99,8 +103,7 @@ export async function runOperation<I>(
       const keep = late || reports.some((r) => r.status === 'undo-failed');
       if (keep) await handle.abandon().catch(() => undefined);
       else await handle.close();
-      const failed = journalBroken ? steps[i]!.title : step.title;
-      throw new OperationFailedError(run.title, failed, error as Error, reports, keep ? handle.entry.id : undefined);
+      throw new OperationFailedError(run.title, step.title, error as Error, reports, keep ? handle.entry.id : undefined);
     }
   }
   await handle.close();

@@ -62,9 +62,8 @@ export async function planLifecycle(ctx: CoreContext, c: Container, opts: { noSt
   };
 }
 
-async function isRunning(ctx: CoreContext, lc: Lifecycle): Promise<boolean> {
-  const s = await liveStatus(ctx, { id: lc.id, name: lc.id, status: 'unknown', sources: lc.sources, mounts: [] });
-  return s === 'running' || s === 'frozen';
+function statusOf(ctx: CoreContext, lc: Lifecycle): Promise<ContainerStatus> {
+  return liveStatus(ctx, { id: lc.id, name: lc.id, status: 'unknown', sources: lc.sources, mounts: [] });
 }
 
 /**
@@ -72,7 +71,8 @@ async function isRunning(ctx: CoreContext, lc: Lifecycle): Promise<boolean> {
  * stopped (a step run again after a crash) is left as it is.
  */
 async function stopContainer(ctx: CoreContext, lc: Lifecycle): Promise<void> {
-  if (!(await isRunning(ctx, lc))) return;
+  // Only a container known to be stopped is left alone: an unknown state (lxc-info failing) still gets the stop.
+  if ((await statusOf(ctx, lc)) === 'stopped') return;
   const timeout = ctx.config.container.shutdown_timeout_seconds;
   if (lc.sources.includes('pct')) {
     try {
@@ -87,7 +87,8 @@ async function stopContainer(ctx: CoreContext, lc: Lifecycle): Promise<void> {
 }
 
 async function startContainer(ctx: CoreContext, lc: Lifecycle): Promise<void> {
-  if (await isRunning(ctx, lc)) return;
+  const status = await statusOf(ctx, lc);
+  if (status === 'running' || status === 'frozen') return;
   if (lc.sources.includes('pct')) await ctx.pct.start(lc.id);
   else await ctx.lxc.start(lc.id);
 }

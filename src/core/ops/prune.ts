@@ -168,26 +168,30 @@ export async function planPrune(ctx: CoreContext, c: LoadedContainer, policy: Pr
 
 export interface PruneInput {
   container: string;
-  items: Array<{ snapshot: string; used: number; image?: string; imageBytes?: number }>;
+  items: Array<{ container: string; snapshot: string; used: number; image?: string; imageBytes?: number }>;
 }
 
 const GONE = 'gone already';
 
 /**
  * Prune's steps, one per snapshot, each standing alone (a failure stops nothing else). Before destroying, a step
- * re-reads the pool (once per run, also when an interrupted prune is finished) and leaves alone a snapshot that has
- * become held or cloned since the plan; with the snapshot goes its CRIU image.
+ * re-reads the snapshot's pool (once per pool and run, also when an interrupted prune is finished) and leaves alone a
+ * snapshot that has become held or cloned since the plan; with the snapshot goes its CRIU image.
  */
 export const PRUNE: OperationDef<PruneInput> = {
   name: 'prune',
   steps: (ctx, input) => {
-    let listing: Promise<Inventory> | undefined;
-    const fresh = () => (listing ??= readInventory(ctx, poolOf(input.items[0]!.snapshot)).then((r) => r.inventory));
+    const listings = new Map<string, Promise<Inventory>>();
+    const fresh = (pool: string) => {
+      let listing = listings.get(pool);
+      if (!listing) listings.set(pool, (listing = readInventory(ctx, pool).then((r) => r.inventory)));
+      return listing;
+    };
     return input.items.map((item): Step => ({
       title: `destroy ${item.snapshot}`,
       onFailure: 'continue',
       run: async () => {
-        const inv = await fresh();
+        const inv = await fresh(poolOf(item.snapshot));
         const rec = inv.get(item.snapshot);
         if (!rec) throw new SkipStep(GONE);
         if (rec.userrefs > 0 || inv.clonesOf(item.snapshot).length) throw new SkipStep('became held or cloned since the plan; left alone');
@@ -198,32 +202,32 @@ export const PRUNE: OperationDef<PruneInput> = {
   },
 };
 
-/** Destroys the plan's pruned snapshots one by one, each with its own result; nothing outside the plan is touched. */
-export async function executePrune(ctx: CoreContext, plan: PrunePlan, datasets: readonly string[], onStep?: OnStep): Promise<PruneResult> {
-  const items = plan.items
-    .filter((i) => i.action === 'prune')
-    .map((i) => ({ snapshot: i.snapshot, used: i.used, ...(i.image ? { image: i.image, imageBytes: i.imageBytes ?? 0 } : {}) }));
-  if (!items.length) return { container: plan.container, results: [], reclaimBytes: 0 };
-  const reports = await runOperation(
-    ctx,
-    PRUNE,
-    {
-      container: plan.container,
-      datasets,
-      title: `prune of ${plan.container}`,
-      input: { container: plan.container, items },
-    },
-    onStep,
+/**
+ * Destroys the plans' pruned snapshots one by one in one journaled operation, each with its own result; nothing
+ * outside the plans is touched.
+ */
+export async function executePrune(ctx: CoreContext, plans: readonly PrunePlan[], datasets: readonly string[], onStep?: OnStep): Promise<PruneResult[]> {
+  const items = plans.flatMap((plan) =>
+    plan.items
+      .filter((i) => i.action === 'prune')
+      .map((i) => ({ container: plan.container, snapshot: i.snapshot, used: i.used, ...(i.image ? { image: i.image, imageBytes: i.imageBytes ?? 0 } : {}) })),
   );
-  let reclaimBytes = 0;
-  const results = items.map((item, i): PruneItemResult => {
-    const r = reports[i]!;
-    if (r.status === 'done') {
-      reclaimBytes += item.used + (item.imageBytes ?? 0);
-      return { snapshot: item.snapshot, status: 'destroyed' };
-    }
-    if (r.status === 'skipped' && r.error === GONE) return { snapshot: item.snapshot, status: 'gone' };
-    return { snapshot: item.snapshot, status: 'failed', error: r.error ?? 'failed' };
+  const label = plans.map((p) => p.container).join(' ');
+  const reports = items.length
+    ? await runOperation(ctx, PRUNE, { container: label, datasets, title: `prune of ${label}`, input: { container: label, items } }, onStep)
+    : [];
+  return plans.map((plan) => {
+    let reclaimBytes = 0;
+    const results: PruneItemResult[] = [];
+    items.forEach((item, i) => {
+      if (item.container !== plan.container) return;
+      const r = reports[i]!;
+      if (r.status === 'done') {
+        reclaimBytes += item.used + (item.imageBytes ?? 0);
+        results.push({ snapshot: item.snapshot, status: 'destroyed' });
+      } else if (r.status === 'skipped' && r.error === GONE) results.push({ snapshot: item.snapshot, status: 'gone' });
+      else results.push({ snapshot: item.snapshot, status: 'failed', error: r.error ?? 'failed' });
+    });
+    return { container: plan.container, results, reclaimBytes };
   });
-  return { container: plan.container, results, reclaimBytes };
 }

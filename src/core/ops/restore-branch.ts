@@ -2,13 +2,13 @@ import type { CoreContext } from '../context.js';
 import { LxcriError } from '../errors.js';
 import { USER_PREFIX, USER_PROPS } from '../model/dataset.js';
 import type { CheckpointNode } from '../model/tree.js';
-import { RESERVED_PREFIX, parentDataset } from '../tools/zfs/names.js';
+import { RESERVED_PREFIX, parentDataset, splitSnapshotName } from '../tools/zfs/names.js';
 import { checkpointProps } from './checkpoint.js';
 import type { LoadedContainer } from './container.js';
 import { freeSnapshotName } from './snapshot-name.js';
 import type { OperationDef } from './engine.js';
 import { lifecycleSteps, type Lifecycle } from './lifecycle.js';
-import { tolerate, type Step, type StepReport } from './steps.js';
+import { tolerate, whenRecovering, type Step, type StepReport } from './steps.js';
 
 /** Properties a clone cannot take at creation, or that we set ourselves. */
 const NOT_COPIED = new Set([
@@ -165,7 +165,7 @@ export function branchRestoreSteps(ctx: CoreContext, i: BranchRestoreInput, reco
     ...life.before,
     {
       title: `snapshot ${i.safety}`,
-      run: () => tolerate(() => zfs.snapshot([i.safety], checkpointProps(ctx, 'safety', i.safetyLabel)), 'exists'),
+      run: () => tolerate(() => zfs.snapshot([i.safety], checkpointProps(ctx, 'safety', i.safetyLabel)), ...whenRecovering(recovering, 'exists')),
       // After the rename the safety snapshot lives on the branch; whichever name exists is destroyed.
       undo: async () => {
         await tolerate(() => zfs.destroy(i.safety), 'not-found');
@@ -173,7 +173,7 @@ export function branchRestoreSteps(ctx: CoreContext, i: BranchRestoreInput, reco
     },
     {
       title: `clone ${i.target} to ${tmp}`,
-      run: () => tolerate(() => zfs.clone(i.target, tmp, i.cloneProps), 'exists'),
+      run: () => tolerate(() => zfs.clone(i.target, tmp, i.cloneProps), ...whenRecovering(recovering, 'exists')),
       undo: () => tolerate(() => zfs.destroy(tmp), 'not-found'),
     },
   ];
@@ -209,8 +209,11 @@ export function branchRestoreSteps(ctx: CoreContext, i: BranchRestoreInput, reco
       if (recovering && !(await isCloneOf(ctx, D, i.originAfterRename))) return;
       await zfs.promote(D);
     },
+    // Promote made the origin's former holder (the old line, or the branch the target was on) a clone of D: promote
+    // it back.
     undo: async () => {
-      if (await isCloneOf(ctx, B, `${D}@${i.originAfterRename.slice(i.originAfterRename.indexOf('@') + 1)}`)) await zfs.promote(B);
+      const { dataset: holder, snapshot } = splitSnapshotName(i.originAfterRename);
+      if (await isCloneOf(ctx, holder, `${D}@${snapshot}`)) await zfs.promote(holder);
     },
   });
   if (i.wasMounted) {

@@ -1,7 +1,9 @@
 import type { CoreContext } from '../context.js';
 import { RefusedError } from '../errors.js';
 import type { CheckpointNode } from '../model/tree.js';
-import type { LoadedContainer } from './container.js';
+import { readInventory, type LoadedContainer } from './container.js';
+import { buildTree } from '../model/tree.js';
+import { poolOf } from '../world.js';
 import { describeOwner } from '../model/ownership.js';
 import { runOperation, type OnStep, type OperationDef } from './engine.js';
 import { lifecycleSteps, type Lifecycle } from './lifecycle.js';
@@ -28,7 +30,7 @@ export interface RollbackResult {
 }
 
 /** Clone datasets hanging off `snapshots`, recursively, and all their snapshots. */
-function dependents(c: LoadedContainer, snapshots: readonly string[]): { datasets: string[]; snapshots: string[] } {
+function dependents(c: Pick<LoadedContainer, 'inventory'>, snapshots: readonly string[]): { datasets: string[]; snapshots: string[] } {
   const datasets: string[] = [];
   const snaps: string[] = [];
   const queue = [...snapshots];
@@ -45,7 +47,7 @@ function dependents(c: LoadedContainer, snapshots: readonly string[]): { dataset
 }
 
 /** Lists exactly what `zfs rollback -r/-R` to `target` would destroy; refuses what ZFS would refuse. */
-export function planRollback(c: LoadedContainer, target: CheckpointNode): RollbackPlan {
+export function planRollback(c: Pick<LoadedContainer, 'id' | 'dataset' | 'inventory' | 'tree'>, target: CheckpointNode): RollbackPlan {
   if (target.dataset !== c.dataset) {
     throw new RefusedError(
       `${target.fullName} is on the branch ${target.dataset}, not on the container's active line ${c.dataset}`,
@@ -85,18 +87,59 @@ export function planRollback(c: LoadedContainer, target: CheckpointNode): Rollba
 
 export interface RollbackInput {
   container: string;
+  dataset: string;
   target: string;
   mode: 'none' | 'later' | 'clones';
+  /** Every snapshot and dataset the confirmed plan destroys: the rollback runs only while that is still all. */
+  destroys: string[];
   lifecycle?: Lifecycle;
+}
+
+/**
+ * Refuses when a rollback to `target` would now destroy anything the confirmed list does not name (a checkpoint
+ * or a clone made since the preview). After a crash some of the list may be gone already.
+ */
+function refuseUnlisted(
+  c: Pick<LoadedContainer, 'id' | 'dataset' | 'inventory' | 'tree'>,
+  target: string,
+  listed: readonly string[],
+  allowGone: boolean,
+): RollbackPlan {
+  const node = [...c.tree.nodes.values()].find((n) => n.fullName === target);
+  if (!node) throw new RefusedError(`${target} no longer exists; the rollback was not run`, `see \`lxcri-console tree ${c.id}\``);
+  const now = planRollback(c, node);
+  const allowed = new Set(listed);
+  const actual = [...now.destroysSnapshots, ...now.destroysDatasets];
+  if (actual.some((n) => !allowed.has(n)) || (!allowGone && actual.length !== allowed.size)) {
+    throw new RefusedError(`the checkpoints of ${c.id} changed since the preview; the rollback was not run`, 'review the new preview and confirm again');
+  }
+  return now;
 }
 
 export const ROLLBACK_RESTORE: OperationDef<RollbackInput> = {
   name: 'rollback-restore',
-  steps: (ctx, i, _recovering, out) => {
+  steps: (ctx, i, recovering, out) => {
     const life = lifecycleSteps(ctx, i.lifecycle, out);
     const flag = i.mode === 'clones' ? ' -R' : i.mode === 'later' ? ' -r' : '';
-    // Rolling back to the same snapshot again is harmless, so the step can run again after a crash.
-    return [...life.before, { title: `zfs rollback${flag} to ${i.target}`, run: () => ctx.zfs.rollback(i.target, i.mode) }, ...life.after];
+    return [
+      ...life.before,
+      {
+        title: `zfs rollback${flag} to ${i.target}`,
+        // Checked again right before it runs (the container was shutting down meanwhile, or this is a recovery, with
+        // the locks free since the crash): rolling back again is harmless, destroying something new is not.
+        run: async () => {
+          const { inventory } = await readInventory(ctx, poolOf(i.dataset));
+          refuseUnlisted(
+            { id: i.container, dataset: i.dataset, inventory, tree: buildTree(i.container, i.dataset, inventory) },
+            i.target,
+            i.destroys,
+            recovering,
+          );
+          await ctx.zfs.rollback(i.target, i.mode);
+        },
+      },
+      ...life.after,
+    ];
   },
 };
 
@@ -109,12 +152,8 @@ export async function executeRollback(
   onStep?: OnStep,
   out?: Record<string, unknown>,
 ): Promise<RollbackResult> {
-  const now = planRollback(fresh, confirmed.target);
-  const listed = new Set([...confirmed.destroysSnapshots, ...confirmed.destroysDatasets]);
-  const actual = [...now.destroysSnapshots, ...now.destroysDatasets];
-  if (actual.length !== listed.size || actual.some((n) => !listed.has(n))) {
-    throw new RefusedError(`the checkpoints of ${fresh.id} changed since the preview; the rollback was not run`, 'review the new preview and confirm again');
-  }
+  const destroys = [...confirmed.destroysSnapshots, ...confirmed.destroysDatasets];
+  const now = refuseUnlisted(fresh, confirmed.target.fullName, destroys, false);
   const mode = now.needsClones ? 'clones' : now.destroysSnapshots.length ? 'later' : 'none';
   await runOperation(
     ctx,
@@ -123,10 +162,10 @@ export async function executeRollback(
       container: fresh.id,
       datasets: [fresh.dataset],
       title: `rollback of ${fresh.id} to ${confirmed.target.name}`,
-      input: { container: fresh.id, target: confirmed.target.fullName, mode, lifecycle },
+      input: { container: fresh.id, dataset: fresh.dataset, target: confirmed.target.fullName, mode, destroys, lifecycle },
     },
     onStep,
     out,
   );
-  return { mode: 'rollback', container: fresh.id, dataset: fresh.dataset, restored: confirmed.target.fullName, destroyed: actual };
+  return { mode: 'rollback', container: fresh.id, dataset: fresh.dataset, restored: confirmed.target.fullName, destroyed: destroys };
 }

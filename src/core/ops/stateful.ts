@@ -1,4 +1,4 @@
-import { copyFile, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm } from 'node:fs/promises';
 import type { CoreContext } from '../context.js';
 import { LxcriError, RefusedError } from '../errors.js';
 import { criuFailure, parseCriuVersion } from '../criu/criu-log.js';
@@ -13,7 +13,7 @@ import { restoreProcesses } from '../criu/restore-processes.js';
 import { runOperation, type OnStep, type OperationDef } from './engine.js';
 import { liveStatus } from './lifecycle.js';
 import { freeSnapshotName, namesTakenOn } from './snapshot-name.js';
-import { OperationFailedError, tolerate, type Step } from './steps.js';
+import { OperationFailedError, tolerate, whenRecovering, type Step } from './steps.js';
 
 export const ZFS_FALLBACK_WARNING = 'ZFS not available, falling back to CRIU-only checkpoint';
 
@@ -53,13 +53,15 @@ export interface StatefulInput {
   container: string;
   /** Undefined for a CRIU-only checkpoint (no ZFS). */
   dataset?: string;
-  seconds: number;
   scratch: string;
   props: Record<string, string>;
   criuVersion: string;
   /** Chosen free before the first step (the datasets are locked), so the journal names the snapshot from the start. */
   checkpointId: string;
-  snapshot?: string;
+}
+
+function snapshotOf(i: StatefulInput): string | undefined {
+  return i.dataset ? `${i.dataset}@${i.checkpointId}` : undefined;
 }
 
 /**
@@ -70,12 +72,22 @@ export const STATEFUL_CHECKPOINT: OperationDef<StatefulInput> = {
   name: 'stateful-checkpoint',
   steps: (ctx, i, recovering, out) => {
     const store = imageStore(ctx.config, ctx.runner);
+    const snapshot = snapshotOf(i);
+    // Finishing after a crash may pair a dump with a snapshot only when both are of one moment: the dump redone now,
+    // or the snapshot already taken then.
+    let dumpedNow = false;
     const steps: Step[] = [
       {
         title: `CRIU dump of ${i.container} (lxc-checkpoint, container left running)`,
         run: async () => {
           try {
+            // Run again after a crash, the dump starts over in an empty directory (CRIU refuses a used one).
+            if (recovering) {
+              await rm(`${i.scratch}/images`, { recursive: true, force: true });
+              await mkdir(`${i.scratch}/images`, { recursive: true });
+            }
             await ctx.lxc.checkpoint(i.container, `${i.scratch}/images`);
+            dumpedNow = true;
           } catch (error) {
             const log = await readFile(`${i.scratch}/images/dump.log`, 'utf8').catch(() => '');
             const kept = `${ctx.config.criu.store}/${i.container}/last-failed-dump.log`;
@@ -99,29 +111,33 @@ export const STATEFUL_CHECKPOINT: OperationDef<StatefulInput> = {
         // The name was chosen (and journaled) before the first step: a kill right after `zfs snapshot` leaves a
         // journal that names it, so recovery finds it; only when recovering can it exist already.
         run: async () => {
+          if (recovering && !dumpedNow && !(await ctx.zfs.exists(snapshot!))) {
+            throw new RefusedError(
+              `the memory dump of ${i.container} was taken before the interruption; a snapshot taken now would not match it`,
+              'undo it instead (lxcri-console recover <id> --undo) and take a new stateful checkpoint',
+            );
+          }
           await tolerate(
-            () => ctx.zfs.snapshot([i.snapshot!], { ...i.props, [USER_PREFIX + USER_PROPS.image]: store.dir(i.container, i.checkpointId) }),
-            ...(recovering ? ['exists'] : []),
+            () => ctx.zfs.snapshot([snapshot!], { ...i.props, [USER_PREFIX + USER_PROPS.image]: store.dir(i.container, i.checkpointId) }),
+            ...whenRecovering(recovering, 'exists'),
           ).catch(explainMissing([{ id: i.container, dataset }]));
-          ctx.created.add(i.snapshot!);
+          ctx.created.add(snapshot!);
         },
-        undo: async () => {
-          if (i.snapshot) await tolerate(() => ctx.zfs.destroy(i.snapshot!), 'not-found');
-        },
+        undo: () => tolerate(() => ctx.zfs.destroy(snapshot!), 'not-found'),
       });
     }
     steps.push({
       title: 'archive the images into the checkpoint store',
       run: async () => {
-        const guid = i.snapshot ? await ctx.zfs.guid(i.snapshot) : null;
-        const manifest = await store.publish(i.scratch, {
+        const meta = {
           container: i.container,
           checkpoint_id: i.checkpointId,
-          zfs_snapshot: i.snapshot ?? null,
-          zfs_guid: guid,
+          zfs_snapshot: snapshot ?? null,
+          zfs_guid: snapshot ? await ctx.zfs.guid(snapshot) : null,
           criu_version: i.criuVersion,
           tool: 'lxc-checkpoint',
-        });
+        };
+        const manifest = recovering ? await store.publishAgain(i.scratch, meta) : await store.publish(i.scratch, meta);
         if (out) out.manifest = manifest;
       },
       undo: () => rm(store.dir(i.container, i.checkpointId), { recursive: true, force: true }),
@@ -162,8 +178,7 @@ export async function statefulCheckpoint(
   }
   const input: StatefulInput = {
     container: id,
-    ...(withZfs ? { dataset: ref.dataset, snapshot: `${ref.dataset}@${checkpointId}` } : {}),
-    seconds,
+    ...(withZfs ? { dataset: ref.dataset } : {}),
     scratch: await store.scratch(id, checkpointId),
     props: checkpointProps(ctx, 'checkpoint', opts.label),
     criuVersion: version,
@@ -181,7 +196,7 @@ export async function statefulCheckpoint(
   return {
     container: id,
     checkpointId: input.checkpointId,
-    ...(input.snapshot ? { snapshot: input.snapshot } : {}),
+    ...(snapshotOf(input) ? { snapshot: snapshotOf(input)! } : {}),
     image: store.dir(id, input.checkpointId),
     manifest,
     artifacts: manifest.artifacts ?? [],

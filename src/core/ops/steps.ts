@@ -65,6 +65,14 @@ export class OperationFailedError extends LxcriError {
 }
 
 /**
+ * What a step tolerates as "already done" when it runs again after a crash, and only then: on a first run an
+ * existing target is someone else's, and a missing one is a real failure.
+ */
+export function whenRecovering(recovering: boolean, ...codes: string[]): string[] {
+  return recovering ? codes : [];
+}
+
+/**
  * Runs `action`, treating an error with one of `codes` (the core's error codes: 'exists', 'not-found',
  * 'not-mounted', 'already-mounted') as "already in that state", so steps can run again after a crash.
  */

@@ -1,5 +1,5 @@
 import { LxcriError, NotFoundError } from '../../errors.js';
-import { ToolFailedError } from '../../runner/errors.js';
+import { firstLines, ToolFailedError } from '../../runner/errors.js';
 
 /** Rewrites the messages ZFS tools print into errors that say what to do. Other errors pass unchanged. */
 export function translateZfsError(error: unknown, subject?: string): unknown {
@@ -26,31 +26,21 @@ export function translateZfsError(error: unknown, subject?: string): unknown {
   if (/out of space|No space left on device|quota exceeded/i.test(text)) {
     return new LxcriError(
       'out-of-space',
-      `Out of space: ${oneLine(text)}`,
+      `Out of space: ${firstLines(text)}`,
       'free space in the pool or prune old checkpoints (`lxcri-console prune --dry-run`), then retry',
     );
   }
   if (/dataset is busy|pool or dataset is busy|target is busy|device busy/i.test(text)) {
-    return new LxcriError('busy', `Dataset busy: ${oneLine(text)}`, 'stop the container (or whatever uses the mountpoint) and retry');
+    return new LxcriError('busy', `Dataset busy: ${firstLines(text)}`, 'stop the container (or whatever uses the mountpoint) and retry');
   }
   if (/not currently mounted|not mounted/.test(text)) {
-    return new LxcriError('not-mounted', `Not mounted: ${oneLine(text)}`, 'mount it with `zfs mount <dataset>`');
+    return new LxcriError('not-mounted', `Not mounted: ${firstLines(text)}`, 'mount it with `zfs mount <dataset>`');
   }
   if (/already mounted/.test(text)) {
-    return new LxcriError('already-mounted', `Already mounted: ${oneLine(text)}`, 'nothing to do');
+    return new LxcriError('already-mounted', `Already mounted: ${firstLines(text)}`, 'nothing to do');
   }
   if (/dataset already exists/.test(text)) {
-    return new LxcriError('exists', `Already exists: ${oneLine(text)}`, 'choose another name');
+    return new LxcriError('exists', `Already exists: ${firstLines(text)}`, 'choose another name');
   }
   return error;
-}
-
-/** A tool's answer as one short line: its first two non-empty lines joined. */
-export function oneLine(text: string): string {
-  return text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean)
-    .slice(0, 2)
-    .join(' / ');
 }

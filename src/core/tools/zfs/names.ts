@@ -80,6 +80,11 @@ export function splitSnapshotName(full: string): { dataset: string; snapshot: st
   return { dataset: full.slice(0, at), snapshot: full.slice(at + 1) };
 }
 
+/** The pool a dataset or snapshot lives in. */
+export function poolOf(name: string): string {
+  return name.split(/[/@]/)[0]!;
+}
+
 export function parentDataset(name: string): string | undefined {
   const slash = name.lastIndexOf('/');
   return slash < 0 ? undefined : name.slice(0, slash);

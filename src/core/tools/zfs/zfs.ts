@@ -1,11 +1,12 @@
 import { cmd, type Command, type Runner } from '../../runner/command.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LxcriError } from '../../errors.js';
-import { ToolFailedError } from '../../runner/errors.js';
+import { firstLines, ToolFailedError } from '../../runner/errors.js';
 import type { DatasetRecord } from '../../model/dataset.js';
 import { LEGACY_CAPABILITIES, OPENZFS_CAPABILITIES, parseZfsVersion, type ZfsCapabilities } from './capabilities.js';
 import { BUSY_BACKOFF, busyDelays, busyWaitLine, currentBusyListener, DatasetBusyError, type BusyBackoff, type BusyEvent, type BusyListener } from './busy.js';
-import { oneLine, translateZfsError } from './errors.js';
+import { translateZfsError } from './errors.js';
+import { poolOf } from './names.js';
 import { listingProperties } from './properties.js';
 import { parseDestroyDryRun, parseLocalProperties, parseZfsGet, parseZfsList } from './parse.js';
 import { dependentsToFree, failedRemounts, parseDependencyListing, renamedDespiteFailure } from './rename.js';
@@ -281,18 +282,13 @@ export class Zfs {
 
 const defaultSleep = (ms: number) => sleep(ms).then(() => undefined);
 
-/** The pool a dataset lives in: its clones can be anywhere in it. */
-function poolOf(dataset: string): string {
-  return dataset.split(/[/@]/)[0]!;
-}
-
 /** A dependent's name after `from` became `to` (descendants move along, clones keep theirs). */
 function movedName(name: string, from: string, to: string): string {
   return name === from ? to : name.startsWith(`${from}/`) ? `${to}${name.slice(from.length)}` : name;
 }
 
 function errorLine(error: unknown): string {
-  return oneLine(error instanceof ToolFailedError ? error.result.stderr + error.result.stdout : (error as Error).message);
+  return firstLines(error instanceof ToolFailedError ? error.result.stderr + error.result.stdout : (error as Error).message);
 }
 
 function propArgs(props: Record<string, string>): string[] {
