@@ -112,3 +112,17 @@ test('missing container dataset: the seed wording plus what to do', async () => 
     (e: unknown) => e instanceof LxcriError && e.message === 'Dataset does not exist: t/c/nope' && /lxcri-console list/.test(e.hint),
   );
 });
+
+test("a group checkpoint step refused because the name exists is not undone: that snapshot is someone else's", async () => {
+  const { runner, core } = fakeCore();
+  expectLegacy(runner, twoContainers().fs('t/c/other').records);
+  runner.expect(['zfs', 'snapshot', ...CHECKPOINT_PROPS, `t/c/web@checkpoint-${NOW_S}`]);
+  runner.expect(['zfs', 'snapshot', ...CHECKPOINT_PROPS, `t/c/db@checkpoint-${NOW_S}`], {
+    exitCode: 1,
+    stderr: `cannot create snapshot 't/c/db@checkpoint-${NOW_S}': dataset already exists\n`,
+  });
+  // Only ours goes: no destroy of t/c/db@checkpoint-… (FakeRunner fails on any command not expected).
+  runner.expect(['zfs', 'destroy', `t/c/web@checkpoint-${NOW_S}`]);
+  await assert.rejects(core.checkpoint(['web', 'db']), (e: unknown) => e instanceof OperationFailedError && /Already exists/.test(e.message));
+  runner.assertDone();
+});

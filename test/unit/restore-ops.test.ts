@@ -224,3 +224,36 @@ test('an undo that fails twice (a mount timing out) keeps the journal, and recov
   runner.assertDone();
   assert.deepEqual(await core.interrupted(), []);
 });
+
+test('a failed restore of a checkpoint on another branch promotes that branch back, not the old line', async () => {
+  const X = 't/c/lxcri-br-web-1700000005';
+  const recs = line()
+    .fs(X, { origin: `${D}@checkpoint-2`, user: { branch: 'web@1700000005' } })
+    .snap(X, 'checkpoint-7').records;
+  const TMP7 = TMP;
+  const { runner, core } = fakeCore();
+  runner.expect(VERSION, { stdout: 'zfs-2.2.6-pve1\nzfs-kmod-2.2.6-pve1\n' });
+  runner.expect(['zfs', 'get', '-Hp', '-o', 'property,value', '-s', 'local', 'all', D], { stdout: '' });
+  expectOpenzfsListing(runner, recs);
+  runner.expect(['zfs', 'snapshot', ...SAFETY_PROPS.slice(0, -2), '-o', 'lxcri:label=before restoring checkpoint-7', SAFETY]);
+  runner.expect(['zfs', 'clone', `${X}@checkpoint-7`, TMP7]);
+  runner.expect(['zfs', 'unmount', D]);
+  runner.expect(['zfs', 'unmount', TMP7]);
+  runner.expect(['zfs', 'rename', D, B]);
+  runner.expect(['zfs', 'set', `lxcri:branch=web@${NOW_S}`, B]);
+  runner.expect(['zfs', 'rename', TMP7, D]);
+  runner.expect(['zfs', 'promote', D]);
+  runner.expect(['zfs', 'mount', D], { exitCode: 1, stderr: "cannot mount 't/c/web': out of space\n" });
+  runner.expect(['zfs', 'unmount', D], { exitCode: 1, stderr: "cannot unmount 't/c/web': not currently mounted\n" });
+  // Promote made X (where checkpoint-7 lived) a clone of D: X is promoted back.
+  runner.expect(['zfs', 'get', '-H', '-o', 'value', 'origin', X], { stdout: `${D}@checkpoint-7\n` });
+  runner.expect(['zfs', 'promote', X]);
+  runner.expect(['zfs', 'rename', D, TMP7]);
+  runner.expect(['zfs', 'inherit', 'lxcri:branch', B]);
+  runner.expect(['zfs', 'rename', B, D]);
+  runner.expect(['zfs', 'mount', D]);
+  runner.expect(['zfs', 'destroy', TMP7]);
+  runner.expect(['zfs', 'destroy', SAFETY]);
+  await assert.rejects(core.restore('web', { snapshot: 'checkpoint-7' }), /every earlier step was undone/);
+  runner.assertDone();
+});
