@@ -43,24 +43,13 @@ function assign(rec: DatasetRecord, property: string, value: string): void {
     case 'userrefs':
       rec.userrefs = num(value) ?? 0;
       break;
-    case 'usedbysnapshots': {
-      const n = num(value);
-      if (n !== undefined) rec.usedbysnapshots = n;
-      break;
-    }
-    case 'usedbydataset': {
-      const n = num(value);
-      if (n !== undefined) rec.usedbydataset = n;
-      break;
-    }
-    case 'available': {
-      const n = num(value);
-      if (n !== undefined) rec.available = n;
-      break;
-    }
+    // Sizes a flavour may not report ('-'): left unset rather than 0.
+    case 'usedbysnapshots':
+    case 'usedbydataset':
+    case 'available':
     case 'written': {
       const n = num(value);
-      if (n !== undefined) rec.written = n;
+      if (n !== undefined) rec[property] = n;
       break;
     }
     default:
