@@ -6,7 +6,7 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   yes: { type: 'boolean', short: 'y', description: 'confirm destructive actions without asking' },
   ascii: { type: 'boolean', description: 'ASCII tree glyphs (automatic when the locale is not UTF-8)' },
   demo: { type: 'boolean', description: 'run against a simulated Proxmox node inside the process (no root, no ZFS needed)' },
-  'read-only': { type: 'boolean', description: 'console: hide and disable every dangerous action' },
+  'read-only': { type: 'boolean', description: 'refuse every change before anything runs (the console also hides them)' },
   theme: { type: 'string', value: 'NAME', description: 'console theme: dark, light, high-contrast, no-color (NO_COLOR wins)' },
   debug: { type: 'boolean', description: 'log every command to the log file and print error details' },
   help: { type: 'boolean', short: 'h', description: 'show help' },

@@ -75,7 +75,8 @@ export async function main(argv: string[], terminal = { out: (s: string) => cons
       const { logger } = createFileLogger(config.log.file, debug ? 'debug' : config.log.level);
       runner = new ExecaRunner({ defaultTimeoutMs: config.runner.timeout_seconds * 1000, logger });
     }
-    const core = new Core(createContext(config, runner));
+    // Read-only is the core's: whatever face asks, a change is refused before anything runs.
+    const core = new Core(createContext(config, runner, { readOnly: Boolean(values['read-only']) }));
     if (!spec) {
       if (!process.stdout.isTTY) throw new UsageError('the console needs a terminal', 'run it in a terminal, or use a command (lxcri-console --help)');
       const { runConsole } = await consoleModule!;

@@ -28,6 +28,8 @@ export interface CoreContext {
   identity: Identity;
   /** Snapshots this process created, so the next checkpoint in the same second starts at a free name. */
   created: Set<string>;
+  /** A read-only session: every operation that changes something is refused before anything runs. */
+  readOnly: boolean;
 }
 
 export function currentIdentity(): Identity {
@@ -56,6 +58,7 @@ export function createContext(config: Config, runner: Runner, overrides: Partial
     now: Date.now,
     identity: currentIdentity(),
     created: new Set(),
+    readOnly: false,
     ...overrides,
   };
 }

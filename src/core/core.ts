@@ -81,6 +81,14 @@ export class Core {
     const locks: HeldLock[] = [];
     let result: T | undefined;
     let error: unknown;
+    // Before the try: a refused change writes nothing, not even its events.log line.
+    if (this.ctx.readOnly) {
+      throw new LxcriError(
+        'read-only',
+        `read-only session: ${operation}${label ? ` of ${label}` : ''} was not run`,
+        'nothing was changed; run it without --read-only',
+      );
+    }
     try {
       // Ids name datasets and appear in lock files: validate them before anything touches the disk.
       for (const id of ids) validateContainerId(id);
