@@ -42,6 +42,8 @@ export interface Binding {
   label: string;
   description: string;
   dangerous: boolean;
+  /** Changes ZFS without destroying anything (a checkpoint): refused in read-only mode like the dangerous ones. */
+  changes?: boolean;
   /** Panes where the footer shows it (all when absent). */
   panes?: Pane[];
   /** Why it cannot run now, or undefined when it can. */
@@ -63,6 +65,7 @@ export const BINDINGS: readonly Binding[] = [
     label: 'c',
     description: 'checkpoint the selected container (asks for a label)',
     dangerous: false,
+    changes: true,
     disabled: needsContainer,
   },
   {
@@ -71,6 +74,7 @@ export const BINDINGS: readonly Binding[] = [
     label: 'C',
     description: 'stateful checkpoint (CRIU) of a running container',
     dangerous: false,
+    changes: true,
     disabled: (c) => needsContainer(c) ?? (!c.running ? 'the container is not running' : undefined),
   },
   {
@@ -138,14 +142,23 @@ export const RECOVER_BINDINGS: readonly Binding[] = [
 export const READ_ONLY_RECOVER =
   'read-only session: finishing or undoing changes ZFS; run `lxcri-console recover <id> --finish|--undo` or open the console without --read-only';
 
-/** The bindings that exist in this session: read-only mode hides every dangerous one. */
-export function activeBindings(readOnly: boolean): Binding[] {
-  return BINDINGS.filter((b) => !(readOnly && b.dangerous));
+/** True for a binding that changes ZFS: hidden from the footer and help, and refused, in read-only mode. */
+export function changesZfs(b: Binding): boolean {
+  return b.dangerous || b.changes === true;
 }
 
-export function findBinding(key: string, readOnly: boolean, table: readonly Binding[] = BINDINGS): Binding | undefined {
-  return table.filter((b) => !(readOnly && b.dangerous)).find((b) => b.keys.includes(key));
+/** The bindings shown in this session: read-only mode hides every one that changes ZFS. */
+export function activeBindings(readOnly: boolean): Binding[] {
+  return BINDINGS.filter((b) => !(readOnly && changesZfs(b)));
 }
+
+/** The binding of a key. Read-only keeps the ones that change ZFS findable, so pressing one says why it does nothing. */
+export function findBinding(key: string, table: readonly Binding[] = BINDINGS): Binding | undefined {
+  return table.find((b) => b.keys.includes(key));
+}
+
+/** What a key that changes ZFS says in a read-only session. */
+export const READ_ONLY_KEY = 'read-only session: changes nothing (open the console without --read-only)';
 
 /** Footer legend for a pane, shortened to fit: the most useful first, dropped from the end. */
 export function footerItems(pane: Pane, readOnly: boolean, width: number): string[] {

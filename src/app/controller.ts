@@ -2,7 +2,7 @@ import type { Core } from '../core/core.js';
 import { LxcriError } from '../core/errors.js';
 import { layoutTree, type TreeRow } from '../core/model/tree-layout.js';
 import type { ContainerSummary } from '../core/world.js';
-import { findBinding, READ_ONLY_RECOVER, RECOVER_BINDINGS, type BindingContext, type CommandId } from './bindings.js';
+import { changesZfs, findBinding, READ_ONLY_KEY, READ_ONLY_RECOVER, RECOVER_BINDINGS, type BindingContext, type CommandId } from './bindings.js';
 import { PANES, type Dialog, type UiStore } from './ui-store.js';
 
 export interface KeyPress {
@@ -199,9 +199,9 @@ export class AppController {
       if (name === 'escape' || name === 'q' || name === '?' || name === 'P') this.ui.setState({ mode: 'normal' });
       return;
     }
-    const binding = findBinding(name, ui.readOnly);
+    const binding = findBinding(name);
     if (!binding) return;
-    const why = binding.disabled?.(this.context());
+    const why = ui.readOnly && changesZfs(binding) ? READ_ONLY_KEY : binding.disabled?.(this.context());
     if (why) {
       this.ui.setState({ flash: { text: `${binding.label}: ${why}`, level: 'info' } });
       return;
@@ -334,7 +334,7 @@ export class AppController {
   /** The interrupted-operations dialog, through its bindings table; read-only sessions are told why nothing runs. */
   private async recoverKey(name: string, d: Extract<Dialog, { kind: 'recover' }>): Promise<void> {
     const ui = this.ui.getState();
-    const binding = findBinding(name, false, RECOVER_BINDINGS);
+    const binding = findBinding(name, RECOVER_BINDINGS);
     if (!binding) return;
     if (binding.dangerous && ui.readOnly) return void this.ui.setState({ flash: { text: `${binding.label}: ${READ_ONLY_RECOVER}`, level: 'info' } });
     const why = binding.disabled?.(this.context());

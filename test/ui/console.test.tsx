@@ -111,16 +111,19 @@ test('delete with preview and typed confirmation; prune plan shows each rule and
   c.unmount();
 });
 
-test('read-only: dangerous keys are gone from the footer and help and do nothing', async () => {
+test('read-only: keys that change ZFS are gone from the footer and help, say read-only, and change nothing; a badge says so', async () => {
   const c = await renderConsole({ readOnly: true });
   const f = plain(c.frame());
-  for (const b of BINDINGS.filter((x) => x.dangerous)) assert.ok(!new RegExp(`\\b${b.label} ${b.id}\\b`).test(f), b.id);
+  assert.match(f, /READ-ONLY/);
+  for (const b of BINDINGS.filter((x) => x.dangerous || x.changes)) assert.ok(!new RegExp(`\\b${b.label} ${b.id}\\b`).test(f), b.id);
   const before = (await snapshotsOf(c, '100')).length;
-  await c.press(KEY.tab, 'k', 'd', 'r', 'p');
-  assert.doesNotMatch(plain(c.frame()), /Delete|Restore|Prune plan/);
+  await c.press('c');
+  assert.match(plain(c.frame()), /c: read-only session/);
+  await c.press(KEY.enter, KEY.tab, 'k', 'd', 'r', 'p');
+  assert.doesNotMatch(plain(c.frame()), /Delete|Restore|Prune plan|Checkpoint label/i);
   assert.equal((await snapshotsOf(c, '100')).length, before);
   await c.press('?');
-  assert.match(plain(c.frame()), /read-only: dangerous actions hidden/);
+  assert.match(plain(c.frame()), /read-only: changes hidden/);
   assert.doesNotMatch(plain(c.frame()), /restore the checkpoint/);
   c.unmount();
 });

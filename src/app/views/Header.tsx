@@ -11,6 +11,7 @@ export function Header({ host }: { host: string }) {
   const op = useCore((s) => s.operation);
   const busy = useCore((s) => s.busy);
   const interrupted = useUi((s) => s.interrupted.length);
+  const readOnly = useUi((s) => s.readOnly);
   const caps = world?.capabilities;
   return (
     <Box justifyContent="space-between">
@@ -18,6 +19,11 @@ export function Header({ host }: { host: string }) {
         <Text bold color={theme.color('title')}>
           lxcri-console
         </Text>
+        {readOnly ? (
+          <Text inverse color={theme.color('status.warning')}>
+            {' READ-ONLY '}
+          </Text>
+        ) : null}
         <Text color={theme.color('text.dim')}>{`  ${host}  ${caps ? `${caps.flavour} ${caps.version}` : 'reading…'}`}</Text>
         {world?.pools.map((p) => (
           <Text key={p.name}>

@@ -25,7 +25,7 @@ export function HelpOverlay({ height }: { height: number }) {
   );
   return (
     <Box flexDirection="column" flexGrow={1} borderStyle="round" borderColor={theme.color('border.focus')} paddingX={1}>
-      <Text bold color={theme.color('title')}>{`Keys${readOnly ? ' (read-only: dangerous actions hidden)' : ''}  — Esc or ? closes`}</Text>
+      <Text bold color={theme.color('title')}>{`Keys${readOnly ? ' (read-only: changes hidden)' : ''}  — Esc or ? closes`}</Text>
       <Box>
         {columns.map((c, i) => (
           <Box key={i} flexDirection="column" flexBasis={0} flexGrow={1} marginRight={i < columns.length - 1 ? 2 : 0}>
