@@ -1,6 +1,7 @@
 import type { Core } from '../core/core.js';
 import { LxcriError } from '../core/errors.js';
 import { layoutTree, type TreeRow } from '../core/model/tree-layout.js';
+import { buildTree } from '../core/model/tree.js';
 import type { ContainerSummary } from '../core/world.js';
 import { changesZfs, findBinding, READ_ONLY_KEY, READ_ONLY_RECOVER, RECOVER_BINDINGS, type BindingContext, type CommandId } from './bindings.js';
 import { PANES, type Dialog, type UiStore } from './ui-store.js';
@@ -105,7 +106,9 @@ export class AppController {
       return;
     }
     try {
-      const tree = await this.core.tree(c.id);
+      // Derived from the listing the last refresh read (buildTree is pure): moving the cursor costs no process.
+      const world = this.core.store.getState().world;
+      const tree = world?.inventory.get(c.dataset) ? buildTree(c.id, c.dataset, world.inventory) : await this.core.tree(c.id);
       if (this.ui.getState().selected !== c.id) return;
       const rows = layoutTree(tree);
       const current = this.ui.getState().tree?.container === c.id ? this.ui.getState().treeCursor : rows.findIndex((r) => r.node.active);

@@ -1,0 +1,20 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { plain, renderConsole } from '../support/ui.js';
+
+test('moving through the containers builds each tree from the listing in memory: no command per navigation key', async () => {
+  const c = await renderConsole();
+  const runner = c.core.ctx.runner;
+  const run = runner.run.bind(runner);
+  const commands: string[] = [];
+  runner.run = (command, options) => {
+    commands.push([command.tool, ...command.args].join(' '));
+    return run(command, options);
+  };
+  const first = plain(c.frame());
+  await c.press('j', 'j', 'j', 'k');
+  assert.notEqual(plain(c.frame()), first, 'the selection and its tree changed');
+  assert.match(plain(c.frame()), /Checkpoints of /);
+  assert.deepEqual(commands, [], 'no process for navigation');
+  c.unmount();
+});
