@@ -212,7 +212,11 @@ export class Core {
       result = await this.operate('checkpoint', { ids: [], datasets: [dataset], label: id }, () => checkpoint(this.ctx, [ref], opts));
       return result;
     }
-    result = await this.operate('checkpoint', { ids }, (_step, refs) => checkpoint(this.ctx, refs, opts));
+    result = await this.operate('checkpoint', { ids }, (_step, refs) => {
+      // A Proxmox lock (backup, migrate, snapshot…) means another task owns the container: refused up front.
+      for (const r of refs) refuseIfPveLocked(r.container);
+      return checkpoint(this.ctx, refs, opts);
+    });
     if (!this.ctx.config.checkpoint.auto_cleanup) return result;
     const autoCleanup = await this.prune(await this.planPrune(ids), true);
     return { ...result, autoCleanup };
@@ -221,7 +225,10 @@ export class Core {
   /** CRIU dump of a running container paired with a ZFS checkpoint (CRIU only when ZFS is unavailable). */
   checkpointStateful(id: string, opts: { label?: string } = {}): Promise<StatefulCheckpointResult> {
     if (opts.label !== undefined) validateLabel(opts.label);
-    return this.operate('checkpoint-stateful', { ids: [id] }, (step, [ref]) => statefulCheckpoint(this.ctx, ref!, opts, step));
+    return this.operate('checkpoint-stateful', { ids: [id] }, (step, [ref]) => {
+      refuseIfPveLocked(ref!.container);
+      return statefulCheckpoint(this.ctx, ref!, opts, step);
+    });
   }
 
   /**

@@ -151,4 +151,8 @@ test('restore refuses a container Proxmox has locked, naming the lock, before an
       e instanceof Error && e.message === 'container 101 is locked by Proxmox (snapshot)' && /pct unlock 101/.test((e as unknown as { hint: string }).hint),
   );
   assert.equal(runner.ran.length, 0);
+  for (const attempt of [() => core.checkpoint(['101']), () => core.checkpointStateful('101')]) {
+    await assert.rejects(attempt(), /container 101 is locked by Proxmox \(snapshot\)/);
+  }
+  assert.equal(runner.ran.length, 0, 'checkpoints are refused before any command too');
 });
