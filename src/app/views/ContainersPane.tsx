@@ -1,10 +1,12 @@
 import { Box } from 'ink';
+import { CursorRow } from '../../../components/CursorRow.js';
 import { Panel } from '../../../components/Panel.js';
 import { useLook } from '../../../components/theme-context.js';
 import { formatBytes } from '../../cli/format/units.js';
 import { useApp } from '../app-context.js';
 import { useCore, useUi } from './hooks.js';
 import { Text } from '../../../components/Text.js';
+import type { Token } from '../../../themes/index.js';
 
 export function ContainersPane({ width, height }: { width: number; height: number }) {
   const app = useApp();
@@ -26,20 +28,15 @@ export function ContainersPane({ width, height }: { width: number; height: numbe
       {filtering ? <Text color={theme.color('text.accent')}>{`filter: ${filter}_`}</Text> : null}
       {list.slice(start, start + rows).map((c) => {
         const sel = c.id === selected;
-        const status = c.status === 'running' ? 'status.ok' : c.status === 'stopped' ? 'text.dim' : 'status.warning';
-        // id, name (what is left), status, lock, checkpoints, space held by snapshots: fitted to the pane.
-        const nameWidth = Math.max(4, width - 2 - (5 + 1 + 1 + 7 + 1 + 8 + 1 + 3 + 1 + 6));
+        const status: Token = c.status === 'running' ? 'status.ok' : c.status === 'stopped' ? 'text.dim' : 'status.warning';
+        // The cursor gutter, id, name (what is left), status, lock, checkpoints, space held by snapshots: fitted to the pane.
+        const nameWidth = Math.max(4, width - 2 - (1 + 5 + 1 + 1 + 7 + 1 + 8 + 1 + 3 + 1 + 6));
         const line = `${c.id.slice(0, 5).padEnd(5)} ${c.name.slice(0, nameWidth).padEnd(nameWidth)} ${c.status.slice(0, 7).padEnd(7)} ${(c.lock ?? '').slice(0, 8).padEnd(8)} ${String(c.checkpoints).padStart(3)} ${formatBytes(c.usedBySnapshots).padStart(6)}`;
         return (
           <Box key={c.id}>
-            <Text
-              wrap="truncate"
-              inverse={sel && theme.monochrome}
-              color={sel ? theme.color('selection.fg') : theme.color(c.reason ? 'text.dim' : status)}
-              backgroundColor={sel ? theme.color('selection.bg') : undefined}
-            >
+            <CursorRow cursor={sel} focused={focused} color={c.reason ? 'text.dim' : status}>
               {line}
-            </Text>
+            </CursorRow>
           </Box>
         );
       })}

@@ -1,4 +1,5 @@
 import { Box } from 'ink';
+import { CursorRow } from '../../../components/CursorRow.js';
 import { Panel } from '../../../components/Panel.js';
 import { useLook } from '../../../components/theme-context.js';
 import { guidePrefix, nodeGlyph } from '../../cli/format/glyphs.js';
@@ -6,6 +7,7 @@ import { formatAge, formatBytes } from '../../cli/format/units.js';
 import { useApp } from '../app-context.js';
 import { useUi } from './hooks.js';
 import { Text } from '../../../components/Text.js';
+import type { Token } from '../../../themes/index.js';
 
 /** The checkpoint tree of the selected container, windowed: only the rows that fit are rendered. */
 export function TreePane({ width, height }: { width: number; height: number }) {
@@ -35,7 +37,7 @@ export function TreePane({ width, height }: { width: number; height: number }) {
           n.kind === 'now'
             ? `NOW ${n.active ? '<- you are here' : `(branch ${n.dataset.split('/').pop()})`}`
             : `${n.name}  ${formatAge(n.creation, now)}  ${formatBytes(n.used)}${n.image ? '  [stateful]' : ''}${n.holds ? '  [held]' : ''}${n.label ? `  "${n.label}"` : ''}`;
-        const color =
+        const color: Token =
           n.kind === 'now'
             ? n.active
               ? 'tree.current'
@@ -47,15 +49,7 @@ export function TreePane({ width, height }: { width: number; height: number }) {
                 : 'text';
         return (
           <Box key={r.id}>
-            <Text
-              wrap="truncate"
-              inverse={sel && theme.monochrome}
-              color={sel ? theme.color('selection.fg') : theme.color(color)}
-              backgroundColor={sel && focused ? theme.color('selection.bg') : undefined}
-              dimColor={n.class === 'foreign'}
-            >
-              {`${prefix}${nodeGlyph(n, glyphs)} ${text}`}
-            </Text>
+            <CursorRow cursor={sel} focused={focused} color={color} dim={n.class === 'foreign'}>{`${prefix}${nodeGlyph(n, glyphs)} ${text}`}</CursorRow>
           </Box>
         );
       })}
