@@ -1,4 +1,3 @@
-import { Table } from '@alcalzone/ink-table';
 import { Box } from 'ink';
 import { CapacityBar } from '../../../components/CapacityBar.js';
 import { useLook } from '../../../components/theme-context.js';
@@ -8,31 +7,56 @@ import { safeText } from '../../present/safe-text.js';
 import { useCore } from './hooks.js';
 import { Text } from '../../../components/Text.js';
 
-/** Full screen: pools with capacity and health, and the space table per container. */
+const COLUMNS = ['id', 'name', 'used', 'snapshots', 'dataset', 'checkpoints'] as const;
+/** Columns of numbers, aligned right. */
+const RIGHT = new Set<string>(['used', 'snapshots', 'dataset', 'checkpoints']);
+const NAME_MAX = 24;
+
+/**
+ * Full screen: pools with capacity and health, and the space table per container, biggest first.
+ * Every line is one terminal line (cut to the width, never wrapped) and the whole view stays inside `height`: the
+ * table shows the rows that fit and says how many it leaves out. (A table whose rows took two lines each, counted as
+ * one, pushed the frame past the terminal: the title and the header scrolled away and lines were drawn over others.)
+ */
 export function PoolView({ height }: { height: number }) {
-  const { theme } = useLook();
+  const { theme, ascii } = useLook();
   const world = useCore((s) => s.world);
   if (!world) return <Text>reading…</Text>;
-  const rows = world.containers
+  const all = world.containers
     .filter((c) => c.dataset && !c.reason)
     .sort((a, b) => b.used - a.used)
-    .slice(0, Math.max(1, height - 10))
-    // ink-table draws its cells with Ink's own Text, past components/Text: escape the names here.
     .map((c) => ({
       id: safeText(c.id),
       name: safeText(c.name),
       used: formatBytes(c.used),
       snapshots: formatBytes(c.usedBySnapshots),
       dataset: formatBytes(c.usedByDataset),
-      checkpoints: c.checkpoints,
+      checkpoints: String(c.checkpoints),
     }));
+  // Lines: the title, one per pool, the table's header and rule, its rows, and a "more" line when rows are left out.
+  // The pools keep at least the table's header, rule and one line under them.
+  const pools = world.pools.slice(0, Math.max(0, height - 4));
+  const room = Math.max(0, height - 1 - pools.length - 2);
+  const fits = all.length <= room;
+  const shown = fits ? all : all.slice(0, Math.max(0, room - 1));
+  const hidden = all.length - shown.length;
+  const widths = Object.fromEntries(
+    COLUMNS.map((k) => [k, Math.min(k === 'name' ? NAME_MAX : Infinity, Math.max(k.length, ...all.map((r) => r[k].length)))]),
+  ) as Record<(typeof COLUMNS)[number], number>;
+  const cell = (k: (typeof COLUMNS)[number], v: string) => {
+    const w = widths[k];
+    const cut = v.length > w ? `${v.slice(0, w - 1)}${ascii ? '~' : '…'}` : v;
+    return RIGHT.has(k) ? cut.padStart(w) : cut.padEnd(w);
+  };
+  const line = (r: Record<(typeof COLUMNS)[number], string>) => COLUMNS.map((k) => cell(k, r[k])).join('  ');
+  const header = line(Object.fromEntries(COLUMNS.map((k) => [k, k])) as Record<(typeof COLUMNS)[number], string>);
   return (
-    <Box flexDirection="column">
-      <Text bold color={theme.color('title')}>
+    <Box flexDirection="column" height={height} overflow="hidden">
+      <Text wrap="truncate" bold color={theme.color('title')}>
         {'Pools  (Esc to close)'}
       </Text>
-      {world.pools.map((p) => (
-        <Text key={p.name}>
+      {pools.map((p) => (
+        <Text key={p.name} wrap="truncate">
           {`${p.name}  ${p.health}  `}
           <CapacityBar percent={p.capacity} width={20} />
           {`  ${formatBytes(p.allocated)} of ${formatBytes(p.size)}, ${formatBytes(p.free)} free${p.fragmentation !== undefined ? `, fragmentation ${p.fragmentation}%` : ''}`}
@@ -41,7 +65,22 @@ export function PoolView({ height }: { height: number }) {
           ) : null}
         </Text>
       ))}
-      <Table data={rows} />
+      <Text wrap="truncate" bold color={theme.color('text.accent')}>
+        {header}
+      </Text>
+      <Text wrap="truncate" color={theme.color('border')}>
+        {(ascii ? '-' : '─').repeat(header.length)}
+      </Text>
+      {shown.map((r) => (
+        <Text key={r.id} wrap="truncate" color={theme.color('text')}>
+          {line(r)}
+        </Text>
+      ))}
+      {hidden > 0 ? (
+        <Text wrap="truncate" color={theme.color('text.dim')}>
+          {`${ascii ? 'v' : '↓'} ${hidden} more (${all.length} containers on ZFS; the biggest first)`}
+        </Text>
+      ) : null}
     </Box>
   );
 }
