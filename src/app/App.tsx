@@ -1,5 +1,5 @@
-import { Box, useInput, useStdout } from 'ink';
-import { useEffect, useState } from 'react';
+import { Box, useStdin, useStdout } from 'ink';
+import { useCallback, useEffect, useState } from 'react';
 import { KeyLegend } from '../../components/KeyLegend.js';
 import { LookContext, type Look } from '../../components/theme-context.js';
 import { AppContext } from './app-context.js';
@@ -83,11 +83,28 @@ function Screen({ host }: { host: string }) {
   );
 }
 
+/**
+ * Every read from the terminal, whole, to `onRead`. Not `useInput`: it hands a run of characters ("jjj") over as one
+ * input and an Esc followed by a key as Alt-key, so keys were lost. Ink 6 emits each read on the stdin context's
+ * event emitter (what `useInput` itself listens to), already cut where an escape sequence begins or ends and with a
+ * trailing lone Esc held until the next tick, so a sequence split across reads arrives whole; keys.ts does the rest.
+ */
+function useReads(onRead: (chunk: string) => void): void {
+  const { setRawMode, internal_eventEmitter: reads } = useStdin();
+  useEffect(() => {
+    setRawMode(true);
+    return () => setRawMode(false);
+  }, [setRawMode]);
+  useEffect(() => {
+    const listener = (chunk: string | Buffer) => onRead(String(chunk));
+    reads.on('input', listener);
+    return () => void reads.off('input', listener);
+  }, [reads, onRead]);
+}
+
 /** The root: one input dispatcher for every key, routed by the controller. */
 export function App({ controller, look, host }: { controller: AppController; look: Look; host: string }) {
-  useInput((input, key) => {
-    void controller.press({ input, key });
-  });
+  useReads(useCallback((chunk: string) => void controller.input(chunk), [controller]));
   return (
     <AppContext.Provider value={controller}>
       <LookContext.Provider value={look}>

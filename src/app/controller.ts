@@ -4,48 +4,12 @@ import { layoutTree, type TreeRow } from '../core/model/tree-layout.js';
 import { buildTree } from '../core/model/tree.js';
 import type { ContainerSummary } from '../core/world.js';
 import { changesZfs, findBinding, READ_ONLY_KEY, READ_ONLY_RECOVER, RECOVER_BINDINGS, type BindingContext, type CommandId } from './bindings.js';
+import { isText, splitKeys } from './keys.js';
 import { PANES, type Dialog, type UiStore } from './ui-store.js';
 
-export interface KeyPress {
-  input: string;
-  key: {
-    upArrow?: boolean;
-    downArrow?: boolean;
-    leftArrow?: boolean;
-    rightArrow?: boolean;
-    return?: boolean;
-    escape?: boolean;
-    tab?: boolean;
-    shift?: boolean;
-    backspace?: boolean;
-    delete?: boolean;
-    ctrl?: boolean;
-    meta?: boolean;
-  };
-}
-
-/** Typed or pasted text (a paste arrives as one multi-character input). */
-function printable(input: string): boolean {
-  return input.length > 0 && !/[\x00-\x1f\x7f]/.test(input);
-}
-
-/** A one-line text field after a key: Backspace removes, typed or pasted text is added, anything else is ignored. */
-function edited(text: string, name: string, input: string): string {
-  return name === 'backspace' ? text.slice(0, -1) : printable(input) ? text + input : text;
-}
-
-/** Ink's key flags as one name; Backspace arrives as `delete`, Esc may come with `meta`. */
-export function keyName({ input, key }: KeyPress): string {
-  if (key.upArrow) return 'up';
-  if (key.downArrow) return 'down';
-  if (key.leftArrow) return 'left';
-  if (key.rightArrow) return 'right';
-  if (key.return) return 'return';
-  if (key.escape) return 'escape';
-  if (key.tab) return key.shift ? 'shift-tab' : 'tab';
-  if (key.backspace || key.delete) return 'backspace';
-  if (key.ctrl && input === 'c') return 'ctrl-c';
-  return input;
+/** A one-line text field after a key: Backspace removes, a character is added (a paste comes one by one), the rest is ignored. */
+function edited(text: string, name: string): string {
+  return name === 'backspace' ? text.slice(0, -1) : isText(name) ? text + name : text;
 }
 
 /**
@@ -183,21 +147,47 @@ export class AppController {
     while (this.inflight > 0 || this.core.store.getState().busy > 0) await new Promise((r) => setTimeout(r, 5));
   }
 
-  async press(k: KeyPress): Promise<void> {
-    this.inflight++;
-    try {
-      await this.handle(k);
-    } finally {
-      this.inflight--;
-    }
+  /** The keys pressed and not handled yet, in order: each waits for the one before it. */
+  private queue: Promise<void> = Promise.resolve();
+
+  /** One read from the terminal: every key in it (keys.ts splits it), handled in order. */
+  input(chunk: string): Promise<void> {
+    return this.press(...splitKeys(chunk));
   }
 
-  private async handle(k: KeyPress): Promise<void> {
-    const name = keyName(k);
+  /**
+   * Keys by name (keys.ts), handled one after another as if typed slowly: a key sees the mode, dialog and tree the
+   * previous key left, whether they came in one read or several. Long work (a core action, a refresh) runs in the
+   * background (`background`), so a key never waits for a checkpoint to finish; a key that opens a dialog after a
+   * plan (restore, delete, prune) does hold the next one until the dialog is there, since the next key is for it.
+   */
+  press(...names: string[]): Promise<void> {
+    this.inflight++;
+    const done = this.queue.then(async () => {
+      for (const name of names) {
+        try {
+          await this.handle(name);
+        } catch (error) {
+          this.flash(error);
+        }
+      }
+    });
+    this.queue = done.finally(() => this.inflight--);
+    return this.queue;
+  }
+
+  /** Work that must not hold the keys behind it; counted so `idle` waits for it. */
+  private background(work: Promise<unknown>): void {
+    this.inflight++;
+    void work.catch((error: unknown) => this.flash(error)).finally(() => this.inflight--);
+  }
+
+  private async handle(name: string): Promise<void> {
+    const input = isText(name) ? name : '';
     const ui = this.ui.getState();
     if (name === 'ctrl-c') return this.command('quit');
-    if (ui.mode === 'dialog') return this.dialogKey(name, k.input);
-    if (ui.mode === 'filter') return this.filterKey(name, k.input);
+    if (ui.mode === 'dialog') return this.dialogKey(name, input);
+    if (ui.mode === 'filter') return this.filterKey(name);
     if (ui.mode === 'help' || ui.mode === 'pool') {
       if (name === 'escape' || name === 'q' || name === '?' || name === 'P') this.ui.setState({ mode: 'normal' });
       return;
@@ -260,7 +250,7 @@ export class AppController {
       case 'close':
         return void this.ui.setState({ mode: 'normal', dialog: undefined, filter: ui.mode === 'filter' ? '' : ui.filter });
       case 'refresh':
-        return this.refresh();
+        return this.background(this.refresh());
       case 'recover':
         return void this.ui.setState({ mode: 'dialog', dialog: { kind: 'recover', index: 0 } });
       case 'quit':
@@ -313,7 +303,7 @@ export class AppController {
       case 'undo': {
         const last = ui.lastRestore;
         if (!last) return;
-        await this.run(`undo restore of ${last.container}`, async () => {
+        this.run(`undo restore of ${last.container}`, async () => {
           await this.core.restore(last.container, { snapshot: last.safety, mode: 'branch' });
           this.ui.setState({ lastRestore: undefined });
         });
@@ -322,16 +312,20 @@ export class AppController {
     }
   }
 
-  /** Runs a core action without blocking input; the result or error becomes the flash line, then a refresh. */
-  private async run(what: string, action: () => Promise<unknown>): Promise<void> {
+  /** Starts a core action in the background, so keys go on; the result or error becomes the flash line, then a refresh. */
+  private run(what: string, action: () => Promise<unknown>): void {
     this.ui.setState({ mode: 'normal', dialog: undefined });
-    try {
-      await action();
-      this.ui.setState({ flash: { text: `${what}: done`, level: 'info' } });
-    } catch (error) {
-      this.flash(error);
-    }
-    await this.refresh();
+    this.background(
+      (async () => {
+        try {
+          await action();
+          this.ui.setState({ flash: { text: `${what}: done`, level: 'info' } });
+        } catch (error) {
+          this.flash(error);
+        }
+        await this.refresh();
+      })(),
+    );
   }
 
   /** The interrupted-operations dialog, through its bindings table; read-only sessions are told why nothing runs. */
@@ -362,11 +356,11 @@ export class AppController {
     }
   }
 
-  private async filterKey(name: string, input: string): Promise<void> {
+  private async filterKey(name: string): Promise<void> {
     const ui = this.ui.getState();
     if (name === 'escape') this.ui.setState({ mode: 'normal', filter: '' });
     else if (name === 'return') this.ui.setState({ mode: 'normal' });
-    else this.ui.setState({ filter: edited(ui.filter, name, input) });
+    else this.ui.setState({ filter: edited(ui.filter, name) });
     await this.sync();
   }
 
@@ -375,7 +369,7 @@ export class AppController {
     if (!d) return;
     if (name === 'escape') return void this.ui.setState({ mode: 'normal', dialog: undefined });
     const c = this.selectedContainer();
-    const typing = (text: string) => edited(text, name, input);
+    const typing = (text: string) => edited(text, name);
     switch (d.kind) {
       case 'quit':
         if (input === 'y') this.quit();
