@@ -24,7 +24,7 @@ export class TmuxSession {
     return new TmuxSession(name);
   }
 
-  /** One key per write: Ink parses a chunk as one keypress, so keys sent together would arrive as one. */
+  /** Keys as tmux key names, one send each with a pause (for steps that wait on the screen); `send-keys -l` tests send many at once. */
   keys(...keys: string[]): void {
     for (const k of keys) {
       execFileSync('tmux', ['send-keys', '-t', this.name, k]);
