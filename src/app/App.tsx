@@ -1,7 +1,7 @@
 import { Box, useStdin, useStdout } from 'ink';
 import { useCallback, useEffect, useState } from 'react';
 import { KeyLegend } from '../../components/KeyLegend.js';
-import { LookContext, type Look } from '../../components/theme-context.js';
+import { LookContext, useLook, type Look } from '../../components/theme-context.js';
 import { AppContext } from './app-context.js';
 import { footerItems } from './bindings.js';
 import type { AppController } from './controller.js';
@@ -38,6 +38,7 @@ function Screen({ host }: { host: string }) {
   const focus = useUi((s) => s.focus);
   const readOnly = useUi((s) => s.readOnly);
   const flash = useUi((s) => s.flash);
+  const { theme } = useLook();
   if (columns < MIN_COLUMNS || rows < MIN_ROWS) {
     return <Text>{`terminal too small (${columns}x${rows}): needs ${MIN_COLUMNS}x${MIN_ROWS}; q quits`}</Text>;
   }
@@ -75,7 +76,7 @@ function Screen({ host }: { host: string }) {
           </Box>
         </Box>
       )}
-      <Text wrap="truncate" color={flash?.level === 'error' ? 'red' : undefined}>
+      <Text wrap="truncate" color={flash?.level === 'error' ? theme.color('status.error') : undefined}>
         {flash ? flash.text : ' '}
       </Text>
       <KeyLegend items={footerItems(focus, readOnly, columns - 2)} />
