@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline/promises';
-import { RefusedError } from '../core/errors.js';
+import { AbortedError, RefusedError } from '../core/errors.js';
 import { safeLines, safeText } from '../present/safe-text.js';
 import type { CliEnv } from './command-spec.js';
 
@@ -7,10 +7,16 @@ import type { CliEnv } from './command-spec.js';
 export async function terminalConfirm(question: string, expected: string): Promise<boolean> {
   if (!process.stdin.isTTY) return false;
   const rl = createInterface({ input: process.stdin, output: process.stderr });
+  // Ctrl-C at the prompt aborts the command: nothing has run yet.
+  const abort = new AbortController();
+  rl.once('SIGINT', () => abort.abort());
   try {
     // readline writes to the terminal itself, past main's io: the question names containers read from the host.
-    const answer = await rl.question(`${safeLines(question)}\nType ${safeText(expected)} to confirm: `);
+    const answer = await rl.question(`${safeLines(question)}\nType ${safeText(expected)} to confirm: `, { signal: abort.signal });
     return answer.trim() === expected;
+  } catch (error) {
+    if (abort.signal.aborted) throw new AbortedError('aborted at the confirmation');
+    throw error;
   } finally {
     rl.close();
   }

@@ -14,6 +14,7 @@ import { safeJsonText, safeLines, safeText } from '../present/safe-text.js';
 import { pickGlyphs } from './format/glyphs.js';
 import { GLOBAL_OPTIONS } from './global-options.js';
 import { commandHelp, mainHelp } from './help.js';
+import { THEME_NAMES } from '../../themes/index.js';
 
 /** package.json sits two levels up from src/cli, three from dist/src/cli. */
 function version(): string {
@@ -56,6 +57,10 @@ export async function main(argv: string[], terminal = { out: (s: string) => cons
     if (values.help) {
       io.out(spec ? commandHelp(spec) : mainHelp(COMMANDS));
       return 0;
+    }
+    const requestedTheme = values.theme as string | undefined;
+    if (requestedTheme !== undefined && !(THEME_NAMES as readonly string[]).includes(requestedTheme)) {
+      throw new UsageError(`unknown theme '${requestedTheme}'`, `--theme takes one of ${THEME_NAMES.join(', ')}`);
     }
     // The console's modules (Ink, React) take as long to load as the demo takes to seed: start loading them now.
     // Ink draws only the final frame when CI is set (is-in-ci, read when Ink loads); an interactive console on a

@@ -3,11 +3,11 @@
  * The CLI prints `error: <message>` and `hint: <hint>`; exit codes come from `exitCode`.
  */
 export class LxcriError extends Error {
-  /** 1 = the operation failed, 2 = bad usage or input. */
-  readonly exitCode: 1 | 2;
+  /** 1 = the operation failed, 2 = bad usage or input, 130 = interrupted by the user (Ctrl-C). */
+  readonly exitCode: 1 | 2 | 130;
   readonly hint: string;
   readonly code: string;
-  constructor(code: string, message: string, hint: string, exitCode: 1 | 2 = 1) {
+  constructor(code: string, message: string, hint: string, exitCode: 1 | 2 | 130 = 1) {
     super(message);
     this.name = 'LxcriError';
     this.code = code;
@@ -36,5 +36,13 @@ export class NotFoundError extends LxcriError {
   constructor(message: string, hint: string) {
     super('not-found', message, hint, 1);
     this.name = 'NotFoundError';
+  }
+}
+
+/** The user interrupted (Ctrl-C at a prompt) before anything ran. */
+export class AbortedError extends LxcriError {
+  constructor(message: string) {
+    super('aborted', message, 'nothing was changed', 130);
+    this.name = 'AbortedError';
   }
 }

@@ -34,6 +34,7 @@ test('bad usage exits 2 with a one-line error naming the problem, and a hint', a
     [['restore', 'web', '--snapshot', ''], /snapshot name is empty/],
     [['restore', 'web', '--snapshot', 'checkpoint-'], /snapshot name 'checkpoint-' is only a prefix/],
     [['delete', 'web', 'pre-restore-'], /only a prefix/],
+    [['--theme', 'solarized'], /unknown theme 'solarized'/],
   ];
   for (const [argv, pattern] of cases) {
     const r = await run(...argv);
