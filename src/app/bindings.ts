@@ -167,12 +167,15 @@ export function footerItems(pane: Pane, readOnly: boolean, width: number): strin
     // recover: the header names its key while there is something to recover.
     .filter((b) => !['up', 'down', 'prev-pane', 'close', 'recover'].includes(b.id))
     .map((b) => `${b.label} ${b.id === 'next-pane' ? 'pane' : b.id.replace('checkpoint-stateful', 'stateful')}`);
+  // `? help` and `q quit` are what a newcomer needs to find the rest: kept (at the end) when the rest is cut.
+  const last = items.filter((i) => /^(\? help|q quit)$/.test(i));
+  const room = width - last.reduce((n, i) => n + i.length + 2, 0);
   const out: string[] = [];
   let used = 0;
-  for (const item of items) {
-    if (used + item.length + 2 > width) break;
+  for (const item of items.filter((i) => !last.includes(i))) {
+    if (used + item.length + 2 > room) break;
     out.push(item);
     used += item.length + 2;
   }
-  return out;
+  return [...out, ...last];
 }

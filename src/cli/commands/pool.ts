@@ -12,6 +12,7 @@ export const poolCommand: CommandSpec = {
   async run(env) {
     const pools = await env.core.pools();
     if (env.json) return printJson(env, { pools });
+    if (!pools.length) return env.out('no ZFS pools found (`zpool list` shows none): import or create a pool, or start ZFS');
     for (const p of pools) {
       const approx = p.approximate ? '~' : '';
       const frag = p.fragmentation !== undefined ? `, fragmentation ${p.fragmentation}%` : '';
