@@ -5,11 +5,12 @@ import { buildTree } from '../core/model/tree.js';
 import type { ContainerSummary } from '../core/world.js';
 import { changesZfs, findBinding, READ_ONLY_KEY, READ_ONLY_RECOVER, RECOVER_BINDINGS, type BindingContext, type CommandId } from './bindings.js';
 import { isText, splitKeys } from './keys.js';
+import { editField, fieldOf } from './text-field.js';
 import { PANES, type Dialog, type UiStore } from './ui-store.js';
 
-/** A one-line text field after a key: Backspace removes, a character is added (a paste comes one by one), the rest is ignored. */
-function edited(text: string, name: string): string {
-  return name === 'backspace' ? text.slice(0, -1) : isText(name) ? text + name : text;
+/** A text field (string + cursor, absent = at the end) after a key, through the one text-field reducer (text-field.ts). */
+function edited(text: string, cursor: number | undefined, name: string): { text: string; cursor: number } {
+  return editField(fieldOf(text, cursor), name);
 }
 
 /**
@@ -26,7 +27,8 @@ export class AppController {
   visibleContainers(): ContainerSummary[] {
     const world = this.core.store.getState().world;
     const f = this.ui.getState().filter.toLowerCase();
-    return (world?.containers ?? []).filter((c) => !f || `${c.id} ${c.name} ${c.dataset ?? ''}`.toLowerCase().includes(f));
+    // What the list shows: id, name, status (never the hidden dataset path, which every container's holds `disk` in).
+    return (world?.containers ?? []).filter((c) => !f || [c.id, c.name, c.status].some((v) => v.toLowerCase().includes(f)));
   }
 
   selectedContainer(): ContainerSummary | undefined {
@@ -242,13 +244,18 @@ export class AppController {
       case 'open':
         return void this.ui.setState({ focus: ui.focus === 'containers' ? 'tree' : 'details' });
       case 'filter':
-        return void this.ui.setState({ mode: 'filter', focus: 'containers' });
+        return void this.ui.setState({ mode: 'filter', focus: 'containers', filterCursor: undefined });
       case 'pool':
         return void this.ui.setState({ mode: 'pool' });
       case 'help':
         return void this.ui.setState({ mode: 'help' });
-      case 'close':
-        return void this.ui.setState({ mode: 'normal', dialog: undefined, filter: ui.mode === 'filter' ? '' : ui.filter });
+      case 'close': {
+        // Esc in the containers pane also drops an applied filter: the whole list comes back.
+        const clear = ui.filter !== '' && (ui.mode === 'filter' || (ui.mode === 'normal' && ui.focus === 'containers'));
+        this.ui.setState({ mode: 'normal', dialog: undefined, ...(clear ? { filter: '', filterCursor: undefined } : {}) });
+        if (clear) await this.sync();
+        return;
+      }
       case 'refresh':
         return this.background(this.refresh());
       case 'recover':
@@ -358,9 +365,12 @@ export class AppController {
 
   private async filterKey(name: string): Promise<void> {
     const ui = this.ui.getState();
-    if (name === 'escape') this.ui.setState({ mode: 'normal', filter: '' });
-    else if (name === 'return') this.ui.setState({ mode: 'normal' });
-    else this.ui.setState({ filter: edited(ui.filter, name) });
+    if (name === 'escape') this.ui.setState({ mode: 'normal', filter: '', filterCursor: undefined });
+    else if (name === 'return') this.ui.setState({ mode: 'normal', filterCursor: undefined });
+    else {
+      const f = edited(ui.filter, ui.filterCursor, name);
+      this.ui.setState({ filter: f.text, filterCursor: f.cursor });
+    }
     await this.sync();
   }
 
@@ -369,22 +379,30 @@ export class AppController {
     if (!d) return;
     if (name === 'escape') return void this.ui.setState({ mode: 'normal', dialog: undefined });
     const c = this.selectedContainer();
-    const typing = (text: string) => edited(text, name);
+    /** The dialog's typed confirmation after this key. */
+    const typing = (typed: string, cursor: number | undefined) => {
+      const f = edited(typed, cursor, name);
+      return { typed: f.text, cursor: f.cursor };
+    };
     switch (d.kind) {
       case 'quit':
         if (input === 'y') this.quit();
         else this.ui.setState({ mode: 'normal', dialog: undefined });
         return;
       case 'checkpoint':
-        if (name !== 'return') return void this.ui.setState({ dialog: { ...d, label: typing(d.label) } });
+        if (name !== 'return') {
+          const f = edited(d.label, d.cursor, name);
+          return void this.ui.setState({ dialog: { ...d, label: f.text, cursor: f.cursor } });
+        }
         if (!c) return;
         return this.run(`${d.stateful ? 'stateful checkpoint' : 'checkpoint'} of ${c.id}`, () =>
           d.stateful ? this.core.checkpointStateful(c.id, d.label ? { label: d.label } : {}) : this.core.checkpoint([c.id], d.label ? { label: d.label } : {}),
         );
       case 'restore': {
-        if (name === 'tab' || name === 'left' || name === 'right')
-          return void this.ui.setState({ dialog: { ...d, choice: d.choice === 'branch' ? 'rollback' : 'branch', typed: '' } });
-        if (d.choice === 'rollback' && name !== 'return') return void this.ui.setState({ dialog: { ...d, typed: typing(d.typed) } });
+        // Tab switches; so do ← and → on the branch choice (on the rollback one they move in the typed field).
+        if (name === 'tab' || (d.choice === 'branch' && (name === 'left' || name === 'right')))
+          return void this.ui.setState({ dialog: { ...d, choice: d.choice === 'branch' ? 'rollback' : 'branch', typed: '', cursor: undefined } });
+        if (d.choice === 'rollback' && name !== 'return') return void this.ui.setState({ dialog: { ...d, ...typing(d.typed, d.cursor) } });
         if (name !== 'return' || !c) return;
         if (d.choice === 'rollback') {
           if (!d.rollback || d.typed !== c.id) return void this.ui.setState({ flash: { text: `type ${c.id} to confirm the rollback`, level: 'info' } });
@@ -400,13 +418,13 @@ export class AppController {
           // Tab switches between this checkpoint alone and it with its whole subtree (a refusal keeps the current plan).
           try {
             const plan = await this.core.planDelete(c.id, d.plan.target.fullName, !d.plan.subtree);
-            this.ui.setState({ dialog: { ...d, plan, typed: '' } });
+            this.ui.setState({ dialog: { ...d, plan, typed: '', cursor: undefined } });
           } catch (error) {
             this.flash(error);
           }
           return;
         }
-        if (name !== 'return') return void this.ui.setState({ dialog: { ...d, typed: typing(d.typed) } });
+        if (name !== 'return') return void this.ui.setState({ dialog: { ...d, ...typing(d.typed, d.cursor) } });
         if (!c || d.typed !== c.id) return void this.ui.setState({ flash: { text: `type ${c?.id} to confirm the delete`, level: 'info' } });
         return this.run(`delete of ${d.plan.target.name}`, () => this.core.delete(c.id, d.plan.target.fullName, { subtree: d.plan.subtree, confirmed: true }));
       case 'recover':

@@ -10,10 +10,22 @@ export type InterruptedOperation = Awaited<ReturnType<Core['interrupted']>>[numb
 export type Pane = 'containers' | 'tree' | 'details' | 'events';
 export const PANES: readonly Pane[] = ['containers', 'tree', 'details', 'events'];
 
+/**
+ * A dialog's text field (the label, the typed confirmation) is its string plus `cursor`: where the text-field cursor
+ * is, in characters (text-field.ts); absent = after the last character.
+ */
 export type Dialog =
-  | { kind: 'checkpoint'; stateful: boolean; label: string }
-  | { kind: 'restore'; branch: RestorePlan; rollback?: RestorePlan; rollbackError?: string; choice: 'branch' | 'rollback'; typed: string }
-  | { kind: 'delete'; plan: DeletePlan; typed: string }
+  | { kind: 'checkpoint'; stateful: boolean; label: string; cursor?: number }
+  | {
+      kind: 'restore';
+      branch: RestorePlan;
+      rollback?: RestorePlan;
+      rollbackError?: string;
+      choice: 'branch' | 'rollback';
+      typed: string;
+      cursor?: number;
+    }
+  | { kind: 'delete'; plan: DeletePlan; typed: string; cursor?: number }
   | { kind: 'prune'; plans: PrunePlan[]; scroll: number }
   | { kind: 'quit' }
   /** Interrupted operations: `index` is the one under the cursor, `confirm` the recovery asked for (y runs it). */
@@ -27,6 +39,8 @@ export interface UiState {
   treeCursor: number;
   eventsScroll: number;
   filter: string;
+  /** The filter field's cursor while typing it (text-field.ts), in characters; absent = after the last one. */
+  filterCursor?: number;
   dialog?: Dialog;
   flash?: { text: string; level: 'info' | 'error' };
   readOnly: boolean;

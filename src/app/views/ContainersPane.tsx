@@ -5,6 +5,7 @@ import { useLook } from '../../../components/theme-context.js';
 import { formatBytes } from '../../cli/format/units.js';
 import { useApp } from '../app-context.js';
 import { useCore, useUi } from './hooks.js';
+import { TextFieldView } from './TextFieldView.js';
 import { Text } from '../../../components/Text.js';
 import type { Token } from '../../../themes/index.js';
 
@@ -16,6 +17,7 @@ export function ContainersPane({ width, height }: { width: number; height: numbe
   const focused = useUi((s) => s.focus === 'containers');
   const filter = useUi((s) => s.filter);
   const filtering = useUi((s) => s.mode === 'filter');
+  const filterCursor = useUi((s) => s.filterCursor);
   const list = app.visibleContainers();
   const rows = Math.max(1, height - 4);
   const index = Math.max(
@@ -25,7 +27,12 @@ export function ContainersPane({ width, height }: { width: number; height: numbe
   const start = Math.max(0, Math.min(index - Math.floor(rows / 2), list.length - rows));
   return (
     <Panel title={`Containers (${list.length})${filter ? ` /${filter}` : ''}`} focused={focused} width={width} height={height}>
-      {filtering ? <Text color={theme.color('text.accent')}>{`filter: ${filter}_`}</Text> : null}
+      {filtering ? (
+        <Text color={theme.color('text.accent')} wrap="truncate">
+          {'filter: '}
+          <TextFieldView text={filter} cursor={filterCursor} />
+        </Text>
+      ) : null}
       {list.slice(start, start + rows).map((c) => {
         const sel = c.id === selected;
         const status: Token = c.status === 'running' ? 'status.ok' : c.status === 'stopped' ? 'text.dim' : 'status.warning';

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { Box } from 'ink';
 import { useLook } from '../../../components/theme-context.js';
 import { describeAction } from '../../core/ops/delete.js';
@@ -7,6 +8,7 @@ import { READ_ONLY_RECOVER } from '../bindings.js';
 import { useApp } from '../app-context.js';
 import { useUi } from './hooks.js';
 import { Text } from '../../../components/Text.js';
+import { TextFieldView } from './TextFieldView.js';
 
 export function DialogView({ height }: { height: number }) {
   const app = useApp();
@@ -16,7 +18,7 @@ export function DialogView({ height }: { height: number }) {
   const readOnly = useUi((s) => s.readOnly);
   const c = app.selectedContainer();
   if (!d) return null;
-  const box = (title: string, lines: string[], footer: string) => (
+  const box = (title: string, lines: ReactNode[], footer: ReactNode) => (
     <Box flexDirection="column" borderStyle="double" borderColor={theme.color('border.focus')} paddingX={1}>
       <Text bold color={theme.color('title')}>
         {title}
@@ -33,20 +35,41 @@ export function DialogView({ height }: { height: number }) {
     case 'quit':
       return box('Quit?', ['An operation is still running; quitting cancels what has not started yet.'], 'y quit   any other key: stay');
     case 'checkpoint':
-      return box(`${d.stateful ? 'Stateful checkpoint (CRIU)' : 'Checkpoint'} of ${c?.id} ${c?.name}`, [`label: ${d.label}_`], 'Enter create   Esc cancel');
+      return box(
+        `${d.stateful ? 'Stateful checkpoint (CRIU)' : 'Checkpoint'} of ${c?.id} ${c?.name}`,
+        [
+          <>
+            {'label: '}
+            <TextFieldView text={d.label} cursor={d.cursor} />
+          </>,
+        ],
+        'Enter create   Esc cancel',
+      );
     case 'restore': {
       const plan = d.choice === 'branch' ? d.branch : d.rollback;
       const tabs = `[${d.choice === 'branch' ? '*' : ' '}] branch restore (keeps everything)   [${d.choice === 'rollback' ? '*' : ' '}] rollback (destroys newer)`;
       const lines = plan ? describeRestorePlan(plan) : [`rollback not possible: ${d.rollbackError}`];
       const footer =
-        d.choice === 'branch' ? 'Enter restore   Tab rollback   Esc cancel' : `type ${c?.id} then Enter to roll back: ${d.typed}_   Tab branch   Esc cancel`;
+        d.choice === 'branch' ? (
+          'Enter restore   Tab rollback   Esc cancel'
+        ) : (
+          <>
+            {`type ${c?.id} then Enter to roll back: `}
+            <TextFieldView text={d.typed} cursor={d.cursor} />
+            {'   Tab branch   Esc cancel'}
+          </>
+        );
       return box(`Restore ${c?.id} to ${d.branch.target.name}`, [tabs, '', ...lines], footer);
     }
     case 'delete':
       return box(
         `Delete ${d.plan.target.name}${d.plan.subtree ? ' and its subtree' : ''}`,
         [...d.plan.actions.map((a) => describeAction(a)), `at least ${formatBytes(d.plan.usedBytes)} freed`],
-        `type ${c?.id} then Enter to delete: ${d.typed}_   Tab ${d.plan.subtree ? 'this checkpoint only' : 'with its subtree'}   Esc cancel`,
+        <>
+          {`type ${c?.id} then Enter to delete: `}
+          <TextFieldView text={d.typed} cursor={d.cursor} />
+          {`   Tab ${d.plan.subtree ? 'this checkpoint only' : 'with its subtree'}   Esc cancel`}
+        </>,
       );
     case 'recover': {
       if (!interrupted.length) return box('Interrupted operations', ['none left: every operation finished or was undone'], 'Esc close');
