@@ -30,7 +30,7 @@ export const TEXT_FIELD_BINDINGS: readonly FieldBinding[] = [
   { id: 'home', keys: ['home', 'ctrl-a'], label: 'Home/Ctrl-A', description: 'cursor to the start' },
   { id: 'end', keys: ['end', 'ctrl-e'], label: 'End/Ctrl-E', description: 'cursor to the end' },
   { id: 'backspace', keys: ['backspace'], label: 'Backspace', description: 'delete the character before the cursor' },
-  { id: 'delete', keys: ['delete', 'ctrl-d'], label: 'Delete', description: 'delete the character under the cursor' },
+  { id: 'delete', keys: ['delete', 'ctrl-d'], label: 'Delete/Ctrl-D', description: 'delete the character under the cursor' },
   { id: 'kill-start', keys: ['ctrl-u'], label: 'Ctrl-U', description: 'delete everything before the cursor' },
   { id: 'kill-end', keys: ['ctrl-k'], label: 'Ctrl-K', description: 'delete everything from the cursor on' },
   { id: 'kill-word', keys: ['ctrl-w'], label: 'Ctrl-W', description: 'delete the word before the cursor' },
