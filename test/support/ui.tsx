@@ -9,13 +9,28 @@ import { createDemoHost } from '../../src/demo/demo-host.js';
 import { loadTheme } from '../../themes/index.js';
 
 /** The console over a fresh demo host, rendered by ink-testing-library, with helpers that wait instead of sleeping. */
-export async function renderConsole(opts: { readOnly?: boolean; ascii?: boolean; theme?: string } = {}) {
-  const host = await createDemoHost();
+export async function renderConsole(
+  opts: {
+    readOnly?: boolean;
+    ascii?: boolean;
+    theme?: string;
+    /** A demo host prepared by the test (more containers, another pool size); a fresh one otherwise. */
+    host?: Awaited<ReturnType<typeof createDemoHost>>;
+    /** The terminal size (ink-testing-library has none: the console then assumes 80x24). */
+    size?: { columns: number; rows: number };
+  } = {},
+) {
+  const host = opts.host ?? (await createDemoHost());
   const core = new Core(createContext(host.config, host.runner));
   let quit = false;
   const controller = new AppController(core, createUiStore(opts.readOnly ?? false), () => (quit = true));
   const look = { theme: loadTheme(opts.theme ?? 'dark'), glyphs: opts.ascii ? ASCII_GLYPHS : UNICODE_GLYPHS, ascii: opts.ascii ?? false };
   const r = render(<App controller={controller} look={look} host="pve-demo" />);
+  if (opts.size) {
+    Object.defineProperty(r.stdout, 'columns', { value: opts.size.columns, configurable: true });
+    Object.defineProperty(r.stdout, 'rows', { value: opts.size.rows, configurable: true });
+    r.stdout.emit('resize');
+  }
   await controller.refresh();
   const settle = async () => {
     // React 19 commits asynchronously: yield to it before and after the controller is idle.

@@ -1,15 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { render } from 'ink-testing-library';
-import { App } from '../../src/app/App.js';
-import { AppController } from '../../src/app/controller.js';
-import { createUiStore } from '../../src/app/ui-store.js';
-import { ASCII_GLYPHS, UNICODE_GLYPHS } from '../../src/cli/format/glyphs.js';
-import { createContext } from '../../src/core/context.js';
-import { Core } from '../../src/core/core.js';
 import { createDemoHost } from '../../src/demo/demo-host.js';
-import { loadTheme } from '../../themes/index.js';
-import { plain } from '../support/ui.js';
+import { plain, renderConsole } from '../support/ui.js';
 
 const GB = 1024 ** 3;
 
@@ -24,28 +16,7 @@ async function renderMany(extra: number, columns: number, rows: number, opts: { 
   // The pool keeps its demo level (near 80 %) with the new containers on it.
   host.runner.zfs.poolSize = Math.floor(host.runner.zfs.allocated() / 0.795);
   host.runner.writePveConfigs();
-  const core = new Core(createContext(host.config, host.runner));
-  const controller = new AppController(core, createUiStore(false), () => undefined);
-  const look = { theme: loadTheme(opts.theme ?? 'dark'), glyphs: opts.ascii ? ASCII_GLYPHS : UNICODE_GLYPHS, ascii: opts.ascii ?? false };
-  const r = render(<App controller={controller} look={look} host="pve-demo" />);
-  Object.defineProperty(r.stdout, 'columns', { value: columns, configurable: true });
-  Object.defineProperty(r.stdout, 'rows', { value: rows, configurable: true });
-  r.stdout.emit('resize');
-  await controller.refresh();
-  const settle = async () => {
-    await new Promise((res) => setImmediate(res));
-    await controller.idle();
-    await new Promise((res) => setTimeout(res, 0));
-    await new Promise((res) => setImmediate(res));
-  };
-  await settle();
-  const press = async (...keys: string[]) => {
-    for (const k of keys) {
-      r.stdin.write(k);
-      await settle();
-    }
-  };
-  return { ...r, core, press, frame: () => r.lastFrame() ?? '' };
+  return renderConsole({ ...opts, host, size: { columns, rows } });
 }
 
 const WIDTH = (s: string) => [...s].length;
