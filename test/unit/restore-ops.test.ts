@@ -28,6 +28,22 @@ function expectLoadWithLocal(runner: Runner, flavour: 'openzfs' | 'legacy', reco
   runner.expect(['zfs', 'snapshot', ...SAFETY_PROPS, SAFETY]);
 }
 
+/** A restore of checkpoint-1 on the line whose promote fails for lack of space, and the undo up to D's mount. */
+function expectFailedPromoteAndUndoToMount(runner: Runner): void {
+  runner.expect(['zfs', 'clone', `${D}@checkpoint-1`, TMP]);
+  runner.expect(['zfs', 'unmount', D]);
+  runner.expect(['zfs', 'unmount', TMP]);
+  runner.expect(['zfs', 'rename', D, B]);
+  runner.expect(['zfs', 'set', `lxcri:branch=web@${NOW_S}`, B]);
+  runner.expect(['zfs', 'rename', TMP, D]);
+  runner.expect(['zfs', 'promote', D], { exitCode: 1, stderr: "cannot promote 't/c/web': out of space\n" });
+  // The failed promote is undone too: B is still the origin's holder, so there is nothing to promote back.
+  runner.expect(['zfs', 'get', '-H', '-o', 'value', 'origin', B], { stdout: '-\n' });
+  runner.expect(['zfs', 'rename', D, TMP]);
+  runner.expect(['zfs', 'inherit', 'lxcri:branch', B]);
+  runner.expect(['zfs', 'rename', B, D]);
+}
+
 test('branch restore on OpenZFS: safety snapshot, clone with the local properties, swap, promote, mount', async () => {
   const { runner, core } = fakeCore();
   expectLoadWithLocal(runner, 'openzfs', line().records, 'refquota\t8589934592\nacltype\tposixacl\nlxcri:foo\tbar\n');
@@ -70,18 +86,7 @@ test('branch restore with a local mountpoint moves it to the restored dataset', 
 test('a failed step undoes every earlier step in reverse order and reports each', async () => {
   const { runner, core } = fakeCore();
   expectLoadWithLocal(runner, 'openzfs', line().records, '');
-  runner.expect(['zfs', 'clone', `${D}@checkpoint-1`, TMP]);
-  runner.expect(['zfs', 'unmount', D]);
-  runner.expect(['zfs', 'unmount', TMP]);
-  runner.expect(['zfs', 'rename', D, B]);
-  runner.expect(['zfs', 'set', `lxcri:branch=web@${NOW_S}`, B]);
-  runner.expect(['zfs', 'rename', TMP, D]);
-  runner.expect(['zfs', 'promote', D], { exitCode: 1, stderr: "cannot promote 't/c/web': out of space\n" });
-  // The failed promote is undone too: B is still the origin's holder, so there is nothing to promote back.
-  runner.expect(['zfs', 'get', '-H', '-o', 'value', 'origin', B], { stdout: '-\n' });
-  runner.expect(['zfs', 'rename', D, TMP]);
-  runner.expect(['zfs', 'inherit', 'lxcri:branch', B]);
-  runner.expect(['zfs', 'rename', B, D]);
+  expectFailedPromoteAndUndoToMount(runner);
   runner.expect(['zfs', 'mount', D]);
   runner.expect(['zfs', 'destroy', TMP]);
   runner.expect(['zfs', 'destroy', SAFETY]);
@@ -190,17 +195,7 @@ test('a clone that times out may still complete later: its undo runs, and the jo
 test('an undo that fails twice (a mount timing out) keeps the journal, and recover --undo finishes the job', async () => {
   const { runner, core } = fakeCore();
   expectLoadWithLocal(runner, 'openzfs', line().records, '');
-  runner.expect(['zfs', 'clone', `${D}@checkpoint-1`, TMP]);
-  runner.expect(['zfs', 'unmount', D]);
-  runner.expect(['zfs', 'unmount', TMP]);
-  runner.expect(['zfs', 'rename', D, B]);
-  runner.expect(['zfs', 'set', `lxcri:branch=web@${NOW_S}`, B]);
-  runner.expect(['zfs', 'rename', TMP, D]);
-  runner.expect(['zfs', 'promote', D], { exitCode: 1, stderr: "cannot promote 't/c/web': out of space\n" });
-  runner.expect(['zfs', 'get', '-H', '-o', 'value', 'origin', B], { stdout: '-\n' });
-  runner.expect(['zfs', 'rename', D, TMP]);
-  runner.expect(['zfs', 'inherit', 'lxcri:branch', B]);
-  runner.expect(['zfs', 'rename', B, D]);
+  expectFailedPromoteAndUndoToMount(runner);
   runner.expect(['zfs', 'mount', D], { fail: 'timeout' });
   runner.expect(['zfs', 'mount', D], { fail: 'timeout' });
   runner.expect(['zfs', 'destroy', TMP]);
