@@ -13,6 +13,7 @@
 //   never to a pid found by name: the machine's daemon lives in the host namespace and can never pass that check.
 import { execFileSync, spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cliConfig, poolFiles, type PoolFiles } from './real-pool.js';
 
 const ROOT = '/var/tmp/lxcri-test';
 const PREFIX = 'zn-';
@@ -42,7 +43,7 @@ export interface CliConfigFile {
   [k: string]: unknown;
 }
 
-export interface PrivateZfs {
+export interface PrivateZfs extends PoolFiles {
   readonly dir: string;
   readonly pool: string;
   /** `<pool>/<base>`: the config's zfs.base_dataset. */
@@ -73,12 +74,6 @@ export interface PrivateZfs {
   resume(): void;
   /** Writes a CLI config file pointing at this node's pool; `edit` adjusts it. Returns its path. */
   writeConfig(edit?: (c: CliConfigFile) => void, file?: string): string;
-  /** Creates `<base>/<id>` holding `state.txt` = content; returns the dataset. */
-  container(id: string, content?: string): string;
-  write(idOrDataset: string, content: string, file?: string): void;
-  read(idOrDataset: string, file?: string): string;
-  snapshots(): string[];
-  datasets(): string[];
   /** Removes everything this node started: daemon, pool, namespace holder, files. Safe to call twice. */
   destroy(): void;
 }
@@ -368,8 +363,6 @@ export function createPrivateZfs(options: PrivateZfsOptions): PrivateZfs {
     if (errors.length) throw new Error(`[private ${pool}] destroy: ${errors.join('; ')}`);
   }
 
-  const mountOf = (dataset: string) => zfs(['get', '-H', '-o', 'value', 'mountpoint', dataset]).trim();
-  const dsOf = (x: string) => (x.includes('/') ? x : `${base}/${x}`);
   const path = (inside: string) => `/proc/${nsPid}/root${inside.startsWith('/') ? '' : '/'}${inside}`;
 
   const node: PrivateZfs = {
@@ -391,35 +384,12 @@ export function createPrivateZfs(options: PrivateZfsOptions): PrivateZfs {
     resume,
     destroy,
     writeConfig(edit, file = `${dir}/config.json`) {
-      const config: CliConfigFile = {
-        zfs: { base_dataset: base },
-        log: { file: `${dir}/console.log` },
-        state_dir: `${dir}/state`,
-        journal_dir: `${dir}/journal`,
-        lxc: { path: `${dir}/lxc` },
-        pve: { config_dir: `${dir}/pve`, storage_cfg: `${dir}/pve/storage.cfg` },
-      };
+      const config: CliConfigFile = cliConfig(base, dir);
       edit?.(config);
       writeFileSync(file, JSON.stringify(config, null, 2));
       return file;
     },
-    container(id, content = 'v1') {
-      zfs(['create', `${base}/${id}`]);
-      writeFileSync(path(`${mountOf(`${base}/${id}`)}/state.txt`), content);
-      return `${base}/${id}`;
-    },
-    write(x, content, f = 'state.txt') {
-      writeFileSync(path(`${mountOf(dsOf(x))}/${f}`), content);
-    },
-    read(x, f = 'state.txt') {
-      return readFileSync(path(`${mountOf(dsOf(x))}/${f}`), 'utf8');
-    },
-    snapshots() {
-      return zfs(['list', '-H', '-o', 'name', '-t', 'snapshot', '-r', pool]).split('\n').filter(Boolean).sort();
-    },
-    datasets() {
-      return zfs(['list', '-H', '-o', 'name', '-r', pool]).split('\n').filter(Boolean).sort();
-    },
+    ...poolFiles(zfs, pool, base, path),
   };
 
   try {

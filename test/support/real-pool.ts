@@ -19,7 +19,7 @@ export function sh(tool: string, args: string[], retries = 5): string {
   }
 }
 
-export interface TestPool {
+export interface TestPool extends PoolFiles {
   pool: string;
   base: string;
   dir: string;
@@ -27,13 +27,58 @@ export interface TestPool {
   configFile: string;
   /** A core over this pool; `spawns` counts processes it started. */
   core(overrides?: { config?: (c: Config) => void; ctx?: Partial<CoreContext> }): { core: Core; spawns: () => number };
-  /** Creates `<base>/<id>` holding `file` = content. */
+  destroy(): void;
+}
+
+/** What tests read and write on a pool's containers, for any pool a `zfs` runner reaches. */
+export interface PoolFiles {
+  /** Creates `<base>/<id>` holding `state.txt` = content; returns the dataset. */
   container(id: string, content?: string): string;
-  write(id: string, content: string, file?: string): void;
-  read(datasetOrId: string, file?: string): string;
+  write(idOrDataset: string, content: string, file?: string): void;
+  read(idOrDataset: string, file?: string): string;
   snapshots(): string[];
   datasets(): string[];
-  destroy(): void;
+}
+
+/**
+ * The file helpers over a pool: `zfs` runs the zfs tool (on the host, or inside a private node's namespace) and
+ * `path` maps a mountpoint to where this process reaches it.
+ */
+export function poolFiles(zfs: (args: string[]) => string, pool: string, base: string, path: (p: string) => string = (p) => p): PoolFiles {
+  const mountOf = (name: string) => zfs(['get', '-H', '-o', 'value', 'mountpoint', name]).trim();
+  const dsOf = (x: string) => (x.includes('/') ? x : `${base}/${x}`);
+  const names = (args: string[]) =>
+    zfs(['list', '-H', '-o', 'name', ...args, '-r', pool])
+      .split('\n')
+      .filter(Boolean)
+      .sort();
+  return {
+    container(id, content = 'v1') {
+      zfs(['create', `${base}/${id}`]);
+      writeFileSync(path(`${mountOf(`${base}/${id}`)}/state.txt`), content);
+      return `${base}/${id}`;
+    },
+    write(x, content, f = 'state.txt') {
+      writeFileSync(path(`${mountOf(dsOf(x))}/${f}`), content);
+    },
+    read(x, f = 'state.txt') {
+      return readFileSync(path(`${mountOf(dsOf(x))}/${f}`), 'utf8');
+    },
+    snapshots: () => names(['-t', 'snapshot']),
+    datasets: () => names([]),
+  };
+}
+
+/** The CLI config file's content for a pool's base dataset, with every host path under `dir`. */
+export function cliConfig(base: string, dir: string) {
+  return {
+    zfs: { base_dataset: base },
+    log: { file: `${dir}/console.log` },
+    state_dir: `${dir}/state`,
+    journal_dir: `${dir}/journal`,
+    lxc: { path: `${dir}/lxc` },
+    pve: { config_dir: `${dir}/pve`, storage_cfg: `${dir}/pve/storage.cfg` },
+  };
 }
 
 /** A real zfs-fuse pool on a sparse file with a uniquely named pool; destroy() removes both. */
@@ -47,20 +92,9 @@ export function createTestPool(tag: string, size = '256M'): TestPool {
   const base = `${pool}/containers`;
   sh('zfs', ['create', base]);
   const configFile = `${dir}/config.json`;
-  writeFileSync(
-    configFile,
-    JSON.stringify({
-      zfs: { base_dataset: base },
-      log: { file: `${dir}/console.log` },
-      state_dir: `${dir}/state`,
-      journal_dir: `${dir}/journal`,
-      lxc: { path: `${dir}/lxc` },
-      pve: { config_dir: `${dir}/pve`, storage_cfg: `${dir}/pve/storage.cfg` },
-    }),
-  );
-  const mountOf = (name: string) => sh('zfs', ['get', '-H', '-o', 'value', 'mountpoint', name]).trim();
-  const dsOf = (x: string) => (x.includes('/') ? x : `${base}/${x}`);
+  writeFileSync(configFile, JSON.stringify(cliConfig(base, dir)));
   return {
+    ...poolFiles((args) => sh('zfs', args), pool, base),
     pool,
     base,
     dir,
@@ -79,23 +113,6 @@ export function createTestPool(tag: string, size = '256M'): TestPool {
       const { logger } = createFileLogger(config.log.file, 'debug');
       const runner = new ExecaRunner({ defaultTimeoutMs: config.runner.timeout_seconds * 1000, logger, onSpawn: () => count++ });
       return { core: new Core(createContext(config, runner, overrides.ctx)), spawns: () => count };
-    },
-    container(id, content = 'v1') {
-      sh('zfs', ['create', `${base}/${id}`]);
-      writeFileSync(`${mountOf(`${base}/${id}`)}/state.txt`, content);
-      return `${base}/${id}`;
-    },
-    write(id, content, f = 'state.txt') {
-      writeFileSync(`${mountOf(dsOf(id))}/${f}`, content);
-    },
-    read(x, f = 'state.txt') {
-      return readFileSync(`${mountOf(dsOf(x))}/${f}`, 'utf8');
-    },
-    snapshots() {
-      return sh('zfs', ['list', '-H', '-o', 'name', '-t', 'snapshot', '-r', pool]).split('\n').filter(Boolean).sort();
-    },
-    datasets() {
-      return sh('zfs', ['list', '-H', '-o', 'name', '-r', pool]).split('\n').filter(Boolean).sort();
     },
     destroy() {
       try {
