@@ -20,16 +20,10 @@ function assign(rec: DatasetRecord, property: string, value: string): void {
       rec.guid = value;
       break;
     case 'createtxg':
-      rec.createtxg = num(value) ?? 0;
-      break;
     case 'creation':
-      rec.creation = num(value) ?? 0;
-      break;
     case 'used':
-      rec.used = num(value) ?? 0;
-      break;
     case 'referenced':
-      rec.referenced = num(value) ?? 0;
+      rec[property] = num(value) ?? 0;
       break;
     case 'origin':
       if (value !== '-') rec.origin = value;
