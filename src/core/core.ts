@@ -116,16 +116,7 @@ export class Core {
         throw new LxcriError('changed', `the dataset of ${label} changed while waiting for its lock`, 'retry');
       }
       // A zfs command waiting out "dataset is busy" reports each wait as the operation's current step.
-      result = await track(
-        this.store,
-        `${operation} ${label}`.trim(),
-        (step) =>
-          reportBusyWaits(
-            (line) => step(line),
-            () => task(step, fresh),
-          ),
-        true,
-      );
+      result = await track(this.store, `${operation} ${label}`.trim(), (step) => reportBusyWaits(step, () => task(step, fresh)), true);
       return result;
     } catch (e) {
       error = e;
@@ -202,17 +193,15 @@ export class Core {
   ): Promise<GroupCheckpointResult & { autoCleanup?: PruneResult[] }> {
     if (!ids.length) throw new UsageError('no container given', 'name at least one container: lxcri-console checkpoint <container...>');
     if (opts.label !== undefined) validateLabel(opts.label);
-    let result: GroupCheckpointResult;
     if (opts.dataset !== undefined) {
       if (ids.length !== 1)
         throw new UsageError('--image-path takes exactly one container', 'usage: lxcri-console checkpoint --image-path <dataset> <container>');
       const id = validateContainerId(ids[0]!);
       const dataset = validateDatasetName(opts.dataset);
       const ref: ContainerRef = { id, dataset, container: { id, name: id, status: 'unknown', sources: ['zfs'], dataset, mounts: [] } };
-      result = await this.operate('checkpoint', { ids: [], datasets: [dataset], label: id }, () => checkpoint(this.ctx, [ref], opts));
-      return result;
+      return this.operate('checkpoint', { ids: [], datasets: [dataset], label: id }, () => checkpoint(this.ctx, [ref], opts));
     }
-    result = await this.operate('checkpoint', { ids }, (_step, refs) => {
+    const result = await this.operate('checkpoint', { ids }, (_step, refs) => {
       // A Proxmox lock (backup, migrate, snapshot…) means another task owns the container: refused up front.
       for (const r of refs) refuseIfPveLocked(r.container);
       return checkpoint(this.ctx, refs, opts);

@@ -94,10 +94,10 @@ export async function runOperation<I>(
           .map((s, index) => ({ step: s, index }))
           .slice(0, i + 1)
           .filter(({ index }) => reports[index]!.status === 'done' || (index === i && !journalBroken && !refused));
-        // A step that may still complete stays "running" in the journal, so recovery undoes it again later.
-        // With the journal broken, marks still update the entry in memory (what a later abandon() writes, if it can).
-        const markUndone = (index: number, status: JournalStepStatus) =>
-          late && index === i ? Promise.resolve() : mark(index, status).catch((e: unknown) => (journalBroken ? undefined : Promise.reject(e)));
+        // A step that may still complete stays "running" in the journal, so recovery undoes it again later. A mark
+        // updates the entry in memory before writing it, so with the journal broken a later abandon() still writes
+        // the truth if it can (undoSteps ignores a failed write).
+        const markUndone = (index: number, status: JournalStepStatus) => (late && index === i ? Promise.resolve() : mark(index, status));
         await undoSteps(toUndo, reports, markUndone, onStep);
       }
       const keep = late || reports.some((r) => r.status === 'undo-failed');
