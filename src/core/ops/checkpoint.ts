@@ -108,7 +108,6 @@ function recursiveCoversExactly(parent: string, datasets: readonly string[], inv
  */
 export async function checkpoint(ctx: CoreContext, refs: readonly ContainerRef[], opts: CheckpointOptions = {}): Promise<GroupCheckpointResult> {
   if (!refs.length) throw new UsageError('no container given', 'name at least one container: lxcri-console checkpoint <container...>');
-  if (opts.label !== undefined) validateLabel(opts.label);
   const caps = await ctx.zfs.detect();
   const seconds = Math.floor(ctx.now() / 1000);
   const props = checkpointProps(ctx, 'checkpoint', opts.label);

@@ -6,7 +6,7 @@ import { imageStore, type ImageArtifact, type ImageManifest } from '../criu/stor
 import { USER_PREFIX, USER_PROPS } from '../model/dataset.js';
 import { cmd } from '../runner/command.js';
 import { ToolFailedError, ToolMissingError } from '../runner/errors.js';
-import { checkpointProps, validateLabel } from './checkpoint.js';
+import { checkpointProps } from './checkpoint.js';
 import { explainMissing, readInventory, requireDataset, type ContainerRef } from './container.js';
 import { poolOf } from '../world.js';
 import { restoreProcesses } from '../criu/restore-processes.js';
@@ -158,7 +158,6 @@ export async function statefulCheckpoint(
   onStep?: OnStep,
 ): Promise<StatefulCheckpointResult> {
   const id = ref.id;
-  if (opts.label !== undefined) validateLabel(opts.label);
   const status = await liveStatus(ctx, ref.container);
   if (status !== 'running') {
     throw new RefusedError(
