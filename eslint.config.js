@@ -37,8 +37,38 @@ export default tseslint.config(
       'no-regex-spaces': 'off',
     },
   },
+  // Import boundaries: the core knows no face; the console's faces share src/present, never the CLI's modules.
   {
     files: ['src/core/**/*.ts'],
-    rules: { 'no-console': 'error' },
+    rules: {
+      'no-console': 'error',
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^(ink|ink-.*|@alcalzone/ink-table|react|react-.*)(/.*)?$|^zustand(/react)?$', message: 'the core knows nothing of React or Ink' },
+            { group: ['**/app/**', '**/cli/**', '**/components/**', '**/present/**', '**/demo/**'], message: 'the core imports no face' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/present/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['ink', 'react', '**/app/**', '**/cli/**', '**/components/**'], message: 'present is plain wording shared by every face' }] },
+      ],
+    },
+  },
+  {
+    files: ['src/app/**/*.{ts,tsx}', 'components/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/cli/**', '**/src/cli/**'], message: 'the console shares wording through src/present, never the CLI' }] },
+      ],
+    },
   },
 );

@@ -6,7 +6,7 @@ import { render } from 'ink-testing-library';
 import { App } from '../src/app/App.js';
 import { AppController } from '../src/app/controller.js';
 import { createUiStore } from '../src/app/ui-store.js';
-import { UNICODE_GLYPHS } from '../src/cli/format/glyphs.js';
+import { UNICODE_GLYPHS } from '../src/present/glyphs.js';
 import { StateWatcher } from '../src/core/state/watcher.js';
 import { loadTheme } from '../themes/index.js';
 import { bigDemoCore } from './big-demo.js';

@@ -1,6 +1,6 @@
 import { createContext, useContext } from 'react';
 import type { Theme } from '../themes/index.js';
-import type { Glyphs } from '../src/cli/format/glyphs.js';
+import type { Glyphs } from '../src/present/glyphs.js';
 
 export interface Look {
   theme: Theme;

@@ -2,7 +2,7 @@ import { render } from 'ink';
 import { hostname } from 'node:os';
 import type { Core } from '../core/core.js';
 import { StateWatcher } from '../core/state/watcher.js';
-import { pickGlyphs } from '../cli/format/glyphs.js';
+import { pickGlyphs } from '../present/glyphs.js';
 import { pickTheme } from '../../themes/index.js';
 import { App } from './App.js';
 import { AppController } from './controller.js';

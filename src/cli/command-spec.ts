@@ -1,5 +1,5 @@
 import type { Core } from '../core/core.js';
-import type { Glyphs } from './format/glyphs.js';
+import type { Glyphs } from '../present/glyphs.js';
 
 export type OptionSpec = { type: 'string' | 'boolean'; short?: string; multiple?: boolean; description: string; value?: string };
 

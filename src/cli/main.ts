@@ -11,7 +11,7 @@ import type { CliEnv } from './command-spec.js';
 import { COMMANDS } from './commands/index.js';
 import { terminalConfirm } from './confirm.js';
 import { safeJsonText, safeLines, safeText } from '../present/safe-text.js';
-import { pickGlyphs } from './format/glyphs.js';
+import { pickGlyphs } from '../present/glyphs.js';
 import { GLOBAL_OPTIONS } from './global-options.js';
 import { commandHelp, mainHelp } from './help.js';
 import { THEME_NAMES } from '../../themes/index.js';

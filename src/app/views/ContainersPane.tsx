@@ -2,7 +2,7 @@ import { Box } from 'ink';
 import { CursorRow } from '../../../components/CursorRow.js';
 import { Panel } from '../../../components/Panel.js';
 import { useLook } from '../../../components/theme-context.js';
-import { formatBytes } from '../../cli/format/units.js';
+import { formatBytes } from '../../present/units.js';
 import { useApp } from '../app-context.js';
 import { useCore, useUi } from './hooks.js';
 import { TextFieldView } from './TextFieldView.js';

@@ -1,7 +1,7 @@
 import { Panel } from '../../../components/Panel.js';
 import type { CheckpointNode } from '../../core/model/tree.js';
 import { useLook } from '../../../components/theme-context.js';
-import { formatBytes, formatTime } from '../../cli/format/units.js';
+import { formatBytes, formatTime } from '../../present/units.js';
 import { useApp } from '../app-context.js';
 import { useUi } from './hooks.js';
 import { Text } from '../../../components/Text.js';

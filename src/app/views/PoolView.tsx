@@ -1,7 +1,7 @@
 import { Box } from 'ink';
 import { CapacityBar } from '../../../components/CapacityBar.js';
 import { useLook } from '../../../components/theme-context.js';
-import { formatBytes } from '../../cli/format/units.js';
+import { formatBytes } from '../../present/units.js';
 import { poolLevel } from '../../core/ops/pools.js';
 import { safeText } from '../../present/safe-text.js';
 import { useCore } from './hooks.js';

@@ -1,7 +1,7 @@
 import { UsageError } from '../../core/errors.js';
 import type { CommandSpec } from '../command-spec.js';
 import { printJson } from '../command-spec.js';
-import { formatBytes } from '../format/units.js';
+import { formatBytes } from '../../present/units.js';
 import { safeText } from '../../present/safe-text.js';
 
 export const checkpointCommand: CommandSpec = {

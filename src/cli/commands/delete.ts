@@ -3,7 +3,7 @@ import { describeAction } from '../../core/ops/delete.js';
 import type { CommandSpec } from '../command-spec.js';
 import { printJson } from '../command-spec.js';
 import { requireConfirmation } from '../confirm.js';
-import { formatBytes } from '../format/units.js';
+import { formatBytes } from '../../present/units.js';
 
 export const deleteCommand: CommandSpec = {
   name: 'delete',

@@ -2,7 +2,7 @@ import { UsageError } from '../../core/errors.js';
 import { DEFAULT_RETENTION_HOURS } from '../../core/criu/gc.js';
 import type { CommandSpec } from '../command-spec.js';
 import { printJson } from '../command-spec.js';
-import { formatBytes } from '../format/units.js';
+import { formatBytes } from '../../present/units.js';
 
 function retentionOption(value: unknown): number | undefined {
   if (value === undefined) return undefined;

@@ -1,7 +1,7 @@
 import type { CommandSpec } from '../command-spec.js';
 import { printJson } from '../command-spec.js';
-import { table } from '../format/table.js';
-import { formatAge, formatBytes } from '../format/units.js';
+import { table } from '../../present/table.js';
+import { formatAge, formatBytes } from '../../present/units.js';
 
 export const listCommand: CommandSpec = {
   name: 'list',

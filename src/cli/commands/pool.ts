@@ -1,7 +1,7 @@
 import type { CommandSpec } from '../command-spec.js';
 import { printJson } from '../command-spec.js';
-import { table } from '../format/table.js';
-import { formatBytes } from '../format/units.js';
+import { table } from '../../present/table.js';
+import { formatBytes } from '../../present/units.js';
 
 export const poolCommand: CommandSpec = {
   name: 'pool',

@@ -4,8 +4,8 @@ import type { PrunePlan, PrunePolicy } from '../../core/ops/prune.js';
 import type { CliEnv, CommandSpec } from '../command-spec.js';
 import { printJson } from '../command-spec.js';
 import { requireConfirmation } from '../confirm.js';
-import { table } from '../format/table.js';
-import { formatAge, formatBytes } from '../format/units.js';
+import { table } from '../../present/table.js';
+import { formatAge, formatBytes } from '../../present/units.js';
 
 function intOption(value: unknown, flag: string, min: number): number | undefined {
   if (value === undefined) return undefined;

@@ -2,7 +2,7 @@ import { UsageError } from '../../core/errors.js';
 import type { CommandSpec } from '../command-spec.js';
 import { printJson } from '../command-spec.js';
 import { requireConfirmation } from '../confirm.js';
-import { formatTime } from '../format/units.js';
+import { formatTime } from '../../present/units.js';
 
 export const recoverCommand: CommandSpec = {
   name: 'recover',

@@ -1,20 +1,8 @@
 import { UsageError } from '../../core/errors.js';
-import type { RestorePlan } from '../../core/core.js';
 import type { CliEnv, CommandSpec } from '../command-spec.js';
 import { printJson } from '../command-spec.js';
 import { requireConfirmation } from '../confirm.js';
-
-export function describeRestorePlan(plan: RestorePlan): string[] {
-  if (plan.mode === 'branch') {
-    return [`branch restore of ${plan.container} to ${plan.target.fullName} (keeps every checkpoint):`, ...plan.steps.map((s, i) => `  ${i + 1}. ${s}`)];
-  }
-  const lines = [`rollback of ${plan.container} to ${plan.target.fullName} (zfs rollback ${plan.needsClones ? '-R' : '-r'}):`];
-  if (!plan.destroysSnapshots.length) lines.push('  destroys nothing but the changes since that checkpoint');
-  for (const s of plan.destroysSnapshots) lines.push(`  destroys snapshot ${s}`);
-  for (const d of plan.destroysDatasets) lines.push(`  destroys branch dataset ${d}`);
-  lines.push('  and discards the live changes since the checkpoint');
-  return lines;
-}
+import { describeRestorePlan } from '../../present/plans.js';
 
 async function run(env: CliEnv, positionals: string[], values: Record<string, unknown>) {
   const [id, extra] = positionals;

@@ -3,7 +3,7 @@ import type { CheckpointTree } from '../../core/model/tree.js';
 import { layoutTree } from '../../core/model/tree-layout.js';
 import type { CommandSpec } from '../command-spec.js';
 import { printJson } from '../command-spec.js';
-import { renderTreeText } from '../format/tree-text.js';
+import { renderTreeText } from '../../present/tree-text.js';
 
 /** The stable JSON shape of a tree: nodes in display order with parent ids. */
 export function treeJson(tree: CheckpointTree) {

@@ -1,4 +1,4 @@
-import { safeText } from '../../present/safe-text.js';
+import { safeText } from './safe-text.js';
 
 /** Plain left-aligned columns (the listed ones right-aligned), two spaces apart; cells escaped before they are measured. */
 export function table(header: string[], cells: string[][], rightAlign: number[] = []): string {

@@ -1,6 +1,6 @@
-import type { CheckpointNode, CheckpointTree } from '../../core/model/tree.js';
-import { layoutTree } from '../../core/model/tree-layout.js';
-import { safeText } from '../../present/safe-text.js';
+import type { CheckpointNode, CheckpointTree } from '../core/model/tree.js';
+import { layoutTree } from '../core/model/tree-layout.js';
+import { safeText } from './safe-text.js';
 import { guidePrefix, nodeGlyph, type Glyphs } from './glyphs.js';
 import { formatAge, formatBytes, formatTime } from './units.js';
 

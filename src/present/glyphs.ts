@@ -1,5 +1,5 @@
-import type { Guide } from '../../core/model/tree-layout.js';
-import type { CheckpointNode } from '../../core/model/tree.js';
+import type { Guide } from '../core/model/tree-layout.js';
+import type { CheckpointNode } from '../core/model/tree.js';
 
 export interface Glyphs {
   tee: string;
