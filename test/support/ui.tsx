@@ -2,7 +2,7 @@ import { render } from 'ink-testing-library';
 import { App } from '../../src/app/App.js';
 import { AppController } from '../../src/app/controller.js';
 import { createUiStore } from '../../src/app/ui-store.js';
-import { ASCII_GLYPHS, UNICODE_GLYPHS } from '../../src/cli/format/glyphs.js';
+import { ASCII_GLYPHS, UNICODE_GLYPHS } from '../../src/present/glyphs.js';
 import { createContext } from '../../src/core/context.js';
 import { Core } from '../../src/core/core.js';
 import { createDemoHost } from '../../src/demo/demo-host.js';

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { render } from 'ink-testing-library';
 import { CapacityBar } from '../../components/CapacityBar.js';
 import { LookContext } from '../../components/theme-context.js';
-import { ASCII_GLYPHS } from '../../src/cli/format/glyphs.js';
+import { ASCII_GLYPHS } from '../../src/present/glyphs.js';
 import { capacityLevel } from '../../src/core/ops/pools.js';
 import type { Token } from '../../themes/index.js';
 

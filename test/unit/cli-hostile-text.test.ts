@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { main } from '../../src/cli/main.js';
-import { table } from '../../src/cli/format/table.js';
+import { table } from '../../src/present/table.js';
 
 const CONTROL = /[\x00-\x1f\x7f-\x9f]/;
 

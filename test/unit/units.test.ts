@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatBytes } from '../../src/cli/format/units.js';
+import { formatBytes } from '../../src/present/units.js';
 
 test('sizes read as zfs prints them; whole numbers keep their zeros', () => {
   const M = 1024 * 1024;
