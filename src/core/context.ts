@@ -30,6 +30,8 @@ export interface CoreContext {
   created: Set<string>;
   /** A read-only session: every operation that changes something is refused before anything runs. */
   readOnly: boolean;
+  /** Aborted when the session ends mid-operation: the engine starts no further step (ops/engine.ts). */
+  cancel?: AbortSignal;
 }
 
 export function currentIdentity(): Identity {

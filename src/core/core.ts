@@ -58,7 +58,19 @@ export class Core {
   /** Stale locks taken over by this process (reported by the faces). */
   readonly staleLocks: LockInfo[] = [];
 
-  constructor(readonly ctx: CoreContext) {}
+  private readonly canceller = new AbortController();
+
+  constructor(readonly ctx: CoreContext) {
+    ctx.cancel ??= this.canceller.signal;
+  }
+
+  /**
+   * The session ends while an operation runs: the step running finishes, no further step starts, and the engine
+   * undoes the done ones (or keeps them, for an operation whose steps stand alone, like a prune's deletions).
+   */
+  cancel(): void {
+    this.canceller.abort();
+  }
 
   get store() {
     return this.ctx.store;

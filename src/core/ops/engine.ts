@@ -1,5 +1,5 @@
 import type { CoreContext } from '../context.js';
-import { LxcriError } from '../errors.js';
+import { AbortedError, LxcriError } from '../errors.js';
 import { ToolAbortedError, ToolTimeoutError } from '../runner/errors.js';
 import { failpoint, JournalWriteError, type JournalEntry, type JournalStepStatus } from '../state/journal.js';
 import { OperationFailedError, SkipStep, type Step, type StepReport } from './steps.js';
@@ -33,6 +33,14 @@ function mayCompleteLate(error: unknown): boolean {
   return error instanceof ToolTimeoutError || error instanceof ToolAbortedError;
 }
 
+/** An operation stopped between two steps because its session asked (quit): the done steps were undone or kept per policy. */
+export class CancelledError extends AbortedError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CancelledError';
+  }
+}
+
 /**
  * The one step engine. It journals the plan before the first step, marks each step running then done, fires the
  * failpoints, and on a failure applies the step's policy: undo (this step too, since it may have half-happened, then
@@ -60,6 +68,8 @@ export async function runOperation<I>(
   for (const [i, step] of steps.entries()) {
     onStep?.(step.title);
     try {
+      // Cancelled (the console quit): a step that has not started does not start; the policy decides the rest.
+      if (ctx.cancel?.aborted) throw new CancelledError(`${run.title}: cancelled before "${step.title}" started`);
       await mark(i, 'running');
       failpoint(def.name, i, 'before');
       await step.run();
@@ -79,8 +89,10 @@ export async function runOperation<I>(
         return reports;
       }
       // A journal failure after the step ran leaves the step done; before it ran, the step never started.
-      if (!journalBroken) reports[i] = { title: step.title, status: 'failed', error: (error as Error).message };
-      const policy = journalBroken ? 'undo' : (step.onFailure ?? 'undo');
+      const cancelled = error instanceof CancelledError;
+      if (!journalBroken && !cancelled) reports[i] = { title: step.title, status: 'failed', error: (error as Error).message };
+      // A cancel never continues: the steps after it must not start (those a `continue` policy ran stay done).
+      const policy = journalBroken ? 'undo' : cancelled && step.onFailure === 'continue' ? 'stop' : (step.onFailure ?? 'undo');
       if (policy === 'continue') {
         await mark(i, 'done').catch(() => undefined);
         continue;
@@ -89,7 +101,7 @@ export async function runOperation<I>(
       if (policy === 'undo') {
         // The failed step is undone too, since it may have half-happened (a clone made, its properties not set);
         // not when zfs refused it because its target exists: then nothing happened, and what exists is not ours.
-        const refused = error instanceof LxcriError && error.code === 'exists';
+        const refused = (error instanceof LxcriError && error.code === 'exists') || cancelled;
         const toUndo = steps
           .map((s, index) => ({ step: s, index }))
           .slice(0, i + 1)

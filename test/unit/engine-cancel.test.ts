@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { CoreContext } from '../../src/core/context.js';
+import { CancelledError, runOperation, type OperationDef } from '../../src/core/ops/engine.js';
+import { Journal } from '../../src/core/state/journal.js';
+import type { OperationFailedError } from '../../src/core/ops/steps.js';
+
+/** Quit's promise: the step running finishes, no later step starts, and the policy decides what the done ones become. */
+function setup(policy: 'undo' | 'continue') {
+  const dir = mkdtempSync(join(tmpdir(), 'lxcri-cancel-'));
+  const abort = new AbortController();
+  const ctx = { journal: new Journal(dir), cancel: abort.signal } as unknown as CoreContext;
+  const log: string[] = [];
+  const def: OperationDef<null> = {
+    name: 'probe',
+    steps: () =>
+      ['a', 'b', 'c'].map((name) => ({
+        title: name,
+        run: async () => {
+          log.push(`run ${name}`);
+          // Quit arrives while step b runs.
+          if (name === 'b') abort.abort();
+        },
+        undo: async () => void log.push(`undo ${name}`),
+        ...(policy === 'continue' ? { onFailure: 'continue' as const } : {}),
+      })),
+  };
+  return { ctx, def, log, dir };
+}
+
+test('a cancel lets the running step finish, starts no later step and undoes the done ones', async () => {
+  const { ctx, def, log, dir } = setup('undo');
+  await assert.rejects(
+    runOperation(ctx, def, { title: 'probe of x', container: 'x', datasets: [], input: null }),
+    (e: OperationFailedError) => e.failure instanceof CancelledError && e.code === 'aborted',
+  );
+  assert.deepEqual(log, ['run a', 'run b', 'undo b', 'undo a']);
+  assert.deepEqual(readdirSync(dir), [], 'the journal is closed: nothing is left to recover');
+});
+
+test('a cancel stops an operation whose steps stand alone (prune): done steps stay, later ones never start', async () => {
+  const { ctx, def, log } = setup('continue');
+  await assert.rejects(
+    runOperation(ctx, def, { title: 'probe of x', container: 'x', datasets: [], input: null }),
+    (e: OperationFailedError) => e.failure instanceof CancelledError && e.code === 'aborted',
+  );
+  assert.deepEqual(log, ['run a', 'run b']);
+});
