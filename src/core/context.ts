@@ -1,6 +1,7 @@
 import { hostname, userInfo } from 'node:os';
 import type { Config } from './config.js';
 import type { Runner } from './runner/command.js';
+import { withCommandLog } from './runner/command-log.js';
 import { createCoreStore, type CoreStore } from './store.js';
 import { Zfs } from './tools/zfs/zfs.js';
 import { Zpool } from './tools/zpool/zpool.js';
@@ -48,19 +49,22 @@ export function currentIdentity(): Identity {
 
 export function createContext(config: Config, runner: Runner, overrides: Partial<CoreContext> = {}): CoreContext {
   const shortMs = config.runner.timeout_seconds * 1000;
+  const store = overrides.store ?? createCoreStore();
+  // Every command goes to the command log, whichever runner runs it.
+  runner = withCommandLog(overrides.runner ?? runner, store);
   return {
     config,
-    runner,
     zfs: new Zfs(runner, { shortMs, longMs: config.runner.long_timeout_seconds * 1000 }),
     zpool: new Zpool(runner, shortMs),
     pct: new Pct(runner),
     lxc: new Lxc(runner, config.lxc.path),
-    store: createCoreStore(),
+    store,
     journal: new Journal(config.journal_dir),
     now: Date.now,
     identity: currentIdentity(),
     created: new Set(),
     readOnly: false,
     ...overrides,
+    runner,
   };
 }

@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { CommandLogEntry } from './runner/execa-runner.js';
+import type { CommandLogEntry } from './runner/command-log.js';
 import type { World } from './world.js';
 import type { RuntimeEvent } from './state/events.js';
 
@@ -19,29 +19,22 @@ export interface RuntimeState {
 
 export interface CoreState {
   world?: World;
-  refreshing: boolean;
   /** Core tasks in flight; tests and the UI wait for 0. */
   busy: number;
   /** Of those, operations that change something (quitting asks first while one runs). */
   mutating: number;
   operation?: OperationProgress;
-  lastError?: string;
+  /** Every command run, newest last (runner/command-log.ts). */
   commandLog: CommandLogEntry[];
-  /** From the state-directory watcher. */
+  /** From the state-directory watcher: what the runtime's state.json says, by container id. */
   runtimeStates: Record<string, RuntimeState>;
   events: RuntimeEvent[];
 }
 
 export type CoreStore = StoreApi<CoreState>;
 
-const COMMAND_LOG_LIMIT = 500;
-
 export function createCoreStore(): CoreStore {
-  return createStore<CoreState>()(() => ({ refreshing: false, busy: 0, mutating: 0, commandLog: [], runtimeStates: {}, events: [] }));
-}
-
-export function appendCommandLog(store: CoreStore, entry: CommandLogEntry): void {
-  store.setState((s) => ({ commandLog: [...s.commandLog.slice(-(COMMAND_LOG_LIMIT - 1)), entry] }));
+  return createStore<CoreState>()(() => ({ busy: 0, mutating: 0, commandLog: [], runtimeStates: {}, events: [] }));
 }
 
 /** Runs a core task with the busy counter and the current-operation line kept up to date. */
@@ -51,9 +44,6 @@ export async function track<T>(store: CoreStore, title: string, task: (step: (te
   store.setState((s) => ({ busy: s.busy + 1, mutating: s.mutating + m, operation: { title, step: 'starting', startedAt } }));
   try {
     return await task((text) => store.setState({ operation: { title, step: text, startedAt } }));
-  } catch (error) {
-    store.setState({ lastError: (error as Error).message });
-    throw error;
   } finally {
     store.setState((s) => ({ busy: s.busy - 1, mutating: s.mutating - m, ...(s.busy - 1 === 0 ? { operation: undefined } : {}) }));
   }

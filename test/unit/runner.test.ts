@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { cmd } from '../../src/core/runner/command.js';
 import { ToolAbortedError, ToolFailedError, ToolMissingError, ToolTimeoutError } from '../../src/core/runner/errors.js';
-import { ExecaRunner, type CommandLogEntry } from '../../src/core/runner/execa-runner.js';
+import { ExecaRunner } from '../../src/core/runner/execa-runner.js';
+import { withCommandLog } from '../../src/core/runner/command-log.js';
+import { createCoreStore } from '../../src/core/store.js';
 import { FakeRunner } from '../../src/core/runner/fake-runner.js';
 import { createFileLogger } from '../../src/core/log.js';
 
@@ -56,11 +58,11 @@ test('timeouts and aborts end the process with typed errors', async () => {
   await assert.rejects(p, ToolAbortedError);
 });
 
-test('mutating commands go to the log file and the command log; reads only at debug level', async () => {
+test('mutating commands go to the log file (reads only at debug level); every command goes to the command log', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'lxcri-log-'));
   const { logger, file } = createFileLogger(join(dir, 'console.log'), 'info');
-  const entries: CommandLogEntry[] = [];
-  const runner = new ExecaRunner({ logger, onMutation: (e) => entries.push(e) });
+  const store = createCoreStore();
+  const runner = withCommandLog(new ExecaRunner({ logger }), store);
   await runner.run(cmd('true', [], true));
   await runner.run(cmd('echo', ['read-only'], false));
   await assert.rejects(runner.run(cmd('false', [], true)));
@@ -78,12 +80,27 @@ test('mutating commands go to the log file and the command log; reads only at de
   );
   assert.ok(lines.every((l) => typeof l.ms === 'number'));
   assert.deepEqual(
-    entries.map((e) => [e.argv[0], e.exitCode, Boolean(e.error)]),
+    store.getState().commandLog.map((e) => [e.argv.join(' '), e.mutates, e.exitCode, Boolean(e.error)]),
     [
-      ['true', 0, false],
-      ['false', 1, true],
+      ['true', true, 0, false],
+      ['echo read-only', false, 0, false],
+      ['false', true, 1, true],
     ],
   );
+});
+
+test('the command log shows a command while it runs, then its exit code and duration', async () => {
+  const store = createCoreStore();
+  const runner = withCommandLog(new ExecaRunner(), store);
+  const running = runner.run(cmd('sleep', ['0.3'], true));
+  await new Promise((r) => setTimeout(r, 100));
+  const live = store.getState().commandLog.at(-1)!;
+  assert.deepEqual([live.argv, live.exitCode, live.durationMs], [['sleep', '0.3'], undefined, undefined], 'listed, no exit code yet');
+  await running;
+  const done = store.getState().commandLog;
+  assert.equal(done.length, 1, 'the same entry, updated');
+  assert.equal(done[0]!.exitCode, 0);
+  assert.ok(done[0]!.durationMs! >= 250);
 });
 
 test('commands with the same lock key run one after another', async () => {

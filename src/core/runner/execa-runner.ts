@@ -5,19 +5,9 @@ import type { Command, CommandResult, RunOptions, Runner } from './command.js';
 import { ToolAbortedError, ToolFailedError, ToolMissingError, ToolTimeoutError } from './errors.js';
 import { KeyedQueue } from './keyed-queue.js';
 
-export interface CommandLogEntry {
-  argv: string[];
-  exitCode: number;
-  durationMs: number;
-  at: number;
-  error?: string;
-}
-
 export interface ExecaRunnerOptions {
   defaultTimeoutMs?: number;
   logger?: Logger;
-  /** Called after every mutating command, whatever its outcome (the UI's command log). */
-  onMutation?: (entry: CommandLogEntry) => void;
   /** Counts every spawned process; the benchmark reads it. */
   onSpawn?: (command: Command) => void;
 }
@@ -74,17 +64,7 @@ export class ExecaRunner implements Runner {
   private record(command: Command, result: CommandResult, error?: Error): void {
     const argv = [command.tool, ...command.args];
     const fields = { argv, exit: result.exitCode, ms: result.durationMs, ...(error ? { error: error.message } : {}) };
-    if (command.mutates) {
-      this.options.logger?.info(fields, 'command');
-      this.options.onMutation?.({
-        argv,
-        exitCode: result.exitCode,
-        durationMs: result.durationMs,
-        at: Date.now(),
-        ...(error ? { error: error.message } : {}),
-      });
-    } else {
-      this.options.logger?.debug(fields, 'command');
-    }
+    if (command.mutates) this.options.logger?.info(fields, 'command');
+    else this.options.logger?.debug(fields, 'command');
   }
 }
