@@ -6,7 +6,7 @@ import { checkpoint, validateLabel, type CheckpointOptions, type GroupCheckpoint
 import { loadContainer, loadContainers, readInventory, resolveContainer, type ContainerRef, type LoadedContainer } from './ops/container.js';
 import { executeDelete, planDelete, type DeletePlan, type DeleteResult } from './ops/delete.js';
 import { describeInterrupted, runOperation, type OnStep, type RecoveryMode } from './ops/engine.js';
-import { planLifecycle, refuseIfPveLocked } from './ops/lifecycle.js';
+import { liveStatus, planLifecycle, refuseIfPveLocked } from './ops/lifecycle.js';
 import { recoverOperation } from './ops/registry.js';
 import { poolReport, type PoolReport } from './ops/pools.js';
 import { executePrune, planPrune, policyFromConfig, type PrunePlan, type PrunePolicy, type PruneResult } from './ops/prune.js';
@@ -19,6 +19,16 @@ import {
   type BranchRestoreResult,
 } from './ops/restore-branch.js';
 import { executeRollback, planRollback, type RollbackPlan, type RollbackResult } from './ops/restore-rollback.js';
+import {
+  checkUndoPlan,
+  planUndoRestore,
+  RESTORE_UNDO,
+  undoRestoreInput,
+  undoRestoreResult,
+  type TodayFate,
+  type UndoRestorePlan,
+  type UndoRestoreResult,
+} from './ops/restore-undo.js';
 import { selectSnapshot, validateSnapshotArgument } from './ops/select-snapshot.js';
 import { appendEvent, makeEvent } from './state/events.js';
 import type { JournalEntry } from './state/journal.js';
@@ -41,6 +51,17 @@ export type RestoreResult = (BranchRestoreResult | RollbackResult) & {
   /** How a stateful checkpoint's processes came back. */
   state?: 'criu' | 'cold';
 };
+
+export type { TodayFate, UndoRestorePlan, UndoRestoreResult };
+
+export interface UndoRestoreOptions {
+  /** Return to this branch dataset instead of the line the newest restore set aside ("switch to branch"). */
+  branch?: string;
+  /** What becomes of today's state: kept as a branch (the default), or destroyed (the default when unchanged). */
+  today?: TodayFate;
+}
+
+export type UndoRestoreRunResult = UndoRestoreResult & { stopped: boolean; started: boolean };
 
 export interface RestoreOptions {
   snapshot?: string;
@@ -170,23 +191,18 @@ export class Core {
   /** Reads the world (zfs listing, pools, container sources) and publishes it to the store. */
   async refresh(): Promise<World> {
     return track(this.store, 'refresh', async () => {
-      this.store.setState({ refreshing: true });
-      try {
-        const { caps, inventory } = await readInventory(this.ctx);
-        const [pools, containers] = await Promise.all([this.ctx.zpool.list(caps), listContainers(this.ctx, inventory)]);
-        const world: World = {
-          capabilities: caps,
-          base: this.ctx.config.zfs.base_dataset,
-          inventory,
-          pools,
-          containers: summarizeContainers(containers, inventory),
-          refreshedAt: this.ctx.now(),
-        };
-        this.store.setState({ world });
-        return world;
-      } finally {
-        this.store.setState({ refreshing: false });
-      }
+      const { caps, inventory } = await readInventory(this.ctx);
+      const [pools, containers] = await Promise.all([this.ctx.zpool.list(caps), listContainers(this.ctx, inventory)]);
+      const world: World = {
+        capabilities: caps,
+        base: this.ctx.config.zfs.base_dataset,
+        inventory,
+        pools,
+        containers: summarizeContainers(containers, inventory),
+        refreshedAt: this.ctx.now(),
+      };
+      this.store.setState({ world });
+      return world;
     });
   }
 
@@ -316,6 +332,63 @@ export class Core {
   }
 
   /**
+   * The preview of an undo: the line the newest branch restore set aside (or `opts.branch`) becomes the live line
+   * again, and what becomes of today's state. Derived from ZFS alone, so it works in any session. Changes nothing.
+   */
+  async planUndoRestore(id: string, opts: UndoRestoreOptions = {}): Promise<UndoRestorePlan> {
+    validateUndoOptions(opts);
+    return this.read(id, async (ref) => {
+      const c = await loadContainer(this.ctx, id, ref);
+      const status = await liveStatus(this.ctx, ref.container);
+      return planUndoRestore(this.ctx, c, opts, status === 'running' || status === 'frozen');
+    });
+  }
+
+  /**
+   * Undoes a branch restore (switches the live line back). A running container is shut down first and started
+   * again afterwards (unless noStart). Discarding a today's state that changed (or may have: zfs-fuse cannot tell)
+   * needs `confirmed`. A confirmed plan runs only while it still matches the world.
+   */
+  async undoRestore(
+    id: string,
+    opts: UndoRestoreOptions & { plan?: UndoRestorePlan; confirmed?: boolean; noStart?: boolean } = {},
+  ): Promise<UndoRestoreRunResult> {
+    validateUndoOptions(opts);
+    return this.operate('undo-restore', { ids: [id] }, async (step, [ref]) => {
+      refuseIfPveLocked(ref!.container);
+      const c = await loadContainer(this.ctx, id, ref);
+      const status = await liveStatus(this.ctx, ref!.container);
+      const { plan: previewed } = opts;
+      const branch = previewed ? (previewed.chosen === 'explicit' ? previewed.branch : undefined) : opts.branch;
+      const today = previewed?.today ?? opts.today;
+      const plan = planUndoRestore(
+        this.ctx,
+        c,
+        { ...(branch !== undefined ? { branch } : {}), ...(today ? { today } : {}) },
+        status === 'running' || status === 'frozen',
+      );
+      if (previewed) checkUndoPlan(previewed, plan);
+      if (plan.today === 'discard' && plan.todayChanged !== false && !opts.confirmed) {
+        throw new RefusedError(
+          `discarding today's state of ${id} loses ${plan.todayChanged === 'unknown' ? 'whatever changed since the restore (this ZFS cannot tell whether anything did)' : 'the changes since the restore'}; not confirmed`,
+          'review the plan (--dry-run) and confirm with --yes, or keep it as a branch (leave out --discard)',
+        );
+      }
+      const lifecycle = await planLifecycle(this.ctx, ref!.container, opts.noStart ? { noStart: true } : {});
+      const [localD, localB] = await Promise.all([this.ctx.zfs.localProperties(plan.dataset), this.ctx.zfs.localProperties(plan.branch)]);
+      const input = undoRestoreInput(c, plan, localD, localB, lifecycle);
+      const steps = await runOperation(
+        this.ctx,
+        RESTORE_UNDO,
+        { container: id, datasets: [c.dataset], title: `undo of the restore of ${id} (back to ${plan.branch})`, input },
+        step,
+      );
+      const started = lifecycle.start && lifecycle.wasRunning;
+      return { ...undoRestoreResult(input, steps), stopped: lifecycle.wasRunning, started };
+    });
+  }
+
+  /**
    * Brings a stopped container's processes back from a CRIU image directory, which may lie outside the store (the
    * seed's `restore --image-path`): the directory is checked (manifest, sha256, not in progress, this container's)
    * before anything runs; the filesystem is left as it is.
@@ -418,6 +491,13 @@ export class Core {
       if (!current) throw new NotFoundError(`interrupted operation ${id} was recovered meanwhile`, 'nothing left to do: see `lxcri-console recover`');
       return recoverOperation(this.ctx, current, mode, step);
     });
+  }
+}
+
+function validateUndoOptions(opts: UndoRestoreOptions): void {
+  if (opts.branch !== undefined) validateDatasetName(opts.branch);
+  if (opts.today !== undefined && opts.today !== 'keep' && opts.today !== 'discard') {
+    throw new UsageError(`today must be keep or discard, got '${String(opts.today)}'`, "keep today's state as a branch, or discard it");
   }
 }
 

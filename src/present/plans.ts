@@ -1,4 +1,4 @@
-import type { RestorePlan } from '../core/core.js';
+import type { RestorePlan, UndoRestorePlan } from '../core/core.js';
 
 /** A restore plan in words, one line per step (CLI dry run and the console's restore dialog). */
 export function describeRestorePlan(plan: RestorePlan): string[] {
@@ -11,4 +11,27 @@ export function describeRestorePlan(plan: RestorePlan): string[] {
   for (const d of plan.destroysDatasets) lines.push(`  destroys branch dataset ${d}`);
   lines.push('  and discards the live changes since the checkpoint');
   return lines;
+}
+
+/** Whether today's state changed since the restore, in words. */
+export function describeTodayChanged(plan: Pick<UndoRestorePlan, 'todayChanged' | 'todayCheckpoints'>): string {
+  if (plan.todayCheckpoints.length) return `changed since the restore, with ${plan.todayCheckpoints.length} checkpoint(s) of its own`;
+  if (plan.todayChanged === 'unknown') return 'whether it changed since the restore is unknown on this ZFS';
+  return plan.todayChanged ? 'changed since the restore' : 'unchanged since the restore';
+}
+
+/** An undo plan in words: what happens to the container and to today's state first, then one line per step. */
+export function describeUndoPlan(plan: UndoRestorePlan): string[] {
+  const what = plan.chosen === 'explicit' ? `switch ${plan.container} to the line ${plan.branch}` : `undo the restore of ${plan.container}`;
+  const to = plan.restoredFrom && plan.chosen !== 'explicit' ? ` to ${plan.restoredFrom}` : '';
+  const running = plan.running ? ' (running: it is stopped and started again)' : '';
+  const fate =
+    plan.today === 'keep'
+      ? `today's state is kept as the branch ${plan.todayBranch ?? plan.aside}`
+      : "today's state is discarded (only the changes since the restore are lost)";
+  return [
+    `${what}${to}${running}; ${fate}; ${describeTodayChanged(plan)}:`,
+    `  back to ${plan.branch}${plan.branchedAt !== undefined ? ` (set aside at ${new Date(plan.branchedAt * 1000).toISOString()})` : ''}`,
+    ...plan.steps.map((s, i) => `  ${i + 1}. ${s}`),
+  ];
 }

@@ -64,7 +64,7 @@ function freeDatasetName(base: string, taken: (name: string) => boolean): string
  * Names chosen so Proxmox never mistakes them for volumes: it claims any dataset under a storage pool matching
  * `^(vm|base|subvol|basevol)-(\d+)-`, and these begin with `lxcri-`.
  */
-function branchNames(c: LoadedContainer, seconds: number): { branch: string; clone: string } {
+export function branchNames(c: LoadedContainer, seconds: number): { branch: string; clone: string } {
   const parent = parentDataset(c.dataset);
   const leaf = c.dataset.slice((parent?.length ?? -1) + 1);
   const prefix = parent ? `${parent}/` : '';
