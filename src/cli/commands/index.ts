@@ -8,6 +8,7 @@ import { pruneCommand } from './prune.js';
 import { recoverCommand } from './recover.js';
 import { restoreCommand } from './restore.js';
 import { treeCommand } from './tree.js';
+import { undoCommand } from './undo.js';
 
 /** Every CLI verb; a new one is added here and nowhere else. */
 export const COMMANDS: readonly CommandSpec[] = [
@@ -15,6 +16,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   treeCommand,
   checkpointCommand,
   restoreCommand,
+  undoCommand,
   deleteCommand,
   pruneCommand,
   poolCommand,
