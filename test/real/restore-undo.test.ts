@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { main } from '../../src/cli/main.js';
 import type { UndoRestorePlan } from '../../src/core/core.js';
 import { runCli } from '../support/cli-process.js';
+import { createLxcContainer, destroyLxc, lxcState } from '../support/lxc.js';
 import { createTestPool, sh, type TestPool } from '../support/real-pool.js';
 
 /**
@@ -14,7 +15,11 @@ let pool: TestPool;
 before(() => {
   pool = createTestPool('undo', '512M');
 });
-after(() => pool?.destroy());
+const lxcNames: string[] = [];
+after(() => {
+  for (const n of lxcNames) destroyLxc(`${pool.dir}/lxc-undo`, n);
+  pool?.destroy();
+});
 
 /** Every dataset and snapshot of one container (its dataset and the branches beside it), straight from zfs. */
 function world(id: string): string[] {
@@ -286,4 +291,43 @@ test('a discarding undo killed just before its destroy: finish destroys today, u
       assert.equal(pool.read(id), 'v1');
     }
   }
+});
+
+test('a running LXC container: the plan says it is stopped and started, the undo does so, and it runs on the former line', async () => {
+  const lxcpath = `${pool.dir}/lxc-undo`;
+  const cfg = JSON.parse(readFileSync(pool.configFile, 'utf8'));
+  cfg.lxc = { path: lxcpath };
+  cfg.container = { shutdown_timeout_seconds: 2 };
+  const config = `${pool.dir}/lxc-undo.json`;
+  writeFileSync(config, JSON.stringify(cfg));
+  const name = 'runner';
+  lxcNames.push(name);
+  const dataset = `${pool.pool}/lxc/${name}`;
+  const rootfs = createLxcContainer(lxcpath, name, dataset, true);
+  writeFileSync(`${rootfs}/data.txt`, 'cp');
+  const cp = runCli(['checkpoint', name, '--json', '--config', config]);
+  assert.equal(cp.status, 0, cp.stderr);
+  writeFileSync(`${rootfs}/data.txt`, 'live');
+  const restored = runCli(['restore', name, '--snapshot', JSON.parse(cp.stdout).checkpoints[0].name, '--config', config]);
+  assert.equal(restored.status, 0, restored.stderr);
+  assert.equal(lxcState(lxcpath, name), 'RUNNING');
+  assert.equal(readFileSync(`${rootfs}/data.txt`, 'utf8'), 'cp');
+
+  const dry = runCli(['undo', name, '--dry-run', '--json', '--config', config]);
+  assert.equal(dry.status, 0, dry.stderr);
+  const plan = JSON.parse(dry.stdout).plan as UndoRestorePlan;
+  assert.equal(plan.running, true);
+  assert.equal(plan.steps[0], `shut down ${name}`);
+  assert.equal(plan.steps.at(-1), `start ${name} again`);
+  const text = runCli(['undo', name, '--dry-run', '--config', config]);
+  assert.match(
+    text.stdout.split('\n')[0]!,
+    /^undo the restore of runner to checkpoint-\d+ \(running: it is stopped and started again\); today's state is kept as the branch /,
+  );
+
+  const undone = runCli(['undo', name, '--config', config]);
+  assert.equal(undone.status, 0, undone.stderr);
+  assert.match(undone.stdout, /^runner was running: shut down for the switch and started again$/m);
+  assert.equal(lxcState(lxcpath, name), 'RUNNING');
+  assert.equal(readFileSync(`${rootfs}/data.txt`, 'utf8'), 'live');
 });
