@@ -34,6 +34,9 @@ test('bad usage exits 2 with a one-line error naming the problem, and a hint', a
     [['restore', 'web', '--snapshot', ''], /snapshot name is empty/],
     [['restore', 'web', '--snapshot', 'checkpoint-'], /snapshot name 'checkpoint-' is only a prefix/],
     [['delete', 'web', 'pre-restore-'], /only a prefix/],
+    [['undo'], /undo takes exactly one container/],
+    [['undo', 'web', '--discard', '--keep'], /--discard and --keep exclude each other/],
+    [['undo', 'web', '--branch', 'tank/a@b'], /invalid dataset name 'tank\/a@b'/],
     [['--theme', 'solarized'], /unknown theme 'solarized'/],
   ];
   for (const [argv, pattern] of cases) {
