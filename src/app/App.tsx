@@ -9,7 +9,7 @@ import { ContainersPane } from './views/ContainersPane.js';
 import { DetailsPane } from './views/DetailsPane.js';
 import { DialogView } from './views/DialogView.js';
 import { EventsPane } from './views/EventsPane.js';
-import { Header } from './views/Header.js';
+import { Header, ProgressLine } from './views/Header.js';
 import { HelpOverlay } from './views/HelpOverlay.js';
 import { useUi } from './views/hooks.js';
 import { PoolView } from './views/PoolView.js';
@@ -76,9 +76,11 @@ function Screen({ host }: { host: string }) {
           </Box>
         </Box>
       )}
-      <Text wrap="truncate" color={flash?.level === 'error' ? theme.color('status.error') : undefined}>
-        {flash ? flash.text : ' '}
-      </Text>
+      <ProgressLine>
+        <Text wrap="truncate" color={flash?.level === 'error' ? theme.color('status.error') : undefined}>
+          {flash ? flash.text : ' '}
+        </Text>
+      </ProgressLine>
       <KeyLegend items={footerItems(focus, readOnly, columns - 2)} />
     </Box>
   );

@@ -13,10 +13,13 @@ export function formatBytes(bytes: number): string {
   return `${text.includes('.') ? text.replace(/\.?0+$/, '') : text}${UNITS[unit]}`;
 }
 
-/** Seconds ago as "45s", "12m", "3h", "5d", "7w". */
-export function formatAge(seconds: number, nowSeconds: number): string {
+/**
+ * Seconds ago as "45s", "12m", "3h", "5d", "7w"; to the minute ("<1m" for less) when `minutes` is set, as the console
+ * shows ages: its screen then changes at most once a minute.
+ */
+export function formatAge(seconds: number, nowSeconds: number, minutes = false): string {
   const d = Math.max(0, nowSeconds - seconds);
-  if (d < 60) return `${d}s`;
+  if (d < 60) return minutes ? '<1m' : `${d}s`;
   if (d < 3600) return `${Math.floor(d / 60)}m`;
   if (d < 86400) return `${Math.floor(d / 3600)}h`;
   if (d < 86400 * 14) return `${Math.floor(d / 86400)}d`;

@@ -5,6 +5,7 @@ import { useLook } from '../../../components/theme-context.js';
 import { guidePrefix, nodeGlyph } from '../../present/glyphs.js';
 import { formatAge, formatBytes } from '../../present/units.js';
 import { useApp } from '../app-context.js';
+import { useMinuteClock } from './clock.js';
 import { useUi } from './hooks.js';
 import { Text } from '../../../components/Text.js';
 import type { Token } from '../../../themes/index.js';
@@ -20,7 +21,7 @@ export function TreePane({ width, height }: { width: number; height: number }) {
   const rows = app.treeRows();
   const visible = Math.max(1, height - 3);
   const start = Math.max(0, Math.min(cursor - Math.floor(visible / 2), rows.length - visible));
-  const now = Math.floor(Date.now() / 1000);
+  const now = useMinuteClock();
   return (
     <Panel
       title={c ? `Checkpoints of ${c.id} ${c.name}${tree ? ` (${tree.branches.length} line${tree.branches.length > 1 ? 's' : ''})` : ''}` : 'Checkpoints'}
@@ -36,7 +37,7 @@ export function TreePane({ width, height }: { width: number; height: number }) {
         const text =
           n.kind === 'now'
             ? `NOW ${n.active ? '<- you are here' : `(branch ${n.dataset.split('/').pop()})`}`
-            : `${n.name}  ${formatAge(n.creation, now)}  ${formatBytes(n.used)}${n.image ? '  [stateful]' : ''}${n.holds ? '  [held]' : ''}${n.label ? `  "${n.label}"` : ''}`;
+            : `${n.name}  ${formatAge(n.creation, now, true)}  ${formatBytes(n.used)}${n.image ? '  [stateful]' : ''}${n.holds ? '  [held]' : ''}${n.label ? `  "${n.label}"` : ''}`;
         const color: Token =
           n.kind === 'now'
             ? n.active
