@@ -272,18 +272,22 @@ test('undo killed (SIGKILL) at every step, then finished or undone: either the s
   }
 });
 
-test('a discarding undo killed just before its destroy: finish destroys today, undo brings it back', async () => {
-  for (const mode of ['finish', 'undo'] as const) {
-    const id = `kd${mode[0]}`;
+test('a discarding undo killed around its destroy: before it, finish destroys today and undo brings it back; after it, the switch is final', async () => {
+  for (const [mode, when] of [
+    ['finish', 'before'],
+    ['undo', 'before'],
+    ['undo', 'after'],
+  ] as const) {
+    const id = `kd${mode[0]}${when[0]}`;
     const { cp1 } = await line(id);
     const before = world(id);
     const r = await restoreTo(id, cp1);
     const restored = world(id);
     // unmount D, unmount B, promote B, rename D aside, drop B's mark, rename B to D, mount D, then the destroy.
-    const killed = runCli(['undo', id, '--discard', '--yes', '--config', pool.configFile], { LXCRI_FAILPOINT: 'restore-undo:7:before' });
+    const killed = runCli(['undo', id, '--discard', '--yes', '--config', pool.configFile], { LXCRI_FAILPOINT: `restore-undo:7:${when}` });
     assert.equal(killed.signal, 'SIGKILL', killed.stderr);
     recoverOne(mode);
-    if (mode === 'finish') {
+    if (mode === 'finish' || when === 'after') {
       assert.deepEqual(world(id), [...before, `${pool.base}/${id}@${r.safetySnapshot.split('@')[1]}`].sort());
       assert.equal(pool.read(id), 'v3-live');
     } else {

@@ -268,7 +268,8 @@ export function undoRestoreInput(
 
 /**
  * The steps of an undo (a switch of the live line). Each can run again after an interruption and has the step that
- * reverses it, except the final destroy of a discarded today's state, which comes after everything else.
+ * reverses it, except the destroy of a discarded today's state, which comes after every other ZFS step (only the
+ * start follows it) and makes the switch final.
  */
 export function undoRestoreSteps(ctx: CoreContext, i: UndoRestoreInput, recovering = false, out?: Record<string, unknown>): Step[] {
   const { zfs } = ctx;
@@ -280,15 +281,23 @@ export function undoRestoreSteps(ctx: CoreContext, i: UndoRestoreInput, recoveri
       if (!(error instanceof LxcriError && error.code === 'not-found' && (await zfs.exists(to)) && !(await zfs.exists(from)))) throw error;
     }
   };
+  // Once a discarded today's state is destroyed (the branch renamed to D, the aside gone), the switch is final: an
+  // undo (recover --undo after a kill past the destroy) leaves the ZFS steps done rather than move D away again.
+  const final = async () => i.today === 'discard' && !(await zfs.exists(A)) && !(await zfs.exists(B));
+  const reversible =
+    (undo: () => Promise<void>): (() => Promise<void>) =>
+    async () => {
+      if (!(await final())) await undo();
+    };
   const unmountStep = (ds: string): Step => ({
     title: `unmount ${ds}`,
     run: () => tolerate(() => zfs.unmount(ds), 'not-mounted'),
-    undo: () => tolerate(() => zfs.mount(ds), 'already-mounted'),
+    undo: reversible(() => tolerate(() => zfs.mount(ds), 'already-mounted')),
   });
   const mountStep = (ds: string): Step => ({
     title: `mount ${ds}`,
     run: () => tolerate(() => zfs.mount(ds), 'already-mounted'),
-    undo: () => tolerate(() => zfs.unmount(ds), 'not-mounted'),
+    undo: reversible(() => tolerate(() => zfs.unmount(ds), 'not-mounted')),
   });
   const life = lifecycleSteps(ctx, i.lifecycle, out);
   const holder = i.promote && i.promote.dataset !== B ? i.promote.dataset : undefined;
@@ -307,35 +316,35 @@ export function undoRestoreSteps(ctx: CoreContext, i: UndoRestoreInput, recoveri
         await zfs.promote(H);
       },
       // The promote made D a clone of H: promote D back.
-      undo: async () => {
+      undo: reversible(async () => {
         if ((await zfs.origin(D)) === `${H}@${snapshot}`) await zfs.promote(D);
-      },
+      }),
     });
   }
-  steps.push({ title: `rename ${D} to ${A}`, run: () => rename(D, A), undo: () => rename(A, D) });
+  steps.push({ title: `rename ${D} to ${A}`, run: () => rename(D, A), undo: reversible(() => rename(A, D)) });
   if (i.today === 'keep') {
     steps.push({
       title: `mark ${A} as a branch of ${i.container}`,
       run: () => zfs.set(A, { [BRANCH_PROP]: `${i.container}@${i.seconds}` }),
-      undo: () => zfs.inherit(A, BRANCH_PROP),
+      undo: reversible(() => zfs.inherit(A, BRANCH_PROP)),
     });
   }
   if (i.localMountpoint) {
     const mp = i.localMountpoint;
-    steps.push({ title: `give ${A} its own mountpoint`, run: () => zfs.inherit(A, 'mountpoint'), undo: () => zfs.set(A, { mountpoint: mp }) });
+    steps.push({ title: `give ${A} its own mountpoint`, run: () => zfs.inherit(A, 'mountpoint'), undo: reversible(() => zfs.set(A, { mountpoint: mp })) });
   }
   if (i.branchMark) {
     const mark = i.branchMark;
-    steps.push({ title: `drop the branch mark of ${B}`, run: () => zfs.inherit(B, BRANCH_PROP), undo: () => zfs.set(B, { [BRANCH_PROP]: mark }) });
+    steps.push({ title: `drop the branch mark of ${B}`, run: () => zfs.inherit(B, BRANCH_PROP), undo: reversible(() => zfs.set(B, { [BRANCH_PROP]: mark })) });
   }
   if (i.branchMountpoint) {
     const mp = i.branchMountpoint;
-    steps.push({ title: `drop the own mountpoint of ${B}`, run: () => zfs.inherit(B, 'mountpoint'), undo: () => zfs.set(B, { mountpoint: mp }) });
+    steps.push({ title: `drop the own mountpoint of ${B}`, run: () => zfs.inherit(B, 'mountpoint'), undo: reversible(() => zfs.set(B, { mountpoint: mp })) });
   }
-  steps.push({ title: `rename ${B} to ${D}`, run: () => rename(B, D), undo: () => rename(D, B) });
+  steps.push({ title: `rename ${B} to ${D}`, run: () => rename(B, D), undo: reversible(() => rename(D, B)) });
   if (i.localMountpoint) {
     const mp = i.localMountpoint;
-    steps.push({ title: `set mountpoint of ${D} to ${mp}`, run: () => zfs.set(D, { mountpoint: mp }), undo: () => zfs.inherit(D, 'mountpoint') });
+    steps.push({ title: `set mountpoint of ${D} to ${mp}`, run: () => zfs.set(D, { mountpoint: mp }), undo: reversible(() => zfs.inherit(D, 'mountpoint')) });
   }
   if (i.wasMounted) steps.push(mountStep(D));
   if (i.today === 'keep' && i.wasMounted) steps.push(mountStep(A));
