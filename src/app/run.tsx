@@ -6,6 +6,7 @@ import { pickGlyphs } from '../present/glyphs.js';
 import { pickTheme } from '../../themes/index.js';
 import { App } from './App.js';
 import { AppController } from './controller.js';
+import { ScreenDiffStream } from './screen-diff.js';
 import { createUiStore } from './ui-store.js';
 import { mutationsDone, SIGNAL_EXIT_CODES, waitingLine, type HandledSignal } from './shutdown.js';
 import { safeLines } from '../present/safe-text.js';
@@ -17,7 +18,8 @@ export interface ConsoleOptions {
   host?: string;
 }
 
-const ENTER_ALT = '\x1b[?1049h';
+// Home and clear too: the screen model (screen-diff.ts) starts from a blank screen with the cursor at the top left.
+const ENTER_ALT = '\x1b[?1049h\x1b[H\x1b[2J';
 const LEAVE_ALT = '\x1b[?1049l\x1b[?25h';
 
 /**
@@ -64,13 +66,23 @@ export async function runConsole(core: Core, options: ConsoleOptions): Promise<n
     }
   });
   const timer = setInterval(() => void controller.refresh(), core.ctx.config.ui.refresh_seconds * 1000);
-  const app = render(<App controller={controller} look={look} host={options.host ?? hostname()} />, { exitOnCtrlC: false, patchConsole: false });
+  // Over SSH every byte counts: Ink's frames go through a screen model that writes only the cells that changed, and
+  // nothing for a frame that changed nothing. Not Ink 6.8's `incrementalRendering`: with a frame shorter than the
+  // terminal (the root is rows - 1 high, see App.tsx) it moves the cursor up one line too few and draws every later
+  // frame one line low, leaving the first line stale; its unit is the whole line anyway (~170 bytes a line here).
+  const terminal = new ScreenDiffStream(process.stdout);
+  const app = render(<App controller={controller} look={look} host={options.host ?? hostname()} />, {
+    stdout: terminal as unknown as NodeJS.WriteStream,
+    exitOnCtrlC: false,
+    patchConsole: false,
+  });
   void controller.refresh();
   const code = await done;
   stopping = true;
   clearInterval(timer);
   unsub();
   app.unmount();
+  terminal.detach();
   restore();
   process.off('exit', restore);
   await watcher.stop();
