@@ -364,7 +364,7 @@ export class Core {
       const plan = planUndoRestore(
         this.ctx,
         c,
-        { ...(branch !== undefined ? { branch } : {}), ...(today ? { today } : {}) },
+        { ...(branch !== undefined ? { branch } : {}), ...(today ? { today } : {}), ...(previewed ? { seconds: previewed.seconds } : {}) },
         status === 'running' || status === 'frozen',
       );
       if (previewed) checkUndoPlan(previewed, plan);

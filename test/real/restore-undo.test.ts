@@ -150,29 +150,37 @@ test('undo with no branch restore says so (a rollback cannot be undone); undo tw
   await assert.rejects(core.undoRestore('none'), noRestore);
   assert.equal(pool.read('none'), 'n1');
 
+  // Each operation in its own second (as people run them), so the marks order the branches.
+  const clock = { ms: Date.now() };
+  const { core: tc } = pool.core({ ctx: { now: () => (clock.ms += 1000) } });
   const { cp1 } = await line('tog');
-  await restoreTo('tog', cp1);
+  await tc.restore('tog', { snapshot: cp1 });
   pool.write('tog', 'x', 'new.txt');
   const datasets = () => world('tog').filter((n) => !n.includes('@'));
   assert.equal(datasets().length, 2);
   const snapshots = world('tog').filter((n) => n.includes('@')).length;
 
-  const first = await core.undoRestore('tog');
+  const first = await tc.undoRestore('tog');
   assert.equal(pool.read('tog'), 'v3-live');
-  const second = await core.undoRestore('tog');
+  const second = await tc.undoRestore('tog');
   assert.equal(second.branch, first.todayBranch, 'the undo of the undo returns to the line the undo set aside');
   assert.equal(pool.read('tog'), 'v1');
   assert.equal(pool.read('tog', 'new.txt'), 'x');
   assert.equal(pool.read(second.todayBranch!), 'v3-live');
-  const third = await core.undoRestore('tog');
+  const third = await tc.undoRestore('tog');
   assert.equal(third.branch, second.todayBranch);
   assert.equal(pool.read('tog'), 'v3-live');
   assert.equal(datasets().length, 2, 'each switch renames: no branch piles up');
   assert.equal(world('tog').filter((n) => n.includes('@')).length, snapshots, 'and no snapshot either');
 
-  // Switching to a named branch is the same operation.
-  const named = await core.planUndoRestore('tog', { branch: third.todayBranch! });
-  assert.deepEqual([named.chosen, named.branch], ['explicit', third.todayBranch]);
+  // Switching to a named branch is the same operation; naming the one the newest restore set aside is that undo.
+  const named = await tc.planUndoRestore('tog', { branch: third.todayBranch! });
+  assert.deepEqual([named.chosen, named.branch], ['newest-restore', third.todayBranch]);
+  const older = await tc.restore('tog', { snapshot: cp1 });
+  if (older.mode !== 'branch') throw new Error('expected a branch restore');
+  const other = await tc.planUndoRestore('tog', { branch: third.todayBranch! });
+  assert.deepEqual([other.chosen, other.branch], ['explicit', third.todayBranch]);
+  assert.equal((await tc.planUndoRestore('tog')).branch, older.branchDataset);
   await assert.rejects(core.planUndoRestore('tog', { branch: `${pool.base}/none` }), /is not a branch of tog/);
 });
 

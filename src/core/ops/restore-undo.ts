@@ -85,6 +85,14 @@ function noRestore(id: string): NotFoundError {
   );
 }
 
+function newestRestoreBranch(c: LoadedContainer, family: readonly string[]): string | undefined {
+  try {
+    return chooseBranch(c, family, undefined).name;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The line to return to: the one named, or the newest branch a restore set aside from D's line. */
 function chooseBranch(c: LoadedContainer, family: readonly string[], named: string | undefined): DatasetRecord {
   const D = c.inventory.get(c.dataset)!;
@@ -127,7 +135,12 @@ function promotion(c: LoadedContainer, family: ReadonlySet<string>, d: DatasetRe
   return holders.length === 1 ? { dataset: holders[0]!, origin: birth.name } : undefined;
 }
 
-export function planUndoRestore(ctx: CoreContext, c: LoadedContainer, opts: { branch?: string; today?: TodayFate }, running: boolean): UndoRestorePlan {
+export function planUndoRestore(
+  ctx: CoreContext,
+  c: LoadedContainer,
+  opts: { branch?: string; today?: TodayFate; seconds?: number },
+  running: boolean,
+): UndoRestorePlan {
   const D = c.dataset;
   const d = c.inventory.get(D)!;
   const children = c.inventory.childrenOf(D);
@@ -141,6 +154,8 @@ export function planUndoRestore(ctx: CoreContext, c: LoadedContainer, opts: { br
   const familyList = ownFamily(c.inventory, D);
   const family = new Set(familyList);
   const b = chooseBranch(c, familyList, opts.branch);
+  // Naming the branch the newest restore set aside (the console re-plans with it) is still an undo of that restore.
+  const newest = opts.branch === undefined ? b.name : newestRestoreBranch(c, familyList);
   const B = b.name;
   const promote = promotion(c, family, d, b);
   // D's snapshots that stay with today's line: those after the promoted origin (all of them without a promote).
@@ -158,7 +173,8 @@ export function planUndoRestore(ctx: CoreContext, c: LoadedContainer, opts: { br
       'keep it as a branch (leave out --discard), or delete those checkpoints first',
     );
   }
-  const seconds = Math.floor(ctx.now() / 1000);
+  // A confirmed preview's moment: its names, when still free, are the ones the operator was shown.
+  const seconds = opts.seconds ?? Math.floor(ctx.now() / 1000);
   const names = branchNames(c, seconds);
   const aside = today === 'keep' ? names.branch : names.clone;
   const restoredFrom =
@@ -185,7 +201,7 @@ export function planUndoRestore(ctx: CoreContext, c: LoadedContainer, opts: { br
     container: c.id,
     dataset: D,
     branch: B,
-    chosen: opts.branch !== undefined ? 'explicit' : 'newest-restore',
+    chosen: newest === B ? 'newest-restore' : 'explicit',
     ...(restoredFrom ? { restoredFrom } : {}),
     ...(branchedAt !== undefined ? { branchedAt } : {}),
     running,
