@@ -10,6 +10,11 @@ import { UNICODE_GLYPHS } from '../src/present/glyphs.js';
 import { StateWatcher } from '../src/core/state/watcher.js';
 import { loadTheme } from '../themes/index.js';
 import { bigDemoCore } from './big-demo.js';
+import { PtyProgram } from '../test/support/terminal-bytes.js';
+import { createDemoHost } from '../src/demo/demo-host.js';
+import { createContext } from '../src/core/context.js';
+import { Core } from '../src/core/core.js';
+import type { Runner } from '../src/core/runner/command.js';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -106,5 +111,79 @@ export async function consoleFigures(): Promise<string[][]> {
   const a = rss('bench/rss-console.tsx');
   const b = rss('bench/rss-ink.tsx');
   rows.push(['peak RSS, 10,000 checkpoints / bare Ink', `${(a / 1024).toFixed(0)} MiB / ${(b / 1024).toFixed(0)} MiB`, (a / b).toFixed(2) + 'x', '<= 1.3x']);
+  rows.push(...(await sshFigures(false)));
+  return rows;
+}
+
+/** Mean bytes the program writes for each of `keys`, each after the screen went quiet. */
+async function bytesPerKey(p: PtyProgram, keys: string[]): Promise<number> {
+  let total = 0;
+  for (const k of keys) {
+    const before = p.bytes();
+    p.type(k);
+    await p.settle(300, 3000);
+    total += p.bytes() - before;
+  }
+  return total / keys.length;
+}
+
+/**
+ * Over SSH: bytes the built console writes to a real 120x35 pty per navigation key and per idle minute, and the
+ * processes the core starts per key and per refresh (on the demo host, whose simulator stands in for each process).
+ */
+export async function sshFigures(build = true): Promise<string[][]> {
+  const rows: string[][] = [];
+  if (build) spawnSync('npm', ['run', 'build'], { stdio: 'ignore' });
+  const p = PtyProgram.start(['node', 'dist/src/cli/bin.js', '--demo'], { columns: 120, rows: 35 });
+  try {
+    await p.waitFor(/Containers \(8\)[\s\S]*NOW <- you are here/);
+    await p.settle(1000, 10_000);
+    const first = p.bytes();
+    const containers = await bytesPerKey(
+      p,
+      Array.from({ length: 10 }, (_, i) => (i % 2 ? 'k' : 'j')),
+    );
+    await bytesPerKey(p, ['\t']);
+    const tree = await bytesPerKey(
+      p,
+      Array.from({ length: 10 }, (_, i) => (i % 2 ? 'j' : 'k')),
+    );
+    await p.settle(1000, 10_000);
+    const idle = await p.bytesDuring(20_000);
+    rows.push(['(context) first frame, 120x35', `${first} B`, '', '']);
+    rows.push(['bytes per navigation key, 120x35: containers j/k', `${containers.toFixed(0)} B`, '', '<= 600 B']);
+    rows.push(['bytes per navigation key, 120x35: tree j/k', `${tree.toFixed(0)} B`, '', '<= 600 B']);
+    rows.push(['bytes per idle minute (20 s measured, x3)', `${idle * 3} B`, '', '0 B']);
+  } finally {
+    await p.stop();
+  }
+
+  // Processes: every command the core runs is one process on a real node; count them on the demo host.
+  const host = await createDemoHost();
+  let spawned = 0;
+  const counting: Runner = { run: (c) => (spawned++, host.runner.run(c)) };
+  const core = new Core(createContext(host.config, counting));
+  const controller = new AppController(core, createUiStore(), () => {});
+  const r = render(<App controller={controller} look={{ theme: loadTheme('dark'), glyphs: UNICODE_GLYPHS, ascii: false }} host="bench" />);
+  await controller.refresh();
+  await controller.idle();
+  let before = spawned;
+  for (let i = 0; i < 10; i++) {
+    r.stdin.write(i % 2 ? 'k' : 'j');
+    await controller.idle();
+  }
+  r.stdin.write('\t');
+  for (let i = 0; i < 10; i++) {
+    r.stdin.write(i % 2 ? 'j' : 'k');
+    await controller.idle();
+  }
+  const perKey = (spawned - before) / 20;
+  before = spawned;
+  for (let i = 0; i < 5; i++) await controller.refresh();
+  const perRefresh = (spawned - before) / 5;
+  r.unmount();
+  const containers = core.store.getState().world?.containers.length ?? 0;
+  rows.push(['processes per navigation key (j/k, containers and tree)', perKey.toFixed(1), '', '0']);
+  rows.push([`processes per refresh (${containers} containers)`, perRefresh.toFixed(1), '', '1 listing + what containers need']);
   return rows;
 }
