@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../core/config.js';
-import { createContext } from '../core/context.js';
+import { createContext, type Identity } from '../core/context.js';
 import { Core } from '../core/core.js';
 import { LxcriError, UsageError } from '../core/errors.js';
 import { createFileLogger } from '../core/log.js';
@@ -69,6 +69,7 @@ export async function main(argv: string[], terminal = { out: (s: string) => cons
     const consoleModule = spec ? undefined : import('../app/run.js');
     let { config } = await loadConfig(values.config as string | undefined);
     let runner: Runner;
+    let demoIdentity: Identity | undefined;
     if (values.demo) {
       const { createDemoHost } = await import('../demo/demo-host.js');
       // LXCRI_DEMO_DIR puts the demo's files (state dir, configs) where another process can reach them (the e2e tests).
@@ -76,12 +77,14 @@ export async function main(argv: string[], terminal = { out: (s: string) => cons
       const demo = await createDemoHost({ fallback: new ExecaRunner(), ...(demoDir ? { dir: demoDir } : {}) });
       config = demo.config;
       runner = demo.runner;
+      demoIdentity = demo.identity;
     } else {
       const { logger } = createFileLogger(config.log.file, debug ? 'debug' : config.log.level);
       runner = new ExecaRunner({ defaultTimeoutMs: config.runner.timeout_seconds * 1000, logger });
     }
     // Read-only is the core's: whatever face asks, a change is refused before anything runs.
-    const core = new Core(createContext(config, runner, { readOnly: Boolean(values['read-only']) }));
+    // On the demo node, events and checkpoints say they were made on pve-demo, never on this machine.
+    const core = new Core(createContext(config, runner, { readOnly: Boolean(values['read-only']), ...(demoIdentity ? { identity: demoIdentity } : {}) }));
     if (!spec) {
       if (!process.stdout.isTTY) throw new UsageError('the console needs a terminal', 'run it in a terminal, or use a command (lxcri-console --help)');
       const { runConsole } = await consoleModule!;

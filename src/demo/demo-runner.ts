@@ -18,6 +18,11 @@ export interface DemoContainer {
  */
 export class DemoRunner implements Runner {
   readonly log: string[] = [];
+  /**
+   * How long the commands run so far would have taken on a real node (ms): zfs waits for a txg sync on every
+   * change, pct is a Perl program. The demo host stamps its seeded events with it.
+   */
+  elapsedMs = 0;
 
   constructor(
     readonly zfs: ZfsSim,
@@ -30,6 +35,7 @@ export class DemoRunner implements Runner {
   async run(command: Command): Promise<CommandResult> {
     const started = performance.now();
     this.log.push([command.tool, ...command.args].join(' '));
+    this.elapsedMs += realLatency(command.tool, command.args[0] ?? '', this.log.length);
     let stdout = '';
     let exitCode = 0;
     let stderr = '';
@@ -84,7 +90,7 @@ export class DemoRunner implements Runner {
         return this.zfsGet(a);
       case 'snapshot': {
         const recursive = a[0] === '-r';
-        z.snapshot(recursive ? a.slice(1) : a, props, recursive, demoGrowth(z));
+        z.snapshot(recursive ? a.slice(1) : a, props, recursive);
         return '';
       }
       case 'destroy': {
@@ -150,7 +156,8 @@ export class DemoRunner implements Runner {
   }
 
   private value(d: SimDataset, prop: string): string {
-    const bySnaps = () => (d.type === 'filesystem' ? this.zfs.snapshotsOf(d.name).reduce((n, s) => n + s.own, 0) : 0);
+    const fs = d.type === 'filesystem';
+    const space = () => this.zfs.spaceOf(d);
     switch (prop) {
       case 'name':
         return d.name;
@@ -163,25 +170,29 @@ export class DemoRunner implements Runner {
       case 'creation':
         return String(d.creation);
       case 'used':
-        return String(d.own + bySnaps());
+        return String(space().used);
       case 'referenced':
-        return String(d.referenced);
+        return String(space().referenced);
       case 'origin':
         return d.origin ?? '-';
       case 'mountpoint':
-        return d.type === 'snapshot' ? '-' : (d.mountpoint ?? '-');
+        return fs ? (d.mountpoint ?? '-') : '-';
       case 'mounted':
-        return d.type === 'snapshot' ? '-' : d.mounted ? 'yes' : 'no';
+        return fs ? (d.mounted ? 'yes' : 'no') : '-';
       case 'userrefs':
-        return d.type === 'snapshot' ? String(d.holds) : '-';
+        return fs ? '-' : String(d.holds);
       case 'usedbysnapshots':
-        return d.type === 'snapshot' ? '-' : String(bySnaps());
+        return fs ? String(space().usedbysnapshots) : '-';
       case 'usedbydataset':
-        return d.type === 'snapshot' ? '-' : String(d.own);
+        return fs ? String(space().usedbydataset) : '-';
+      case 'usedbychildren':
+        return fs ? String(space().usedbychildren) : '-';
+      case 'usedbyrefreservation':
+        return fs ? '0' : '-';
       case 'available':
-        return d.type === 'snapshot' ? '-' : String(Math.max(0, this.zfs.poolSize - this.zfs.allocated()));
+        return fs ? String(Math.max(0, this.zfs.poolSize - this.zfs.allocated())) : '-';
       case 'written':
-        return String(d.own);
+        return String(space().written);
       default:
         return d.local[prop] ?? (prop.includes(':') ? this.inherited(d, prop) : '-');
     }
@@ -349,7 +360,25 @@ function takeProps(a: string[]): Record<string, string> {
   return props;
 }
 
-/** A new snapshot holds what changed since the last one: a little, a few tens of MB at most. */
-function demoGrowth(z: ZfsSim): number {
-  return (4 + ((z.datasets.size * 7919) % 60)) * 1024 * 1024;
+/** What a zfs verb takes on a Proxmox node (ms): a change waits for a txg sync, a read does not. */
+const ZFS_LATENCY: Record<string, number> = {
+  snapshot: 180,
+  clone: 160,
+  promote: 240,
+  rename: 210,
+  destroy: 190,
+  rollback: 260,
+  mount: 90,
+  unmount: 120,
+  set: 70,
+  inherit: 70,
+  hold: 60,
+  list: 35,
+  get: 25,
+};
+
+/** A believable time (ms) for one command on a Proxmox node, varying a little from call to call. */
+function realLatency(tool: string, verb: string, n: number): number {
+  const base = tool === 'zfs' ? (ZFS_LATENCY[verb] ?? 20) : tool === 'pct' ? 650 : tool === 'zpool' ? 30 : tool.startsWith('lxc-') ? 45 : 10;
+  return Math.round(base * (0.7 + ((n * 7919) % 61) / 100));
 }
