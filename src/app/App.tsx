@@ -1,8 +1,11 @@
 import { Box, useStdin, useStdout } from 'ink';
-import { useCallback, useEffect, useState } from 'react';
+import { createElement, useCallback, useEffect } from 'react';
 import { KeyLegend } from '../../components/KeyLegend.js';
 import { LookContext, useLook, type Look } from '../../components/theme-context.js';
-import { AppContext } from './app-context.js';
+import { AppContext, useApp } from './app-context.js';
+import { MIN_COLUMNS, MIN_ROWS, screenLayout } from './layout.js';
+import { CommandLogView } from './views/CommandLogView.js';
+import { MessagesView } from './views/MessagesView.js';
 import { footerItems } from './bindings.js';
 import type { AppController } from './controller.js';
 import { ContainersPane } from './views/ContainersPane.js';
@@ -16,20 +19,29 @@ import { PoolView } from './views/PoolView.js';
 import { TreePane } from './views/TreePane.js';
 import { Text } from '../../components/Text.js';
 
-export const MIN_COLUMNS = 80;
-export const MIN_ROWS = 24;
+export { MIN_COLUMNS, MIN_ROWS };
 
-/** The terminal size, following resizes; 80x24 when unknown (ink-testing-library has no rows). */
+/**
+ * The terminal size, following resizes, kept in the UI store (the controller's page sizes derive from it); 80x24
+ * when unknown (ink-testing-library has no rows).
+ */
 function useTerminalSize(): { columns: number; rows: number } {
   const { stdout } = useStdout();
-  const read = () => ({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
-  const [size, setSize] = useState(read);
+  const ui = useApp().ui;
   useEffect(() => {
-    const onResize = () => setSize(read());
+    const onResize = () => ui.setState({ size: { columns: stdout.columns || 80, rows: stdout.rows || 24 } });
+    onResize();
     stdout.on('resize', onResize);
     return () => void stdout.off('resize', onResize);
-  }, [stdout]);
-  return size;
+  }, [stdout, ui]);
+  return useUi((s) => s.size);
+}
+
+/** The flash line: a message's first line, and where to read the rest when it does not fit. */
+function flashLine(text: string, width: number): string {
+  const first = text.split('\n')[0]!;
+  const more = '  [! full text]';
+  return first.length === text.length && first.length <= width ? first : `${first.slice(0, Math.max(0, width - more.length))}${more}`;
 }
 
 function Screen({ host }: { host: string }) {
@@ -38,27 +50,18 @@ function Screen({ host }: { host: string }) {
   const focus = useUi((s) => s.focus);
   const readOnly = useUi((s) => s.readOnly);
   const flash = useUi((s) => s.flash);
-  const { theme } = useLook();
+  const { theme, ascii } = useLook();
   if (columns < MIN_COLUMNS || rows < MIN_ROWS) {
     return <Text>{`terminal too small (${columns}x${rows}): needs ${MIN_COLUMNS}x${MIN_ROWS}; q quits`}</Text>;
   }
-  // One row below the terminal height: a frame as tall as the terminal makes Ink repaint everything (flicker over SSH).
-  const height = rows - 1;
-  const body = height - 3;
-  const left = Math.max(44, Math.floor(columns * 0.38));
-  const right = columns - left;
-  const top = Math.max(8, Math.floor(body * 0.62));
+  const { height, body, left, right, top, bottom } = screenLayout(columns, rows);
+  const overlay =
+    mode === 'pool' ? PoolView : mode === 'help' ? HelpOverlay : mode === 'messages' ? MessagesView : mode === 'commands' ? CommandLogView : undefined;
   return (
     <Box flexDirection="column" width={columns} height={height}>
       <Header host={host} />
-      {mode === 'pool' ? (
-        <Box height={body}>
-          <PoolView height={body} />
-        </Box>
-      ) : mode === 'help' ? (
-        <Box height={body}>
-          <HelpOverlay height={body} />
-        </Box>
+      {overlay ? (
+        <Box height={body}>{createElement(overlay, { height: body })}</Box>
       ) : mode === 'dialog' ? (
         // Dialogs take the body: Ink does not clear what an absolutely placed box covers.
         <Box height={body} flexDirection="column">
@@ -70,18 +73,18 @@ function Screen({ host }: { host: string }) {
             <ContainersPane width={left} height={top} />
             <TreePane width={right} height={top} />
           </Box>
-          <Box height={body - top}>
-            <DetailsPane width={left} height={body - top} />
-            <EventsPane width={right} height={body - top} />
+          <Box height={bottom}>
+            <DetailsPane width={left} height={bottom} />
+            <EventsPane width={right} height={bottom} />
           </Box>
         </Box>
       )}
       <ProgressLine>
         <Text wrap="truncate" color={flash?.level === 'error' ? theme.color('status.error') : undefined}>
-          {flash ? flash.text : ' '}
+          {flash ? flashLine(flash.text, columns) : ' '}
         </Text>
       </ProgressLine>
-      <KeyLegend items={footerItems(focus, readOnly, columns - 2)} />
+      <KeyLegend items={footerItems(focus, readOnly, columns - 2, ascii)} />
     </Box>
   );
 }

@@ -1,12 +1,17 @@
+import { keysLabel } from './key-names.js';
 import type { Pane, UiState } from './ui-store.js';
 
 export type CommandId =
   | 'up'
   | 'down'
+  | 'top'
+  | 'bottom'
+  | 'page-up'
+  | 'page-down'
+  | 'half-up'
+  | 'half-down'
   | 'next-pane'
   | 'prev-pane'
-  | 'left'
-  | 'right'
   | 'open'
   | 'checkpoint'
   | 'checkpoint-stateful'
@@ -15,11 +20,19 @@ export type CommandId =
   | 'prune'
   | 'undo'
   | 'filter'
+  | 'search'
+  | 'search-next'
+  | 'search-prev'
+  | 'copy'
   | 'pool'
+  | 'messages'
+  | 'commands'
   | 'refresh'
   | 'help'
   | 'close'
   | 'quit'
+  | 'confirm'
+  | 'switch'
   | 'recover'
   | 'recover-finish'
   | 'recover-undo'
@@ -35,17 +48,22 @@ export interface BindingContext {
   busy: boolean;
 }
 
-/** One key binding: the footer, the help overlay, read-only mode and the tests all read this table. */
+/**
+ * One key binding. Every mode and dialog has its table; the footer, the help overlay, the README, read-only mode and
+ * the tests (which press by command id) all read the tables, and no code outside them compares key names.
+ */
 export interface Binding {
   id: CommandId;
   keys: string[];
-  label: string;
   description: string;
-  dangerous: boolean;
+  /** Destroys or replaces something: asks first, and read-only sessions refuse it. */
+  dangerous?: boolean;
   /** Changes ZFS without destroying anything (a checkpoint): refused in read-only mode like the dangerous ones. */
   changes?: boolean;
-  /** Panes where the footer shows it (all when absent). */
+  /** Panes where it applies (all when absent): the same key may mean another command in another pane. */
   panes?: Pane[];
+  /** The footer's word for it (the id when absent); `false` keeps it out of the footer. */
+  footer?: string | false;
   /** Why it cannot run now, or undefined when it can. */
   disabled?: (c: BindingContext) => string | undefined;
 }
@@ -53,34 +71,36 @@ export interface Binding {
 const needsContainer = (c: BindingContext) => (!c.ui.selected ? 'select a container first' : !c.hasDataset ? 'this container has no ZFS dataset' : undefined);
 const needsSnapshot = (c: BindingContext) => needsContainer(c) ?? (!c.onSnapshot ? 'put the tree cursor on a checkpoint' : undefined);
 
-export const BINDINGS: readonly Binding[] = [
-  { id: 'up', keys: ['up', 'k'], label: '↑/k', description: 'move up', dangerous: false },
-  { id: 'down', keys: ['down', 'j'], label: '↓/j', description: 'move down', dangerous: false },
-  { id: 'next-pane', keys: ['tab', 'l'], label: 'Tab/l', description: 'next pane', dangerous: false },
-  { id: 'prev-pane', keys: ['shift-tab', 'h'], label: 'h', description: 'previous pane', dangerous: false },
-  { id: 'open', keys: ['return'], label: 'Enter', description: 'open: containers -> tree, tree -> details', dangerous: false, panes: ['containers', 'tree'] },
-  {
-    id: 'checkpoint',
-    keys: ['c'],
-    label: 'c',
-    description: 'checkpoint the selected container (asks for a label)',
-    dangerous: false,
-    changes: true,
-    disabled: needsContainer,
-  },
+/** Moving in any list or scrolled view: panes, overlays, the prune plan. */
+export const NAV_BINDINGS: readonly Binding[] = [
+  { id: 'up', keys: ['k', 'up'], description: 'move up', footer: false },
+  { id: 'down', keys: ['j', 'down'], description: 'move down', footer: false },
+  { id: 'top', keys: ['g', 'home'], description: 'first row', footer: false },
+  { id: 'bottom', keys: ['G', 'end'], description: 'last row', footer: false },
+  { id: 'page-up', keys: ['pageup', 'ctrl-b'], description: 'one page up', footer: false },
+  { id: 'page-down', keys: ['pagedown', 'ctrl-f'], description: 'one page down', footer: false },
+  { id: 'half-up', keys: ['ctrl-u'], description: 'half a page up', footer: false },
+  { id: 'half-down', keys: ['ctrl-d'], description: 'half a page down', footer: false },
+];
+
+/** The four panes. */
+export const NORMAL_BINDINGS: readonly Binding[] = [
+  ...NAV_BINDINGS,
+  { id: 'next-pane', keys: ['tab', 'l'], description: 'next pane', footer: 'pane' },
+  { id: 'prev-pane', keys: ['shift-tab', 'h'], description: 'previous pane', footer: false },
+  { id: 'open', keys: ['return'], description: 'open: containers -> tree, tree -> details', panes: ['containers', 'tree'] },
+  { id: 'checkpoint', keys: ['c'], description: 'checkpoint the selected container (asks for a label)', changes: true, disabled: needsContainer },
   {
     id: 'checkpoint-stateful',
     keys: ['C'],
-    label: 'C',
     description: 'stateful checkpoint (CRIU) of a running container',
-    dangerous: false,
+    footer: 'stateful',
     changes: true,
     disabled: (c) => needsContainer(c) ?? (!c.running ? 'the container is not running' : undefined),
   },
   {
     id: 'restore',
     keys: ['r'],
-    label: 'r',
     description: 'restore the checkpoint under the cursor (branch, or rollback)',
     dangerous: true,
     panes: ['tree', 'details'],
@@ -89,53 +109,58 @@ export const BINDINGS: readonly Binding[] = [
   {
     id: 'delete',
     keys: ['d'],
-    label: 'd',
     description: 'delete the checkpoint under the cursor (with subtree preview)',
     dangerous: true,
     panes: ['tree', 'details'],
     disabled: needsSnapshot,
   },
-  { id: 'prune', keys: ['p'], label: 'p', description: 'prune plan for the selected container; confirm to run', dangerous: true, disabled: needsContainer },
+  { id: 'prune', keys: ['p'], description: 'prune plan for the selected container; confirm to run', dangerous: true, disabled: needsContainer },
   {
     id: 'undo',
     keys: ['u'],
-    label: 'u',
-    description: 'undo the last restore (back to its safety checkpoint)',
+    description: "undo the selected container's last branch restore: back to the line it set aside (a rollback cannot be undone)",
     dangerous: true,
-    disabled: (c) => (!c.ui.lastRestore ? 'no restore to undo in this session' : undefined),
+    disabled: needsContainer,
   },
-  { id: 'filter', keys: ['/'], label: '/', description: 'filter containers', dangerous: false, panes: ['containers'] },
-  { id: 'pool', keys: ['P'], label: 'P', description: 'pool view: health, capacity, space per container', dangerous: false },
-  { id: 'refresh', keys: ['R'], label: 'R', description: 'refresh now', dangerous: false },
+  { id: 'filter', keys: ['/'], description: 'filter containers by id, name or status', panes: ['containers', 'details', 'events'] },
+  { id: 'search', keys: ['/'], description: 'search the tree (names, labels)', panes: ['tree'] },
+  { id: 'search-next', keys: ['n'], description: 'next tree match', panes: ['tree'], footer: false },
+  { id: 'search-prev', keys: ['N'], description: 'previous tree match', panes: ['tree'], footer: false },
+  {
+    id: 'copy',
+    keys: ['y'],
+    description: 'copy the full snapshot name under the cursor (OSC 52)',
+    panes: ['tree', 'details'],
+    footer: false,
+    disabled: needsSnapshot,
+  },
+  { id: 'pool', keys: ['P'], description: 'pool view: health, capacity, space per container' },
+  { id: 'messages', keys: ['!'], description: 'messages: every error and notice in full', footer: false },
+  { id: 'commands', keys: ['@'], description: 'command log: every command this console ran, live', footer: false },
+  { id: 'refresh', keys: ['R'], description: 'refresh now', footer: false },
   // Not dangerous itself: read-only sessions see what was left half-done too, and are told why they cannot recover.
   {
     id: 'recover',
     keys: ['I'],
-    label: 'I',
     description: 'operations a kill or crash left half-done: finish or undo',
-    dangerous: false,
+    footer: false,
     disabled: (c) => (!c.ui.interrupted.length ? 'no interrupted operation' : undefined),
   },
-  { id: 'help', keys: ['?'], label: '?', description: 'help: every key', dangerous: false },
-  { id: 'close', keys: ['escape'], label: 'Esc', description: 'close the dialog, view or filter', dangerous: false },
-  { id: 'quit', keys: ['q'], label: 'q', description: 'quit (asks first while an operation runs)', dangerous: false },
+  { id: 'help', keys: ['?'], description: 'help: every key' },
+  { id: 'close', keys: ['escape'], description: 'clear the filter, close the view', footer: false },
+  { id: 'quit', keys: ['q'], description: 'quit (asks first while an operation runs)' },
 ];
 
-/** The interrupted-operations dialog: pick one, ask to finish or undo it, y runs what was asked. */
-export const RECOVER_BINDINGS: readonly Binding[] = [
-  { id: 'up', keys: ['up', 'k'], label: '↑/k', description: 'previous operation', dangerous: false },
-  { id: 'down', keys: ['down', 'j'], label: '↓/j', description: 'next operation', dangerous: false },
-  { id: 'recover-finish', keys: ['f'], label: 'f', description: 'finish it: run the step that was in flight and the remaining ones', dangerous: true },
-  { id: 'recover-undo', keys: ['u'], label: 'u', description: 'undo it: reverse every step that was done or in flight', dangerous: true },
-  {
-    id: 'recover-run',
-    keys: ['y'],
-    label: 'y',
-    description: 'run the finish or undo asked for',
-    dangerous: true,
-    disabled: (c) => (c.ui.dialog?.kind !== 'recover' || !c.ui.dialog.confirm ? 'press f (finish) or u (undo) first' : undefined),
-  },
-  { id: 'close', keys: ['escape'], label: 'Esc', description: 'close (the operations stay listed: I opens this again)', dangerous: false },
+/** A full-screen view (help, pool, messages, command log): scroll it, close it with Esc, q or the key that opened it. */
+export function overlayBindings(openedBy: CommandId): Binding[] {
+  const open = NORMAL_BINDINGS.find((b) => b.id === openedBy)!;
+  return [...NAV_BINDINGS, { id: 'close', keys: ['escape', 'q', ...open.keys], description: 'close' }];
+}
+
+/** Typing the container filter or a tree search: Enter keeps it, Esc drops it; other keys edit (TEXT_FIELD_BINDINGS). */
+export const FIELD_MODE_BINDINGS: readonly Binding[] = [
+  { id: 'confirm', keys: ['return'], description: 'keep it' },
+  { id: 'close', keys: ['escape'], description: 'drop it' },
 ];
 
 /** Why read-only mode offers no recovery, for the dialog and for a recovery key pressed anyway. */
@@ -144,29 +169,37 @@ export const READ_ONLY_RECOVER =
 
 /** True for a binding that changes ZFS: hidden from the footer and help, and refused, in read-only mode. */
 export function changesZfs(b: Binding): boolean {
-  return b.dangerous || b.changes === true;
+  return b.dangerous === true || b.changes === true;
 }
 
 /** The bindings shown in this session: read-only mode hides every one that changes ZFS. */
-export function activeBindings(readOnly: boolean): Binding[] {
-  return BINDINGS.filter((b) => !(readOnly && changesZfs(b)));
+export function activeBindings(readOnly: boolean, table: readonly Binding[] = NORMAL_BINDINGS): Binding[] {
+  return table.filter((b) => !(readOnly && changesZfs(b)));
 }
 
-/** The binding of a key. Read-only keeps the ones that change ZFS findable, so pressing one says why it does nothing. */
-export function findBinding(key: string, table: readonly Binding[] = BINDINGS): Binding | undefined {
-  return table.find((b) => b.keys.includes(key));
+/**
+ * The binding of a key in a table, for the focused pane. Read-only keeps the ones that change ZFS findable, so
+ * pressing one says why it does nothing.
+ */
+export function findBinding(key: string, table: readonly Binding[], pane?: Pane): Binding | undefined {
+  return table.find((b) => b.keys.includes(key) && (!pane || !b.panes || b.panes.includes(pane)));
+}
+
+/** The first key of a command in a table (tests press by command id). */
+export function keyOf(id: CommandId, table: readonly Binding[] = NORMAL_BINDINGS, pane?: Pane): string {
+  const b = table.find((x) => x.id === id && (!pane || !x.panes || x.panes.includes(pane)));
+  if (!b) throw new Error(`no key for ${id}`);
+  return b.keys[0]!;
 }
 
 /** What a key that changes ZFS says in a read-only session. */
 export const READ_ONLY_KEY = 'read-only session: changes nothing (open the console without --read-only)';
 
 /** Footer legend for a pane, shortened to fit: the most useful first, dropped from the end. */
-export function footerItems(pane: Pane, readOnly: boolean, width: number): string[] {
+export function footerItems(pane: Pane, readOnly: boolean, width: number, ascii = false): string[] {
   const items = activeBindings(readOnly)
-    .filter((b) => !b.panes || b.panes.includes(pane))
-    // recover: the header names its key while there is something to recover.
-    .filter((b) => !['up', 'down', 'prev-pane', 'close', 'recover'].includes(b.id))
-    .map((b) => `${b.label} ${b.id === 'next-pane' ? 'pane' : b.id.replace('checkpoint-stateful', 'stateful')}`);
+    .filter((b) => b.footer !== false && (!b.panes || b.panes.includes(pane)))
+    .map((b) => `${keysLabel(b.keys.slice(0, 1), ascii)} ${b.footer ?? b.id}`);
   // `? help` and `q quit` are what a newcomer needs to find the rest: kept (at the end) when the rest is cut.
   const last = items.filter((i) => /^(\? help|q quit)$/.test(i));
   const room = width - last.reduce((n, i) => n + i.length + 2, 0);

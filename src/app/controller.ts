@@ -3,25 +3,47 @@ import { LxcriError } from '../core/errors.js';
 import { layoutTree, type TreeRow } from '../core/model/tree-layout.js';
 import { buildTree } from '../core/model/tree.js';
 import type { ContainerSummary } from '../core/world.js';
-import { changesZfs, findBinding, READ_ONLY_KEY, READ_ONLY_RECOVER, RECOVER_BINDINGS, type BindingContext, type CommandId } from './bindings.js';
-import { isText, splitKeys } from './keys.js';
-import { editField, fieldOf } from './text-field.js';
-import { PANES, type Dialog, type UiStore } from './ui-store.js';
+import {
+  changesZfs,
+  FIELD_MODE_BINDINGS,
+  findBinding,
+  NORMAL_BINDINGS,
+  overlayBindings,
+  READ_ONLY_KEY,
+  type Binding,
+  type BindingContext,
+  type CommandId,
+} from './bindings.js';
+import { dialogModule } from './dialogs/index.js';
+import { helpLength } from './help.js';
+import type { DialogResult } from './dialogs/types.js';
+import { splitKeys } from './keys.js';
+import { overlayRows, paneRows, screenLayout } from './layout.js';
+import { navigate, NAV_COMMANDS } from './scroll.js';
+import { treeMatches } from './search.js';
+import { editField, fieldOf, isFieldKey } from './text-field.js';
+import { PANES, type Dialog, type Mode, type UiState, type UiStore } from './ui-store.js';
 
-/** A text field (string + cursor, absent = at the end) after a key, through the one text-field reducer (text-field.ts). */
-function edited(text: string, cursor: number | undefined, name: string): { text: string; cursor: number } {
-  return editField(fieldOf(text, cursor), name);
+/** The full-screen views and the command that opens each. */
+const OVERLAYS: Partial<Record<Mode, CommandId>> = { help: 'help', pool: 'pool', messages: 'messages', commands: 'commands' };
+
+const MESSAGE_LIMIT = 200;
+
+export interface ControllerOptions {
+  /** Puts text on the clipboard of the terminal the admin sits at (OSC 52 through SSH and tmux). */
+  clipboard?: (text: string) => void;
 }
 
 /**
- * Turns keys into core actions. The one dispatcher: every key goes through `press`, routed by mode (dialog, filter,
- * help, pool view, normal) and by the bindings table; views only read the stores.
+ * Turns keys into core actions. The one dispatcher: every key goes through `press`, routed by mode to that mode's
+ * bindings table (dialogs: their module's table and reducer); views only read the stores.
  */
 export class AppController {
   constructor(
     readonly core: Core,
     readonly ui: UiStore,
     private readonly quit: () => void,
+    private readonly options: ControllerOptions = {},
   ) {}
 
   visibleContainers(): ContainerSummary[] {
@@ -61,7 +83,7 @@ export class AppController {
   async sync(): Promise<void> {
     const list = this.visibleContainers();
     const ui = this.ui.getState();
-    if (!list.some((c) => c.id === ui.selected)) this.ui.setState({ selected: list[0]?.id, treeCursor: 0 });
+    if (!list.some((c) => c.id === ui.selected)) this.ui.setState({ selected: list[0]?.id, treeCursor: 0, detailsScroll: 0 });
     await this.loadTree();
   }
 
@@ -130,16 +152,23 @@ export class AppController {
     } catch (error) {
       return this.flash(error);
     }
-    this.ui.setState({ interrupted: list });
+    // Unchanged: no new state, so no new frame.
+    if (JSON.stringify(list) !== JSON.stringify(this.ui.getState().interrupted)) this.ui.setState({ interrupted: list });
     const fresh = list.findIndex((e) => !this.shownInterrupted.has(e.id));
     if (fresh < 0 || this.ui.getState().mode !== 'normal') return;
     for (const e of list) this.shownInterrupted.add(e.id);
     this.ui.setState({ mode: 'dialog', dialog: { kind: 'recover', index: fresh } });
   }
 
+  /** A message on the flash line, kept whole in the messages view (`!`): an error's hint and every line of it. */
   flash(error: unknown, level: 'info' | 'error' = 'error'): void {
     const text = error instanceof LxcriError ? `${error.message} (${error.hint})` : error instanceof Error ? error.message : String(error);
-    this.ui.setState({ flash: { text, level } });
+    this.say(text, level);
+  }
+
+  private say(text: string, level: 'info' | 'error'): void {
+    const messages = [...this.ui.getState().messages, { at: Date.now(), text, level }].slice(-MESSAGE_LIMIT);
+    this.ui.setState({ flash: { text, level }, messages });
   }
 
   private inflight = 0;
@@ -161,7 +190,7 @@ export class AppController {
    * Keys by name (keys.ts), handled one after another as if typed slowly: a key sees the mode, dialog and tree the
    * previous key left, whether they came in one read or several. Long work (a core action, a refresh) runs in the
    * background (`background`), so a key never waits for a checkpoint to finish; a key that opens a dialog after a
-   * plan (restore, delete, prune) does hold the next one until the dialog is there, since the next key is for it.
+   * plan (restore, delete, prune, undo) does hold the next one until the dialog is there, since the next key is for it.
    */
   press(...names: string[]): Promise<void> {
     this.inflight++;
@@ -184,44 +213,57 @@ export class AppController {
     void work.catch((error: unknown) => this.flash(error)).finally(() => this.inflight--);
   }
 
+  /** Why a binding cannot run now (read-only first), or undefined. */
+  private refusal(b: Binding, readOnlyWhy = READ_ONLY_KEY): string | undefined {
+    const why = this.ui.getState().readOnly && changesZfs(b) ? readOnlyWhy : b.disabled?.(this.context());
+    return why ? `${b.keys[0] === undefined ? b.id : b.keys[0]}: ${why}` : undefined;
+  }
+
   private async handle(name: string): Promise<void> {
-    const input = isText(name) ? name : '';
     const ui = this.ui.getState();
     if (name === 'ctrl-c') return this.command('quit');
-    if (ui.mode === 'dialog') return this.dialogKey(name, input);
-    if (ui.mode === 'filter') return this.filterKey(name);
-    if (ui.mode === 'help' || ui.mode === 'pool') {
-      if (name === 'escape' || name === 'q' || name === '?' || name === 'P') this.ui.setState({ mode: 'normal' });
-      return;
-    }
-    const binding = findBinding(name);
+    if (ui.mode === 'dialog' && ui.dialog) return this.dialogKey(name, ui.dialog);
+    if (ui.mode === 'filter' || ui.mode === 'search') return this.fieldKey(name, ui.mode);
+    const overlay = OVERLAYS[ui.mode];
+    if (overlay) return this.overlayKey(name, overlay);
+    const binding = findBinding(name, NORMAL_BINDINGS, ui.focus);
     if (!binding) return;
-    const why = ui.readOnly && changesZfs(binding) ? READ_ONLY_KEY : binding.disabled?.(this.context());
-    if (why) {
-      this.ui.setState({ flash: { text: `${binding.label}: ${why}`, level: 'info' } });
-      return;
-    }
+    const why = this.refusal(binding);
+    if (why) return void this.ui.setState({ flash: { text: why, level: 'info' } });
     await this.command(binding.id);
   }
 
-  private async move(delta: number): Promise<void> {
+  private layout() {
+    const { columns, rows } = this.ui.getState().size;
+    return screenLayout(columns, rows);
+  }
+
+  /** A navigation command in the focused pane: containers, tree, details (scrolls) or events (scrolls back in time). */
+  private async navigatePane(command: CommandId): Promise<void> {
     const ui = this.ui.getState();
+    const page = paneRows(this.layout(), ui.focus);
     if (ui.focus === 'containers') {
       const list = this.visibleContainers();
       const i = Math.max(
         0,
         list.findIndex((c) => c.id === ui.selected),
       );
-      const next = list[Math.max(0, Math.min(list.length - 1, i + delta))];
+      const next = list[navigate(i, command, list.length, page) ?? i];
       if (next && next.id !== ui.selected) {
-        this.ui.setState({ selected: next.id, tree: undefined, treeCursor: 0 });
+        this.ui.setState({ selected: next.id, tree: undefined, treeCursor: 0, detailsScroll: 0 });
         await this.loadTree();
       }
-    } else if (ui.focus === 'tree' || ui.focus === 'details') {
-      const n = this.treeRows().length;
-      this.ui.setState({ treeCursor: Math.max(0, Math.min(n - 1, ui.treeCursor + delta)) });
+    } else if (ui.focus === 'tree') {
+      const cursor = navigate(ui.treeCursor, command, this.treeRows().length, page) ?? ui.treeCursor;
+      if (cursor !== ui.treeCursor) this.ui.setState({ treeCursor: cursor, detailsScroll: 0 });
+    } else if (ui.focus === 'details') {
+      // The details view clamps what it cannot show; the store keeps the wish so a taller pane shows more.
+      this.ui.setState({ detailsScroll: navigate(ui.detailsScroll, command, 1000, page) ?? ui.detailsScroll });
     } else {
-      this.ui.setState({ eventsScroll: Math.max(0, ui.eventsScroll - delta) });
+      // Events: newest at the bottom; "up" goes back in time.
+      const total = this.core.store.getState().events.length;
+      const back = navigate(total - 1 - ui.eventsScroll, command, total, page);
+      if (back !== undefined) this.ui.setState({ eventsScroll: Math.max(0, total - 1 - back) });
     }
   }
 
@@ -230,28 +272,33 @@ export class AppController {
     const c = this.selectedContainer();
     const row = this.cursorRow();
     this.ui.setState({ flash: undefined });
+    if (NAV_COMMANDS.has(id)) return this.navigatePane(id);
     switch (id) {
-      case 'up':
-        return this.move(-1);
-      case 'down':
-        return this.move(1);
       case 'next-pane':
-      case 'right':
         return void this.ui.setState({ focus: PANES[(PANES.indexOf(ui.focus) + 1) % PANES.length]! });
       case 'prev-pane':
-      case 'left':
         return void this.ui.setState({ focus: PANES[(PANES.indexOf(ui.focus) + PANES.length - 1) % PANES.length]! });
       case 'open':
         return void this.ui.setState({ focus: ui.focus === 'containers' ? 'tree' : 'details' });
       case 'filter':
         return void this.ui.setState({ mode: 'filter', focus: 'containers', filterCursor: undefined });
+      case 'search':
+        return void this.ui.setState({ mode: 'search', search: '', searchCursor: undefined });
+      case 'search-next':
+      case 'search-prev':
+        return this.jumpToMatch(id === 'search-next' ? 1 : -1, false);
+      case 'copy':
+        if (!row || row.node.kind !== 'snapshot') return;
+        this.options.clipboard?.(row.node.fullName);
+        return this.say(`copied ${row.node.fullName}`, 'info');
       case 'pool':
-        return void this.ui.setState({ mode: 'pool' });
       case 'help':
-        return void this.ui.setState({ mode: 'help' });
+      case 'messages':
+      case 'commands':
+        return void this.ui.setState({ mode: id, overlayScroll: id === 'messages' || id === 'commands' ? Number.MAX_SAFE_INTEGER : 0 });
       case 'close': {
         // Esc in the containers pane also drops an applied filter: the whole list comes back.
-        const clear = ui.filter !== '' && (ui.mode === 'filter' || (ui.mode === 'normal' && ui.focus === 'containers'));
+        const clear = ui.filter !== '' && ui.focus === 'containers';
         this.ui.setState({ mode: 'normal', dialog: undefined, ...(clear ? { filter: '', filterCursor: undefined } : {}) });
         if (clear) await this.sync();
         return;
@@ -268,55 +315,55 @@ export class AppController {
         return void this.ui.setState({ mode: 'dialog', dialog: { kind: 'checkpoint', stateful: id === 'checkpoint-stateful', label: '' } });
       case 'restore': {
         if (!c || !row) return;
+        const branch = await this.core.planRestore(c.id, { snapshot: row.node.fullName, mode: 'branch' });
+        let rollback;
+        let rollbackError;
         try {
-          const branch = await this.core.planRestore(c.id, { snapshot: row.node.fullName, mode: 'branch' });
-          let rollback;
-          let rollbackError;
-          try {
-            rollback = await this.core.planRestore(c.id, { snapshot: row.node.fullName, mode: 'rollback' });
-          } catch (error) {
-            rollbackError = error instanceof LxcriError ? error.message : String(error);
-          }
-          this.ui.setState({
-            mode: 'dialog',
-            dialog: { kind: 'restore', branch, ...(rollback ? { rollback } : {}), ...(rollbackError ? { rollbackError } : {}), choice: 'branch', typed: '' },
-          });
+          rollback = await this.core.planRestore(c.id, { snapshot: row.node.fullName, mode: 'rollback' });
         } catch (error) {
-          this.flash(error);
+          rollbackError = error instanceof LxcriError ? error.message : String(error);
         }
-        return;
-      }
-      case 'delete': {
-        if (!c || !row) return;
-        try {
-          // With clones hanging off it only the subtree can go; otherwise start with the checkpoint alone (Tab: subtree).
-          const plan = await this.core.planDelete(c.id, row.node.fullName, row.node.clones.length > 0);
-          this.ui.setState({ mode: 'dialog', dialog: { kind: 'delete', plan, typed: '' } });
-        } catch (error) {
-          this.flash(error);
-        }
-        return;
-      }
-      case 'prune': {
-        if (!c) return;
-        try {
-          const plans = await this.core.planPrune([c.id]);
-          this.ui.setState({ mode: 'dialog', dialog: { kind: 'prune', plans, scroll: 0 } });
-        } catch (error) {
-          this.flash(error);
-        }
-        return;
-      }
-      case 'undo': {
-        const last = ui.lastRestore;
-        if (!last) return;
-        this.run(`undo restore of ${last.container}`, async () => {
-          await this.core.restore(last.container, { snapshot: last.safety, mode: 'branch' });
-          this.ui.setState({ lastRestore: undefined });
+        return this.openDialog({
+          kind: 'restore',
+          branch,
+          ...(rollback ? { rollback } : {}),
+          ...(rollbackError ? { rollbackError } : {}),
+          choice: 'branch',
+          typed: '',
         });
-        return;
       }
+      case 'delete':
+        if (!c || !row) return;
+        // With clones hanging off it only the subtree can go; otherwise start with the checkpoint alone (Tab: subtree).
+        return this.openDialog({ kind: 'delete', plan: await this.core.planDelete(c.id, row.node.fullName, row.node.clones.length > 0), typed: '' });
+      case 'prune':
+        if (!c) return;
+        return this.openDialog({ kind: 'prune', plans: await this.core.planPrune([c.id]), scroll: 0 });
+      case 'undo':
+        // The selected container only, from what ZFS says (its newest restore branch), never from session memory.
+        if (!c) return;
+        return this.openDialog({ kind: 'undo', plan: await this.core.planUndoRestore(c.id), typed: '' });
+      default:
+        return;
     }
+  }
+
+  private openDialog(dialog: Dialog): void {
+    this.ui.setState({ mode: 'dialog', dialog });
+  }
+
+  /** Moves the tree cursor to the next (or previous) row matching the search, wrapping; `here` counts the current row. */
+  private jumpToMatch(direction: 1 | -1, here: boolean): void {
+    const ui = this.ui.getState();
+    const matches = treeMatches(this.treeRows(), ui.search);
+    if (!ui.search) return;
+    if (!matches.length) return this.say(`no checkpoint matches "${ui.search}"`, 'info');
+    const from = ui.treeCursor;
+    const next =
+      direction > 0
+        ? (matches.find((i) => (here ? i >= from : i > from)) ?? matches[0]!)
+        : ([...matches].reverse().find((i) => (here ? i <= from : i < from)) ?? matches[matches.length - 1]!);
+    this.ui.setState({ treeCursor: next, detailsScroll: 0 });
   }
 
   /** Starts a core action in the background, so keys go on; the result or error becomes the flash line, then a refresh. */
@@ -326,7 +373,7 @@ export class AppController {
       (async () => {
         try {
           await action();
-          this.ui.setState({ flash: { text: `${what}: done`, level: 'info' } });
+          this.say(`${what}: done`, 'info');
         } catch (error) {
           this.flash(error);
         }
@@ -335,105 +382,78 @@ export class AppController {
     );
   }
 
-  /** The interrupted-operations dialog, through its bindings table; read-only sessions are told why nothing runs. */
-  private async recoverKey(name: string, d: Extract<Dialog, { kind: 'recover' }>): Promise<void> {
-    const ui = this.ui.getState();
-    const binding = findBinding(name, RECOVER_BINDINGS);
-    if (!binding) return;
-    if (binding.dangerous && ui.readOnly) return void this.ui.setState({ flash: { text: `${binding.label}: ${READ_ONLY_RECOVER}`, level: 'info' } });
-    const why = binding.disabled?.(this.context());
-    if (why) return void this.ui.setState({ flash: { text: `${binding.label}: ${why}`, level: 'info' } });
-    const last = Math.max(0, ui.interrupted.length - 1);
-    const entry = ui.interrupted[Math.min(d.index, last)];
-    switch (binding.id) {
-      case 'up':
-      case 'down':
-        return void this.ui.setState({
-          flash: undefined,
-          dialog: { kind: 'recover', index: Math.max(0, Math.min(last, d.index + (binding.id === 'up' ? -1 : 1))) },
-        });
-      case 'recover-finish':
-      case 'recover-undo':
-        return void this.ui.setState({ flash: undefined, dialog: { ...d, confirm: binding.id === 'recover-finish' ? 'finish' : 'undo' } });
-      case 'recover-run': {
-        const mode = d.confirm;
-        if (!entry || !mode) return;
-        return this.run(`${mode} ${entry.operation} of ${entry.container}`, () => this.core.recover(entry.id, mode));
-      }
+  /** A key in a dialog: its module's table and reducer; keys no binding takes edit its text field, if it has one. */
+  private async dialogKey(name: string, d: Dialog): Promise<void> {
+    const m = dialogModule(d);
+    const binding = findBinding(name, m.bindings(d));
+    if (!binding) {
+      const field = m.field?.(d);
+      if (field && isFieldKey(name) && m.withField) this.ui.setState({ dialog: m.withField(d, editField(field, name)) });
+      return;
     }
-  }
-
-  private async filterKey(name: string): Promise<void> {
+    const why = this.refusal(binding, m.readOnlyWhy);
+    if (why) return void this.ui.setState({ flash: { text: why, level: 'info' } });
     const ui = this.ui.getState();
-    if (name === 'escape') this.ui.setState({ mode: 'normal', filter: '', filterCursor: undefined });
-    else if (name === 'return') this.ui.setState({ mode: 'normal', filterCursor: undefined });
-    else {
-      const f = edited(ui.filter, ui.filterCursor, name);
-      this.ui.setState({ filter: f.text, filterCursor: f.cursor });
-    }
-    await this.sync();
-  }
-
-  private async dialogKey(name: string, input: string): Promise<void> {
-    const d = this.ui.getState().dialog;
-    if (!d) return;
-    if (name === 'escape') return void this.ui.setState({ mode: 'normal', dialog: undefined });
-    const c = this.selectedContainer();
-    /** The dialog's typed confirmation after this key. */
-    const typing = (typed: string, cursor: number | undefined) => {
-      const f = edited(typed, cursor, name);
-      return { typed: f.text, cursor: f.cursor };
+    const env = {
+      core: this.core,
+      readOnly: ui.readOnly,
+      interrupted: ui.interrupted,
+      page: overlayRows(this.layout()),
+      ...(this.selectedContainer() ? { container: this.selectedContainer()! } : {}),
     };
-    switch (d.kind) {
-      case 'quit':
-        if (input === 'y') this.quit();
-        else this.ui.setState({ mode: 'normal', dialog: undefined });
-        return;
-      case 'checkpoint':
-        if (name !== 'return') {
-          const f = edited(d.label, d.cursor, name);
-          return void this.ui.setState({ dialog: { ...d, label: f.text, cursor: f.cursor } });
-        }
-        if (!c) return;
-        return this.run(`${d.stateful ? 'stateful checkpoint' : 'checkpoint'} of ${c.id}`, () =>
-          d.stateful ? this.core.checkpointStateful(c.id, d.label ? { label: d.label } : {}) : this.core.checkpoint([c.id], d.label ? { label: d.label } : {}),
-        );
-      case 'restore': {
-        // Tab switches; so do ← and → on the branch choice (on the rollback one they move in the typed field).
-        if (name === 'tab' || (d.choice === 'branch' && (name === 'left' || name === 'right')))
-          return void this.ui.setState({ dialog: { ...d, choice: d.choice === 'branch' ? 'rollback' : 'branch', typed: '', cursor: undefined } });
-        if (d.choice === 'rollback' && name !== 'return') return void this.ui.setState({ dialog: { ...d, ...typing(d.typed, d.cursor) } });
-        if (name !== 'return' || !c) return;
-        if (d.choice === 'rollback') {
-          if (!d.rollback || d.typed !== c.id) return void this.ui.setState({ flash: { text: `type ${c.id} to confirm the rollback`, level: 'info' } });
-          return this.run(`rollback of ${c.id}`, () => this.core.restore(c.id, { plan: d.rollback!, confirmed: true }));
-        }
-        return this.run(`restore of ${c.id}`, async () => {
-          const r = await this.core.restore(c.id, { plan: d.branch });
-          if (r.mode === 'branch') this.ui.setState({ lastRestore: { container: c.id, safety: r.safetySnapshot } });
-        });
-      }
-      case 'delete':
-        if (name === 'tab' && c) {
-          // Tab switches between this checkpoint alone and it with its whole subtree (a refusal keeps the current plan).
-          try {
-            const plan = await this.core.planDelete(c.id, d.plan.target.fullName, !d.plan.subtree);
-            this.ui.setState({ dialog: { ...d, plan, typed: '', cursor: undefined } });
-          } catch (error) {
-            this.flash(error);
-          }
-          return;
-        }
-        if (name !== 'return') return void this.ui.setState({ dialog: { ...d, ...typing(d.typed, d.cursor) } });
-        if (!c || d.typed !== c.id) return void this.ui.setState({ flash: { text: `type ${c?.id} to confirm the delete`, level: 'info' } });
-        return this.run(`delete of ${d.plan.target.name}`, () => this.core.delete(c.id, d.plan.target.fullName, { subtree: d.plan.subtree, confirmed: true }));
-      case 'recover':
-        return this.recoverKey(name, d);
-      case 'prune':
-        if (name === 'down' || name === 'j') return void this.ui.setState({ dialog: { ...d, scroll: d.scroll + 1 } });
-        if (name === 'up' || name === 'k') return void this.ui.setState({ dialog: { ...d, scroll: Math.max(0, d.scroll - 1) } });
-        if (input !== 'y' && name !== 'return') return;
-        return this.run('prune', () => this.core.prune(d.plans, true));
+    this.apply(await m.reduce(d, binding.id, env));
+  }
+
+  private apply(result: DialogResult<Dialog>): void {
+    if (!result) return;
+    if ('next' in result) return void this.ui.setState({ dialog: result.next, flash: undefined });
+    if ('close' in result) return void this.ui.setState({ mode: 'normal', dialog: undefined });
+    if ('flash' in result) return void this.ui.setState({ flash: { text: result.flash, level: 'info' } });
+    if ('quit' in result) {
+      // What has not started does not start (the engine checks between steps); the running step finishes.
+      this.core.cancel();
+      return this.quit();
     }
+    const { what, action } = result.run;
+    this.run(what, () => action(this.core));
+  }
+
+  /** The filter or tree search being typed: Enter keeps it, Esc drops it, other keys edit it. */
+  private async fieldKey(name: string, mode: 'filter' | 'search'): Promise<void> {
+    const binding = findBinding(name, FIELD_MODE_BINDINGS);
+    const ui = this.ui.getState();
+    const text = mode === 'filter' ? ui.filter : ui.search;
+    const cursor = mode === 'filter' ? ui.filterCursor : ui.searchCursor;
+    const set = (t: string, c: number | undefined): Partial<UiState> => (mode === 'filter' ? { filter: t, filterCursor: c } : { search: t, searchCursor: c });
+    if (binding?.id === 'close') this.ui.setState({ mode: 'normal', ...set('', undefined) });
+    else if (binding?.id === 'confirm') this.ui.setState({ mode: 'normal', ...set(text, undefined) });
+    else if (isFieldKey(name)) {
+      const f = editField(fieldOf(text, cursor), name);
+      this.ui.setState(set(f.text, f.cursor));
+    } else return;
+    if (mode === 'filter') await this.sync();
+    // The tree search moves as it is typed, to the first match at or after the cursor.
+    else if (this.ui.getState().search) this.jumpToMatch(1, true);
+  }
+
+  /** Rows a full-screen view holds, for its scroll. */
+  private overlayLength(mode: Mode): number {
+    const ui = this.ui.getState();
+    if (mode === 'help') return helpLength(ui.readOnly);
+    if (mode === 'pool') return this.core.store.getState().world?.containers.length ?? 0;
+    if (mode === 'messages') return ui.messages.length;
+    return this.core.store.getState().commandLog.length;
+  }
+
+  /** Help, pool, messages, command log: scroll, or close. */
+  private overlayKey(name: string, openedBy: CommandId): void {
+    const binding = findBinding(name, overlayBindings(openedBy));
+    if (!binding) return;
+    if (binding.id === 'close') return void this.ui.setState({ mode: 'normal' });
+    const ui = this.ui.getState();
+    const page = overlayRows(this.layout());
+    const max = Math.max(0, this.overlayLength(ui.mode) - page);
+    const next = navigate(Math.min(ui.overlayScroll, max), binding.id, max + 1, page);
+    if (next !== undefined) this.ui.setState({ overlayScroll: next });
   }
 }

@@ -7,6 +7,18 @@ import type { CheckpointTree } from '../core/model/tree.js';
 /** An operation a kill or crash left half-done, as the core describes it (steps done, unsure, pending). */
 export type InterruptedOperation = Awaited<ReturnType<Core['interrupted']>>[number];
 
+/** The core's plan for undoing a container's last branch restore (switching back to the line it set aside). */
+export type UndoPlan = Awaited<ReturnType<Core['planUndoRestore']>>;
+
+/** A notice or error, kept whole for the messages view (`!`): the flash line shows only its first line. */
+export interface Message {
+  at: number;
+  text: string;
+  level: 'info' | 'error';
+}
+
+export type Mode = 'normal' | 'filter' | 'search' | 'dialog' | 'help' | 'pool' | 'messages' | 'commands';
+
 export type Pane = 'containers' | 'tree' | 'details' | 'events';
 export const PANES: readonly Pane[] = ['containers', 'tree', 'details', 'events'];
 
@@ -27,25 +39,36 @@ export type Dialog =
     }
   | { kind: 'delete'; plan: DeletePlan; typed: string; cursor?: number }
   | { kind: 'prune'; plans: PrunePlan[]; scroll: number }
+  | { kind: 'undo'; plan: UndoPlan; typed: string; cursor?: number }
   | { kind: 'quit' }
   /** Interrupted operations: `index` is the one under the cursor, `confirm` the recovery asked for (y runs it). */
   | { kind: 'recover'; index: number; confirm?: 'finish' | 'undo' };
 
 export interface UiState {
   focus: Pane;
-  mode: 'normal' | 'filter' | 'dialog' | 'help' | 'pool';
+  mode: Mode;
   selected?: string;
   tree?: CheckpointTree;
   treeCursor: number;
+  /** Rows scrolled up from the newest event. */
   eventsScroll: number;
+  detailsScroll: number;
+  /** The scroll of the full-screen view open (help, pool, messages, command log). */
+  overlayScroll: number;
+  /** The tree search (`/` in the tree pane; n/N move between matches) and its field cursor while typing. */
+  search: string;
+  searchCursor?: number;
   filter: string;
   /** The filter field's cursor while typing it (text-field.ts), in characters; absent = after the last one. */
   filterCursor?: number;
   dialog?: Dialog;
+  /** The last message, on the line above the footer until the next key. */
   flash?: { text: string; level: 'info' | 'error' };
+  /** Every message of the session, newest last (bounded). */
+  messages: Message[];
   readOnly: boolean;
-  /** The last branch restore, for `u` (back to its safety checkpoint). */
-  lastRestore?: { container: string; safety: string };
+  /** The terminal's size, kept by the screen: the controller's page sizes derive from it (layout.ts). */
+  size: { columns: number; rows: number };
   /** Operations a kill or crash left half-done (read at start and on every refresh). */
   interrupted: InterruptedOperation[];
 }
@@ -53,5 +76,18 @@ export interface UiState {
 export type UiStore = StoreApi<UiState>;
 
 export function createUiStore(readOnly = false): UiStore {
-  return createStore<UiState>()(() => ({ focus: 'containers', mode: 'normal', treeCursor: 0, eventsScroll: 0, filter: '', readOnly, interrupted: [] }));
+  return createStore<UiState>()(() => ({
+    focus: 'containers',
+    mode: 'normal',
+    treeCursor: 0,
+    eventsScroll: 0,
+    detailsScroll: 0,
+    overlayScroll: 0,
+    filter: '',
+    search: '',
+    messages: [],
+    readOnly,
+    size: { columns: 80, rows: 24 },
+    interrupted: [],
+  }));
 }

@@ -19,6 +19,8 @@ export interface ContainerSummary extends Container {
   usedByDataset: number;
   used: number;
   latestCheckpoint?: { name: string; creation: number };
+  /** The live dataset is not mounted (zfs says mounted=no, mountpoint not none/legacy): the container cannot start. */
+  unmounted?: boolean;
 }
 
 export interface World {
@@ -54,6 +56,8 @@ export function summarizeContainer(container: Container, inventory: Inventory): 
     summary.reason = `dataset ${dataset} does not exist`;
     return summary;
   }
+  const live = inventory.get(dataset)!;
+  if (live.mounted === false && live.mountpoint !== 'none' && live.mountpoint !== 'legacy') summary.unmounted = true;
   const family = ownFamily(inventory, dataset);
   summary.branches = Math.max(0, family.length - 1);
   for (const ds of family) {

@@ -112,7 +112,7 @@ test('the filter matches id, name and status, not the hidden dataset path: /disk
   await c.press('/');
   await c.type('disk');
   assert.equal(count(c), 0, 'every dataset path holds "disk"; no id, name or status does');
-  assert.match(plain(c.frame()), /no containers/);
+  assert.match(plain(c.frame()), /no container matches \/disk/);
   await c.press(CTRL.u);
   await c.type('web');
   await c.press(KEY.enter);

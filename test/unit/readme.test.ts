@@ -1,15 +1,17 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { BINDINGS } from '../../src/app/bindings.js';
+import { NORMAL_BINDINGS } from '../../src/app/bindings.js';
+import { keyName } from '../../src/app/key-names.js';
+import { TEXT_FIELD_BINDINGS } from '../../src/app/text-field.js';
 import { COMMANDS } from '../../src/cli/commands/index.js';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
 test('the README lists every key binding, every CLI command and the test command CI runs', () => {
   const keys = readme.slice(readme.indexOf('| key | action |'), readme.indexOf('Live:'));
-  for (const b of BINDINGS) {
-    const shown = b.keys.map((k) => (({ up: '↑', down: '↓', return: 'Enter', escape: 'Esc', tab: 'Tab', 'shift-tab': 'h' }) as Record<string, string>)[k] ?? k);
+  for (const b of [...NORMAL_BINDINGS, ...TEXT_FIELD_BINDINGS]) {
+    const shown = b.keys.map((k) => keyName(k));
     assert.ok(
       shown.some((k) => keys.includes(`\`${k}\``)),
       `README keys table lacks ${b.id} (${shown.join(', ')})`,

@@ -1,38 +1,41 @@
 import { Box } from 'ink';
+import { ScrollHint } from '../../../components/ScrollHint.js';
 import { useLook } from '../../../components/theme-context.js';
-import { activeBindings, type Binding } from '../bindings.js';
-import { useUi } from './hooks.js';
 import { Text } from '../../../components/Text.js';
+import { helpSections } from '../help.js';
+import { useUi } from './hooks.js';
 
-/** Every key of the session; in two columns when one would be taller than the screen (80x24). */
+/** Every key of the session, from the bindings tables, by section; scrolls (j/k, PgUp/PgDn) when taller than the screen. */
 export function HelpOverlay({ height }: { height: number }) {
-  const { theme } = useLook();
+  const { theme, ascii } = useLook();
   const readOnly = useUi((s) => s.readOnly);
-  const bindings = activeBindings(readOnly);
-  const perColumn = bindings.length <= height - 3 ? bindings.length : Math.ceil(bindings.length / 2);
-  const columns = [bindings.slice(0, perColumn), bindings.slice(perColumn)].filter((c) => c.length);
-  const row = (b: Binding) => (
-    <Text key={b.id} wrap="truncate">
-      <Text color={theme.color('key')} bold>
-        {b.keys
-          .map((k) => (k === 'return' ? 'Enter' : k === 'escape' ? 'Esc' : k))
-          .join(' / ')
-          .padEnd(columns.length > 1 ? 14 : 16)}
+  const scroll = useUi((s) => s.overlayScroll);
+  const lines = helpSections(readOnly, ascii).flatMap((s) => [
+    <Text key={s.title} bold color={theme.color('text.accent')}>
+      {s.title}
+    </Text>,
+    ...s.rows.map((r) => (
+      <Text key={`${s.title}:${r.keys}`} wrap="truncate">
+        <Text color={theme.color('key')} bold>
+          {`  ${r.keys.padEnd(22)}`}
+        </Text>
+        {r.description}
+        {r.dangerous ? <Text color={theme.color('status.warning')}> (asks first)</Text> : null}
       </Text>
-      {b.description}
-      {b.dangerous ? <Text color={theme.color('status.warning')}> (asks first)</Text> : null}
-    </Text>
-  );
+    )),
+  ]);
+  const room = Math.max(1, height - 5);
+  const start = Math.max(0, Math.min(scroll, lines.length - room));
   return (
-    <Box flexDirection="column" flexGrow={1} borderStyle="round" borderColor={theme.color('border.focus')} paddingX={1}>
-      <Text bold color={theme.color('title')}>{`Keys${readOnly ? ' (read-only: changes hidden)' : ''}  — Esc or ? closes`}</Text>
-      <Box>
-        {columns.map((c, i) => (
-          <Box key={i} flexDirection="column" flexBasis={0} flexGrow={1} marginRight={i < columns.length - 1 ? 2 : 0}>
-            {c.map(row)}
-          </Box>
-        ))}
-      </Box>
+    <Box flexDirection="column" flexGrow={1} borderStyle={ascii ? 'classic' : 'round'} borderColor={theme.color('border.focus')} paddingX={1}>
+      <Text
+        bold
+        color={theme.color('title')}
+        wrap="truncate"
+      >{`Keys${readOnly ? ' (read-only: changes hidden)' : ''}${ascii ? ' - ' : ' — '}Esc, q or ? closes`}</Text>
+      <ScrollHint direction="up" count={start} />
+      {lines.slice(start, start + room)}
+      <ScrollHint direction="down" count={lines.length - start - room} />
     </Box>
   );
 }

@@ -4,7 +4,8 @@ import { useLook } from '../../../components/theme-context.js';
 import { formatBytes } from '../../present/units.js';
 import { poolLevel } from '../../core/ops/pools.js';
 import { safeText } from '../../present/safe-text.js';
-import { useCore } from './hooks.js';
+import { useCore, useUi } from './hooks.js';
+import { ScrollHint, windowRows } from '../../../components/ScrollHint.js';
 import { Text } from '../../../components/Text.js';
 
 const COLUMNS = ['id', 'name', 'used', 'snapshots', 'dataset', 'checkpoints'] as const;
@@ -21,7 +22,8 @@ const NAME_MAX = 24;
 export function PoolView({ height }: { height: number }) {
   const { theme, ascii } = useLook();
   const world = useCore((s) => s.world);
-  if (!world) return <Text>reading…</Text>;
+  const scroll = useUi((s) => s.overlayScroll);
+  if (!world) return <Text>{ascii ? 'reading...' : 'reading…'}</Text>;
   const all = world.containers
     .filter((c) => c.dataset && !c.reason)
     .sort((a, b) => b.used - a.used)
@@ -37,9 +39,8 @@ export function PoolView({ height }: { height: number }) {
   // The pools keep at least the table's header, rule and one line under them.
   const pools = world.pools.slice(0, Math.max(0, height - 4));
   const room = Math.max(0, height - 1 - pools.length - 2);
-  const fits = all.length <= room;
-  const shown = fits ? all : all.slice(0, Math.max(0, room - 1));
-  const hidden = all.length - shown.length;
+  const w = windowRows(all.length, room, Math.max(0, Math.min(scroll, all.length - 1)), false);
+  const shown = all.slice(w.start, w.end);
   const widths = Object.fromEntries(
     COLUMNS.map((k) => [k, Math.min(k === 'name' ? NAME_MAX : Infinity, Math.max(k.length, ...all.map((r) => r[k].length)))]),
   ) as Record<(typeof COLUMNS)[number], number>;
@@ -53,8 +54,9 @@ export function PoolView({ height }: { height: number }) {
   return (
     <Box flexDirection="column" height={height} overflow="hidden">
       <Text wrap="truncate" bold color={theme.color('title')}>
-        {'Pools  (Esc to close)'}
+        {'Pools  (Esc to close)  j/k PgUp/PgDn scroll'}
       </Text>
+      {!world.pools.length ? <Text color={theme.color('status.warning')}>{'no ZFS pool found: `zpool list` shows none'}</Text> : null}
       {pools.map((p) => (
         <Text key={p.name} wrap="truncate">
           {`${p.name}  ${p.health}  `}
@@ -71,16 +73,13 @@ export function PoolView({ height }: { height: number }) {
       <Text wrap="truncate" color={theme.color('border')}>
         {(ascii ? '-' : '─').repeat(header.length)}
       </Text>
+      <ScrollHint direction="up" count={w.above} />
       {shown.map((r) => (
         <Text key={r.id} wrap="truncate" color={theme.color('text')}>
           {line(r)}
         </Text>
       ))}
-      {hidden > 0 ? (
-        <Text wrap="truncate" color={theme.color('text.dim')}>
-          {`${ascii ? 'v' : '↓'} ${hidden} more (${all.length} containers on ZFS; the biggest first)`}
-        </Text>
-      ) : null}
+      <ScrollHint direction="down" count={w.below} />
     </Box>
   );
 }

@@ -1,0 +1,44 @@
+import { Box } from 'ink';
+import type { ReactNode } from 'react';
+import { ScrollHint, windowRows } from './ScrollHint.js';
+import { useLook } from './theme-context.js';
+import { Text } from './Text.js';
+
+/**
+ * A dialog's frame: title, body lines (scrolled from `scroll`, with "↑/↓ N more" when they do not fit), footer with
+ * its keys. ASCII mode draws it with ASCII borders.
+ */
+export function DialogBox({
+  title,
+  lines,
+  footer,
+  height,
+  scroll = 0,
+}: {
+  title: string;
+  lines: ReactNode[];
+  footer: ReactNode;
+  height: number;
+  scroll?: number;
+}) {
+  const { theme, ascii } = useLook();
+  const room = Math.max(1, height - 4);
+  const w = windowRows(lines.length, room, Math.max(0, Math.min(scroll, lines.length - 1)), false);
+  return (
+    <Box flexDirection="column" borderStyle={ascii ? 'classic' : 'double'} borderColor={theme.color('border.focus')} paddingX={1}>
+      <Text bold color={theme.color('title')} wrap="truncate">
+        {title}
+      </Text>
+      <ScrollHint direction="up" count={w.above} />
+      {lines.slice(w.start, w.end).map((l, i) => (
+        <Text key={w.start + i} wrap="truncate">
+          {l}
+        </Text>
+      ))}
+      <ScrollHint direction="down" count={w.below} />
+      <Text color={theme.color('text.accent')} wrap="truncate">
+        {footer}
+      </Text>
+    </Box>
+  );
+}

@@ -1,0 +1,54 @@
+import { DialogBox } from '../../../components/DialogBox.js';
+import { Text } from '../../../components/Text.js';
+import type { Binding } from '../bindings.js';
+import { keyName } from '../key-names.js';
+import { useApp } from '../app-context.js';
+import { TextFieldView } from '../views/TextFieldView.js';
+import type { Dialog } from '../ui-store.js';
+import type { DialogModule } from './types.js';
+
+type CheckpointDialog = Extract<Dialog, { kind: 'checkpoint' }>;
+
+const BINDINGS: readonly Binding[] = [
+  { id: 'confirm', keys: ['return'], description: 'create the checkpoint', changes: true },
+  { id: 'close', keys: ['escape'], description: 'cancel' },
+];
+
+function CheckpointView({ dialog: d, height }: { dialog: CheckpointDialog; height: number }) {
+  const c = useApp().selectedContainer();
+  return (
+    <DialogBox
+      title={`${d.stateful ? 'Stateful checkpoint (CRIU)' : 'Checkpoint'} of ${c?.id} ${c?.name}`}
+      lines={[
+        <Text key="label">
+          {'label: '}
+          <TextFieldView text={d.label} cursor={d.cursor} />
+        </Text>,
+        d.stateful ? 'dumps the processes with CRIU, then snapshots the filesystem' : 'optional; a ZFS snapshot of the live state: nothing stops',
+      ]}
+      footer={`${keyName('return')} create   ${keyName('escape')} cancel`}
+      height={height}
+    />
+  );
+}
+
+export const CHECKPOINT: DialogModule<CheckpointDialog> = {
+  kind: 'checkpoint',
+  bindings: () => BINDINGS,
+  field: (d) => ({ text: d.label, cursor: d.cursor ?? [...d.label].length }),
+  withField: (d, f) => ({ ...d, label: f.text, cursor: f.cursor }),
+  reduce: (d, command, env) => {
+    if (command === 'close') return { close: true };
+    if (command !== 'confirm') return undefined;
+    const c = env.container;
+    if (!c) return { flash: 'select a container first' };
+    const opts = d.label ? { label: d.label } : {};
+    return {
+      run: {
+        what: `${d.stateful ? 'stateful checkpoint' : 'checkpoint'} of ${c.id}`,
+        action: (core) => (d.stateful ? core.checkpointStateful(c.id, opts) : core.checkpoint([c.id], opts)),
+      },
+    };
+  },
+  View: CheckpointView,
+};

@@ -1,0 +1,67 @@
+import { DialogBox } from '../../../components/DialogBox.js';
+import { Text } from '../../../components/Text.js';
+import { describeAction } from '../../core/ops/delete.js';
+import { formatBytes } from '../../present/units.js';
+import type { Binding } from '../bindings.js';
+import { useApp } from '../app-context.js';
+import { TextFieldView } from '../views/TextFieldView.js';
+import type { Dialog } from '../ui-store.js';
+import { typedField, type DialogModule } from './types.js';
+
+type DeleteDialog = Extract<Dialog, { kind: 'delete' }>;
+
+const BINDINGS: readonly Binding[] = [
+  { id: 'confirm', keys: ['return'], description: 'delete (after typing the container id)', dangerous: true },
+  { id: 'switch', keys: ['tab'], description: 'this checkpoint alone / with its subtree' },
+  { id: 'close', keys: ['escape'], description: 'cancel' },
+];
+
+function DeleteView({ dialog: d, height }: { dialog: DeleteDialog; height: number }) {
+  const c = useApp().selectedContainer();
+  return (
+    <DialogBox
+      title={`Delete ${d.plan.target.name}${d.plan.subtree ? ' and its subtree' : ''}`}
+      lines={[...d.plan.actions.map((a) => describeAction(a)), `at least ${formatBytes(d.plan.usedBytes)} freed`]}
+      footer={
+        <Text>
+          {`type ${c?.id} then Enter to delete: `}
+          <TextFieldView text={d.typed} cursor={d.cursor} />
+          {`   Tab ${d.plan.subtree ? 'this checkpoint only' : 'with its subtree'}   Esc cancel`}
+        </Text>
+      }
+      height={height}
+    />
+  );
+}
+
+export const DELETE: DialogModule<DeleteDialog> = {
+  kind: 'delete',
+  bindings: () => BINDINGS,
+  field: typedField,
+  withField: (d, f) => ({ ...d, typed: f.text, cursor: f.cursor }),
+  reduce: async (d, command, env) => {
+    const c = env.container;
+    switch (command) {
+      case 'close':
+        return { close: true };
+      case 'switch': {
+        // This checkpoint alone or with its whole subtree: a new plan (a refusal keeps the current one, and says why).
+        if (!c) return undefined;
+        const plan = await env.core.planDelete(c.id, d.plan.target.fullName, !d.plan.subtree);
+        return { next: { ...d, plan, typed: '', cursor: undefined } };
+      }
+      case 'confirm':
+        if (!c) return undefined;
+        if (d.typed !== c.id) return { flash: `type ${c.id} to confirm the delete` };
+        return {
+          run: {
+            what: `delete of ${d.plan.target.name}`,
+            action: (core) => core.delete(c.id, d.plan.target.fullName, { subtree: d.plan.subtree, confirmed: true }),
+          },
+        };
+      default:
+        return undefined;
+    }
+  },
+  View: DeleteView,
+};

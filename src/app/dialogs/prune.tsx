@@ -1,0 +1,52 @@
+import { DialogBox } from '../../../components/DialogBox.js';
+import { formatAge, formatBytes } from '../../present/units.js';
+import { NAV_BINDINGS, type Binding } from '../bindings.js';
+import { navigate } from '../scroll.js';
+import type { Dialog } from '../ui-store.js';
+import type { DialogModule } from './types.js';
+
+type PruneDialog = Extract<Dialog, { kind: 'prune' }>;
+
+const BINDINGS: readonly Binding[] = [
+  ...NAV_BINDINGS,
+  { id: 'confirm', keys: ['y', 'return'], description: 'run the prune', dangerous: true },
+  { id: 'close', keys: ['escape', 'n'], description: 'cancel' },
+];
+
+const toPrune = (d: PruneDialog) => d.plans.reduce((n, p) => n + p.items.filter((i) => i.action === 'prune').length, 0);
+
+/** The plan's lines: per container a summary, then each checkpoint kept or pruned with its reason. */
+export function pruneLines(d: PruneDialog, nowSeconds: number): string[] {
+  return d.plans.flatMap((p) => [
+    `${p.container}: prune ${p.items.filter((i) => i.action === 'prune').length} of ${p.items.length}, reclaims ${formatBytes(p.reclaimBytes)} (${p.reclaimAccuracy})`,
+    ...p.items.map(
+      (i) =>
+        `${i.action === 'prune' ? 'PRUNE' : 'keep '} ${i.name.padEnd(26)} ${formatAge(i.creation, nowSeconds).padStart(4)} ${formatBytes(i.used).padStart(6)}  ${i.reason}`,
+    ),
+  ]);
+}
+
+function PruneView({ dialog: d, height }: { dialog: PruneDialog; height: number }) {
+  const total = toPrune(d);
+  return (
+    <DialogBox
+      title="Prune plan"
+      lines={pruneLines(d, Math.floor(Date.now() / 1000))}
+      scroll={d.scroll}
+      footer={total ? `y run it (${total} checkpoint(s))   j/k PgUp/PgDn scroll   Esc cancel` : 'nothing to prune   Esc close'}
+      height={height}
+    />
+  );
+}
+
+export const PRUNE: DialogModule<PruneDialog> = {
+  kind: 'prune',
+  bindings: () => BINDINGS,
+  reduce: (d, command, env) => {
+    if (command === 'close') return { close: true };
+    if (command === 'confirm') return toPrune(d) ? { run: { what: 'prune', action: (core) => core.prune(d.plans, true) } } : { close: true };
+    const scroll = navigate(d.scroll, command, pruneLines(d, 0).length, env.page);
+    return scroll === undefined ? undefined : { next: { ...d, scroll } };
+  },
+  View: PruneView,
+};

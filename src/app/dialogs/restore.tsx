@@ -1,0 +1,68 @@
+import { DialogBox } from '../../../components/DialogBox.js';
+import { Text } from '../../../components/Text.js';
+import { describeRestorePlan } from '../../present/plans.js';
+import type { Binding } from '../bindings.js';
+import { useApp } from '../app-context.js';
+import { TextFieldView } from '../views/TextFieldView.js';
+import type { Dialog } from '../ui-store.js';
+import { typedField, type DialogModule } from './types.js';
+
+type RestoreDialog = Extract<Dialog, { kind: 'restore' }>;
+
+const CLOSE: Binding = { id: 'close', keys: ['escape'], description: 'cancel' };
+/** On the branch choice ← and → switch too; on the rollback one they move in the typed confirmation. */
+const BRANCH_BINDINGS: readonly Binding[] = [
+  { id: 'confirm', keys: ['return'], description: 'restore as a branch: the current line is kept', dangerous: true },
+  { id: 'switch', keys: ['tab', 'left', 'right'], description: 'rollback instead' },
+  CLOSE,
+];
+const ROLLBACK_BINDINGS: readonly Binding[] = [
+  { id: 'confirm', keys: ['return'], description: 'roll back (after typing the container id)', dangerous: true },
+  { id: 'switch', keys: ['tab'], description: 'branch restore instead' },
+  CLOSE,
+];
+
+function RestoreView({ dialog: d, height }: { dialog: RestoreDialog; height: number }) {
+  const c = useApp().selectedContainer();
+  const plan = d.choice === 'branch' ? d.branch : d.rollback;
+  const tabs = `[${d.choice === 'branch' ? '*' : ' '}] branch restore (keeps everything)   [${d.choice === 'rollback' ? '*' : ' '}] rollback (destroys newer)`;
+  const lines = plan ? describeRestorePlan(plan) : [`rollback not possible: ${d.rollbackError}`];
+  const footer =
+    d.choice === 'branch' ? (
+      'Enter restore   Tab rollback   Esc cancel'
+    ) : (
+      <Text>
+        {`type ${c?.id} then Enter to roll back (cannot be undone): `}
+        <TextFieldView text={d.typed} cursor={d.cursor} />
+        {'   Tab branch   Esc cancel'}
+      </Text>
+    );
+  return <DialogBox title={`Restore ${c?.id} to ${d.branch.target.name}`} lines={[tabs, '', ...lines]} footer={footer} height={height} />;
+}
+
+export const RESTORE: DialogModule<RestoreDialog> = {
+  kind: 'restore',
+  bindings: (d) => (d.choice === 'branch' ? BRANCH_BINDINGS : ROLLBACK_BINDINGS),
+  field: (d) => (d.choice === 'rollback' ? typedField(d) : undefined),
+  withField: (d, f) => ({ ...d, typed: f.text, cursor: f.cursor }),
+  reduce: (d, command, env) => {
+    const c = env.container;
+    switch (command) {
+      case 'close':
+        return { close: true };
+      case 'switch':
+        return { next: { ...d, choice: d.choice === 'branch' ? 'rollback' : 'branch', typed: '', cursor: undefined } };
+      case 'confirm': {
+        if (!c) return undefined;
+        if (d.choice === 'branch') return { run: { what: `restore of ${c.id}`, action: (core) => core.restore(c.id, { plan: d.branch }) } };
+        const plan = d.rollback;
+        if (!plan) return { flash: `rollback not possible: ${d.rollbackError}` };
+        if (d.typed !== c.id) return { flash: `type ${c.id} to confirm the rollback` };
+        return { run: { what: `rollback of ${c.id}`, action: (core) => core.restore(c.id, { plan, confirmed: true }) } };
+      }
+      default:
+        return undefined;
+    }
+  },
+  View: RestoreView,
+};

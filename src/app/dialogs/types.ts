@@ -1,0 +1,48 @@
+import type { ReactNode } from 'react';
+import type { Core } from '../../core/core.js';
+import type { ContainerSummary } from '../../core/world.js';
+import type { Binding, CommandId } from '../bindings.js';
+import type { TextField } from '../text-field.js';
+import type { Dialog, InterruptedOperation } from '../ui-store.js';
+
+/** What a dialog's reducer sees besides its own state. */
+export interface DialogEnv {
+  core: Core;
+  /** The selected container (the one the dialog acts on). */
+  container?: ContainerSummary;
+  readOnly: boolean;
+  interrupted: InterruptedOperation[];
+  /** Body rows a dialog shows at this terminal size (its page, for PgUp/PgDn). */
+  page: number;
+}
+
+/** A core action a dialog asks the controller to start in the background (the dialog closes). */
+export interface RunEffect {
+  what: string;
+  action: (core: Core) => Promise<unknown>;
+}
+
+/** What a key did to a dialog: a new state, closing it, a message, or an action to run. Nothing = ignored. */
+export type DialogResult<D> = { next: D } | { close: true } | { flash: string } | { run: RunEffect } | { quit: true } | undefined;
+
+/**
+ * One dialog: its state type, its key table, a pure reducer (state + command -> result, async only where it must
+ * ask the core for a new plan), its text field if it has one, and its view. Registered in dialogs/index.ts.
+ */
+export interface DialogModule<D extends Dialog = Dialog> {
+  kind: D['kind'];
+  bindings: (d: D) => readonly Binding[];
+  reduce: (d: D, command: CommandId, env: DialogEnv) => DialogResult<D> | Promise<DialogResult<D>>;
+  /** The dialog's text field, if it has one now: keys no binding takes edit it. */
+  field?: (d: D) => TextField | undefined;
+  withField?: (d: D, field: TextField) => D;
+  /** What a key that changes ZFS says in a read-only session (READ_ONLY_KEY when absent). */
+  readOnlyWhy?: string;
+  View: (props: { dialog: D; height: number }) => ReactNode;
+}
+
+/** A typed-confirmation field on a dialog state that holds `typed` and `cursor`. */
+export function typedField(d: { typed: string; cursor?: number }): TextField {
+  const n = [...d.typed].length;
+  return { text: d.typed, cursor: Math.max(0, Math.min(n, d.cursor ?? n)) };
+}

@@ -1,0 +1,57 @@
+import { DialogBox } from '../../../components/DialogBox.js';
+import { Text } from '../../../components/Text.js';
+import { describeUndoPlan } from '../../present/plans.js';
+import type { Binding } from '../bindings.js';
+import { TextFieldView } from '../views/TextFieldView.js';
+import type { Dialog } from '../ui-store.js';
+import { typedField, type DialogModule } from './types.js';
+
+type UndoDialog = Extract<Dialog, { kind: 'undo' }>;
+
+const BINDINGS: readonly Binding[] = [
+  { id: 'confirm', keys: ['return'], description: 'undo the restore', dangerous: true },
+  { id: 'switch', keys: ['tab'], description: "keep today's state as a branch / discard it" },
+  { id: 'close', keys: ['escape'], description: 'cancel' },
+];
+
+/** Discarding today's state loses what changed since the restore: typed confirmation unless nothing changed. */
+const needsTyping = (d: UndoDialog) => d.plan.today === 'discard' && d.plan.todayChanged !== false;
+
+function UndoView({ dialog: d, height }: { dialog: UndoDialog; height: number }) {
+  const p = d.plan;
+  const choice = `[${p.today === 'keep' ? '*' : ' '}] keep today's state as a branch   [${p.today === 'discard' ? '*' : ' '}] discard today's state`;
+  const footer = needsTyping(d) ? (
+    <Text>
+      {`type ${p.container} then Enter to undo and discard today's state: `}
+      <TextFieldView text={d.typed} cursor={d.cursor} />
+      {'   Tab keep it   Esc cancel'}
+    </Text>
+  ) : (
+    `Enter undo   Tab ${p.today === 'keep' ? 'discard' : 'keep'} today's state   Esc cancel`
+  );
+  return <DialogBox title={`Undo the last restore of ${p.container}`} lines={[choice, '', ...describeUndoPlan(p)]} footer={footer} height={height} />;
+}
+
+export const UNDO: DialogModule<UndoDialog> = {
+  kind: 'undo',
+  bindings: () => BINDINGS,
+  field: (d) => (needsTyping(d) ? typedField(d) : undefined),
+  withField: (d, f) => ({ ...d, typed: f.text, cursor: f.cursor }),
+  reduce: async (d, command, env) => {
+    const id = d.plan.container;
+    switch (command) {
+      case 'close':
+        return { close: true };
+      case 'switch': {
+        const plan = await env.core.planUndoRestore(id, { branch: d.plan.branch, today: d.plan.today === 'keep' ? 'discard' : 'keep' });
+        return { next: { kind: 'undo', plan, typed: '' } };
+      }
+      case 'confirm':
+        if (needsTyping(d) && d.typed !== id) return { flash: `type ${id} to confirm discarding today's state` };
+        return { run: { what: `undo of the restore of ${id}`, action: (core) => core.undoRestore(id, { plan: d.plan, confirmed: true }) } };
+      default:
+        return undefined;
+    }
+  },
+  View: UndoView,
+};

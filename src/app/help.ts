@@ -1,0 +1,36 @@
+import { NAV_BINDINGS, NORMAL_BINDINGS, activeBindings, type Binding } from './bindings.js';
+import { keysLabel } from './key-names.js';
+import { TEXT_FIELD_BINDINGS } from './text-field.js';
+
+export interface HelpRow {
+  keys: string;
+  description: string;
+  dangerous: boolean;
+}
+
+export interface HelpSection {
+  title: string;
+  rows: HelpRow[];
+}
+
+const row = (b: Binding, ascii: boolean): HelpRow => ({ keys: keysLabel(b.keys, ascii), description: b.description, dangerous: changes(b) });
+const changes = (b: Binding) => b.dangerous === true;
+
+/** The help overlay's content, from the bindings tables: what every key does in this session. */
+export function helpSections(readOnly: boolean, ascii = false): HelpSection[] {
+  const nav = new Set(NAV_BINDINGS.map((b) => b.id));
+  const active = activeBindings(readOnly, NORMAL_BINDINGS);
+  return [
+    { title: 'Move (every list and view)', rows: NAV_BINDINGS.map((b) => row(b, ascii)) },
+    { title: 'Keys', rows: active.filter((b) => !nav.has(b.id)).map((b) => row(b, ascii)) },
+    {
+      title: 'Text fields (filter, search, label, typed confirmations)',
+      rows: TEXT_FIELD_BINDINGS.map((b) => ({ keys: keysLabel(b.keys, ascii), description: b.description, dangerous: false })),
+    },
+  ];
+}
+
+/** Lines the help overlay takes (titles and rows), for its scroll. */
+export function helpLength(readOnly: boolean): number {
+  return helpSections(readOnly).reduce((n, s) => n + 1 + s.rows.length, 0);
+}

@@ -1,0 +1,40 @@
+import type { Pane } from './ui-store.js';
+
+export const MIN_COLUMNS = 80;
+export const MIN_ROWS = 24;
+
+/** Rows the screen keeps for itself: header, progress/message line, footer. */
+const CHROME_ROWS = 3;
+
+export interface ScreenLayout {
+  columns: number;
+  /** One row below the terminal height: a frame as tall as the terminal makes Ink repaint everything (flicker over SSH). */
+  height: number;
+  /** Rows between the header and the message line: the panes, or a full-screen view. */
+  body: number;
+  left: number;
+  right: number;
+  /** Height of the top row of panes (containers, tree); the bottom row (details, events) gets the rest. */
+  top: number;
+  bottom: number;
+}
+
+/** Where everything goes at a terminal size: the screen draws from this, and the controller's page sizes come from it. */
+export function screenLayout(columns: number, rows: number): ScreenLayout {
+  const height = rows - 1;
+  const body = height - CHROME_ROWS;
+  const left = Math.max(44, Math.floor(columns * 0.38));
+  const top = Math.max(8, Math.floor(body * 0.62));
+  return { columns, height, body, left, right: columns - left, top, bottom: body - top };
+}
+
+/** Rows a pane shows its list in: border (2) and title (1), and the containers pane's column header. */
+export function paneRows(l: ScreenLayout, pane: Pane): number {
+  const h = pane === 'containers' || pane === 'tree' ? l.top : l.bottom;
+  return Math.max(1, h - 3 - (pane === 'containers' ? 1 : 0));
+}
+
+/** Rows of a full-screen view's body (help, pool, messages, command log, dialogs). */
+export function overlayRows(l: ScreenLayout): number {
+  return Math.max(1, l.body - 3);
+}
