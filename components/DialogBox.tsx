@@ -1,8 +1,18 @@
-import { Box } from 'ink';
+import { Box, useStdout } from 'ink';
 import type { ReactNode } from 'react';
 import { ScrollHint, windowRows } from './ScrollHint.js';
 import { useLook } from './theme-context.js';
 import { Text } from './Text.js';
+
+/** A line cut into rows of `width`, continuation rows indented under the line's own indent. */
+export function wrapLine(line: string, width: number): string[] {
+  const chars = [...line];
+  if (chars.length <= width) return [line];
+  const indent = ' '.repeat(Math.min(width / 2, (/^ */.exec(line)?.[0].length ?? 0) + 2));
+  const rows = [chars.slice(0, width).join('')];
+  for (let i = width; i < chars.length; i += width - indent.length) rows.push(indent + chars.slice(i, i + width - indent.length).join(''));
+  return rows;
+}
 
 /**
  * A dialog's frame: title, body lines (scrolled from `scroll`, with "↑/↓ N more" when they do not fit), footer with

@@ -14,6 +14,7 @@ import {
   type BindingContext,
   type CommandId,
 } from './bindings.js';
+import { detailRows } from '../present/details.js';
 import { dialogModule } from './dialogs/index.js';
 import { helpLength } from './help.js';
 import type { DialogResult } from './dialogs/types.js';
@@ -257,8 +258,10 @@ export class AppController {
       const cursor = navigate(ui.treeCursor, command, this.treeRows().length, page) ?? ui.treeCursor;
       if (cursor !== ui.treeCursor) this.ui.setState({ treeCursor: cursor, detailsScroll: 0 });
     } else if (ui.focus === 'details') {
-      // The details view clamps what it cannot show; the store keeps the wish so a taller pane shows more.
-      this.ui.setState({ detailsScroll: navigate(ui.detailsScroll, command, 1000, page) ?? ui.detailsScroll });
+      // Scrolled by its first row; the last start shows the end under the "↑ N more" hint.
+      const total = detailRows(this.cursorRow()?.node, this.selectedContainer(), this.layout().left).length;
+      const max = total <= page ? 0 : total - (page - 1);
+      this.ui.setState({ detailsScroll: navigate(Math.min(ui.detailsScroll, max), command, max + 1, page) ?? ui.detailsScroll });
     } else {
       // Events: newest at the bottom; "up" goes back in time.
       const total = this.core.store.getState().events.length;
@@ -452,7 +455,9 @@ export class AppController {
     if (binding.id === 'close') return void this.ui.setState({ mode: 'normal' });
     const ui = this.ui.getState();
     const page = overlayRows(this.layout());
-    const max = Math.max(0, this.overlayLength(ui.mode) - page);
+    // The last start: the end shows with the "↑ N more" hint above it (which takes a row).
+    const total = this.overlayLength(ui.mode);
+    const max = total <= page ? 0 : total - (page - 1);
     const next = navigate(Math.min(ui.overlayScroll, max), binding.id, max + 1, page);
     if (next !== undefined) this.ui.setState({ overlayScroll: next });
   }

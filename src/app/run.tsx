@@ -32,7 +32,9 @@ export async function runConsole(core: Core, options: ConsoleOptions): Promise<n
   const ui = createUiStore(options.readOnly);
   let finish!: (code: number) => void;
   const done = new Promise<number>((resolve) => (finish = resolve));
-  const controller = new AppController(core, ui, () => finish(0));
+  // y: the snapshot name goes to the clipboard of the terminal the admin sits at (OSC 52, through SSH and tmux).
+  const clipboard = (text: string) => process.stdout.write('\x1b]52;c;' + Buffer.from(text).toString('base64') + '\x07');
+  const controller = new AppController(core, ui, () => finish(0), { clipboard });
   const look = {
     theme: pickTheme(options.theme ?? core.ctx.config.ui.theme),
     glyphs: pickGlyphs(options.ascii),

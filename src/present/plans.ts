@@ -1,3 +1,4 @@
+import { formatAge } from './units.js';
 import type { RestorePlan, UndoRestorePlan } from '../core/core.js';
 
 /** A restore plan in words, one line per step (CLI dry run and the console's restore dialog). */
@@ -33,5 +34,18 @@ export function describeUndoPlan(plan: UndoRestorePlan): string[] {
     `${what}${to}${running}; ${fate}; ${describeTodayChanged(plan)}:`,
     `  back to ${plan.branch}${plan.branchedAt !== undefined ? ` (set aside at ${new Date(plan.branchedAt * 1000).toISOString()})` : ''}`,
     ...plan.steps.map((s, i) => `  ${i + 1}. ${s}`),
+  ];
+}
+
+/** The undo dialog's summary in short lines: the container, its stop and start, the line it returns to, today's state. */
+export function undoSummary(plan: UndoRestorePlan, nowSeconds: number): string[] {
+  const set = plan.branchedAt !== undefined ? `, set aside ${formatAge(plan.branchedAt, nowSeconds)} ago` : '';
+  const from = plan.restoredFrom ? ` by the restore to ${plan.restoredFrom}` : '';
+  return [
+    `container ${plan.container}: ${plan.running ? 'running, so it is stopped, switched and started again' : 'not running: only its datasets are switched'}`,
+    `back to the line ${plan.branch}${from}${set}`,
+    plan.today === 'keep'
+      ? `today's state (${describeTodayChanged(plan)}): kept as the branch ${plan.todayBranch ?? plan.aside}`
+      : `today's state (${describeTodayChanged(plan)}): discarded, no branch is left behind`,
   ];
 }

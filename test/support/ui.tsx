@@ -1,5 +1,8 @@
 import { render } from 'ink-testing-library';
 import { App } from '../../src/app/App.js';
+import { keyOf, type Binding, type CommandId } from '../../src/app/bindings.js';
+import type { Pane } from '../../src/app/ui-store.js';
+import { dialogModule } from '../../src/app/dialogs/index.js';
 import { AppController } from '../../src/app/controller.js';
 import { createUiStore } from '../../src/app/ui-store.js';
 import { ASCII_GLYPHS, UNICODE_GLYPHS } from '../../src/present/glyphs.js';
@@ -18,12 +21,14 @@ export async function renderConsole(
     host?: Awaited<ReturnType<typeof createDemoHost>>;
     /** The terminal size (ink-testing-library has none: the console then assumes 80x24). */
     size?: { columns: number; rows: number };
+    /** Receives what `y` puts on the terminal's clipboard. */
+    clipboard?: (text: string) => void;
   } = {},
 ) {
   const host = opts.host ?? (await createDemoHost());
   const core = new Core(createContext(host.config, host.runner));
   let quit = false;
-  const controller = new AppController(core, createUiStore(opts.readOnly ?? false), () => (quit = true));
+  const controller = new AppController(core, createUiStore(opts.readOnly ?? false), () => (quit = true), opts.clipboard ? { clipboard: opts.clipboard } : {});
   const look = { theme: loadTheme(opts.theme ?? 'dark'), glyphs: opts.ascii ? ASCII_GLYPHS : UNICODE_GLYPHS, ascii: opts.ascii ?? false };
   const r = render(<App controller={controller} look={look} host="pve-demo" />);
   if (opts.size) {
@@ -47,7 +52,40 @@ export async function renderConsole(
     }
   };
   const type = (text: string) => press(...text.split(''));
-  return { ...r, host, core, controller, press, type, settle, quitRequested: () => quit, frame: () => r.lastFrame() ?? '' };
+  /** Presses a command by id, with the first key its bindings table gives it (tests never spell keys). */
+  const command = (id: CommandId, table?: readonly Binding[], pane?: Pane) => press(keyBytes(keyOf(id, table, pane)));
+  /** Presses a command of the open dialog, by id, through that dialog's own table. */
+  const dialogCommand = (id: CommandId) => {
+    const d = controller.ui.getState().dialog;
+    if (!d) throw new Error(`no dialog open for ${id}`);
+    return press(keyBytes(keyOf(id, dialogModule(d).bindings(d))));
+  };
+  return { ...r, host, core, controller, press, type, command, dialogCommand, settle, quitRequested: () => quit, frame: () => r.lastFrame() ?? '' };
+}
+
+const NAMED: Record<string, string> = {
+  return: '\r',
+  escape: '\x1b',
+  tab: '\t',
+  'shift-tab': '\x1b[Z',
+  up: '\x1b[A',
+  down: '\x1b[B',
+  right: '\x1b[C',
+  left: '\x1b[D',
+  home: '\x1b[H',
+  end: '\x1b[F',
+  pageup: '\x1b[5~',
+  pagedown: '\x1b[6~',
+  backspace: '\x7f',
+};
+
+/** What a terminal sends for a key name (keys.ts names): 'ctrl-d' -> \x04, 'pagedown' -> CSI 6 ~, 'j' -> 'j'. */
+export function keyBytes(name: string): string {
+  if (NAMED[name]) return NAMED[name];
+  const ctrl = /^ctrl-([a-z])$/.exec(name);
+  if (ctrl) return String.fromCharCode(ctrl[1]!.charCodeAt(0) - 96);
+  if ([...name].length === 1) return name;
+  throw new Error(`no bytes known for key ${name}`);
 }
 
 export const KEY = { enter: '\r', esc: '\x1b', tab: '\t', up: '\x1b[A', down: '\x1b[B', backspace: '\x7f' };

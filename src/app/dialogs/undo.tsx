@@ -1,6 +1,6 @@
 import { DialogBox } from '../../../components/DialogBox.js';
 import { Text } from '../../../components/Text.js';
-import { describeUndoPlan } from '../../present/plans.js';
+import { undoSummary } from '../../present/plans.js';
 import type { Binding } from '../bindings.js';
 import { TextFieldView } from '../views/TextFieldView.js';
 import type { Dialog } from '../ui-store.js';
@@ -29,7 +29,8 @@ function UndoView({ dialog: d, height }: { dialog: UndoDialog; height: number })
   ) : (
     `Enter undo   Tab ${p.today === 'keep' ? 'discard' : 'keep'} today's state   Esc cancel`
   );
-  return <DialogBox title={`Undo the last restore of ${p.container}`} lines={[choice, '', ...describeUndoPlan(p)]} footer={footer} height={height} />;
+  const lines = [...undoSummary(p, Math.floor(Date.now() / 1000)), '', choice, '', 'steps:', ...p.steps.map((s, i) => `  ${i + 1}. ${s}`)];
+  return <DialogBox title={`Undo the last restore of ${p.container}`} lines={lines} footer={footer} height={height} />;
 }
 
 export const UNDO: DialogModule<UndoDialog> = {

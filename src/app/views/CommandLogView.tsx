@@ -1,5 +1,5 @@
 import { Box } from 'ink';
-import { ScrollHint } from '../../../components/ScrollHint.js';
+import { ScrollHint, windowRows } from '../../../components/ScrollHint.js';
 import { useLook } from '../../../components/theme-context.js';
 import { Text } from '../../../components/Text.js';
 import { useCore, useUi } from './hooks.js';
@@ -9,13 +9,13 @@ export function CommandLogView({ height }: { height: number }) {
   const { theme, ascii } = useLook();
   const log = useCore((s) => s.commandLog);
   const scroll = useUi((s) => s.overlayScroll);
-  const room = Math.max(1, height - 5);
-  const start = Math.max(0, Math.min(scroll, log.length - room));
-  const shown = log.slice(start, start + room);
+  // Inside the border and the title; the hints take a row only when rows are hidden that way.
+  const w = windowRows(log.length, Math.max(1, height - 3), Math.max(0, Math.min(scroll, log.length - 1)), false);
+  const shown = log.slice(w.start, w.end);
   return (
     <Box flexDirection="column" flexGrow={1} borderStyle={ascii ? 'classic' : 'round'} borderColor={theme.color('border.focus')} paddingX={1}>
       <Text bold color={theme.color('title')} wrap="truncate">{`Command log (${log.length}): every command this console ran  -  Esc, q or @ closes`}</Text>
-      <ScrollHint direction="up" count={start} />
+      <ScrollHint direction="up" count={w.above} />
       {shown.map((e) => {
         const state = e.exitCode === undefined ? 'running' : `exit ${e.exitCode}, ${e.durationMs} ms`;
         const token = e.exitCode === undefined ? 'text.accent' : e.exitCode !== 0 ? 'status.error' : e.mutates ? 'text' : 'text.dim';
@@ -25,7 +25,7 @@ export function CommandLogView({ height }: { height: number }) {
           </Text>
         );
       })}
-      <ScrollHint direction="down" count={log.length - start - shown.length} />
+      <ScrollHint direction="down" count={w.below} />
     </Box>
   );
 }

@@ -1,5 +1,5 @@
 import { Box } from 'ink';
-import { ScrollHint } from '../../../components/ScrollHint.js';
+import { ScrollHint, windowRows } from '../../../components/ScrollHint.js';
 import { useLook } from '../../../components/theme-context.js';
 import { Text } from '../../../components/Text.js';
 import { helpSections } from '../help.js';
@@ -24,8 +24,8 @@ export function HelpOverlay({ height }: { height: number }) {
       </Text>
     )),
   ]);
-  const room = Math.max(1, height - 5);
-  const start = Math.max(0, Math.min(scroll, lines.length - room));
+  // Inside the border and the title; the hints take a row only when rows are hidden that way.
+  const w = windowRows(lines.length, Math.max(1, height - 3), Math.max(0, Math.min(scroll, lines.length - 1)), false);
   return (
     <Box flexDirection="column" flexGrow={1} borderStyle={ascii ? 'classic' : 'round'} borderColor={theme.color('border.focus')} paddingX={1}>
       <Text
@@ -33,9 +33,9 @@ export function HelpOverlay({ height }: { height: number }) {
         color={theme.color('title')}
         wrap="truncate"
       >{`Keys${readOnly ? ' (read-only: changes hidden)' : ''}${ascii ? ' - ' : ' — '}Esc, q or ? closes`}</Text>
-      <ScrollHint direction="up" count={start} />
-      {lines.slice(start, start + room)}
-      <ScrollHint direction="down" count={lines.length - start - room} />
+      <ScrollHint direction="up" count={w.above} />
+      {lines.slice(w.start, w.end)}
+      <ScrollHint direction="down" count={w.below} />
     </Box>
   );
 }
