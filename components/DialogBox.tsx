@@ -20,18 +20,24 @@ export function wrapLine(line: string, width: number): string[] {
  */
 export function DialogBox({
   title,
-  lines,
+  lines: given,
   footer,
   height,
+  width,
   scroll = 0,
 }: {
   title: string;
   lines: ReactNode[];
   footer: ReactNode;
   height: number;
+  /** The box's width (the terminal's when absent): text lines wrap inside it (a plan's dataset names are never cut). */
+  width?: number;
   scroll?: number;
 }) {
   const { theme, ascii } = useLook();
+  const { stdout } = useStdout();
+  const inner = Math.max(20, (width ?? (stdout.columns || 80)) - 4);
+  const lines = given.flatMap((l) => (typeof l === 'string' ? wrapLine(l, inner) : [l]));
   const room = Math.max(1, height - 4);
   const w = windowRows(lines.length, room, Math.max(0, Math.min(scroll, lines.length - 1)), false);
   return (

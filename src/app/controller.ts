@@ -15,6 +15,7 @@ import {
   type CommandId,
 } from './bindings.js';
 import { detailRows } from '../present/details.js';
+import { eventLines } from '../present/event-lines.js';
 import { dialogModule } from './dialogs/index.js';
 import { helpLength } from './help.js';
 import type { DialogResult } from './dialogs/types.js';
@@ -264,7 +265,8 @@ export class AppController {
       this.ui.setState({ detailsScroll: navigate(Math.min(ui.detailsScroll, max), command, max + 1, page) ?? ui.detailsScroll });
     } else {
       // Events: newest at the bottom; "up" goes back in time.
-      const total = this.core.store.getState().events.length;
+      const { events, commandLog } = this.core.store.getState();
+      const total = eventLines(events, commandLog, Date.now()).length;
       const back = navigate(total - 1 - ui.eventsScroll, command, total, page);
       if (back !== undefined) this.ui.setState({ eventsScroll: Math.max(0, total - 1 - back) });
     }

@@ -17,11 +17,11 @@ export function CommandLogView({ height }: { height: number }) {
       <Text bold color={theme.color('title')} wrap="truncate">{`Command log (${log.length}): every command this console ran  -  Esc, q or @ closes`}</Text>
       <ScrollHint direction="up" count={w.above} />
       {shown.map((e) => {
-        const state = e.exitCode === undefined ? 'running' : `exit ${e.exitCode}, ${e.durationMs} ms`;
+        const state = e.exitCode === undefined ? 'running' : `exit ${e.exitCode} ${String(e.durationMs).padStart(4)} ms`;
         const token = e.exitCode === undefined ? 'text.accent' : e.exitCode !== 0 ? 'status.error' : e.mutates ? 'text' : 'text.dim';
         return (
           <Text key={e.seq} wrap="truncate" color={theme.color(token)}>
-            {`${new Date(e.at).toTimeString().slice(0, 8)} ${e.mutates ? '*' : ' '} ${e.argv.join(' ')}  [${state}]${e.error ? `  ${e.error}` : ''}`}
+            {`${new Date(e.at).toTimeString().slice(0, 8)} ${e.mutates ? '*' : ' '} [${state}] ${e.argv.join(' ')}${e.error ? `  ${e.error}` : ''}`}
           </Text>
         );
       })}

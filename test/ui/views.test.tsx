@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { overlayBindings } from '../../src/app/bindings.js';
+import { LxcriError } from '../../src/core/errors.js';
+import { plain, renderConsole } from '../support/ui.js';
+
+test('an error longer than the flash line says where the rest is; ! shows every message whole, hint included', async () => {
+  const c = await renderConsole();
+  const error = new LxcriError(
+    'busy',
+    `dataset rpool/data/subvol-100-disk-0 is busy: ${'a process holds it open; '.repeat(4)}every earlier step was undone`,
+    'stop the container or wait',
+  );
+  c.controller.flash(error);
+  await c.settle();
+  const line = plain(c.frame())
+    .split('\n')
+    .find((l) => l.includes('is busy'))!;
+  assert.match(line, /\[! full text\]$/);
+  assert.doesNotMatch(line, /every earlier step was undone/, 'cut on the flash line');
+  await c.command('messages');
+  const f = plain(c.frame()).replace(/│/g, '').replace(/\s+/g, ' ');
+  assert.match(f, /Messages \(1\)/);
+  assert.match(f, /every earlier step was undone \(stop the container or wait\)/, 'the whole text, wrapped');
+  await c.command('close', overlayBindings('messages'));
+  assert.match(plain(c.frame()), /Containers \(8\)/);
+  c.unmount();
+});
+
+test('@ shows every command this console ran, live: argv, exit code and duration, reads and changes', async () => {
+  const c = await renderConsole({ size: { columns: 140, rows: 34 } });
+  await c.command('checkpoint');
+  await c.type('probe');
+  await c.dialogCommand('confirm');
+  await c.controller.idle();
+  await c.command('commands');
+  const f = plain(c.frame());
+  assert.match(f, /Command log \(\d+\)/);
+  assert.match(f, /\* \[exit 0 +\d+ ms\] zfs snapshot .*lxcri:label=probe/, 'the checkpoint, marked as a change');
+  assert.match(f, /  \[exit 0 +\d+ ms\] zfs (get|list) /, 'the reads too');
+  // A command still running shows as such.
+  c.core.store.setState((s) => ({ commandLog: [...s.commandLog, { seq: 9999, argv: ['zfs', 'promote', 'x'], mutates: true, at: Date.now() }] }));
+  await c.settle();
+  await c.command('bottom', overlayBindings('commands'));
+  assert.match(plain(c.frame()), /\* \[running\] zfs promote x/);
+  c.unmount();
+});
+
+test('the runtime status from state.json shows in the list at once; an unmounted dataset is flagged, with why', async () => {
+  const c = await renderConsole();
+  assert.match(plain(c.frame()), /│▸100 web +running/);
+  c.core.store.setState({ runtimeStates: { '100': { id: '100', status: 'stopped' } } });
+  await c.settle();
+  assert.match(plain(c.frame()), /│▸100 web +stopped/);
+
+  c.host.runner.zfs.get('rpool/data/subvol-103-disk-0').mounted = false;
+  await c.controller.refresh();
+  await c.settle();
+  assert.match(plain(c.frame()), /│ 103 mail +running +unmounted/);
+  for (let i = 0; i < 3; i++) await c.command('down');
+  await c.command('next-pane');
+  await c.command('bottom');
+  await c.command('next-pane');
+  assert.match(plain(c.frame()), /│mounted +no: the container cannot/);
+  c.unmount();
+});
+
+test('the quit dialog follows the operation live, and y cancels what has not started', async () => {
+  const c = await renderConsole();
+  c.core.store.setState({ mutating: 1, operation: { title: 'restore of 101', step: 'promote rpool/data/subvol-101-disk-0', startedAt: Date.now() } });
+  await c.command('quit');
+  assert.match(plain(c.frame()), /Running: restore of 101: promote rpool\/data\/subvol-101-disk-0/);
+  c.core.store.setState({ mutating: 0, operation: undefined });
+  await c.settle();
+  assert.match(plain(c.frame()), /Nothing is running any more: quitting is safe/);
+  assert.equal(c.quitRequested(), false);
+  await c.dialogCommand('confirm');
+  assert.equal(c.quitRequested(), true);
+  assert.equal(c.core.ctx.cancel?.aborted, true, 'the core starts no further step');
+  c.unmount();
+});
+
+test('events show the date for older days and the reason of a failed operation', async () => {
+  const c = await renderConsole({ size: { columns: 160, rows: 34 } });
+  c.core.store.setState({
+    events: [
+      { ts: '2026-10-01T09:00:00.000Z', user: 'root', host: 'pve-demo', operation: 'checkpoint', target: '100', result: 'ok', duration_ms: 180, pid: 1 },
+      {
+        ts: new Date().toISOString(),
+        user: 'root',
+        host: 'pve-demo',
+        operation: 'restore',
+        target: '101',
+        result: 'failed',
+        duration_ms: 900,
+        pid: 2,
+        error: 'restore of 101 failed at "promote": dataset is busy; every earlier step was undone\nsecond line',
+      },
+    ],
+  });
+  await c.settle();
+  const f = plain(c.frame());
+  assert.match(f, /2026-10-01 \d\d:\d\d root checkpoint 100 ok 180ms/);
+  assert.match(f, /\d\d:\d\d:\d\d root restore 101 failed 900ms: restore of 101 failed at "promote": dataset is busy/);
+  assert.doesNotMatch(f, /second line/);
+  c.unmount();
+});
