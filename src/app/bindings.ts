@@ -83,6 +83,11 @@ export const NAV_BINDINGS: readonly Binding[] = [
   { id: 'half-down', keys: ['ctrl-d'], description: 'half a page down', footer: false },
 ];
 
+/** Keys that mean the same in every mode and dialog, looked up before the mode's own table. */
+export const GLOBAL_BINDINGS: readonly Binding[] = [
+  { id: 'quit', keys: ['ctrl-c'], description: 'quit, from any view or dialog (asks first while an operation runs)', footer: false },
+];
+
 /** The four panes. */
 export const NORMAL_BINDINGS: readonly Binding[] = [
   ...NAV_BINDINGS,

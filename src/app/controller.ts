@@ -7,6 +7,7 @@ import {
   changesZfs,
   FIELD_MODE_BINDINGS,
   findBinding,
+  GLOBAL_BINDINGS,
   NORMAL_BINDINGS,
   overlayBindings,
   READ_ONLY_KEY,
@@ -223,7 +224,8 @@ export class AppController {
 
   private async handle(name: string): Promise<void> {
     const ui = this.ui.getState();
-    if (name === 'ctrl-c') return this.command('quit');
+    const global = findBinding(name, GLOBAL_BINDINGS);
+    if (global) return this.command(global.id);
     if (ui.mode === 'dialog' && ui.dialog) return this.dialogKey(name, ui.dialog);
     if (ui.mode === 'filter' || ui.mode === 'search') return this.fieldKey(name, ui.mode);
     const overlay = OVERLAYS[ui.mode];

@@ -1,4 +1,4 @@
-import { NAV_BINDINGS, NORMAL_BINDINGS, activeBindings, type Binding } from './bindings.js';
+import { GLOBAL_BINDINGS, NAV_BINDINGS, NORMAL_BINDINGS, activeBindings, type Binding } from './bindings.js';
 import { keysLabel } from './key-names.js';
 import { TEXT_FIELD_BINDINGS } from './text-field.js';
 
@@ -22,7 +22,7 @@ export function helpSections(readOnly: boolean, ascii = false): HelpSection[] {
   const active = activeBindings(readOnly, NORMAL_BINDINGS);
   return [
     { title: 'Move (every list and view)', rows: NAV_BINDINGS.map((b) => row(b, ascii)) },
-    { title: 'Keys', rows: active.filter((b) => !nav.has(b.id)).map((b) => row(b, ascii)) },
+    { title: 'Keys', rows: [...active.filter((b) => !nav.has(b.id)), ...GLOBAL_BINDINGS].map((b) => row(b, ascii)) },
     {
       title: 'Text fields (filter, search, label, typed confirmations)',
       rows: TEXT_FIELD_BINDINGS.map((b) => ({ keys: keysLabel(b.keys, ascii), description: b.description, dangerous: false })),

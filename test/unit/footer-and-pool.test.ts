@@ -18,3 +18,16 @@ test('`pool` with no pools says so instead of printing nothing', async () => {
   await poolCommand.run(env, [], {});
   assert.match(out.join('\n'), /^no ZFS pools found/);
 });
+
+test('the containers list fits its id column to the ids it shows: an LXC name like ux-web is never cut', async () => {
+  const { containerColumns, containerLine } = await import('../../src/present/container-row.js');
+  const list = [
+    { id: 'ux-web', name: 'ux-web', status: 'running', checkpoints: 2, usedBySnapshots: 1024 },
+    { id: '100', name: 'web', status: 'stopped', checkpoints: 0, usedBySnapshots: 0, lock: 'backup' },
+  ] as never[];
+  const cols = containerColumns(list, 42);
+  assert.equal(cols.id, 6);
+  assert.match(containerLine(list[0]!, cols), /^ux-web ux-web +running/);
+  assert.match(containerLine(list[1]!, cols), /^100    web +stopped backup/);
+  assert.ok(containerLine(list[0]!, cols).length <= 41, 'fits the pane (the gutter takes one column)');
+});

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { NORMAL_BINDINGS } from '../../src/app/bindings.js';
+import { GLOBAL_BINDINGS, NORMAL_BINDINGS } from '../../src/app/bindings.js';
 import { keyName } from '../../src/app/key-names.js';
 import { TEXT_FIELD_BINDINGS } from '../../src/app/text-field.js';
 import { COMMANDS } from '../../src/cli/commands/index.js';
@@ -10,7 +10,7 @@ const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
 
 test('the README lists every key binding, every CLI command and the test command CI runs', () => {
   const keys = readme.slice(readme.indexOf('| key | action |'), readme.indexOf('Live:'));
-  for (const b of [...NORMAL_BINDINGS, ...TEXT_FIELD_BINDINGS]) {
+  for (const b of [...NORMAL_BINDINGS, ...GLOBAL_BINDINGS, ...TEXT_FIELD_BINDINGS]) {
     const shown = b.keys.map((k) => keyName(k));
     assert.ok(
       shown.some((k) => keys.includes(`\`${k}\``)),
