@@ -15,7 +15,8 @@ export function eventTime(ms: number, nowMs: number): string {
   const now = new Date(nowMs);
   const time = `${p2(t.getHours())}:${p2(t.getMinutes())}:${p2(t.getSeconds())}`;
   const sameDay = t.getFullYear() === now.getFullYear() && t.getMonth() === now.getMonth() && t.getDate() === now.getDate();
-  return sameDay ? time : `${t.getFullYear()}-${p2(t.getMonth() + 1)}-${p2(t.getDate())} ${time.slice(0, 5)}`;
+  const day = `${p2(t.getMonth() + 1)}-${p2(t.getDate())}`;
+  return sameDay ? time : `${t.getFullYear() === now.getFullYear() ? day : `${t.getFullYear()}-${day}`} ${time.slice(0, 5)}`;
 }
 
 /**

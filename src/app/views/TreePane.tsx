@@ -53,7 +53,8 @@ export function TreePane({ width, height }: { width: number; height: number }) {
         const text =
           n.kind === 'now'
             ? `NOW ${n.active ? '<- you are here' : `(branch ${n.dataset.split('/').pop()})`}`
-            : `${n.name}  ${formatAge(n.creation, now, true)}  ${formatBytes(n.used)}${n.image ? '  [stateful]' : ''}${n.holds ? '  [held]' : ''}${n.label ? `  "${n.label}"` : ''}`;
+            : // Age and space first, then the label an admin recognises, then the name: at 80 columns the end is cut.
+              `${formatAge(n.creation, now, true).padStart(3)} ${formatBytes(n.used).padStart(6)}  ${n.label ? `"${n.label}"  ` : ''}${n.name}${n.image ? '  [stateful]' : ''}${n.holds ? '  [held]' : ''}`;
         const color: Token =
           n.kind === 'now'
             ? n.active
