@@ -4,7 +4,6 @@ import { appendFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
-import { shot } from '../support/screenshots.js';
 import { TmuxSession } from '../support/tmux.js';
 
 const BIN = 'node dist/src/cli/bin.js';
@@ -13,35 +12,51 @@ before(() => {
   execFileSync('npm', ['run', 'build'], { stdio: 'pipe' });
 });
 
-test("the built console on the demo host: checkpoint, branch restore, prune, another console's event, quit restores the terminal", async () => {
+test("the built console on the demo host: checkpoint, undo dialog, tree search, branch restore, prune, another console's event, quit restores the terminal", async () => {
   const dir = mkdtempSync(join(tmpdir(), 'lxcri-e2e-demo-'));
-  const t = TmuxSession.start('lxcri-e2e-demo', `${BIN} --demo`, 120, 34, { LXCRI_DEMO_DIR: dir });
+  // 200x50: the wide screenshots (scripts/screenshots.sh) come from this run.
+  const t = TmuxSession.start('lxcri-e2e-demo', `${BIN} --demo`, 200, 50, { LXCRI_DEMO_DIR: dir });
   try {
-    shot('main-wide', await t.waitFor(/Containers \(8\)[\s\S]*◉ NOW <- you are here/));
+    await t.shot('main-wide', /Containers \(8\)[\s\S]*◉ NOW <- you are here/);
     t.keys('c');
-    await t.waitFor(/Checkpoint of 100 web/);
+    await t.shot('checkpoint-dialog', /Checkpoint of 100 web/);
     t.text('e2e label');
     t.keys('Enter');
     await t.waitFor(/"e2e label"/);
     await t.waitFor(/checkpoint of 100: done/);
+    // The command log right after: the checkpoint's zfs snapshot, its exit code and time.
+    t.keys('@');
+    await t.shot('command-log', /^│ .* \* (?=.*\bexit 0\b)(?=.*zfs snapshot .*subvol-100-disk-0@checkpoint-\d+).*$/m);
+    t.keys('Escape');
+    await t.waitFor(/Containers \(8\)/);
 
+    // 101 db was restored in the seeded history: u offers to undo that restore.
     t.keys('j');
     await t.waitFor(/Checkpoints of 101 db \(3 lines\)/);
-    t.keys('Tab', 'k');
+    t.keys('u');
+    await t.shot('undo-dialog', /Undo the last restore of 101[\s\S]*Esc cancel/);
+    t.keys('Escape');
+    await t.waitFor(/Containers \(8\)/);
+
+    // The tree, searched: / in the tree pane finds the hotfix branch's checkpoint by its label.
+    t.keys('Tab', '/');
+    t.text('hotfix');
+    await t.shot('tree-search', /search: hotfix\s+1 match[\s\S]*label\s+hotfix branch/);
+    t.keys('Enter');
     await t.waitFor(/label\s+hotfix branch/);
     t.keys('r');
-    shot('restore-dialog', await t.waitFor(/\[\*\] branch restore/));
+    await t.shot('restore-dialog', /\[\*\] branch restore/);
     t.keys('Enter');
     await t.waitFor(/Checkpoints of 101 db \(4 lines\)/);
     await t.waitFor(/restore of 101: done/);
 
     t.keys('p');
-    shot('prune-plan', await t.waitFor(/Prune plan[\s\S]*PRUNE checkpoint-/));
+    await t.shot('prune-plan', /Prune plan[\s\S]*PRUNE checkpoint-/);
     t.keys('y');
     await t.waitFor(/prune: done/);
 
     t.keys('P');
-    shot('pool-view', await t.waitFor(/Pools {2}\(Esc to close\)/));
+    await t.shot('pool-view', /Pools {2}\(Esc to close\)/);
     t.keys('Escape');
     await t.waitFor(/Containers \(8\)/);
 
@@ -74,10 +89,15 @@ test('80x24: the layout fits; SIGTERM (an SSH drop sends SIGHUP) leaves the term
   for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
     const t = TmuxSession.start(`lxcri-e2e-${signal}`, `${BIN} --demo`, 80, 24);
     try {
-      const screen = await t.waitFor(/Containers \(8\)/);
-      if (signal === 'SIGTERM') shot('main-80x24', screen);
+      const screen = signal === 'SIGTERM' ? await t.shot('main-80x24', /Containers \(8\)/) : await t.waitFor(/Containers \(8\)/);
       const lines = screen.replace(/\n+$/, '').split('\n');
       assert.ok(lines.length <= 23 && lines.every((l) => [...l].length <= 80), 'fits 80x24 with a row to spare');
+      if (signal === 'SIGTERM') {
+        t.keys('?');
+        await t.shot('help', /Keys — Esc, q or \? closes[\s\S]*↓ \d+ more/);
+        t.keys('Escape');
+        await t.waitFor(/Containers \(8\)/);
+      }
       const node = Number(
         execFileSync('pgrep', ['-P', String(t.pid()), '-f', 'bin.js'], { encoding: 'utf8' })
           .trim()
