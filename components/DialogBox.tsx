@@ -3,15 +3,16 @@ import type { ReactNode } from 'react';
 import { ScrollHint, windowRows } from './ScrollHint.js';
 import { useLook } from './theme-context.js';
 import { Text } from './Text.js';
+import { wrapLine } from '../src/present/wrap.js';
 
-/** A line cut into rows of `width`, continuation rows indented under the line's own indent. */
-export function wrapLine(line: string, width: number): string[] {
-  const chars = [...line];
-  if (chars.length <= width) return [line];
-  const indent = ' '.repeat(Math.min(width / 2, (/^ */.exec(line)?.[0].length ?? 0) + 2));
-  const rows = [chars.slice(0, width).join('')];
-  for (let i = width; i < chars.length; i += width - indent.length) rows.push(indent + chars.slice(i, i + width - indent.length).join(''));
-  return rows;
+/** Columns a dialog's text gets inside its border and padding. */
+export function dialogTextWidth(columns: number): number {
+  return Math.max(20, columns - 4);
+}
+
+/** Rows a dialog's body gets: the body height less the border, the title and the footer. */
+export function dialogRows(height: number): number {
+  return Math.max(1, height - 4);
 }
 
 /**
@@ -36,9 +37,9 @@ export function DialogBox({
 }) {
   const { theme, ascii } = useLook();
   const { stdout } = useStdout();
-  const inner = Math.max(20, (width ?? (stdout.columns || 80)) - 4);
+  const inner = dialogTextWidth(width ?? (stdout.columns || 80));
   const lines = given.flatMap((l) => (typeof l === 'string' ? wrapLine(l, inner) : [l]));
-  const room = Math.max(1, height - 4);
+  const room = dialogRows(height);
   const w = windowRows(lines.length, room, Math.max(0, Math.min(scroll, lines.length - 1)), false);
   return (
     <Box flexDirection="column" borderStyle={ascii ? 'classic' : 'double'} borderColor={theme.color('border.focus')} paddingX={1}>

@@ -15,7 +15,9 @@ import {
   type BindingContext,
   type CommandId,
 } from './bindings.js';
+import { dialogRows, dialogTextWidth } from '../../components/DialogBox.js';
 import { detailRows } from '../present/details.js';
+import { wrapLines } from '../present/wrap.js';
 import { eventLines } from '../present/event-lines.js';
 import { dialogModule } from './dialogs/index.js';
 import { helpLength } from './help.js';
@@ -400,6 +402,7 @@ export class AppController {
     }
     const why = this.refusal(binding, m.readOnlyWhy);
     if (why) return void this.ui.setState({ flash: { text: why, level: 'info' } });
+    if (NAV_COMMANDS.has(binding.id) && m.lines) return this.scrollDialog(d, binding.id, m.lines(d, Math.floor(Date.now() / 1000)));
     const ui = this.ui.getState();
     const env = {
       core: this.core,
@@ -409,6 +412,16 @@ export class AppController {
       ...(this.selectedContainer() ? { container: this.selectedContainer()! } : {}),
     };
     this.apply(await m.reduce(d, binding.id, env));
+  }
+
+  /** Scrolls a dialog's text, as its DialogBox wraps it at this terminal's width; the end shows under the hint. */
+  private scrollDialog(d: Dialog, command: CommandId, lines: string[]): void {
+    const { columns, body } = this.layout();
+    const rows = dialogRows(body);
+    const total = wrapLines(lines, dialogTextWidth(columns)).length;
+    const max = total <= rows ? 0 : total - (rows - 1);
+    const scroll = navigate(Math.min('scroll' in d ? (d.scroll ?? 0) : 0, max), command, max + 1, rows);
+    if (scroll !== undefined) this.ui.setState({ dialog: { ...d, scroll } as Dialog });
   }
 
   private apply(result: DialogResult<Dialog>): void {

@@ -5,7 +5,7 @@ import stringWidth from 'string-width';
  * Text attributes of a cell: a bit set of SGR flags plus the foreground and background colour codes as written
  * ('' = the terminal's default).
  */
-interface Style {
+export interface Style {
   flags: number;
   fg: string;
   bg: string;
@@ -227,15 +227,195 @@ export class Screen {
   }
 }
 
-/** Unchanged cells between two changed ones rewritten rather than jumped over (a jump costs about this much). */
-const MERGE_GAP = 6;
+/** Where the terminal's cursor is; `wrap`: a character went into the last column (the next one would wrap). */
+export interface Cursor {
+  x: number;
+  y: number;
+  wrap: boolean;
+}
+
+/** What the terminal's pen holds between frames: its colours and where its cursor is (undefined: not known). */
+export interface Pen {
+  style: Style | undefined;
+  cursor: Cursor | undefined;
+}
+
+/** A blank cell's look depends only on these attributes (and on the foreground colour only when one is set). */
+const BLANK_VISIBLE = 8 | 32 | 128; // underline, inverse, strike-through
+const blankKeys = new Map<string, string>();
+/** The style key a blank cell looks the same with: bold, italic, a foreground colour change nothing on a space. */
+function blankKey(key: string): string {
+  let k = blankKeys.get(key);
+  if (k === undefined) {
+    const s = styles.get(key)!;
+    const flags = s.flags & BLANK_VISIBLE;
+    k = `${flags}|${flags ? s.fg : ''}|${s.bg}`;
+    blankKeys.set(key, k);
+  }
+  return k;
+}
+/** A style a blank shows the same with as `key` (for a space in that style). */
+const looksSame = (char: string, a: string, b: string) => a === b || (char === ' ' && blankKey(a) === blankKey(b));
+/** The terminal erases (ECH, EL) to blanks in the pen's background; these blanks are the default's. */
+const erasable = (char: string, key: string) => char === ' ' && blankKey(key) === DEFAULT_BLANK;
+const DEFAULT_BLANK = '0||';
+
+const csi = (n: number, final: string) => `\x1b[${n === 1 ? '' : n}${final}`;
+
+/** The shortest bytes that move the cursor from `from` (undefined: unknown) to column x of row y. */
+function move(from: Cursor | undefined, x: number, y: number): string {
+  const cup = y === 0 && x === 0 ? '\x1b[H' : x === 0 ? `\x1b[${y + 1}H` : `\x1b[${y + 1};${x + 1}H`;
+  if (!from) return cup;
+  let best = cup;
+  const consider = (s: string) => {
+    if (s.length < best.length) best = s;
+  };
+  // From the start of the row: a carriage return, and line feeds down (never needed on the last row: no scroll).
+  if (y >= from.y) consider('\r' + '\r\n'.repeat(y - from.y).replace(/^\r/, '') + (x ? csi(x, 'C') : ''));
+  if (!from.wrap) {
+    // Relative moves; not from a pending wrap, where terminals disagree on what they do.
+    const horizontal = x === from.x ? '' : x > from.x ? csi(x - from.x, 'C') : csi(from.x - x, 'D');
+    const vertical = y === from.y ? '' : y > from.y ? csi(y - from.y, 'B') : csi(from.y - y, 'A');
+    consider(vertical + horizontal);
+    consider(vertical + `\x1b[${x + 1}G`);
+  }
+  return best;
+}
+
+/**
+ * The bytes that turn what the terminal shows (`shown`, updated to match) into `wanted`: for each row, the cells that
+ * look different, reached with the shortest cursor move or rewritten through when that is shorter; blank stretches
+ * erased (EL to the end of the line, ECH inside it) rather than written as spaces; colours changed only when a cell
+ * would look different in the pen's (a space looks the same in any foreground colour).
+ */
+export function diffScreens(shown: Screen, wanted: Screen, pen: Pen): string {
+  const out: string[] = [];
+  const columns = wanted.columns;
+  const setStyle = (key: string, char: string) => {
+    const style = styles.get(key)!;
+    if (pen.style === style) return;
+    // A space is drawn in whatever pen looks the same on it.
+    if (char === ' ' && pen.style && blankKey(keyOf(pen.style)) === blankKey(key)) return;
+    out.push(sgrBetween(pen.style, style));
+    pen.style = style;
+  };
+  /** Bytes to write cell x of the wanted row (and the SGR before it), without writing. */
+  const costOf = (char: string, key: string, penKey: string | undefined) =>
+    (char === WIDE_TAIL ? 0 : Buffer.byteLength(char)) + (penKey === undefined || !looksSame(char, penKey, key) ? sgrLength(penKey, key) : 0);
+  for (let y = 0; y < wanted.rows; y++) {
+    const wc = wanted.chars[y]!;
+    const ws = wanted.styles[y]!;
+    const sc = shown.chars[y]!;
+    const ss = shown.styles[y]!;
+    const same = (i: number) => wc[i] === sc[i] && looksSame(wc[i]!, ws[i]!, ss[i]!);
+    let x = 0;
+    while (x < columns) {
+      if (same(x)) {
+        x++;
+        continue;
+      }
+      // x differs. Whole wide characters only.
+      if (wc[x] === WIDE_TAIL && x > 0) x--;
+      else if (sc[x] === WIDE_TAIL && x > 0 && wc[x - 1] === sc[x - 1]) x--;
+      // Get there: a cursor move, or (same row, a few cells on) rewriting the cells between, whichever is shorter.
+      const c = pen.cursor;
+      if (!c || c.y !== y || c.x !== x || c.wrap) {
+        const jump = move(c, x, y);
+        let through = Infinity;
+        if (c && c.y === y && !c.wrap && c.x < x) {
+          through = 0;
+          let penKey = pen.style && keyOf(pen.style);
+          for (let i = c.x; i < x && through < jump.length; i++) {
+            through += costOf(wc[i]!, ws[i]!, penKey);
+            if (!(wc[i] === ' ' && penKey !== undefined && looksSame(' ', penKey, ws[i]!))) penKey = ws[i];
+          }
+        }
+        if (through < jump.length) {
+          for (let i = c!.x; i < x; i++) {
+            if (wc[i] === WIDE_TAIL) continue;
+            setStyle(ws[i]!, wc[i]!);
+            out.push(wc[i]!);
+            sc[i] = wc[i]!;
+            ss[i] = keyOf(pen.style!);
+            if (widthOf(wc[i]!) === 2) {
+              sc[i + 1] = WIDE_TAIL;
+              ss[i + 1] = ss[i]!;
+            }
+          }
+        } else out.push(jump);
+        pen.cursor = { x, y, wrap: false };
+      }
+      // Blanks from here: erase them (to the end of the line: EL; a stretch inside it: ECH) when that is shorter.
+      if (erasable(wc[x]!, ws[x]!)) {
+        let end = x;
+        while (end < columns && erasable(wc[end]!, ws[end]!)) end++;
+        let last = end; // the stretch's changed part ends here
+        while (last > x && same(last - 1)) last--;
+        const toEnd = end === columns;
+        const erase = toEnd ? '\x1b[K' : csi(last - x, 'X');
+        // Unless at the line's end, the cursor must then move over what was erased (or on to the next change).
+        if (erase.length + (toEnd ? 0 : csi(last - x, 'C').length) < last - x) {
+          const plain = pen.style ? { ...pen.style, flags: pen.style.flags & ~32, bg: '' } : DEFAULT;
+          if (!pen.style || pen.style.bg !== '' || pen.style.flags & 32) {
+            out.push(sgrBetween(pen.style, plain));
+            pen.style = styles.get(intern(plain))!;
+          }
+          out.push(erase);
+          for (let i = x; i < (toEnd ? columns : last); i++) {
+            sc[i] = ' ';
+            ss[i] = DEFAULT_KEY;
+          }
+          x = toEnd ? columns : last;
+          continue;
+        }
+      }
+      // Write the changed cells from x on, up to the next unchanged one (the loop above decides how to go on).
+      while (x < columns && !same(x)) {
+        if (x > pen.cursor!.x && erasable(wc[x]!, ws[x]!) && erasable(wc[x + 1] ?? '', ws[x + 1] ?? '')) break;
+        const ch = wc[x]!;
+        if (ch === WIDE_TAIL) {
+          x++;
+          continue;
+        }
+        const w = widthOf(ch) === 2 ? 2 : 1;
+        setStyle(ws[x]!, ch);
+        out.push(ch);
+        sc[x] = ch;
+        ss[x] = keyOf(pen.style!);
+        if (w === 2) {
+          sc[x + 1] = WIDE_TAIL;
+          ss[x + 1] = ss[x]!;
+        }
+        x += w;
+        pen.cursor = { x: Math.min(x, columns - 1), y, wrap: x >= columns };
+      }
+    }
+  }
+  if (out.length && pen.style !== DEFAULT) {
+    // Leave the terminal's colours at the default, so nothing else written (the exit line) inherits them.
+    out.push('\x1b[0m');
+    pen.style = DEFAULT;
+  }
+  return out.join('');
+}
+
+const sgrLengths = new Map<string, number>();
+function sgrLength(from: string | undefined, to: string): number {
+  const k = `${from}>${to}`;
+  let n = sgrLengths.get(k);
+  if (n === undefined) {
+    n = sgrBetween(from === undefined ? undefined : styles.get(from), styles.get(to)!).length;
+    if (sgrLengths.size < 10_000) sgrLengths.set(k, n);
+  }
+  return n;
+}
 
 /**
  * Ink's output, cut down to the cells that changed. Ink erases and rewrites its whole frame for any change (~7 KB at
  * 120x35; its `incrementalRendering` rewrites whole lines, ~170 bytes each, and misplaces frames shorter than the
  * terminal). This stream stands in for the terminal: it plays Ink's output onto a screen model and writes to the real
- * terminal only the cells that differ from what the terminal already shows, with absolute cursor moves (the console
- * owns the alternate screen) and the shortest colour changes. A frame that changes nothing writes nothing.
+ * terminal only what turns the screen it shows into Ink's frame (diffScreens). A frame that changes nothing writes
+ * nothing.
  */
 export class ScreenDiffStream extends Writable {
   readonly isTTY = true;
@@ -243,8 +423,7 @@ export class ScreenDiffStream extends Writable {
   private wanted: Screen;
   /** What the terminal shows. */
   private shown: Screen;
-  private shownStyle: Style | undefined;
-  private cursor: { x: number; y: number } | undefined;
+  private pen: Pen = { style: undefined, cursor: undefined };
   /** Bytes written to the terminal (the bench reads it). */
   written = 0;
 
@@ -268,8 +447,7 @@ export class ScreenDiffStream extends Writable {
     this.wanted.resize(this.columns, this.rows);
     this.shown.resize(this.columns, this.rows);
     this.shown.clear();
-    this.shownStyle = undefined;
-    this.cursor = undefined;
+    this.pen = { style: undefined, cursor: undefined };
     this.emit('resize');
     this.send('\x1b[0m\x1b[2J');
   };
@@ -288,60 +466,9 @@ export class ScreenDiffStream extends Writable {
   override _write(chunk: unknown, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
     const text = typeof chunk === 'string' ? chunk : String(chunk);
     const modes = this.wanted.write(text).filter((m) => !/^\x1b\[\?2026[hl]$/.test(m));
-    const diff = this.diff();
+    const diff = diffScreens(this.shown, this.wanted, this.pen);
     // Ink's own synchronized-update marks are dropped: one write per frame, wrapped here when it draws anything.
     this.send((diff ? `\x1b[?2026h${diff}\x1b[?2026l` : '') + modes.join(''));
     done();
-  }
-
-  /** The bytes that turn the shown screen into the wanted one, cell runs only. */
-  private diff(): string {
-    const out: string[] = [];
-    const { wanted, shown } = this;
-    for (let y = 0; y < wanted.rows; y++) {
-      const wc = wanted.chars[y]!;
-      const ws = wanted.styles[y]!;
-      const sc = shown.chars[y]!;
-      const ss = shown.styles[y]!;
-      let x = 0;
-      while (x < wanted.columns) {
-        if (wc[x] === sc[x] && ws[x] === ss[x]) {
-          x++;
-          continue;
-        }
-        // A run of changed cells, taking in short unchanged gaps; whole wide characters only.
-        let start = x;
-        if (wc[start] === WIDE_TAIL && start > 0) start--;
-        let end = x + 1;
-        let gap = 0;
-        for (let i = end; i < wanted.columns && gap <= MERGE_GAP; i++) {
-          if (wc[i] !== sc[i] || ws[i] !== ss[i]) {
-            end = i + 1;
-            gap = 0;
-          } else gap++;
-        }
-        if (end < wanted.columns && wc[end] === WIDE_TAIL) end++;
-        if (!this.cursor || this.cursor.y !== y || this.cursor.x !== start) out.push(`\x1b[${y + 1};${start + 1}H`);
-        for (let i = start; i < end; i++) {
-          sc[i] = wc[i]!;
-          ss[i] = ws[i]!;
-          if (wc[i] === WIDE_TAIL) continue;
-          const style = styles.get(ws[i]!)!;
-          if (style !== this.shownStyle) {
-            out.push(sgrBetween(this.shownStyle, style));
-            this.shownStyle = style;
-          }
-          out.push(wc[i]!);
-        }
-        this.cursor = { x: end, y };
-        x = end;
-      }
-    }
-    if (out.length && this.shownStyle !== DEFAULT) {
-      // Leave the terminal's colours at the default, so nothing else written (the exit line) inherits them.
-      out.push('\x1b[0m');
-      this.shownStyle = DEFAULT;
-    }
-    return out.join('');
   }
 }

@@ -36,13 +36,14 @@ export type Dialog =
       choice: 'branch' | 'rollback';
       typed: string;
       cursor?: number;
+      scroll?: number;
     }
-  | { kind: 'delete'; plan: DeletePlan; typed: string; cursor?: number }
+  | { kind: 'delete'; plan: DeletePlan; typed: string; cursor?: number; scroll?: number }
   | { kind: 'prune'; plans: PrunePlan[]; scroll: number }
-  | { kind: 'undo'; plan: UndoPlan; typed: string; cursor?: number }
+  | { kind: 'undo'; plan: UndoPlan; typed: string; cursor?: number; scroll?: number }
   | { kind: 'quit' }
   /** Interrupted operations: `index` is the one under the cursor, `confirm` the recovery asked for (y runs it). */
-  | { kind: 'recover'; index: number; confirm?: 'finish' | 'undo' };
+  | { kind: 'recover'; index: number; confirm?: 'finish' | 'undo'; scroll?: number };
 
 export interface UiState {
   focus: Pane;

@@ -1,20 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../core/config.js';
-import { createContext, type Identity } from '../core/context.js';
-import { Core } from '../core/core.js';
 import { LxcriError, UsageError } from '../core/errors.js';
-import { createFileLogger } from '../core/log.js';
-import { ExecaRunner } from '../core/runner/execa-runner.js';
+import type { Identity } from '../core/context.js';
+import type { Core } from '../core/core.js';
 import type { Runner } from '../core/runner/command.js';
-import type { CliEnv } from './command-spec.js';
-import { COMMANDS } from './commands/index.js';
-import { terminalConfirm } from './confirm.js';
+import type { CliEnv, CommandSpec } from './command-spec.js';
 import { safeJsonText, safeLines, safeText } from '../present/safe-text.js';
-import { pickGlyphs } from '../present/glyphs.js';
 import { GLOBAL_OPTIONS } from './global-options.js';
-import { commandHelp, mainHelp } from './help.js';
 import { THEME_NAMES } from '../../themes/index.js';
+
+// Only what every start needs is imported here: the rest (the core, the commands, execa, pino, Ink) loads when the
+// command or the console asks for it, so the console's first frame waits for no module it does not draw with.
+const loadCommands = async () => (await import('./commands/index.js')).COMMANDS;
 
 /** package.json sits two levels up from src/cli, three from dist/src/cli. */
 function version(): string {
@@ -36,6 +33,7 @@ function version(): string {
  */
 export async function main(argv: string[], terminal = { out: (s: string) => console.log(s), err: (s: string) => console.error(s) }): Promise<number> {
   const name = firstPositional(argv);
+  const COMMANDS: readonly CommandSpec[] = name ? await loadCommands() : [];
   const spec = COMMANDS.find((c) => c.name === name);
   let json = argv.includes('--json');
   let debug = argv.includes('--debug');
@@ -55,36 +53,56 @@ export async function main(argv: string[], terminal = { out: (s: string) => cons
       return 0;
     }
     if (values.help) {
-      io.out(spec ? commandHelp(spec) : mainHelp(COMMANDS));
+      const { commandHelp, mainHelp } = await import('./help.js');
+      io.out(spec ? commandHelp(spec) : mainHelp(await loadCommands()));
       return 0;
     }
     const requestedTheme = values.theme as string | undefined;
     if (requestedTheme !== undefined && !(THEME_NAMES as readonly string[]).includes(requestedTheme)) {
       throw new UsageError(`unknown theme '${requestedTheme}'`, `--theme takes one of ${THEME_NAMES.join(', ')}`);
     }
-    // The console's modules (Ink, React) take as long to load as the demo takes to seed: start loading them now.
+    // The demo seeds its history on a worker thread while this one loads the console's modules (Ink, React), which
+    // take as long: both start now. LXCRI_DEMO_DIR puts the demo's files (state dir, configs) where another process
+    // can reach them (the e2e tests).
+    const demoDir = process.env.LXCRI_DEMO_DIR;
+    const seed = values.demo ? import('../demo/seed-worker.js').then((m) => m.seedInWorker(demoDir)) : undefined;
+    seed?.catch(() => undefined);
     // Ink draws only the final frame when CI is set (is-in-ci, read when Ink loads); an interactive console on a
     // terminal must draw live whatever the environment inherited.
     if (!spec && process.stdout.isTTY) delete process.env.CI;
     const consoleModule = spec ? undefined : import('../app/run.js');
+    consoleModule?.catch(() => undefined);
+    const [{ loadConfig }, { createContext }, coreModule] = await Promise.all([
+      import('../core/config.js'),
+      import('../core/context.js'),
+      import('../core/core.js'),
+    ]);
     let { config } = await loadConfig(values.config as string | undefined);
     let runner: Runner;
     let demoIdentity: Identity | undefined;
     if (values.demo) {
-      const { createDemoHost } = await import('../demo/demo-host.js');
-      // LXCRI_DEMO_DIR puts the demo's files (state dir, configs) where another process can reach them (the e2e tests).
-      const demoDir = process.env.LXCRI_DEMO_DIR;
-      const demo = await createDemoHost({ fallback: new ExecaRunner(), ...(demoDir ? { dir: demoDir } : {}) });
+      const { createDemoHost, hostFromSeed } = await import('../demo/demo-host.js');
+      // Other tools (tar, for stateful checkpoints) run for real; execa loads when one first does.
+      let execa: Promise<Runner> | undefined;
+      const fallback: Runner = { run: async (c) => (await (execa ??= import('../core/runner/execa-runner.js').then((m) => new m.ExecaRunner()))).run(c) };
+      // Where a worker thread cannot seed, this thread does.
+      const demo = await seed!.then(
+        (s) => hostFromSeed(s, fallback),
+        () => createDemoHost({ fallback, ...(demoDir ? { dir: demoDir } : {}) }),
+      );
       config = demo.config;
       runner = demo.runner;
       demoIdentity = demo.identity;
     } else {
+      const [{ createFileLogger }, { ExecaRunner }] = await Promise.all([import('../core/log.js'), import('../core/runner/execa-runner.js')]);
       const { logger } = createFileLogger(config.log.file, debug ? 'debug' : config.log.level);
       runner = new ExecaRunner({ defaultTimeoutMs: config.runner.timeout_seconds * 1000, logger });
     }
     // Read-only is the core's: whatever face asks, a change is refused before anything runs.
     // On the demo node, events and checkpoints say they were made on pve-demo, never on this machine.
-    const core = new Core(createContext(config, runner, { readOnly: Boolean(values['read-only']), ...(demoIdentity ? { identity: demoIdentity } : {}) }));
+    const core = new coreModule.Core(
+      createContext(config, runner, { readOnly: Boolean(values['read-only']), ...(demoIdentity ? { identity: demoIdentity } : {}) }),
+    );
     if (!spec) {
       if (!process.stdout.isTTY) throw new UsageError('the console needs a terminal', 'run it in a terminal, or use a command (lxcri-console --help)');
       const { runConsole } = await consoleModule!;
@@ -96,6 +114,7 @@ export async function main(argv: string[], terminal = { out: (s: string) => cons
         ...(values.demo ? { host: 'pve-demo (simulated)' } : {}),
       });
     }
+    const [{ pickGlyphs }, { terminalConfirm }] = await Promise.all([import('../present/glyphs.js'), import('./confirm.js')]);
     const env: CliEnv = {
       core,
       json,

@@ -83,6 +83,7 @@ export async function createDemoHost(options: { fallback?: Runner; now?: () => n
   config.criu.store = join(dir, 'images');
   config.log.file = join(dir, 'console.log');
   config.container.shutdown_timeout_seconds = 1;
+  writeOnChange(runner);
   runner.writePveConfigs();
 
   // The histories are made by the core itself, with the clock moved back, so they are what it would have made.
@@ -176,6 +177,61 @@ export async function createDemoHost(options: { fallback?: Runner; now?: () => n
   // A pool near 80 %: size it from what the seed allocated.
   sim.poolSize = Math.floor(sim.allocated() / 0.795);
   return { runner, config, dir, identity: DEMO_IDENTITY };
+}
+
+/**
+ * The runner rewrites every container's pve config after each command (8 files, synchronously): the seed's 57
+ * commands and every refresh's would write ~450 and ~160 files that say what they said. Write them when a container
+ * changed (added, locked, renamed) instead; an explicit call after such a change writes them as before.
+ */
+function writeOnChange(runner: DemoRunner): void {
+  const write = runner.writePveConfigs.bind(runner);
+  let written: string | undefined;
+  runner.writePveConfigs = () => {
+    const now = JSON.stringify([...runner.containers.values()]);
+    if (now === written) return;
+    write();
+    written = now;
+  };
+}
+
+/**
+ * A seeded demo host as data a worker thread can post back (structured clone): the simulator's and the runner's
+ * fields (not their functions), the containers, the config. The files (state directory, journal, pve configs) are
+ * in `dir` already. See seed-worker.ts.
+ */
+export interface DemoSeed {
+  sim: Record<string, unknown>;
+  runner: Record<string, unknown>;
+  containers: Map<string, DemoContainer>;
+  config: Config;
+  dir: string;
+}
+
+/** Seeds a demo host (as createDemoHost) and returns it as data. */
+export async function seedDemo(options: { dir?: string } = {}): Promise<DemoSeed> {
+  const host = await createDemoHost(options);
+  return {
+    sim: fields(host.runner.zfs),
+    runner: fields(host.runner, ['zfs', 'containers']),
+    containers: host.runner.containers,
+    config: host.config,
+    dir: host.dir,
+  };
+}
+
+/** The demo host a seed describes, its simulator on the real clock, other tools run by `fallback`. */
+export function hostFromSeed(seed: DemoSeed, fallback?: Runner): DemoHost {
+  const sim = Object.assign(new ZfsSim(Date.now, 0), seed.sim);
+  const runner = new DemoRunner(sim, 'rpool', seed.containers, seed.config.pve.config_dir, fallback);
+  Object.assign(runner, seed.runner);
+  writeOnChange(runner);
+  return { runner, config: seed.config, dir: seed.dir, identity: DEMO_IDENTITY };
+}
+
+/** An object's own fields that are data (no functions, nor the runner's fallback: it stays in its thread). */
+function fields(o: object, skip: string[] = []): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([k, v]) => typeof v !== 'function' && !skip.includes(k) && k !== 'fallback'));
 }
 
 /** Rewrites the seeded lines of events.log with their historical times and durations (and a pid of their own). */

@@ -118,3 +118,23 @@ test('the details pane scrolls: every row of a checkpoint is reachable at 80x24,
   assert.match(plain(c.frame()), /│checkpoint +checkpoint-\d+/);
   c.unmount();
 });
+
+test('a dialog taller than the screen scrolls with the arrows and PgUp/PgDn, down to its last line', async () => {
+  const c = await renderConsole();
+  await c.command('down');
+  await c.command('undo');
+  let f = plain(c.frame());
+  assert.match(f, /Undo the last restore of 101/);
+  assert.match(f, /↓ \d+ more/, 'the plan is taller than 80x24');
+  const steps = (c.controller.ui.getState().dialog as { plan: { steps: string[] } }).plan.steps;
+  const last = steps[steps.length - 1]!.split(' ').slice(0, 3).join(' ');
+  assert.ok(!f.includes(`${steps.length}. ${last}`), 'the last step is below');
+  for (let i = 0; i < 5; i++) await c.dialogCommand('page-down');
+  f = plain(c.frame());
+  assert.ok(f.includes(`${steps.length}. ${last}`), `the last step shows:\n${f}`);
+  assert.doesNotMatch(f, /↓ \d+ more/);
+  assert.match(f, /↑ \d+ more/);
+  await c.dialogCommand('up');
+  assert.match(plain(c.frame()), /↓ \d+ more/, 'one up shows the hint below again');
+  c.unmount();
+});

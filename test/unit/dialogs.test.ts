@@ -56,13 +56,9 @@ test('delete: nothing runs until the id is typed', async () => {
   assert.ok(go && 'run' in go && go.run.what === 'delete of checkpoint-1');
 });
 
-test('prune: j/k, PgDn, G scroll within the plan; y runs it; a plan with nothing to prune just closes', async () => {
+test('prune: y runs it; a plan with nothing to prune just closes', async () => {
   const items = Array.from({ length: 30 }, (_, i) => ({ name: `checkpoint-${i}`, action: i < 3 ? 'prune' : 'keep', creation: 0, used: 0, reason: 'r' }));
   const d: Dialog = { kind: 'prune', plans: [{ container: '101', items, reclaimBytes: 0, reclaimAccuracy: 'exact' }] as never, scroll: 0 };
-  assert.equal(((await key(d, 'j')) as { next: { scroll: number } }).next.scroll, 1);
-  assert.equal(((await key(d, 'pagedown')) as { next: { scroll: number } }).next.scroll, 10);
-  assert.equal(((await key(d, 'G')) as { next: { scroll: number } }).next.scroll, 30, 'the plan has 31 lines');
-  assert.equal(((await key(d, 'k')) as { next: { scroll: number } }).next.scroll, 0);
   const run = await key(d, 'y');
   assert.ok(run && 'run' in run && run.run.what === 'prune');
   const none: Dialog = { kind: 'prune', plans: [{ container: '101', items: [], reclaimBytes: 0, reclaimAccuracy: 'exact' }] as never, scroll: 0 };

@@ -6,7 +6,7 @@ import type { Binding } from '../bindings.js';
 import { useApp } from '../app-context.js';
 import { TextFieldView } from '../views/TextFieldView.js';
 import type { Dialog } from '../ui-store.js';
-import { typedField, type DialogModule } from './types.js';
+import { DIALOG_SCROLL_BINDINGS, typedField, type DialogModule } from './types.js';
 
 type DeleteDialog = Extract<Dialog, { kind: 'delete' }>;
 
@@ -14,14 +14,20 @@ const BINDINGS: readonly Binding[] = [
   { id: 'confirm', keys: ['return'], description: 'delete (after typing the container id)', dangerous: true },
   { id: 'switch', keys: ['tab'], description: 'this checkpoint alone / with its subtree' },
   { id: 'close', keys: ['escape'], description: 'cancel' },
+  ...DIALOG_SCROLL_BINDINGS,
 ];
+
+function deleteLines(d: DeleteDialog): string[] {
+  return [...d.plan.actions.map((a) => describeAction(a)), `at least ${formatBytes(d.plan.usedBytes)} freed`];
+}
 
 function DeleteView({ dialog: d, height }: { dialog: DeleteDialog; height: number }) {
   const c = useApp().selectedContainer();
   return (
     <DialogBox
       title={`Delete ${d.plan.target.name}${d.plan.subtree ? ' and its subtree' : ''}`}
-      lines={[...d.plan.actions.map((a) => describeAction(a)), `at least ${formatBytes(d.plan.usedBytes)} freed`]}
+      lines={deleteLines(d)}
+      scroll={d.scroll}
       footer={
         <Text>
           {`type ${c?.id} then Enter to delete: `}
@@ -37,6 +43,7 @@ function DeleteView({ dialog: d, height }: { dialog: DeleteDialog; height: numbe
 export const DELETE: DialogModule<DeleteDialog> = {
   kind: 'delete',
   bindings: () => BINDINGS,
+  lines: deleteLines,
   field: typedField,
   withField: (d, f) => ({ ...d, typed: f.text, cursor: f.cursor }),
   reduce: async (d, command, env) => {
@@ -48,7 +55,7 @@ export const DELETE: DialogModule<DeleteDialog> = {
         // This checkpoint alone or with its whole subtree: a new plan (a refusal keeps the current one, and says why).
         if (!c) return undefined;
         const plan = await env.core.planDelete(c.id, d.plan.target.fullName, !d.plan.subtree);
-        return { next: { ...d, plan, typed: '', cursor: undefined } };
+        return { next: { ...d, plan, typed: '', cursor: undefined, scroll: 0 } };
       }
       case 'confirm':
         if (!c) return undefined;

@@ -1,7 +1,6 @@
 import { DialogBox } from '../../../components/DialogBox.js';
 import { formatAge, formatBytes } from '../../present/units.js';
 import { NAV_BINDINGS, type Binding } from '../bindings.js';
-import { navigate } from '../scroll.js';
 import type { Dialog } from '../ui-store.js';
 import type { DialogModule } from './types.js';
 
@@ -42,11 +41,11 @@ function PruneView({ dialog: d, height }: { dialog: PruneDialog; height: number 
 export const PRUNE: DialogModule<PruneDialog> = {
   kind: 'prune',
   bindings: () => BINDINGS,
-  reduce: (d, command, env) => {
+  lines: pruneLines,
+  reduce: (d, command) => {
     if (command === 'close') return { close: true };
     if (command === 'confirm') return toPrune(d) ? { run: { what: 'prune', action: (core) => core.prune(d.plans, true) } } : { close: true };
-    const scroll = navigate(d.scroll, command, pruneLines(d, 0).length, env.page);
-    return scroll === undefined ? undefined : { next: { ...d, scroll } };
+    return undefined;
   },
   View: PruneView,
 };

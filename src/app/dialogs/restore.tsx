@@ -5,7 +5,7 @@ import type { Binding } from '../bindings.js';
 import { useApp } from '../app-context.js';
 import { TextFieldView } from '../views/TextFieldView.js';
 import type { Dialog } from '../ui-store.js';
-import { typedField, type DialogModule } from './types.js';
+import { DIALOG_SCROLL_BINDINGS, typedField, type DialogModule } from './types.js';
 
 type RestoreDialog = Extract<Dialog, { kind: 'restore' }>;
 
@@ -15,18 +15,23 @@ const BRANCH_BINDINGS: readonly Binding[] = [
   { id: 'confirm', keys: ['return'], description: 'restore as a branch: the current line is kept', dangerous: true },
   { id: 'switch', keys: ['tab', 'left', 'right'], description: 'rollback instead' },
   CLOSE,
+  ...DIALOG_SCROLL_BINDINGS,
 ];
 const ROLLBACK_BINDINGS: readonly Binding[] = [
   { id: 'confirm', keys: ['return'], description: 'roll back (after typing the container id)', dangerous: true },
   { id: 'switch', keys: ['tab'], description: 'branch restore instead' },
   CLOSE,
+  ...DIALOG_SCROLL_BINDINGS,
 ];
+
+function restoreLines(d: RestoreDialog): string[] {
+  const plan = d.choice === 'branch' ? d.branch : d.rollback;
+  const tabs = `[${d.choice === 'branch' ? '*' : ' '}] branch restore (keeps everything)   [${d.choice === 'rollback' ? '*' : ' '}] rollback (destroys newer)`;
+  return [tabs, '', ...(plan ? describeRestorePlan(plan) : [`rollback not possible: ${d.rollbackError}`])];
+}
 
 function RestoreView({ dialog: d, height }: { dialog: RestoreDialog; height: number }) {
   const c = useApp().selectedContainer();
-  const plan = d.choice === 'branch' ? d.branch : d.rollback;
-  const tabs = `[${d.choice === 'branch' ? '*' : ' '}] branch restore (keeps everything)   [${d.choice === 'rollback' ? '*' : ' '}] rollback (destroys newer)`;
-  const lines = plan ? describeRestorePlan(plan) : [`rollback not possible: ${d.rollbackError}`];
   const footer =
     d.choice === 'branch' ? (
       'Enter restore   Tab rollback   Esc cancel'
@@ -37,12 +42,13 @@ function RestoreView({ dialog: d, height }: { dialog: RestoreDialog; height: num
         {'   Tab branch   Esc cancel'}
       </Text>
     );
-  return <DialogBox title={`Restore ${c?.id} to ${d.branch.target.name}`} lines={[tabs, '', ...lines]} footer={footer} height={height} />;
+  return <DialogBox title={`Restore ${c?.id} to ${d.branch.target.name}`} lines={restoreLines(d)} scroll={d.scroll} footer={footer} height={height} />;
 }
 
 export const RESTORE: DialogModule<RestoreDialog> = {
   kind: 'restore',
   bindings: (d) => (d.choice === 'branch' ? BRANCH_BINDINGS : ROLLBACK_BINDINGS),
+  lines: restoreLines,
   field: (d) => (d.choice === 'rollback' ? typedField(d) : undefined),
   withField: (d, f) => ({ ...d, typed: f.text, cursor: f.cursor }),
   reduce: (d, command, env) => {
@@ -51,7 +57,7 @@ export const RESTORE: DialogModule<RestoreDialog> = {
       case 'close':
         return { close: true };
       case 'switch':
-        return { next: { ...d, choice: d.choice === 'branch' ? 'rollback' : 'branch', typed: '', cursor: undefined } };
+        return { next: { ...d, choice: d.choice === 'branch' ? 'rollback' : 'branch', typed: '', cursor: undefined, scroll: 0 } };
       case 'confirm': {
         if (!c) return undefined;
         if (d.choice === 'branch') return { run: { what: `restore of ${c.id}`, action: (core) => core.restore(c.id, { plan: d.branch }) } };

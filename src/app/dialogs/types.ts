@@ -36,10 +36,20 @@ export interface DialogModule<D extends Dialog = Dialog> {
   /** The dialog's text field, if it has one now: keys no binding takes edit it. */
   field?: (d: D) => TextField | undefined;
   withField?: (d: D, field: TextField) => D;
+  /** The dialog's text body (views draw it in a DialogBox): the arrows and PgUp/PgDn scroll it when it is taller. */
+  lines?: (d: D, nowSeconds: number) => string[];
   /** What a key that changes ZFS says in a read-only session (READ_ONLY_KEY when absent). */
   readOnlyWhy?: string;
   View: (props: { dialog: D; height: number }) => ReactNode;
 }
+
+/** Scrolling a dialog's text: arrows and pages (j/k too when the dialog has no text field). */
+export const DIALOG_SCROLL_BINDINGS: readonly Binding[] = [
+  { id: 'up', keys: ['up'], description: 'scroll up', footer: false },
+  { id: 'down', keys: ['down'], description: 'scroll down', footer: false },
+  { id: 'page-up', keys: ['pageup'], description: 'a page up', footer: false },
+  { id: 'page-down', keys: ['pagedown'], description: 'a page down', footer: false },
+];
 
 /** A typed-confirmation field on a dialog state that holds `typed` and `cursor`. */
 export function typedField(d: { typed: string; cursor?: number }): TextField {

@@ -4,7 +4,7 @@ import { undoSummary } from '../../present/plans.js';
 import type { Binding } from '../bindings.js';
 import { TextFieldView } from '../views/TextFieldView.js';
 import type { Dialog } from '../ui-store.js';
-import { typedField, type DialogModule } from './types.js';
+import { DIALOG_SCROLL_BINDINGS, typedField, type DialogModule } from './types.js';
 
 type UndoDialog = Extract<Dialog, { kind: 'undo' }>;
 
@@ -12,14 +12,20 @@ const BINDINGS: readonly Binding[] = [
   { id: 'confirm', keys: ['return'], description: 'undo the restore', dangerous: true },
   { id: 'switch', keys: ['tab'], description: "keep today's state as a branch / discard it" },
   { id: 'close', keys: ['escape'], description: 'cancel' },
+  ...DIALOG_SCROLL_BINDINGS,
 ];
+
+function undoLines(d: UndoDialog, nowSeconds: number): string[] {
+  const p = d.plan;
+  const choice = `[${p.today === 'keep' ? '*' : ' '}] keep today's state as a branch   [${p.today === 'discard' ? '*' : ' '}] discard today's state`;
+  return [...undoSummary(p, nowSeconds), '', choice, '', 'steps:', ...p.steps.map((s, i) => `  ${i + 1}. ${s}`)];
+}
 
 /** Discarding today's state loses what changed since the restore: typed confirmation unless nothing changed. */
 const needsTyping = (d: UndoDialog) => d.plan.today === 'discard' && d.plan.todayChanged !== false;
 
 function UndoView({ dialog: d, height }: { dialog: UndoDialog; height: number }) {
   const p = d.plan;
-  const choice = `[${p.today === 'keep' ? '*' : ' '}] keep today's state as a branch   [${p.today === 'discard' ? '*' : ' '}] discard today's state`;
   const footer = needsTyping(d) ? (
     <Text>
       {`type ${p.container} then Enter to undo and discard today's state: `}
@@ -29,13 +35,21 @@ function UndoView({ dialog: d, height }: { dialog: UndoDialog; height: number })
   ) : (
     `Enter undo   Tab ${p.today === 'keep' ? 'discard' : 'keep'} today's state   Esc cancel`
   );
-  const lines = [...undoSummary(p, Math.floor(Date.now() / 1000)), '', choice, '', 'steps:', ...p.steps.map((s, i) => `  ${i + 1}. ${s}`)];
-  return <DialogBox title={`Undo the last restore of ${p.container}`} lines={lines} footer={footer} height={height} />;
+  return (
+    <DialogBox
+      title={`Undo the last restore of ${p.container}`}
+      lines={undoLines(d, Math.floor(Date.now() / 1000))}
+      scroll={d.scroll}
+      footer={footer}
+      height={height}
+    />
+  );
 }
 
 export const UNDO: DialogModule<UndoDialog> = {
   kind: 'undo',
   bindings: () => BINDINGS,
+  lines: undoLines,
   field: (d) => (needsTyping(d) ? typedField(d) : undefined),
   withField: (d, f) => ({ ...d, typed: f.text, cursor: f.cursor }),
   reduce: async (d, command, env) => {

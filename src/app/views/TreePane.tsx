@@ -13,6 +13,11 @@ import { treeMatches } from '../search.js';
 import { TextFieldView } from './TextFieldView.js';
 import type { Token } from '../../../themes/index.js';
 
+/** A branch's NOW: when a restore set the line aside (its dataset name is in the details), else the dataset's leaf. */
+function branchNote(branchedAt: number | undefined, dataset: string, now: number): string {
+  return branchedAt !== undefined ? `(a branch: the line set aside ${formatAge(branchedAt, now, true)} ago)` : `(branch ${dataset.split('/').pop()})`;
+}
+
 /** The checkpoint tree of the selected container, windowed: only the rows that fit are rendered. */
 export function TreePane({ width, height }: { width: number; height: number }) {
   const app = useApp();
@@ -52,7 +57,7 @@ export function TreePane({ width, height }: { width: number; height: number }) {
         const prefix = guidePrefix(r.guides, glyphs);
         const text =
           n.kind === 'now'
-            ? `NOW ${n.active ? '<- you are here' : `(branch ${n.dataset.split('/').pop()})`}`
+            ? `NOW ${n.active ? '<- you are here' : branchNote(tree?.branches.find((b) => b.dataset === n.dataset)?.branchedAt, n.dataset, now)}`
             : // Age and space first, then the label an admin recognises, then the name: at 80 columns the end is cut.
               `${formatAge(n.creation, now, true).padStart(3)} ${formatBytes(n.used).padStart(6)}  ${n.label ? `"${n.label}"  ` : ''}${n.name}${n.image ? '  [stateful]' : ''}${n.holds ? '  [held]' : ''}`;
         const color: Token =
