@@ -149,7 +149,8 @@ export class Screen {
   }
 
   /**
-   * Interprets terminal output (the subset Ink writes: text, CR, LF, cursor moves, line and screen erases, SGR).
+   * Interprets terminal output (the subset Ink and diffScreens write: text, CR, LF, cursor moves, line, screen and
+   * character erases, SGR).
    * Returns the private-mode sequences (`ESC [?…h/l`) it met, which change no cell.
    */
   write(data: string): string[] {
@@ -210,6 +211,9 @@ export class Screen {
             } else this.clear();
             break;
           }
+          case 'X':
+            this.erase(this.y, this.x, this.x + n(0));
+            break;
           case 'K': {
             const mode = n(0, 0);
             this.erase(this.y, mode === 0 ? this.x : 0, mode === 1 ? this.x + 1 : this.columns);
@@ -254,7 +258,7 @@ function blankKey(key: string): string {
   }
   return k;
 }
-/** A style a blank shows the same with as `key` (for a space in that style). */
+/** Two styles a character looks the same in. */
 const looksSame = (char: string, a: string, b: string) => a === b || (char === ' ' && blankKey(a) === blankKey(b));
 /** The terminal erases (ECH, EL) to blanks in the pen's background; these blanks are the default's. */
 const erasable = (char: string, key: string) => char === ' ' && blankKey(key) === DEFAULT_BLANK;
@@ -271,7 +275,8 @@ function move(from: Cursor | undefined, x: number, y: number): string {
     if (s.length < best.length) best = s;
   };
   // From the start of the row: a carriage return, and line feeds down (never needed on the last row: no scroll).
-  if (y >= from.y) consider('\r' + '\r\n'.repeat(y - from.y).replace(/^\r/, '') + (x ? csi(x, 'C') : ''));
+  // (After CR a line feed leaves the cursor in column 0 whether or not the tty adds a CR of its own, ONLCR.)
+  if (y >= from.y) consider('\r' + '\n'.repeat(y - from.y) + (x ? csi(x, 'C') : ''));
   if (!from.wrap) {
     // Relative moves; not from a pending wrap, where terminals disagree on what they do.
     const horizontal = x === from.x ? '' : x > from.x ? csi(x - from.x, 'C') : csi(from.x - x, 'D');
@@ -291,103 +296,99 @@ function move(from: Cursor | undefined, x: number, y: number): string {
 export function diffScreens(shown: Screen, wanted: Screen, pen: Pen): string {
   const out: string[] = [];
   const columns = wanted.columns;
-  const setStyle = (key: string, char: string) => {
-    const style = styles.get(key)!;
-    if (pen.style === style) return;
-    // A space is drawn in whatever pen looks the same on it.
-    if (char === ' ' && pen.style && blankKey(keyOf(pen.style)) === blankKey(key)) return;
-    out.push(sgrBetween(pen.style, style));
-    pen.style = style;
-  };
-  /** Bytes to write cell x of the wanted row (and the SGR before it), without writing. */
-  const costOf = (char: string, key: string, penKey: string | undefined) =>
-    (char === WIDE_TAIL ? 0 : Buffer.byteLength(char)) + (penKey === undefined || !looksSame(char, penKey, key) ? sgrLength(penKey, key) : 0);
   for (let y = 0; y < wanted.rows; y++) {
     const wc = wanted.chars[y]!;
     const ws = wanted.styles[y]!;
     const sc = shown.chars[y]!;
     const ss = shown.styles[y]!;
     const same = (i: number) => wc[i] === sc[i] && looksSame(wc[i]!, ws[i]!, ss[i]!);
+    /** Writes wanted cell i (a whole character) with the pen, in the shown model too; returns the next column. */
+    const put = (i: number): number => {
+      const ch = wc[i]!;
+      const key = ws[i]!;
+      if (!pen.style || !looksSame(ch, keyOf(pen.style), key)) {
+        out.push(sgrBetween(pen.style, styles.get(key)!));
+        pen.style = styles.get(key)!;
+      }
+      out.push(ch);
+      const penKey = keyOf(pen.style);
+      sc[i] = ch;
+      ss[i] = penKey;
+      const next = widthOf(ch) === 2 && i + 1 < columns ? i + 2 : i + 1;
+      if (next === i + 2) {
+        sc[i + 1] = WIDE_TAIL;
+        ss[i + 1] = penKey;
+      }
+      pen.cursor = { x: Math.min(next, columns - 1), y, wrap: next >= columns };
+      return next;
+    };
+    /** The bytes put(i) would write with a pen of style key `penKey` (its SGR and the character), and that pen after. */
+    const costOf = (i: number, penKey: string | undefined): [number, string] => {
+      const ch = wc[i]!;
+      if (ch === WIDE_TAIL) return [0, penKey ?? ws[i]!];
+      if (penKey !== undefined && looksSame(ch, penKey, ws[i]!)) return [Buffer.byteLength(ch), penKey];
+      return [sgrLength(penKey, ws[i]!) + Buffer.byteLength(ch), ws[i]!];
+    };
+    /** Erasing the blanks from x: the sequence and the column the changes there end at, when shorter than spaces. */
+    const eraseAt = (x: number): { seq: string; end: number } | undefined => {
+      if (!erasable(wc[x]!, ws[x]!)) return undefined;
+      let end = x;
+      while (end < columns && erasable(wc[end]!, ws[end]!)) end++;
+      const toEnd = end === columns;
+      while (end > x && same(end - 1)) end--;
+      if (toEnd) return end - x > 3 ? { seq: '\x1b[K', end } : undefined;
+      const seq = csi(end - x, 'X');
+      // ECH leaves the cursor where it was: it then moves over what was erased (or on to the next change).
+      return seq.length + csi(end - x, 'C').length < end - x ? { seq, end } : undefined;
+    };
     let x = 0;
     while (x < columns) {
       if (same(x)) {
         x++;
         continue;
       }
-      // x differs. Whole wide characters only.
+      // x looks different: whole wide characters only.
       if (wc[x] === WIDE_TAIL && x > 0) x--;
-      else if (sc[x] === WIDE_TAIL && x > 0 && wc[x - 1] === sc[x - 1]) x--;
-      // Get there: a cursor move, or (same row, a few cells on) rewriting the cells between, whichever is shorter.
+      // Get there: a cursor move, or (on the same row, a few cells on) rewriting the cells between when shorter.
       const c = pen.cursor;
       if (!c || c.y !== y || c.x !== x || c.wrap) {
         const jump = move(c, x, y);
         let through = Infinity;
         if (c && c.y === y && !c.wrap && c.x < x) {
-          through = 0;
           let penKey = pen.style && keyOf(pen.style);
+          through = 0;
           for (let i = c.x; i < x && through < jump.length; i++) {
-            through += costOf(wc[i]!, ws[i]!, penKey);
-            if (!(wc[i] === ' ' && penKey !== undefined && looksSame(' ', penKey, ws[i]!))) penKey = ws[i];
+            const [bytes, after] = costOf(i, penKey);
+            through += bytes;
+            penKey = after;
           }
+          // What the pen then needs for the cell at x, against what it needs after a jump.
+          through += costOf(x, penKey)[0] - costOf(x, pen.style && keyOf(pen.style))[0];
         }
-        if (through < jump.length) {
-          for (let i = c!.x; i < x; i++) {
-            if (wc[i] === WIDE_TAIL) continue;
-            setStyle(ws[i]!, wc[i]!);
-            out.push(wc[i]!);
-            sc[i] = wc[i]!;
-            ss[i] = keyOf(pen.style!);
-            if (widthOf(wc[i]!) === 2) {
-              sc[i + 1] = WIDE_TAIL;
-              ss[i + 1] = ss[i]!;
-            }
-          }
-        } else out.push(jump);
+        if (through < jump.length) for (let i = c!.x; i < x;) i = put(i);
+        else out.push(jump);
         pen.cursor = { x, y, wrap: false };
       }
-      // Blanks from here: erase them (to the end of the line: EL; a stretch inside it: ECH) when that is shorter.
-      if (erasable(wc[x]!, ws[x]!)) {
-        let end = x;
-        while (end < columns && erasable(wc[end]!, ws[end]!)) end++;
-        let last = end; // the stretch's changed part ends here
-        while (last > x && same(last - 1)) last--;
-        const toEnd = end === columns;
-        const erase = toEnd ? '\x1b[K' : csi(last - x, 'X');
-        // Unless at the line's end, the cursor must then move over what was erased (or on to the next change).
-        if (erase.length + (toEnd ? 0 : csi(last - x, 'C').length) < last - x) {
-          const plain = pen.style ? { ...pen.style, flags: pen.style.flags & ~32, bg: '' } : DEFAULT;
-          if (!pen.style || pen.style.bg !== '' || pen.style.flags & 32) {
+      // The changed cells from x on, up to an unchanged one or blanks better erased than written.
+      for (let first = true; x < columns && !same(x); first = false) {
+        const erase = eraseAt(x);
+        if (erase) {
+          if (!first) break; // (the cursor is where the erase starts, back at the top of the loop)
+          if (!pen.style || blankKey(keyOf(pen.style)) !== DEFAULT_BLANK) {
+            // Terminals erase in the pen's background: no colour, no reverse video, no underline.
+            const plain = pen.style ? { ...pen.style, flags: pen.style.flags & ~BLANK_VISIBLE, bg: '' } : DEFAULT;
             out.push(sgrBetween(pen.style, plain));
             pen.style = styles.get(intern(plain))!;
           }
-          out.push(erase);
-          for (let i = x; i < (toEnd ? columns : last); i++) {
+          out.push(erase.seq);
+          for (let i = x; i < (erase.seq === '\x1b[K' ? columns : erase.end); i++) {
             sc[i] = ' ';
             ss[i] = DEFAULT_KEY;
           }
-          x = toEnd ? columns : last;
-          continue;
+          x = erase.end;
+          break;
         }
-      }
-      // Write the changed cells from x on, up to the next unchanged one (the loop above decides how to go on).
-      while (x < columns && !same(x)) {
-        if (x > pen.cursor!.x && erasable(wc[x]!, ws[x]!) && erasable(wc[x + 1] ?? '', ws[x + 1] ?? '')) break;
-        const ch = wc[x]!;
-        if (ch === WIDE_TAIL) {
-          x++;
-          continue;
-        }
-        const w = widthOf(ch) === 2 ? 2 : 1;
-        setStyle(ws[x]!, ch);
-        out.push(ch);
-        sc[x] = ch;
-        ss[x] = keyOf(pen.style!);
-        if (w === 2) {
-          sc[x + 1] = WIDE_TAIL;
-          ss[x + 1] = ss[x]!;
-        }
-        x += w;
-        pen.cursor = { x: Math.min(x, columns - 1), y, wrap: x >= columns };
+        x = put(x);
       }
     }
   }

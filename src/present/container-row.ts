@@ -1,6 +1,6 @@
 import type { RuntimeState } from '../core/store.js';
 import type { ContainerSummary } from '../core/world.js';
-import { formatBytes } from './units.js';
+import { formatAge, formatBytes } from './units.js';
 
 /** The container list's columns, fitted to a width: the id column as wide as the widest id (up to 12). */
 export interface ContainerColumns {
@@ -8,24 +8,32 @@ export interface ContainerColumns {
   name: number;
   /** As wide as the longest flag shown (a lock, `unmounted`, `no zfs`), at least the header. */
   flag: number;
+  /** Wide enough for the age of the latest checkpoint and the family's whole space too. */
+  wide: boolean;
 }
 
 const STATUS = 7;
 const CKP = 3;
 const SNAP = 6;
+const LAST = 4;
+const USED = 6;
+/** The name gets this much before the wide columns (LAST, USED) are added. */
+const NAME_ROOM = 24;
 
 /** The id and flag columns as wide as what they hold (the id up to 12), the name gets the rest. */
 export function containerColumns(list: readonly ContainerSummary[], width: number): ContainerColumns {
   const id = Math.min(12, Math.max(2, ...list.map((c) => c.id.length)));
   const flag = Math.min(10, Math.max(4, ...list.map((c) => containerFlag(c).length)));
-  // gutter 1, then id name status flag ckp snap, one space apart.
-  return { id, flag, name: Math.max(4, width - (1 + id + 1 + 1 + STATUS + 1 + flag + 1 + CKP + 1 + SNAP)) };
+  // gutter 1, then id name status flag ckp snap [last used], one space apart.
+  const name = width - (1 + id + 1 + 1 + STATUS + 1 + flag + 1 + CKP + 1 + SNAP);
+  const wide = name - (1 + LAST + 1 + USED) >= NAME_ROOM;
+  return { id, flag, wide, name: Math.max(4, wide ? name - (1 + LAST + 1 + USED) : name) };
 }
 
 const cell = (text: string, width: number) => (text.length > width ? `${text.slice(0, width - 1)}~` : text.padEnd(width));
 
 export function containerHeader(cols: ContainerColumns): string {
-  return ` ${'ID'.padEnd(cols.id)} ${'NAME'.padEnd(cols.name)} ${'STATUS'.padEnd(STATUS)} ${'FLAG'.padEnd(cols.flag)} ${'CKP'.padStart(CKP)} ${'SNAPS'.padStart(SNAP)}`;
+  return ` ${'ID'.padEnd(cols.id)} ${'NAME'.padEnd(cols.name)} ${'STATUS'.padEnd(STATUS)} ${'FLAG'.padEnd(cols.flag)} ${'CKP'.padStart(CKP)} ${'SNAPS'.padStart(SNAP)}${cols.wide ? ` ${'LAST'.padStart(LAST)} ${'USED'.padStart(USED)}` : ''}`;
 }
 
 /**
@@ -44,6 +52,10 @@ export function containerFlag(c: ContainerSummary): string {
   return '';
 }
 
-export function containerLine(c: ContainerSummary, cols: ContainerColumns, runtime?: RuntimeState): string {
-  return `${cell(c.id, cols.id)} ${cell(c.name, cols.name)} ${cell(liveStatus(c, runtime), STATUS)} ${cell(containerFlag(c), cols.flag)} ${String(c.checkpoints).padStart(CKP)} ${formatBytes(c.usedBySnapshots).padStart(SNAP)}`;
+/** `nowSeconds` for the LAST column (the age of the newest checkpoint) on a wide pane. */
+export function containerLine(c: ContainerSummary, cols: ContainerColumns, runtime?: RuntimeState, nowSeconds = Math.floor(Date.now() / 1000)): string {
+  const extra = cols.wide
+    ? ` ${(c.latestCheckpoint ? formatAge(c.latestCheckpoint.creation, nowSeconds, true) : '-').padStart(LAST)} ${(c.reason ? '-' : formatBytes(c.used)).padStart(USED)}`
+    : '';
+  return `${cell(c.id, cols.id)} ${cell(c.name, cols.name)} ${cell(liveStatus(c, runtime), STATUS)} ${cell(containerFlag(c), cols.flag)} ${String(c.checkpoints).padStart(CKP)} ${formatBytes(c.usedBySnapshots).padStart(SNAP)}${extra}`;
 }

@@ -31,3 +31,24 @@ test('the containers list fits its id column to the ids it shows: an LXC name li
   assert.match(containerLine(list[1]!, cols), /^100    web +stopped backup/);
   assert.ok(containerLine(list[0]!, cols).length <= 41, 'fits the pane (the gutter takes one column)');
 });
+
+test('a wide containers pane adds the age of the newest checkpoint and the whole space; a narrow one keeps to the essentials', async () => {
+  const { containerColumns, containerHeader, containerLine } = await import('../../src/present/container-row.js');
+  const now = 1_800_000_000;
+  const c = {
+    id: '101',
+    name: 'db',
+    status: 'running',
+    checkpoints: 6,
+    usedBySnapshots: 346 * 2 ** 20,
+    used: 13 * 2 ** 30,
+    latestCheckpoint: { name: 'x', creation: now - 7200 },
+  } as never;
+  const narrow = containerColumns([c], 42);
+  assert.equal(narrow.wide, false);
+  assert.doesNotMatch(containerHeader(narrow), /LAST/);
+  const wide = containerColumns([c], 72);
+  assert.equal(wide.wide, true);
+  assert.match(containerHeader(wide), /CKP +SNAPS +LAST +USED$/);
+  assert.match(containerLine(c, wide, undefined, now), / 6 +346M +2h +13G$/);
+});

@@ -9,6 +9,7 @@ import { containerColumns, containerHeader, containerLine, liveStatus } from '..
 import { useApp } from '../app-context.js';
 import { useCore, useUi } from './hooks.js';
 import { TextFieldView } from './TextFieldView.js';
+import { useMinuteClock } from './clock.js';
 
 export function ContainersPane({ width, height }: { width: number; height: number }) {
   const app = useApp();
@@ -21,6 +22,8 @@ export function ContainersPane({ width, height }: { width: number; height: numbe
   const filtering = useUi((s) => s.mode === 'filter');
   const filterCursor = useUi((s) => s.filterCursor);
   const list = app.visibleContainers();
+  // Ages tick once a minute (the shared clock): an idle screen stays unchanged.
+  const now = useMinuteClock();
   const cols = containerColumns(list, width - 2);
   const rows = Math.max(1, height - 4 - (filtering ? 1 : 0));
   const index = Math.max(
@@ -54,7 +57,7 @@ export function ContainersPane({ width, height }: { width: number; height: numbe
         return (
           <Box key={c.id}>
             <CursorRow cursor={c.id === selected} focused={focused} color={token}>
-              {containerLine(c, cols, runtime[c.id])}
+              {containerLine(c, cols, runtime[c.id], now)}
             </CursorRow>
           </Box>
         );
