@@ -1,6 +1,6 @@
 import type { Core } from '../core/core.js';
 import { LxcriError } from '../core/errors.js';
-import { layoutTree, type TreeRow } from '../core/model/tree-layout.js';
+import type { TreeRow } from '../core/model/tree-layout.js';
 import { buildTree } from '../core/model/tree.js';
 import type { ContainerSummary } from '../core/world.js';
 import {
@@ -19,6 +19,7 @@ import { dialogRows, dialogTextWidth } from '../../components/DialogBox.js';
 import { detailRows } from '../present/details.js';
 import { wrapLines } from '../present/wrap.js';
 import { eventLines } from '../present/event-lines.js';
+import { bindingContext, cursorRow, keptCursor, selectedContainer, treeRows, visibleContainers } from './derive.js';
 import { dialogModule } from './dialogs/index.js';
 import { helpLength } from './help.js';
 import type { DialogResult } from './dialogs/types.js';
@@ -52,36 +53,23 @@ export class AppController {
   ) {}
 
   visibleContainers(): ContainerSummary[] {
-    const world = this.core.store.getState().world;
-    const f = this.ui.getState().filter.toLowerCase();
-    // What the list shows: id, name, status (never the hidden dataset path, which every container's holds `disk` in).
-    return (world?.containers ?? []).filter((c) => !f || [c.id, c.name, c.status].some((v) => v.toLowerCase().includes(f)));
+    return visibleContainers(this.core.store.getState(), this.ui.getState());
   }
 
   selectedContainer(): ContainerSummary | undefined {
-    const id = this.ui.getState().selected;
-    return this.core.store.getState().world?.containers.find((c) => c.id === id);
+    return selectedContainer(this.core.store.getState(), this.ui.getState());
   }
 
   treeRows(): TreeRow[] {
-    const tree = this.ui.getState().tree;
-    return tree ? layoutTree(tree) : [];
+    return treeRows(this.ui.getState().tree);
   }
 
   cursorRow(): TreeRow | undefined {
-    return this.treeRows()[this.ui.getState().treeCursor];
+    return cursorRow(this.ui.getState());
   }
 
   context(): BindingContext {
-    const c = this.selectedContainer();
-    const row = this.cursorRow();
-    return {
-      ui: this.ui.getState(),
-      hasDataset: Boolean(c?.dataset && !c.reason),
-      onSnapshot: row?.node.kind === 'snapshot',
-      running: c?.status === 'running',
-      busy: this.core.store.getState().busy > 0,
-    };
+    return bindingContext(this.core.store.getState(), this.ui.getState());
   }
 
   /** After a refresh: keep the selection valid and the tree current. */
@@ -102,10 +90,9 @@ export class AppController {
       // Derived from the listing the last refresh read (buildTree is pure): moving the cursor costs no process.
       const world = this.core.store.getState().world;
       const tree = world?.inventory.get(c.dataset) ? buildTree(c.id, c.dataset, world.inventory) : await this.core.tree(c.id);
-      if (this.ui.getState().selected !== c.id) return;
-      const rows = layoutTree(tree);
-      const current = this.ui.getState().tree?.container === c.id ? this.ui.getState().treeCursor : rows.findIndex((r) => r.node.active);
-      this.ui.setState({ tree, treeCursor: Math.max(0, Math.min(current, rows.length - 1)) });
+      const ui = this.ui.getState();
+      if (ui.selected !== c.id) return;
+      this.ui.setState({ tree, treeCursor: keptCursor(ui.tree, ui.treeCursor, tree) });
     } catch (error) {
       this.flash(error);
     }

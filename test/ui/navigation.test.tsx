@@ -138,3 +138,17 @@ test('a dialog taller than the screen scrolls with the arrows and PgUp/PgDn, dow
   assert.match(plain(c.frame()), /↓ \d+ more/, 'one up shows the hint below again');
   c.unmount();
 });
+
+test('the tree cursor stays on its node when another console adds a checkpoint above it', async () => {
+  const c = await renderConsole();
+  await c.command('next-pane');
+  assert.match(plain(c.frame()), /▸◉ NOW <- you are here/);
+  // Another console (the same host, another core) checkpoints web: a row appears just above NOW.
+  await c.core.checkpoint(['100'], { label: 'from elsewhere' });
+  await c.controller.refresh();
+  await c.settle();
+  const f = plain(c.frame());
+  assert.match(f, /"from elsewhere"/);
+  assert.match(f, /▸◉ NOW <- you are here/, `the cursor stayed on NOW:\n${f}`);
+  c.unmount();
+});
