@@ -3,6 +3,7 @@ import { App } from '../../src/app/App.js';
 import { keyOf, type Binding, type CommandId } from '../../src/app/bindings.js';
 import type { Pane } from '../../src/app/ui-store.js';
 import { dialogModule } from '../../src/app/dialogs/index.js';
+import { TEXT_FIELD_BINDINGS, type FieldEditId } from '../../src/app/text-field.js';
 import { AppController } from '../../src/app/controller.js';
 import { createUiStore } from '../../src/app/ui-store.js';
 import { ASCII_GLYPHS, UNICODE_GLYPHS } from '../../src/present/glyphs.js';
@@ -60,7 +61,16 @@ export async function renderConsole(
     if (!d) throw new Error(`no dialog open for ${id}`);
     return press(keyBytes(keyOf(id, dialogModule(d).bindings(d))));
   };
-  return { ...r, host, core, controller, press, type, command, dialogCommand, settle, quitRequested: () => quit, frame: () => r.lastFrame() ?? '' };
+  /**
+   * Presses an editing key of the text field being typed in, by id (TEXT_FIELD_BINDINGS), with its first key; `key`
+   * picks another of its keys when the test is about that one (Ctrl-A as well as Home), and must be one of them.
+   */
+  const edit = (id: FieldEditId, key?: string) => {
+    const b = TEXT_FIELD_BINDINGS.find((x) => x.id === id)!;
+    if (key !== undefined && !b.keys.includes(key)) throw new Error(`${key} is not a key of ${id} (${b.keys.join(', ')})`);
+    return press(keyBytes(key ?? b.keys[0]!));
+  };
+  return { ...r, host, core, controller, press, type, command, dialogCommand, edit, settle, quitRequested: () => quit, frame: () => r.lastFrame() ?? '' };
 }
 
 const NAMED: Record<string, string> = {
@@ -77,6 +87,9 @@ const NAMED: Record<string, string> = {
   pageup: '\x1b[5~',
   pagedown: '\x1b[6~',
   backspace: '\x7f',
+  delete: '\x1b[3~',
+  'ctrl-left': '\x1b[1;5D',
+  'ctrl-right': '\x1b[1;5C',
 };
 
 /** What a terminal sends for a key name (keys.ts names): 'ctrl-d' -> \x04, 'pagedown' -> CSI 6 ~, 'j' -> 'j'. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { THEME_NAMES, TOKENS, loadTheme, themeOf } from '../../themes/index.js';
-import { KEY, plain, renderConsole } from '../support/ui.js';
+import { plain, renderConsole } from '../support/ui.js';
 
 /** The SGR attributes in force at a column of a line (chalk level 1 codes: 16 colours, underline, inverse…). */
 interface Sgr {
@@ -93,7 +93,7 @@ for (const name of THEME_NAMES) {
       assert.notEqual(unfocusedStyle, focusedStyle, 'focused and unfocused cursors look different');
 
       // Tab: the tree focused, the containers cursor unfocused: each still visible, the styles swapped.
-      await c.press(KEY.tab);
+      await c.command('next-pane');
       tree = rowStyle(c.frame(), TREE_ROW, ascii);
       list = rowStyle(c.frame(), CONTAINER_ROW, ascii);
       assert.equal(tree.marker, marker);
@@ -102,7 +102,7 @@ for (const name of THEME_NAMES) {
       assert.equal(JSON.stringify({ fg: list.fg, bg: list.bg, inverse: list.inverse, underline: list.underline }), unfocusedStyle);
 
       // Rows that are not the cursor carry no marker.
-      await c.press('j');
+      await c.command('down');
       const f = plain(c.frame());
       const markers = f.split('\n').filter((l) => l.includes(`│${marker}`) || l.includes(`|${marker}`));
       assert.equal(markers.length, 2, `one cursor per pane:\n${f}`);

@@ -12,7 +12,7 @@ test('moving through the containers builds each tree from the listing in memory:
     return run(command, options);
   };
   const first = plain(c.frame());
-  await c.press('j', 'j', 'j', 'k');
+  for (const id of ['down', 'down', 'down', 'up'] as const) await c.command(id);
   assert.notEqual(plain(c.frame()), first, 'the selection and its tree changed');
   assert.match(plain(c.frame()), /Checkpoints of /);
   assert.deepEqual(commands, [], 'no process for navigation');

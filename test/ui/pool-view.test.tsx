@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { overlayBindings } from '../../src/app/bindings.js';
 import { createDemoHost } from '../../src/demo/demo-host.js';
 import { plain, renderConsole } from '../support/ui.js';
 
@@ -33,7 +34,7 @@ for (const [columns, rows] of [
       const c = await renderMany(extra, columns, rows, { ascii });
       const onZfs = c.core.store.getState().world!.containers.filter((x) => x.dataset && !x.reason).length;
       assert.ok(onZfs >= extra, `${onZfs} containers on ZFS`);
-      await c.press('P');
+      await c.command('pool');
       const f = plain(c.frame());
       const lines = f.split('\n');
       assert.ok(lines.length <= rows - 1, `${lines.length} lines for a ${rows}-row terminal:\n${f}`);
@@ -57,7 +58,7 @@ for (const [columns, rows] of [
       // The footer legend stays the last line.
       assert.match(lines.at(-1)!, /c checkpoint/);
       if (ascii) assert.doesNotMatch(f, /[╭╮╰╯│─●◉◆├↓]/);
-      await c.press('\x1b');
+      await c.command('close', overlayBindings('pool'));
       assert.match(plain(c.frame()), new RegExp(`Containers \\(${extra + 8}\\)`));
       c.unmount();
     });
@@ -66,7 +67,7 @@ for (const [columns, rows] of [
 
 test('pool view with few containers: every row, no "more" line', async () => {
   const c = await renderMany(0, 120, 40);
-  await c.press('P');
+  await c.command('pool');
   const f = plain(c.frame());
   assert.doesNotMatch(f, /more/);
   for (const id of ['100', '101', '102', '103', '104', '105', '106']) assert.match(f, new RegExp(`^\\s*${id}\\s`, 'm'));
