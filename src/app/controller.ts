@@ -1,7 +1,6 @@
 import type { Core } from '../core/core.js';
 import { LxcriError } from '../core/errors.js';
 import type { TreeRow } from '../core/model/tree-layout.js';
-import { buildTree } from '../core/model/tree.js';
 import type { ContainerSummary } from '../core/world.js';
 import {
   changesZfs,
@@ -19,8 +18,9 @@ import { dialogRows, dialogTextWidth } from '../../components/DialogBox.js';
 import { detailRows } from '../present/details.js';
 import { wrapLines } from '../present/wrap.js';
 import { eventLines } from '../present/event-lines.js';
-import { bindingContext, cursorRow, keptCursor, selectedContainer, treeRows, visibleContainers } from './derive.js';
+import { bindingContext, cursorRow, selectedContainer, treeRows, visibleContainers } from './derive.js';
 import { dialogModule } from './dialogs/index.js';
+import { WorldSync } from './world-sync.js';
 import { helpLength } from './help.js';
 import type { DialogResult } from './dialogs/types.js';
 import { splitKeys } from './keys.js';
@@ -50,7 +50,11 @@ export class AppController {
     readonly ui: UiStore,
     private readonly quit: () => void,
     private readonly options: ControllerOptions = {},
-  ) {}
+  ) {
+    this.worldSync = new WorldSync(core, ui, (error) => this.flash(error));
+  }
+
+  private readonly worldSync: WorldSync;
 
   visibleContainers(): ContainerSummary[] {
     return visibleContainers(this.core.store.getState(), this.ui.getState());
@@ -72,84 +76,18 @@ export class AppController {
     return bindingContext(this.core.store.getState(), this.ui.getState());
   }
 
-  /** After a refresh: keep the selection valid and the tree current. */
-  async sync(): Promise<void> {
-    const list = this.visibleContainers();
-    const ui = this.ui.getState();
-    if (!list.some((c) => c.id === ui.selected)) this.ui.setState({ selected: list[0]?.id, treeCursor: 0, detailsScroll: 0 });
-    await this.loadTree();
+  /** Reads the world again, folding asks that arrive meanwhile into one more read (world-sync.ts). */
+  refresh(): Promise<void> {
+    return this.worldSync.refresh();
   }
 
-  async loadTree(): Promise<void> {
-    const c = this.selectedContainer();
-    if (!c?.dataset || c.reason) {
-      this.ui.setState({ tree: undefined });
-      return;
-    }
-    try {
-      // Derived from the listing the last refresh read (buildTree is pure): moving the cursor costs no process.
-      const world = this.core.store.getState().world;
-      const tree = world?.inventory.get(c.dataset) ? buildTree(c.id, c.dataset, world.inventory) : await this.core.tree(c.id);
-      const ui = this.ui.getState();
-      if (ui.selected !== c.id) return;
-      this.ui.setState({ tree, treeCursor: keptCursor(ui.tree, ui.treeCursor, tree) });
-    } catch (error) {
-      this.flash(error);
-    }
+  /** After the selection or filter changed: keep the selection valid and the tree current, from memory. */
+  sync(): Promise<void> {
+    return this.worldSync.sync();
   }
 
-  private refreshing?: Promise<void>;
-  private refreshAgain = false;
-
-  /**
-   * Reads the world again. The timer, the watcher and finished actions all ask for this; asks that arrive while one
-   * runs are folded into a single read after it, so a burst costs one extra read, not one each.
-   */
-  async refresh(): Promise<void> {
-    if (this.refreshing) {
-      this.refreshAgain = true;
-      return this.refreshing;
-    }
-    this.refreshing = (async () => {
-      do {
-        this.refreshAgain = false;
-        try {
-          await this.core.refresh();
-          await this.sync();
-        } catch (error) {
-          this.flash(error);
-        }
-        await this.readInterrupted();
-      } while (this.refreshAgain);
-    })();
-    try {
-      await this.refreshing;
-    } finally {
-      this.refreshing = undefined;
-    }
-  }
-
-  /** Interrupted operations already shown in the dialog this session. */
-  private shownInterrupted = new Set<string>();
-
-  /**
-   * Operations a kill or crash left half-done (read from the journal, no process), at start and on every refresh.
-   * One not shown yet (at start, or another console's that died since) opens the dialog that lists them and offers
-   * to finish or undo each, unless the admin is busy in another mode; the header's notice stays meanwhile.
-   */
-  private async readInterrupted(): Promise<void> {
-    let list;
-    try {
-      list = await this.core.interrupted();
-    } catch (error) {
-      return this.flash(error);
-    }
-    // Unchanged: no new state, so no new frame.
-    if (JSON.stringify(list) !== JSON.stringify(this.ui.getState().interrupted)) this.ui.setState({ interrupted: list });
-    const fresh = list.findIndex((e) => !this.shownInterrupted.has(e.id));
-    if (fresh < 0 || this.ui.getState().mode !== 'normal') return;
-    for (const e of list) this.shownInterrupted.add(e.id);
-    this.ui.setState({ mode: 'dialog', dialog: { kind: 'recover', index: fresh } });
+  private loadTree(): Promise<void> {
+    return this.worldSync.loadTree();
   }
 
   /** A message on the flash line, kept whole in the messages view (`!`): an error's hint and every line of it. */
