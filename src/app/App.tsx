@@ -6,7 +6,8 @@ import { AppContext, useApp } from './app-context.js';
 import { MIN_COLUMNS, MIN_ROWS, screenLayout } from './layout.js';
 import { CommandLogView } from './views/CommandLogView.js';
 import { MessagesView } from './views/MessagesView.js';
-import { footerItems } from './bindings.js';
+import { footerFor } from './footer.js';
+import { useShallow } from 'zustand/react/shallow';
 import type { AppController } from './controller.js';
 import { ContainersPane } from './views/ContainersPane.js';
 import { DetailsPane } from './views/DetailsPane.js';
@@ -47,10 +48,10 @@ function flashLine(text: string, width: number): string {
 function Screen({ host }: { host: string }) {
   const { columns, rows } = useTerminalSize();
   const mode = useUi((s) => s.mode);
-  const focus = useUi((s) => s.focus);
-  const readOnly = useUi((s) => s.readOnly);
-  const flash = useUi((s) => s.flash);
   const { theme, ascii } = useLook();
+  // The footer for the mode on screen; shallow-compared, so a refresh that changes nothing re-renders nothing here.
+  const footer = useUi(useShallow((s) => footerFor(s, Math.max(0, s.size.columns - 2), ascii)));
+  const flash = useUi((s) => s.flash);
   if (columns < MIN_COLUMNS || rows < MIN_ROWS) {
     return <Text>{`terminal too small (${columns}x${rows}): needs ${MIN_COLUMNS}x${MIN_ROWS}; q quits`}</Text>;
   }
@@ -84,7 +85,7 @@ function Screen({ host }: { host: string }) {
           {flash ? flashLine(flash.text, columns) : ' '}
         </Text>
       </ProgressLine>
-      <KeyLegend items={footerItems(focus, readOnly, columns - 2, ascii)} />
+      <KeyLegend items={footer} />
     </Box>
   );
 }

@@ -13,7 +13,12 @@ export interface HelpSection {
   rows: HelpRow[];
 }
 
-const row = (b: Binding, ascii: boolean): HelpRow => ({ keys: keysLabel(b.keys, ascii), description: b.description, dangerous: changes(b) });
+/** A key's row; a key that means another command in another pane says where this one applies. */
+const row = (b: Binding, ascii: boolean, shared = false): HelpRow => ({
+  keys: keysLabel(b.keys, ascii),
+  description: shared && b.panes ? `${b.description} (${b.panes.join(', ')} pane${b.panes.length > 1 ? 's' : ''})` : b.description,
+  dangerous: changes(b),
+});
 const changes = (b: Binding) => b.dangerous === true;
 
 /** The help overlay's content, from the bindings tables: what every key does in this session. */
@@ -22,7 +27,16 @@ export function helpSections(readOnly: boolean, ascii = false): HelpSection[] {
   const active = activeBindings(readOnly, NORMAL_BINDINGS);
   return [
     { title: 'Move (every list and view)', rows: NAV_BINDINGS.map((b) => row(b, ascii)) },
-    { title: 'Keys', rows: [...active.filter((b) => !nav.has(b.id)), ...GLOBAL_BINDINGS].map((b) => row(b, ascii)) },
+    {
+      title: 'Keys',
+      rows: [...active.filter((b) => !nav.has(b.id)), ...GLOBAL_BINDINGS].map((b) =>
+        row(
+          b,
+          ascii,
+          active.some((o) => o !== b && o.keys.some((k) => b.keys.includes(k))),
+        ),
+      ),
+    },
     {
       title: 'Text fields (filter, search, label, typed confirmations)',
       rows: TEXT_FIELD_BINDINGS.map((b) => ({ keys: keysLabel(b.keys, ascii), description: b.description, dangerous: false })),

@@ -55,8 +55,8 @@ for (const [columns, rows] of [
       assert.equal(shown.length + hidden, onZfs, 'shown + hidden = every container on ZFS');
       // Biggest first: the rows shown are the largest.
       assert.match(shown[0]!, /^\s*101\s+db\s/);
-      // The footer legend stays the last line.
-      assert.match(lines.at(-1)!, /c checkpoint/);
+      // The footer stays the last line.
+      assert.match(lines.at(-1)!, /Esc close/, 'the footer says how to scroll and close the view');
       if (ascii) assert.doesNotMatch(f, /[╭╮╰╯│─●◉◆├↓]/);
       await c.command('close', overlayBindings('pool'));
       assert.match(plain(c.frame()), new RegExp(`Containers \\(${extra + 8}\\)`));

@@ -114,3 +114,53 @@ test('events show the date for older days and the reason of a failed operation',
   assert.doesNotMatch(f, /second line/);
   c.unmount();
 });
+
+test("undo of db: today's state has a checkpoint of its own, so the dialog keeps it and Tab says why it cannot discard", async () => {
+  const c = await renderConsole();
+  await c.command('down');
+  await c.command('undo');
+  let f = plain(c.frame());
+  assert.match(f, /today's state is kept: it has 1 checkpoint\(s\) of its own/);
+  assert.doesNotMatch(f, /Tab discard/);
+  await c.dialogCommand('switch');
+  f = plain(c.frame());
+  assert.match(f, /today's state has checkpoints of its own, so it is kept/);
+  assert.doesNotMatch(f, /--discard/, 'no CLI flag in the console');
+  c.unmount();
+});
+
+test('the help overlay draws every row once at any width (no two rows share a React key), a shared key says its pane', async () => {
+  const errors: string[] = [];
+  const original = console.error;
+  console.error = (...args: unknown[]) => void errors.push(args.map(String).join(' '));
+  try {
+    const c = await renderConsole({ size: { columns: 200, rows: 50 } });
+    await c.command('help');
+    const f = plain(c.frame());
+    assert.match(f, /filter containers by id, name or status \(containers, details, events panes\)/);
+    assert.match(f, /search the tree \(names, labels\) \(tree pane\)/);
+    c.unmount();
+  } finally {
+    console.error = original;
+  }
+  assert.deepEqual(
+    errors.filter((e) => /same key/.test(e)),
+    [],
+  );
+});
+
+test('the footer follows the mode: pane keys, then how to keep a filter, scroll a view or a dialog', async () => {
+  const c = await renderConsole();
+  const footer = () => plain(c.frame()).trimEnd().split('\n').at(-1)!;
+  assert.match(footer(), /c checkpoint/);
+  await c.command('filter', undefined, 'containers');
+  assert.match(footer(), /Enter keep +Esc drop/);
+  await c.command('close', (await import('../../src/app/bindings.js')).FIELD_MODE_BINDINGS);
+  await c.command('help');
+  assert.match(footer(), /Esc close/);
+  assert.doesNotMatch(footer(), /c checkpoint/);
+  await c.command('close', overlayBindings('help'));
+  await c.command('checkpoint');
+  assert.match(footer(), /PgUp\/PgDn scroll/);
+  c.unmount();
+});

@@ -37,9 +37,9 @@ function RestoreView({ dialog: d, height }: { dialog: RestoreDialog; height: num
       'Enter restore   Tab rollback   Esc cancel'
     ) : (
       <Text>
-        {`type ${c?.id} then Enter to roll back (cannot be undone): `}
+        {`type ${c?.id} + Enter to roll back (no undo): `}
         <TextFieldView text={d.typed} cursor={d.cursor} />
-        {'   Tab branch   Esc cancel'}
+        {'  Tab branch  Esc cancel'}
       </Text>
     );
   return <DialogBox title={`Restore ${c?.id} to ${d.branch.target.name}`} lines={restoreLines(d)} scroll={d.scroll} footer={footer} height={height} />;

@@ -8,16 +8,29 @@ import { DIALOG_SCROLL_BINDINGS, typedField, type DialogModule } from './types.j
 
 type UndoDialog = Extract<Dialog, { kind: 'undo' }>;
 
+/** Today's state can only be kept when it has checkpoints of its own: discarding would destroy them. */
+const onlyKeep = (d: UndoDialog) => d.plan.todayCheckpoints.length > 0;
+
 const BINDINGS: readonly Binding[] = [
   { id: 'confirm', keys: ['return'], description: 'undo the restore', dangerous: true },
-  { id: 'switch', keys: ['tab'], description: "keep today's state as a branch / discard it" },
+  {
+    id: 'switch',
+    keys: ['tab'],
+    description: "keep today's state as a branch / discard it",
+    disabled: (c) =>
+      c.ui.dialog?.kind === 'undo' && onlyKeep(c.ui.dialog)
+        ? "today's state has checkpoints of its own, so it is kept (delete them first to discard it)"
+        : undefined,
+  },
   { id: 'close', keys: ['escape'], description: 'cancel' },
   ...DIALOG_SCROLL_BINDINGS,
 ];
 
 function undoLines(d: UndoDialog, nowSeconds: number): string[] {
   const p = d.plan;
-  const choice = `[${p.today === 'keep' ? '*' : ' '}] keep today's state as a branch   [${p.today === 'discard' ? '*' : ' '}] discard today's state`;
+  const choice = onlyKeep(d)
+    ? `today's state is kept: it has ${p.todayCheckpoints.length} checkpoint(s) of its own`
+    : `[${p.today === 'keep' ? '*' : ' '}] keep today's state as a branch   [${p.today === 'discard' ? '*' : ' '}] discard today's state`;
   return [...undoSummary(p, nowSeconds), '', choice, '', 'steps:', ...p.steps.map((s, i) => `  ${i + 1}. ${s}`)];
 }
 
@@ -33,7 +46,7 @@ function UndoView({ dialog: d, height }: { dialog: UndoDialog; height: number })
       {'   Tab keep it   Esc cancel'}
     </Text>
   ) : (
-    `Enter undo   Tab ${p.today === 'keep' ? 'discard' : 'keep'} today's state   Esc cancel`
+    `Enter undo   ${onlyKeep(d) ? '' : `Tab ${p.today === 'keep' ? 'discard' : 'keep'} today's state   `}Esc cancel`
   );
   return (
     <DialogBox

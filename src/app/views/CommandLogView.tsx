@@ -3,6 +3,7 @@ import { ScrollHint, windowRows } from '../../../components/ScrollHint.js';
 import { useLook } from '../../../components/theme-context.js';
 import { Text } from '../../../components/Text.js';
 import { useCore, useUi } from './hooks.js';
+import { cmd, formatCommand } from '../../core/runner/command.js';
 
 /** Every command this console ran, live (a running one has no exit code yet), as lazygit's command log: `@`. */
 export function CommandLogView({ height }: { height: number }) {
@@ -21,7 +22,7 @@ export function CommandLogView({ height }: { height: number }) {
         const token = e.exitCode === undefined ? 'text.accent' : e.exitCode !== 0 ? 'status.error' : e.mutates ? 'text' : 'text.dim';
         return (
           <Text key={e.seq} wrap="truncate" color={theme.color(token)}>
-            {`${new Date(e.at).toTimeString().slice(0, 8)} ${e.mutates ? '*' : ' '} [${state}] ${e.argv.join(' ')}${e.error ? `  ${e.error}` : ''}`}
+            {`${new Date(e.at).toTimeString().slice(0, 8)} ${e.mutates ? '*' : ' '} [${state}] ${formatCommand(cmd(e.argv[0]!, e.argv.slice(1)))}${e.error ? `  ${e.error}` : ''}`}
           </Text>
         );
       })}

@@ -14,8 +14,8 @@ export function HelpOverlay({ height }: { height: number }) {
     <Text key={s.title} bold color={theme.color('text.accent')}>
       {s.title}
     </Text>,
-    ...s.rows.map((r) => (
-      <Text key={`${s.title}:${r.keys}`} wrap="truncate">
+    ...s.rows.map((r, i) => (
+      <Text key={`${s.title}:${i}`} wrap="truncate">
         <Text color={theme.color('key')} bold>
           {`  ${r.keys.padEnd(22)}`}
         </Text>

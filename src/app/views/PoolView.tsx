@@ -61,7 +61,7 @@ export function PoolView({ height }: { height: number }) {
         <Text key={p.name} wrap="truncate">
           {`${p.name}  ${p.health}  `}
           <CapacityBar percent={p.capacity} width={20} />
-          {`  ${formatBytes(p.allocated)} of ${formatBytes(p.size)}, ${formatBytes(p.free)} free${p.fragmentation !== undefined ? `, fragmentation ${p.fragmentation}%` : ''}`}
+          {`  ${formatBytes(p.allocated)} of ${formatBytes(p.size)}, ${formatBytes(p.free)} free${p.fragmentation !== undefined ? `, ${p.fragmentation}% fragmented` : ''}`}
           {poolLevel(p) !== 'ok' ? (
             <Text color={theme.color(poolLevel(p) === 'critical' ? 'status.error' : 'status.warning')}>{`  ${poolLevel(p).toUpperCase()}`}</Text>
           ) : null}

@@ -1,0 +1,28 @@
+import { FIELD_MODE_BINDINGS, footerItems, type Binding } from './bindings.js';
+import { keysLabel } from './key-names.js';
+import type { UiState } from './ui-store.js';
+
+const item = (b: Binding, word: string, ascii: boolean) => `${keysLabel(b.keys.slice(0, 2), ascii)} ${word}`;
+
+/**
+ * The footer for what is on screen: the focused pane's keys; in a text field, how to keep or drop it; in a full-screen
+ * view, how to scroll and close it; in a dialog (whose own last line names its keys), how to scroll it.
+ */
+export function footerFor(ui: UiState, width: number, ascii: boolean): string[] {
+  switch (ui.mode) {
+    case 'normal':
+      return footerItems(ui.focus, ui.readOnly, width, ascii);
+    case 'filter':
+    case 'search':
+      return [...FIELD_MODE_BINDINGS.map((b) => item(b, b.id === 'confirm' ? 'keep' : 'drop', ascii)), 'Ctrl-W word', 'Ctrl-U line'];
+    case 'dialog':
+      return [`${keysLabel(['up', 'down', 'pageup', 'pagedown'], ascii)} scroll`, 'Ctrl-C quit'];
+    default:
+      return [
+        `${keysLabel(['j', 'k'], ascii)} scroll`,
+        `${keysLabel(['g', 'G'], ascii)} ends`,
+        `${keysLabel(['pageup', 'pagedown'], ascii)} page`,
+        'Esc close',
+      ];
+  }
+}
