@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import stringWidth from 'string-width';
 
@@ -74,6 +75,8 @@ function widthOf(g: string): number {
   }
   return w;
 }
+/** Text whose every UTF-16 unit is a character one column wide (string-width agrees: no combining, wide or emoji). */
+const SIMPLE = /^[\x20-\x7e\u00a1-\u00ac\u00ae-\u02ff\u2010-\u2027\u2030-\u205e\u2190-\u21ff\u2500-\u25fc]*$/;
 /** A cell holding the right half of a wide character. */
 const WIDE_TAIL = '';
 
@@ -112,10 +115,10 @@ export class Screen {
     const chars = this.chars[y];
     const st = this.styles[y];
     if (!chars || !st) return;
-    for (let x = Math.max(0, from); x < Math.min(to, this.columns); x++) {
-      chars[x] = ' ';
-      st[x] = DEFAULT_KEY;
-    }
+    const [a, b] = [Math.max(0, from), Math.min(to, this.columns)];
+    if (a >= b) return;
+    chars.fill(' ', a, b);
+    st.fill(DEFAULT_KEY, a, b);
   }
 
   private lineFeed(): void {
@@ -130,9 +133,11 @@ export class Screen {
     const chars = this.chars[this.y]!;
     const st = this.styles[this.y]!;
     const key = intern(this.style);
-    const ascii = /^[\x20-\x7e]*$/.test(text);
-    for (const g of ascii ? text : [...segmenter.segment(text)].map((s) => s.segment)) {
-      const w = ascii ? 1 : widthOf(g);
+    // Most text (ASCII, Latin, punctuation, arrows, box drawing, shapes) is one column a UTF-16 unit; the rest is
+    // cut into graphemes and measured.
+    const simple = SIMPLE.test(text);
+    for (const g of simple ? text : [...segmenter.segment(text)].map((s) => s.segment)) {
+      const w = simple ? 1 : widthOf(g);
       if (w === 0) {
         if (this.x > 0 && chars[this.x - 1] !== WIDE_TAIL) chars[this.x - 1] += g;
         continue;
@@ -271,8 +276,10 @@ function move(from: Cursor | undefined, x: number, y: number): string {
   const cup = y === 0 && x === 0 ? '\x1b[H' : x === 0 ? `\x1b[${y + 1}H` : `\x1b[${y + 1};${x + 1}H`;
   if (!from) return cup;
   let best = cup;
+  // A line feed costs two bytes on the wire: the tty adds a carriage return (ONLCR).
+  const cost = (s: string) => s.length + (s.match(/\n/g)?.length ?? 0);
   const consider = (s: string) => {
-    if (s.length < best.length) best = s;
+    if (cost(s) < cost(best)) best = s;
   };
   // From the start of the row: a carriage return, and line feeds down (never needed on the last row: no scroll).
   // (After CR a line feed leaves the cursor in column 0 whether or not the tty adds a CR of its own, ONLCR.)
@@ -301,7 +308,7 @@ export function diffScreens(shown: Screen, wanted: Screen, pen: Pen): string {
     const ws = wanted.styles[y]!;
     const sc = shown.chars[y]!;
     const ss = shown.styles[y]!;
-    const same = (i: number) => wc[i] === sc[i] && looksSame(wc[i]!, ws[i]!, ss[i]!);
+    const same = (i: number) => wc[i] === sc[i] && (ws[i] === ss[i] || looksSame(wc[i]!, ws[i]!, ss[i]!));
     /** Writes wanted cell i (a whole character) with the pen, in the shown model too; returns the next column. */
     const put = (i: number): number => {
       const ch = wc[i]!;
@@ -314,7 +321,7 @@ export function diffScreens(shown: Screen, wanted: Screen, pen: Pen): string {
       const penKey = keyOf(pen.style);
       sc[i] = ch;
       ss[i] = penKey;
-      const next = widthOf(ch) === 2 && i + 1 < columns ? i + 2 : i + 1;
+      const next = wc[i + 1] === WIDE_TAIL ? i + 2 : i + 1;
       if (next === i + 2) {
         sc[i + 1] = WIDE_TAIL;
         ss[i + 1] = penKey;
@@ -343,6 +350,9 @@ export function diffScreens(shown: Screen, wanted: Screen, pen: Pen): string {
     };
     let x = 0;
     while (x < columns) {
+      // Most cells are what the terminal shows: a plain scan first.
+      while (x < columns && wc[x] === sc[x] && ws[x] === ss[x]) x++;
+      if (x === columns) break;
       if (same(x)) {
         x++;
         continue;
@@ -411,6 +421,9 @@ function sgrLength(from: string | undefined, to: string): number {
   return n;
 }
 
+/** Where each frame Ink drew is written as text, when set (the e2e tests). */
+const FRAME_FILE = process.env.LXCRI_FRAME_FILE;
+
 /**
  * Ink's output, cut down to the cells that changed. Ink erases and rewrites its whole frame for any change (~7 KB at
  * 120x35; its `incrementalRendering` rewrites whole lines, ~170 bytes each, and misplaces frames shorter than the
@@ -449,8 +462,9 @@ export class ScreenDiffStream extends Writable {
     this.shown.resize(this.columns, this.rows);
     this.shown.clear();
     this.pen = { style: undefined, cursor: undefined };
-    this.emit('resize');
+    // Cleared before Ink hears of the resize: it may draw its new frame at once, which must not be cleared after.
     this.send('\x1b[0m\x1b[2J');
+    this.emit('resize');
   };
 
   /** Stops following the terminal's size (after the console is closed). */
@@ -470,6 +484,8 @@ export class ScreenDiffStream extends Writable {
     const diff = diffScreens(this.shown, this.wanted, this.pen);
     // Ink's own synchronized-update marks are dropped: one write per frame, wrapped here when it draws anything.
     this.send((diff ? `\x1b[?2026h${diff}\x1b[?2026l` : '') + modes.join(''));
+    // For the tests: Ink's own frame as text, to hold against what the terminal shows (test/e2e/ssh-bytes.test.ts).
+    if (diff && FRAME_FILE) writeFileSync(FRAME_FILE, this.wanted.chars.map((row) => row.join('').trimEnd()).join('\n'));
     done();
   }
 }

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { PtyProgram } from '../support/terminal-bytes.js';
+import { TmuxSession } from '../support/tmux.js';
 
 // The console as an admin sees it over SSH: the demo on a real 120x35 pty, every byte it writes to the terminal counted.
 // The demo refreshes its world every 5 s (config ui.refresh_seconds); an idle stretch of 6.5 s spans at least one.
@@ -28,5 +33,85 @@ test('over SSH: an idle console writes nothing (a refresh that changes nothing d
     assert.match(screen, /^lxcri-console .*79% ONLINE/m);
   } finally {
     await p.stop();
+  }
+});
+
+/** Lines without trailing blanks, trailing empty lines dropped: how tmux and the frame file compare. */
+const lines = (text: string) =>
+  text
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .join('\n')
+    .replace(/\n+$/, '');
+
+test('over SSH: after every step (navigation, dialogs, help, pool view, resizes) the real terminal shows exactly the frame Ink drew', async () => {
+  // The console writes only what changed (src/app/screen-diff.ts: cursor moves, erases, colour changes kept short);
+  // tmux, a real terminal, is the judge of what those bytes draw. LXCRI_FRAME_FILE: the console writes Ink's own
+  // frame (as text) there after each frame it draws.
+  const dir = mkdtempSync(join(tmpdir(), 'lxcri-frames-'));
+  const frameFile = join(dir, 'frame.txt');
+  const name = 'lxcri-ssh-frames';
+  const t = TmuxSession.start(name, `${process.execPath} --import tsx src/cli/bin.ts --demo`, 120, 35, {
+    LXCRI_FRAME_FILE: frameFile,
+    LXCRI_DEMO_DIR: join(dir, 'demo'),
+  });
+  const resize = (columns: number, rows: number) => execFileSync('tmux', ['resize-window', '-t', name, '-x', String(columns), '-y', String(rows)]);
+  const read = () => [lines(t.screen()), existsSync(frameFile) ? lines(readFileSync(frameFile, 'utf8')) : ''] as const;
+  /**
+   * Waits until Ink drew a frame other than `last` (for a step that changes the screen) and what tmux shows is that
+   * frame, still so a moment later; fails with both if they never agree.
+   */
+  const agree = async (step: string, last?: string): Promise<string> => {
+    const until = Date.now() + 8000;
+    let [screen, frame] = read();
+    while (Date.now() < until) {
+      [screen, frame] = read();
+      if (frame && screen === frame && frame !== last) {
+        await new Promise((r) => setTimeout(r, 300));
+        const [again, latest] = read();
+        if (latest === frame && again === frame) return frame;
+        continue;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.notEqual(frame, last, `${step} changed the screen`);
+    assert.equal(screen, frame, `after ${step}: the terminal (first) is not the frame Ink drew (second)`);
+    return frame;
+  };
+  try {
+    await t.waitFor(FIRST_FRAME);
+    let last = await agree('the first frame');
+    const steps: Array<[string, () => void, RegExp?]> = [
+      ['j', () => t.keys('j'), /Checkpoints of 101 db/],
+      ['j', () => t.keys('j'), /Checkpoints of 102/],
+      ['k k', () => t.keys('k', 'k'), /Checkpoints of 100 web/],
+      ['G', () => t.keys('G'), /▸107/],
+      ['g', () => t.keys('g'), /▸100/],
+      ['j Tab (tree of db)', () => t.keys('j', 'Tab')],
+      ['k in the tree', () => t.keys('k')],
+      ['k k k in the tree', () => t.keys('k', 'k', 'k')],
+      ['g in the tree', () => t.keys('g')],
+      ['G in the tree', () => t.keys('G')],
+      ['? (help)', () => t.keys('?'), /Keys — Esc, q or \? closes/],
+      ['Esc', () => t.keys('Escape')],
+      ['P (pool view)', () => t.keys('P'), /Pools {2}\(Esc to close\)/],
+      ['Esc', () => t.keys('Escape')],
+      ['c (checkpoint dialog)', () => t.keys('c'), /Checkpoint of 101 db/],
+      ['a label typed', () => t.text('a label')],
+      ['Esc', () => t.keys('Escape')],
+      ['Shift-Tab k (containers: 100)', () => t.keys('BTab', 'k'), /Checkpoints of 100 web/],
+      ['resize to 100x30', () => resize(100, 30)],
+      ['j after the resize', () => t.keys('j'), /Checkpoints of 101 db/],
+      ['resize to 132x40', () => resize(132, 40)],
+      ['k', () => t.keys('k'), /Checkpoints of 100 web/],
+      ['resize to 120x35', () => resize(120, 35)],
+    ];
+    for (const [step, act, shows] of steps) {
+      act();
+      last = await agree(step, last);
+      if (shows) assert.match(last, shows, `after ${step}`);
+    }
+  } finally {
+    t.kill();
   }
 });
