@@ -70,9 +70,6 @@ export async function main(argv: string[], terminal = { out: (s: string) => cons
     // Ink draws only the final frame when CI is set (is-in-ci, read when Ink loads); an interactive console on a
     // terminal must draw live whatever the environment inherited.
     if (!spec && process.stdout.isTTY) delete process.env.CI;
-    // React's development build (what it loads unless NODE_ENV says otherwise) checks every render and is twice the
-    // code to load: the console is a shipped program and runs the production build, unless NODE_ENV is set.
-    if (!spec) process.env.NODE_ENV ??= 'production';
     const consoleModule = spec ? undefined : import('../app/run.js');
     consoleModule?.catch(() => undefined);
     const [{ loadConfig }, { createContext }, coreModule] = await Promise.all([
