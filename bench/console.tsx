@@ -121,7 +121,7 @@ export async function firstFrameFigures(runs = 5): Promise<string[][]> {
   for (let i = 0; i < runs; i++) {
     ink.push(await firstFrame('node dist/bench/ink-hello.js', /hello from ink/));
     inkProduction.push(await firstFrame('node dist/bench/ink-hello.js', /hello from ink/, { NODE_ENV: 'production' }));
-    ours.push(await firstFrame('node dist/src/cli/bin.js --demo', /Containers \(8\)[\s\S]*NOW <- you are here/));
+    ours.push(await firstFrame('node dist/bundle/bin.js --demo', /Containers \(8\)[\s\S]*NOW <- you are here/));
   }
   return [
     [
@@ -153,7 +153,7 @@ async function bytesPerKey(p: PtyProgram, keys: string[]): Promise<number> {
 export async function sshFigures(build = true): Promise<string[][]> {
   const rows: string[][] = [];
   if (build) spawnSync('npm', ['run', 'build'], { stdio: 'ignore' });
-  const p = PtyProgram.start(['node', 'dist/src/cli/bin.js', '--demo'], { columns: 120, rows: 35 });
+  const p = PtyProgram.start(['node', 'dist/bundle/bin.js', '--demo'], { columns: 120, rows: 35 });
   try {
     await p.waitFor(/Containers \(8\)[\s\S]*NOW <- you are here/);
     await p.settle(1000, 10_000);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { TmuxSession } from '../support/tmux.js';
 
-const BIN = 'node dist/src/cli/bin.js';
+const BIN = 'node dist/bundle/bin.js';
 
 before(() => {
   execFileSync('npm', ['run', 'build'], { stdio: 'pipe' });

@@ -13,7 +13,7 @@ import { TmuxSession } from '../support/tmux.js';
 // SEVERAL keys in ONE `send-keys -l` (tmux writes them to the terminal together, the console reads them at once) and
 // checks the screen they lead to: the cursor row, the dialog's text, the mode.
 
-const BIN = 'node dist/src/cli/bin.js';
+const BIN = 'node dist/bundle/bin.js';
 const SIZES = [
   [80, 24],
   [200, 50],
@@ -219,7 +219,7 @@ for (const [cols, rows] of SIZES) {
       t.text(`${TAB}gr${TAB}`);
       screen = await settled(t, /Restore 101 to checkpoint-\d+[\s\S]*\[\*\] rollback/);
       assert.match(screen, /\[ \] branch restore/);
-      assert.match(screen, /type 101 then Enter to roll back/);
+      assert.match(screen, /type 101 \+ Enter to roll back \(no undo\)/);
       t.text(TAB);
       screen = await settled(t, /\[\*\] branch restore/);
       assert.match(screen, /\[ \] rollback/);
@@ -231,7 +231,7 @@ for (const [cols, rows] of SIZES) {
       // Undo: 101 was restored in the seeded history; u names it; Esc closes it, j in the same send moves the tree.
       t.text('u');
       screen = await settled(t, /Undo the last restore of 101[\s\S]*container 101: running, so it is stopped, switched and started again/);
-      assert.match(screen, /\[\*\] keep today's state as a branch/);
+      assert.match(screen, /today's state is kept: it has \d+ checkpoint\(s\) of its own/);
       assert.match(screen, /Esc cancel/);
       t.text(`${ESC}j`);
       screen = await treeLabel(t, BEFORE_MIGRATION);
@@ -251,7 +251,7 @@ for (const [cols, rows] of SIZES) {
 test('y on a tree checkpoint writes OSC 52 with the full snapshot name to the terminal', async () => {
   // tmux keeps OSC 52 to itself (set-clipboard), so this reads the bytes the console writes to a real pty.
   const dir = mkdtempSync(join(tmpdir(), 'lxcri-e2e-osc52-'));
-  const p = PtyProgram.start(['node', 'dist/src/cli/bin.js', '--demo'], { columns: 200, rows: 50, env: { LXCRI_DEMO_DIR: dir } });
+  const p = PtyProgram.start(['node', 'dist/bundle/bin.js', '--demo'], { columns: 200, rows: 50, env: { LXCRI_DEMO_DIR: dir } });
   try {
     await p.waitFor(/Containers \(8\)[\s\S]*◉ NOW <- you are here/);
     p.type(`j${TAB}g`);

@@ -6,7 +6,7 @@ import { runCli } from '../support/cli-process.js';
 import { createTestPool, sh, type TestPool } from '../support/real-pool.js';
 import { TmuxSession } from '../support/tmux.js';
 
-const BIN = 'node dist/src/cli/bin.js';
+const BIN = 'node dist/bundle/bin.js';
 
 /** 1 while the pane shows the alternate screen (the console), 0 once the shell's screen is back. */
 const alternateOn = (t: TmuxSession) => execFileSync('tmux', ['display-message', '-p', '-t', t.name, '#{alternate_on}'], { encoding: 'utf8' }).trim();

@@ -54,11 +54,11 @@ test(`80x24, pool view over ${EXTRA + 8} containers: the title, the table header
     const lines = screen.replace(/\n+$/, '').split('\n');
     assert.ok(lines.length <= 23 && lines.every((l) => [...l].length <= 80), `fits 80x24 with a row to spare:\n${screen}`);
     assert.match(lines[0]!, /^lxcri-console {2}pve-demo/, `the header line is intact:\n${screen}`);
-    assert.match(lines[1]!, /^Pools {2}\(Esc to close\)\s*$/, `the title line is intact:\n${screen}`);
+    assert.match(lines[1]!, /^Pools {2}\(Esc to close\) {2}j\/k PgUp\/PgDn scroll\s*$/, `the title line is intact:\n${screen}`);
     assert.match(lines[2]!, /^rpool {2}ONLINE .* free/);
     assert.match(lines[3]!, /^id\s+name\s+used\s+snapshots\s+dataset\s+checkpoints\s*$/);
     assert.doesNotMatch(screen, /freefree|free[a-z]/, `no line drawn over another:\n${screen}`);
-    assert.match(lines.at(-1)!, /^Tab\/l pane .*c checkpoint/, `the footer is intact:\n${screen}`);
+    assert.match(lines.at(-1)!, /j\/k scroll .*Esc close/, `the footer is intact:\n${screen}`);
     const rows = lines.filter((l) => /^\d{3}\s+\S+\s+[\d.]+[BKMGT]/.test(l));
     const hidden = Number(/↓ (\d+) more/.exec(screen)![1]);
     assert.equal(rows.length + hidden, EXTRA + 7, 'shown + hidden = every container on ZFS');
