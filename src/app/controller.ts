@@ -246,7 +246,8 @@ export class AppController {
         return this.quit();
       case 'checkpoint':
       case 'checkpoint-stateful':
-        return void this.ui.setState({ mode: 'dialog', dialog: { kind: 'checkpoint', stateful: id === 'checkpoint-stateful', label: '' } });
+        if (!c) return;
+        return this.openDialog({ kind: 'checkpoint', container: c.id, name: c.name, stateful: id === 'checkpoint-stateful', label: '' });
       case 'restore': {
         if (!c || !row) return;
         const branch = await this.core.planRestore(c.id, { snapshot: row.node.fullName, mode: 'branch' });
@@ -334,7 +335,6 @@ export class AppController {
       readOnly: ui.readOnly,
       interrupted: ui.interrupted,
       page: overlayRows(this.layout()),
-      ...(this.selectedContainer() ? { container: this.selectedContainer()! } : {}),
     };
     this.apply(await m.reduce(d, binding.id, env));
   }

@@ -27,7 +27,8 @@ export const PANES: readonly Pane[] = ['containers', 'tree', 'details', 'events'
  * is, in characters (text-field.ts); absent = after the last character.
  */
 export type Dialog =
-  | { kind: 'checkpoint'; stateful: boolean; label: string; cursor?: number }
+  /** `container`: the one the dialog was opened for (a refresh that changes the selection meanwhile does not retarget it). */
+  | { kind: 'checkpoint'; container: string; name: string; stateful: boolean; label: string; cursor?: number }
   | {
       kind: 'restore';
       branch: RestorePlan;

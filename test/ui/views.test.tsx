@@ -164,3 +164,20 @@ test('the footer follows the mode: pane keys, then how to keep a filter, scroll 
   assert.match(footer(), /PgUp\/PgDn scroll/);
   c.unmount();
 });
+
+test('a dialog acts on the container it was opened for, even when a refresh changes the selection before Enter', async () => {
+  const c = await renderConsole();
+  await c.command('checkpoint');
+  await c.type('mine');
+  // Meanwhile web disappears from the list (the filter now hides it), and the selection moves to another container.
+  c.controller.ui.setState({ filter: 'db' });
+  await c.controller.sync();
+  assert.equal(c.controller.ui.getState().selected, '101');
+  await c.dialogCommand('confirm');
+  await c.controller.idle();
+  const labels = (id: string) =>
+    [...c.host.runner.zfs.snapshotsOf(`rpool/data/subvol-${id}-disk-0`)].map((s) => s.local['lxcri:label']).filter((l) => l === 'mine');
+  assert.equal(labels('100').length, 1, 'the checkpoint is of web, as the dialog said');
+  assert.equal(labels('101').length, 0, 'not of the container selected meanwhile');
+  c.unmount();
+});

@@ -11,7 +11,6 @@ import type { Core } from '../../src/core/core.js';
 const core = {} as Core;
 const env = (over: Partial<DialogEnv> = {}): DialogEnv => ({
   core,
-  container: { id: '101', name: 'db' } as DialogEnv['container'],
   readOnly: false,
   interrupted: [],
   page: 10,
@@ -49,7 +48,11 @@ test('restore: Enter runs the branch restore; Tab (or ←/→ on the branch choi
 });
 
 test('delete: nothing runs until the id is typed', async () => {
-  const d: Dialog = { kind: 'delete', plan: { target: { name: 'checkpoint-1', fullName: 'ds@checkpoint-1' }, subtree: false } as never, typed: '10' };
+  const d: Dialog = {
+    kind: 'delete',
+    plan: { container: '101', target: { name: 'checkpoint-1', fullName: 'ds@checkpoint-1' }, subtree: false } as never,
+    typed: '10',
+  };
   assert.deepEqual(await key(d, 'return'), { flash: 'type 101 to confirm the delete' });
   const typed = ((await key(d, '1')) as { next: Dialog }).next;
   const go = await key(typed, 'return');

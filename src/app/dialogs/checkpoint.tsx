@@ -2,7 +2,6 @@ import { DialogBox } from '../../../components/DialogBox.js';
 import { Text } from '../../../components/Text.js';
 import type { Binding } from '../bindings.js';
 import { keyName } from '../key-names.js';
-import { useApp } from '../app-context.js';
 import { TextFieldView } from '../views/TextFieldView.js';
 import type { Dialog } from '../ui-store.js';
 import type { DialogModule } from './types.js';
@@ -15,10 +14,9 @@ const BINDINGS: readonly Binding[] = [
 ];
 
 function CheckpointView({ dialog: d, height }: { dialog: CheckpointDialog; height: number }) {
-  const c = useApp().selectedContainer();
   return (
     <DialogBox
-      title={`${d.stateful ? 'Stateful checkpoint (CRIU)' : 'Checkpoint'} of ${c?.id} ${c?.name}`}
+      title={`${d.stateful ? 'Stateful checkpoint (CRIU)' : 'Checkpoint'} of ${d.container} ${d.name}`}
       lines={[
         <Text key="label">
           {'label: '}
@@ -37,16 +35,15 @@ export const CHECKPOINT: DialogModule<CheckpointDialog> = {
   bindings: () => BINDINGS,
   field: (d) => ({ text: d.label, cursor: d.cursor ?? [...d.label].length }),
   withField: (d, f) => ({ ...d, label: f.text, cursor: f.cursor }),
-  reduce: (d, command, env) => {
+  reduce: (d, command) => {
     if (command === 'close') return { close: true };
     if (command !== 'confirm') return undefined;
-    const c = env.container;
-    if (!c) return { flash: 'select a container first' };
+    const id = d.container;
     const opts = d.label ? { label: d.label } : {};
     return {
       run: {
-        what: `${d.stateful ? 'stateful checkpoint' : 'checkpoint'} of ${c.id}`,
-        action: (core) => (d.stateful ? core.checkpointStateful(c.id, opts) : core.checkpoint([c.id], opts)),
+        what: `${d.stateful ? 'stateful checkpoint' : 'checkpoint'} of ${id}`,
+        action: (core) => (d.stateful ? core.checkpointStateful(id, opts) : core.checkpoint([id], opts)),
       },
     };
   },

@@ -3,7 +3,6 @@ import { Text } from '../../../components/Text.js';
 import { describeAction } from '../../core/ops/delete.js';
 import { formatBytes } from '../../present/units.js';
 import type { Binding } from '../bindings.js';
-import { useApp } from '../app-context.js';
 import { TextFieldView } from '../views/TextFieldView.js';
 import type { Dialog } from '../ui-store.js';
 import { DIALOG_SCROLL_BINDINGS, typedField, type DialogModule } from './types.js';
@@ -22,7 +21,7 @@ function deleteLines(d: DeleteDialog): string[] {
 }
 
 function DeleteView({ dialog: d, height }: { dialog: DeleteDialog; height: number }) {
-  const c = useApp().selectedContainer();
+  const id = d.plan.container;
   return (
     <DialogBox
       title={`Delete ${d.plan.target.name}${d.plan.subtree ? ' and its subtree' : ''}`}
@@ -30,7 +29,7 @@ function DeleteView({ dialog: d, height }: { dialog: DeleteDialog; height: numbe
       scroll={d.scroll}
       footer={
         <Text>
-          {`type ${c?.id} then Enter to delete: `}
+          {`type ${id} then Enter to delete: `}
           <TextFieldView text={d.typed} cursor={d.cursor} />
           {`   Tab ${d.plan.subtree ? 'this checkpoint only' : 'with its subtree'}   Esc cancel`}
         </Text>
@@ -46,24 +45,23 @@ export const DELETE: DialogModule<DeleteDialog> = {
   lines: deleteLines,
   field: typedField,
   withField: (d, f) => ({ ...d, typed: f.text, cursor: f.cursor }),
+  // The container the plan was made for, whatever is selected by the time Enter comes.
   reduce: async (d, command, env) => {
-    const c = env.container;
+    const id = d.plan.container;
     switch (command) {
       case 'close':
         return { close: true };
       case 'switch': {
         // This checkpoint alone or with its whole subtree: a new plan (a refusal keeps the current one, and says why).
-        if (!c) return undefined;
-        const plan = await env.core.planDelete(c.id, d.plan.target.fullName, !d.plan.subtree);
+        const plan = await env.core.planDelete(id, d.plan.target.fullName, !d.plan.subtree);
         return { next: { ...d, plan, typed: '', cursor: undefined, scroll: 0 } };
       }
       case 'confirm':
-        if (!c) return undefined;
-        if (d.typed !== c.id) return { flash: `type ${c.id} to confirm the delete` };
+        if (d.typed !== id) return { flash: `type ${id} to confirm the delete` };
         return {
           run: {
             what: `delete of ${d.plan.target.name}`,
-            action: (core) => core.delete(c.id, d.plan.target.fullName, { subtree: d.plan.subtree, confirmed: true }),
+            action: (core) => core.delete(id, d.plan.target.fullName, { subtree: d.plan.subtree, confirmed: true }),
           },
         };
       default:

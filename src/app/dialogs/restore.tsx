@@ -2,7 +2,6 @@ import { DialogBox } from '../../../components/DialogBox.js';
 import { Text } from '../../../components/Text.js';
 import { describeRestorePlan } from '../../present/plans.js';
 import type { Binding } from '../bindings.js';
-import { useApp } from '../app-context.js';
 import { TextFieldView } from '../views/TextFieldView.js';
 import type { Dialog } from '../ui-store.js';
 import { DIALOG_SCROLL_BINDINGS, typedField, type DialogModule } from './types.js';
@@ -31,18 +30,18 @@ function restoreLines(d: RestoreDialog): string[] {
 }
 
 function RestoreView({ dialog: d, height }: { dialog: RestoreDialog; height: number }) {
-  const c = useApp().selectedContainer();
+  const id = d.branch.container;
   const footer =
     d.choice === 'branch' ? (
       'Enter restore   Tab rollback   Esc cancel'
     ) : (
       <Text>
-        {`type ${c?.id} + Enter to roll back (no undo): `}
+        {`type ${id} + Enter to roll back (no undo): `}
         <TextFieldView text={d.typed} cursor={d.cursor} />
         {'  Tab branch  Esc cancel'}
       </Text>
     );
-  return <DialogBox title={`Restore ${c?.id} to ${d.branch.target.name}`} lines={restoreLines(d)} scroll={d.scroll} footer={footer} height={height} />;
+  return <DialogBox title={`Restore ${id} to ${d.branch.target.name}`} lines={restoreLines(d)} scroll={d.scroll} footer={footer} height={height} />;
 }
 
 export const RESTORE: DialogModule<RestoreDialog> = {
@@ -51,20 +50,20 @@ export const RESTORE: DialogModule<RestoreDialog> = {
   lines: restoreLines,
   field: (d) => (d.choice === 'rollback' ? typedField(d) : undefined),
   withField: (d, f) => ({ ...d, typed: f.text, cursor: f.cursor }),
-  reduce: (d, command, env) => {
-    const c = env.container;
+  // The container the plans were made for, whatever is selected by the time Enter comes.
+  reduce: (d, command) => {
+    const id = d.branch.container;
     switch (command) {
       case 'close':
         return { close: true };
       case 'switch':
         return { next: { ...d, choice: d.choice === 'branch' ? 'rollback' : 'branch', typed: '', cursor: undefined, scroll: 0 } };
       case 'confirm': {
-        if (!c) return undefined;
-        if (d.choice === 'branch') return { run: { what: `restore of ${c.id}`, action: (core) => core.restore(c.id, { plan: d.branch }) } };
+        if (d.choice === 'branch') return { run: { what: `restore of ${id}`, action: (core) => core.restore(id, { plan: d.branch }) } };
         const plan = d.rollback;
         if (!plan) return { flash: `rollback not possible: ${d.rollbackError}` };
-        if (d.typed !== c.id) return { flash: `type ${c.id} to confirm the rollback` };
-        return { run: { what: `rollback of ${c.id}`, action: (core) => core.restore(c.id, { plan, confirmed: true }) } };
+        if (d.typed !== id) return { flash: `type ${id} to confirm the rollback` };
+        return { run: { what: `rollback of ${id}`, action: (core) => core.restore(id, { plan, confirmed: true }) } };
       }
       default:
         return undefined;

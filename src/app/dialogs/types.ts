@@ -1,6 +1,5 @@
 import type { ReactNode } from 'react';
 import type { Core } from '../../core/core.js';
-import type { ContainerSummary } from '../../core/world.js';
 import type { Binding, CommandId } from '../bindings.js';
 import type { TextField } from '../text-field.js';
 import type { Dialog, InterruptedOperation } from '../ui-store.js';
@@ -8,8 +7,6 @@ import type { Dialog, InterruptedOperation } from '../ui-store.js';
 /** What a dialog's reducer sees besides its own state. */
 export interface DialogEnv {
   core: Core;
-  /** The selected container (the one the dialog acts on). */
-  container?: ContainerSummary;
   readOnly: boolean;
   interrupted: InterruptedOperation[];
   /** Body rows a dialog shows at this terminal size (its page, for PgUp/PgDn). */
