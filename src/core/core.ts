@@ -79,7 +79,7 @@ export class Core {
   /** Stale locks taken over by this process (reported by the faces). */
   readonly staleLocks: LockInfo[] = [];
 
-  private readonly canceller = new AbortController();
+  private canceller = new AbortController();
 
   constructor(readonly ctx: CoreContext) {
     ctx.cancel ??= this.canceller.signal;
@@ -90,7 +90,11 @@ export class Core {
    * undoes the done ones (or keeps them, for an operation whose steps stand alone, like a prune's deletions).
    */
   cancel(): void {
+    if (this.ctx.cancel !== this.canceller.signal) throw new Error('this core was given its own cancel signal: abort that one');
     this.canceller.abort();
+    // Operations started later are not born cancelled (each reads the signal once, when it begins).
+    this.canceller = new AbortController();
+    this.ctx.cancel = this.canceller.signal;
   }
 
   get store() {

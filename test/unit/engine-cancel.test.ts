@@ -49,3 +49,29 @@ test('a cancel stops an operation whose steps stand alone (prune): done steps st
   );
   assert.deepEqual(log, ['run a', 'run b']);
 });
+
+test("a cancel never skips a step that must run once the others are done (a restore's start): the operation runs to its end", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lxcri-cancel-'));
+  const abort = new AbortController();
+  const ctx = { journal: new Journal(dir), cancel: abort.signal } as unknown as CoreContext;
+  const log: string[] = [];
+  const def: OperationDef<null> = {
+    name: 'probe',
+    steps: () => [
+      { title: 'swap', run: async () => void (log.push('run swap'), abort.abort()), undo: async () => void log.push('undo swap') },
+      { title: 'start', run: async () => void log.push('run start'), onFailure: 'stop' as const },
+    ],
+  };
+  await runOperation(ctx, def, { title: 'probe of x', container: 'x', datasets: [], input: null });
+  assert.deepEqual(log, ['run swap', 'run start']);
+});
+
+test('cancel() reaches the operations running, not the ones started after it', async () => {
+  const { Core } = await import('../../src/core/core.js');
+  const ctx = { journal: new Journal(mkdtempSync(join(tmpdir(), 'lxcri-cancel-'))) } as unknown as CoreContext;
+  const core = new Core(ctx);
+  const before = ctx.cancel!;
+  core.cancel();
+  assert.equal(before.aborted, true);
+  assert.equal(ctx.cancel!.aborted, false, 'a fresh signal for what comes next');
+});

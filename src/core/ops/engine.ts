@@ -65,11 +65,18 @@ export async function runOperation<I>(
   const reports: StepReport[] = steps.map((s) => ({ title: s.title, status: 'pending' }));
   const mark = (i: number, status: JournalStepStatus) => handle.mark(i, status);
   let journalBroken = false;
+  // Read once: a later cancel() of the session (a fresh signal) does not reach into this operation, nor the reverse.
+  const cancel = ctx.cancel;
+  // Independent steps (a prune's deletions) may stop anywhere; otherwise only where the done steps can be undone.
+  const independent = steps.every((s) => s.onFailure === 'continue');
   for (const [i, step] of steps.entries()) {
     onStep?.(step.title);
     try {
-      // Cancelled (the console quit): a step that has not started does not start; the policy decides the rest.
-      if (ctx.cancel?.aborted) throw new CancelledError(`${run.title}: cancelled before "${step.title}" started`);
+      // Cancelled (the console quit): a step that has not started does not start, where that leaves the operation
+      // whole: its done steps undone, or independent steps kept. A step that must run once the others are done (a
+      // container's start after a restore) is never cancelled: the operation runs to its end instead.
+      if (cancel?.aborted && (independent || (step.onFailure ?? 'undo') === 'undo'))
+        throw new CancelledError(`${run.title}: cancelled before "${step.title}" started`);
       await mark(i, 'running');
       failpoint(def.name, i, 'before');
       await step.run();
@@ -91,8 +98,8 @@ export async function runOperation<I>(
       // A journal failure after the step ran leaves the step done; before it ran, the step never started.
       const cancelled = error instanceof CancelledError;
       if (!journalBroken && !cancelled) reports[i] = { title: step.title, status: 'failed', error: (error as Error).message };
-      // A cancel never continues: the steps after it must not start (those a `continue` policy ran stay done).
-      const policy = journalBroken ? 'undo' : cancelled && step.onFailure === 'continue' ? 'stop' : (step.onFailure ?? 'undo');
+      // A cancel of independent steps stops there (those done stay done); any other cancel undoes the done steps.
+      const policy = journalBroken ? 'undo' : cancelled ? (independent ? 'stop' : 'undo') : (step.onFailure ?? 'undo');
       if (policy === 'continue') {
         await mark(i, 'done').catch(() => undefined);
         continue;
