@@ -45,7 +45,6 @@ export interface BindingContext {
   /** The tree cursor is on a snapshot (not a NOW). */
   onSnapshot: boolean;
   running: boolean;
-  busy: boolean;
 }
 
 /**
@@ -64,6 +63,8 @@ export interface Binding {
   panes?: Pane[];
   /** The footer's word for it (the id when absent); `false` keeps it out of the footer. */
   footer?: string | false;
+  /** Kept at the end of the footer when the rest is cut (how a newcomer finds everything else). */
+  pinned?: boolean;
   /** Why it cannot run now, or undefined when it can. */
   disabled?: (c: BindingContext) => string | undefined;
 }
@@ -151,9 +152,9 @@ export const NORMAL_BINDINGS: readonly Binding[] = [
     footer: false,
     disabled: (c) => (!c.ui.interrupted.length ? 'no interrupted operation' : undefined),
   },
-  { id: 'help', keys: ['?'], description: 'help: every key' },
+  { id: 'help', keys: ['?'], description: 'help: every key', pinned: true },
   { id: 'close', keys: ['escape'], description: 'clear the filter, close the view', footer: false },
-  { id: 'quit', keys: ['q'], description: 'quit (asks first while an operation runs)' },
+  { id: 'quit', keys: ['q'], description: 'quit (asks first while an operation runs)', pinned: true },
 ];
 
 /** A full-screen view (help, pool, messages, command log): scroll it, close it with Esc, q or the key that opened it. */
@@ -202,15 +203,13 @@ export const READ_ONLY_KEY = 'read-only session: changes nothing (open the conso
 
 /** Footer legend for a pane, shortened to fit: the most useful first, dropped from the end. */
 export function footerItems(pane: Pane, readOnly: boolean, width: number, ascii = false): string[] {
-  const items = activeBindings(readOnly)
-    .filter((b) => b.footer !== false && (!b.panes || b.panes.includes(pane)))
-    .map((b) => `${keysLabel(b.keys.slice(0, 1), ascii)} ${b.footer ?? b.id}`);
-  // `? help` and `q quit` are what a newcomer needs to find the rest: kept (at the end) when the rest is cut.
-  const last = items.filter((i) => /^(\? help|q quit)$/.test(i));
+  const shown = activeBindings(readOnly).filter((b) => b.footer !== false && (!b.panes || b.panes.includes(pane)));
+  const label = (b: Binding) => `${keysLabel(b.keys.slice(0, 1), ascii)} ${b.footer ?? b.id}`;
+  const last = shown.filter((b) => b.pinned).map(label);
   const room = width - last.reduce((n, i) => n + i.length + 2, 0);
   const out: string[] = [];
   let used = 0;
-  for (const item of items.filter((i) => !last.includes(i))) {
+  for (const item of shown.filter((b) => !b.pinned).map(label)) {
     if (used + item.length + 2 > room) break;
     out.push(item);
     used += item.length + 2;

@@ -18,13 +18,14 @@ import { dialogRows, dialogTextWidth } from '../../components/DialogBox.js';
 import { detailRows } from '../present/details.js';
 import { wrapLines } from '../present/wrap.js';
 import { eventLines } from '../present/event-lines.js';
+import { messageRows } from '../present/message-rows.js';
 import { bindingContext, cursorRow, selectedContainer, treeRows, visibleContainers } from './derive.js';
 import { dialogModule } from './dialogs/index.js';
 import { WorldSync } from './world-sync.js';
 import { helpLength } from './help.js';
 import type { DialogResult } from './dialogs/types.js';
 import { splitKeys } from './keys.js';
-import { overlayRows, paneRows, screenLayout } from './layout.js';
+import { overlayRows, overlayTextWidth, paneRows, poolTableRows, screenLayout } from './layout.js';
 import { navigate, NAV_COMMANDS } from './scroll.js';
 import { treeMatches } from './search.js';
 import { editField, fieldOf, isFieldKey } from './text-field.js';
@@ -231,9 +232,15 @@ export class AppController {
       case 'commands':
         return void this.ui.setState({ mode: id, overlayScroll: id === 'messages' || id === 'commands' ? Number.MAX_SAFE_INTEGER : 0 });
       case 'close': {
-        // Esc in the containers pane also drops an applied filter: the whole list comes back.
+        // Esc drops what narrows the focused pane: the containers filter (the whole list comes back), the tree search.
         const clear = ui.filter !== '' && ui.focus === 'containers';
-        this.ui.setState({ mode: 'normal', dialog: undefined, ...(clear ? { filter: '', filterCursor: undefined } : {}) });
+        const unsearch = ui.search !== '' && ui.focus === 'tree';
+        this.ui.setState({
+          mode: 'normal',
+          dialog: undefined,
+          ...(clear ? { filter: '', filterCursor: undefined } : {}),
+          ...(unsearch ? { search: '', searchCursor: undefined } : {}),
+        });
         if (clear) await this.sync();
         return;
       }
@@ -334,7 +341,6 @@ export class AppController {
       core: this.core,
       readOnly: ui.readOnly,
       interrupted: ui.interrupted,
-      page: overlayRows(this.layout()),
     };
     this.apply(await m.reduce(d, binding.id, env));
   }
@@ -381,12 +387,13 @@ export class AppController {
     else if (this.ui.getState().search) this.jumpToMatch(1, true);
   }
 
-  /** Rows a full-screen view holds, for its scroll. */
+  /** Rows a full-screen view holds, for its scroll, counted as the view draws them. */
   private overlayLength(mode: Mode): number {
     const ui = this.ui.getState();
+    const world = this.core.store.getState().world;
     if (mode === 'help') return helpLength(ui.readOnly);
-    if (mode === 'pool') return this.core.store.getState().world?.containers.length ?? 0;
-    if (mode === 'messages') return ui.messages.length;
+    if (mode === 'pool') return world?.containers.filter((c) => c.dataset && !c.reason).length ?? 0;
+    if (mode === 'messages') return messageRows(ui.messages, overlayTextWidth(ui.size.columns)).length;
     return this.core.store.getState().commandLog.length;
   }
 
@@ -396,7 +403,8 @@ export class AppController {
     if (!binding) return;
     if (binding.id === 'close') return void this.ui.setState({ mode: 'normal' });
     const ui = this.ui.getState();
-    const page = overlayRows(this.layout());
+    const pools = this.core.store.getState().world?.pools.length ?? 0;
+    const page = ui.mode === 'pool' ? poolTableRows(this.layout().body, pools) : overlayRows(this.layout());
     // The last start: the end shows with the "↑ N more" hint above it (which takes a row).
     const total = this.overlayLength(ui.mode);
     const max = total <= page ? 0 : total - (page - 1);

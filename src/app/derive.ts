@@ -20,8 +20,14 @@ export function selectedContainer(core: CoreState, ui: UiState): ContainerSummar
   return core.world?.containers.find((c) => c.id === ui.selected);
 }
 
+const laidOut = new WeakMap<CheckpointTree, TreeRow[]>();
+
+/** The tree's rows, laid out once per tree (a key, the tree pane and the details pane all ask for them). */
 export function treeRows(tree: CheckpointTree | undefined): TreeRow[] {
-  return tree ? layoutTree(tree) : [];
+  if (!tree) return [];
+  let rows = laidOut.get(tree);
+  if (!rows) laidOut.set(tree, (rows = layoutTree(tree)));
+  return rows;
 }
 
 export function cursorRow(ui: UiState): TreeRow | undefined {
@@ -33,7 +39,7 @@ export function cursorRow(ui: UiState): TreeRow | undefined {
  * console made must not move it), else the same row clamped, else (another container) the active NOW.
  */
 export function keptCursor(before: CheckpointTree | undefined, cursor: number, after: CheckpointTree): number {
-  const rows = layoutTree(after);
+  const rows = treeRows(after);
   if (before?.container === after.container) {
     const id = treeRows(before)[cursor]?.id;
     const same = id === undefined ? -1 : rows.findIndex((r) => r.id === id);
@@ -54,6 +60,5 @@ export function bindingContext(core: CoreState, ui: UiState): BindingContext {
     hasDataset: Boolean(c?.dataset && !c.reason),
     onSnapshot: row?.node.kind === 'snapshot',
     running: c?.status === 'running',
-    busy: core.busy > 0,
   };
 }

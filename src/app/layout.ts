@@ -38,3 +38,13 @@ export function paneRows(l: ScreenLayout, pane: Pane): number {
 export function overlayRows(l: ScreenLayout): number {
   return Math.max(1, l.body - 3);
 }
+
+/** Columns of text inside a full-screen view's border and padding. */
+export function overlayTextWidth(columns: number): number {
+  return Math.max(20, columns - 4);
+}
+
+/** Rows of the pool view's table (PoolView): the body less its title, the pool lines, the table header and rule. */
+export function poolTableRows(body: number, pools: number): number {
+  return Math.max(1, body - 3 - Math.min(pools, Math.max(0, body - 4)));
+}

@@ -60,10 +60,12 @@ export async function runConsole(core: Core, options: ConsoleOptions): Promise<n
   });
   const watcher = new StateWatcher(core.ctx.config.state_dir, core.store);
   watcher.start();
-  let lastEvents = 0;
+  // A new event (another console's operation, or this one's) reads the world again. By the newest event, not the
+  // count: the watcher keeps the last 500, so past that the count stays the same.
+  let lastEvent = core.store.getState().events.at(-1);
   const unsub = core.store.subscribe((s) => {
-    if (s.events.length !== lastEvents) {
-      lastEvents = s.events.length;
+    if (s.events.at(-1) !== lastEvent) {
+      lastEvent = s.events.at(-1);
       void controller.refresh();
     }
   });

@@ -18,22 +18,21 @@ export type FieldEditId = 'left' | 'right' | 'word-left' | 'word-right' | 'home'
 export interface FieldBinding {
   id: FieldEditId;
   keys: string[];
-  label: string;
   description: string;
 }
 
 export const TEXT_FIELD_BINDINGS: readonly FieldBinding[] = [
-  { id: 'left', keys: ['left'], label: '←', description: 'cursor one character left' },
-  { id: 'right', keys: ['right'], label: '→', description: 'cursor one character right' },
-  { id: 'word-left', keys: ['ctrl-left'], label: 'Ctrl-←', description: 'cursor one word left' },
-  { id: 'word-right', keys: ['ctrl-right'], label: 'Ctrl-→', description: 'cursor one word right' },
-  { id: 'home', keys: ['home', 'ctrl-a'], label: 'Home/Ctrl-A', description: 'cursor to the start' },
-  { id: 'end', keys: ['end', 'ctrl-e'], label: 'End/Ctrl-E', description: 'cursor to the end' },
-  { id: 'backspace', keys: ['backspace'], label: 'Backspace', description: 'delete the character before the cursor' },
-  { id: 'delete', keys: ['delete', 'ctrl-d'], label: 'Delete/Ctrl-D', description: 'delete the character under the cursor' },
-  { id: 'kill-start', keys: ['ctrl-u'], label: 'Ctrl-U', description: 'delete everything before the cursor' },
-  { id: 'kill-end', keys: ['ctrl-k'], label: 'Ctrl-K', description: 'delete everything from the cursor on' },
-  { id: 'kill-word', keys: ['ctrl-w'], label: 'Ctrl-W', description: 'delete the word before the cursor' },
+  { id: 'left', keys: ['left'], description: 'cursor one character left' },
+  { id: 'right', keys: ['right'], description: 'cursor one character right' },
+  { id: 'word-left', keys: ['ctrl-left'], description: 'cursor one word left' },
+  { id: 'word-right', keys: ['ctrl-right'], description: 'cursor one word right' },
+  { id: 'home', keys: ['home', 'ctrl-a'], description: 'cursor to the start' },
+  { id: 'end', keys: ['end', 'ctrl-e'], description: 'cursor to the end' },
+  { id: 'backspace', keys: ['backspace'], description: 'delete the character before the cursor' },
+  { id: 'delete', keys: ['delete', 'ctrl-d'], description: 'delete the character under the cursor' },
+  { id: 'kill-start', keys: ['ctrl-u'], description: 'delete everything before the cursor' },
+  { id: 'kill-end', keys: ['ctrl-k'], description: 'delete everything from the cursor on' },
+  { id: 'kill-word', keys: ['ctrl-w'], description: 'delete the word before the cursor' },
 ];
 
 /** A field holding `text` with the cursor after it (how a field opens). */

@@ -152,3 +152,16 @@ test('the tree cursor stays on its node when another console adds a checkpoint a
   assert.match(f, /▸◉ NOW <- you are here/, `the cursor stayed on NOW:\n${f}`);
   c.unmount();
 });
+
+test('Esc in the tree drops an applied tree search', async () => {
+  const c = await renderConsole();
+  await c.command('down');
+  await c.command('next-pane');
+  await c.command('search', undefined, 'tree');
+  await c.type('migration');
+  await c.command('confirm', FIELD_MODE_BINDINGS);
+  assert.match(plain(c.frame()), /search: migration/);
+  await c.command('close');
+  assert.doesNotMatch(plain(c.frame()), /search: migration/);
+  c.unmount();
+});

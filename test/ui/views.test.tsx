@@ -74,9 +74,10 @@ test('the quit dialog follows the operation live, and y cancels what has not sta
   await c.settle();
   assert.match(plain(c.frame()), /Nothing is running any more: quitting is safe/);
   assert.equal(c.quitRequested(), false);
+  const running = c.core.ctx.cancel!;
   await c.dialogCommand('confirm');
   assert.equal(c.quitRequested(), true);
-  assert.equal(c.core.ctx.cancel?.aborted, true, 'the core starts no further step');
+  assert.equal(running.aborted, true, 'the operations running start no further step');
   c.unmount();
 });
 
@@ -179,5 +180,23 @@ test('a dialog acts on the container it was opened for, even when a refresh chan
     [...c.host.runner.zfs.snapshotsOf(`rpool/data/subvol-${id}-disk-0`)].map((s) => s.local['lxcri:label']).filter((l) => l === 'mine');
   assert.equal(labels('100').length, 1, 'the checkpoint is of web, as the dialog said');
   assert.equal(labels('101').length, 0, 'not of the container selected meanwhile');
+  c.unmount();
+});
+
+test('the messages view windows wrapped rows: thirty long errors at 80x24 stay inside the frame and the last row is reachable', async () => {
+  const c = await renderConsole();
+  for (let i = 0; i < 30; i++) c.controller.flash(new Error(`error ${i}: ${'a dataset is busy and the step was undone; '.repeat(3)}end of ${i}`));
+  await c.settle();
+  await c.command('messages');
+  let lines = plain(c.frame()).split('\n');
+  assert.ok(lines.length <= 23, `fits the terminal:\n${lines.join('\n')}`);
+  assert.match(lines[2]!, /Messages \(30\), newest last/, 'the title is intact');
+  assert.match(lines.join('\n'), /end of 29/, 'opens at the newest');
+  await c.command('top', overlayBindings('messages'));
+  lines = plain(c.frame()).split('\n');
+  assert.match(lines[3]!, /\d\d:\d\d:\d\d error 0:/);
+  await c.command('bottom', overlayBindings('messages'));
+  assert.match(plain(c.frame()), /end of 29/);
+  assert.doesNotMatch(plain(c.frame()), /↓ \d+ more/);
   c.unmount();
 });

@@ -13,7 +13,6 @@ const env = (over: Partial<DialogEnv> = {}): DialogEnv => ({
   core,
   readOnly: false,
   interrupted: [],
-  page: 10,
   ...over,
 });
 

@@ -1,3 +1,4 @@
+import { keyName } from '../../src/app/key-names.js';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
@@ -82,6 +83,6 @@ test('the README keys section names every text-field key', () => {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
   const keys = readme.slice(readme.indexOf('| key | action |'), readme.indexOf('Live:'));
   for (const b of TEXT_FIELD_BINDINGS) {
-    for (const part of b.label.split('/')) assert.ok(keys.includes(`\`${part}\``), `README keys table lacks ${part} (${b.id})`);
+    for (const part of b.keys.map((k) => keyName(k))) assert.ok(keys.includes(`\`${part}\``), `README keys table lacks ${part} (${b.id})`);
   }
 });

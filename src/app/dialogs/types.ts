@@ -9,8 +9,6 @@ export interface DialogEnv {
   core: Core;
   readOnly: boolean;
   interrupted: InterruptedOperation[];
-  /** Body rows a dialog shows at this terminal size (its page, for PgUp/PgDn). */
-  page: number;
 }
 
 /** A core action a dialog asks the controller to start in the background (the dialog closes). */

@@ -5,6 +5,7 @@ import { formatBytes } from '../../present/units.js';
 import { poolLevel } from '../../core/ops/pools.js';
 import { safeText } from '../../present/safe-text.js';
 import { useCore, useUi } from './hooks.js';
+import { poolTableRows } from '../layout.js';
 import { ScrollHint, windowRows } from '../../../components/ScrollHint.js';
 import { Text } from '../../../components/Text.js';
 
@@ -38,7 +39,7 @@ export function PoolView({ height }: { height: number }) {
   // Lines: the title, one per pool, the table's header and rule, its rows, and a "more" line when rows are left out.
   // The pools keep at least the table's header, rule and one line under them.
   const pools = world.pools.slice(0, Math.max(0, height - 4));
-  const room = Math.max(0, height - 1 - pools.length - 2);
+  const room = poolTableRows(height, world.pools.length);
   const w = windowRows(all.length, room, Math.max(0, Math.min(scroll, all.length - 1)), false);
   const shown = all.slice(w.start, w.end);
   const widths = Object.fromEntries(
