@@ -8,12 +8,17 @@ import { CancelledError, runOperation, type OperationDef } from '../../src/core/
 import { Journal } from '../../src/core/state/journal.js';
 import type { OperationFailedError } from '../../src/core/ops/steps.js';
 
-/** Quit's promise: the step running finishes, no later step starts, and the policy decides what the done ones become. */
-function setup(policy: 'undo' | 'continue') {
+/** An engine context whose cancel signal the test aborts, with a journal in a fresh directory. */
+function cancellable() {
   const dir = mkdtempSync(join(tmpdir(), 'lxcri-cancel-'));
   const abort = new AbortController();
   const ctx = { journal: new Journal(dir), cancel: abort.signal } as unknown as CoreContext;
-  const log: string[] = [];
+  return { dir, abort, ctx, log: [] as string[] };
+}
+
+/** Quit's promise: the step running finishes, no later step starts, and the policy decides what the done ones become. */
+function setup(policy: 'undo' | 'continue') {
+  const { dir, abort, ctx, log } = cancellable();
   const def: OperationDef<null> = {
     name: 'probe',
     steps: () =>
@@ -51,10 +56,7 @@ test('a cancel stops an operation whose steps stand alone (prune): done steps st
 });
 
 test("a cancel never skips a step that must run once the others are done (a restore's start): the operation runs to its end", async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'lxcri-cancel-'));
-  const abort = new AbortController();
-  const ctx = { journal: new Journal(dir), cancel: abort.signal } as unknown as CoreContext;
-  const log: string[] = [];
+  const { abort, ctx, log } = cancellable();
   const def: OperationDef<null> = {
     name: 'probe',
     steps: () => [

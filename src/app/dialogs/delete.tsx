@@ -5,7 +5,7 @@ import { formatBytes } from '../../present/units.js';
 import type { Binding } from '../bindings.js';
 import { TextFieldView } from '../views/TextFieldView.js';
 import type { Dialog } from '../ui-store.js';
-import { DIALOG_SCROLL_BINDINGS, typedField, type DialogModule } from './types.js';
+import { DIALOG_SCROLL_BINDINGS, typedField, withTyped, type DialogModule } from './types.js';
 
 type DeleteDialog = Extract<Dialog, { kind: 'delete' }>;
 
@@ -44,7 +44,7 @@ export const DELETE: DialogModule<DeleteDialog> = {
   bindings: () => BINDINGS,
   lines: deleteLines,
   field: typedField,
-  withField: (d, f) => ({ ...d, typed: f.text, cursor: f.cursor }),
+  withField: withTyped,
   // The container the plan was made for, whatever is selected by the time Enter comes.
   reduce: async (d, command, env) => {
     const id = d.plan.container;

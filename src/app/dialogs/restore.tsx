@@ -4,7 +4,7 @@ import { describeRestorePlan } from '../../present/plans.js';
 import type { Binding } from '../bindings.js';
 import { TextFieldView } from '../views/TextFieldView.js';
 import type { Dialog } from '../ui-store.js';
-import { DIALOG_SCROLL_BINDINGS, typedField, type DialogModule } from './types.js';
+import { DIALOG_SCROLL_BINDINGS, typedField, withTyped, type DialogModule } from './types.js';
 
 type RestoreDialog = Extract<Dialog, { kind: 'restore' }>;
 
@@ -49,7 +49,7 @@ export const RESTORE: DialogModule<RestoreDialog> = {
   bindings: (d) => (d.choice === 'branch' ? BRANCH_BINDINGS : ROLLBACK_BINDINGS),
   lines: restoreLines,
   field: (d) => (d.choice === 'rollback' ? typedField(d) : undefined),
-  withField: (d, f) => ({ ...d, typed: f.text, cursor: f.cursor }),
+  withField: withTyped,
   // The container the plans were made for, whatever is selected by the time Enter comes.
   reduce: (d, command) => {
     const id = d.branch.container;

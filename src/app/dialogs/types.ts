@@ -46,6 +46,11 @@ export const DIALOG_SCROLL_BINDINGS: readonly Binding[] = [
   { id: 'page-down', keys: ['pagedown'], description: 'a page down', footer: false },
 ];
 
+/** The dialog state with its typed confirmation replaced (the pair of `typedField`). */
+export function withTyped<D extends { typed: string; cursor?: number }>(d: D, f: TextField): D {
+  return { ...d, typed: f.text, cursor: f.cursor };
+}
+
 /** A typed-confirmation field on a dialog state that holds `typed` and `cursor`. */
 export function typedField(d: { typed: string; cursor?: number }): TextField {
   const n = [...d.typed].length;

@@ -4,7 +4,7 @@ import { undoSummary } from '../../present/plans.js';
 import type { Binding } from '../bindings.js';
 import { TextFieldView } from '../views/TextFieldView.js';
 import type { Dialog } from '../ui-store.js';
-import { DIALOG_SCROLL_BINDINGS, typedField, type DialogModule } from './types.js';
+import { DIALOG_SCROLL_BINDINGS, typedField, withTyped, type DialogModule } from './types.js';
 
 type UndoDialog = Extract<Dialog, { kind: 'undo' }>;
 
@@ -64,7 +64,7 @@ export const UNDO: DialogModule<UndoDialog> = {
   bindings: () => BINDINGS,
   lines: undoLines,
   field: (d) => (needsTyping(d) ? typedField(d) : undefined),
-  withField: (d, f) => ({ ...d, typed: f.text, cursor: f.cursor }),
+  withField: withTyped,
   reduce: async (d, command, env) => {
     const id = d.plan.container;
     switch (command) {
