@@ -153,7 +153,8 @@ export class AppController {
   private async handle(name: string): Promise<void> {
     const ui = this.ui.getState();
     const global = findBinding(name, GLOBAL_BINDINGS);
-    if (global) return this.command(global.id);
+    // Ctrl-C again on the quit dialog is the answer: quit (the running step still finishes).
+    if (global) return ui.dialog?.kind === 'quit' ? this.apply({ quit: true }) : this.command(global.id);
     if (ui.mode === 'dialog' && ui.dialog) return this.dialogKey(name, ui.dialog);
     if (ui.mode === 'filter' || ui.mode === 'search') return this.fieldKey(name, ui.mode);
     const overlay = OVERLAYS[ui.mode];

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { overlayBindings } from '../../src/app/bindings.js';
+import { GLOBAL_BINDINGS, overlayBindings } from '../../src/app/bindings.js';
 import { LxcriError } from '../../src/core/errors.js';
 import { plain, renderConsole } from '../support/ui.js';
 
@@ -198,5 +198,18 @@ test('the messages view windows wrapped rows: thirty long errors at 80x24 stay i
   await c.command('bottom', overlayBindings('messages'));
   assert.match(plain(c.frame()), /end of 29/);
   assert.doesNotMatch(plain(c.frame()), /↓ \d+ more/);
+  c.unmount();
+});
+
+test('Ctrl-C while an operation runs asks; Ctrl-C again quits (the running step finishes, nothing more starts)', async () => {
+  const c = await renderConsole();
+  c.core.store.setState({ mutating: 1, operation: { title: 'prune', step: 'destroy x', startedAt: Date.now() } });
+  const running = c.core.ctx.cancel!;
+  await c.command('quit', GLOBAL_BINDINGS);
+  assert.match(plain(c.frame()), /Quit\?/);
+  assert.equal(c.quitRequested(), false);
+  await c.command('quit', GLOBAL_BINDINGS);
+  assert.equal(c.quitRequested(), true);
+  assert.equal(running.aborted, true);
   c.unmount();
 });
