@@ -256,25 +256,9 @@ export class AppController {
       case 'checkpoint-stateful':
         if (!c) return;
         return this.openDialog({ kind: 'checkpoint', container: c.id, name: c.name, stateful: id === 'checkpoint-stateful', label: '' });
-      case 'restore': {
+      case 'restore':
         if (!c || !row) return;
-        const branch = await this.core.planRestore(c.id, { snapshot: row.node.fullName, mode: 'branch' });
-        let rollback;
-        let rollbackError;
-        try {
-          rollback = await this.core.planRestore(c.id, { snapshot: row.node.fullName, mode: 'rollback' });
-        } catch (error) {
-          rollbackError = error instanceof LxcriError ? error.message : String(error);
-        }
-        return this.openDialog({
-          kind: 'restore',
-          branch,
-          ...(rollback ? { rollback } : {}),
-          ...(rollbackError ? { rollbackError } : {}),
-          choice: 'branch',
-          typed: '',
-        });
-      }
+        return this.openDialog({ kind: 'restore', ...(await this.core.planRestoreChoices(c.id, row.node.fullName)), choice: 'branch', typed: '' });
       case 'delete':
         if (!c || !row) return;
         // With clones hanging off it only the subtree can go; otherwise start with the checkpoint alone (Tab: subtree).

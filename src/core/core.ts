@@ -279,6 +279,23 @@ export class Core {
     return this.read(id, async (ref) => this.planRestoreFor(await loadContainer(this.ctx, id, ref), opts));
   }
 
+  /**
+   * Both restore plans for one checkpoint from one read (the console's restore dialog offers either): the branch
+   * plan, and the rollback plan or why there is none.
+   */
+  async planRestoreChoices(id: string, snapshot: string): Promise<{ branch: RestorePlan; rollback?: RestorePlan; rollbackError?: string }> {
+    validateSnapshotArgument(snapshot);
+    return this.read(id, async (ref) => {
+      const c = await loadContainer(this.ctx, id, ref);
+      const branch = this.planRestoreFor(c, { snapshot, mode: 'branch' });
+      try {
+        return { branch, rollback: this.planRestoreFor(c, { snapshot, mode: 'rollback' }) };
+      } catch (error) {
+        return { branch, rollbackError: error instanceof LxcriError ? error.message : String(error) };
+      }
+    });
+  }
+
   private planRestoreFor(c: LoadedContainer, opts: { snapshot?: string; mode?: RestoreMode }): RestorePlan {
     const target = opts.snapshot !== undefined ? selectSnapshot(c.tree, opts.snapshot) : latestCheckpoint(c);
     return (opts.mode ?? 'branch') === 'branch' ? planBranchRestore(this.ctx, c, target) : planRollback(c, target);

@@ -18,3 +18,20 @@ test('moving through the containers builds each tree from the listing in memory:
   assert.deepEqual(commands, [], 'no process for navigation');
   c.unmount();
 });
+
+test('opening the restore dialog reads the container once for both its plans (branch and rollback)', async () => {
+  const c = await renderConsole();
+  await c.command('next-pane');
+  await c.command('up');
+  const runner = c.core.ctx.runner;
+  const run = runner.run.bind(runner);
+  const reads: string[] = [];
+  runner.run = (command, options) => {
+    if (command.tool === 'zfs' && ['list', 'get'].includes(command.args[0]!)) reads.push(command.args.join(' '));
+    return run(command, options);
+  };
+  await c.command('restore');
+  assert.match(plain(c.frame()), /Restore 100 to checkpoint-/);
+  assert.equal(reads.length, 1, reads.join('\n'));
+  c.unmount();
+});
