@@ -1,4 +1,6 @@
-import { formatAge } from './units.js';
+import type { PrunePlan } from '../core/ops/prune.js';
+import { table } from './table.js';
+import { formatAge, formatBytes } from './units.js';
 import type { RestorePlan, UndoRestorePlan } from '../core/core.js';
 
 /** A restore plan in words, one line per step (CLI dry run and the console's restore dialog). */
@@ -47,5 +49,42 @@ export function undoSummary(plan: UndoRestorePlan, nowSeconds: number): string[]
     plan.today === 'keep'
       ? `today's state (${describeTodayChanged(plan)}): kept as the branch ${plan.todayBranch ?? plan.aside}`
       : `today's state (${describeTodayChanged(plan)}): discarded, no branch is left behind`,
+  ];
+}
+
+/** A prune plan's summary line: what goes, what it reclaims and how sure that figure is. */
+export function pruneSummary(plan: PrunePlan): string {
+  const pruned = plan.items.filter((i) => i.action === 'prune').length;
+  const accuracy = plan.reclaimAccuracy === 'exact' ? 'exact, zfs destroy -nvp' : "estimate: sum of each snapshot's own space, a lower bound";
+  const images = plan.imageBytes ? `; ${formatBytes(plan.imageBytes)} of it CRIU images` : '';
+  return `${plan.container}: prune ${pruned} of ${plan.items.length}, reclaims ${formatBytes(plan.reclaimBytes)} (${accuracy}${images})`;
+}
+
+/**
+ * A prune plan as a table: each checkpoint kept or pruned, its age, space and why (the CLI's, with full snapshot names;
+ * the console's, with the names the tree shows, so the reasons fit).
+ */
+export function prunePlanLines(plan: PrunePlan, nowSeconds: number, fullNames = true): string[] {
+  if (!plan.items.length) return [pruneSummary(plan)];
+  const rows = table(
+    ['', 'SNAPSHOT', 'AGE', 'USED', 'WHY'],
+    plan.items.map((i) => [
+      i.action === 'prune' ? 'PRUNE' : 'keep',
+      fullNames ? i.snapshot : i.name,
+      formatAge(i.creation, nowSeconds),
+      formatBytes(i.used),
+      i.reason,
+    ]),
+    [2, 3],
+  ).split('\n');
+  return [pruneSummary(plan), ...rows.map((l) => `  ${l}`)];
+}
+
+/** An interrupted operation's steps, each marked done, unsure (running when the process died) or pending. */
+export function interruptedStepLines(e: { done: string[]; unsure: string[]; pending: string[] }): string[] {
+  return [
+    ...e.done.map((s) => `  done     ${s}`),
+    ...e.unsure.map((s) => `  unsure   ${s} (was running when the process died)`),
+    ...e.pending.map((s) => `  pending  ${s}`),
   ];
 }

@@ -114,10 +114,10 @@ test('delete with preview and typed confirmation; prune plan shows each rule and
   await c.command('prune');
   const plan = plain(c.frame());
   assert.match(plan, /Prune plan/);
-  assert.match(plan, /PRUNE checkpoint-\d+.*beyond max_snapshots=2/);
-  assert.match(plan, /PRUNE checkpoint-\d+.*beyond retention_days=30/);
-  assert.match(plan, /keep  checkpoint-\d+.*newest checkpoint on the active line/);
-  assert.match(plan, /reclaims \d+M \(exact\)/);
+  assert.match(plan, /PRUNE +checkpoint-\d+.*beyond max_snapshots=2/);
+  assert.match(plan, /PRUNE +checkpoint-\d+.*beyond retention_days=30/);
+  assert.match(plan, /keep +checkpoint-\d+.*newest checkpoint on the active line/);
+  assert.match(plan, /reclaims \d+M \(exact, zfs destroy -nvp\)/);
   // The prune dialog's confirm is y (its first key).
   await c.dialogCommand('confirm');
   assert.equal(await count(), 1);

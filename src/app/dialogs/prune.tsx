@@ -1,5 +1,5 @@
 import { DialogBox } from '../../../components/DialogBox.js';
-import { formatAge, formatBytes } from '../../present/units.js';
+import { prunePlanLines } from '../../present/plans.js';
 import { NAV_BINDINGS, type Binding } from '../bindings.js';
 import type { Dialog } from '../ui-store.js';
 import type { DialogModule } from './types.js';
@@ -14,15 +14,9 @@ const BINDINGS: readonly Binding[] = [
 
 const toPrune = (d: PruneDialog) => d.plans.reduce((n, p) => n + p.items.filter((i) => i.action === 'prune').length, 0);
 
-/** The plan's lines: per container a summary, then each checkpoint kept or pruned with its reason. */
+/** The plan's lines: per container its summary and table, as the CLI prints them. */
 export function pruneLines(d: PruneDialog, nowSeconds: number): string[] {
-  return d.plans.flatMap((p) => [
-    `${p.container}: prune ${p.items.filter((i) => i.action === 'prune').length} of ${p.items.length}, reclaims ${formatBytes(p.reclaimBytes)} (${p.reclaimAccuracy})`,
-    ...p.items.map(
-      (i) =>
-        `${i.action === 'prune' ? 'PRUNE' : 'keep '} ${i.name.padEnd(26)} ${formatAge(i.creation, nowSeconds).padStart(4)} ${formatBytes(i.used).padStart(6)}  ${i.reason}`,
-    ),
-  ]);
+  return d.plans.flatMap((p) => prunePlanLines(p, nowSeconds, false));
 }
 
 function PruneView({ dialog: d, height }: { dialog: PruneDialog; height: number }) {

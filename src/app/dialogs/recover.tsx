@@ -1,4 +1,5 @@
 import { DialogBox } from '../../../components/DialogBox.js';
+import { interruptedStepLines } from '../../present/plans.js';
 import { formatTime } from '../../present/units.js';
 import { READ_ONLY_RECOVER, type Binding } from '../bindings.js';
 import { useUi } from '../views/hooks.js';
@@ -40,11 +41,7 @@ function RecoverView({ dialog: d, height }: { dialog: RecoverDialog; height: num
       ? [...e.unsure, ...e.pending].map((s) => `  run      ${s}`)
       : d.confirm === 'undo'
         ? [...e.unsure, ...e.done].reverse().map((s) => `  undo     ${s}`)
-        : [
-            ...e.done.map((s) => `  done     ${s}`),
-            ...e.unsure.map((s) => `  unsure   ${s} (was running when the process died)`),
-            ...e.pending.map((s) => `  pending  ${s}`),
-          ];
+        : interruptedStepLines(e);
   const footer = readOnly
     ? READ_ONLY_RECOVER
     : d.confirm

@@ -1,11 +1,10 @@
+import { prunePlanLines } from '../../present/plans.js';
 import { LxcriError, UsageError } from '../../core/errors.js';
 import { safeText } from '../../present/safe-text.js';
 import type { PrunePlan, PrunePolicy } from '../../core/ops/prune.js';
 import type { CliEnv, CommandSpec } from '../command-spec.js';
 import { printJson } from '../command-spec.js';
 import { requireConfirmation } from '../confirm.js';
-import { table } from '../../present/table.js';
-import { formatAge, formatBytes } from '../../present/units.js';
 
 function intOption(value: unknown, flag: string, min: number): number | undefined {
   if (value === undefined) return undefined;
@@ -24,22 +23,7 @@ function includeOption(value: unknown): PrunePolicy['include'] | undefined {
 }
 
 function printPlan(env: CliEnv, plan: PrunePlan) {
-  const now = env.nowSeconds();
-  const pruned = plan.items.filter((i) => i.action === 'prune');
-  env.out(
-    `${plan.container}: prune ${pruned.length} of ${plan.items.length}, reclaims ${formatBytes(plan.reclaimBytes)} (${plan.reclaimAccuracy === 'exact' ? 'exact, zfs destroy -nvp' : "estimate: sum of each snapshot's own space, a lower bound"}${plan.imageBytes ? `; ${formatBytes(plan.imageBytes)} of it CRIU images` : ''})`,
-  );
-  if (!plan.items.length) return;
-  env.out(
-    table(
-      ['', 'SNAPSHOT', 'AGE', 'USED', 'WHY'],
-      plan.items.map((i) => [i.action === 'prune' ? 'PRUNE' : 'keep', i.snapshot, formatAge(i.creation, now), formatBytes(i.used), i.reason]),
-      [2, 3],
-    )
-      .split('\n')
-      .map((l) => '  ' + l)
-      .join('\n'),
-  );
+  env.out(prunePlanLines(plan, env.nowSeconds()).join('\n'));
 }
 
 export const pruneCommand: CommandSpec = {

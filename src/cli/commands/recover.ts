@@ -1,3 +1,4 @@
+import { interruptedStepLines } from '../../present/plans.js';
 import { UsageError } from '../../core/errors.js';
 import type { CommandSpec } from '../command-spec.js';
 import { printJson } from '../command-spec.js';
@@ -22,9 +23,7 @@ export const recoverCommand: CommandSpec = {
       if (!list.length) return env.out('no interrupted operations');
       for (const e of list) {
         env.out(`${e.id}  ${e.operation} of ${e.container}, started ${formatTime(Math.floor(e.startedAt / 1000))} by pid ${e.pid} on ${e.host}`);
-        for (const s of e.done) env.out(`  done     ${s}`);
-        for (const s of e.unsure) env.out(`  unsure   ${s} (was running when the process died)`);
-        for (const s of e.pending) env.out(`  pending  ${s}`);
+        for (const line of interruptedStepLines(e)) env.out(line);
         env.out(`  finish:  ${e.finish}\n  undo:    ${e.undo}`);
       }
       return;
