@@ -3,7 +3,7 @@ import { CursorRow } from '../../../components/CursorRow.js';
 import { Panel } from '../../../components/Panel.js';
 import { useLook } from '../../../components/theme-context.js';
 import { guidePrefix, nodeGlyph } from '../../present/glyphs.js';
-import { formatAge, formatBytes } from '../../present/units.js';
+import { treeRowText } from '../../present/tree-row.js';
 import { useApp } from '../app-context.js';
 import { useMinuteClock } from './clock.js';
 import { useUi } from './hooks.js';
@@ -12,11 +12,6 @@ import { ScrollHint, windowRows } from '../../../components/ScrollHint.js';
 import { treeMatches } from '../search.js';
 import { TextFieldView } from './TextFieldView.js';
 import type { Token } from '../../../themes/index.js';
-
-/** A branch's NOW: when a restore set the line aside (its dataset name is in the details), else the dataset's leaf. */
-function branchNote(branchedAt: number | undefined, dataset: string, now: number): string {
-  return branchedAt !== undefined ? `(a branch: the line set aside ${formatAge(branchedAt, now, true)} ago)` : `(branch ${dataset.split('/').pop()})`;
-}
 
 /** The checkpoint tree of the selected container, windowed: only the rows that fit are rendered. */
 export function TreePane({ width, height }: { width: number; height: number }) {
@@ -55,11 +50,7 @@ export function TreePane({ width, height }: { width: number; height: number }) {
         const n = r.node;
         const sel = w.start + i === cursor;
         const prefix = guidePrefix(r.guides, glyphs);
-        const text =
-          n.kind === 'now'
-            ? `NOW ${n.active ? '<- you are here' : branchNote(tree?.branches.find((b) => b.dataset === n.dataset)?.branchedAt, n.dataset, now)}`
-            : // Age and space first, then the label an admin recognises, then the name: at 80 columns the end is cut.
-              `${formatAge(n.creation, now, true).padStart(3)} ${formatBytes(n.used).padStart(6)}  ${n.label ? `"${n.label}"  ` : ''}${n.name}${n.image ? '  [stateful]' : ''}${n.holds ? '  [held]' : ''}`;
+        const text = treeRowText(n, tree, now);
         const color: Token =
           n.kind === 'now'
             ? n.active
