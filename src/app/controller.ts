@@ -24,6 +24,7 @@ import { dialogModule } from './dialogs/index.js';
 import { WorldSync } from './world-sync.js';
 import { helpLength } from './help.js';
 import type { DialogResult } from './dialogs/types.js';
+import { keyName } from './key-names.js';
 import { splitKeys } from './keys.js';
 import { overlayRows, overlayTextWidth, paneRows, poolTableRows, screenLayout } from './layout.js';
 import { navigate, NAV_COMMANDS } from './scroll.js';
@@ -147,7 +148,7 @@ export class AppController {
   /** Why a binding cannot run now (read-only first), or undefined. */
   private refusal(b: Binding, readOnlyWhy = READ_ONLY_KEY): string | undefined {
     const why = this.ui.getState().readOnly && changesZfs(b) ? readOnlyWhy : b.disabled?.(this.context());
-    return why ? `${b.keys[0] === undefined ? b.id : b.keys[0]}: ${why}` : undefined;
+    return why ? `${b.keys[0] === undefined ? b.id : keyName(b.keys[0])}: ${why}` : undefined;
   }
 
   private async handle(name: string): Promise<void> {

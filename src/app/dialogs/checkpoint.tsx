@@ -1,10 +1,9 @@
 import { DialogBox } from '../../../components/DialogBox.js';
 import { Text } from '../../../components/Text.js';
 import type { Binding } from '../bindings.js';
-import { keyName } from '../key-names.js';
 import { TextFieldView } from '../views/TextFieldView.js';
 import type { Dialog } from '../ui-store.js';
-import type { DialogModule } from './types.js';
+import { key, type DialogModule } from './types.js';
 
 type CheckpointDialog = Extract<Dialog, { kind: 'checkpoint' }>;
 
@@ -24,7 +23,7 @@ function CheckpointView({ dialog: d, height }: { dialog: CheckpointDialog; heigh
         </Text>,
         d.stateful ? 'dumps the processes with CRIU, then snapshots the filesystem' : 'optional; a ZFS snapshot of the live state: nothing stops',
       ]}
-      footer={`${keyName('return')} create   ${keyName('escape')} cancel`}
+      footer={`${key(BINDINGS, 'confirm')} create   ${key(BINDINGS, 'close')} cancel`}
       height={height}
     />
   );

@@ -5,7 +5,7 @@ import { formatBytes } from '../../present/units.js';
 import type { Binding } from '../bindings.js';
 import { TextFieldView } from '../views/TextFieldView.js';
 import type { Dialog } from '../ui-store.js';
-import { DIALOG_SCROLL_BINDINGS, typedField, withTyped, type DialogModule } from './types.js';
+import { DIALOG_SCROLL_BINDINGS, key, typedField, withTyped, type DialogModule } from './types.js';
 
 type DeleteDialog = Extract<Dialog, { kind: 'delete' }>;
 
@@ -29,9 +29,9 @@ function DeleteView({ dialog: d, height }: { dialog: DeleteDialog; height: numbe
       scroll={d.scroll}
       footer={
         <Text>
-          {`type ${id} then Enter to delete: `}
+          {`type ${id} then ${key(BINDINGS, 'confirm')} to delete: `}
           <TextFieldView text={d.typed} cursor={d.cursor} />
-          {`   Tab ${d.plan.subtree ? 'this checkpoint only' : 'with its subtree'}   Esc cancel`}
+          {`   ${key(BINDINGS, 'switch')} ${d.plan.subtree ? 'this checkpoint only' : 'with its subtree'}   ${key(BINDINGS, 'close')} cancel`}
         </Text>
       }
       height={height}

@@ -2,7 +2,7 @@ import { DialogBox } from '../../../components/DialogBox.js';
 import { prunePlanLines } from '../../present/plans.js';
 import { NAV_BINDINGS, type Binding } from '../bindings.js';
 import type { Dialog } from '../ui-store.js';
-import type { DialogModule } from './types.js';
+import { key, type DialogModule } from './types.js';
 
 type PruneDialog = Extract<Dialog, { kind: 'prune' }>;
 
@@ -26,7 +26,11 @@ function PruneView({ dialog: d, height }: { dialog: PruneDialog; height: number 
       title="Prune plan"
       lines={pruneLines(d, Math.floor(Date.now() / 1000))}
       scroll={d.scroll}
-      footer={total ? `y run it (${total} checkpoint(s))   j/k PgUp/PgDn scroll   Esc cancel` : 'nothing to prune   Esc close'}
+      footer={
+        total
+          ? `${key(BINDINGS, 'confirm')} run it (${total} checkpoint(s))   ${key(BINDINGS, 'down')}/${key(BINDINGS, 'up')} ${key(BINDINGS, 'page-up')}/${key(BINDINGS, 'page-down')} scroll   ${key(BINDINGS, 'close')} cancel`
+          : `nothing to prune   ${key(BINDINGS, 'close')} close`
+      }
       height={height}
     />
   );

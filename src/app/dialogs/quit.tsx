@@ -1,7 +1,8 @@
 import { DialogBox } from '../../../components/DialogBox.js';
 import type { Binding } from '../bindings.js';
 import { useCore } from '../views/hooks.js';
-import type { DialogModule } from './types.js';
+import { key, type DialogModule } from './types.js';
+import { keysLabel } from '../key-names.js';
 
 type QuitDialog = { kind: 'quit' };
 
@@ -17,7 +18,14 @@ function QuitView({ height }: { dialog: QuitDialog; height: number }) {
   const lines = mutating
     ? [`Running: ${op ? `${op.title}: ${op.step}` : 'an operation'}.`, 'Quitting lets the running step finish and cancels every step that has not started.']
     : ['Nothing is running any more: quitting is safe.'];
-  return <DialogBox title="Quit?" lines={lines} footer="y quit   n/Esc stay" height={height} />;
+  return (
+    <DialogBox
+      title="Quit?"
+      lines={lines}
+      footer={`${key(BINDINGS, 'confirm')} quit   ${keysLabel(BINDINGS.find((b) => b.id === 'close')!.keys.slice(0, 2))} stay`}
+      height={height}
+    />
+  );
 }
 
 export const QUIT: DialogModule<QuitDialog> = {

@@ -4,7 +4,7 @@ import { formatTime } from '../../present/units.js';
 import { READ_ONLY_RECOVER, type Binding } from '../bindings.js';
 import { useUi } from '../views/hooks.js';
 import type { Dialog } from '../ui-store.js';
-import type { DialogModule } from './types.js';
+import { key, type DialogModule } from './types.js';
 
 type RecoverDialog = Extract<Dialog, { kind: 'recover' }>;
 
@@ -28,7 +28,14 @@ function RecoverView({ dialog: d, height }: { dialog: RecoverDialog; height: num
   const interrupted = useUi((s) => s.interrupted);
   const readOnly = useUi((s) => s.readOnly);
   if (!interrupted.length)
-    return <DialogBox title="Interrupted operations" lines={['none left: every operation finished or was undone']} footer="Esc close" height={height} />;
+    return (
+      <DialogBox
+        title="Interrupted operations"
+        lines={['none left: every operation finished or was undone']}
+        footer={`${key(RECOVER_BINDINGS, 'close')} close`}
+        height={height}
+      />
+    );
   const index = Math.min(d.index, interrupted.length - 1);
   const e = interrupted[index]!;
   const lines = interrupted.map(
@@ -45,8 +52,8 @@ function RecoverView({ dialog: d, height }: { dialog: RecoverDialog; height: num
   const footer = readOnly
     ? READ_ONLY_RECOVER
     : d.confirm
-      ? `y ${d.confirm} the ${e.operation} of ${e.container}   f finish / u undo instead   Esc close`
-      : `f finish   u undo   ${interrupted.length > 1 ? 'j/k choose   ' : ''}Esc close (I opens this again)`;
+      ? `${key(RECOVER_BINDINGS, 'recover-run')} ${d.confirm} the ${e.operation} of ${e.container}   ${key(RECOVER_BINDINGS, 'recover-finish')} finish / ${key(RECOVER_BINDINGS, 'recover-undo')} undo instead   ${key(RECOVER_BINDINGS, 'close')} close`
+      : `${key(RECOVER_BINDINGS, 'recover-finish')} finish   ${key(RECOVER_BINDINGS, 'recover-undo')} undo   ${interrupted.length > 1 ? `${key(RECOVER_BINDINGS, 'down')}/${key(RECOVER_BINDINGS, 'up')} choose   ` : ''}${key(RECOVER_BINDINGS, 'close')} close (I opens this again)`;
   const what = d.confirm === 'finish' ? 'finishing runs:' : d.confirm === 'undo' ? 'undoing reverses:' : 'steps:';
   return (
     <DialogBox

@@ -4,7 +4,7 @@ import { describeRestorePlan } from '../../present/plans.js';
 import type { Binding } from '../bindings.js';
 import { TextFieldView } from '../views/TextFieldView.js';
 import type { Dialog } from '../ui-store.js';
-import { DIALOG_SCROLL_BINDINGS, typedField, withTyped, type DialogModule } from './types.js';
+import { DIALOG_SCROLL_BINDINGS, key, typedField, withTyped, type DialogModule } from './types.js';
 
 type RestoreDialog = Extract<Dialog, { kind: 'restore' }>;
 
@@ -33,12 +33,12 @@ function RestoreView({ dialog: d, height }: { dialog: RestoreDialog; height: num
   const id = d.branch.container;
   const footer =
     d.choice === 'branch' ? (
-      'Enter restore   Tab rollback   Esc cancel'
+      `${key(BRANCH_BINDINGS, 'confirm')} restore   ${key(BRANCH_BINDINGS, 'switch')} rollback   ${key(BRANCH_BINDINGS, 'close')} cancel`
     ) : (
       <Text>
-        {`type ${id} + Enter to roll back (no undo): `}
+        {`type ${id} + ${key(ROLLBACK_BINDINGS, 'confirm')} to roll back (no undo): `}
         <TextFieldView text={d.typed} cursor={d.cursor} />
-        {'  Tab branch  Esc cancel'}
+        {`  ${key(ROLLBACK_BINDINGS, 'switch')} branch  ${key(ROLLBACK_BINDINGS, 'close')} cancel`}
       </Text>
     );
   return <DialogBox title={`Restore ${id} to ${d.branch.target.name}`} lines={restoreLines(d)} scroll={d.scroll} footer={footer} height={height} />;

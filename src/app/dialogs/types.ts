@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import type { Core } from '../../core/core.js';
 import type { Binding, CommandId } from '../bindings.js';
+import { keyName } from '../key-names.js';
 import type { TextField } from '../text-field.js';
 import type { Dialog, InterruptedOperation } from '../ui-store.js';
 
@@ -55,4 +56,10 @@ export function withTyped<D extends { typed: string; cursor?: number }>(d: D, f:
 export function typedField(d: { typed: string; cursor?: number }): TextField {
   const n = [...d.typed].length;
   return { text: d.typed, cursor: Math.max(0, Math.min(n, d.cursor ?? n)) };
+}
+
+/** A dialog footer's hint for a command, its key read from the dialog's table: `key(T, 'switch')` -> "Tab". */
+export function key(table: readonly Binding[], id: CommandId): string {
+  const b = table.find((x) => x.id === id);
+  return b ? keyName(b.keys[0]!) : id;
 }

@@ -4,7 +4,7 @@ import { undoSummary } from '../../present/plans.js';
 import type { Binding } from '../bindings.js';
 import { TextFieldView } from '../views/TextFieldView.js';
 import type { Dialog } from '../ui-store.js';
-import { DIALOG_SCROLL_BINDINGS, typedField, withTyped, type DialogModule } from './types.js';
+import { DIALOG_SCROLL_BINDINGS, key, typedField, withTyped, type DialogModule } from './types.js';
 
 type UndoDialog = Extract<Dialog, { kind: 'undo' }>;
 
@@ -41,12 +41,12 @@ function UndoView({ dialog: d, height }: { dialog: UndoDialog; height: number })
   const p = d.plan;
   const footer = needsTyping(d) ? (
     <Text>
-      {`type ${p.container} then Enter to undo and discard today's state: `}
+      {`type ${p.container} then ${key(BINDINGS, 'confirm')} to undo and discard today's state: `}
       <TextFieldView text={d.typed} cursor={d.cursor} />
-      {'   Tab keep it   Esc cancel'}
+      {`   ${key(BINDINGS, 'switch')} keep it   ${key(BINDINGS, 'close')} cancel`}
     </Text>
   ) : (
-    `Enter undo   ${onlyKeep(d) ? '' : `Tab ${p.today === 'keep' ? 'discard' : 'keep'} today's state   `}Esc cancel`
+    `${key(BINDINGS, 'confirm')} undo   ${onlyKeep(d) ? '' : `${key(BINDINGS, 'switch')} ${p.today === 'keep' ? 'discard' : 'keep'} today's state   `}${key(BINDINGS, 'close')} cancel`
   );
   return (
     <DialogBox
