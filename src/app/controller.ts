@@ -83,6 +83,11 @@ export class AppController {
     return this.worldSync.refresh();
   }
 
+  /** Reads the world again for a change made at `changedAt` (ms), unless a read since has it (world-sync.ts). */
+  refreshAfter(changedAt: number): Promise<void> {
+    return this.worldSync.refreshAfter(changedAt);
+  }
+
   /** After the selection or filter changed: keep the selection valid and the tree current, from memory. */
   sync(): Promise<void> {
     return this.worldSync.sync();

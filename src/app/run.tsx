@@ -66,7 +66,8 @@ export async function runConsole(core: Core, options: ConsoleOptions): Promise<n
   const unsub = core.store.subscribe((s) => {
     if (s.events.at(-1) !== lastEvent) {
       lastEvent = s.events.at(-1);
-      void controller.refresh();
+      // This console's own operation: the read its end asked for began after the line was written, so none is due.
+      void controller.refreshAfter(lastEvent ? Date.parse(lastEvent.ts) : Number.POSITIVE_INFINITY);
     }
   });
   const timer = setInterval(() => void controller.refresh(), core.ctx.config.ui.refresh_seconds * 1000);

@@ -49,6 +49,18 @@ export class WorldSync {
    * runs are folded into a single read after it, so a burst costs one extra read, not one each.
    */
   async refresh(): Promise<void> {
+    return this.refreshAfter(Number.POSITIVE_INFINITY);
+  }
+
+  /** When the latest read began (ms): a change made before that is in the world already. */
+  private lastReadStart = 0;
+
+  /**
+   * Reads the world again unless a read that began after `changedAt` (ms) has it already: the events.log line an
+   * operation of this console wrote arrives after the read that operation's end asked for.
+   */
+  async refreshAfter(changedAt: number): Promise<void> {
+    if (this.lastReadStart > changedAt) return;
     if (this.refreshing) {
       this.refreshAgain = true;
       return this.refreshing;
@@ -56,6 +68,7 @@ export class WorldSync {
     this.refreshing = (async () => {
       do {
         this.refreshAgain = false;
+        this.lastReadStart = Date.now();
         try {
           await this.core.refresh();
           await this.sync();

@@ -35,3 +35,22 @@ test('opening the restore dialog reads the container once for both its plans (br
   assert.equal(reads.length, 1, reads.join('\n'));
   c.unmount();
 });
+
+test('an events.log line this console already read past costs no read; a newer change does', async () => {
+  const c = await renderConsole();
+  const runner = c.core.ctx.runner;
+  const run = runner.run.bind(runner);
+  let listings = 0;
+  runner.run = (command, options) => {
+    if (command.tool === 'zfs' && command.args[0] === 'list') listings++;
+    return run(command, options);
+  };
+  const before = Date.now() - 1000;
+  await c.controller.refresh();
+  assert.equal(listings, 1);
+  await c.controller.refreshAfter(before);
+  assert.equal(listings, 1, 'the read that just ran began after that change');
+  await c.controller.refreshAfter(Date.now() + 1);
+  assert.equal(listings, 2, 'a change after the last read is read');
+  c.unmount();
+});
