@@ -1,5 +1,6 @@
 import type { Container } from './containers/types.js';
 import { classifySnapshot } from './model/classify.js';
+import { mountable } from './model/dataset.js';
 import { Inventory } from './model/inventory.js';
 import { ownFamily } from './model/ownership.js';
 import { poolOf } from './tools/zfs/names.js';
@@ -57,7 +58,7 @@ export function summarizeContainer(container: Container, inventory: Inventory): 
     return summary;
   }
   const live = inventory.get(dataset)!;
-  if (live.mounted === false && live.mountpoint !== 'none' && live.mountpoint !== 'legacy') summary.unmounted = true;
+  if (live.mounted === false && mountable(live)) summary.unmounted = true;
   const family = ownFamily(inventory, dataset);
   summary.branches = Math.max(0, family.length - 1);
   for (const ds of family) {

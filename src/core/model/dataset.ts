@@ -55,3 +55,13 @@ export function parseBranchMark(value: string | undefined): { container: string;
 export function isSnapshotName(name: string): boolean {
   return name.includes('@');
 }
+
+/** A filesystem ZFS mounts itself (its mountpoint is neither `none` nor `legacy`). */
+export function mountable(rec: DatasetRecord): boolean {
+  return rec.mountpoint !== 'none' && rec.mountpoint !== 'legacy';
+}
+
+/** Mounted by ZFS now: a mountable filesystem that zfs does not report unmounted. */
+export function mountedNow(rec: DatasetRecord | undefined): boolean {
+  return rec !== undefined && rec.mounted !== false && mountable(rec);
+}

@@ -1,6 +1,6 @@
 import type { CoreContext } from '../context.js';
 import { LxcriError } from '../errors.js';
-import { USER_PREFIX, USER_PROPS } from '../model/dataset.js';
+import { USER_PREFIX, USER_PROPS, mountedNow } from '../model/dataset.js';
 import type { CheckpointNode } from '../model/tree.js';
 import { RESERVED_PREFIX, parentDataset, splitSnapshotName } from '../tools/zfs/names.js';
 import { checkpointProps } from './checkpoint.js';
@@ -8,7 +8,7 @@ import type { LoadedContainer } from './container.js';
 import { freeSnapshotName } from './snapshot-name.js';
 import type { OperationDef } from './engine.js';
 import { lifecycleSteps, type Lifecycle } from './lifecycle.js';
-import { tolerate, whenRecovering, type Step, type StepReport } from './steps.js';
+import { renameOnce, tolerate, whenRecovering, type Step, type StepReport } from './steps.js';
 
 /** Properties a clone cannot take at creation, or that we set ourselves. */
 const NOT_COPIED = new Set([
@@ -139,7 +139,7 @@ export function branchRestoreInput(c: LoadedContainer, plan: BranchRestorePlan, 
     safetyLabel: `before restoring ${plan.target.name}`,
     cloneProps: Object.fromEntries(Object.entries(local).filter(([k]) => !NOT_COPIED.has(k) && !k.startsWith(USER_PREFIX))),
     ...(local.mountpoint ? { localMountpoint: local.mountpoint } : {}),
-    wasMounted: rec.mounted !== false && rec.mountpoint !== 'none' && rec.mountpoint !== 'legacy',
+    wasMounted: mountedNow(rec),
     seconds: plan.seconds,
     ...(lifecycle ? { lifecycle } : {}),
   };
@@ -152,13 +152,7 @@ export function branchRestoreInput(c: LoadedContainer, plan: BranchRestorePlan, 
 export function branchRestoreSteps(ctx: CoreContext, i: BranchRestoreInput, recovering = false, out?: Record<string, unknown>): Step[] {
   const { zfs } = ctx;
   const { dataset: D, branch: B, clone: tmp } = i;
-  const rename = async (from: string, to: string) => {
-    try {
-      await zfs.rename(from, to);
-    } catch (error) {
-      if (!(error instanceof LxcriError && error.code === 'not-found' && (await zfs.exists(to)) && !(await zfs.exists(from)))) throw error;
-    }
-  };
+  const rename = (from: string, to: string) => renameOnce(zfs, from, to);
   const life = lifecycleSteps(ctx, i.lifecycle, out);
   const branchProp = USER_PREFIX + USER_PROPS.branch;
   const steps: Step[] = [

@@ -1,13 +1,13 @@
 import type { CoreContext } from '../context.js';
 import { LxcriError, NotFoundError, RefusedError, UsageError } from '../errors.js';
-import { USER_PREFIX, USER_PROPS, parseBranchMark, type DatasetRecord } from '../model/dataset.js';
+import { USER_PREFIX, USER_PROPS, mountedNow, parseBranchMark, type DatasetRecord } from '../model/dataset.js';
 import { ownFamily } from '../model/ownership.js';
 import { RESERVED_PREFIX, splitSnapshotName } from '../tools/zfs/names.js';
 import type { LoadedContainer } from './container.js';
 import type { OperationDef } from './engine.js';
 import { lifecycleSteps, type Lifecycle } from './lifecycle.js';
 import { branchNames } from './restore-branch.js';
-import { tolerate, whenRecovering, type Step, type StepReport } from './steps.js';
+import { renameOnce, tolerate, whenRecovering, type Step, type StepReport } from './steps.js';
 
 export type TodayFate = 'keep' | 'discard';
 
@@ -253,8 +253,6 @@ export interface UndoRestoreInput {
   lifecycle?: Lifecycle;
 }
 
-const mountedNow = (rec: DatasetRecord | undefined) => rec !== undefined && rec.mounted !== false && rec.mountpoint !== 'none' && rec.mountpoint !== 'legacy';
-
 export function undoRestoreInput(
   c: LoadedContainer,
   plan: UndoRestorePlan,
@@ -290,13 +288,7 @@ export function undoRestoreInput(
 export function undoRestoreSteps(ctx: CoreContext, i: UndoRestoreInput, recovering = false, out?: Record<string, unknown>): Step[] {
   const { zfs } = ctx;
   const { dataset: D, branch: B, aside: A } = i;
-  const rename = async (from: string, to: string) => {
-    try {
-      await zfs.rename(from, to);
-    } catch (error) {
-      if (!(error instanceof LxcriError && error.code === 'not-found' && (await zfs.exists(to)) && !(await zfs.exists(from)))) throw error;
-    }
-  };
+  const rename = (from: string, to: string) => renameOnce(zfs, from, to);
   // Once a discarded today's state is destroyed (the branch renamed to D, the aside gone), the switch is final: an
   // undo (recover --undo after a kill past the destroy) leaves the ZFS steps done rather than move D away again.
   const final = async () => i.today === 'discard' && !(await zfs.exists(A)) && !(await zfs.exists(B));

@@ -1,4 +1,5 @@
 import { LxcriError } from '../errors.js';
+import type { Zfs } from '../tools/zfs/zfs.js';
 
 /** What a step's failure does to the operation. */
 export type FailurePolicy =
@@ -81,5 +82,17 @@ export async function tolerate(action: () => Promise<void>, ...codes: string[]):
     await action();
   } catch (error) {
     if (!(error instanceof LxcriError && codes.includes(error.code))) throw error;
+  }
+}
+
+/**
+ * `zfs rename from to`, where a rename that already happened counts as done (its source gone, its target there):
+ * a step run again after an interruption.
+ */
+export async function renameOnce(zfs: Zfs, from: string, to: string): Promise<void> {
+  try {
+    await zfs.rename(from, to);
+  } catch (error) {
+    if (!(error instanceof LxcriError && error.code === 'not-found' && (await zfs.exists(to)) && !(await zfs.exists(from)))) throw error;
   }
 }
