@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { THEME_NAMES, TOKENS, loadTheme, themeOf } from '../../themes/index.js';
 import { plain, renderConsole } from '../support/ui.js';
+import { parseAnsi, type Colour } from '../../scripts/render-screenshot.mjs';
 
-/** The SGR attributes in force at a column of a line (chalk level 1 codes: 16 colours, underline, inverse…). */
+/** The SGR attributes in force where `needle` starts on a line, read by the screenshot renderer's parser. */
 interface Sgr {
-  fg?: number;
-  bg?: number;
+  fg: Colour;
+  bg: Colour;
   underline: boolean;
   inverse: boolean;
   bold: boolean;
@@ -14,34 +15,14 @@ interface Sgr {
 }
 
 function attributesAt(line: string, needle: string): Sgr & { before: string } {
-  const s: Sgr = { underline: false, inverse: false, bold: false, dim: false };
-  let text = '';
-  let i = 0;
-  while (i < line.length) {
-    const m = /^\x1b\[([0-9;]*)m/.exec(line.slice(i));
-    if (m) {
-      for (const code of (m[1] || '0').split(';').map(Number)) {
-        if (code === 0) Object.assign(s, { fg: undefined, bg: undefined, underline: false, inverse: false, bold: false, dim: false });
-        else if (code === 1) s.bold = true;
-        else if (code === 2) s.dim = true;
-        else if (code === 22) s.bold = s.dim = false;
-        else if (code === 4) s.underline = true;
-        else if (code === 24) s.underline = false;
-        else if (code === 7) s.inverse = true;
-        else if (code === 27) s.inverse = false;
-        else if ((code >= 30 && code <= 37) || (code >= 90 && code <= 97)) s.fg = code;
-        else if (code === 39) s.fg = undefined;
-        else if ((code >= 40 && code <= 47) || (code >= 100 && code <= 107)) s.bg = code;
-        else if (code === 49) s.bg = undefined;
-      }
-      i += m[0].length;
-      continue;
-    }
-    text += line[i];
-    if (text.endsWith(needle)) return { ...s, before: text.slice(0, -needle.length) };
-    i++;
-  }
-  throw new Error(`'${needle}' not in ${JSON.stringify(plain(line))}`);
+  const runs = parseAnsi(line)[0] ?? [];
+  const text = runs.map((r) => r.text).join('');
+  const at = text.indexOf(needle);
+  if (at < 0) throw new Error(`'${needle}' not in ${JSON.stringify(plain(line))}`);
+  let offset = 0;
+  const run = runs.find((r) => (offset += r.text.length) > at)!;
+  const { fg, bg, underline, inverse, bold, dim } = run.style;
+  return { fg, bg, underline, inverse, bold, dim, before: text.slice(0, at) };
 }
 
 /** The raw line (with escapes) whose text holds `needle`. */
@@ -62,9 +43,8 @@ function rowStyle(frame: string, needle: string, ascii: boolean) {
 
 /** Something other than a foreground colour tells the row apart: a background, underline or inverse video. */
 function stands(s: Sgr): boolean {
-  const fgOfBg = (bg: number) => bg - 10;
-  if (s.bg !== undefined && s.fg !== undefined && fgOfBg(s.bg) === s.fg) return false; // same colour twice: invisible
-  return s.bg !== undefined || s.underline || s.inverse;
+  if (s.bg !== null && s.fg !== null && s.bg === s.fg) return false; // same colour twice: invisible
+  return s.bg !== null || s.underline || s.inverse;
 }
 
 // The active NOW row of the first container (100 web) and the first container's row.
@@ -87,7 +67,7 @@ for (const name of THEME_NAMES) {
       assert.equal(list.marker, marker);
       assert.ok(stands(list), `focused containers cursor: ${JSON.stringify(list)}`);
       if (mono) assert.ok(list.inverse, 'no-color: the focused cursor is inverse video');
-      else assert.ok(list.bg !== undefined, 'the focused cursor has the selection background');
+      else assert.ok(list.bg !== null, 'the focused cursor has the selection background');
       const focusedStyle = JSON.stringify({ fg: list.fg, bg: list.bg, inverse: list.inverse, underline: list.underline });
       const unfocusedStyle = JSON.stringify({ fg: tree.fg, bg: tree.bg, inverse: tree.inverse, underline: tree.underline });
       assert.notEqual(unfocusedStyle, focusedStyle, 'focused and unfocused cursors look different');
