@@ -96,7 +96,13 @@ export class DemoRunner implements Runner {
       case 'destroy': {
         if (a[0] === '-nvp') {
           const [ds, list] = a[1]!.split('@') as [string, string];
-          const r = z.reclaim(ds, list.split(','));
+          const r = z.reclaim(
+            ds,
+            expandSnapshotRanges(
+              list,
+              z.snapshotsOf(ds).map((s) => s.name.slice(ds.length + 1)),
+            ),
+          );
           return r.names.map((n) => `destroy\t${n}\n`).join('') + `reclaim\t${r.bytes}\n`;
         }
         const recursive = a[0] === '-r';
@@ -381,4 +387,20 @@ const ZFS_LATENCY: Record<string, number> = {
 function realLatency(tool: string, verb: string, n: number): number {
   const base = tool === 'zfs' ? (ZFS_LATENCY[verb] ?? 20) : tool === 'pct' ? 650 : tool === 'zpool' ? 30 : tool.startsWith('lxc-') ? 45 : 10;
   return Math.round(base * (0.7 + ((n * 7919) % 61) / 100));
+}
+
+/**
+ * OpenZFS's snapshot list syntax for `zfs destroy`: names separated by commas, and `first%last` for the inclusive
+ * range between two snapshots (either end blank: the oldest or the newest), in creation order.
+ */
+export function expandSnapshotRanges(list: string, inOrder: readonly string[]): string[] {
+  return list.split(',').flatMap((item) => {
+    const cut = item.indexOf('%');
+    if (cut < 0) return [item];
+    const [first, last] = [item.slice(0, cut), item.slice(cut + 1)];
+    const from = first ? inOrder.indexOf(first) : 0;
+    const to = last ? inOrder.indexOf(last) : inOrder.length - 1;
+    if (from < 0 || to < 0) throw new ZfsError(`could not find any snapshots to destroy; check snapshot names.`, 1);
+    return inOrder.slice(from, to + 1);
+  });
 }

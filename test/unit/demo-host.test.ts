@@ -155,3 +155,31 @@ test('a believable history: branchy db, foreign snapshots, a locked and a non-ZF
   const pool = world.pools.find((p) => p.name === 'rpool')!;
   assert.ok(pool.capacity >= 75 && pool.capacity <= 85, `pool at ${pool.capacity} %`);
 });
+
+test('the demo answers `zfs destroy -nvp ds@A%B` (OpenZFS range syntax) with the range expanded, oldest to newest', async () => {
+  const { host, core } = await demo();
+  const tree = await core.tree('105');
+  const line = snapshots(tree)
+    .filter((n) => n.dataset === tree.activeDataset)
+    .sort((a, b) => a.createtxg - b.createtxg);
+  assert.ok(line.length >= 4, `${line.length} snapshots on 105's line`);
+  const run = (spec: string) => host.runner.run({ tool: 'zfs', args: ['destroy', '-nvp', `${tree.activeDataset}@${spec}`], mutates: false });
+  const destroyed = (stdout: string) => stdout.split('\n').filter((l) => l.startsWith('destroy'));
+  const range = await run(`${line[1]!.name}%${line[3]!.name}`);
+  assert.deepEqual(
+    destroyed(range.stdout),
+    line.slice(1, 4).map((n) => `destroy\t${n.fullName}`),
+  );
+  const listed = await run(
+    line
+      .slice(1, 4)
+      .map((n) => n.name)
+      .join(','),
+  );
+  assert.equal(range.stdout, listed.stdout, 'a range frees what the same names listed free');
+  const open = await run(`%${line[1]!.name}`);
+  assert.deepEqual(
+    destroyed(open.stdout),
+    line.slice(0, 2).map((n) => `destroy\t${n.fullName}`),
+  );
+});
