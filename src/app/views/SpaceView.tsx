@@ -90,7 +90,7 @@ function levelRows(data: SpaceData, level: SpaceLevel, columns: number, ascii: b
     const nw = widest(
       level.items.map((c) => data.names.get(c.id) ?? ''),
       4,
-      14,
+      Math.max(14, Math.min(32, columns - (iw + 2 + 2 + 7 + 2 + barWidth + 2 + 11) - 2)),
     );
     const scale = Math.max(0, ...level.items.map((c) => c.total));
     return {
@@ -104,7 +104,8 @@ function levelRows(data: SpaceData, level: SpaceLevel, columns: number, ascii: b
     };
   }
   if (level.depth === 2) {
-    const nw = widest(level.items.map(lineName), 4, 28);
+    // The dataset's name takes what the other columns leave (branch names are long).
+    const nw = widest(level.items.map(lineName), 4, Math.max(12, columns - (6 + 2 + 2 + 7 + 2 + barWidth + 2 + 11) - 2));
     const scale = Math.max(0, ...level.items.map((l) => l.used));
     return {
       header: `${fit('line', 6, ascii)}  ${fit('dataset', nw, ascii)}  ${fit('used', 7, ascii, true)}  ${fit('where it is', barWidth, ascii)}  checkpoints`,
@@ -198,7 +199,7 @@ function Details({ data, level, cursor, columns }: { data: SpaceData; level: Spa
     }
   } else if (level.depth === 2) {
     const c = level.container;
-    const width = Math.max(20, columns - 2);
+    const width = Math.max(20, Math.min(120, columns - 2));
     lines.push(<BreakdownBar key="bar" cells={barCells(containerParts(c), c.total, width)} width={width} />);
     for (const [i, l] of breakdownLines(c).entries()) {
       lines.push(
