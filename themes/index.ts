@@ -23,6 +23,12 @@ export const TOKENS = [
   'bar.warning',
   'bar.critical',
   'bar.empty',
+  /** The space view's breakdown: live data, checkpoints' own, shared between checkpoints, branches, CRIU images. */
+  'space.live',
+  'space.own',
+  'space.shared',
+  'space.branches',
+  'space.images',
   'key',
   'title',
 ] as const;

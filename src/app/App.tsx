@@ -16,7 +16,7 @@ import { EventsPane } from './views/EventsPane.js';
 import { Header, ProgressLine } from './views/Header.js';
 import { HelpOverlay } from './views/HelpOverlay.js';
 import { useUi } from './views/hooks.js';
-import { PoolView } from './views/PoolView.js';
+import { SpaceView } from './views/SpaceView.js';
 import { TreePane } from './views/TreePane.js';
 import { Text } from '../../components/Text.js';
 
@@ -57,7 +57,7 @@ function Screen({ host }: { host: string }) {
   }
   const { height, body, left, right, top, bottom } = screenLayout(columns, rows);
   const overlay =
-    mode === 'pool' ? PoolView : mode === 'help' ? HelpOverlay : mode === 'messages' ? MessagesView : mode === 'commands' ? CommandLogView : undefined;
+    mode === 'pool' ? SpaceView : mode === 'help' ? HelpOverlay : mode === 'messages' ? MessagesView : mode === 'commands' ? CommandLogView : undefined;
   return (
     <Box flexDirection="column" width={columns} height={height}>
       <Header host={host} />

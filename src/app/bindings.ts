@@ -36,7 +36,9 @@ export type CommandId =
   | 'recover'
   | 'recover-finish'
   | 'recover-undo'
-  | 'recover-run';
+  | 'recover-run'
+  | 'back'
+  | 'sort';
 
 export interface BindingContext {
   ui: UiState;
@@ -140,7 +142,7 @@ export const NORMAL_BINDINGS: readonly Binding[] = [
     footer: false,
     disabled: needsSnapshot,
   },
-  { id: 'pool', keys: ['P'], description: 'pool view: health, capacity, space per container' },
+  { id: 'pool', keys: ['P'], description: 'space view: pools -> containers -> lines -> checkpoints, sorted by space; health, scrub, forecast' },
   { id: 'messages', keys: ['!'], description: 'messages: every error and notice in full', footer: false },
   { id: 'commands', keys: ['@'], description: 'command log: every command this console ran, live', footer: false },
   { id: 'refresh', keys: ['R'], description: 'refresh now', footer: false },
@@ -162,6 +164,21 @@ export function overlayBindings(openedBy: CommandId): Binding[] {
   const open = NORMAL_BINDINGS.find((b) => b.id === openedBy)!;
   return [...NAV_BINDINGS, { id: 'close', keys: ['escape', 'q', ...open.keys], description: 'close' }];
 }
+
+/** The space view (`P`), ncdu-style: move, go in and out of pool -> container -> line -> checkpoint, sort, close. */
+export const SPACE_BINDINGS: readonly Binding[] = [
+  ...NAV_BINDINGS,
+  {
+    id: 'open',
+    keys: ['return', 'right', 'l'],
+    description: 'go in: pool -> containers -> lines -> checkpoints; on a checkpoint, show it in the tree',
+    footer: 'in',
+  },
+  { id: 'back', keys: ['backspace', 'left', 'h'], description: 'go out one level, the cursor back on the row it went in from', footer: 'out' },
+  { id: 'sort', keys: ['s'], description: 'sort by size (biggest first), name, age (newest checkpoint first)' },
+  { id: 'refresh', keys: ['R'], description: 'read the listing and zpool status again', footer: false },
+  { id: 'close', keys: ['escape', 'q', 'P'], description: 'close the space view' },
+];
 
 /** Typing the container filter or a tree search: Enter keeps it, Esc drops it; other keys edit (TEXT_FIELD_BINDINGS). */
 export const FIELD_MODE_BINDINGS: readonly Binding[] = [

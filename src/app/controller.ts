@@ -10,6 +10,7 @@ import {
   NORMAL_BINDINGS,
   overlayBindings,
   READ_ONLY_KEY,
+  SPACE_BINDINGS,
   type Binding,
   type BindingContext,
   type CommandId,
@@ -26,9 +27,10 @@ import { helpLength } from './help.js';
 import type { DialogResult } from './dialogs/types.js';
 import { keyName } from './key-names.js';
 import { splitKeys } from './keys.js';
-import { overlayRows, overlayTextWidth, paneRows, poolTableRows, screenLayout } from './layout.js';
+import { overlayRows, overlayTextWidth, paneRows, screenLayout, spaceListRows } from './layout.js';
 import { navigate, NAV_COMMANDS } from './scroll.js';
 import { treeMatches } from './search.js';
+import { backRow, moveRow, nextSort, openRow, spaceData, spaceLevel, START_NAV, validNav } from './space-view.js';
 import { editField, fieldOf, isFieldKey } from './text-field.js';
 import { PANES, type Dialog, type Mode, type UiState, type UiStore } from './ui-store.js';
 
@@ -79,8 +81,9 @@ export class AppController {
   }
 
   /** Reads the world again, folding asks that arrive meanwhile into one more read (world-sync.ts). */
-  refresh(): Promise<void> {
-    return this.worldSync.refresh();
+  async refresh(): Promise<void> {
+    await this.worldSync.refresh();
+    if (this.ui.getState().mode === 'pool') await this.readPoolStatus();
   }
 
   /** Reads the world again for a change made at `changedAt` (ms), unless a read since has it (world-sync.ts). */
@@ -163,6 +166,7 @@ export class AppController {
     if (global) return ui.dialog?.kind === 'quit' ? this.apply({ quit: true }) : this.command(global.id);
     if (ui.mode === 'dialog' && ui.dialog) return this.dialogKey(name, ui.dialog);
     if (ui.mode === 'filter' || ui.mode === 'search') return this.fieldKey(name, ui.mode);
+    if (ui.mode === 'pool') return this.spaceKey(name);
     const overlay = OVERLAYS[ui.mode];
     if (overlay) return this.overlayKey(name, overlay);
     const binding = findBinding(name, NORMAL_BINDINGS, ui.focus);
@@ -234,6 +238,8 @@ export class AppController {
         this.options.clipboard?.(row.node.fullName);
         return this.say(`copied ${row.node.fullName}`, 'info');
       case 'pool':
+        this.ui.setState({ mode: 'pool', space: { ...START_NAV, sort: ui.space.sort } });
+        return this.background(this.readPoolStatus());
       case 'help':
       case 'messages':
       case 'commands':
@@ -378,12 +384,62 @@ export class AppController {
     else if (this.ui.getState().search) this.jumpToMatch(1, true);
   }
 
+  /** `zpool status` (one process, through the core) for the space view's health and scrub lines. */
+  private async readPoolStatus(): Promise<void> {
+    try {
+      this.ui.setState({ poolStatus: { read: await this.core.poolStatus() } });
+    } catch (error) {
+      this.ui.setState({ poolStatus: { read: [], error: error instanceof Error ? error.message : String(error) } });
+    }
+  }
+
+  /** The space view (`P`): move, go in and out, sort (space-view.ts), from the listing in memory; Enter on a checkpoint shows it in the tree. */
+  private async spaceKey(name: string): Promise<void> {
+    const binding = findBinding(name, SPACE_BINDINGS);
+    if (!binding) return;
+    if (binding.id === 'close') return void this.ui.setState({ mode: 'normal' });
+    if (binding.id === 'refresh') return this.background(this.refresh());
+    const world = this.core.store.getState().world;
+    if (!world) return;
+    const data = spaceData(world, this.core.store.getState().events);
+    const nav = this.ui.getState().space;
+    if (NAV_COMMANDS.has(binding.id)) {
+      const page = spaceListRows(this.layout().body, spaceLevel(data, validNav(data, nav)).depth);
+      return void this.ui.setState({ space: moveRow(data, nav, binding.id, page) });
+    }
+    if (binding.id === 'sort') return void this.ui.setState({ space: nextSort(data, nav) });
+    if (binding.id === 'back') {
+      const back = backRow(data, nav);
+      return back ? void this.ui.setState({ space: back }) : undefined;
+    }
+    const next = openRow(data, nav);
+    if (next) return void this.ui.setState({ space: next });
+    const level = spaceLevel(data, validNav(data, nav));
+    const checkpoint = level.depth === 3 ? level.items[validNav(data, nav).cursor] : undefined;
+    if (level.depth === 3 && checkpoint) await this.showInTree(level.container.id, checkpoint.fullName);
+  }
+
+  /** Closes the space view with the container selected and the tree cursor on the checkpoint (the filter dropped if it hid it). */
+  private async showInTree(container: string, fullName: string): Promise<void> {
+    const hidden = !this.visibleContainers().some((c) => c.id === container);
+    this.ui.setState({
+      mode: 'normal',
+      focus: 'tree',
+      selected: container,
+      tree: undefined,
+      treeCursor: 0,
+      detailsScroll: 0,
+      ...(hidden ? { filter: '', filterCursor: undefined } : {}),
+    });
+    await this.loadTree();
+    const i = this.treeRows().findIndex((r) => r.node.kind === 'snapshot' && r.node.fullName === fullName);
+    if (i >= 0) this.ui.setState({ treeCursor: i });
+  }
+
   /** Rows a full-screen view holds, for its scroll, counted as the view draws them. */
   private overlayLength(mode: Mode): number {
     const ui = this.ui.getState();
-    const world = this.core.store.getState().world;
     if (mode === 'help') return helpLength(ui.readOnly);
-    if (mode === 'pool') return world?.containers.filter((c) => c.dataset && !c.reason).length ?? 0;
     if (mode === 'messages') return messageRows(ui.messages, overlayTextWidth(ui.size.columns)).length;
     return this.core.store.getState().commandLog.length;
   }
@@ -394,8 +450,7 @@ export class AppController {
     if (!binding) return;
     if (binding.id === 'close') return void this.ui.setState({ mode: 'normal' });
     const ui = this.ui.getState();
-    const pools = this.core.store.getState().world?.pools.length ?? 0;
-    const page = ui.mode === 'pool' ? poolTableRows(this.layout().body, pools) : overlayRows(this.layout());
+    const page = overlayRows(this.layout());
     // The last start: the end shows with the "↑ N more" hint above it (which takes a row).
     const total = this.overlayLength(ui.mode);
     const max = total <= page ? 0 : total - (page - 1);

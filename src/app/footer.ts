@@ -1,4 +1,4 @@
-import { FIELD_MODE_BINDINGS, footerItems, type Binding } from './bindings.js';
+import { FIELD_MODE_BINDINGS, footerItems, SPACE_BINDINGS, type Binding } from './bindings.js';
 import { keysLabel } from './key-names.js';
 import type { UiState } from './ui-store.js';
 
@@ -15,6 +15,12 @@ export function footerFor(ui: UiState, width: number, ascii: boolean): string[] 
     case 'filter':
     case 'search':
       return [...FIELD_MODE_BINDINGS.map((b) => item(b, b.id === 'confirm' ? 'keep' : 'drop', ascii)), 'Ctrl-W word', 'Ctrl-U line'];
+    case 'pool':
+      return [
+        `${keysLabel(['j', 'k'], ascii)} move`,
+        ...SPACE_BINDINGS.filter((b) => b.footer !== undefined && b.footer !== false).map((b) => item(b, b.footer as string, ascii)),
+        ...SPACE_BINDINGS.filter((b) => b.id === 'sort' || b.id === 'close').map((b) => item(b, b.id, ascii)),
+      ];
     case 'dialog':
       return [`${keysLabel(['up', 'down', 'pageup', 'pagedown'], ascii)} scroll`, 'Ctrl-C quit'];
     default:

@@ -44,7 +44,10 @@ export function overlayTextWidth(columns: number): number {
   return Math.max(20, columns - 4);
 }
 
-/** Rows of the pool view's table (PoolView): the body less its title, the pool lines, the table header and rule. */
-export function poolTableRows(body: number, pools: number): number {
-  return Math.max(1, body - 3 - Math.min(pools, Math.max(0, body - 4)));
+/** Lines under the space view's list at each depth (SpaceView): health and forecast, legend, breakdown, note. */
+export const SPACE_DETAIL_ROWS = [5, 3, 8, 3] as const;
+
+/** Rows of the space view's list (SpaceView): the body less its path line, column header and the level's details. */
+export function spaceListRows(body: number, depth: number): number {
+  return Math.max(1, body - 2 - (SPACE_DETAIL_ROWS[depth] ?? 0));
 }

@@ -3,6 +3,8 @@ import type { Core, RestorePlan } from '../core/core.js';
 import type { DeletePlan } from '../core/ops/delete.js';
 import type { PrunePlan } from '../core/ops/prune.js';
 import type { CheckpointTree } from '../core/model/tree.js';
+import type { PoolStatus } from '../core/tools/zpool/parse.js';
+import { START_NAV, type SpaceNav } from './space-view.js';
 
 /** An operation a kill or crash left half-done, as the core describes it (steps done, unsure, pending). */
 export type InterruptedOperation = Awaited<ReturnType<Core['interrupted']>>[number];
@@ -73,6 +75,10 @@ export interface UiState {
   size: { columns: number; rows: number };
   /** Operations a kill or crash left half-done (read at start and on every refresh). */
   interrupted: InterruptedOperation[];
+  /** The space view (`P`): where its cursor is, and the order (space-view.ts). */
+  space: SpaceNav;
+  /** `zpool status`, read when the space view opens and on refresh while it is open; undefined until the first read ends. */
+  poolStatus?: { read: PoolStatus[]; error?: string };
 }
 
 export type UiStore = StoreApi<UiState>;
@@ -91,5 +97,6 @@ export function createUiStore(readOnly = false): UiStore {
     readOnly,
     size: { columns: 80, rows: 24 },
     interrupted: [],
+    space: START_NAV,
   }));
 }

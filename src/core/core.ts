@@ -42,6 +42,7 @@ import { NotFoundError } from './errors.js';
 import { checkStateDirs } from './state/preflight.js';
 import { criuRestoreFromDir, validateImageDir } from './criu/restore-from-dir.js';
 import { summarizeContainers, type World } from './world.js';
+import type { PoolStatus } from './tools/zpool/parse.js';
 
 export type RestoreMode = 'branch' | 'rollback';
 export type RestorePlan = BranchRestorePlan | RollbackPlan;
@@ -495,6 +496,11 @@ export class Core {
         statuses.find((s) => s.pool === p.name),
       ),
     );
+  }
+
+  /** `zpool status` of every pool in one process (health, last scrub, errors): the console's space view reads it. */
+  async poolStatus(): Promise<PoolStatus[]> {
+    return track(this.store, 'zpool status', () => this.ctx.zpool.status());
   }
 
   /** Operations a killed or crashed process left half-done, with what was done and how to finish or undo each. */

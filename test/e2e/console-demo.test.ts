@@ -57,7 +57,7 @@ test("the built console on the demo host: checkpoint, undo dialog, tree search, 
     await t.waitFor(/prune: done/);
 
     t.keys('P');
-    await t.shot('pool-view', /Pools {2}\(Esc to close\)/);
+    await t.shot('pool-view', /Space: pools {3}sort: size[\s\S]*growth: /);
     t.keys('Escape');
     await t.waitFor(/Containers \(8\)/);
 

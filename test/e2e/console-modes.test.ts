@@ -158,10 +158,10 @@ for (const [cols, rows] of SIZES) {
       t.text('j');
       await cursorOn(t, '101');
 
-      // Pool view: P opens it, q closes it (and does not quit), k moves on the list again.
-      t.text('P');
-      let screen = await settled(t, /Pools {2}\(Esc to close\)/);
-      assert.match(screen, /^101\s+db\s+\S+/m);
+      // Space view: P opens it, Enter goes into the pool, q closes it (and does not quit), k moves on the list again.
+      t.text('P\r');
+      let screen = await settled(t, /Space: pools › rpool {3}sort: size/);
+      assert.match(screen, /^[ ▸]101\s+db\s+\S+/m);
       t.text('qk');
       await cursorOn(t, '100');
 

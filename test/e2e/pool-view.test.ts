@@ -44,24 +44,34 @@ process.exit(await runConsole(new Core(createContext(host.config, host.runner)),
   return `node ${script}`;
 }
 
-test(`80x24, pool view over ${EXTRA + 8} containers: the title, the table header and the footer stay; nothing is drawn over`, async () => {
+test(`80x24, space view over ${EXTRA + 8} containers: the path, the column header and the footer stay; every container is reachable; nothing is drawn over`, async () => {
   const t = TmuxSession.start('lxcri-e2e-pool', manyContainersLauncher(), 80, 24);
   try {
     await t.waitFor(new RegExp(`Containers \\(${EXTRA + 8}\\)`));
     t.keys('P');
-    const screen = await t.waitFor(/Pools {2}\(Esc to close\)[\s\S]*↓ \d+ more/);
+    let screen = await t.waitFor(/Space: pools {3}sort: size[\s\S]*scan: scrub[\s\S]*growth: /);
+    assert.match(screen, /^▸rpool\s+ONLINE\s.*\d+% .* free  (full in ~\d+ days|not growing|not enough history)/m, `the pool row:\n${screen}`);
+    t.keys('Enter');
+    screen = await t.waitFor(/Space: pools › rpool {3}sort: size[\s\S]*↓ \d+ more/);
     shot('pool-view-many-80x24', screen);
-    const lines = screen.replace(/\n+$/, '').split('\n');
-    assert.ok(lines.length <= 23 && lines.every((l) => [...l].length <= 80), `fits 80x24 with a row to spare:\n${screen}`);
-    assert.match(lines[0]!, /^lxcri-console {2}pve-demo/, `the header line is intact:\n${screen}`);
-    assert.match(lines[1]!, /^Pools {2}\(Esc to close\) {2}j\/k PgUp\/PgDn scroll\s*$/, `the title line is intact:\n${screen}`);
-    assert.match(lines[2]!, /^rpool {2}ONLINE .* free/);
-    assert.match(lines[3]!, /^id\s+name\s+used\s+snapshots\s+dataset\s+checkpoints\s*$/);
-    assert.doesNotMatch(screen, /freefree|free[a-z]/, `no line drawn over another:\n${screen}`);
-    assert.match(lines.at(-1)!, /j\/k scroll .*Esc close/, `the footer is intact:\n${screen}`);
-    const rows = lines.filter((l) => /^\d{3}\s+\S+\s+[\d.]+[BKMGT]/.test(l));
+    const fit = (s: string) => {
+      const lines = s.replace(/\n+$/, '').split('\n');
+      assert.ok(lines.length <= 23 && lines.every((l) => [...l].length <= 80), `fits 80x24 with a row to spare:\n${s}`);
+      assert.match(lines[0]!, /^lxcri-console {2}pve-demo/, `the header line is intact:\n${s}`);
+      assert.match(lines[1]!, /^Space: pools › rpool {3}sort: size\s*$/, `the path line is intact:\n${s}`);
+      assert.match(lines[2]!, /^ id\s+name\s+total\s+where it is\s+checkpoints\s*$/, `the column header is intact:\n${s}`);
+      assert.match(lines.at(-1)!, /j\/k move .*Enter\/→ in .*Esc\/q close/, `the footer is intact:\n${s}`);
+      return lines.filter((l) => /^[ ▸]\d{3}\s+\S+\s+[\d.]+[BKMGT]\s/.test(l));
+    };
+    const rows = fit(screen);
     const hidden = Number(/↓ (\d+) more/.exec(screen)![1]);
-    assert.equal(rows.length + hidden, EXTRA + 7, 'shown + hidden = every container on ZFS');
+    assert.equal(rows.length + hidden, EXTRA + 7, 'shown + hidden = every container on the pool');
+    assert.match(rows[0]!, /^▸101\s+db\s/, 'biggest first');
+    t.keys('G');
+    screen = await t.waitFor(/↑ \d+ more[\s\S]*▸\d{3}\s/);
+    const last = fit(screen);
+    assert.doesNotMatch(screen, /↓ \d+ more/, `nothing hidden below the last row:\n${screen}`);
+    assert.match(last.at(-1)!, /^▸/, 'the cursor on the last row');
     t.keys('Escape');
     await t.waitFor(new RegExp(`Containers \\(${EXTRA + 8}\\)`));
     t.keys('q');

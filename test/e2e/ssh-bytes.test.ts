@@ -94,7 +94,7 @@ test('over SSH: after every step (navigation, dialogs, help, pool view, resizes)
       ['G in the tree', () => t.keys('G')],
       ['? (help)', () => t.keys('?'), /Keys — Esc, q or \? closes/],
       ['Esc', () => t.keys('Escape')],
-      ['P (pool view)', () => t.keys('P'), /Pools {2}\(Esc to close\)/],
+      ['P (space view)', () => t.keys('P'), /Space: pools {3}sort: size/],
       ['Esc', () => t.keys('Escape')],
       ['c (checkpoint dialog)', () => t.keys('c'), /Checkpoint of 101 db/],
       ['a label typed', () => t.text('a label')],

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FIELD_MODE_BINDINGS, NORMAL_BINDINGS, overlayBindings } from '../../src/app/bindings.js';
+import { FIELD_MODE_BINDINGS, NORMAL_BINDINGS, overlayBindings, SPACE_BINDINGS } from '../../src/app/bindings.js';
 import { keysLabel } from '../../src/app/key-names.js';
 import { plain, renderConsole } from '../support/ui.js';
 
@@ -154,10 +154,10 @@ test('NO_COLOR theme has no colour codes; ASCII mode has no box-drawing glyphs; 
   assert.match(f, /@ NOW <- you are here/);
   ascii('main screen');
   await mono.command('pool');
-  assert.match(plain(mono.frame()), /Pools {2}\(Esc to close\)/);
+  assert.match(plain(mono.frame()), /Space: pools {3}sort: size/);
   assert.match(plain(mono.frame()), /rpool {2}ONLINE/);
-  ascii('pool view');
-  await mono.command('close', overlayBindings('pool'));
+  ascii('space view');
+  await mono.command('close', SPACE_BINDINGS);
   await mono.command('help');
   assert.match(plain(mono.frame()), /Keys/);
   ascii('help');
