@@ -266,7 +266,8 @@ export class AppController {
         return void this.ui.setState({ marks: ui.marks.includes(c.id) ? ui.marks.filter((m) => m !== c.id) : [...ui.marks, c.id] });
       case 'checkpoint':
         // Marked containers: one group checkpoint of exactly them, one label.
-        if (ui.marks.length) return this.openDialog({ kind: 'checkpoint', container: ui.marks[0]!, name: '', stateful: false, label: '', group: [...ui.marks] });
+        if (ui.marks.length)
+          return this.openDialog({ kind: 'checkpoint', container: ui.marks[0]!, name: '', stateful: false, label: '', group: [...ui.marks] });
       // falls through
       case 'checkpoint-stateful':
         if (!c) return;

@@ -40,7 +40,8 @@ export function branchWords(name: string, seconds: number): string {
 /** The first stage: the service shuts down (how), or is left alone. */
 function serviceFirst(service: ServicePreview | undefined, name: string): string {
   if (!service) return `${name} is shut down first if it runs`;
-  return service.running ? `${name} (running) shuts down (graceful up to ${service.shutdownSeconds} s, then hard)` : `${name} (stopped) is not started`;
+  if (service.running) return `${name} (${service.status}) shuts down (graceful up to ${service.shutdownSeconds} s, then hard)`;
+  return service.status === 'stopped' ? `${name} (stopped) is not started` : `${name} (status ${service.status}) is neither stopped nor started`;
 }
 
 /** The last stage: the service comes back (started, or its processes from a CRIU image), or stays stopped. */
@@ -68,14 +69,18 @@ export function restoreSummary(plan: RestorePlan, nowSeconds: number, opts: { no
       'nothing is destroyed: every checkpoint is kept',
     ];
   }
-  const destroyed = plan.destroyed ?? plan.destroysSnapshots.map((fullName) => ({ fullName, name: fullName.slice(fullName.indexOf('@') + 1), creation: nowSeconds, used: 0, referenced: 0 }));
+  const destroyed =
+    plan.destroyed ??
+    plan.destroysSnapshots.map((fullName) => ({ fullName, name: fullName.slice(fullName.indexOf('@') + 1), creation: nowSeconds, used: 0, referenced: 0 }));
   const rows = destroyed.map((s) => destroyedRow(s, nowSeconds));
   const freed = destroyed.reduce((n, s) => n + s.used, 0);
   return [
     serviceFirst(plan.service, name),
     `${THEN} disk goes back to ${target}`,
     `${THEN} today's state is discarded (a rollback has no undo)`,
-    destroyed.length ? `${THEN} destroys ${plural(destroyed.length, 'newer checkpoint')} (frees at least ${formatBytes(freed)}):` : `${THEN} destroys no checkpoint`,
+    destroyed.length
+      ? `${THEN} destroys ${plural(destroyed.length, 'newer checkpoint')} (frees at least ${formatBytes(freed)}):`
+      : `${THEN} destroys no checkpoint`,
     ...rows,
     ...(plan.destroysDatasets.length ? [`${THEN} destroys ${plural(plan.destroysDatasets.length, 'branch', 'branches')} with them:`] : []),
     ...plan.destroysDatasets.map((d) => `     ${clip(d.slice(d.lastIndexOf('/') + 1), 70)}`),
@@ -85,7 +90,9 @@ export function restoreSummary(plan: RestorePlan, nowSeconds: number, opts: { no
 
 /** A delete in the operator's words: the service is left alone; every checkpoint and branch it destroys; the space. */
 export function deleteSummary(plan: DeletePlan, nowSeconds: number): string[] {
-  const destroyed = plan.destroyed ?? plan.snapshots.map((fullName) => ({ fullName, name: fullName.slice(fullName.indexOf('@') + 1), creation: nowSeconds, used: 0, referenced: 0 }));
+  const destroyed =
+    plan.destroyed ??
+    plan.snapshots.map((fullName) => ({ fullName, name: fullName.slice(fullName.indexOf('@') + 1), creation: nowSeconds, used: 0, referenced: 0 }));
   const resets = plan.actions.flatMap((a) => (a.kind === 'reset-branch' ? [a] : []));
   return [
     `${clip(plan.container, 20)}: the service and its live state are left alone`,
@@ -93,7 +100,7 @@ export function deleteSummary(plan: DeletePlan, nowSeconds: number): string[] {
     ...destroyed.map((s) => destroyedRow(s, nowSeconds)),
     ...(plan.datasets.length ? [`destroys ${plural(plan.datasets.length, 'branch', 'branches')} with them:`] : []),
     ...plan.datasets.map((d) => `     ${clip(d.slice(d.lastIndexOf('/') + 1), 70)}`),
-    ...resets.map((r) => `branch ${clip(r.dataset.slice(r.dataset.lastIndexOf('/') + 1), 36)} goes back to ${clip(r.to.slice(r.to.indexOf('@') + 1), 24)}`),
+    ...resets.map((r) => `branch ${clip(r.dataset.slice(r.dataset.lastIndexOf('/') + 1), 32)} goes back to ${clip(r.to.slice(r.to.indexOf('@') + 1), 24)}`),
     `frees at least ${formatBytes(plan.usedBytes)}`,
   ];
 }
@@ -140,12 +147,12 @@ export function describeUndoPlan(plan: UndoRestorePlan): string[] {
  */
 export function undoSummary(plan: UndoRestorePlan, nowSeconds: number, opts: { noStart?: boolean } = {}): string[] {
   const name = serviceName(plan.service, plan.container);
-  const service = plan.service ?? { name, running: plan.running, shutdownSeconds: 0 };
+  const service = plan.service ?? { name, status: plan.running ? 'running' : 'stopped', running: plan.running, shutdownSeconds: 0 };
   const set = plan.branchedAt !== undefined ? ` set aside ${formatAge(plan.branchedAt, nowSeconds)} ago` : '';
   const from = plan.restoredFromLabel ? `'${clip(plan.restoredFromLabel, 28)}'` : plan.restoredFrom ? clip(plan.restoredFrom, 28) : undefined;
   const line =
     plan.chosen === 'explicit'
-      ? `${THEN} disk switches to the branch ${clip(plan.branch.slice(plan.branch.lastIndexOf('/') + 1), 50)}`
+      ? `${THEN} disk switches to the branch ${clip(plan.branch.slice(plan.branch.lastIndexOf('/') + 1), 44)}`
       : `${THEN} disk switches back to the line${set}`;
   return [
     plan.service ? serviceFirst(service, name) : service.running ? `${name} (running) shuts down` : `${name} (stopped) is not started`,

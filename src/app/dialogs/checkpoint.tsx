@@ -15,7 +15,11 @@ const BINDINGS: readonly Binding[] = [
 function CheckpointView({ dialog: d, height }: { dialog: CheckpointDialog; height: number }) {
   return (
     <DialogBox
-      title={d.group ? `Checkpoint of ${d.group.length} marked containers` : `${d.stateful ? 'Stateful checkpoint (CRIU)' : 'Checkpoint'} of ${d.container} ${d.name}`}
+      title={
+        d.group
+          ? `Checkpoint of ${d.group.length} marked containers`
+          : `${d.stateful ? 'Stateful checkpoint (CRIU)' : 'Checkpoint'} of ${d.container} ${d.name}`
+      }
       lines={[
         <Text key="label">
           {'label: '}

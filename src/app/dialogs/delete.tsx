@@ -19,7 +19,14 @@ const BINDINGS: readonly Binding[] = [
 
 /** What happens to the service and the data; the zfs steps only when asked for. */
 function deleteLines(d: DeleteDialog, nowSeconds: number): string[] {
-  return [...deleteSummary(d.plan, nowSeconds), ...stepsLines(d.steps, BINDINGS, d.plan.actions.map((a) => `  ${describeAction(a)}`))];
+  return [
+    ...deleteSummary(d.plan, nowSeconds),
+    ...stepsLines(
+      d.steps,
+      BINDINGS,
+      d.plan.actions.map((a) => `  ${describeAction(a)}`),
+    ),
+  ];
 }
 
 function DeleteView({ dialog: d, height }: { dialog: DeleteDialog; height: number }) {

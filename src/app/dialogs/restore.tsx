@@ -47,7 +47,15 @@ function RestoreView({ dialog: d, height }: { dialog: RestoreDialog; height: num
         {`  ${key(ROLLBACK_BINDINGS, 'switch')} branch  ${key(ROLLBACK_BINDINGS, 'close')} cancel`}
       </Text>
     );
-  return <DialogBox title={`Restore ${id} to ${d.branch.target.name}`} lines={restoreLines(d, Math.floor(Date.now() / 1000))} scroll={d.scroll} footer={footer} height={height} />;
+  return (
+    <DialogBox
+      title={`Restore ${id} to ${d.branch.target.name}`}
+      lines={restoreLines(d, Math.floor(Date.now() / 1000))}
+      scroll={d.scroll}
+      footer={footer}
+      height={height}
+    />
+  );
 }
 
 export const RESTORE: DialogModule<RestoreDialog> = {

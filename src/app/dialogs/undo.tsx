@@ -38,7 +38,16 @@ function undoLines(d: UndoDialog, nowSeconds: number): string[] {
   const choice = onlyKeep(d)
     ? `today's state is kept: it has ${p.todayCheckpoints.length} checkpoint(s) of its own`
     : `[${p.today === 'keep' ? '*' : ' '}] keep today's state as a branch   [${p.today === 'discard' ? '*' : ' '}] discard today's state`;
-  return [...undoSummary(p, nowSeconds), '', choice, ...stepsLines(d.steps, table(d), p.steps.map((s, i) => `  ${i + 1}. ${s}`))];
+  return [
+    ...undoSummary(p, nowSeconds),
+    '',
+    choice,
+    ...stepsLines(
+      d.steps,
+      table(d),
+      p.steps.map((s, i) => `  ${i + 1}. ${s}`),
+    ),
+  ];
 }
 
 function UndoView({ dialog: d, height }: { dialog: UndoDialog; height: number }) {

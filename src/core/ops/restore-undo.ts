@@ -181,7 +181,8 @@ export function planUndoRestore(
   const seconds = opts.seconds ?? Math.floor(ctx.now() / 1000);
   const names = branchNames(c, seconds);
   const aside = today === 'keep' ? names.branch : names.clone;
-  const restoredFromFull = b.origin && holderOf(b.origin) === D ? b.origin : promote ? promote.origin : d.origin && holderOf(d.origin) === B ? d.origin : undefined;
+  const restoredFromFull =
+    b.origin && holderOf(b.origin) === D ? b.origin : promote ? promote.origin : d.origin && holderOf(d.origin) === B ? d.origin : undefined;
   const restoredFrom = restoredFromFull ? splitSnapshotName(restoredFromFull).snapshot : undefined;
   const restoredFromLabel = restoredFromFull ? c.inventory.get(restoredFromFull)?.user.label : undefined;
   const branchedAt = branchTime(b)?.at;
