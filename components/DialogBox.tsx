@@ -26,6 +26,7 @@ export function DialogBox({
   height,
   width,
   scroll = 0,
+  focus,
 }: {
   title: string;
   lines: ReactNode[];
@@ -34,13 +35,19 @@ export function DialogBox({
   /** The box's width (the terminal's when absent): text lines wrap inside it (a plan's dataset names are never cut). */
   width?: number;
   scroll?: number;
+  /** A line to keep in sight (a cursor's), centred when the text scrolls: instead of `scroll`. */
+  focus?: number;
 }) {
   const { theme, ascii } = useLook();
   const { stdout } = useStdout();
   const inner = dialogTextWidth(width ?? (stdout.columns || 80));
   const lines = given.flatMap((l) => (typeof l === 'string' ? wrapLine(l, inner) : [l]));
   const room = dialogRows(height);
-  const w = windowRows(lines.length, room, Math.max(0, Math.min(scroll, lines.length - 1)), false);
+  // Lines are counted before wrapping: a dialog with a cursor keeps its lines within the box.
+  const w =
+    focus !== undefined
+      ? windowRows(lines.length, room, Math.max(0, Math.min(focus, lines.length - 1)), true)
+      : windowRows(lines.length, room, Math.max(0, Math.min(scroll, lines.length - 1)), false);
   return (
     <Box flexDirection="column" borderStyle={ascii ? 'classic' : 'double'} borderColor={theme.color('border.focus')} paddingX={1}>
       <Text bold color={theme.color('title')} wrap="truncate">

@@ -38,7 +38,9 @@ export type CommandId =
   | 'recover-undo'
   | 'recover-run'
   | 'back'
-  | 'sort';
+  | 'sort'
+  | 'steps'
+  | 'mark-container';
 
 export interface BindingContext {
   ui: UiState;
@@ -131,6 +133,13 @@ export const NORMAL_BINDINGS: readonly Binding[] = [
     disabled: needsContainer,
   },
   { id: 'filter', keys: ['/'], description: 'filter containers by id, name or status', panes: ['containers', 'details', 'events'] },
+  {
+    id: 'mark-container',
+    keys: [' '],
+    description: 'mark / unmark the container; c then checkpoints every marked one together (one label)',
+    panes: ['containers'],
+    footer: 'mark',
+  },
   { id: 'search', keys: ['/'], description: 'search the tree (names, labels)', panes: ['tree'] },
   { id: 'search-next', keys: ['n'], description: 'next tree match', panes: ['tree'], footer: false },
   { id: 'search-prev', keys: ['N'], description: 'previous tree match', panes: ['tree'], footer: false },
@@ -155,7 +164,7 @@ export const NORMAL_BINDINGS: readonly Binding[] = [
     disabled: (c) => (!c.ui.interrupted.length ? 'no interrupted operation' : undefined),
   },
   { id: 'help', keys: ['?'], description: 'help: every key', pinned: true },
-  { id: 'close', keys: ['escape'], description: 'clear the filter, close the view', footer: false },
+  { id: 'close', keys: ['escape'], description: 'clear the filter (then the marks), close the view', footer: false },
   { id: 'quit', keys: ['q'], description: 'quit (asks first while an operation runs)', pinned: true },
 ];
 

@@ -248,11 +248,14 @@ export class AppController {
         // Esc drops what narrows the focused pane: the containers filter (the whole list comes back), the tree search.
         const clear = ui.filter !== '' && ui.focus === 'containers';
         const unsearch = ui.search !== '' && ui.focus === 'tree';
+        // The marks go on the Esc after the one that clears the filter.
+        const unmark = !clear && ui.focus === 'containers' && ui.marks.length > 0 && ui.mode === 'normal';
         this.ui.setState({
           mode: 'normal',
           dialog: undefined,
           ...(clear ? { filter: '', filterCursor: undefined } : {}),
           ...(unsearch ? { search: '', searchCursor: undefined } : {}),
+          ...(unmark ? { marks: [] } : {}),
         });
         if (clear) await this.sync();
         return;
@@ -264,7 +267,14 @@ export class AppController {
       case 'quit':
         if (this.core.store.getState().mutating > 0) return void this.ui.setState({ mode: 'dialog', dialog: { kind: 'quit' } });
         return this.quit();
+      case 'mark-container':
+        if (!c) return;
+        return void this.ui.setState({ marks: ui.marks.includes(c.id) ? ui.marks.filter((m) => m !== c.id) : [...ui.marks, c.id] });
       case 'checkpoint':
+        // Marked containers: one group checkpoint of exactly them, one label.
+        if (ui.marks.length)
+          return this.openDialog({ kind: 'checkpoint', container: ui.marks[0]!, name: '', stateful: false, label: '', group: [...ui.marks] });
+      // falls through
       case 'checkpoint-stateful':
         if (!c) return;
         return this.openDialog({ kind: 'checkpoint', container: c.id, name: c.name, stateful: id === 'checkpoint-stateful', label: '' });

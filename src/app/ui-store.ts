@@ -30,7 +30,7 @@ export const PANES: readonly Pane[] = ['containers', 'tree', 'details', 'events'
  */
 export type Dialog =
   /** `container`: the one the dialog was opened for (a refresh that changes the selection meanwhile does not retarget it). */
-  | { kind: 'checkpoint'; container: string; name: string; stateful: boolean; label: string; cursor?: number }
+  | { kind: 'checkpoint'; container: string; name: string; stateful: boolean; label: string; cursor?: number; group?: string[] }
   | {
       kind: 'restore';
       branch: RestorePlan;
@@ -40,10 +40,12 @@ export type Dialog =
       typed: string;
       cursor?: number;
       scroll?: number;
+      steps?: boolean;
     }
-  | { kind: 'delete'; plan: DeletePlan; typed: string; cursor?: number; scroll?: number }
-  | { kind: 'prune'; plans: PrunePlan[]; scroll: number }
-  | { kind: 'undo'; plan: UndoPlan; typed: string; cursor?: number; scroll?: number }
+  | { kind: 'delete'; plan: DeletePlan; typed: string; cursor?: number; scroll?: number; steps?: boolean }
+  /** `item`: the cursor over the plans' checkpoints; `picks`: the operator's keep/prune by snapshot (prune-edit.ts). */
+  | { kind: 'prune'; plans: PrunePlan[]; scroll: number; item?: number; picks?: Record<string, 'keep' | 'prune'>; steps?: boolean }
+  | { kind: 'undo'; plan: UndoPlan; typed: string; cursor?: number; scroll?: number; steps?: boolean }
   | { kind: 'quit' }
   /** Interrupted operations: `index` is the one under the cursor, `confirm` the recovery asked for (y runs it). */
   | { kind: 'recover'; index: number; confirm?: 'finish' | 'undo'; scroll?: number };
@@ -63,6 +65,8 @@ export interface UiState {
   search: string;
   searchCursor?: number;
   filter: string;
+  /** Containers marked (Space in the containers pane), by id: `c` checkpoints them together. */
+  marks: string[];
   /** The filter field's cursor while typing it (text-field.ts), in characters; absent = after the last one. */
   filterCursor?: number;
   dialog?: Dialog;
@@ -92,6 +96,7 @@ export function createUiStore(readOnly = false): UiStore {
     detailsScroll: 0,
     overlayScroll: 0,
     filter: '',
+    marks: [],
     search: '',
     messages: [],
     readOnly,

@@ -6,7 +6,7 @@ import { checkpoint, validateLabel, type CheckpointOptions, type GroupCheckpoint
 import { loadContainer, loadContainers, readInventory, resolveContainer, type ContainerRef, type LoadedContainer } from './ops/container.js';
 import { executeDelete, planDelete, type DeletePlan, type DeleteResult } from './ops/delete.js';
 import { describeInterrupted, runOperation, type OnStep, type RecoveryMode } from './ops/engine.js';
-import { liveStatus, planLifecycle, refuseIfPveLocked } from './ops/lifecycle.js';
+import { liveStatus, planLifecycle, refuseIfPveLocked, servicePreview } from './ops/lifecycle.js';
 import { recoverOperation } from './ops/registry.js';
 import { poolReport, type PoolReport } from './ops/pools.js';
 import { executePrune, planPrune, policyFromConfig, type PrunePlan, type PrunePolicy, type PruneResult } from './ops/prune.js';
@@ -277,7 +277,10 @@ export class Core {
   /** The preview: what a restore will do (branch) or destroy (rollback). Changes nothing. */
   async planRestore(id: string, opts: { snapshot?: string; mode?: RestoreMode } = {}): Promise<RestorePlan> {
     if (opts.snapshot !== undefined) validateSnapshotArgument(opts.snapshot);
-    return this.read(id, async (ref) => this.planRestoreFor(await loadContainer(this.ctx, id, ref), opts));
+    return this.read(id, async (ref) => {
+      const [c, service] = await Promise.all([loadContainer(this.ctx, id, ref), servicePreview(this.ctx, ref.container)]);
+      return { ...this.planRestoreFor(c, opts), service };
+    });
   }
 
   /**
@@ -287,10 +290,10 @@ export class Core {
   async planRestoreChoices(id: string, snapshot: string): Promise<{ branch: RestorePlan; rollback?: RestorePlan; rollbackError?: string }> {
     validateSnapshotArgument(snapshot);
     return this.read(id, async (ref) => {
-      const c = await loadContainer(this.ctx, id, ref);
-      const branch = this.planRestoreFor(c, { snapshot, mode: 'branch' });
+      const [c, service] = await Promise.all([loadContainer(this.ctx, id, ref), servicePreview(this.ctx, ref.container)]);
+      const branch = { ...this.planRestoreFor(c, { snapshot, mode: 'branch' }), service };
       try {
-        return { branch, rollback: this.planRestoreFor(c, { snapshot, mode: 'rollback' }) };
+        return { branch, rollback: { ...this.planRestoreFor(c, { snapshot, mode: 'rollback' }), service } };
       } catch (error) {
         return { branch, rollbackError: error instanceof LxcriError ? error.message : String(error) };
       }
@@ -361,8 +364,8 @@ export class Core {
     validateUndoOptions(opts);
     return this.read(id, async (ref) => {
       const c = await loadContainer(this.ctx, id, ref);
-      const status = await liveStatus(this.ctx, ref.container);
-      return planUndoRestore(this.ctx, c, opts, status === 'running' || status === 'frozen');
+      const service = await servicePreview(this.ctx, ref.container);
+      return { ...planUndoRestore(this.ctx, c, opts, service.running), service };
     });
   }
 

@@ -52,10 +52,16 @@ export function containerFlag(c: ContainerSummary): string {
   return '';
 }
 
-/** `nowSeconds` for the LAST column (the age of the newest checkpoint) on a wide pane. */
-export function containerLine(c: ContainerSummary, cols: ContainerColumns, runtime?: RuntimeState, nowSeconds = Math.floor(Date.now() / 1000)): string {
+/** `nowSeconds` for the LAST column (the age of the newest checkpoint) on a wide pane; a marked container's name starts with `*`. */
+export function containerLine(
+  c: ContainerSummary,
+  cols: ContainerColumns,
+  runtime?: RuntimeState,
+  nowSeconds = Math.floor(Date.now() / 1000),
+  marked = false,
+): string {
   const extra = cols.wide
     ? ` ${(c.latestCheckpoint ? formatAge(c.latestCheckpoint.creation, nowSeconds, true) : '-').padStart(LAST)} ${(c.reason ? '-' : formatBytes(c.used)).padStart(USED)}`
     : '';
-  return `${cell(c.id, cols.id)} ${cell(c.name, cols.name)} ${cell(liveStatus(c, runtime), STATUS)} ${cell(containerFlag(c), cols.flag)} ${String(c.checkpoints).padStart(CKP)} ${formatBytes(c.usedBySnapshots).padStart(SNAP)}${extra}`;
+  return `${cell(c.id, cols.id)} ${cell(`${marked ? '*' : ''}${c.name}`, cols.name)} ${cell(liveStatus(c, runtime), STATUS)} ${cell(containerFlag(c), cols.flag)} ${String(c.checkpoints).padStart(CKP)} ${formatBytes(c.usedBySnapshots).padStart(SNAP)}${extra}`;
 }

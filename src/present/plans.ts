@@ -1,7 +1,109 @@
 import type { PrunePlan } from '../core/ops/prune.js';
+import type { DeletePlan } from '../core/ops/delete.js';
+import type { ServicePreview } from '../core/ops/lifecycle.js';
+import type { SnapshotBrief } from '../core/model/snapshot-brief.js';
 import { table } from './table.js';
-import { formatAge, formatBytes } from './units.js';
+import { formatAge, formatBytes, formatShortDate } from './units.js';
 import type { RestorePlan, UndoRestorePlan } from '../core/core.js';
+
+/*
+ * The operator's summaries: what happens to the service and to the data, in that order, one stage a line (each
+ * line within 80 columns: labels and names are cut to fit), before any zfs step.
+ */
+
+const THEN = '->';
+
+/** Text cut to `n` characters, with "..." where it was cut. */
+function clip(text: string, n: number): string {
+  const chars = [...text];
+  return chars.length > n ? `${chars.slice(0, n - 3).join('')}...` : text;
+}
+
+const serviceName = (service: ServicePreview | undefined, id: string) => clip(service?.name || id, 20);
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** A checkpoint as an operator knows it: 'label' (5w ago, 46M), or its name when it has none. */
+export function checkpointWords(s: Pick<SnapshotBrief, 'name' | 'label' | 'creation'>, size: number, nowSeconds: number): string {
+  return `${s.label ? `'${clip(s.label, 32)}'` : clip(s.name, 32)} (${formatAge(s.creation, nowSeconds)} ago, ${formatBytes(size)})`;
+}
+
+/** A destroyed checkpoint's row: its label and name, age and the space it frees. */
+function destroyedRow(s: SnapshotBrief, nowSeconds: number): string {
+  return `     ${s.label ? `'${clip(s.label, 24)}' ` : ''}${clip(s.name, 28)} (${formatAge(s.creation, nowSeconds)} ago, ${formatBytes(s.used)})`;
+}
+
+/** The name a kept former line goes by in a preview: 'db @ 24 Nov 01:13' (the moment it was set aside). */
+export function branchWords(name: string, seconds: number): string {
+  return `'${name} @ ${formatShortDate(seconds)}'`;
+}
+
+/** The first stage: the service shuts down (how), or is left alone. */
+function serviceFirst(service: ServicePreview | undefined, name: string): string {
+  if (!service) return `${name} is shut down first if it runs`;
+  if (service.running) return `${name} (${service.status}) shuts down (graceful up to ${service.shutdownSeconds} s, then hard)`;
+  return service.status === 'stopped' ? `${name} (stopped) is not started` : `${name} (status ${service.status}) is neither stopped nor started`;
+}
+
+/** The last stage: the service comes back (started, or its processes from a CRIU image), or stays stopped. */
+function serviceLast(service: ServicePreview | undefined, name: string, image: boolean, noStart: boolean): string[] {
+  const running = service?.running ?? true;
+  if (noStart) return running || image ? [`${THEN} ${name} stays stopped (no start asked)`] : [];
+  if (image) return [`${THEN} ${name}'s processes come back from the checkpoint's CRIU image`];
+  return running ? [`${THEN} ${name} starts`] : [];
+}
+
+/**
+ * A restore in the operator's words: the service's fate, the checkpoint the disk switches to (label, age, size),
+ * what becomes of today's state, and for a rollback every checkpoint and branch it destroys.
+ */
+export function restoreSummary(plan: RestorePlan, nowSeconds: number, opts: { noStart?: boolean } = {}): string[] {
+  const name = serviceName(plan.service, plan.container);
+  const target = checkpointWords(plan.target, plan.target.referenced, nowSeconds);
+  const last = serviceLast(plan.service, name, plan.target.image !== undefined, opts.noStart ?? false);
+  if (plan.mode === 'branch') {
+    return [
+      serviceFirst(plan.service, name),
+      `${THEN} disk switches to ${target}`,
+      `${THEN} today's state kept as branch ${branchWords(name, plan.seconds)}`,
+      ...last,
+      'nothing is destroyed: every checkpoint is kept',
+    ];
+  }
+  const destroyed =
+    plan.destroyed ??
+    plan.destroysSnapshots.map((fullName) => ({ fullName, name: fullName.slice(fullName.indexOf('@') + 1), creation: nowSeconds, used: 0, referenced: 0 }));
+  const rows = destroyed.map((s) => destroyedRow(s, nowSeconds));
+  const freed = destroyed.reduce((n, s) => n + s.used, 0);
+  return [
+    serviceFirst(plan.service, name),
+    `${THEN} disk goes back to ${target}`,
+    `${THEN} today's state is discarded (a rollback has no undo)`,
+    destroyed.length
+      ? `${THEN} destroys ${plural(destroyed.length, 'newer checkpoint')} (frees at least ${formatBytes(freed)}):`
+      : `${THEN} destroys no checkpoint`,
+    ...rows,
+    ...(plan.destroysDatasets.length ? [`${THEN} destroys ${plural(plan.destroysDatasets.length, 'branch', 'branches')} with them:`] : []),
+    ...plan.destroysDatasets.map((d) => `     ${clip(d.slice(d.lastIndexOf('/') + 1), 70)}`),
+    ...last,
+  ];
+}
+
+/** A delete in the operator's words: the service is left alone; every checkpoint and branch it destroys; the space. */
+export function deleteSummary(plan: DeletePlan, nowSeconds: number): string[] {
+  const destroyed =
+    plan.destroyed ??
+    plan.snapshots.map((fullName) => ({ fullName, name: fullName.slice(fullName.indexOf('@') + 1), creation: nowSeconds, used: 0, referenced: 0 }));
+  const resets = plan.actions.flatMap((a) => (a.kind === 'reset-branch' ? [a] : []));
+  return [
+    `${clip(plan.container, 20)}: the service and its live state are left alone`,
+    `destroys ${plural(destroyed.length, 'checkpoint')}:`,
+    ...destroyed.map((s) => destroyedRow(s, nowSeconds)),
+    ...(plan.datasets.length ? [`destroys ${plural(plan.datasets.length, 'branch', 'branches')} with them:`] : []),
+    ...plan.datasets.map((d) => `     ${clip(d.slice(d.lastIndexOf('/') + 1), 70)}`),
+    ...resets.map((r) => `branch ${clip(r.dataset.slice(r.dataset.lastIndexOf('/') + 1), 32)} goes back to ${clip(r.to.slice(r.to.indexOf('@') + 1), 24)}`),
+    `frees at least ${formatBytes(plan.usedBytes)}`,
+  ];
+}
 
 /** A restore plan in words, one line per step (CLI dry run and the console's restore dialog). */
 export function describeRestorePlan(plan: RestorePlan): string[] {
@@ -39,16 +141,26 @@ export function describeUndoPlan(plan: UndoRestorePlan): string[] {
   ];
 }
 
-/** The undo dialog's summary in short lines: the container, its stop and start, the line it returns to, today's state. */
-export function undoSummary(plan: UndoRestorePlan, nowSeconds: number): string[] {
-  const set = plan.branchedAt !== undefined ? `, set aside ${formatAge(plan.branchedAt, nowSeconds)} ago` : '';
-  const from = plan.restoredFrom ? ` by the restore to ${plan.restoredFrom}` : '';
+/**
+ * An undo in the operator's words: the service's fate, the line the disk switches back to (set aside when, before
+ * the restore to which checkpoint), what becomes of today's state.
+ */
+export function undoSummary(plan: UndoRestorePlan, nowSeconds: number, opts: { noStart?: boolean } = {}): string[] {
+  const name = serviceName(plan.service, plan.container);
+  const service = plan.service ?? { name, status: plan.running ? 'running' : 'stopped', running: plan.running, shutdownSeconds: 0 };
+  const set = plan.branchedAt !== undefined ? ` set aside ${formatAge(plan.branchedAt, nowSeconds)} ago` : '';
+  const from = plan.restoredFromLabel ? `'${clip(plan.restoredFromLabel, 28)}'` : plan.restoredFrom ? clip(plan.restoredFrom, 28) : undefined;
+  const line =
+    plan.chosen === 'explicit'
+      ? `${THEN} disk switches to the branch ${clip(plan.branch.slice(plan.branch.lastIndexOf('/') + 1), 44)}`
+      : `${THEN} disk switches back to the line${set}`;
   return [
-    `container ${plan.container}: ${plan.running ? 'running, so it is stopped, switched and started again' : 'not running: only its datasets are switched'}`,
-    `back to the line ${plan.branch}${from}${set}`,
-    plan.today === 'keep'
-      ? `today's state (${describeTodayChanged(plan)}): kept as the branch ${plan.todayBranch ?? plan.aside}`
-      : `today's state (${describeTodayChanged(plan)}): discarded, no branch is left behind`,
+    plan.service ? serviceFirst(service, name) : service.running ? `${name} (running) shuts down` : `${name} (stopped) is not started`,
+    line,
+    ...(from && plan.chosen !== 'explicit' ? [`   (as it was before the restore to ${from})`] : []),
+    plan.today === 'keep' ? `${THEN} today's state kept as branch ${branchWords(name, plan.seconds)}` : `${THEN} today's state is discarded: no branch is left`,
+    `   (${describeTodayChanged(plan)})`,
+    ...serviceLast(service, name, false, opts.noStart ?? false),
   ];
 }
 
@@ -67,17 +179,38 @@ export function pruneSummary(plan: PrunePlan): string {
 export function prunePlanLines(plan: PrunePlan, nowSeconds: number, fullNames = true): string[] {
   if (!plan.items.length) return [pruneSummary(plan)];
   const rows = table(
-    ['', 'SNAPSHOT', 'AGE', 'USED', 'WHY'],
+    ['', 'SNAPSHOT', 'LABEL', 'AGE', 'USED', 'WHY'],
     plan.items.map((i) => [
       i.action === 'prune' ? 'PRUNE' : 'keep',
       fullNames ? i.snapshot : i.name,
+      i.label ? `'${clip(i.label, 24)}'` : '',
       formatAge(i.creation, nowSeconds),
       formatBytes(i.used),
       i.reason,
     ]),
-    [2, 3],
+    [3, 4],
   ).split('\n');
   return [pruneSummary(plan), ...rows.map((l) => `  ${l}`)];
+}
+
+/** The prune dialog's totals over the edited plans: how many go and the space they free at least (or exactly). */
+export function pruneTotals(plans: readonly PrunePlan[]): string {
+  const items = plans.flatMap((p) => p.items);
+  const pruned = items.filter((i) => i.action === 'prune').length;
+  if (!pruned) return `nothing to destroy (${plural(items.length, 'checkpoint')} kept)`;
+  const bytes = plans.reduce((n, p) => n + p.reclaimBytes, 0);
+  const exact = plans.every((p) => p.reclaimAccuracy === 'exact');
+  return `${pruned} of ${items.length} to destroy, frees ${exact ? `${formatBytes(bytes)} (exact, zfs destroy -nvp)` : `>= ${formatBytes(bytes)} (their own space: a lower bound)`}`;
+}
+
+/**
+ * One checkpoint of the prune dialog: [x] to destroy or [ ] kept, its label (marked with quotes) or name, age, size
+ * and the rule's reason, cut to `width`.
+ */
+export function pruneItemRow(item: PrunePlan['items'][number], nowSeconds: number, width = 74): string {
+  const what = item.label ? `'${clip(item.label, 20)}'` : clip(item.name, 22);
+  const row = `${item.action === 'prune' ? '[x]' : '[ ]'} ${what.padEnd(22)} ${formatAge(item.creation, nowSeconds).padStart(3)} ${formatBytes(item.used).padStart(6)}  ${item.reason}`;
+  return clip(row, width);
 }
 
 /** An interrupted operation's steps, each marked done, unsure (running when the process died) or pending. */

@@ -230,7 +230,7 @@ for (const [cols, rows] of SIZES) {
 
       // Undo: 101 was restored in the seeded history; u names it; Esc closes it, j in the same send moves the tree.
       t.text('u');
-      screen = await settled(t, /Undo the last restore of 101[\s\S]*container 101: running, so it is stopped, switched and started again/);
+      screen = await settled(t, /Undo the last restore of 101[\s\S]*db \(running\) shuts down \(graceful up to \d+ s, then hard\)/);
       assert.match(screen, /today's state is kept: it has \d+ checkpoint\(s\) of its own/);
       assert.match(screen, /Esc cancel/);
       t.text(`${ESC}j`);

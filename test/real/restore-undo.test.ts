@@ -196,7 +196,10 @@ test('the CLI: --dry-run prints the plan and changes nothing; --discard of an un
   const worldBefore = world('cli');
   const dry = await run('undo', 'cli', '--dry-run');
   assert.equal(dry.code, 0, dry.err);
-  const lines = dry.out.split('\n');
+  // The operator's summary first (the service, the line, today's state), then the plan with its zfs steps.
+  assert.match(dry.out.split('\n')[0]!, /^cli \(status unknown\) is neither stopped nor started$/);
+  assert.match(dry.out, /^-> today's state kept as branch 'cli @ \d+ \w{3} \d\d:\d\d'$/m);
+  const lines = dry.out.split('\n').slice(dry.out.split('\n').indexOf('') + 1);
   assert.match(
     lines[0]!,
     new RegExp(
@@ -332,8 +335,11 @@ test('a running LXC container: the plan says it is stopped and started, the undo
   assert.equal(plan.steps[0], `shut down ${name}`);
   assert.equal(plan.steps.at(-1), `start ${name} again`);
   const text = runCli(['undo', name, '--dry-run', '--config', config]);
+  assert.match(text.stdout.split('\n')[0]!, /^runner \(running\) shuts down \(graceful up to \d+ s, then hard\)$/);
+  assert.match(text.stdout, /^-> runner starts$/m);
+  const textLines = text.stdout.split('\n');
   assert.match(
-    text.stdout.split('\n')[0]!,
+    textLines[textLines.indexOf('') + 1]!,
     /^undo the restore of runner to checkpoint-\d+ \(running: it is stopped and started again\); today's state is kept as the branch /,
   );
 

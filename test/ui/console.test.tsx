@@ -81,9 +81,10 @@ test('restore dialog: branch restore keeps everything; rollback lists what it de
   await c.command('restore');
   await c.dialogCommand('switch');
   const dialog = plain(c.frame());
-  assert.match(dialog, /rollback of 100 to .* \(zfs rollback -[rR]\)/);
-  assert.match(dialog, /destroys branch dataset rpool\/data\/lxcri-br-subvol-100-disk-0-\d+/);
-  assert.match(dialog, /destroys snapshot/);
+  assert.match(dialog, /-> disk goes back to /);
+  assert.match(dialog, /-> destroys \d+ newer checkpoints? \(frees at least/);
+  assert.match(dialog, /-> destroys 1 branch with them:/);
+  assert.match(dialog, /lxcri-br-subvol-100-disk-0-\d+/);
   await c.dialogCommand('confirm');
   assert.match(plain(c.frame()), /type 100 to confirm the rollback/);
   await c.type('100');
@@ -100,7 +101,7 @@ test('delete with preview and typed confirmation; prune plan shows each rule and
   await c.command('up');
   await c.command('delete');
   assert.match(plain(c.frame()), /Delete checkpoint-\d+/);
-  assert.match(plain(c.frame()), /destroy rpool\/data\/subvol-100-disk-0@checkpoint-/);
+  assert.match(plain(c.frame()), /destroys 1 checkpoint:\s+║\s+║ +'before nginx 1\.27' checkpoint-\d+ \(\d+\w ago, [\d.]+[BKMG]\)/);
   await c.dialogCommand('switch');
   assert.doesNotMatch(plain(c.frame()), /and its subtree/, 'the subtree holds NOW: the plan stays single');
   assert.match(plain(c.frame()), /contains the container's live state/, 'and the refusal is said');
@@ -114,10 +115,12 @@ test('delete with preview and typed confirmation; prune plan shows each rule and
   await c.command('prune');
   const plan = plain(c.frame());
   assert.match(plan, /Prune plan/);
-  assert.match(plan, /PRUNE +checkpoint-\d+.*beyond max_snapshots=2/);
-  assert.match(plan, /PRUNE +checkpoint-\d+.*beyond retention_days=30/);
-  assert.match(plan, /keep +checkpoint-\d+.*newest checkpoint on the active line/);
-  assert.match(plan, /reclaims \d+M \(exact, zfs destroy -nvp\)/);
+  assert.match(plan, /\[x\] checkpoint-\d+ .*beyond max_snapshots=2/);
+  assert.match(plan, /\[x\] checkpoint-\d+ .*beyond retention_days=30/);
+  assert.match(plan, /frees \d+M \(exact, zfs destroy -nvp\)/);
+  assert.match(plan, /\[x\] 'fresh install' +\d+w/, 'a labelled checkpoint it prunes is named by its label');
+  await c.dialogCommand('bottom');
+  assert.match(plain(c.frame()), /> \[ \] checkpoint-\d+ +\d+\w +[\d.]+[BKMG] +newest checkpoint on the active/);
   // The prune dialog's confirm is y (its first key).
   await c.dialogCommand('confirm');
   assert.equal(await count(), 1);
@@ -201,7 +204,7 @@ test('delete: Tab switches to the subtree, which takes a whole branch with it on
   await c.dialogCommand('switch');
   const f = plain(c.frame());
   assert.match(f, /Delete checkpoint-\d+ and its subtree/);
-  assert.match(f, /destroy branch rpool\/data\/lxcri-br-subvol-101-disk-0-\d+ with \d+ snapshot\(s\)/);
+  assert.match(f, /destroys 1 branch with them:\s+║\s+║ +lxcri-br-subvol-101-disk-0-\d+/);
   await c.type('101');
   await c.dialogCommand('confirm');
   assert.match(plain(c.frame()), /Checkpoints of 101 db \(2 lines\)/);

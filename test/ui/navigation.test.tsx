@@ -123,9 +123,10 @@ test('a dialog taller than the screen scrolls with the arrows and PgUp/PgDn, dow
   const c = await renderConsole();
   await c.command('down');
   await c.command('undo');
+  await c.dialogCommand('steps');
   let f = plain(c.frame());
   assert.match(f, /Undo the last restore of 101/);
-  assert.match(f, /↓ \d+ more/, 'the plan is taller than 80x24');
+  assert.match(f, /↓ \d+ more/, 'the plan with its steps is taller than 80x24');
   const steps = (c.controller.ui.getState().dialog as { plan: { steps: string[] } }).plan.steps;
   const last = steps[steps.length - 1]!.split(' ').slice(0, 3).join(' ');
   assert.ok(!f.includes(`${steps.length}. ${last}`), 'the last step is below');

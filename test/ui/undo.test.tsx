@@ -48,8 +48,9 @@ test("u undoes the SELECTED container's last branch restore only, after a dialog
   await c.command('undo');
   f = plain(c.frame());
   assert.match(f, /Undo the last restore of 100/);
-  assert.match(f, /container 100: running, so it is stopped, switched and started again/);
-  assert.match(f, /today's state \(unchanged since the restore\): discarded, no branch is left behind/);
+  assert.match(f, /web \(running\) shuts down \(graceful up to \d+ s, then hard\)/);
+  assert.match(f, /-> today's state is discarded: no branch is left\s+║\s+║ +\(unchanged since the restore\)/);
+  assert.match(f, /-> web starts/);
   assert.deepEqual(await family(c, '101'), db, 'nothing happened to db');
   await c.dialogCommand('confirm');
   await c.controller.idle();

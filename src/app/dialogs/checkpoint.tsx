@@ -15,13 +15,18 @@ const BINDINGS: readonly Binding[] = [
 function CheckpointView({ dialog: d, height }: { dialog: CheckpointDialog; height: number }) {
   return (
     <DialogBox
-      title={`${d.stateful ? 'Stateful checkpoint (CRIU)' : 'Checkpoint'} of ${d.container} ${d.name}`}
+      title={
+        d.group
+          ? `Checkpoint of ${d.group.length} marked containers`
+          : `${d.stateful ? 'Stateful checkpoint (CRIU)' : 'Checkpoint'} of ${d.container} ${d.name}`
+      }
       lines={[
         <Text key="label">
           {'label: '}
           <TextFieldView text={d.label} cursor={d.cursor} />
         </Text>,
         d.stateful ? 'dumps the processes with CRIU, then snapshots the filesystem' : 'optional; a ZFS snapshot of the live state: nothing stops',
+        ...(d.group ? [`one group checkpoint (atomic where ZFS allows), this label on each: ${d.group.join(' ')}`] : []),
       ]}
       footer={`${key(BINDINGS, 'confirm')} create   ${key(BINDINGS, 'close')} cancel`}
       height={height}
@@ -39,6 +44,8 @@ export const CHECKPOINT: DialogModule<CheckpointDialog> = {
     if (command !== 'confirm') return undefined;
     const id = d.container;
     const opts = d.label ? { label: d.label } : {};
+    const group = d.group;
+    if (group) return { run: { what: `checkpoint of ${group.join(' ')}`, action: (core) => core.checkpoint(group, opts) } };
     return {
       run: {
         what: `${d.stateful ? 'stateful checkpoint' : 'checkpoint'} of ${id}`,

@@ -1,23 +1,32 @@
 import { DialogBox } from '../../../components/DialogBox.js';
 import { Text } from '../../../components/Text.js';
 import { describeAction } from '../../core/ops/delete.js';
-import { formatBytes } from '../../present/units.js';
+import { deleteSummary } from '../../present/plans.js';
 import type { Binding } from '../bindings.js';
 import { TextFieldView } from '../views/TextFieldView.js';
 import type { Dialog } from '../ui-store.js';
-import { DIALOG_SCROLL_BINDINGS, key, typedField, withTyped, type DialogModule } from './types.js';
+import { DIALOG_SCROLL_BINDINGS, key, stepsBinding, stepsLines, typedField, withTyped, type DialogModule } from './types.js';
 
 type DeleteDialog = Extract<Dialog, { kind: 'delete' }>;
 
 const BINDINGS: readonly Binding[] = [
   { id: 'confirm', keys: ['return'], description: 'delete (after typing the container id)', dangerous: true },
   { id: 'switch', keys: ['tab'], description: 'this checkpoint alone / with its subtree' },
+  stepsBinding(true),
   { id: 'close', keys: ['escape'], description: 'cancel' },
   ...DIALOG_SCROLL_BINDINGS,
 ];
 
-function deleteLines(d: DeleteDialog): string[] {
-  return [...d.plan.actions.map((a) => describeAction(a)), `at least ${formatBytes(d.plan.usedBytes)} freed`];
+/** What happens to the service and the data; the zfs steps only when asked for. */
+function deleteLines(d: DeleteDialog, nowSeconds: number): string[] {
+  return [
+    ...deleteSummary(d.plan, nowSeconds),
+    ...stepsLines(
+      d.steps,
+      BINDINGS,
+      d.plan.actions.map((a) => `  ${describeAction(a)}`),
+    ),
+  ];
 }
 
 function DeleteView({ dialog: d, height }: { dialog: DeleteDialog; height: number }) {
@@ -25,7 +34,7 @@ function DeleteView({ dialog: d, height }: { dialog: DeleteDialog; height: numbe
   return (
     <DialogBox
       title={`Delete ${d.plan.target.name}${d.plan.subtree ? ' and its subtree' : ''}`}
-      lines={deleteLines(d)}
+      lines={deleteLines(d, Math.floor(Date.now() / 1000))}
       scroll={d.scroll}
       footer={
         <Text>
@@ -51,6 +60,8 @@ export const DELETE: DialogModule<DeleteDialog> = {
     switch (command) {
       case 'close':
         return { close: true };
+      case 'steps':
+        return { next: { ...d, steps: !d.steps } };
       case 'switch': {
         // This checkpoint alone or with its whole subtree: a new plan (a refusal keeps the current one, and says why).
         const plan = await env.core.planDelete(id, d.plan.target.fullName, !d.plan.subtree);

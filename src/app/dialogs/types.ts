@@ -47,6 +47,18 @@ export const DIALOG_SCROLL_BINDINGS: readonly Binding[] = [
   { id: 'page-down', keys: ['pagedown'], description: 'a page down', footer: false },
 ];
 
+/**
+ * The zfs-steps view's key: `v`, or Ctrl-V while a typed confirmation takes the letters (a container id may hold a v).
+ */
+export function stepsBinding(typing: boolean): Binding {
+  return { id: 'steps', keys: typing ? ['ctrl-v'] : ['v'], description: 'show / hide the zfs steps' };
+}
+
+/** A preview's tail: the zfs steps when shown, else how to show them. */
+export function stepsLines(shown: boolean | undefined, table: readonly Binding[], steps: string[]): string[] {
+  return shown ? ['', `zfs steps (${key(table, 'steps')} hides them):`, ...steps] : ['', `${key(table, 'steps')}: show the zfs steps`];
+}
+
 /** The dialog state with its typed confirmation replaced (the pair of `typedField`). */
 export function withTyped<D extends { typed: string; cursor?: number }>(d: D, f: TextField): D {
   return { ...d, typed: f.text, cursor: f.cursor };

@@ -21,6 +21,7 @@ export function ContainersPane({ width, height }: { width: number; height: numbe
   const filter = useUi((s) => s.filter);
   const filtering = useUi((s) => s.mode === 'filter');
   const filterCursor = useUi((s) => s.filterCursor);
+  const marks = useUi((s) => s.marks);
   const list = app.visibleContainers();
   // Ages tick once a minute (the shared clock): an idle screen stays unchanged.
   const now = useMinuteClock();
@@ -57,7 +58,7 @@ export function ContainersPane({ width, height }: { width: number; height: numbe
         return (
           <Box key={c.id}>
             <CursorRow cursor={c.id === selected} focused={focused} color={token}>
-              {containerLine(c, cols, runtime[c.id], now)}
+              {containerLine(c, cols, runtime[c.id], now, marks.includes(c.id))}
             </CursorRow>
           </Box>
         );

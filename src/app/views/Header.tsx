@@ -42,7 +42,9 @@ export function Header({ host }: { host: string }) {
   const interrupted = useUi((s) => s.interrupted.length);
   const readOnly = useUi((s) => s.readOnly);
   const caps = world?.capabilities;
-  const notice = interrupted ? `  ${interrupted} interrupted operation${interrupted > 1 ? 's' : ''}: press I` : undefined;
+  const marked = useUi((s) => s.marks.length);
+  const notice =
+    `${marked ? `  ${marked} marked` : ''}${interrupted ? `  ${interrupted} interrupted operation${interrupted > 1 ? 's' : ''}: press I` : ''}` || undefined;
   const pools = world?.pools ?? [];
   const parts = headerParts(stdout.columns || 80, {
     host,

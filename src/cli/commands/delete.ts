@@ -3,7 +3,7 @@ import { describeAction } from '../../core/ops/delete.js';
 import type { CommandSpec } from '../command-spec.js';
 import { printJson } from '../command-spec.js';
 import { requireConfirmation } from '../confirm.js';
-import { formatBytes } from '../../present/units.js';
+import { deleteSummary } from '../../present/plans.js';
 
 export const deleteCommand: CommandSpec = {
   name: 'delete',
@@ -20,7 +20,9 @@ export const deleteCommand: CommandSpec = {
       throw new UsageError('delete takes a container and a snapshot', 'usage: lxcri-console delete <container> <snapshot> [--subtree]');
     const plan = await env.core.planDelete(id, snapshot, Boolean(values.subtree));
     if (!env.json) {
-      env.out(`delete from ${id} (at least ${formatBytes(plan.usedBytes)} freed):`);
+      // What happens to the service and the data first, then the zfs steps.
+      env.out(deleteSummary(plan, env.nowSeconds()).join('\n'));
+      env.out(`\ndelete from ${id}:`);
       for (const a of plan.actions) env.out(`  ${describeAction(a)}`);
     }
     if (values['dry-run']) return env.json ? printJson(env, { plan, executed: false }) : undefined;

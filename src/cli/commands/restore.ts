@@ -2,7 +2,7 @@ import { UsageError } from '../../core/errors.js';
 import type { CliEnv, CommandSpec } from '../command-spec.js';
 import { printJson } from '../command-spec.js';
 import { requireConfirmation } from '../confirm.js';
-import { describeRestorePlan } from '../../present/plans.js';
+import { describeRestorePlan, restoreSummary } from '../../present/plans.js';
 
 async function run(env: CliEnv, positionals: string[], values: Record<string, unknown>) {
   const [id, extra] = positionals;
@@ -24,11 +24,13 @@ async function run(env: CliEnv, positionals: string[], values: Record<string, un
     throw new UsageError(`--mode must be branch or rollback, got '${mode}'`, 'use --mode branch (keeps everything) or --mode rollback');
   const snapshot = values.snapshot as string | undefined;
   const plan = await env.core.planRestore(id, { mode, ...(snapshot !== undefined ? { snapshot } : {}) });
+  // What happens to the service and the data first, then the zfs steps.
+  const preview = [...restoreSummary(plan, env.nowSeconds(), { noStart: Boolean(values['no-start']) }), '', ...describeRestorePlan(plan)].join('\n');
   if (values['dry-run']) {
     if (env.json) return printJson(env, { plan, executed: false });
-    return env.out(describeRestorePlan(plan).join('\n'));
+    return env.out(preview);
   }
-  if (!env.json) env.out(describeRestorePlan(plan).join('\n'));
+  if (!env.json) env.out(preview);
   if (plan.mode === 'rollback') {
     await requireConfirmation(
       env,

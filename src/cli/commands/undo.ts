@@ -2,7 +2,7 @@ import { UsageError } from '../../core/errors.js';
 import type { CommandSpec } from '../command-spec.js';
 import { printJson } from '../command-spec.js';
 import { requireConfirmation } from '../confirm.js';
-import { describeTodayChanged, describeUndoPlan } from '../../present/plans.js';
+import { describeTodayChanged, describeUndoPlan, undoSummary } from '../../present/plans.js';
 
 export const undoCommand: CommandSpec = {
   name: 'undo',
@@ -23,11 +23,13 @@ export const undoCommand: CommandSpec = {
     const branch = values.branch as string | undefined;
     const today = values.discard ? 'discard' : values.keep ? 'keep' : undefined;
     const plan = await env.core.planUndoRestore(id, { ...(branch !== undefined ? { branch } : {}), ...(today ? { today } : {}) });
+    // What happens to the service and the data first, then the zfs steps.
+    const preview = [...undoSummary(plan, env.nowSeconds(), { noStart: Boolean(values['no-start']) }), '', ...describeUndoPlan(plan)].join('\n');
     if (values['dry-run']) {
       if (env.json) return printJson(env, { plan, executed: false });
-      return env.out(describeUndoPlan(plan).join('\n'));
+      return env.out(preview);
     }
-    if (!env.json) env.out(describeUndoPlan(plan).join('\n'));
+    if (!env.json) env.out(preview);
     if (plan.today === 'discard' && plan.todayChanged !== false) {
       await requireConfirmation(env, `discard today's state of ${id} (${describeTodayChanged(plan)})`, id);
     }

@@ -2,6 +2,7 @@ import type { CoreContext } from '../context.js';
 import { RefusedError } from '../errors.js';
 import type { CheckpointNode } from '../model/tree.js';
 import { subtreeIds } from '../model/tree.js';
+import { briefOf, type SnapshotBrief } from '../model/snapshot-brief.js';
 import { readInventory, type LoadedContainer } from './container.js';
 import { runOperation, type OnStep, type OperationDef } from './engine.js';
 import { tolerate, whenRecovering, type Step } from './steps.js';
@@ -23,6 +24,8 @@ export interface DeletePlan {
   datasets: string[];
   /** Bytes the snapshots hold on their own (a lower bound of what is freed). */
   usedBytes: number;
+  /** The snapshots it destroys as the preview names them (label, age, size), oldest first. */
+  destroyed?: SnapshotBrief[];
 }
 
 export interface DeleteResult {
@@ -61,6 +64,7 @@ export function planDelete(c: LoadedContainer, target: CheckpointNode, subtree: 
       snapshots: [target.fullName],
       datasets: [],
       usedBytes: target.used,
+      destroyed: [briefOf(target)],
     };
   }
   const ids = subtreeIds(tree, target.id);
@@ -111,6 +115,10 @@ export function planDelete(c: LoadedContainer, target: CheckpointNode, subtree: 
     datasets: whole,
     usedBytes:
       nodes.reduce((sum, n) => sum + (n.kind === 'snapshot' ? n.used : 0), 0) + whole.reduce((sum, ds) => sum + (c.inventory.get(ds)?.usedbydataset ?? 0), 0),
+    destroyed: nodes
+      .filter((n) => n.kind === 'snapshot')
+      .sort((a, b) => a.createtxg - b.createtxg)
+      .map(briefOf),
   };
 }
 

@@ -42,6 +42,20 @@ export interface Lifecycle {
   coldFallback?: boolean;
 }
 
+/** What an operation does to the service, for its preview: running or not now, and how long it may take to shut down. */
+export interface ServicePreview {
+  name: string;
+  status: ContainerStatus;
+  running: boolean;
+  /** A graceful shutdown waits this long, then the container is stopped hard. */
+  shutdownSeconds: number;
+}
+
+export async function servicePreview(ctx: CoreContext, c: Container): Promise<ServicePreview> {
+  const status = await liveStatus(ctx, c);
+  return { name: c.name, status, running: status === 'running' || status === 'frozen', shutdownSeconds: ctx.config.container.shutdown_timeout_seconds };
+}
+
 /** Refuses, before anything runs, a running container this tool cannot stop. */
 export async function planLifecycle(ctx: CoreContext, c: Container, opts: { noStart?: boolean; image?: string; coldFallback?: boolean }): Promise<Lifecycle> {
   const status = await liveStatus(ctx, c);

@@ -31,6 +31,7 @@ export interface PruneItem {
   creation: number;
   used: number;
   action: 'keep' | 'prune';
+  label?: string;
   rule: PruneRule;
   reason: string;
   /** The CRIU image of a stateful checkpoint, removed with it. */
@@ -107,6 +108,7 @@ export function planPruneDecisions(c: LoadedContainer, policy: PrunePolicy, nowS
     rule,
     reason,
     ...(n.image ? { image: n.image } : {}),
+    ...(n.label ? { label: n.label } : {}),
   });
   candidates.forEach((n, rank) => {
     const ageDays = Math.floor((nowSeconds - n.creation) / DAY);

@@ -7,7 +7,7 @@ import { checkpointProps } from './checkpoint.js';
 import type { LoadedContainer } from './container.js';
 import { freeSnapshotName } from './snapshot-name.js';
 import type { OperationDef } from './engine.js';
-import { lifecycleSteps, type Lifecycle } from './lifecycle.js';
+import { lifecycleSteps, type Lifecycle, type ServicePreview } from './lifecycle.js';
 import { renameOnce, tolerate, whenRecovering, type Step, type StepReport } from './steps.js';
 
 /** Properties a clone cannot take at creation, or that we set ourselves. */
@@ -40,6 +40,8 @@ export interface BranchRestorePlan {
   /** The moment the names above were made of (unix seconds); the branch mark records it too. */
   seconds: number;
   steps: string[];
+  /** The container's state for the preview's words (set by the core's planning). */
+  service?: ServicePreview;
 }
 
 export interface BranchRestoreResult {

@@ -6,7 +6,8 @@ import { buildTree } from '../model/tree.js';
 import { poolOf } from '../world.js';
 import { describeOwner } from '../model/ownership.js';
 import { runOperation, type OnStep, type OperationDef } from './engine.js';
-import { lifecycleSteps, type Lifecycle } from './lifecycle.js';
+import { lifecycleSteps, type Lifecycle, type ServicePreview } from './lifecycle.js';
+import { briefOf, type SnapshotBrief } from '../model/snapshot-brief.js';
 
 export interface RollbackPlan {
   mode: 'rollback';
@@ -19,6 +20,10 @@ export interface RollbackPlan {
   destroysDatasets: string[];
   /** Needs `zfs rollback -R` because clones depend on newer snapshots. */
   needsClones: boolean;
+  /** The snapshots above as the preview names them (label, age, size), oldest first. */
+  destroyed?: SnapshotBrief[];
+  /** The container's state for the preview's words (set by the core's planning). */
+  service?: ServicePreview;
 }
 
 export interface RollbackResult {
@@ -82,7 +87,16 @@ export function planRollback(c: Pick<LoadedContainer, 'id' | 'dataset' | 'invent
     destroysSnapshots: [...later, ...deps.snapshots],
     destroysDatasets: deps.datasets,
     needsClones: deps.datasets.length > 0,
+    destroyed: briefs(c, [...later, ...deps.snapshots]),
   };
+}
+
+function briefs(c: Pick<LoadedContainer, 'tree'>, names: readonly string[]): SnapshotBrief[] {
+  const byName = new Map([...c.tree.nodes.values()].map((n) => [n.fullName, n]));
+  return names.flatMap((s) => {
+    const n = byName.get(s);
+    return n ? [briefOf(n)] : [];
+  });
 }
 
 export interface RollbackInput {

@@ -5,7 +5,7 @@ import { ownFamily } from '../model/ownership.js';
 import { RESERVED_PREFIX, splitSnapshotName } from '../tools/zfs/names.js';
 import type { LoadedContainer } from './container.js';
 import type { OperationDef } from './engine.js';
-import { lifecycleSteps, type Lifecycle } from './lifecycle.js';
+import { lifecycleSteps, type Lifecycle, type ServicePreview } from './lifecycle.js';
 import { branchNames } from './restore-branch.js';
 import { renameOnce, tolerate, whenRecovering, type Step, type StepReport } from './steps.js';
 
@@ -26,6 +26,10 @@ export interface UndoRestorePlan {
   chosen: 'newest-restore' | 'explicit';
   /** The checkpoint the restore went to (the snapshot today's line grew from), when ZFS shows it. */
   restoredFrom?: string;
+  /** Its label, for the preview. */
+  restoredFromLabel?: string;
+  /** The container's state for the preview's words (set by the core's planning). */
+  service?: ServicePreview;
   /** When `branch` was set aside (unix seconds, from its mark or name). */
   branchedAt?: number;
   /** The container is running: it is shut down first and started again afterwards. */
@@ -177,14 +181,10 @@ export function planUndoRestore(
   const seconds = opts.seconds ?? Math.floor(ctx.now() / 1000);
   const names = branchNames(c, seconds);
   const aside = today === 'keep' ? names.branch : names.clone;
-  const restoredFrom =
-    b.origin && holderOf(b.origin) === D
-      ? splitSnapshotName(b.origin).snapshot
-      : promote
-        ? splitSnapshotName(promote.origin).snapshot
-        : d.origin && holderOf(d.origin) === B
-          ? splitSnapshotName(d.origin).snapshot
-          : undefined;
+  const restoredFromFull =
+    b.origin && holderOf(b.origin) === D ? b.origin : promote ? promote.origin : d.origin && holderOf(d.origin) === B ? d.origin : undefined;
+  const restoredFrom = restoredFromFull ? splitSnapshotName(restoredFromFull).snapshot : undefined;
+  const restoredFromLabel = restoredFromFull ? c.inventory.get(restoredFromFull)?.user.label : undefined;
   const branchedAt = branchTime(b)?.at;
   const changed = todayChanged === 'unknown' ? 'changes unknown on this ZFS' : todayChanged ? 'changed since the restore' : 'unchanged since the restore';
   const steps = [
@@ -203,6 +203,7 @@ export function planUndoRestore(
     branch: B,
     chosen: newest === B ? 'newest-restore' : 'explicit',
     ...(restoredFrom ? { restoredFrom } : {}),
+    ...(restoredFromLabel ? { restoredFromLabel } : {}),
     ...(branchedAt !== undefined ? { branchedAt } : {}),
     running,
     today,
