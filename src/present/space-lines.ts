@@ -85,8 +85,8 @@ const KEPT_BY: Partial<Record<PruneRule, string>> = {
 
 /** A prune by size: whether the plan reaches the size asked and, when not, what kept the rest. */
 export function freeOutcomeLine(free: FreeOutcome, accuracy: PrunePlan['reclaimAccuracy']): string {
-  const figure = `${accuracy === 'exact' ? '' : 'at least '}${formatBytes(free.bytes)}`;
-  if (free.reached) return `frees ${figure} of the ${formatBytes(free.target)} asked (oldest first, stopped once reached)`;
+  const figure = `${formatBytes(free.bytes)}${accuracy === 'exact' ? '' : ' (an estimate, at least that)'}`;
+  if (free.reached) return `frees ${figure} of the ${formatBytes(free.target)} asked: oldest first, stopped once reached`;
   const kept = Object.entries(free.keptBy)
     .map(([rule, count]) => `${count} ${KEPT_BY[rule as PruneRule] ?? rule}`)
     .join(', ');
