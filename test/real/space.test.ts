@@ -14,7 +14,7 @@ const ID = 'sp';
 
 let pool: TestPool;
 let config: string;
-let names: string[] = [];
+const names: string[] = [];
 before(() => {
   pool = createTestPool('space', '256M');
   config = `${pool.dir}/space-config.json`;
