@@ -11,6 +11,7 @@ import type { Core } from '../../src/core/core.js';
 import { LEGACY_PROPS, expectLegacy, fakeCore, legacyGetOutput, NOW_S } from '../support/fake-core.js';
 import { ZPOOL_LIST_COLUMNS_LEGACY } from '../../src/core/tools/zpool/parse.js';
 import { pickGlyphs } from '../../src/present/glyphs.js';
+import { spaceRangeLines } from '../../src/present/space-lines.js';
 import { RecordBuilder } from '../support/records.js';
 
 const M = 2 ** 20;
@@ -162,4 +163,30 @@ test('space and prune --free: bad usage exits 2 with one line naming the problem
     assert.match(error!, pattern);
     assert.match(hint!, /^hint: ./);
   }
+});
+
+test('range in words: exact figures say so; held snapshots and clone origins are named as what would stop a destroy', () => {
+  const base = { container: 'web', dataset: 't/c/web', from: 't/c/web@checkpoint-1', to: 't/c/web@checkpoint-3', snapshots: [], sumOfUsed: 14 * M };
+  assert.deepEqual(
+    spaceRangeLines({
+      ...base,
+      snapshots: [{}, {}, {}] as never,
+      bytes: 42 * M,
+      accuracy: 'exact',
+      blockers: [
+        { snapshot: 't/c/web@checkpoint-2', rule: 'held', detail: '1 hold(s)' },
+        { snapshot: 't/c/web@checkpoint-3', rule: 'clone-origin', detail: 't/c/other' },
+      ],
+    }),
+    [
+      'destroying t/c/web@checkpoint-1 .. t/c/web@checkpoint-3 (3 snapshots of t/c/web) frees 42M',
+      '  exact (zfs destroy -nvp)',
+      '  t/c/web@checkpoint-2 would stop a destroy: held (1 hold(s))',
+      '  t/c/web@checkpoint-3 would stop a destroy: origin of t/c/other',
+    ],
+  );
+  assert.match(
+    spaceRangeLines({ ...base, bytes: 14 * M, accuracy: 'lower-bound', dryRunError: 'snapshot has dependent clones', blockers: [] })[1]!,
+    /^ {2}at least: .* but zfs destroy -nvp refused \(snapshot has dependent clones\)$/,
+  );
 });
