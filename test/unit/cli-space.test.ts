@@ -8,7 +8,7 @@ import { pruneCommand } from '../../src/cli/commands/prune.js';
 import { spaceCommand } from '../../src/cli/commands/space.js';
 import { main } from '../../src/cli/main.js';
 import type { Core } from '../../src/core/core.js';
-import { LEGACY_PROPS, expectLegacy, fakeCore, legacyGetOutput, NOW_S } from '../support/fake-core.js';
+import { LEGACY_PROPS, expectLegacy, expectLegacyListing, fakeCore, legacyGetOutput, NOW_S } from '../support/fake-core.js';
 import { ZPOOL_LIST_COLUMNS_LEGACY } from '../../src/core/tools/zpool/parse.js';
 import { pickGlyphs } from '../../src/present/glyphs.js';
 import { spaceRangeLines } from '../../src/present/space-lines.js';
@@ -189,4 +189,16 @@ test('range in words: exact figures say so; held snapshots and clone origins are
     spaceRangeLines({ ...base, bytes: 14 * M, accuracy: 'lower-bound', dryRunError: 'snapshot has dependent clones', blockers: [] })[1]!,
     /^ {2}at least: .* but zfs destroy -nvp refused \(snapshot has dependent clones\)$/,
   );
+});
+
+test('prune --free --yes runs the plan like any prune: only the planned checkpoints are destroyed', async () => {
+  const { runner, core } = fakeCore();
+  expectLegacy(runner, listing().records);
+  expectLegacyListing(runner, listing().records);
+  runner.expect(['zfs', 'destroy', 't/c/web@checkpoint-1']);
+  const { e, out } = env(core, false);
+  e.yes = true;
+  await pruneCommand.run(e, ['web'], { free: '1M' });
+  runner.assertDone();
+  assert.match(out.join('\n'), /^destroyed +t\/c\/web@checkpoint-1$/m);
 });
