@@ -30,6 +30,8 @@ import {
   type UndoRestoreResult,
 } from './ops/restore-undo.js';
 import { selectSnapshot, validateSnapshotArgument } from './ops/select-snapshot.js';
+import { parseRange, readSpace, spaceRange, type SpaceRange } from './ops/space.js';
+import type { SpaceReport } from './model/space.js';
 import { appendEvent, makeEvent } from './state/events.js';
 import type { JournalEntry } from './state/journal.js';
 import { acquireLocks, ContainerLockedError, listLocks, liveHolder, type HeldLock, type LockInfo } from './state/locks.js';
@@ -504,6 +506,20 @@ export class Core {
   /** `zpool status` of every pool in one process (health, last scrub, errors): the console's space view reads it. */
   async poolStatus(): Promise<PoolStatus[]> {
     return track(this.store, 'zpool status', () => this.ctx.zpool.status());
+  }
+
+  /**
+   * Where the space is, per pool and per container (every one, or `ids`): live data, checkpoints' own and shared
+   * space, branches, CRIU images, and each checkpoint's figures. One listing; a read, so read-only sessions have it.
+   */
+  async space(ids: readonly string[] = []): Promise<SpaceReport> {
+    return track(this.store, 'space', () => readSpace(this.ctx, ids));
+  }
+
+  /** What destroying the checkpoints `A..B` of one line would free: exact on OpenZFS, a lower bound elsewhere. */
+  async spaceRange(id: string, range: string): Promise<SpaceRange> {
+    const [from, to] = parseRange(range);
+    return this.read(id, async (ref) => spaceRange(this.ctx, await loadContainer(this.ctx, id, ref), from, to));
   }
 
   /** Operations a killed or crashed process left half-done, with what was done and how to finish or undo each. */

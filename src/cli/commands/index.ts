@@ -7,6 +7,7 @@ import { poolCommand } from './pool.js';
 import { pruneCommand } from './prune.js';
 import { recoverCommand } from './recover.js';
 import { restoreCommand } from './restore.js';
+import { spaceCommand } from './space.js';
 import { treeCommand } from './tree.js';
 import { undoCommand } from './undo.js';
 
@@ -20,6 +21,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   deleteCommand,
   pruneCommand,
   poolCommand,
+  spaceCommand,
   recoverCommand,
   gcCommand,
 ];

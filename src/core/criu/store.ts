@@ -229,6 +229,25 @@ export class ImageStore {
     return out;
   }
 
+  /**
+   * Bytes on disk of each container's images (every file under `<store>/<container>/`, dumps in progress included:
+   * they take space too), from one recursive read of the store, whatever the number of checkpoints.
+   */
+  async bytesByContainer(): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    const paths = await readdir(this.root, { recursive: true }).catch(() => [] as string[]);
+    const sizes = await Promise.all(
+      paths.map(async (rel) => {
+        const slash = rel.indexOf('/');
+        if (slash < 0) return undefined;
+        const st = await lstat(`${this.root}/${rel}`).catch(() => undefined);
+        return st?.isFile() ? { container: rel.slice(0, slash), bytes: st.size } : undefined;
+      }),
+    );
+    for (const s of sizes) if (s && isName(validateContainerId, s.container)) out.set(s.container, (out.get(s.container) ?? 0) + s.bytes);
+    return out;
+  }
+
   /** Every image directory and temporary directory, per container, except those being written. */
   async entries(): Promise<StoreEntry[]> {
     return (await this.scan()).filter((e) => e.state !== 'in-progress');

@@ -1,5 +1,6 @@
 import type { ContainerSummary } from '../world.js';
 import type { PoolRecord } from '../tools/zpool/parse.js';
+import type { DatasetRecord } from './dataset.js';
 import type { Inventory } from './inventory.js';
 import { ownFamily } from './ownership.js';
 
@@ -68,18 +69,24 @@ export interface SpaceReport {
   pools: PoolSpace[];
 }
 
-function lineSpace(inv: Inventory, dataset: string, active: boolean): LineSpace {
-  const rec = inv.get(dataset)!;
-  const checkpoints: CheckpointSpace[] = inv.snapshotsOf(dataset).map((s) => ({
-    name: s.name.slice(s.name.indexOf('@') + 1),
+/** One snapshot's figures as the listing has them (no process). */
+export function checkpointSpace(s: DatasetRecord): CheckpointSpace {
+  const at = s.name.indexOf('@');
+  return {
+    name: s.name.slice(at + 1),
     fullName: s.name,
-    dataset,
+    dataset: s.name.slice(0, at),
     used: s.used,
     ...(s.written !== undefined ? { written: s.written } : {}),
     referenced: s.referenced,
     creation: s.creation,
     ...(s.user.label ? { label: s.user.label } : {}),
-  }));
+  };
+}
+
+function lineSpace(inv: Inventory, dataset: string, active: boolean): LineSpace {
+  const rec = inv.get(dataset)!;
+  const checkpoints: CheckpointSpace[] = inv.snapshotsOf(dataset).map(checkpointSpace);
   const snapshotsUnique = checkpoints.reduce((n, c) => n + c.used, 0);
   const bySnapshots = rec.usedbysnapshots ?? snapshotsUnique;
   return {

@@ -120,6 +120,15 @@ export class Zfs {
     return parseDestroyDryRun(r.stdout).reclaimBytes;
   }
 
+  /**
+   * `zfs destroy -nvp ds@first%last` (OpenZFS): the snapshots from `first` to `last` inclusive that a destroy of the
+   * range would take, and the exact bytes it would free. Fails (as zfs does) when one of them has clones.
+   */
+  async destroyRangeDryRun(dataset: string, first: string, last: string): Promise<{ destroys: string[]; reclaimBytes: number | undefined }> {
+    const r = await this.run(cmd('zfs', ['destroy', '-nvp', `${dataset}@${first}%${last}`]), dataset);
+    return parseDestroyDryRun(r.stdout);
+  }
+
   async clone(snapshot: string, target: string, props: Record<string, string> = {}): Promise<void> {
     await this.run(cmd('zfs', ['clone', ...propArgs(props), snapshot, target], true), snapshot);
   }
