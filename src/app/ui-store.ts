@@ -1,6 +1,8 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Core, RestorePlan } from '../core/core.js';
 import type { DeletePlan } from '../core/ops/delete.js';
+import type { DeleteBranchPlan } from '../core/ops/delete-branch.js';
+import type { DeleteSetPlan } from '../core/ops/delete-set.js';
 import type { PrunePlan } from '../core/ops/prune.js';
 import type { CheckpointTree } from '../core/model/tree.js';
 
@@ -43,6 +45,8 @@ export type Dialog =
   | { kind: 'prune'; plans: PrunePlan[]; scroll: number }
   | { kind: 'undo'; plan: UndoPlan; typed: string; cursor?: number; scroll?: number }
   | { kind: 'quit' }
+  | { kind: 'delete-branch'; plan: DeleteBranchPlan; typed: string; cursor?: number; scroll?: number }
+  | { kind: 'delete-set'; plan: DeleteSetPlan; typed: string; cursor?: number; scroll?: number }
   /** Interrupted operations: `index` is the one under the cursor, `confirm` the recovery asked for (y runs it). */
   | { kind: 'recover'; index: number; confirm?: 'finish' | 'undo'; scroll?: number };
 
@@ -73,6 +77,12 @@ export interface UiState {
   size: { columns: number; rows: number };
   /** Operations a kill or crash left half-done (read at start and on every refresh). */
   interrupted: InterruptedOperation[];
+  /** The tree newest first (the default; `o` toggles). */
+  treeNewestFirst: boolean;
+  /** Side lines of the tree folded by `z`, by the id of their first node (TreeRow.line). */
+  treeCollapsed: string[];
+  /** Checkpoints marked in the tree (Space, v), by node id (snapshot guid): a refresh neither loses nor moves them. */
+  marks: string[];
 }
 
 export type UiStore = StoreApi<UiState>;
@@ -91,5 +101,8 @@ export function createUiStore(readOnly = false): UiStore {
     readOnly,
     size: { columns: 80, rows: 24 },
     interrupted: [],
+    treeNewestFirst: true,
+    treeCollapsed: [],
+    marks: [],
   }));
 }
