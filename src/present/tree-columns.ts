@@ -9,15 +9,17 @@ import { formatAge, formatBytes } from './units.js';
 export type TreeColumn = 'date' | 'age' | 'used' | 'written' | 'label' | 'marks';
 
 const ORDER: readonly TreeColumn[] = ['date', 'age', 'used', 'written', 'label', 'marks'];
-/** What a narrow pane keeps first: age, space and the label (always); then the marks, the date, what was written. */
-const PRIORITY: readonly Exclude<TreeColumn, 'label'>[] = ['age', 'used', 'marks', 'date', 'written'];
+/** Always shown: age, space and the label. */
+const ALWAYS: readonly TreeColumn[] = ['age', 'used', 'label'];
+/** Then, while the label keeps LABEL_MIN columns: the marks, the date, what was written. */
+const PRIORITY: readonly TreeColumn[] = ['marks', 'date', 'written'];
 const HEADER: Record<TreeColumn, string> = { date: 'DATE', age: 'AGE', used: 'USED', written: 'WRITTEN', label: 'LABEL', marks: 'MARKS' };
 const FIXED: Partial<Record<TreeColumn, number>> = { date: 12, age: 4, used: 6, written: 8 };
 const RIGHT = new Set<TreeColumn>(['age', 'used', 'written']);
 /** Two spaces between columns, one in a narrow pane (the 80-column screen's tree). */
 const gapFor = (width: number) => (width < 60 ? 1 : 2);
-/** The label is never squeezed below this; the other columns give way first. */
-const LABEL_MIN = 12;
+/** The optional columns give way before the label gets narrower than this. */
+const LABEL_MIN = 16;
 const MARKS_MAX = 16;
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -35,7 +37,7 @@ const GENERATED_NAME = /^(?:checkpoint|pre-restore)-\d+(?:-\d+)?$/;
 
 /** A checkpoint or snapshot as a person names it: its label, else its name unless the name is only a time. */
 export function checkpointTitle(n: CheckpointNode): string {
-  if (n.label) return `'${n.label}'`;
+  if (n.label) return `"${n.label}"`;
   return GENERATED_NAME.test(n.name) ? '' : n.name;
 }
 
@@ -77,7 +79,7 @@ export function writtenText(tree: CheckpointTree, n: CheckpointNode): string {
 /** The label cell: a checkpoint's title, a NOW's place ("you are here", or its line's title), a folded line's size. */
 function labelText(tree: CheckpointTree, row: TreeRow, nowSeconds: number, withMarks = false): string {
   const n = row.node;
-  const text = n.kind === 'now' ? (n.active ? 'you are here' : branchTitle(tree, n.dataset, nowSeconds)) : checkpointTitle(n);
+  const text = n.kind === 'now' ? (n.active ? '<- you are here' : branchTitle(tree, n.dataset, nowSeconds)) : checkpointTitle(n);
   // Without a marks column (a narrow pane) the marks follow the label.
   const marks = withMarks && nodeMarks(n) ? ` [${nodeMarks(n)}]` : '';
   return safeText(`${text}${marks}${row.hidden ? ` [+${row.hidden} folded]` : ''}`.trim());
@@ -146,8 +148,8 @@ export function treeTable(
     label: 0,
     marks: marksWidest ? Math.max(HEADER.marks.length, marksWidest) : 0,
   };
-  const chosen = new Set<TreeColumn>(['label']);
-  let room = width - lead - LABEL_MIN;
+  const chosen = new Set<TreeColumn>(ALWAYS);
+  let room = width - lead - LABEL_MIN - (widths.age + gap) - (widths.used + gap);
   for (const c of PRIORITY) {
     if (!widths[c]) continue;
     const need = widths[c] + gap;
@@ -159,7 +161,7 @@ export function treeTable(
   const columns = ORDER.filter((c) => chosen.has(c));
   // The label takes what is left, up to its widest; the marks then follow it closely.
   const labelWidest = Math.max(HEADER.label.length, ...rows.map((r) => stringWidth(labelText(tree, r, nowSeconds, !chosen.has('marks')))));
-  widths.label = Math.min(LABEL_MIN + room, labelWidest);
+  widths.label = Math.max(1, Math.min(LABEL_MIN + room, labelWidest));
   const draw = (cells: string[]) =>
     cells
       .map((text, i) => fit(text, widths[columns[i]!], RIGHT.has(columns[i]!)))
