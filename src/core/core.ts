@@ -469,20 +469,16 @@ export class Core {
   /** Deletes a whole branch dataset, re-planned under the lock; runs only when confirmed. */
   deleteBranch(id: string, dataset: string, opts: { confirmed?: boolean } = {}): Promise<DeleteBranchResult> {
     validateDatasetName(dataset);
-    return this.operate(
-      'delete-branch',
-      { ids: [id] },
-      async (step, [ref]) => {
-        const plan = planDeleteBranch(await loadContainer(this.ctx, id, ref), dataset);
-        if (!opts.confirmed) {
-          throw new RefusedError(
-            `deleting branch ${dataset} of ${id} destroys it and its ${plan.snapshots.length} checkpoint(s); not confirmed`,
-            'review the preview and confirm with --yes',
-          );
-        }
-        return executeDeleteBranch(this.ctx, plan, [ref!.dataset], step);
-      },
-    );
+    return this.operate('delete-branch', { ids: [id] }, async (step, [ref]) => {
+      const plan = planDeleteBranch(await loadContainer(this.ctx, id, ref), dataset);
+      if (!opts.confirmed) {
+        throw new RefusedError(
+          `deleting branch ${dataset} of ${id} destroys it and its ${plan.snapshots.length} checkpoint(s); not confirmed`,
+          'review the preview and confirm with --yes',
+        );
+      }
+      return executeDeleteBranch(this.ctx, plan, [ref!.dataset], step);
+    });
   }
 
   /** The preview of deleting a set of checkpoints at once: what goes, what is kept (held, clone origins) and why, what it frees. */
