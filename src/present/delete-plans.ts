@@ -30,7 +30,7 @@ export function deleteSetLines(plan: DeleteSetPlan, nowSeconds: number): string[
 export function deleteBranchLines(plan: DeleteBranchPlan, nowSeconds: number): string[] {
   const n = plan.snapshots.length;
   return [
-    `The branch "${lineTitle(plan.branch, plan.origin, nowSeconds)}" goes: its live state and ${plural(n, 'checkpoint')}${n ? ':' : ''}`,
+    `The branch ${lineTitle(plan.branch, plan.origin, nowSeconds)} goes: its live state and ${plural(n, 'checkpoint')}${n ? ':' : ''}`,
     ...plan.snapshots.map((s) => `  - ${checkpointBrief(s, nowSeconds)}  ${s.name}`),
     `frees ${formatBytes(plan.usedBytes)}; the live state of ${plan.container} (you are here) is untouched.`,
     `dataset: ${plan.branch.dataset} (zfs destroy -r)`,

@@ -82,7 +82,7 @@ function labelText(tree: CheckpointTree, row: TreeRow, nowSeconds: number, withM
   const text = n.kind === 'now' ? (n.active ? '<- you are here' : branchTitle(tree, n.dataset, nowSeconds)) : checkpointTitle(n);
   // Without a marks column (a narrow pane) the marks follow the label.
   const marks = withMarks && nodeMarks(n) ? ` [${nodeMarks(n)}]` : '';
-  return safeText(`${text}${marks}${row.hidden ? ` [+${row.hidden} folded]` : ''}`.trim());
+  return safeText(`${row.hidden ? `[+${row.hidden} folded] ` : ''}${text}${marks}`.trim());
 }
 
 function cell(tree: CheckpointTree, row: TreeRow, column: TreeColumn, nowSeconds: number, columns: readonly TreeColumn[]): string {
@@ -137,8 +137,9 @@ export function treeTable(
 ): TreeTable {
   const { width, nowSeconds, glyphs: g } = opts;
   const gutter = Math.max(0, ...rows.map((r) => stringWidth(guidePrefix(r.guides, g))));
-  const lead = gutter + 1 + 1 + 1; // glyph, mark, space
   const gap = gapFor(width);
+  // The glyph, the mark column, and in a wide pane a space (in a narrow one the mark column is the separator).
+  const lead = gutter + 2 + (gap > 1 ? 1 : 0);
   const marksWidest = Math.min(MARKS_MAX, Math.max(0, ...rows.map((r) => nodeMarks(r.node).length)));
   const widths: Record<TreeColumn, number> = {
     date: FIXED.date!,
@@ -172,7 +173,7 @@ export function treeTable(
     const graph = guidePrefix(r.guides, g) + nodeGlyph(r.node, g);
     const pad = ' '.repeat(gutter + 1 - stringWidth(graph));
     const mark = opts.marked?.has(r.id) ? g.marked : ' ';
-    return `${graph}${pad}${mark} ${draw(columns.map((c) => cell(tree, r, c, nowSeconds, columns)))}`;
+    return `${graph}${pad}${mark}${gap > 1 ? ' ' : ''}${draw(columns.map((c) => cell(tree, r, c, nowSeconds, columns)))}`;
   });
   return { columns, header, lines };
 }

@@ -29,10 +29,7 @@ test('delete-branch destroys exactly the branch dataset and its snapshots; the l
     before.ds.filter((d) => !pool.datasets().includes(d)),
     [r.branchDataset],
   );
-  assert.deepEqual(
-    before.snaps.filter((s) => !pool.snapshots().includes(s)).sort(),
-    plan.snapshots.map((n) => n.fullName).sort(),
-  );
+  assert.deepEqual(before.snaps.filter((s) => !pool.snapshots().includes(s)).sort(), plan.snapshots.map((n) => n.fullName).sort());
   assert.equal(pool.read('br'), 'b1', 'the live state is untouched');
 });
 
@@ -62,14 +59,14 @@ test('delete-set destroys the marked checkpoints but keeps the held one and the 
     ],
   );
   assert.equal(plan.accuracy, 'lower-bound', 'zfs-fuse has no destroy -nvp: the sum of used, a lower bound');
-  assert.equal(plan.freedBytes, plan.deletes.reduce((n, x) => n + x.used, 0));
+  assert.equal(
+    plan.freedBytes,
+    plan.deletes.reduce((n, x) => n + x.used, 0),
+  );
   const before = pool.snapshots();
   await core.deleteSet('set', names, { plan, confirmed: true });
   // Ground truth: exactly those two snapshots are gone.
-  assert.deepEqual(
-    before.filter((s) => !pool.snapshots().includes(s)).sort(),
-    plan.deletes.map((n) => n.fullName).sort(),
-  );
+  assert.deepEqual(before.filter((s) => !pool.snapshots().includes(s)).sort(), plan.deletes.map((n) => n.fullName).sort());
   sh('zfs', ['release', 'keep', `${ds}@${names[1]}`]);
   assert.equal(pool.read('set'), 's4', 'the live state (restored to the third) is untouched');
 });

@@ -50,7 +50,7 @@ export function TreePane({ width, height }: { width: number; height: number }) {
     const pinned = here >= 0 && (direction === 'up' ? here < w.start : here >= w.end);
     return (
       <Text color={theme.color(pinned ? 'tree.current' : 'text.dim')} wrap="truncate">
-        {`${arrow} ${count} more${pinned ? `  ${glyphs.nowActive} you are here, ${direction === 'up' ? here - w.start : here - w.end + 1} rows ${direction}` : ''}`}
+        {`${arrow} ${count} more${pinned ? `  ${glyphs.nowActive} you are here` : ''}`}
       </Text>
     );
   };
