@@ -40,7 +40,12 @@ export type CommandId =
   | 'back'
   | 'sort'
   | 'steps'
-  | 'mark-container';
+  | 'mark-container'
+  | 'collapse'
+  | 'order'
+  | 'mark'
+  | 'mark-range'
+  | 'delete-marked';
 
 export interface BindingContext {
   ui: UiState;
@@ -48,6 +53,10 @@ export interface BindingContext {
   hasDataset: boolean;
   /** The tree cursor is on a snapshot (not a NOW). */
   onSnapshot: boolean;
+  /** The tree cursor is on a branch's NOW (a line other than the live one): restore switches to it, delete deletes it. */
+  onBranchNow?: boolean;
+  /** Checkpoints marked in the tree. */
+  marked?: number;
   running: boolean;
 }
 
@@ -75,6 +84,8 @@ export interface Binding {
 
 const needsContainer = (c: BindingContext) => (!c.ui.selected ? 'select a container first' : !c.hasDataset ? 'this container has no ZFS dataset' : undefined);
 const needsSnapshot = (c: BindingContext) => needsContainer(c) ?? (!c.onSnapshot ? 'put the tree cursor on a checkpoint' : undefined);
+const needsSnapshotOrBranch = (c: BindingContext) =>
+  needsContainer(c) ?? (!c.onSnapshot && !c.onBranchNow ? "put the tree cursor on a checkpoint or a branch's NOW" : undefined);
 
 /** Moving in any list or scrolled view: panes, overlays, the prune plan. */
 export const NAV_BINDINGS: readonly Binding[] = [
@@ -111,18 +122,18 @@ export const NORMAL_BINDINGS: readonly Binding[] = [
   {
     id: 'restore',
     keys: ['r'],
-    description: 'restore the checkpoint under the cursor (branch, or rollback)',
+    description: "restore the checkpoint under the cursor (branch, or rollback); on a branch's NOW: switch to that branch",
     dangerous: true,
     panes: ['tree', 'details'],
-    disabled: needsSnapshot,
+    disabled: needsSnapshotOrBranch,
   },
   {
     id: 'delete',
     keys: ['d'],
-    description: 'delete the checkpoint under the cursor (with subtree preview)',
+    description: "delete the checkpoint under the cursor (with subtree preview); on a branch's NOW: the whole branch",
     dangerous: true,
     panes: ['tree', 'details'],
-    disabled: needsSnapshot,
+    disabled: needsSnapshotOrBranch,
   },
   { id: 'prune', keys: ['p'], description: 'prune plan for the selected container; confirm to run', dangerous: true, disabled: needsContainer },
   {
@@ -163,6 +174,26 @@ export const NORMAL_BINDINGS: readonly Binding[] = [
     footer: false,
     disabled: (c) => (!c.ui.interrupted.length ? 'no interrupted operation' : undefined),
   },
+  { id: 'mark', keys: [' '], description: 'mark the checkpoint under the cursor (again: unmark)', panes: ['tree'], disabled: needsSnapshot },
+  {
+    id: 'mark-range',
+    keys: ['v'],
+    description: 'mark every checkpoint from the last marked one to the cursor',
+    panes: ['tree'],
+    footer: false,
+    disabled: needsSnapshot,
+  },
+  {
+    id: 'delete-marked',
+    keys: ['D'],
+    description: 'delete the marked checkpoints (one summary, one confirmation)',
+    dangerous: true,
+    panes: ['tree'],
+    footer: 'delete marked',
+    disabled: (c) => needsContainer(c) ?? (!c.marked ? 'mark checkpoints first (Space, v)' : undefined),
+  },
+  { id: 'collapse', keys: ['z'], description: 'fold or unfold the branch under the cursor', panes: ['tree'], footer: false },
+  { id: 'order', keys: ['o'], description: 'tree newest first / oldest first', panes: ['tree'], footer: false },
   { id: 'help', keys: ['?'], description: 'help: every key', pinned: true },
   { id: 'close', keys: ['escape'], description: 'clear the filter (then the marks), close the view', footer: false },
   { id: 'quit', keys: ['q'], description: 'quit (asks first while an operation runs)', pinned: true },

@@ -20,7 +20,7 @@ import { detailRows } from '../present/details.js';
 import { wrapLines } from '../present/wrap.js';
 import { eventLines } from '../present/event-lines.js';
 import { messageRows } from '../present/message-rows.js';
-import { bindingContext, cursorRow, selectedContainer, treeRows, visibleContainers } from './derive.js';
+import { bindingContext, cursorRow, markedNodes, selectedContainer, treeRows, visibleContainers } from './derive.js';
 import { dialogModule } from './dialogs/index.js';
 import { WorldSync } from './world-sync.js';
 import { helpLength } from './help.js';
@@ -69,7 +69,7 @@ export class AppController {
   }
 
   treeRows(): TreeRow[] {
-    return treeRows(this.ui.getState().tree);
+    return treeRows(this.ui.getState().tree, this.ui.getState());
   }
 
   cursorRow(): TreeRow | undefined {
@@ -193,7 +193,7 @@ export class AppController {
       );
       const next = list[navigate(i, command, list.length, page) ?? i];
       if (next && next.id !== ui.selected) {
-        this.ui.setState({ selected: next.id, tree: undefined, treeCursor: 0, detailsScroll: 0 });
+        this.ui.setState({ selected: next.id, tree: undefined, treeCursor: 0, detailsScroll: 0, treeMarks: [], treeCollapsed: [] });
         await this.loadTree();
       }
     } else if (ui.focus === 'tree') {
@@ -248,14 +248,16 @@ export class AppController {
         // Esc drops what narrows the focused pane: the containers filter (the whole list comes back), the tree search.
         const clear = ui.filter !== '' && ui.focus === 'containers';
         const unsearch = ui.search !== '' && ui.focus === 'tree';
-        // The marks go on the Esc after the one that clears the filter.
+        // The marks go on the Esc after the one that clears the filter (containers) or the search (tree).
         const unmark = !clear && ui.focus === 'containers' && ui.marks.length > 0 && ui.mode === 'normal';
+        const untreemark = !unsearch && ui.focus === 'tree' && ui.treeMarks.length > 0;
         this.ui.setState({
           mode: 'normal',
           dialog: undefined,
           ...(clear ? { filter: '', filterCursor: undefined } : {}),
           ...(unsearch ? { search: '', searchCursor: undefined } : {}),
           ...(unmark ? { marks: [] } : {}),
+          ...(untreemark ? { treeMarks: [] } : {}),
         });
         if (clear) await this.sync();
         return;
@@ -280,14 +282,36 @@ export class AppController {
         return this.openDialog({ kind: 'checkpoint', container: c.id, name: c.name, stateful: id === 'checkpoint-stateful', label: '' });
       case 'restore':
         if (!c || !row) return;
+        // On a branch's NOW: switch the live line to that branch (the undo operation, with the branch named).
+        if (row.node.kind === 'now')
+          return this.openDialog({ kind: 'undo', plan: await this.core.planUndoRestore(c.id, { branch: row.node.dataset }), typed: '' });
         return this.openDialog({ kind: 'restore', ...(await this.core.planRestoreChoices(c.id, row.node.fullName)), choice: 'branch', typed: '' });
       case 'delete':
         if (!c || !row) return;
+        if (row.node.kind === 'now')
+          return this.openDialog({ kind: 'delete-branch', plan: await this.core.planDeleteBranch(c.id, row.node.dataset), typed: '' });
         // With clones hanging off it only the subtree can go; otherwise start with the checkpoint alone (Tab: subtree).
         return this.openDialog({ kind: 'delete', plan: await this.core.planDelete(c.id, row.node.fullName, row.node.clones.length > 0), typed: '' });
       case 'prune':
         if (!c) return;
         return this.openDialog({ kind: 'prune', plans: await this.core.planPrune([c.id]), scroll: 0 });
+      case 'collapse':
+      case 'order':
+      case 'mark':
+      case 'mark-range':
+        return this.treeViewCommand(id);
+      case 'delete-marked': {
+        const marked = markedNodes(ui);
+        if (!c || !marked.length) return;
+        return this.openDialog({
+          kind: 'delete-set',
+          plan: await this.core.planDeleteSet(
+            c.id,
+            marked.map((n) => n.fullName),
+          ),
+          typed: '',
+        });
+      }
       case 'undo':
         // The selected container only, from what ZFS says (its newest restore branch), never from session memory.
         if (!c) return;
@@ -295,6 +319,37 @@ export class AppController {
       default:
         return;
     }
+  }
+
+  /** Folding, order and marks: they change what the tree shows, never ZFS; the cursor stays on its node. */
+  private treeViewCommand(id: 'collapse' | 'order' | 'mark' | 'mark-range'): void {
+    const ui = this.ui.getState();
+    const rows = this.treeRows();
+    const row = rows[ui.treeCursor];
+    if (!row) return;
+    if (id === 'mark' || id === 'mark-range') {
+      const marks = new Set(ui.treeMarks);
+      const anchor = [...ui.treeMarks].reverse().find((m) => rows.some((r) => r.id === m));
+      if (id === 'mark' || anchor === undefined) {
+        if (!marks.delete(row.id)) marks.add(row.id);
+      } else {
+        const from = rows.findIndex((r) => r.id === anchor);
+        const [lo, hi] = from < ui.treeCursor ? [from, ui.treeCursor] : [ui.treeCursor, from];
+        for (const r of rows.slice(lo, hi + 1)) if (r.node.kind === 'snapshot') marks.add(r.id);
+        // The cursor's row becomes the last marked: the next range starts there.
+        marks.delete(row.id);
+        marks.add(row.id);
+      }
+      return void this.ui.setState({ treeMarks: [...marks] });
+    }
+    let next: Partial<UiState>;
+    if (id === 'order') next = { treeNewestFirst: !ui.treeNewestFirst };
+    else if (!row.line) return this.say('the live line does not fold: put the cursor on a side branch', 'info');
+    else next = { treeCollapsed: ui.treeCollapsed.includes(row.line) ? ui.treeCollapsed.filter((l) => l !== row.line) : [...ui.treeCollapsed, row.line] };
+    const after = treeRows(ui.tree, { ...ui, ...next });
+    const same = after.findIndex((r) => r.id === row.id);
+    const cursor = same >= 0 ? same : after.findIndex((r) => r.line === row.line);
+    this.ui.setState({ ...next, treeCursor: Math.max(0, cursor), detailsScroll: 0 });
   }
 
   private openDialog(dialog: Dialog): void {

@@ -1,5 +1,5 @@
 import { layoutTree, type TreeRow } from '../core/model/tree-layout.js';
-import type { CheckpointTree } from '../core/model/tree.js';
+import type { CheckpointNode, CheckpointTree } from '../core/model/tree.js';
 import type { CoreState } from '../core/store.js';
 import type { ContainerSummary } from '../core/world.js';
 import type { BindingContext } from './bindings.js';
@@ -20,28 +20,34 @@ export function selectedContainer(core: CoreState, ui: UiState): ContainerSummar
   return core.world?.containers.find((c) => c.id === ui.selected);
 }
 
-const laidOut = new WeakMap<CheckpointTree, TreeRow[]>();
+/** How the tree is shown (ui-store): the order and the folded side lines. */
+export type TreeViewState = Pick<UiState, 'treeNewestFirst' | 'treeCollapsed'>;
 
-/** The tree's rows, laid out once per tree (a key, the tree pane and the details pane all ask for them). */
-export function treeRows(tree: CheckpointTree | undefined): TreeRow[] {
+const laidOut = new WeakMap<CheckpointTree, { key: string; rows: TreeRow[] }>();
+
+/** The tree's rows, laid out once per tree and view (a key, the tree pane and the details pane all ask for them). */
+export function treeRows(tree: CheckpointTree | undefined, view?: TreeViewState): TreeRow[] {
   if (!tree) return [];
-  let rows = laidOut.get(tree);
-  if (!rows) laidOut.set(tree, (rows = layoutTree(tree)));
-  return rows;
+  const newestFirst = view?.treeNewestFirst ?? false;
+  const collapsed = view?.treeCollapsed ?? [];
+  const key = `${newestFirst}|${collapsed.join(',')}`;
+  let memo = laidOut.get(tree);
+  if (memo?.key !== key) laidOut.set(tree, (memo = { key, rows: layoutTree(tree, { newestFirst, collapsed: new Set(collapsed) }) }));
+  return memo.rows;
 }
 
 export function cursorRow(ui: UiState): TreeRow | undefined {
-  return treeRows(ui.tree)[ui.treeCursor];
+  return treeRows(ui.tree, ui)[ui.treeCursor];
 }
 
 /**
  * Where the tree cursor goes when the tree is rebuilt: on the same node if it is still there (a checkpoint another
  * console made must not move it), else the same row clamped, else (another container) the active NOW.
  */
-export function keptCursor(before: CheckpointTree | undefined, cursor: number, after: CheckpointTree): number {
-  const rows = treeRows(after);
+export function keptCursor(before: CheckpointTree | undefined, cursor: number, after: CheckpointTree, view?: TreeViewState): number {
+  const rows = treeRows(after, view);
   if (before?.container === after.container) {
-    const id = treeRows(before)[cursor]?.id;
+    const id = treeRows(before, view)[cursor]?.id;
     const same = id === undefined ? -1 : rows.findIndex((r) => r.id === id);
     return same >= 0 ? same : Math.max(0, Math.min(cursor, rows.length - 1));
   }
@@ -49,6 +55,16 @@ export function keptCursor(before: CheckpointTree | undefined, cursor: number, a
     0,
     rows.findIndex((r) => r.node.active),
   );
+}
+
+/** The marked checkpoints still in the tree (a mark whose checkpoint is gone is dropped), oldest first. */
+export function markedNodes(ui: UiState): CheckpointNode[] {
+  const tree = ui.tree;
+  if (!tree) return [];
+  return ui.treeMarks
+    .map((id) => tree.nodes.get(id))
+    .filter((n): n is CheckpointNode => n?.kind === 'snapshot')
+    .sort((a, b) => a.createtxg - b.createtxg);
 }
 
 /** What the bindings' `disabled` checks see. */
@@ -59,6 +75,8 @@ export function bindingContext(core: CoreState, ui: UiState): BindingContext {
     ui,
     hasDataset: Boolean(c?.dataset && !c.reason),
     onSnapshot: row?.node.kind === 'snapshot',
+    onBranchNow: row?.node.kind === 'now' && !row.node.active,
+    marked: markedNodes(ui).length,
     running: c?.status === 'running',
   };
 }

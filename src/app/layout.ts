@@ -28,10 +28,10 @@ export function screenLayout(columns: number, rows: number): ScreenLayout {
   return { columns, height, body, left, right: columns - left, top, bottom: body - top };
 }
 
-/** Rows a pane shows its list in: border (2) and title (1), and the containers pane's column header. */
+/** Rows a pane shows its list in: border (2) and title (1), and the column header of the containers and the tree. */
 export function paneRows(l: ScreenLayout, pane: Pane): number {
   const h = pane === 'containers' || pane === 'tree' ? l.top : l.bottom;
-  return Math.max(1, h - 3 - (pane === 'containers' ? 1 : 0));
+  return Math.max(1, h - 3 - (pane === 'containers' || pane === 'tree' ? 1 : 0));
 }
 
 /** Rows of a full-screen view's body (help, pool, messages, command log, dialogs). */

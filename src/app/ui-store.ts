@@ -1,6 +1,8 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Core, RestorePlan } from '../core/core.js';
 import type { DeletePlan } from '../core/ops/delete.js';
+import type { DeleteBranchPlan } from '../core/ops/delete-branch.js';
+import type { DeleteSetPlan } from '../core/ops/delete-set.js';
 import type { PrunePlan } from '../core/ops/prune.js';
 import type { CheckpointTree } from '../core/model/tree.js';
 import type { PoolStatus } from '../core/tools/zpool/parse.js';
@@ -47,6 +49,8 @@ export type Dialog =
   | { kind: 'prune'; plans: PrunePlan[]; scroll: number; item?: number; picks?: Record<string, 'keep' | 'prune'>; steps?: boolean }
   | { kind: 'undo'; plan: UndoPlan; typed: string; cursor?: number; scroll?: number; steps?: boolean }
   | { kind: 'quit' }
+  | { kind: 'delete-branch'; plan: DeleteBranchPlan; typed: string; cursor?: number; scroll?: number }
+  | { kind: 'delete-set'; plan: DeleteSetPlan; typed: string; cursor?: number; scroll?: number }
   /** Interrupted operations: `index` is the one under the cursor, `confirm` the recovery asked for (y runs it). */
   | { kind: 'recover'; index: number; confirm?: 'finish' | 'undo'; scroll?: number };
 
@@ -83,6 +87,12 @@ export interface UiState {
   space: SpaceNav;
   /** `zpool status`, read when the space view opens and on refresh while it is open; undefined until the first read ends. */
   poolStatus?: { read: PoolStatus[]; error?: string };
+  /** The tree newest first (the default; `o` toggles). */
+  treeNewestFirst: boolean;
+  /** Side lines of the tree folded by `z`, by the id of their first node (TreeRow.line). */
+  treeCollapsed: string[];
+  /** Checkpoints marked in the tree (Space, v), by node id (snapshot guid): a refresh neither loses nor moves them. */
+  treeMarks: string[];
 }
 
 export type UiStore = StoreApi<UiState>;
@@ -103,5 +113,8 @@ export function createUiStore(readOnly = false): UiStore {
     size: { columns: 80, rows: 24 },
     interrupted: [],
     space: START_NAV,
+    treeNewestFirst: true,
+    treeCollapsed: [],
+    treeMarks: [],
   }));
 }

@@ -19,7 +19,7 @@ export class WorldSync {
   async sync(): Promise<void> {
     const list = visibleContainers(this.core.store.getState(), this.ui.getState());
     const ui = this.ui.getState();
-    if (!list.some((c) => c.id === ui.selected)) this.ui.setState({ selected: list[0]?.id, treeCursor: 0, detailsScroll: 0 });
+    if (!list.some((c) => c.id === ui.selected)) this.ui.setState({ selected: list[0]?.id, treeCursor: 0, detailsScroll: 0, treeMarks: [] });
     await this.loadTree();
   }
 
@@ -35,7 +35,8 @@ export class WorldSync {
       const tree = world?.inventory.get(c.dataset) ? buildTree(c.id, c.dataset, world.inventory) : await this.core.tree(c.id);
       const ui = this.ui.getState();
       if (ui.selected !== c.id) return;
-      this.ui.setState({ tree, treeCursor: keptCursor(ui.tree, ui.treeCursor, tree) });
+      const other = ui.tree !== undefined && ui.tree.container !== tree.container;
+      this.ui.setState({ tree, treeCursor: keptCursor(ui.tree, ui.treeCursor, tree, ui), ...(other ? { treeMarks: [], treeCollapsed: [] } : {}) });
     } catch (error) {
       this.onError(error);
     }

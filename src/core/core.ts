@@ -5,6 +5,8 @@ import { snapshotNodes, type CheckpointTree } from './model/tree.js';
 import { checkpoint, validateLabel, type CheckpointOptions, type GroupCheckpointResult } from './ops/checkpoint.js';
 import { loadContainer, loadContainers, readInventory, resolveContainer, type ContainerRef, type LoadedContainer } from './ops/container.js';
 import { executeDelete, planDelete, type DeletePlan, type DeleteResult } from './ops/delete.js';
+import { executeDeleteBranch, planDeleteBranch, type DeleteBranchPlan, type DeleteBranchResult } from './ops/delete-branch.js';
+import { checkDeleteSetPlan, executeDeleteSet, planDeleteSet, type DeleteSetPlan, type DeleteSetResult } from './ops/delete-set.js';
 import { describeInterrupted, runOperation, type OnStep, type RecoveryMode } from './ops/engine.js';
 import { liveStatus, planLifecycle, refuseIfPveLocked, servicePreview } from './ops/lifecycle.js';
 import { recoverOperation } from './ops/registry.js';
@@ -461,6 +463,47 @@ export class Core {
         );
       }
       return executeDelete(this.ctx, plan, [c.dataset], step);
+    });
+  }
+
+  /** The preview of deleting a whole branch dataset (not the live line) with its checkpoints. Changes nothing. */
+  async planDeleteBranch(id: string, dataset: string): Promise<DeleteBranchPlan> {
+    validateDatasetName(dataset);
+    return this.read(id, async (ref) => planDeleteBranch(await loadContainer(this.ctx, id, ref), dataset));
+  }
+
+  /** Deletes a whole branch dataset, re-planned under the lock; runs only when confirmed. */
+  deleteBranch(id: string, dataset: string, opts: { confirmed?: boolean } = {}): Promise<DeleteBranchResult> {
+    validateDatasetName(dataset);
+    return this.operate('delete-branch', { ids: [id] }, async (step, [ref]) => {
+      const plan = planDeleteBranch(await loadContainer(this.ctx, id, ref), dataset);
+      if (!opts.confirmed) {
+        throw new RefusedError(
+          `deleting branch ${dataset} of ${id} destroys it and its ${plan.snapshots.length} checkpoint(s); not confirmed`,
+          'review the preview and confirm with --yes',
+        );
+      }
+      return executeDeleteBranch(this.ctx, plan, [ref!.dataset], step);
+    });
+  }
+
+  /** The preview of deleting a set of checkpoints at once: what goes, what is kept (held, clone origins) and why, what it frees. */
+  async planDeleteSet(id: string, snapshots: readonly string[]): Promise<DeleteSetPlan> {
+    for (const s of snapshots) validateSnapshotArgument(s);
+    if (!snapshots.length) throw new UsageError('no checkpoint given', 'name the checkpoints to delete');
+    return this.read(id, async (ref) => planDeleteSet(this.ctx, await loadContainer(this.ctx, id, ref), snapshots));
+  }
+
+  /** Deletes a set of checkpoints; a previewed plan runs only while the same checkpoints still go. */
+  deleteSet(id: string, snapshots: readonly string[], opts: { plan?: DeleteSetPlan; confirmed?: boolean } = {}): Promise<DeleteSetResult> {
+    for (const s of snapshots) validateSnapshotArgument(s);
+    return this.operate('delete', { ids: [id] }, async (step, [ref]) => {
+      const plan = await planDeleteSet(this.ctx, await loadContainer(this.ctx, id, ref), snapshots);
+      if (opts.plan) checkDeleteSetPlan(opts.plan, plan);
+      if (!opts.confirmed) {
+        throw new RefusedError(`deleting ${plan.deletes.length} checkpoint(s) of ${id}; not confirmed`, 'review the preview and confirm with --yes');
+      }
+      return executeDeleteSet(this.ctx, plan, [ref!.dataset], step);
     });
   }
 

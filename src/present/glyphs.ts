@@ -9,10 +9,12 @@ export interface Glyphs {
   foreign: string;
   now: string;
   nowActive: string;
+  /** A checkpoint marked for deletion (Space in the tree). */
+  marked: string;
 }
 
-export const UNICODE_GLYPHS: Glyphs = { tee: '├─', pipe: '│ ', checkpoint: '●', safety: '◆', foreign: '○', now: '◌', nowActive: '◉' };
-export const ASCII_GLYPHS: Glyphs = { tee: '+-', pipe: '| ', checkpoint: '*', safety: '+', foreign: 'o', now: '.', nowActive: '@' };
+export const UNICODE_GLYPHS: Glyphs = { tee: '├─', pipe: '│ ', checkpoint: '●', safety: '◆', foreign: '○', now: '◌', nowActive: '◉', marked: '✓' };
+export const ASCII_GLYPHS: Glyphs = { tee: '+-', pipe: '| ', checkpoint: '*', safety: '+', foreign: 'o', now: '.', nowActive: '@', marked: 'x' };
 
 /** The mark of a tree node: a checkpoint, a safety or foreign snapshot, a NOW (active or on a branch). */
 export function nodeGlyph(node: CheckpointNode, g: Glyphs): string {

@@ -2,13 +2,22 @@ import type { CheckpointNode, CheckpointTree } from '../core/model/tree.js';
 import { layoutTree } from '../core/model/tree-layout.js';
 import { safeText } from './safe-text.js';
 import { guidePrefix, nodeGlyph, type Glyphs } from './glyphs.js';
+import { branchTitle, writtenText } from './tree-columns.js';
 import { formatAge, formatBytes, formatTime } from './units.js';
 
 function describe(node: CheckpointNode, tree: CheckpointTree, nowSeconds: number): string {
   if (node.kind === 'now') {
-    return node.dataset === tree.activeDataset ? `NOW  ${node.dataset}  <- you are here` : `NOW  branch ${node.dataset}`;
+    return node.dataset === tree.activeDataset
+      ? `NOW  ${node.dataset}  <- you are here`
+      : `NOW  branch ${node.dataset}: ${branchTitle(tree, node.dataset, nowSeconds)}`;
   }
-  const parts = [node.name, formatTime(node.creation), `${formatAge(node.creation, nowSeconds)} ago`, formatBytes(node.used)];
+  const parts = [
+    node.name,
+    formatTime(node.creation),
+    `${formatAge(node.creation, nowSeconds)} ago`,
+    formatBytes(node.used),
+    `written ${writtenText(tree, node)}`,
+  ];
   if (node.class === 'safety') parts.push('[safety]');
   if (node.class === 'foreign') parts.push(`[foreign${node.foreignSource ? `: ${node.foreignSource}` : ''}]`);
   if (node.holds) parts.push(`[held ${node.holds}]`);

@@ -32,7 +32,7 @@ test('the built console on the demo host: keys sent together are each a key; Esc
   const dir = mkdtempSync(join(tmpdir(), 'lxcri-e2e-keys-'));
   const t = TmuxSession.start('lxcri-e2e-keys', `${BIN} --demo`, 120, 34, { LXCRI_DEMO_DIR: dir });
   try {
-    const first = await t.waitFor(/Containers \(8\)[\s\S]*◉ NOW <- you are here/);
+    const first = await t.waitFor(/Containers \(8\)[\s\S]*◉ +NOW .*<- you are here/);
     assert.equal(selectedRow(first), '100');
 
     together(t, 'jjjjj');

@@ -74,7 +74,7 @@ for (const [cols, rows] of SIZES) {
   test(`${cols}x${rows}: panes, filter, tree and tree search, with several keys in one send`, async () => {
     const t = start(cols, rows, 'modes-nav');
     try {
-      await t.waitFor(/Containers \(8\)[\s\S]*◉ NOW <- you are here/);
+      await t.waitFor(/Containers \(8\)[\s\S]*◉ +NOW .*<- you are here/);
       // Containers pane: j j j k is the third row; G the last, k one up; g the first.
       t.text('jjjk');
       await cursorOn(t, '102');
@@ -253,7 +253,7 @@ test('y on a tree checkpoint writes OSC 52 with the full snapshot name to the te
   const dir = mkdtempSync(join(tmpdir(), 'lxcri-e2e-osc52-'));
   const p = PtyProgram.start(['node', 'dist/bundle/bin.js', '--demo'], { columns: 200, rows: 50, env: { LXCRI_DEMO_DIR: dir } });
   try {
-    await p.waitFor(/Containers \(8\)[\s\S]*◉ NOW <- you are here/);
+    await p.waitFor(/Containers \(8\)[\s\S]*◉ +NOW .*<- you are here/);
     p.type(`j${TAB}g`);
     await p.waitFor(/label\s+schema v1/);
     await p.waitFor(/snapshot\s+rpool\/data\/subvol-101-disk-0@checkpoint-\d+/);

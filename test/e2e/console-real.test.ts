@@ -34,7 +34,7 @@ test('the built console on real zfs-fuse and a real LXC container: checkpoint, b
   writeFileSync(`${rootfs}/data.txt`, 'v2');
   const t = TmuxSession.start('lxcri-e2e-real', `node dist/bundle/bin.js --config ${config}`, 110, 30);
   try {
-    await t.waitFor(/Checkpoints of app[\s\S]*"v1"[\s\S]*◉ NOW <- you are here/);
+    await t.waitFor(/Checkpoints of app[\s\S]*"v1"[\s\S]*◉ +NOW .*<- you are here/);
     await t.waitFor(/zfs-fuse pool v23/);
     t.keys('c');
     await t.waitFor(/Checkpoint of app/);

@@ -24,12 +24,19 @@ export async function renderConsole(
     size?: { columns: number; rows: number };
     /** Receives what `y` puts on the terminal's clipboard. */
     clipboard?: (text: string) => void;
+    /**
+     * The tree's order. The console shows it newest first; tests written before that walk it oldest first (NOW at
+     * the bottom, older checkpoints up), so that stays the helper's default and tests about the order ask for 'newest'.
+     */
+    treeOrder?: 'newest' | 'oldest';
   } = {},
 ) {
   const host = opts.host ?? (await createDemoHost());
   const core = new Core(createContext(host.config, host.runner));
   let quit = false;
-  const controller = new AppController(core, createUiStore(opts.readOnly ?? false), () => (quit = true), opts.clipboard ? { clipboard: opts.clipboard } : {});
+  const ui = createUiStore(opts.readOnly ?? false);
+  ui.setState({ treeNewestFirst: opts.treeOrder === 'newest' });
+  const controller = new AppController(core, ui, () => (quit = true), opts.clipboard ? { clipboard: opts.clipboard } : {});
   const look = { theme: loadTheme(opts.theme ?? 'dark'), glyphs: opts.ascii ? ASCII_GLYPHS : UNICODE_GLYPHS, ascii: opts.ascii ?? false };
   const r = render(<App controller={controller} look={look} host="pve-demo" />);
   if (opts.size) {

@@ -48,7 +48,7 @@ function stands(s: Sgr): boolean {
 }
 
 // The active NOW row of the first container (100 web) and the first container's row.
-const TREE_ROW = 'NOW <- you are here';
+const TREE_ROW = '<- you are here';
 const CONTAINER_ROW = '100 web  ';
 
 for (const name of THEME_NAMES) {

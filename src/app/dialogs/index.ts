@@ -1,6 +1,8 @@
 import type { Dialog } from '../ui-store.js';
 import { CHECKPOINT } from './checkpoint.js';
 import { DELETE } from './delete.js';
+import { DELETE_BRANCH } from './delete-branch.js';
+import { DELETE_SET } from './delete-set.js';
 import { PRUNE } from './prune.js';
 import { QUIT } from './quit.js';
 import { RECOVER } from './recover.js';
@@ -17,6 +19,8 @@ const DIALOGS: { [K in Dialog['kind']]: DialogModule<Extract<Dialog, { kind: K }
   undo: UNDO,
   quit: QUIT,
   recover: RECOVER,
+  'delete-branch': DELETE_BRANCH,
+  'delete-set': DELETE_SET,
 };
 
 export function dialogModule<D extends Dialog>(d: D): DialogModule<D> {

@@ -63,7 +63,7 @@ function UndoView({ dialog: d, height }: { dialog: UndoDialog; height: number })
   );
   return (
     <DialogBox
-      title={`Undo the last restore of ${p.container}`}
+      title={p.chosen === 'explicit' ? `Switch ${p.container} to another branch` : `Undo the last restore of ${p.container}`}
       lines={undoLines(d, Math.floor(Date.now() / 1000))}
       scroll={d.scroll}
       footer={footer}

@@ -2,41 +2,62 @@ import { Box } from 'ink';
 import { CursorRow } from '../../../components/CursorRow.js';
 import { Panel } from '../../../components/Panel.js';
 import { useLook } from '../../../components/theme-context.js';
-import { guidePrefix, nodeGlyph } from '../../present/glyphs.js';
-import { treeRowText } from '../../present/tree-row.js';
+import { treeTable } from '../../present/tree-columns.js';
+import { formatBytes } from '../../present/units.js';
 import { useApp } from '../app-context.js';
+import { markedNodes } from '../derive.js';
 import { useMinuteClock } from './clock.js';
 import { useUi } from './hooks.js';
 import { Text } from '../../../components/Text.js';
-import { ScrollHint, windowRows } from '../../../components/ScrollHint.js';
+import { windowRows } from '../../../components/ScrollHint.js';
 import { treeMatches } from '../search.js';
 import { TextFieldView } from './TextFieldView.js';
 import type { Token } from '../../../themes/index.js';
 
-/** The checkpoint tree of the selected container, windowed: only the rows that fit are rendered. */
+/**
+ * The checkpoint tree of the selected container as an aligned table under a header, windowed: only the rows that
+ * fit are rendered. "You are here" is always on screen: when its row is scrolled away, the scroll hint on that side
+ * says where it is.
+ */
 export function TreePane({ width, height }: { width: number; height: number }) {
   const app = useApp();
-  const { theme, glyphs } = useLook();
+  const { theme, glyphs, ascii } = useLook();
   const tree = useUi((s) => s.tree);
   const cursor = useUi((s) => s.treeCursor);
   const focused = useUi((s) => s.focus === 'tree');
+  useUi((s) => s.treeNewestFirst);
+  useUi((s) => s.treeCollapsed);
+  const marks = useUi((s) => s.treeMarks);
+  const marked = markedNodes({ ...app.ui.getState(), tree, treeMarks: marks });
   const c = app.selectedContainer();
   const rows = app.treeRows();
   const search = useUi((s) => s.search);
   const searching = useUi((s) => s.mode === 'search');
   const searchCursor = useUi((s) => s.searchCursor);
   const matches = new Set(treeMatches(rows, search));
-  const visible = Math.max(1, height - 3 - (searching || search ? 1 : 0));
+  const statusRows = (searching || search ? 1 : 0) + (marked.length ? 1 : 0) + (tree ? 1 : 0);
+  const visible = Math.max(1, height - 3 - statusRows);
   const w = windowRows(rows.length, visible, cursor);
   const now = useMinuteClock();
   const empty = c?.reason ? `no ZFS dataset: ${c.reason}` : c ? 'reading the tree' : 'no container selected';
+  const markedIds = new Set(marks);
+  // Inside the border, after the cursor column.
+  const table = tree ? treeTable(tree, rows, { width: width - 3, nowSeconds: now, glyphs, marked: markedIds, from: w.start, to: w.end }) : undefined;
+  const here = rows.findIndex((r) => r.node.active);
+  const hint = (direction: 'up' | 'down', count: number) => {
+    if (count <= 0) return null;
+    const arrow = direction === 'up' ? (ascii ? '^' : '↑') : ascii ? 'v' : '↓';
+    const pinned = here >= 0 && (direction === 'up' ? here < w.start : here >= w.end);
+    return (
+      <Text color={theme.color(pinned ? 'tree.current' : 'text.dim')} wrap="truncate">
+        {`${arrow} ${count} more${pinned ? `  ${glyphs.nowActive} you are here` : ''}`}
+      </Text>
+    );
+  };
+  const lines = tree ? `${tree.branches.length} line${tree.branches.length > 1 ? 's' : ''}` : '';
+  const frees = marked.reduce((sum, n) => sum + n.used, 0);
   return (
-    <Panel
-      title={c ? `Checkpoints of ${c.id} ${c.name}${tree ? ` (${tree.branches.length} line${tree.branches.length > 1 ? 's' : ''})` : ''}` : 'Checkpoints'}
-      focused={focused}
-      width={width}
-      height={height}
-    >
+    <Panel title={c ? `Checkpoints of ${c.id} ${c.name}${tree ? ` (${lines})` : ''}` : 'Checkpoints'} focused={focused} width={width} height={height}>
       {searching || search ? (
         <Text color={theme.color('text.accent')} wrap="truncate">
           {'search: '}
@@ -44,13 +65,20 @@ export function TreePane({ width, height }: { width: number; height: number }) {
           {`  ${matches.size} match${matches.size === 1 ? '' : 'es'}${searching ? '' : '  n/N next/previous'}`}
         </Text>
       ) : null}
+      {marked.length ? (
+        <Text color={theme.color('text.accent')} wrap="truncate">{`${marked.length} marked, frees >= ${formatBytes(frees)}  D delete  Esc unmark`}</Text>
+      ) : null}
       {!tree ? <Text color={theme.color('text.dim')}>{empty}</Text> : null}
-      <ScrollHint direction="up" count={w.above} />
-      {rows.slice(w.start, w.end).map((r, i) => {
+      {table ? (
+        <Text color={theme.color('text.dim')} wrap="truncate">
+          {` ${table.header}`}
+        </Text>
+      ) : null}
+      {hint('up', w.above)}
+      {table?.lines.map((text, i) => {
+        const r = rows[w.start + i]!;
         const n = r.node;
         const sel = w.start + i === cursor;
-        const prefix = guidePrefix(r.guides, glyphs);
-        const text = treeRowText(n, tree, now);
         const color: Token =
           n.kind === 'now'
             ? n.active
@@ -65,11 +93,13 @@ export function TreePane({ width, height }: { width: number; height: number }) {
                   : 'text';
         return (
           <Box key={r.id}>
-            <CursorRow cursor={sel} focused={focused} color={color} dim={n.class === 'foreign'}>{`${prefix}${nodeGlyph(n, glyphs)} ${text}`}</CursorRow>
+            <CursorRow cursor={sel} focused={focused} color={color} dim={n.class === 'foreign'}>
+              {text}
+            </CursorRow>
           </Box>
         );
       })}
-      <ScrollHint direction="down" count={w.below} />
+      {hint('down', w.below)}
     </Panel>
   );
 }

@@ -4,18 +4,30 @@ import type { CommandSpec } from '../command-spec.js';
 import { printJson } from '../command-spec.js';
 import { requireConfirmation } from '../confirm.js';
 import { deleteSummary } from '../../present/plans.js';
+import { deleteBranchLines, deleteSetLines } from '../../present/delete-plans.js';
 
 export const deleteCommand: CommandSpec = {
   name: 'delete',
-  args: '<container> <snapshot>',
-  summary: 'delete one checkpoint, or with --subtree it and everything after it (branches included)',
+  args: '<container> <snapshot...> | <container> --branch <dataset>',
+  summary: 'delete one checkpoint (with --subtree: and everything after it), several at once, or a whole branch',
   options: {
     subtree: { type: 'boolean', description: 'also delete every descendant checkpoint and branch dataset' },
+    branch: { type: 'string', value: 'DATASET', description: 'delete this branch dataset (not the live line) with all its checkpoints' },
     'dry-run': { type: 'boolean', description: 'show what would be deleted only' },
   },
-  examples: ['lxcri-console delete web checkpoint-1763890000', 'lxcri-console delete web checkpoint-1763890000 --subtree --yes'],
+  examples: [
+    'lxcri-console delete web checkpoint-1763890000',
+    'lxcri-console delete web checkpoint-1763890000 --subtree --yes',
+    'lxcri-console delete web checkpoint-1763890000 checkpoint-1763990000 --yes',
+    'lxcri-console delete web --branch rpool/data/lxcri-br-subvol-100-disk-0-1763890000 --yes',
+  ],
   async run(env, positionals, values) {
     const [id, snapshot, extra] = positionals;
+    if (typeof values.branch === 'string') return deleteBranch(env, positionals, values.branch, Boolean(values['dry-run']));
+    if (id && snapshot && extra) {
+      if (values.subtree) throw new UsageError('--subtree takes one checkpoint', 'delete several checkpoints without --subtree');
+      return deleteSet(env, id, positionals.slice(1), Boolean(values['dry-run']));
+    }
     if (!id || !snapshot || extra)
       throw new UsageError('delete takes a container and a snapshot', 'usage: lxcri-console delete <container> <snapshot> [--subtree]');
     const plan = await env.core.planDelete(id, snapshot, Boolean(values.subtree));
@@ -32,3 +44,28 @@ export const deleteCommand: CommandSpec = {
     else env.out(`deleted ${result.deleted.length} snapshot(s)${result.datasets.length ? ` and ${result.datasets.length} branch(es)` : ''}`);
   },
 };
+
+type Env = Parameters<CommandSpec['run']>[0];
+
+async function deleteBranch(env: Env, positionals: string[], dataset: string, dryRun: boolean): Promise<void> {
+  const [id, extra] = positionals;
+  if (!id || extra) throw new UsageError('delete --branch takes a container and no snapshot', 'usage: lxcri-console delete <container> --branch <dataset>');
+  const plan = await env.core.planDeleteBranch(id, dataset);
+  if (!env.json) for (const line of deleteBranchLines(plan, env.nowSeconds())) env.out(line);
+  if (dryRun) return env.json ? printJson(env, { plan, executed: false }) : undefined;
+  await requireConfirmation(env, `destroy branch ${dataset} of ${id} with ${plan.snapshots.length} checkpoint(s)`, id);
+  const result = await env.core.deleteBranch(id, dataset, { confirmed: true });
+  if (env.json) printJson(env, { plan, executed: true, result });
+  else env.out(`deleted branch ${result.dataset} and its ${result.deleted.length} checkpoint(s)`);
+}
+
+async function deleteSet(env: Env, id: string, snapshots: string[], dryRun: boolean): Promise<void> {
+  const plan = await env.core.planDeleteSet(id, snapshots);
+  if (!env.json) for (const line of deleteSetLines(plan, env.nowSeconds())) env.out(line);
+  if (dryRun) return env.json ? printJson(env, { plan, executed: false }) : undefined;
+  if (!plan.deletes.length) throw new UsageError(`none of these checkpoints of ${id} can be deleted`, 'see why above');
+  await requireConfirmation(env, `destroy ${plan.deletes.length} checkpoint(s) of ${id}`, id);
+  const result = await env.core.deleteSet(id, snapshots, { plan, confirmed: true });
+  if (env.json) printJson(env, { plan, executed: true, result });
+  else env.out(`deleted ${result.deleted.length} checkpoint(s)`);
+}

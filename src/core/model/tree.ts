@@ -138,6 +138,8 @@ export function buildTree(container: string, activeDataset: string, inv: Invento
       creation: Number.MAX_SAFE_INTEGER,
       used: rec.usedbydataset ?? rec.referenced,
       referenced: rec.referenced,
+      // A filesystem's `written` (OpenZFS): what its live state wrote since its latest snapshot.
+      ...(rec.written !== undefined ? { written: rec.written } : {}),
       holds: 0,
       clones: [],
       foreignClones: [],

@@ -1,0 +1,60 @@
+import { DialogBox } from '../../../components/DialogBox.js';
+import { Text } from '../../../components/Text.js';
+import { deleteBranchLines } from '../../present/delete-plans.js';
+import type { Binding } from '../bindings.js';
+import { TextFieldView } from '../views/TextFieldView.js';
+import type { Dialog } from '../ui-store.js';
+import { DIALOG_SCROLL_BINDINGS, key, typedField, withTyped, type DialogModule } from './types.js';
+
+type DeleteBranchDialog = Extract<Dialog, { kind: 'delete-branch' }>;
+
+const BINDINGS: readonly Binding[] = [
+  { id: 'confirm', keys: ['return'], description: 'delete the branch (after typing the container id)', dangerous: true },
+  { id: 'close', keys: ['escape'], description: 'cancel' },
+  ...DIALOG_SCROLL_BINDINGS,
+];
+
+function DeleteBranchView({ dialog: d, height }: { dialog: DeleteBranchDialog; height: number }) {
+  const id = d.plan.container;
+  return (
+    <DialogBox
+      title={`Delete a branch of ${id} with its ${d.plan.snapshots.length} checkpoint(s)`}
+      lines={deleteBranchLines(d.plan, Math.floor(Date.now() / 1000))}
+      scroll={d.scroll}
+      footer={
+        <Text>
+          {`type ${id} then ${key(BINDINGS, 'confirm')} to delete: `}
+          <TextFieldView text={d.typed} cursor={d.cursor} />
+          {`   ${key(BINDINGS, 'close')} cancel`}
+        </Text>
+      }
+      height={height}
+    />
+  );
+}
+
+export const DELETE_BRANCH: DialogModule<DeleteBranchDialog> = {
+  kind: 'delete-branch',
+  bindings: () => BINDINGS,
+  lines: (d, now) => deleteBranchLines(d.plan, now),
+  field: typedField,
+  withField: withTyped,
+  reduce: (d, command) => {
+    const id = d.plan.container;
+    switch (command) {
+      case 'close':
+        return { close: true };
+      case 'confirm':
+        if (d.typed !== id) return { flash: `type ${id} to confirm the delete` };
+        return {
+          run: {
+            what: `delete of a branch of ${id}`,
+            action: (core) => core.deleteBranch(id, d.plan.branch.dataset, { confirmed: true }),
+          },
+        };
+      default:
+        return undefined;
+    }
+  },
+  View: DeleteBranchView,
+};

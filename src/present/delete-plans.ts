@@ -1,0 +1,38 @@
+import type { CheckpointNode } from '../core/model/tree.js';
+import type { DeleteBranchPlan } from '../core/ops/delete-branch.js';
+import type { DeleteSetPlan } from '../core/ops/delete-set.js';
+import { checkpointTitle, lineTitle, shortDate } from './tree-columns.js';
+import { formatAge, formatBytes } from './units.js';
+
+/** A checkpoint as a person recognises it: "'before upgrade' (5w ago, 46M)". */
+export function checkpointBrief(n: CheckpointNode, nowSeconds: number): string {
+  const title = checkpointTitle(n) || `the checkpoint of ${shortDate(n.creation, nowSeconds)}`;
+  return `${title} (${formatAge(n.creation, nowSeconds)} ago, ${formatBytes(n.used)})`;
+}
+
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+
+/** What deleting the marked set does, data first: what goes, what it frees, what stays; then one line per checkpoint. */
+export function deleteSetLines(plan: DeleteSetPlan, nowSeconds: number): string[] {
+  const frees = `frees ${plan.accuracy === 'exact' ? '' : '>= '}${formatBytes(plan.freedBytes)}`;
+  const lines = plan.deletes.length
+    ? [`${plural(plan.deletes.length, 'checkpoint')} of ${plan.container} go - ${frees}; the live state is untouched.`]
+    : [`nothing of ${plan.container} can go: every marked checkpoint is kept (see below).`];
+  for (const n of plan.deletes) lines.push(`  - ${checkpointBrief(n, nowSeconds)}  ${n.fullName}`);
+  if (plan.kept.length) {
+    lines.push(`${plural(plan.kept.length, 'marked checkpoint')} stay:`);
+    for (const k of plan.kept) lines.push(`  = ${checkpointBrief(k.node, nowSeconds)}: ${k.reason}`);
+  }
+  return lines;
+}
+
+/** What deleting a whole branch does, data first: which line goes, with which checkpoints, what it frees. */
+export function deleteBranchLines(plan: DeleteBranchPlan, nowSeconds: number): string[] {
+  const n = plan.snapshots.length;
+  return [
+    `The branch ${lineTitle(plan.branch, plan.origin, nowSeconds)} goes: its live state and ${plural(n, 'checkpoint')}${n ? ':' : ''}`,
+    ...plan.snapshots.map((s) => `  - ${checkpointBrief(s, nowSeconds)}  ${s.name}`),
+    `frees ${formatBytes(plan.usedBytes)}; the live state of ${plan.container} (you are here) is untouched.`,
+    `dataset: ${plan.branch.dataset} (zfs destroy -r)`,
+  ];
+}

@@ -1,0 +1,179 @@
+import stringWidth from 'string-width';
+import type { TreeRow } from '../core/model/tree-layout.js';
+import type { BranchInfo, CheckpointNode, CheckpointTree } from '../core/model/tree.js';
+import { guidePrefix, nodeGlyph, type Glyphs } from './glyphs.js';
+import { safeText } from './safe-text.js';
+import { formatAge, formatBytes } from './units.js';
+
+/** The columns of the checkpoint tree, in the order they are drawn. */
+export type TreeColumn = 'date' | 'age' | 'used' | 'written' | 'label' | 'marks';
+
+const ORDER: readonly TreeColumn[] = ['date', 'age', 'used', 'written', 'label', 'marks'];
+/** Always shown: age, space and the label. */
+const ALWAYS: readonly TreeColumn[] = ['age', 'used', 'label'];
+/** Then, while the label keeps LABEL_MIN columns: the marks, the date, what was written. */
+const PRIORITY: readonly TreeColumn[] = ['marks', 'date', 'written'];
+const HEADER: Record<TreeColumn, string> = { date: 'DATE', age: 'AGE', used: 'USED', written: 'WRITTEN', label: 'LABEL', marks: 'MARKS' };
+const FIXED: Partial<Record<TreeColumn, number>> = { date: 12, age: 4, used: 6, written: 8 };
+const RIGHT = new Set<TreeColumn>(['age', 'used', 'written']);
+/** Two spaces between columns, one in a narrow pane (the 80-column screen's tree). */
+const gapFor = (width: number) => (width < 60 ? 1 : 2);
+/** The optional columns give way before the label gets narrower than this. */
+const LABEL_MIN = 16;
+const MARKS_MAX = 16;
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** Unix seconds as a short local date: "24 Nov 01:11" this year, "24 Nov 2024" before. */
+export function shortDate(seconds: number, nowSeconds: number): string {
+  const t = new Date(seconds * 1000);
+  const p = (n: number) => String(n).padStart(2, '0');
+  const day = `${p(t.getDate())} ${MONTHS[t.getMonth()]}`;
+  return t.getFullYear() === new Date(nowSeconds * 1000).getFullYear() ? `${day} ${p(t.getHours())}:${p(t.getMinutes())}` : `${day} ${t.getFullYear()}`;
+}
+
+/** Names this console gives checkpoints (a unix time): they say nothing the date column does not. */
+const GENERATED_NAME = /^(?:checkpoint|pre-restore)-\d+(?:-\d+)?$/;
+
+/** A checkpoint or snapshot as a person names it: its label, else its name unless the name is only a time. */
+export function checkpointTitle(n: CheckpointNode): string {
+  if (n.label) return `"${n.label}"`;
+  return GENERATED_NAME.test(n.name) ? '' : n.name;
+}
+
+/**
+ * A side line titled in words, never by its dataset name (that is in the details): the restore that set it aside
+ * and when, else the checkpoint it grew from.
+ */
+export function lineTitle(b: BranchInfo, origin: CheckpointNode | undefined, nowSeconds: number): string {
+  if (b.originOwner) return `a clone of ${b.origin} (${b.originOwner})`;
+  const from = origin ? checkpointTitle(origin) || `the checkpoint of ${shortDate(origin.creation, nowSeconds)}` : undefined;
+  if (b.branchedAt !== undefined) return `set aside by the restore to ${from ?? 'an earlier checkpoint'} at ${shortDate(b.branchedAt, nowSeconds)}`;
+  return from ? `branch from ${from}` : `branch ${b.dataset.split('/').pop()}`;
+}
+
+/** The title of one of the tree's lines (lineTitle), by its dataset. */
+export function branchTitle(tree: CheckpointTree, dataset: string, nowSeconds: number): string {
+  const b = tree.branches.find((x) => x.dataset === dataset);
+  if (!b) return dataset;
+  return lineTitle(b, b.origin ? [...tree.nodes.values()].find((n) => n.fullName === b.origin) : undefined, nowSeconds);
+}
+
+/** The marks of a checkpoint: held, stateful (a CRIU image), another tool's (sanoid, pve, syncoid...). */
+export function nodeMarks(n: CheckpointNode): string {
+  if (n.kind === 'now') return '';
+  return [n.holds ? 'held' : '', n.image ? 'stateful' : '', n.class === 'foreign' ? (n.foreignSource ?? 'foreign') : ''].filter(Boolean).join(',');
+}
+
+/**
+ * What was written since the previous checkpoint: the `written` property where ZFS has it (OpenZFS), else the change
+ * of `referenced` from the previous checkpoint on the line, marked `~` (zfs-fuse has no `written`: an estimate).
+ */
+export function writtenText(tree: CheckpointTree, n: CheckpointNode): string {
+  if (n.written !== undefined) return formatBytes(n.written);
+  const parent = n.parent ? tree.nodes.get(n.parent) : undefined;
+  const delta = n.referenced - (parent?.referenced ?? 0);
+  return `${delta < 0 ? '-' : ''}${formatBytes(Math.abs(delta))}~`;
+}
+
+/** The label cell: a checkpoint's title, a NOW's place ("you are here", or its line's title), a folded line's size. */
+function labelText(tree: CheckpointTree, row: TreeRow, nowSeconds: number, withMarks = false): string {
+  const n = row.node;
+  const text = n.kind === 'now' ? (n.active ? '<- you are here' : branchTitle(tree, n.dataset, nowSeconds)) : checkpointTitle(n);
+  // Without a marks column (a narrow pane) the marks follow the label.
+  const marks = withMarks && nodeMarks(n) ? ` [${nodeMarks(n)}]` : '';
+  return safeText(`${row.hidden ? `[+${row.hidden} folded] ` : ''}${text}${marks}`.trim());
+}
+
+function cell(tree: CheckpointTree, row: TreeRow, column: TreeColumn, nowSeconds: number, columns: readonly TreeColumn[]): string {
+  const first = columns[0];
+  const n = row.node;
+  switch (column) {
+    case 'date':
+      return n.kind === 'now' ? 'NOW' : shortDate(n.creation, nowSeconds);
+    case 'age':
+      return n.kind === 'now' ? (first === 'age' ? 'NOW' : '') : formatAge(n.creation, nowSeconds, true);
+    case 'used':
+      return formatBytes(n.used);
+    case 'written':
+      return writtenText(tree, n);
+    case 'label':
+      return labelText(tree, row, nowSeconds, !columns.includes('marks'));
+    case 'marks':
+      return safeText(nodeMarks(n));
+  }
+}
+
+/** Cuts or pads text to exactly `width` terminal columns (wide characters count twice). */
+function fit(text: string, width: number, right = false): string {
+  let out = '';
+  let used = 0;
+  for (const ch of text) {
+    const w = stringWidth(ch);
+    if (used + w > width) break;
+    out += ch;
+    used += w;
+  }
+  const pad = ' '.repeat(Math.max(0, width - used));
+  return right ? pad + out : out + pad;
+}
+
+/** The tree drawn as a table: a header and one line per row, every column aligned whatever the row's depth. */
+export interface TreeTable {
+  columns: TreeColumn[];
+  header: string;
+  lines: string[];
+}
+
+/**
+ * Chooses the columns that fit `width` (priority order: age, used and label always; marks, date and written when
+ * there is room) and draws the rows: the graph gutter (as wide as the deepest row's), the node's glyph, a
+ * mark (`marked` rows) and the cells. Only the rows from `from` to `to` are drawn (the window); widths come from all.
+ */
+export function treeTable(
+  tree: CheckpointTree,
+  rows: readonly TreeRow[],
+  opts: { width: number; nowSeconds: number; glyphs: Glyphs; marked?: ReadonlySet<string>; from?: number; to?: number },
+): TreeTable {
+  const { width, nowSeconds, glyphs: g } = opts;
+  const gutter = Math.max(0, ...rows.map((r) => stringWidth(guidePrefix(r.guides, g))));
+  const gap = gapFor(width);
+  // The glyph, the mark column, and in a wide pane a space (in a narrow one the mark column is the separator).
+  const lead = gutter + 2 + (gap > 1 ? 1 : 0);
+  const marksWidest = Math.min(MARKS_MAX, Math.max(0, ...rows.map((r) => nodeMarks(r.node).length)));
+  const widths: Record<TreeColumn, number> = {
+    date: FIXED.date!,
+    age: FIXED.age!,
+    used: FIXED.used!,
+    written: FIXED.written!,
+    label: 0,
+    marks: marksWidest ? Math.max(HEADER.marks.length, marksWidest) : 0,
+  };
+  const chosen = new Set<TreeColumn>(ALWAYS);
+  let room = width - lead - LABEL_MIN - (widths.age + gap) - (widths.used + gap);
+  for (const c of PRIORITY) {
+    if (!widths[c]) continue;
+    const need = widths[c] + gap;
+    if (need <= room) {
+      chosen.add(c);
+      room -= need;
+    }
+  }
+  const columns = ORDER.filter((c) => chosen.has(c));
+  // The label takes what is left, up to its widest; the marks then follow it closely.
+  const labelWidest = Math.max(HEADER.label.length, ...rows.map((r) => stringWidth(labelText(tree, r, nowSeconds, !chosen.has('marks')))));
+  widths.label = Math.max(1, Math.min(LABEL_MIN + room, labelWidest));
+  const draw = (cells: string[]) =>
+    cells
+      .map((text, i) => fit(text, widths[columns[i]!], RIGHT.has(columns[i]!)))
+      .join(' '.repeat(gap))
+      .trimEnd();
+  const header = ' '.repeat(lead) + draw(columns.map((c) => HEADER[c]));
+  const lines = rows.slice(opts.from ?? 0, opts.to ?? rows.length).map((r) => {
+    const graph = guidePrefix(r.guides, g) + nodeGlyph(r.node, g);
+    const pad = ' '.repeat(gutter + 1 - stringWidth(graph));
+    const mark = opts.marked?.has(r.id) ? g.marked : ' ';
+    return `${graph}${pad}${mark}${gap > 1 ? ' ' : ''}${draw(columns.map((c) => cell(tree, r, c, nowSeconds, columns)))}`;
+  });
+  return { columns, header, lines };
+}
