@@ -26,6 +26,8 @@ before(() => {
 const ESC = '\x1b';
 const TAB = '\t';
 const ENTER = '\r';
+/** The tree opens newest first; these walks read it oldest first (top to bottom as the tree grew). */
+const OLDEST_FIRST = keyOf('order', undefined, 'tree');
 const CTRL_A = '\x01';
 const CTRL_W = '\x17';
 const BACKSPACE = '\x7f';
@@ -94,7 +96,7 @@ for (const [cols, rows] of SIZES) {
       assert.doesNotMatch(screen, /\/bui/);
 
       // The tree of 101: Tab focuses it; g the first row, j the next; G the live state (NOW), k the checkpoint above it.
-      t.text(`kkk${TAB}gj`);
+      t.text(`kkk${TAB}${OLDEST_FIRST}gj`);
       screen = await treeLabel(t, BEFORE_MIGRATION);
       assert.match(screen, /Checkpoints of 101 db \(3 lines\)/);
       assert.equal(selectedId(screen), '101');
@@ -216,7 +218,7 @@ for (const [cols, rows] of SIZES) {
 
       // Restore: on the tree's first checkpoint; r and Tab in one send open the dialog on rollback (typed confirmation);
       // Tab again is branch restore; Esc cancels: nothing restored.
-      t.text(`${TAB}gr${TAB}`);
+      t.text(`${TAB}${OLDEST_FIRST}gr${TAB}`);
       screen = await settled(t, /Restore 101 to checkpoint-\d+[\s\S]*\[\*\] rollback/);
       assert.match(screen, /\[ \] branch restore/);
       assert.match(screen, /type 101 \+ Enter to roll back \(no undo\)/);
@@ -254,7 +256,7 @@ test('y on a tree checkpoint writes OSC 52 with the full snapshot name to the te
   const p = PtyProgram.start(['node', 'dist/bundle/bin.js', '--demo'], { columns: 200, rows: 50, env: { LXCRI_DEMO_DIR: dir } });
   try {
     await p.waitFor(/Containers \(8\)[\s\S]*◉ +NOW .*<- you are here/);
-    p.type(`j${TAB}g`);
+    p.type(`j${TAB}${OLDEST_FIRST}g`);
     await p.waitFor(/label\s+schema v1/);
     await p.waitFor(/snapshot\s+rpool\/data\/subvol-101-disk-0@checkpoint-\d+/);
     const full = /snapshot\s+(rpool\/data\/subvol-101-disk-0@checkpoint-\d+)/.exec(p.screen())![1]!;

@@ -34,7 +34,7 @@ test('the built console on real zfs-fuse and a real LXC container: checkpoint, b
   writeFileSync(`${rootfs}/data.txt`, 'v2');
   const t = TmuxSession.start('lxcri-e2e-real', `node dist/bundle/bin.js --config ${config}`, 110, 30);
   try {
-    await t.waitFor(/Checkpoints of app[\s\S]*"v1"[\s\S]*◉ +NOW .*<- you are here/);
+    await t.waitFor(/Checkpoints of app[\s\S]*◉ +NOW .*<- you are here[\s\S]*"v1"/);
     await t.waitFor(/zfs-fuse pool v23/);
     t.keys('c');
     await t.waitFor(/Checkpoint of app/);
@@ -42,8 +42,9 @@ test('the built console on real zfs-fuse and a real LXC container: checkpoint, b
     t.keys('Enter');
     await t.waitFor(/"from the console"/);
 
-    // Branch-restore the first checkpoint: the running container is stopped, restored and started again.
-    t.keys('Tab', 'k', 'k');
+    // Branch-restore the first checkpoint (newest first: two rows below NOW): the running container is stopped,
+    // restored and started again.
+    t.keys('Tab', 'j', 'j');
     await t.waitFor(/label\s+v1/);
     t.keys('r');
     await t.waitFor(/\[\*\] branch restore/);

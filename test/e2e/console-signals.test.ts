@@ -71,8 +71,8 @@ async function restoreInConsole(id: string, nth: number, session: string) {
   try {
     await t.waitFor(new RegExp(`Containers \\(${nth + 1}\\)[\\s\\S]*<- you are here`));
     for (let i = 0; i < nth; i++) t.keys('j');
-    await t.waitFor(new RegExp(`Checkpoints of ${id}[\\s\\S]*"first"[\\s\\S]*<- you are here`));
-    t.keys('Tab', 'k');
+    await t.waitFor(new RegExp(`Checkpoints of ${id}[\\s\\S]*<- you are here[\\s\\S]*"first"`));
+    t.keys('Tab', 'j');
     await t.waitFor(/label\s+first/);
     t.keys('r');
     await t.waitFor(/\[\*\] branch restore/);
