@@ -66,6 +66,8 @@ export interface SimWrite {
   add?: number;
   /** Bytes deleted, newest data first. */
   free?: number;
+  /** Bytes deleted, oldest data first (a wiped cache): every snapshot since that data was written shares it. */
+  freeOldest?: number;
 }
 
 export class ZfsSim {
@@ -190,8 +192,8 @@ export class ZfsSim {
     const d = this.get(name);
     if (d.type !== 'filesystem') throw new ZfsError(`cannot write to '${name}': snapshots are read-only`);
     const txg = ++this.txg;
-    const take = (bytes: number): number => {
-      const live = [...d.blocks].map((id) => [id, this.extents.get(id)!] as const).sort((a, b) => b[1].born - a[1].born || b[0] - a[0]);
+    const take = (bytes: number, oldest = false): number => {
+      const live = [...d.blocks].map((id) => [id, this.extents.get(id)!] as const).sort((a, b) => (oldest ? -1 : 1) * (b[1].born - a[1].born || b[0] - a[0]));
       let left = bytes;
       for (const [id, e] of live) {
         if (left <= 0) break;
@@ -208,6 +210,7 @@ export class ZfsSim {
     };
     const rewritten = take(Math.max(0, Math.round(change.overwrite ?? 0)));
     take(Math.max(0, Math.round(change.free ?? 0)));
+    take(Math.max(0, Math.round(change.freeOldest ?? 0)), true);
     const fresh = rewritten + Math.max(0, Math.round(change.add ?? 0));
     if (fresh > 0) d.blocks.add(this.newExtent(fresh, txg, d.guid));
     this.changed();
