@@ -35,7 +35,7 @@ import { editField, fieldOf, isFieldKey } from './text-field.js';
 import { PANES, type Dialog, type Mode, type UiState, type UiStore } from './ui-store.js';
 
 /** The full-screen views and the command that opens each. */
-const OVERLAYS: Partial<Record<Mode, CommandId>> = { help: 'help', pool: 'pool', messages: 'messages', commands: 'commands' };
+const OVERLAYS: Partial<Record<Mode, CommandId>> = { help: 'help', messages: 'messages', commands: 'commands' };
 
 const MESSAGE_LIMIT = 200;
 

@@ -3,7 +3,8 @@ import type { DeletePlan } from '../core/ops/delete.js';
 import type { ServicePreview } from '../core/ops/lifecycle.js';
 import type { SnapshotBrief } from '../core/model/snapshot-brief.js';
 import { table } from './table.js';
-import { formatAge, formatBytes, formatShortDate } from './units.js';
+import { shortDate } from './tree-columns.js';
+import { formatAge, formatBytes } from './units.js';
 import type { RestorePlan, UndoRestorePlan } from '../core/core.js';
 
 /*
@@ -32,9 +33,9 @@ function destroyedRow(s: SnapshotBrief, nowSeconds: number): string {
   return `     ${s.label ? `'${clip(s.label, 24)}' ` : ''}${clip(s.name, 28)} (${formatAge(s.creation, nowSeconds)} ago, ${formatBytes(s.used)})`;
 }
 
-/** The name a kept former line goes by in a preview: 'db @ 24 Nov 01:13' (the moment it was set aside). */
-export function branchWords(name: string, seconds: number): string {
-  return `'${name} @ ${formatShortDate(seconds)}'`;
+/** The name a kept former line goes by in a preview: 'db @ 24 Nov 01:13' (the moment it was set aside, as the tree dates it). */
+export function branchWords(name: string, seconds: number, nowSeconds: number): string {
+  return `'${name} @ ${shortDate(seconds, nowSeconds)}'`;
 }
 
 /** The first stage: the service shuts down (how), or is left alone. */
@@ -64,7 +65,7 @@ export function restoreSummary(plan: RestorePlan, nowSeconds: number, opts: { no
     return [
       serviceFirst(plan.service, name),
       `${THEN} disk switches to ${target}`,
-      `${THEN} today's state kept as branch ${branchWords(name, plan.seconds)}`,
+      `${THEN} today's state kept as branch ${branchWords(name, plan.seconds, nowSeconds)}`,
       ...last,
       'nothing is destroyed: every checkpoint is kept',
     ];
@@ -158,7 +159,9 @@ export function undoSummary(plan: UndoRestorePlan, nowSeconds: number, opts: { n
     plan.service ? serviceFirst(service, name) : service.running ? `${name} (running) shuts down` : `${name} (stopped) is not started`,
     line,
     ...(from && plan.chosen !== 'explicit' ? [`   (as it was before the restore to ${from})`] : []),
-    plan.today === 'keep' ? `${THEN} today's state kept as branch ${branchWords(name, plan.seconds)}` : `${THEN} today's state is discarded: no branch is left`,
+    plan.today === 'keep'
+      ? `${THEN} today's state kept as branch ${branchWords(name, plan.seconds, nowSeconds)}`
+      : `${THEN} today's state is discarded: no branch is left`,
     `   (${describeTodayChanged(plan)})`,
     ...serviceLast(service, name, false, opts.noStart ?? false),
   ];

@@ -32,12 +32,3 @@ export function formatTime(seconds: number): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${t.getFullYear()}-${p(t.getMonth() + 1)}-${p(t.getDate())} ${p(t.getHours())}:${p(t.getMinutes())}:${p(t.getSeconds())}`;
 }
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** Unix seconds as local "24 Nov 01:13": the short date a preview names a moment by. */
-export function formatShortDate(seconds: number): string {
-  const t = new Date(seconds * 1000);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${t.getDate()} ${MONTHS[t.getMonth()]} ${p(t.getHours())}:${p(t.getMinutes())}`;
-}

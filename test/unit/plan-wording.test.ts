@@ -5,7 +5,7 @@ import type { DeletePlan } from '../../src/core/ops/delete.js';
 import { applyPrunePicks, pruneRefusal } from '../../src/core/ops/prune-edit.js';
 import type { PruneItem, PrunePlan } from '../../src/core/ops/prune.js';
 import { deleteSummary, pruneItemRow, pruneTotals, restoreSummary, undoSummary } from '../../src/present/plans.js';
-import { formatShortDate } from '../../src/present/units.js';
+import { shortDate } from '../../src/present/tree-columns.js';
 
 const NOW = 1_763_900_000;
 const DAY = 86_400;
@@ -25,8 +25,13 @@ const fits = (lines: string[]) => {
   for (const l of lines) assert.ok([...l].length <= 80, `${[...l].length} columns: ${l}`);
 };
 
-test('short dates read "24 Nov 01:13" in local time', () => {
-  assert.equal(formatShortDate(new Date(2025, 10, 24, 1, 13, 59).getTime() / 1000), '24 Nov 01:13');
+test('short dates read "24 Nov 01:13" in local time; the branch a preview names reads as the tree titles it', () => {
+  const at = new Date(2025, 10, 24, 1, 13, 59).getTime() / 1000;
+  assert.equal(shortDate(at, at), '24 Nov 01:13');
+  // A day below 10: the preview and the tree (lineTitle, the date column) write it the same way.
+  const early = new Date(2025, 10, 4, 9, 5).getTime() / 1000;
+  const plan = { mode: 'branch', container: '101', dataset: 'tank/ct/db', target, seconds: early, steps: ['x'], service } as unknown as RestorePlan;
+  assert.equal(restoreSummary(plan, early)[2], `-> today's state kept as branch 'db @ 04 Nov 09:05'`);
 });
 
 test('branch restore: the service shuts down (how), the disk switches to the labelled checkpoint (age, size), today is kept, it starts', () => {
@@ -35,7 +40,7 @@ test('branch restore: the service shuts down (how), the disk switches to the lab
   assert.deepEqual(lines, [
     'db (running) shuts down (graceful up to 60 s, then hard)',
     "-> disk switches to 'before migration 42' (5w ago, 46M)",
-    `-> today's state kept as branch 'db @ ${formatShortDate(NOW)}'`,
+    `-> today's state kept as branch 'db @ ${shortDate(NOW, NOW)}'`,
     '-> db starts',
     'nothing is destroyed: every checkpoint is kept',
   ]);
@@ -160,7 +165,7 @@ test('undo: the service, the line it switches back to (when set aside, before wh
     '   (unchanged since the restore)',
     '-> db starts',
   ]);
-  assert.equal(undoSummary({ ...plan, today: 'keep' }, NOW)[3], `-> today's state kept as branch 'db @ ${formatShortDate(NOW)}'`);
+  assert.equal(undoSummary({ ...plan, today: 'keep' }, NOW)[3], `-> today's state kept as branch 'db @ ${shortDate(NOW, NOW)}'`);
 });
 
 test('delete: the service is left alone; each checkpoint it destroys by label, age and size; the space freed', () => {

@@ -4,6 +4,7 @@ import type { CheckpointNode } from '../model/tree.js';
 import type { LoadedContainer } from './container.js';
 import { DELETE, type DeleteAction } from './delete.js';
 import { runOperation, type OnStep } from './engine.js';
+import { destroyDryRunBytes } from './prune.js';
 import { selectSnapshot } from './select-snapshot.js';
 
 /** Deleting a chosen set of checkpoints (the console's marks) in one operation. */
@@ -48,11 +49,7 @@ export async function planDeleteSet(ctx: CoreContext, c: LoadedContainer, snapsh
   let freedBytes = deletes.reduce((sum, n) => sum + n.used, 0);
   let accuracy: DeleteSetPlan['accuracy'] = 'lower-bound';
   if (c.caps.destroyDryRun && deletes.length) {
-    const byDataset = new Map<string, string[]>();
-    for (const n of deletes) byDataset.set(n.dataset, [...(byDataset.get(n.dataset) ?? []), n.name]);
-    let exact = 0;
-    for (const [ds, names] of byDataset) exact += (await ctx.zfs.destroyDryRun(ds, names)) ?? 0;
-    freedBytes = exact;
+    freedBytes = await destroyDryRunBytes(ctx, deletes);
     accuracy = 'exact';
   }
   return {

@@ -259,6 +259,15 @@ function exactMeasure(ctx: CoreContext): FreeMeasure {
   };
 }
 
+/** What destroying these snapshots frees, exactly: one `zfs destroy -nvp` per dataset (OpenZFS only), summed. */
+export async function destroyDryRunBytes(ctx: CoreContext, snapshots: ReadonlyArray<{ dataset: string; name: string }>): Promise<number> {
+  const byDataset = new Map<string, string[]>();
+  for (const s of snapshots) byDataset.set(s.dataset, [...(byDataset.get(s.dataset) ?? []), s.name]);
+  let exact = 0;
+  for (const [ds, names] of byDataset) exact += (await ctx.zfs.destroyDryRun(ds, names)) ?? 0;
+  return exact;
+}
+
 export async function planPrune(ctx: CoreContext, c: LoadedContainer, policy: PrunePolicy): Promise<PrunePlan> {
   if (policy.free !== undefined) return planPruneFree(ctx, c, { ...policy, free: policy.free });
   const items = planPruneDecisions(c, policy, Math.floor(ctx.now() / 1000));
@@ -267,11 +276,7 @@ export async function planPrune(ctx: CoreContext, c: LoadedContainer, policy: Pr
   let reclaimBytes = pruned.reduce((sum, i) => sum + i.used, 0);
   let reclaimAccuracy: PrunePlan['reclaimAccuracy'] = 'estimate';
   if (c.caps.destroyDryRun && pruned.length) {
-    const byDataset = new Map<string, string[]>();
-    for (const i of pruned) byDataset.set(i.dataset, [...(byDataset.get(i.dataset) ?? []), i.name]);
-    let exact = 0;
-    for (const [ds, names] of byDataset) exact += (await ctx.zfs.destroyDryRun(ds, names)) ?? 0;
-    reclaimBytes = exact;
+    reclaimBytes = await destroyDryRunBytes(ctx, pruned);
     reclaimAccuracy = 'exact';
   }
   return { container: c.id, policy, items, reclaimBytes: reclaimBytes + imageBytes, reclaimAccuracy, imageBytes };
