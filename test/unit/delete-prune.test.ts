@@ -140,3 +140,15 @@ test('prune on OpenZFS reports exact bytes from zfs destroy -nvp, one call per d
   assert.equal(plan!.reclaimBytes, 4096);
   assert.equal(plan!.reclaimAccuracy, 'exact');
 });
+
+test('a zfs destroy -nvp that prints no reclaim line leaves the plan an estimate (the sum of used), never a partial sum called exact', async () => {
+  const b = new RecordBuilder().fs('t/c').fs('t/c/web');
+  for (let i = 0; i < 4; i++) b.snap('t/c/web', `checkpoint-${i}`, { creation: NOW_S - 100 + i, used: 1000 + i });
+  const { runner, core } = fakeCore('t/c', { max_snapshots: 2 });
+  expectOpenzfs(runner, b.records);
+  runner.expect(['zfs', 'destroy', '-nvp', 't/c/web@checkpoint-0,checkpoint-1'], { stdout: 'destroy\tt/c/web@checkpoint-0\ndestroy\tt/c/web@checkpoint-1\n' });
+  const [plan] = await core.planPrune(['web']);
+  runner.assertDone();
+  assert.equal(plan!.reclaimAccuracy, 'estimate');
+  assert.equal(plan!.reclaimBytes, 1000 + 1001);
+});

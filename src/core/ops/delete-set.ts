@@ -48,8 +48,9 @@ export async function planDeleteSet(ctx: CoreContext, c: LoadedContainer, snapsh
   const deletes = nodes.filter((n) => !keepReason(n));
   let freedBytes = deletes.reduce((sum, n) => sum + n.used, 0);
   let accuracy: DeleteSetPlan['accuracy'] = 'lower-bound';
-  if (c.caps.destroyDryRun && deletes.length) {
-    freedBytes = await destroyDryRunBytes(ctx, deletes);
+  const exact = c.caps.destroyDryRun && deletes.length ? await destroyDryRunBytes(ctx, deletes) : undefined;
+  if (exact !== undefined) {
+    freedBytes = exact;
     accuracy = 'exact';
   }
   return {

@@ -259,12 +259,19 @@ function exactMeasure(ctx: CoreContext): FreeMeasure {
   };
 }
 
-/** What destroying these snapshots frees, exactly: one `zfs destroy -nvp` per dataset (OpenZFS only), summed. */
-export async function destroyDryRunBytes(ctx: CoreContext, snapshots: ReadonlyArray<{ dataset: string; name: string }>): Promise<number> {
+/**
+ * What destroying these snapshots frees, exactly: one `zfs destroy -nvp` per dataset (OpenZFS only), summed; undefined
+ * when a dry run gave no figure (then only the estimate is known, never a partial sum called exact).
+ */
+export async function destroyDryRunBytes(ctx: CoreContext, snapshots: ReadonlyArray<{ dataset: string; name: string }>): Promise<number | undefined> {
   const byDataset = new Map<string, string[]>();
   for (const s of snapshots) byDataset.set(s.dataset, [...(byDataset.get(s.dataset) ?? []), s.name]);
   let exact = 0;
-  for (const [ds, names] of byDataset) exact += (await ctx.zfs.destroyDryRun(ds, names)) ?? 0;
+  for (const [ds, names] of byDataset) {
+    const bytes = await ctx.zfs.destroyDryRun(ds, names);
+    if (bytes === undefined) return undefined;
+    exact += bytes;
+  }
   return exact;
 }
 
@@ -275,8 +282,9 @@ export async function planPrune(ctx: CoreContext, c: LoadedContainer, policy: Pr
   const imageBytes = await pruneImageBytes(ctx, pruned);
   let reclaimBytes = pruned.reduce((sum, i) => sum + i.used, 0);
   let reclaimAccuracy: PrunePlan['reclaimAccuracy'] = 'estimate';
-  if (c.caps.destroyDryRun && pruned.length) {
-    reclaimBytes = await destroyDryRunBytes(ctx, pruned);
+  const exact = c.caps.destroyDryRun && pruned.length ? await destroyDryRunBytes(ctx, pruned) : undefined;
+  if (exact !== undefined) {
+    reclaimBytes = exact;
     reclaimAccuracy = 'exact';
   }
   return { container: c.id, policy, items, reclaimBytes: reclaimBytes + imageBytes, reclaimAccuracy, imageBytes };
