@@ -1,20 +1,18 @@
 import type { CheckpointNode } from '../core/model/tree.js';
 import type { DeleteBranchPlan } from '../core/ops/delete-branch.js';
 import type { DeleteSetPlan } from '../core/ops/delete-set.js';
-import { checkpointTitle, lineTitle, shortDate } from './tree-columns.js';
-import { formatAge, formatBytes } from './units.js';
+import { checkpointWords } from './plans.js';
+import { lineTitle } from './tree-columns.js';
+import { freesWords } from './units.js';
 
-/** A checkpoint as a person recognises it: "'before upgrade' (5w ago, 46M)". */
-export function checkpointBrief(n: CheckpointNode, nowSeconds: number): string {
-  const title = checkpointTitle(n) || `the checkpoint of ${shortDate(n.creation, nowSeconds)}`;
-  return `${title} (${formatAge(n.creation, nowSeconds)} ago, ${formatBytes(n.used)})`;
-}
+/** A checkpoint as the other previews name it: 'before upgrade' (5w ago, 46M). */
+const checkpointBrief = (n: CheckpointNode, nowSeconds: number) => checkpointWords(n, n.used, nowSeconds);
 
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
 /** What deleting the marked set does, data first: what goes, what it frees, what stays; then one line per checkpoint. */
 export function deleteSetLines(plan: DeleteSetPlan, nowSeconds: number): string[] {
-  const frees = `frees ${plan.accuracy === 'exact' ? '' : '>= '}${formatBytes(plan.freedBytes)}`;
+  const frees = freesWords(plan.freedBytes, plan.accuracy === 'exact');
   const lines = plan.deletes.length
     ? [`${plural(plan.deletes.length, 'checkpoint')} of ${plan.container} go - ${frees}; the live state is untouched.`]
     : [`nothing of ${plan.container} can go: every marked checkpoint is kept (see below).`];
@@ -32,7 +30,7 @@ export function deleteBranchLines(plan: DeleteBranchPlan, nowSeconds: number): s
   return [
     `The branch ${lineTitle(plan.branch, plan.origin, nowSeconds)} goes: its live state and ${plural(n, 'checkpoint')}${n ? ':' : ''}`,
     ...plan.snapshots.map((s) => `  - ${checkpointBrief(s, nowSeconds)}  ${s.name}`),
-    `frees ${formatBytes(plan.usedBytes)}; the live state of ${plan.container} (you are here) is untouched.`,
+    `${freesWords(plan.usedBytes, true)}; the live state of ${plan.container} (you are here) is untouched.`,
     `dataset: ${plan.branch.dataset} (zfs destroy -r)`,
   ];
 }

@@ -3,8 +3,8 @@ import type { DeletePlan } from '../core/ops/delete.js';
 import type { ServicePreview } from '../core/ops/lifecycle.js';
 import type { SnapshotBrief } from '../core/model/snapshot-brief.js';
 import { table } from './table.js';
-import { shortDate } from './tree-columns.js';
-import { formatAge, formatBytes } from './units.js';
+import { GENERATED_NAME, shortDate } from './tree-columns.js';
+import { formatAge, formatBytes, freesWords } from './units.js';
 import type { RestorePlan, UndoRestorePlan } from '../core/core.js';
 
 /*
@@ -23,9 +23,13 @@ function clip(text: string, n: number): string {
 const serviceName = (service: ServicePreview | undefined, id: string) => clip(service?.name || id, 20);
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-/** A checkpoint as an operator knows it: 'label' (5w ago, 46M), or its name when it has none. */
+/**
+ * A checkpoint as an operator knows it: 'label' (5w ago, 46M); without a label its name, or its date when the name is
+ * only the time it was made (checkpoint-1763890000 says nothing).
+ */
 export function checkpointWords(s: Pick<SnapshotBrief, 'name' | 'label' | 'creation'>, size: number, nowSeconds: number): string {
-  return `${s.label ? `'${clip(s.label, 32)}'` : clip(s.name, 32)} (${formatAge(s.creation, nowSeconds)} ago, ${formatBytes(size)})`;
+  const title = s.label ? `'${clip(s.label, 32)}'` : GENERATED_NAME.test(s.name) ? `the checkpoint of ${shortDate(s.creation, nowSeconds)}` : clip(s.name, 32);
+  return `${title} (${formatAge(s.creation, nowSeconds)} ago, ${formatBytes(size)})`;
 }
 
 /** A destroyed checkpoint's row: its label and name, age and the space it frees. */
@@ -79,9 +83,7 @@ export function restoreSummary(plan: RestorePlan, nowSeconds: number, opts: { no
     serviceFirst(plan.service, name),
     `${THEN} disk goes back to ${target}`,
     `${THEN} today's state is discarded (a rollback has no undo)`,
-    destroyed.length
-      ? `${THEN} destroys ${plural(destroyed.length, 'newer checkpoint')} (frees at least ${formatBytes(freed)}):`
-      : `${THEN} destroys no checkpoint`,
+    destroyed.length ? `${THEN} destroys ${plural(destroyed.length, 'newer checkpoint')} (${freesWords(freed, false)}):` : `${THEN} destroys no checkpoint`,
     ...rows,
     ...(plan.destroysDatasets.length ? [`${THEN} destroys ${plural(plan.destroysDatasets.length, 'branch', 'branches')} with them:`] : []),
     ...plan.destroysDatasets.map((d) => `     ${clip(d.slice(d.lastIndexOf('/') + 1), 70)}`),
@@ -102,7 +104,7 @@ export function deleteSummary(plan: DeletePlan, nowSeconds: number): string[] {
     ...(plan.datasets.length ? [`destroys ${plural(plan.datasets.length, 'branch', 'branches')} with them:`] : []),
     ...plan.datasets.map((d) => `     ${clip(d.slice(d.lastIndexOf('/') + 1), 70)}`),
     ...resets.map((r) => `branch ${clip(r.dataset.slice(r.dataset.lastIndexOf('/') + 1), 32)} goes back to ${clip(r.to.slice(r.to.indexOf('@') + 1), 24)}`),
-    `frees at least ${formatBytes(plan.usedBytes)}`,
+    freesWords(plan.usedBytes, false),
   ];
 }
 
@@ -203,7 +205,7 @@ export function pruneTotals(plans: readonly PrunePlan[]): string {
   if (!pruned) return `nothing to destroy (${plural(items.length, 'checkpoint')} kept)`;
   const bytes = plans.reduce((n, p) => n + p.reclaimBytes, 0);
   const exact = plans.every((p) => p.reclaimAccuracy === 'exact');
-  return `${pruned} of ${items.length} to destroy, frees ${exact ? `${formatBytes(bytes)} (exact, zfs destroy -nvp)` : `>= ${formatBytes(bytes)} (their own space: a lower bound)`}`;
+  return `${pruned} of ${items.length} to destroy, ${freesWords(bytes, exact)} (${exact ? 'exact, zfs destroy -nvp' : 'their own space: a lower bound'})`;
 }
 
 /**

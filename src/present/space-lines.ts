@@ -2,7 +2,7 @@ import type { ContainerSpace, PoolSpace, SpaceReport } from '../core/model/space
 import type { FreeOutcome, PrunePlan, PruneRule } from '../core/ops/prune.js';
 import type { SpaceRange } from '../core/ops/space.js';
 import { table } from './table.js';
-import { formatBytes, formatTime } from './units.js';
+import { formatBytes, formatTime, freesWords } from './units.js';
 
 /** A pool's size and free space in one line; `~` marks sizes zfs-fuse's `zpool list` rounds. */
 export function poolSpaceLine(p: PoolSpace): string {
@@ -66,7 +66,7 @@ export function rangeAccuracyText(r: Pick<SpaceRange, 'accuracy' | 'dryRunError'
 export function spaceRangeLines(r: SpaceRange): string[] {
   const n = r.snapshots.length;
   const lines = [
-    `destroying ${r.from} .. ${r.to} (${n} snapshot${n === 1 ? '' : 's'} of ${r.dataset}) frees ${r.accuracy === 'exact' ? '' : 'at least '}${formatBytes(r.bytes)}`,
+    `destroying ${r.from} .. ${r.to} (${n} snapshot${n === 1 ? '' : 's'} of ${r.dataset}) ${freesWords(r.bytes, r.accuracy === 'exact')}`,
     `  ${rangeAccuracyText(r)}`,
   ];
   for (const b of r.blockers) {

@@ -33,7 +33,7 @@ export function shortDate(seconds: number, nowSeconds: number): string {
 }
 
 /** Names this console gives checkpoints (a unix time): they say nothing the date column does not. */
-const GENERATED_NAME = /^(?:checkpoint|pre-restore)-\d+(?:-\d+)?$/;
+export const GENERATED_NAME = /^(?:checkpoint|pre-restore)-\d+(?:-\d+)?$/;
 
 /** A checkpoint or snapshot as a person names it: its label, else its name unless the name is only a time. */
 export function checkpointTitle(n: CheckpointNode): string {

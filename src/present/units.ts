@@ -32,3 +32,8 @@ export function formatTime(seconds: number): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${t.getFullYear()}-${p(t.getMonth() + 1)}-${p(t.getDate())} ${p(t.getHours())}:${p(t.getMinutes())}:${p(t.getSeconds())}`;
 }
+
+/** What destroying something frees, in every preview: exact (`zfs destroy -nvp`), or at least the sum of own space. */
+export function freesWords(bytes: number, exact: boolean): string {
+  return `frees ${exact ? '' : 'at least '}${formatBytes(bytes)}`;
+}

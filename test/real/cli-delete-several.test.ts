@@ -40,7 +40,7 @@ test('delete <ct> <snap> <snap>...: --dry-run and no --yes change nothing; --yes
 
   const dry = cli('delete', 'set', c, a, '--dry-run');
   assert.equal(dry.status, 0, dry.stderr);
-  assert.match(dry.stdout, /^2 checkpoints of set go - frees >= \S+; the live state is untouched\.$/m);
+  assert.match(dry.stdout, /^2 checkpoints of set go - frees at least \S+; the live state is untouched\.$/m);
   assert.match(dry.stdout, new RegExp(`^  - "cp 1" .*  ${ds}@${a}$`, 'm'));
   assert.match(dry.stdout, new RegExp(`^  - "cp 3" .*  ${ds}@${c}$`, 'm'));
   assert.doesNotMatch(dry.stdout, new RegExp(`${b}|${d}`), 'only the named checkpoints are in the plan');

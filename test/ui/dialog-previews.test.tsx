@@ -115,7 +115,7 @@ test('prune: labels shown; Space keeps a checkpoint (totals change); y destroys 
   await c.dialogCommand('switch');
   f = plain(c.frame());
   assert.match(f, /> \[ \] 'after migration 42'/);
-  assert.match(f, /2 of \d+ to destroy, frees >= [\d.]+[KMG] \(their own space: a lower bound\)/);
+  assert.match(f, /2 of \d+ to destroy, frees at least [\d.]+[KMG] \(their own space: a lower bound\)/);
   // A protected one cannot be switched to prune: the newest on the active line.
   await c.dialogCommand('bottom');
   await c.dialogCommand('switch');

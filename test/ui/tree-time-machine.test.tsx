@@ -136,7 +136,7 @@ test('Space and v mark checkpoints, the pane says what they free; D previews the
   let f = plain(c.frame());
   assert.match(f, /Delete 3 marked checkpoints of 100/);
   assert.match(f, /3 checkpoints of 100 go - frees [\d.]+\w; the live state is untouched/);
-  assert.match(f, /"before nginx 1.27" \(\d+h ago, [\d.]+\w\)/, 'each named with its age and size');
+  assert.match(f, /'before nginx 1.27' \(\d+h ago, [\d.]+\w\)/, 'each named with its age and size');
   await c.dialogCommand('confirm');
   assert.match(plain(c.frame()), /type 100 to confirm/);
   await c.type('100');
@@ -182,7 +182,7 @@ test("r on a branch's NOW offers to switch to it; d on it previews deleting the 
   await c.command('delete');
   f = plain(c.frame());
   assert.match(f, /The branch set aside by the restore to "before migration 42" at [^"]+ goes: its live state and 2\s/);
-  assert.match(f, /"after migration 42" \(\d+w ago, [\d.]+\w\)/);
+  assert.match(f, /'after migration 42' \(\d+w ago, [\d.]+\w\)/);
   await c.type('101');
   await c.dialogCommand('confirm');
   await c.controller.idle();

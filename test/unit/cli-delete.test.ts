@@ -61,9 +61,9 @@ test('delete several --dry-run: the plan in words (held ones kept, said why), no
   runner.assertDone();
   // Dates are local time: matched loosely; the rest exactly.
   assert.equal(out.length, 5, out.join('\n'));
-  assert.equal(out[0], '2 checkpoints of web go - frees >= 7M; the live state is untouched.');
+  assert.equal(out[0], '2 checkpoints of web go - frees at least 7M; the live state is untouched.');
   assert.match(out[1]!, /^ {2}- the checkpoint of .+ \(50m ago, 3M\) {2}t\/c\/web@checkpoint-3$/);
-  assert.equal(out[2], `  - "tried it" (33m ago, 4M)  ${BR}@checkpoint-11`);
+  assert.equal(out[2], `  - 'tried it' (33m ago, 4M)  ${BR}@checkpoint-11`);
   assert.equal(out[3], '1 marked checkpoint stay:');
   assert.match(out[4]!, /^ {2}= the checkpoint of .+ \(1h ago, 1M\): held \(1 hold\(s\)\)$/);
 
@@ -128,7 +128,7 @@ test('delete --branch --dry-run: the branch in words, its checkpoints, what it f
   await deleteCommand.run(e, ['web'], { branch: BR, 'dry-run': true });
   runner.assertDone();
   assert.match(out[0]!, /^The branch .* goes: its live state and 2 checkpoints:$/);
-  assert.match(out[1]!, /^ {2}- "tried it" \(33m ago, 4M\) {2}checkpoint-11$/);
+  assert.match(out[1]!, /^ {2}- 'tried it' \(33m ago, 4M\) {2}checkpoint-11$/);
   assert.match(out[2]!, /^ {2}- .* \(16m ago, 5M\) {2}checkpoint-12$/);
   assert.deepEqual(out.slice(3), ['frees 9M; the live state of web (you are here) is untouched.', `dataset: ${BR} (zfs destroy -r)`]);
 
