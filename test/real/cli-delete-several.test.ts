@@ -41,8 +41,8 @@ test('delete <ct> <snap> <snap>...: --dry-run and no --yes change nothing; --yes
   const dry = cli('delete', 'set', c, a, '--dry-run');
   assert.equal(dry.status, 0, dry.stderr);
   assert.match(dry.stdout, /^2 checkpoints of set go - frees at least \S+; the live state is untouched\.$/m);
-  assert.match(dry.stdout, new RegExp(`^  - "cp 1" .*  ${ds}@${a}$`, 'm'));
-  assert.match(dry.stdout, new RegExp(`^  - "cp 3" .*  ${ds}@${c}$`, 'm'));
+  assert.match(dry.stdout, new RegExp(`^  - 'cp 1' .*  ${ds}@${a}$`, 'm'));
+  assert.match(dry.stdout, new RegExp(`^  - 'cp 3' .*  ${ds}@${c}$`, 'm'));
   assert.doesNotMatch(dry.stdout, new RegExp(`${b}|${d}`), 'only the named checkpoints are in the plan');
   assert.deepEqual(zfsAll(), before, '--dry-run: zfs list -t all is unchanged');
 
@@ -143,7 +143,7 @@ test('delete <ct> --branch <dataset>: --dry-run and no --yes change nothing; bad
   const dry = cli('delete', 'br', '--branch', branch, '--dry-run');
   assert.equal(dry.status, 0, dry.stderr);
   assert.match(dry.stdout, /^The branch .* goes: its live state and 2 checkpoints:$/m);
-  assert.match(dry.stdout, new RegExp(`^  - "later" .*  ${cp2}$`, 'm'));
+  assert.match(dry.stdout, new RegExp(`^  - 'later' .*  ${cp2}$`, 'm'));
   assert.match(dry.stdout, /^frees \S+; the live state of br \(you are here\) is untouched\.$/m);
   assert.match(dry.stdout, new RegExp(`^dataset: ${branch} \\(zfs destroy -r\\)$`, 'm'));
   assert.deepEqual(zfsAll(), before, '--dry-run: zfs list -t all is unchanged');
