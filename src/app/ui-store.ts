@@ -49,8 +49,8 @@ export type Dialog =
   | { kind: 'prune'; plans: PrunePlan[]; scroll: number; item?: number; picks?: Record<string, 'keep' | 'prune'>; steps?: boolean }
   | { kind: 'undo'; plan: UndoPlan; typed: string; cursor?: number; scroll?: number; steps?: boolean }
   | { kind: 'quit' }
-  | { kind: 'delete-branch'; plan: DeleteBranchPlan; typed: string; cursor?: number; scroll?: number }
-  | { kind: 'delete-set'; plan: DeleteSetPlan; typed: string; cursor?: number; scroll?: number }
+  | { kind: 'delete-branch'; plan: DeleteBranchPlan; typed: string; cursor?: number; scroll?: number; steps?: boolean }
+  | { kind: 'delete-set'; plan: DeleteSetPlan; typed: string; cursor?: number; scroll?: number; steps?: boolean }
   /** Interrupted operations: `index` is the one under the cursor, `confirm` the recovery asked for (y runs it). */
   | { kind: 'recover'; index: number; confirm?: 'finish' | 'undo'; scroll?: number };
 

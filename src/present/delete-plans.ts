@@ -10,13 +10,13 @@ const checkpointBrief = (n: CheckpointNode, nowSeconds: number) => checkpointWor
 
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
-/** What deleting the marked set does, data first: what goes, what it frees, what stays; then one line per checkpoint. */
+/** What deleting the marked set does, data first: what goes, what it frees, what stays (the zfs steps are apart). */
 export function deleteSetLines(plan: DeleteSetPlan, nowSeconds: number): string[] {
   const frees = freesWords(plan.freedBytes, plan.accuracy === 'exact');
   const lines = plan.deletes.length
     ? [`${plural(plan.deletes.length, 'checkpoint')} of ${plan.container} go - ${frees}; the live state is untouched.`]
     : [`nothing of ${plan.container} can go: every marked checkpoint is kept (see below).`];
-  for (const n of plan.deletes) lines.push(`  - ${checkpointBrief(n, nowSeconds)}  ${n.fullName}`);
+  for (const n of plan.deletes) lines.push(`  - ${checkpointBrief(n, nowSeconds)}`);
   if (plan.kept.length) {
     lines.push(`${plural(plan.kept.length, 'marked checkpoint')} stay:`);
     for (const k of plan.kept) lines.push(`  = ${checkpointBrief(k.node, nowSeconds)}: ${k.reason}`);
@@ -24,13 +24,12 @@ export function deleteSetLines(plan: DeleteSetPlan, nowSeconds: number): string[
   return lines;
 }
 
-/** What deleting a whole branch does, data first: which line goes, with which checkpoints, what it frees. */
+/** What deleting a whole branch does, data first: which line goes, with which checkpoints, what it frees (zfs steps apart). */
 export function deleteBranchLines(plan: DeleteBranchPlan, nowSeconds: number): string[] {
   const n = plan.snapshots.length;
   return [
     `The branch ${lineTitle(plan.branch, plan.origin, nowSeconds)} goes: its live state and ${plural(n, 'checkpoint')}${n ? ':' : ''}`,
-    ...plan.snapshots.map((s) => `  - ${checkpointBrief(s, nowSeconds)}  ${s.name}`),
+    ...plan.snapshots.map((s) => `  - ${checkpointBrief(s, nowSeconds)}`),
     `${freesWords(plan.usedBytes, true)}; the live state of ${plan.container} (you are here) is untouched.`,
-    `dataset: ${plan.branch.dataset} (zfs destroy -r)`,
   ];
 }

@@ -137,6 +137,11 @@ test('Space and v mark checkpoints, the pane says what they free; D previews the
   assert.match(f, /Delete 3 marked checkpoints of 100/);
   assert.match(f, /3 checkpoints of 100 go - frees [\d.]+\w; the live state is untouched/);
   assert.match(f, /'before nginx 1.27' \(\d+h ago, [\d.]+\w\)/, 'each named with its age and size');
+  assert.doesNotMatch(f, /destroy rpool/, 'the zfs steps only when asked for');
+  await c.dialogCommand('steps');
+  for (const n of marked) assert.ok(plain(c.frame()).includes(`destroy ${n.fullName}`), plain(c.frame()));
+  await c.dialogCommand('steps');
+  assert.doesNotMatch(plain(c.frame()), /destroy rpool/);
   await c.dialogCommand('confirm');
   assert.match(plain(c.frame()), /type 100 to confirm/);
   await c.type('100');

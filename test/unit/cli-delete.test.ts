@@ -59,13 +59,15 @@ test('delete several --dry-run: the plan in words (held ones kept, said why), no
   const { e, out } = env(core);
   await deleteCommand.run(e, ['web', 'checkpoint-3', 'checkpoint-1', 'checkpoint-11'], { 'dry-run': true });
   runner.assertDone();
-  // Dates are local time: matched loosely; the rest exactly.
-  assert.equal(out.length, 5, out.join('\n'));
-  assert.equal(out[0], '2 checkpoints of web go - frees at least 7M; the live state is untouched.');
-  assert.match(out[1]!, /^ {2}- the checkpoint of .+ \(50m ago, 3M\) {2}t\/c\/web@checkpoint-3$/);
-  assert.equal(out[2], `  - 'tried it' (33m ago, 4M)  ${BR}@checkpoint-11`);
-  assert.equal(out[3], '1 marked checkpoint stay:');
-  assert.match(out[4]!, /^ {2}= the checkpoint of .+ \(1h ago, 1M\): held \(1 hold\(s\)\)$/);
+  // Dates are local time: matched loosely; the rest exactly. What happens to the data first, then the zfs steps.
+  const lines = out.join('\n').split('\n');
+  assert.equal(lines.length, 9, lines.join('\n'));
+  assert.equal(lines[0], '2 checkpoints of web go - frees at least 7M; the live state is untouched.');
+  assert.match(lines[1]!, /^ {2}- the checkpoint of .+ \(50m ago, 3M\)$/);
+  assert.equal(lines[2], `  - 'tried it' (33m ago, 4M)`);
+  assert.equal(lines[3], '1 marked checkpoint stay:');
+  assert.match(lines[4]!, /^ {2}= the checkpoint of .+ \(1h ago, 1M\): held \(1 hold\(s\)\)$/);
+  assert.deepEqual(lines.slice(5), ['', 'zfs steps:', '  destroy t/c/web@checkpoint-3', `  destroy ${BR}@checkpoint-11`]);
 
   const j = previewCore();
   const je = env(j.core, { json: true });
@@ -127,10 +129,16 @@ test('delete --branch --dry-run: the branch in words, its checkpoints, what it f
   const { e, out } = env(core);
   await deleteCommand.run(e, ['web'], { branch: BR, 'dry-run': true });
   runner.assertDone();
-  assert.match(out[0]!, /^The branch .* goes: its live state and 2 checkpoints:$/);
-  assert.match(out[1]!, /^ {2}- 'tried it' \(33m ago, 4M\) {2}checkpoint-11$/);
-  assert.match(out[2]!, /^ {2}- .* \(16m ago, 5M\) {2}checkpoint-12$/);
-  assert.deepEqual(out.slice(3), ['frees 9M; the live state of web (you are here) is untouched.', `dataset: ${BR} (zfs destroy -r)`]);
+  const lines = out.join('\n').split('\n');
+  assert.match(lines[0]!, /^The branch .* goes: its live state and 2 checkpoints:$/);
+  assert.equal(lines[1], "  - 'tried it' (33m ago, 4M)");
+  assert.match(lines[2]!, /^ {2}- the checkpoint of .* \(16m ago, 5M\)$/);
+  assert.deepEqual(lines.slice(3), [
+    'frees 9M; the live state of web (you are here) is untouched.',
+    '',
+    'zfs steps:',
+    `  destroy branch ${BR} with 2 snapshot(s): checkpoint-11, checkpoint-12`,
+  ]);
 
   const j = previewCore();
   const je = env(j.core, { json: true });
@@ -190,6 +198,7 @@ test('delete several / --branch: bad usage exits 2 with one error line and a hin
     [['delete', 'web', 'checkpoint-1', 'checkpoint-2', '--subtree', '--yes'], /^error: --subtree takes one checkpoint$/],
     [['delete', 'web', 'checkpoint-1', '--branch', BR, '--yes'], /^error: delete --branch takes a container and no snapshot$/],
     [['delete', '--branch', BR, '--yes'], /^error: delete --branch takes a container and no snapshot$/],
+    [['delete', 'web', '--branch', BR, '--subtree', '--yes'], /^error: --subtree does not go with --branch$/],
     [['delete', 'web', 'checkpoint-1', 'checkpoint-'], /only a prefix/],
     [['delete', 'web'], /^error: delete takes a container and a snapshot$/],
   ];

@@ -4,22 +4,36 @@ import { deleteBranchLines } from '../../present/delete-plans.js';
 import type { Binding } from '../bindings.js';
 import { TextFieldView } from '../views/TextFieldView.js';
 import type { Dialog } from '../ui-store.js';
-import { DIALOG_SCROLL_BINDINGS, key, typedField, withTyped, type DialogModule } from './types.js';
+import { describeAction } from '../../core/ops/delete.js';
+import { DIALOG_SCROLL_BINDINGS, key, stepsBinding, stepsLines, typedField, withTyped, type DialogModule } from './types.js';
 
 type DeleteBranchDialog = Extract<Dialog, { kind: 'delete-branch' }>;
 
 const BINDINGS: readonly Binding[] = [
   { id: 'confirm', keys: ['return'], description: 'delete the branch (after typing the container id)', dangerous: true },
+  stepsBinding(true),
   { id: 'close', keys: ['escape'], description: 'cancel' },
   ...DIALOG_SCROLL_BINDINGS,
 ];
+
+/** What happens to the data; the zfs steps only when asked for. */
+function dialogLines(d: DeleteBranchDialog, nowSeconds: number): string[] {
+  return [
+    ...deleteBranchLines(d.plan, nowSeconds),
+    ...stepsLines(
+      d.steps,
+      BINDINGS,
+      d.plan.actions.map((a) => `  ${describeAction(a)}`),
+    ),
+  ];
+}
 
 function DeleteBranchView({ dialog: d, height }: { dialog: DeleteBranchDialog; height: number }) {
   const id = d.plan.container;
   return (
     <DialogBox
       title={`Delete a branch of ${id} with its ${d.plan.snapshots.length} checkpoint(s)`}
-      lines={deleteBranchLines(d.plan, Math.floor(Date.now() / 1000))}
+      lines={dialogLines(d, Math.floor(Date.now() / 1000))}
       scroll={d.scroll}
       footer={
         <Text>
@@ -36,7 +50,7 @@ function DeleteBranchView({ dialog: d, height }: { dialog: DeleteBranchDialog; h
 export const DELETE_BRANCH: DialogModule<DeleteBranchDialog> = {
   kind: 'delete-branch',
   bindings: () => BINDINGS,
-  lines: (d, now) => deleteBranchLines(d.plan, now),
+  lines: dialogLines,
   field: typedField,
   withField: withTyped,
   reduce: (d, command) => {
@@ -44,6 +58,8 @@ export const DELETE_BRANCH: DialogModule<DeleteBranchDialog> = {
     switch (command) {
       case 'close':
         return { close: true };
+      case 'steps':
+        return { next: { ...d, steps: !d.steps } };
       case 'confirm':
         if (d.typed !== id) return { flash: `type ${id} to confirm the delete` };
         return {

@@ -4,15 +4,29 @@ import { deleteSetLines } from '../../present/delete-plans.js';
 import type { Binding } from '../bindings.js';
 import { TextFieldView } from '../views/TextFieldView.js';
 import type { Dialog } from '../ui-store.js';
-import { DIALOG_SCROLL_BINDINGS, key, typedField, withTyped, type DialogModule } from './types.js';
+import { describeAction } from '../../core/ops/delete.js';
+import { DIALOG_SCROLL_BINDINGS, key, stepsBinding, stepsLines, typedField, withTyped, type DialogModule } from './types.js';
 
 type DeleteSetDialog = Extract<Dialog, { kind: 'delete-set' }>;
 
 const BINDINGS: readonly Binding[] = [
   { id: 'confirm', keys: ['return'], description: 'delete the marked checkpoints (after typing the container id)', dangerous: true },
+  stepsBinding(true),
   { id: 'close', keys: ['escape'], description: 'cancel' },
   ...DIALOG_SCROLL_BINDINGS,
 ];
+
+/** What happens to the data; the zfs steps only when asked for. */
+function dialogLines(d: DeleteSetDialog, nowSeconds: number): string[] {
+  return [
+    ...deleteSetLines(d.plan, nowSeconds),
+    ...stepsLines(
+      d.steps,
+      BINDINGS,
+      d.plan.actions.map((a) => `  ${describeAction(a)}`),
+    ),
+  ];
+}
 
 function DeleteSetView({ dialog: d, height }: { dialog: DeleteSetDialog; height: number }) {
   const id = d.plan.container;
@@ -20,7 +34,7 @@ function DeleteSetView({ dialog: d, height }: { dialog: DeleteSetDialog; height:
   return (
     <DialogBox
       title={`Delete ${n} marked checkpoint${n === 1 ? '' : 's'} of ${id}`}
-      lines={deleteSetLines(d.plan, Math.floor(Date.now() / 1000))}
+      lines={dialogLines(d, Math.floor(Date.now() / 1000))}
       scroll={d.scroll}
       footer={
         n ? (
@@ -41,7 +55,7 @@ function DeleteSetView({ dialog: d, height }: { dialog: DeleteSetDialog; height:
 export const DELETE_SET: DialogModule<DeleteSetDialog> = {
   kind: 'delete-set',
   bindings: () => BINDINGS,
-  lines: (d, now) => deleteSetLines(d.plan, now),
+  lines: dialogLines,
   field: typedField,
   withField: withTyped,
   reduce: (d, command) => {
@@ -49,6 +63,8 @@ export const DELETE_SET: DialogModule<DeleteSetDialog> = {
     switch (command) {
       case 'close':
         return { close: true };
+      case 'steps':
+        return { next: { ...d, steps: !d.steps } };
       case 'confirm': {
         if (!d.plan.deletes.length) return { close: true };
         if (d.typed !== id) return { flash: `type ${id} to confirm the delete` };

@@ -1,5 +1,5 @@
 import { UsageError } from '../../core/errors.js';
-import { describeAction } from '../../core/ops/delete.js';
+import { describeAction, type DeleteAction } from '../../core/ops/delete.js';
 import type { CommandSpec } from '../command-spec.js';
 import { printJson } from '../command-spec.js';
 import { requireConfirmation } from '../confirm.js';
@@ -23,7 +23,10 @@ export const deleteCommand: CommandSpec = {
   ],
   async run(env, positionals, values) {
     const [id, snapshot, extra] = positionals;
-    if (typeof values.branch === 'string') return deleteBranch(env, positionals, values.branch, Boolean(values['dry-run']));
+    if (typeof values.branch === 'string') {
+      if (values.subtree) throw new UsageError('--subtree does not go with --branch', 'a whole branch is deleted with its checkpoints: leave out --subtree');
+      return deleteBranch(env, positionals, values.branch, Boolean(values['dry-run']));
+    }
     if (id && snapshot && extra) {
       if (values.subtree) throw new UsageError('--subtree takes one checkpoint', 'delete several checkpoints without --subtree');
       return deleteSet(env, id, positionals.slice(1), Boolean(values['dry-run']));
@@ -51,7 +54,7 @@ async function deleteBranch(env: Env, positionals: string[], dataset: string, dr
   const [id, extra] = positionals;
   if (!id || extra) throw new UsageError('delete --branch takes a container and no snapshot', 'usage: lxcri-console delete <container> --branch <dataset>');
   const plan = await env.core.planDeleteBranch(id, dataset);
-  if (!env.json) for (const line of deleteBranchLines(plan, env.nowSeconds())) env.out(line);
+  if (!env.json) printPreview(env, deleteBranchLines(plan, env.nowSeconds()), plan.actions);
   if (dryRun) return env.json ? printJson(env, { plan, executed: false }) : undefined;
   await requireConfirmation(env, `destroy branch ${dataset} of ${id} with ${plan.snapshots.length} checkpoint(s)`, id);
   const result = await env.core.deleteBranch(id, dataset, { confirmed: true });
@@ -61,11 +64,18 @@ async function deleteBranch(env: Env, positionals: string[], dataset: string, dr
 
 async function deleteSet(env: Env, id: string, snapshots: string[], dryRun: boolean): Promise<void> {
   const plan = await env.core.planDeleteSet(id, snapshots);
-  if (!env.json) for (const line of deleteSetLines(plan, env.nowSeconds())) env.out(line);
+  if (!env.json) printPreview(env, deleteSetLines(plan, env.nowSeconds()), plan.actions);
   if (dryRun) return env.json ? printJson(env, { plan, executed: false }) : undefined;
   if (!plan.deletes.length) throw new UsageError(`none of these checkpoints of ${id} can be deleted`, 'see why above');
   await requireConfirmation(env, `destroy ${plan.deletes.length} checkpoint(s) of ${id}`, id);
   const result = await env.core.deleteSet(id, snapshots, { plan, confirmed: true });
   if (env.json) printJson(env, { plan, executed: true, result });
   else env.out(`deleted ${result.deleted.length} checkpoint(s)`);
+}
+
+/** What happens to the data first, then the zfs steps (the console shows those on `v`). */
+function printPreview(env: Env, summary: string[], actions: readonly DeleteAction[]): void {
+  env.out(summary.join('\n'));
+  env.out('\nzfs steps:');
+  for (const a of actions) env.out(`  ${describeAction(a)}`);
 }
