@@ -20,6 +20,7 @@ import { detailRows } from '../present/details.js';
 import { wrapLines } from '../present/wrap.js';
 import { eventLines } from '../present/event-lines.js';
 import { messageRows } from '../present/message-rows.js';
+import { commandLogRows } from '../present/command-log-rows.js';
 import { bindingContext, cursorRow, markedNodes, selectedContainer, treeRows, visibleContainers } from './derive.js';
 import { dialogModule } from './dialogs/index.js';
 import { WorldSync } from './world-sync.js';
@@ -506,7 +507,7 @@ export class AppController {
     const ui = this.ui.getState();
     if (mode === 'help') return helpLength(ui.readOnly);
     if (mode === 'messages') return messageRows(ui.messages, overlayTextWidth(ui.size.columns)).length;
-    return this.core.store.getState().commandLog.length;
+    return commandLogRows(this.core.store.getState().commandLog, overlayTextWidth(ui.size.columns)).length;
   }
 
   /** Help, pool, messages, command log: scroll, or close. */
