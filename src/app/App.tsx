@@ -52,10 +52,12 @@ function Screen({ host }: { host: string }) {
   // The footer for the mode on screen; shallow-compared, so a refresh that changes nothing re-renders nothing here.
   const footer = useUi(useShallow((s) => footerFor(s, Math.max(0, s.size.columns - 2), ascii)));
   const flash = useUi((s) => s.flash);
+  // The focus decides the panes' widths on a narrow screen (layout.ts): the controller pages by the same layout.
+  const focus = useUi((s) => s.focus);
   if (columns < MIN_COLUMNS || rows < MIN_ROWS) {
     return <Text>{`terminal too small (${columns}x${rows}): needs ${MIN_COLUMNS}x${MIN_ROWS}; q quits`}</Text>;
   }
-  const { height, body, left, right, top, bottom } = screenLayout(columns, rows);
+  const { height, body, width, top, bottom } = screenLayout(columns, rows, focus);
   const overlay =
     mode === 'pool' ? SpaceView : mode === 'help' ? HelpOverlay : mode === 'messages' ? MessagesView : mode === 'commands' ? CommandLogView : undefined;
   return (
@@ -71,12 +73,12 @@ function Screen({ host }: { host: string }) {
       ) : (
         <Box flexDirection="column" height={body}>
           <Box height={top}>
-            <ContainersPane width={left} height={top} />
-            <TreePane width={right} height={top} />
+            <ContainersPane width={width.containers} height={top} />
+            <TreePane width={width.tree} height={top} />
           </Box>
           <Box height={bottom}>
-            <DetailsPane width={left} height={bottom} />
-            <EventsPane width={right} height={bottom} />
+            <DetailsPane width={width.details} height={bottom} />
+            <EventsPane width={width.events} height={bottom} />
           </Box>
         </Box>
       )}

@@ -28,7 +28,7 @@ import { helpLength } from './help.js';
 import type { DialogResult } from './dialogs/types.js';
 import { keyName } from './key-names.js';
 import { splitKeys } from './keys.js';
-import { overlayRows, overlayTextWidth, paneRows, screenLayout, spaceListRows } from './layout.js';
+import { containerLinesAbove, overlayRows, overlayTextWidth, paneRows, screenLayout, spaceListRows, treeLinesAbove } from './layout.js';
 import { navigate, NAV_COMMANDS } from './scroll.js';
 import { treeMatches } from './search.js';
 import { backRow, moveRow, nextSort, openRow, spaceData, spaceLevel, START_NAV, validNav } from './space-view.js';
@@ -177,15 +177,25 @@ export class AppController {
     await this.command(binding.id);
   }
 
+  /** The screen's layout as App draws it: the terminal size and the focused pane (layout.ts). */
   private layout() {
-    const { columns, rows } = this.ui.getState().size;
-    return screenLayout(columns, rows);
+    const { size, focus } = this.ui.getState();
+    return screenLayout(size.columns, size.rows, focus);
+  }
+
+  /** Lines the focused pane shows its list in, as its view counts them (the tree's search and marks lines too). */
+  private pageRows(ui: UiState): number {
+    const l = this.layout();
+    if (ui.focus === 'tree')
+      return paneRows(l, 'tree', treeLinesAbove({ searching: ui.mode === 'search', search: ui.search, marked: markedNodes(ui).length, tree: !!ui.tree }));
+    if (ui.focus === 'containers') return paneRows(l, 'containers', containerLinesAbove(ui.mode === 'filter'));
+    return paneRows(l, ui.focus);
   }
 
   /** A navigation command in the focused pane: containers, tree, details (scrolls) or events (scrolls back in time). */
   private async navigatePane(command: CommandId): Promise<void> {
     const ui = this.ui.getState();
-    const page = paneRows(this.layout(), ui.focus);
+    const page = this.pageRows(ui);
     if (ui.focus === 'containers') {
       const list = this.visibleContainers();
       const i = Math.max(
@@ -202,7 +212,7 @@ export class AppController {
       if (cursor !== ui.treeCursor) this.ui.setState({ treeCursor: cursor, detailsScroll: 0 });
     } else if (ui.focus === 'details') {
       // Scrolled by its first row; the last start shows the end under the "↑ N more" hint.
-      const total = detailRows(this.cursorRow()?.node, this.selectedContainer(), this.layout().left).length;
+      const total = detailRows(this.cursorRow()?.node, this.selectedContainer(), this.layout().width.details, ui.tree).length;
       const max = total <= page ? 0 : total - (page - 1);
       this.ui.setState({ detailsScroll: navigate(Math.min(ui.detailsScroll, max), command, max + 1, page) ?? ui.detailsScroll });
     } else {

@@ -1,5 +1,6 @@
-import type { CheckpointNode } from '../core/model/tree.js';
+import type { CheckpointNode, CheckpointTree } from '../core/model/tree.js';
 import type { ContainerSummary } from '../core/world.js';
+import { branchTitle } from './tree-columns.js';
 import { formatBytes, formatTime } from './units.js';
 
 /** A value cut into pieces of `width` characters (at least one piece). */
@@ -10,18 +11,51 @@ function chunks(value: string, width: number): string[] {
   return out.length ? out : [''];
 }
 
+/** Text cut at spaces into lines of at most `width` characters (a word longer than that is cut). */
+function words(value: string, width: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of value.split(' ')) {
+    const next = line ? `${line} ${word}` : word;
+    if ([...next].length <= width) line = next;
+    else {
+      if (line) out.push(line);
+      const parts = chunks(word, width);
+      line = parts.pop()!;
+      out.push(...parts);
+    }
+  }
+  out.push(line);
+  return out;
+}
+
 /** This container's own branches cloned from a checkpoint (other owners' clones are listed apart). */
 function ownClones(n: CheckpointNode): string[] {
   return n.clones.filter((c) => !n.foreignClones.some((f) => f.dataset === c));
 }
 
-/** The details of a tree node as label/value rows, wrapped to `width` (the label column is 14): the pane draws them, the console scrolls them. */
-export function detailRows(n: CheckpointNode | undefined, c: ContainerSummary | undefined, width: number): Array<[string, string]> {
+/**
+ * The details of a tree node as label/value rows, wrapped to `width` (the label column is 14): the pane draws them,
+ * the console scrolls them. A side line's NOW is named as the tree names it (its title in words, from `tree`) and by
+ * its dataset.
+ */
+export function detailRows(
+  n: CheckpointNode | undefined,
+  c: ContainerSummary | undefined,
+  width: number,
+  tree?: CheckpointTree,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): Array<[string, string]> {
   const lines: Array<[string, string]> = !n
     ? []
     : n.kind === 'now'
       ? [
-          ['live state of', n.dataset],
+          ...(n.active
+            ? [['live state of', n.dataset] as [string, string]]
+            : [
+                ['branch', tree ? branchTitle(tree, n.dataset, nowSeconds) : (n.dataset.split('/').pop() ?? n.dataset)] as [string, string],
+                ['dataset', n.dataset] as [string, string],
+              ]),
           ['referenced', formatBytes(n.referenced)],
           ['active', n.active ? 'yes (you are here)' : 'no (a branch)'],
           ...(n.active && c?.unmounted ? [['mounted', `no: the container cannot start (zfs mount ${n.dataset})`] as [string, string]] : []),
@@ -44,6 +78,7 @@ export function detailRows(n: CheckpointNode | undefined, c: ContainerSummary | 
         ];
   // Long values (a snapshot name, the clones depending on it) wrap onto further rows instead of being cut.
   const room = Math.max(1, width - 2 - 14);
-  const rows = lines.flatMap(([k, v]) => chunks(v, room).map((part, i) => [i ? '' : k, part] as [string, string]));
+  // The branch's title is words: it wraps at spaces.
+  const rows = lines.flatMap(([k, v]) => (k === 'branch' ? words(v, room) : chunks(v, room)).map((part, i) => [i ? '' : k, part] as [string, string]));
   return rows;
 }

@@ -3,7 +3,7 @@ import type { TreeRow } from '../core/model/tree-layout.js';
 import type { BranchInfo, CheckpointNode, CheckpointTree } from '../core/model/tree.js';
 import { guidePrefix, nodeGlyph, type Glyphs } from './glyphs.js';
 import { safeText } from './safe-text.js';
-import { formatAge, formatBytes } from './units.js';
+import { formatAgeDays, formatBytes } from './units.js';
 
 /** The columns of the checkpoint tree, in the order they are drawn. */
 export type TreeColumn = 'date' | 'age' | 'used' | 'written' | 'label' | 'marks';
@@ -11,15 +11,20 @@ export type TreeColumn = 'date' | 'age' | 'used' | 'written' | 'label' | 'marks'
 const ORDER: readonly TreeColumn[] = ['date', 'age', 'used', 'written', 'label', 'marks'];
 /** Always shown: age, space and the label. */
 const ALWAYS: readonly TreeColumn[] = ['age', 'used', 'label'];
-/** Then, while the label keeps LABEL_MIN columns: the marks, the date, what was written. */
-const PRIORITY: readonly TreeColumn[] = ['marks', 'date', 'written'];
+/**
+ * Then, while the label keeps its minimum: the date first (a checkpoint is found by when it was taken), then the
+ * marks (without their column they follow the label), then what was written.
+ */
+const PRIORITY: readonly TreeColumn[] = ['date', 'marks', 'written'];
 const HEADER: Record<TreeColumn, string> = { date: 'DATE', age: 'AGE', used: 'USED', written: 'WRITTEN', label: 'LABEL', marks: 'MARKS' };
-const FIXED: Partial<Record<TreeColumn, number>> = { date: 12, age: 4, used: 6, written: 8 };
+/** formatBytes is at most 5 characters ("1023K", "99.9M"); an estimated written size has a sign and a `~`. */
+const FIXED: Partial<Record<TreeColumn, number>> = { date: 12, age: 4, used: 5, written: 8 };
 const RIGHT = new Set<TreeColumn>(['age', 'used', 'written']);
 /** Two spaces between columns, one in a narrow pane (the 80-column screen's tree). */
 const gapFor = (width: number) => (width < 60 ? 1 : 2);
-/** The optional columns give way before the label gets narrower than this. */
+/** The optional columns give way before the label gets narrower than this; the date only before LABEL_MIN_DATE. */
 const LABEL_MIN = 16;
+const LABEL_MIN_DATE = 12;
 const MARKS_MAX = 16;
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -92,7 +97,8 @@ function cell(tree: CheckpointTree, row: TreeRow, column: TreeColumn, nowSeconds
     case 'date':
       return n.kind === 'now' ? 'NOW' : shortDate(n.creation, nowSeconds);
     case 'age':
-      return n.kind === 'now' ? (first === 'age' ? 'NOW' : '') : formatAge(n.creation, nowSeconds, true);
+      // In days, not weeks: without the date column (a narrow pane) "5w 5w 6w" told a month of dailies apart by nothing.
+      return n.kind === 'now' ? (first === 'age' ? 'NOW' : '') : formatAgeDays(n.creation, nowSeconds);
     case 'used':
       return formatBytes(n.used);
     case 'written':
@@ -126,7 +132,7 @@ export interface TreeTable {
 }
 
 /**
- * Chooses the columns that fit `width` (priority order: age, used and label always; marks, date and written when
+ * Chooses the columns that fit `width` (priority order: age, used and label always; date, marks and written when
  * there is room) and draws the rows: the graph gutter (as wide as the deepest row's), the node's glyph, a
  * mark (`marked` rows) and the cells. Only the rows from `from` to `to` are drawn (the window); widths come from all.
  */
@@ -150,11 +156,12 @@ export function treeTable(
     marks: marksWidest ? Math.max(HEADER.marks.length, marksWidest) : 0,
   };
   const chosen = new Set<TreeColumn>(ALWAYS);
-  let room = width - lead - LABEL_MIN - (widths.age + gap) - (widths.used + gap);
+  // What is left for the label once the chosen columns are drawn.
+  let room = width - lead - (widths.age + gap) - (widths.used + gap);
   for (const c of PRIORITY) {
     if (!widths[c]) continue;
     const need = widths[c] + gap;
-    if (need <= room) {
+    if (need + (c === 'date' ? LABEL_MIN_DATE : LABEL_MIN) <= room) {
       chosen.add(c);
       room -= need;
     }
@@ -162,7 +169,7 @@ export function treeTable(
   const columns = ORDER.filter((c) => chosen.has(c));
   // The label takes what is left, up to its widest; the marks then follow it closely.
   const labelWidest = Math.max(HEADER.label.length, ...rows.map((r) => stringWidth(labelText(tree, r, nowSeconds, !chosen.has('marks')))));
-  widths.label = Math.max(1, Math.min(LABEL_MIN + room, labelWidest));
+  widths.label = Math.max(1, Math.min(room, labelWidest));
   const draw = (cells: string[]) =>
     cells
       .map((text, i) => fit(text, widths[columns[i]!], RIGHT.has(columns[i]!)))

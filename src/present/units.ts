@@ -26,6 +26,19 @@ export function formatAge(seconds: number, nowSeconds: number, minutes = false):
   return `${Math.floor(d / (86400 * 7))}w`;
 }
 
+/**
+ * An age that tells apart checkpoints days apart, in at most 4 columns, to the minute: "<1m", "12m", "36h" (under two
+ * days), "38d" (under 1000 days), then "3y". The tree's AGE column: "5w 5w 6w" said nothing of a month of dailies.
+ */
+export function formatAgeDays(seconds: number, nowSeconds: number): string {
+  const d = Math.max(0, nowSeconds - seconds);
+  if (d < 60) return '<1m';
+  if (d < 3600) return `${Math.floor(d / 60)}m`;
+  if (d < 86400 * 2) return `${Math.floor(d / 3600)}h`;
+  if (d < 86400 * 1000) return `${Math.floor(d / 86400)}d`;
+  return `${Math.floor(d / (86400 * 365.25))}y`;
+}
+
 /** Unix seconds as local "2026-11-23 09:30:12". */
 export function formatTime(seconds: number): string {
   const t = new Date(seconds * 1000);

@@ -15,12 +15,12 @@ function tree() {
 }
 const NOW = 1_795_500_000;
 
-test('columns by width: age, used and label always; marks, date and written join as the width allows; the header names exactly those', () => {
+test('columns by width: age, used and label always; date, marks and written join as the width allows; the header names exactly those', () => {
   const t = tree();
   const rows = layoutTree(t);
   const at = (width: number) => treeTable(t, rows, { width, nowSeconds: NOW, glyphs: UNICODE_GLYPHS });
   assert.deepEqual(at(33).columns, ['age', 'used', 'label']);
-  // The fixture has a held snapshot: the marks column comes first of the optional ones.
+  // The fixture has a held snapshot: at 60 both the date and the marks columns fit.
   assert.deepEqual(at(60).columns, ['date', 'age', 'used', 'label', 'marks']);
   assert.deepEqual(at(100).columns, ['date', 'age', 'used', 'written', 'label', 'marks']);
   for (const width of [33, 60, 100]) {
@@ -92,4 +92,56 @@ test('dates are short and local: this year with the time, earlier years with the
   const table = treeTable(tr, rows, { width: 100, nowSeconds: NOW, glyphs: ASCII_GLYPHS, marked: new Set([rows[1]!.id]) });
   assert.doesNotMatch([table.header, ...table.lines].join('\n'), /[^\x00-\x7f]/);
   assert.match(table.lines[1]!, /^\+-\* *x /, 'the mark in ASCII');
+});
+
+test('the date comes before the marks in a narrow pane; ages are in days, so checkpoints days apart never read alike', async () => {
+  const { formatAgeDays } = await import('../../src/present/units.js');
+  const t = tree();
+  const rows = layoutTree(t);
+  // 46: the tree at 80 columns once it has the focus (layout.ts), inside its border and cursor column.
+  const table = treeTable(t, rows, { width: 46, nowSeconds: NOW, glyphs: UNICODE_GLYPHS });
+  assert.deepEqual(table.columns, ['date', 'age', 'used', 'label']);
+  assert.ok(
+    table.lines.some((l) => l.includes('[held]')),
+    'the marks follow the label',
+  );
+  for (const line of table.lines) assert.ok([...line].length <= 46, line);
+  const day = 86400;
+  assert.deepEqual(
+    [30, 3600 * 5, day + 3600, 3 * day, 38 * day, 39 * day, 41 * day, 999 * day, 1200 * day].map((ago) => formatAgeDays(NOW - ago, NOW)),
+    ['<1m', '5h', '25h', '3d', '38d', '39d', '41d', '999d', '3y'],
+  );
+  const ages = treeTable(t, rows, { width: 33, nowSeconds: NOW + 40 * day, glyphs: UNICODE_GLYPHS });
+  assert.ok(!ages.columns.includes('date'));
+  assert.ok(
+    ages.lines.every((l) => !/\dw /.test(l)),
+    'no weeks',
+  );
+});
+
+test("details of a side line's NOW: its title in words, as the tree names it, and its dataset", async () => {
+  const { detailRows } = await import('../../src/present/details.js');
+  const t = tree();
+  const side = [...t.nodes.values()].find((n) => n.kind === 'now' && !n.active)!;
+  const rows = detailRows(side, undefined, 44, t, NOW);
+  const text = (key: string) => {
+    const i = rows.findIndex(([k]) => k === key);
+    assert.ok(i >= 0, `${key} in ${JSON.stringify(rows)}`);
+    const out = [rows[i]![1]];
+    for (let j = i + 1; j < rows.length && rows[j]![0] === ''; j++) out.push(rows[j]![1]);
+    return out;
+  };
+  const title = branchTitle(t, side.dataset, NOW);
+  assert.match(title, /^set aside by the restore to /);
+  assert.equal(text('branch').join(' '), title, 'wrapped at spaces, whole');
+  assert.equal(text('dataset').join(''), side.dataset);
+  for (const [, v] of rows) assert.ok(v.length <= 44 - 2 - 14);
+  const live = detailRows(
+    [...t.nodes.values()].find((n) => n.kind === 'now' && n.active),
+    undefined,
+    44,
+    t,
+    NOW,
+  );
+  assert.equal(live[0]![0], 'live state of');
 });

@@ -10,6 +10,7 @@ import { useApp } from '../app-context.js';
 import { useCore, useUi } from './hooks.js';
 import { TextFieldView } from './TextFieldView.js';
 import { useMinuteClock } from './clock.js';
+import { containerLinesAbove, listRows } from '../layout.js';
 
 export function ContainersPane({ width, height }: { width: number; height: number }) {
   const app = useApp();
@@ -26,7 +27,7 @@ export function ContainersPane({ width, height }: { width: number; height: numbe
   // Ages tick once a minute (the shared clock): an idle screen stays unchanged.
   const now = useMinuteClock();
   const cols = containerColumns(list, width - 2);
-  const rows = Math.max(1, height - 4 - (filtering ? 1 : 0));
+  const rows = listRows(height, containerLinesAbove(filtering));
   const index = Math.max(
     0,
     list.findIndex((c) => c.id === selected),

@@ -3,6 +3,7 @@ import { useLook } from '../../../components/theme-context.js';
 import { detailRows } from '../../present/details.js';
 import { useApp } from '../app-context.js';
 import { useUi } from './hooks.js';
+import { useMinuteClock } from './clock.js';
 import { Text } from '../../../components/Text.js';
 import { ScrollHint, windowRows } from '../../../components/ScrollHint.js';
 
@@ -10,12 +11,13 @@ export function DetailsPane({ width, height }: { width: number; height: number }
   const app = useApp();
   const { theme } = useLook();
   useUi((s) => s.treeCursor);
-  useUi((s) => s.tree);
+  const tree = useUi((s) => s.tree);
+  const now = useMinuteClock();
   const focused = useUi((s) => s.focus === 'details');
   const scroll = useUi((s) => s.detailsScroll);
   const n = app.cursorRow()?.node;
   const c = app.selectedContainer();
-  const rows = detailRows(n, c, width);
+  const rows = detailRows(n, c, width, tree, now);
   const visible = Math.max(1, height - 3);
   const w = windowRows(rows.length, visible, Math.max(0, Math.min(scroll, rows.length - 1)), false);
   return (

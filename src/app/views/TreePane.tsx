@@ -12,6 +12,7 @@ import { Text } from '../../../components/Text.js';
 import { windowRows } from '../../../components/ScrollHint.js';
 import { treeMatches } from '../search.js';
 import { TextFieldView } from './TextFieldView.js';
+import { listRows, treeLinesAbove } from '../layout.js';
 import type { Token } from '../../../themes/index.js';
 
 /**
@@ -35,8 +36,8 @@ export function TreePane({ width, height }: { width: number; height: number }) {
   const searching = useUi((s) => s.mode === 'search');
   const searchCursor = useUi((s) => s.searchCursor);
   const matches = new Set(treeMatches(rows, search));
-  const statusRows = (searching || search ? 1 : 0) + (marked.length ? 1 : 0) + (tree ? 1 : 0);
-  const visible = Math.max(1, height - 3 - statusRows);
+  // The controller pages by the same count (layout.ts), so PgDn moves by what is on screen.
+  const visible = listRows(height, treeLinesAbove({ searching, search, marked: marked.length, tree: !!tree }));
   const w = windowRows(rows.length, visible, cursor);
   const now = useMinuteClock();
   const empty = c?.reason ? `no ZFS dataset: ${c.reason}` : c ? 'reading the tree' : 'no container selected';
