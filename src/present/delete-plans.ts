@@ -1,6 +1,6 @@
 import type { CheckpointNode } from '../core/model/tree.js';
 import type { DeleteBranchPlan } from '../core/ops/delete-branch.js';
-import type { DeleteSetPlan } from '../core/ops/delete-set.js';
+import { keepReason, type DeleteSetPlan } from '../core/ops/delete-set.js';
 import { checkpointWords } from './plans.js';
 import { lineTitle } from './tree-columns.js';
 import { freesWords } from './units.js';
@@ -32,4 +32,12 @@ export function deleteBranchLines(plan: DeleteBranchPlan, nowSeconds: number): s
     ...plan.snapshots.map((s) => `  - ${checkpointBrief(s, nowSeconds)}`),
     `${freesWords(plan.usedBytes, true)}; the live state of ${plan.container} (you are here) is untouched.`,
   ];
+}
+
+/** The tree's live line about its marks: how many, what deleting them frees at least, how many of them would stay. */
+export function marksSummary(marked: readonly CheckpointNode[]): string {
+  const going = marked.filter((n) => !keepReason(n));
+  const stay = marked.length - going.length;
+  const bytes = going.reduce((sum, n) => sum + n.used, 0);
+  return `${marked.length} marked, ${freesWords(bytes, false)}${stay ? ` (${stay} would stay: held, or a branch grew from it)` : ''}`;
 }

@@ -252,15 +252,15 @@ for (const [cols, rows] of SIZES) {
 
       // g j Space j j v: the newest checkpoint marked, then the range down to the third: 3 marked.
       t.text(`${K.top}${K.down}${K.mark}${K.down}${K.down}${K.range}`);
-      screen = await settled(t, /3 marked, frees >= \S+/);
+      screen = await settled(t, /3 marked, frees at least \S+/);
       fits(screen, cols, rows);
       const v = treeView(screen);
       const marked = v.rows.filter((r) => /●✓/.test(r));
       assert.equal(marked.length, 3, `three rows show the mark:\n${screen}`);
       assert.match(marked[0]!, /"before nginx 1.27"/, screen);
-      // "frees >= X": at least the marked checkpoints' own space, which the USED column shows.
+      // "frees at least X": at least the marked checkpoints' own space, which the USED column shows.
       const used = marked.map((r) => bytes(/\s\d+[smhdw]\s+([\d.]+[BKMGT])(?:\s|$)/.exec(r)![1]!)).reduce((a, b) => a + b, 0);
-      const frees = bytes(/3 marked, frees >= (\S+)/.exec(screen)![1]!);
+      const frees = bytes(/3 marked, frees at least (\S+)/.exec(screen)![1]!);
       assert.ok(Math.abs(frees - used) <= used * 0.01, `frees ${frees} is the sum of the marked rows' USED ${used}:\n${screen}`);
 
       // D: one summary of the three, each with its snapshot name; the typed field wants the container id.
@@ -316,7 +316,7 @@ for (const [cols, rows] of SIZES) {
       screen = await settled(t, /Prune plan[\s\S]*Esc cancel/);
       fits(screen, cols, rows);
       assert.match(screen, /\[x\] 'fresh install' /, 'the label, not only the snapshot name');
-      const summary = /(\d+) of (\d+) to destroy, frees (?:>= )?(\S+)/.exec(screen);
+      const summary = /(\d+) of (\d+) to destroy, frees (?:at least )?(\S+)/.exec(screen);
       assert.ok(summary, screen);
       const [, n, of, free] = summary;
       assert.match(screen, new RegExp(`y destroy ${n}\\b`));
@@ -327,7 +327,7 @@ for (const [cols, rows] of SIZES) {
       t.text(' ');
       screen = await settled(t, /> \[ \] 'fresh install' .*kept by the operator/);
       fits(screen, cols, rows);
-      const after = /(\d+) of (\d+) to destroy, frees (?:>= )?(\S+)/.exec(screen);
+      const after = /(\d+) of (\d+) to destroy, frees (?:at least )?(\S+)/.exec(screen);
       assert.ok(after, screen);
       assert.equal(Number(after[1]), Number(n) - 1, screen);
       assert.equal(after[2], of);
@@ -531,7 +531,7 @@ test('80x24 --ascii: the tree, marks, the delete summary, the prune dialog and t
     let screen = await t.waitFor(/Containers \(8\)[\s\S]*NOW .*<- you are here/);
     ascii(screen);
     t.text(`${TAB}${K.down}${K.mark}${K.down}${K.range}`);
-    screen = await settled(t, /2 marked, frees >= \S+/);
+    screen = await settled(t, /2 marked, frees at least \S+/);
     ascii(screen);
     fits(screen, 80, 24);
     t.text(K.deleteMarked);

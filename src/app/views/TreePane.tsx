@@ -3,7 +3,9 @@ import { CursorRow } from '../../../components/CursorRow.js';
 import { Panel } from '../../../components/Panel.js';
 import { useLook } from '../../../components/theme-context.js';
 import { treeTable } from '../../present/tree-columns.js';
-import { formatBytes } from '../../present/units.js';
+import { marksSummary } from '../../present/delete-plans.js';
+import { keyOf, NORMAL_BINDINGS } from '../bindings.js';
+import { keyName } from '../key-names.js';
 import { useApp } from '../app-context.js';
 import { markedNodes } from '../derive.js';
 import { useMinuteClock } from './clock.js';
@@ -56,7 +58,6 @@ export function TreePane({ width, height }: { width: number; height: number }) {
     );
   };
   const lines = tree ? `${tree.branches.length} line${tree.branches.length > 1 ? 's' : ''}` : '';
-  const frees = marked.reduce((sum, n) => sum + n.used, 0);
   return (
     <Panel title={c ? `Checkpoints of ${c.id} ${c.name}${tree ? ` (${lines})` : ''}` : 'Checkpoints'} focused={focused} width={width} height={height}>
       {searching || search ? (
@@ -67,7 +68,10 @@ export function TreePane({ width, height }: { width: number; height: number }) {
         </Text>
       ) : null}
       {marked.length ? (
-        <Text color={theme.color('text.accent')} wrap="truncate">{`${marked.length} marked, frees >= ${formatBytes(frees)}  D delete  Esc unmark`}</Text>
+        <Text
+          color={theme.color('text.accent')}
+          wrap="truncate"
+        >{`${marksSummary(marked)}  ${keyName(keyOf('delete-marked', NORMAL_BINDINGS, 'tree'))} delete  ${keyName(keyOf('close', NORMAL_BINDINGS, 'tree'))} unmark`}</Text>
       ) : null}
       {!tree ? <Text color={theme.color('text.dim')}>{empty}</Text> : null}
       {table ? (

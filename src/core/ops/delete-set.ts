@@ -26,7 +26,8 @@ export interface DeleteSetResult {
 }
 
 /** Why a checkpoint of the set cannot go, or undefined. */
-function keepReason(n: CheckpointNode): string | undefined {
+/** Why a marked checkpoint stays when the set is deleted (held, something grew from it), or undefined: it goes. */
+export function keepReason(n: CheckpointNode): string | undefined {
   if (n.holds > 0) return `held (${n.holds} hold(s))`;
   if (n.foreignClones.length) return `clone used by ${n.foreignClones.map((f) => f.owner).join(', ')} grew from it`;
   if (n.clones.length) return `branch ${n.clones.join(', ')} grew from it`;
