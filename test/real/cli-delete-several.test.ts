@@ -41,8 +41,10 @@ test('delete <ct> <snap> <snap>...: --dry-run and no --yes change nothing; --yes
   const dry = cli('delete', 'set', c, a, '--dry-run');
   assert.equal(dry.status, 0, dry.stderr);
   assert.match(dry.stdout, /^2 checkpoints of set go - frees at least \S+; the live state is untouched\.$/m);
-  assert.match(dry.stdout, new RegExp(`^  - 'cp 1' .*  ${ds}@${a}$`, 'm'));
-  assert.match(dry.stdout, new RegExp(`^  - 'cp 3' .*  ${ds}@${c}$`, 'm'));
+  assert.match(dry.stdout, /^ {2}- 'cp 1' \(.* ago, \S+\)$/m);
+  assert.match(dry.stdout, /^ {2}- 'cp 3' \(.* ago, \S+\)$/m);
+  // Then the zfs steps, naming each snapshot whole.
+  assert.match(dry.stdout, new RegExp(`^zfs steps:\n {2}destroy ${ds}@${a}\n {2}destroy ${ds}@${c}$`, 'm'));
   assert.doesNotMatch(dry.stdout, new RegExp(`${b}|${d}`), 'only the named checkpoints are in the plan');
   assert.deepEqual(zfsAll(), before, '--dry-run: zfs list -t all is unchanged');
 
@@ -143,9 +145,9 @@ test('delete <ct> --branch <dataset>: --dry-run and no --yes change nothing; bad
   const dry = cli('delete', 'br', '--branch', branch, '--dry-run');
   assert.equal(dry.status, 0, dry.stderr);
   assert.match(dry.stdout, /^The branch .* goes: its live state and 2 checkpoints:$/m);
-  assert.match(dry.stdout, new RegExp(`^  - 'later' .*  ${cp2}$`, 'm'));
+  assert.match(dry.stdout, /^ {2}- 'later' \(.* ago, \S+\)$/m);
   assert.match(dry.stdout, /^frees \S+; the live state of br \(you are here\) is untouched\.$/m);
-  assert.match(dry.stdout, new RegExp(`^dataset: ${branch} \\(zfs destroy -r\\)$`, 'm'));
+  assert.match(dry.stdout, new RegExp(`^zfs steps:\\n {2}destroy branch ${branch} with 2 snapshot\\(s\\): .*${cp2}`, 'm'));
   assert.deepEqual(zfsAll(), before, '--dry-run: zfs list -t all is unchanged');
 
   const dryJson = cli('delete', 'br', '--branch', branch, '--dry-run', '--json');
