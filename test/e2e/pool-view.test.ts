@@ -59,7 +59,7 @@ test(`80x24, space view over ${EXTRA + 8} containers: the path, the column heade
       assert.ok(lines.length <= 23 && lines.every((l) => [...l].length <= 80), `fits 80x24 with a row to spare:\n${s}`);
       assert.match(lines[0]!, /^lxcri-console {2}pve-demo/, `the header line is intact:\n${s}`);
       assert.match(lines[1]!, /^Space: pools › rpool {3}sort: size\s*$/, `the path line is intact:\n${s}`);
-      assert.match(lines[2]!, /^ id\s+name\s+total\s+where it is\s+checkpoints\s*$/, `the column header is intact:\n${s}`);
+      assert.match(lines[2]!, /^ id\s+name\s+total\s+where it is\s+snapshots\s*$/, `the column header is intact:\n${s}`);
       assert.match(lines.at(-1)!, /j\/k move .*Enter\/→ in .*Esc\/q close/, `the footer is intact:\n${s}`);
       return lines.filter((l) => /^[ ▸]\d{3}\s+\S+\s+[\d.]+[BKMGT]\s/.test(l));
     };

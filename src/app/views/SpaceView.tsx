@@ -94,7 +94,7 @@ function levelRows(data: SpaceData, level: SpaceLevel, columns: number, ascii: b
     );
     const scale = Math.max(0, ...level.items.map((c) => c.total));
     return {
-      header: `${fit('id', iw, ascii)}  ${fit('name', nw, ascii)}  ${fit('total', 7, ascii, true)}  ${fit('where it is', barWidth, ascii)}  checkpoints`,
+      header: `${fit('id', iw, ascii)}  ${fit('name', nw, ascii)}  ${fit('total', 7, ascii, true)}  ${fit('where it is', barWidth, ascii)}    snapshots`,
       rows: level.items.map((c) => ({
         key: c.id,
         left: `${fit(c.id, iw, ascii)}  ${fit(data.names.get(c.id) ?? '', nw, ascii)}  ${fit(formatBytes(c.total), 7, ascii, true)}  `,
@@ -108,7 +108,7 @@ function levelRows(data: SpaceData, level: SpaceLevel, columns: number, ascii: b
     const nw = widest(level.items.map(lineName), 4, Math.max(12, columns - (6 + 2 + 2 + 7 + 2 + barWidth + 2 + 11) - 2));
     const scale = Math.max(0, ...level.items.map((l) => l.used));
     return {
-      header: `${fit('line', 6, ascii)}  ${fit('dataset', nw, ascii)}  ${fit('used', 7, ascii, true)}  ${fit('where it is', barWidth, ascii)}  checkpoints`,
+      header: `${fit('line', 6, ascii)}  ${fit('dataset', nw, ascii)}  ${fit('used', 7, ascii, true)}  ${fit('where it is', barWidth, ascii)}    snapshots`,
       rows: level.items.map((l) => ({
         key: l.dataset,
         left: `${fit(l.active ? 'live' : 'branch', 6, ascii)}  ${fit(lineName(l), nw, ascii)}  ${fit(formatBytes(l.used), 7, ascii, true)}  `,
@@ -192,7 +192,7 @@ function Details({ data, level, cursor, columns }: { data: SpaceData; level: Spa
       const branches = c.lines.length - 1;
       lines.push(
         <Text key="sum" wrap="truncate" color={theme.color('text.accent')}>
-          {`${c.id} ${data.names.get(c.id) ?? ''}: ${formatBytes(c.total)} in ${c.checkpoints.length} checkpoints${branches ? `, ${branches} branch${branches === 1 ? '' : 'es'}` : ''}`}
+          {`${c.id} ${data.names.get(c.id) ?? ''}: ${formatBytes(c.total)} in ${c.checkpoints.length} snapshots${branches ? `, ${branches} branch${branches === 1 ? '' : 'es'}` : ''}`}
         </Text>,
         <PartLegend key="legend" items={legendItems(containerParts(c))} />,
       );
