@@ -135,6 +135,70 @@ const bytes = (s: string) => {
   return Number(m[1]) * UNIT[m[2]!]!;
 };
 
+/** The rows of the command log on the screen, by their index in the whole log (the "↑ N more" above them is N). */
+function logPage(screen: string): { rows: Map<number, string>; more: boolean } {
+  const lines = screen.split('\n');
+  const title = lines.findIndex((l) => /Command log \(\d+\)/.test(l));
+  assert.ok(title >= 0, `no command log:\n${screen}`);
+  const rows = new Map<number, string>();
+  let at = 0;
+  let more = false;
+  for (const l of lines.slice(title + 1)) {
+    if (/^[╰+]/.test(l)) break;
+    const r = l
+      .replace(/^[│|] ?/, '')
+      .replace(/ ?[│|]$/, '')
+      .trimEnd();
+    const up = /^↑ (\d+) more/.exec(r);
+    if (up) at = Number(up[1]);
+    else if (/^↓ \d+ more/.test(r)) more = true;
+    else if (r) rows.set(at++, r);
+  }
+  return { rows, more };
+}
+
+/**
+ * Every command of the open command log (`@`), whole: g to its top, then PgDn page by page, each row placed by its
+ * index in the log. A row PgDn skipped (never on the screen) is read with k and listed in `skipped`. A command's
+ * first row starts with its time, its continuation rows (the command wrapped) with spaces: those are joined to it,
+ * one space between.
+ */
+async function commandLog(t: TmuxSession): Promise<{ commands: string[]; skipped: number[] }> {
+  const rows: string[] = [];
+  const skipped: number[] = [];
+  t.text(K.top);
+  let page = logPage(await settled(t, /Command log \(\d+\)/));
+  for (let n = 0; n < 100; n++) {
+    const first = Math.min(...page.rows.keys());
+    if (first > rows.length) {
+      // PgDn went past rows never shown: k back to them.
+      for (let i = rows.length; i < first; i++) skipped.push(i);
+      t.text(keyOf('up').repeat(first - rows.length));
+      await pause(200);
+      page = logPage(await settled(t, /Command log \(\d+\)/));
+      assert.ok(Math.min(...page.rows.keys()) <= rows.length, `k did not bring back row ${rows.length}:\n${t.screen()}`);
+    }
+    for (const [i, r] of page.rows) rows[i] = r;
+    if (!page.more) break;
+    const before = rows.length;
+    t.keys('NPage');
+    await pause(200);
+    page = logPage(await settled(t, /Command log \(\d+\)/));
+    assert.ok(Math.max(...page.rows.keys()) >= before, `PgDn did not page the command log:\n${t.screen()}`);
+  }
+  assert.equal(rows.filter((r) => r !== undefined).length, rows.length, 'every row of the log read');
+  const commands: string[] = [];
+  for (const r of rows) {
+    if (/^\d\d:\d\d:\d\d /.test(r)) commands.push(r);
+    else {
+      assert.match(r, /^ +\S/, `a command log row neither a command nor its continuation: ${JSON.stringify(r)}`);
+      assert.ok(commands.length, `a continuation row before any command: ${JSON.stringify(r)}`);
+      commands[commands.length - 1] += ` ${r.trim()}`;
+    }
+  }
+  return { commands, skipped };
+}
+
 /**
  * Walks the tree of the selected container top to bottom (focus in the tree) and returns every checkpoint's snapshot
  * name from the details pane, in row order.
@@ -163,13 +227,14 @@ for (const [cols, rows] of SIZES) {
       let screen = await settled(t, /Checkpoints of 101 db \(3 lines\)/);
       fits(screen, cols, rows);
       let v = treeView(screen);
-      assert.match(v.header, /AGE\s+USED\s+(WRITTEN\s+)?LABEL/);
-      if (cols >= 200) {
-        assert.match(v.header, /DATE\s+AGE\s+USED\s+WRITTEN\s+LABEL/, 'a wide terminal shows the dates');
-        assert.match(v.rows[1]!, /\b\d{1,2} [A-Z][a-z]{2} \d\d:\d\d\b/, `a checkpoint row has its date:\n${screen}`);
-      } else {
-        assert.doesNotMatch(v.header, /DATE/, 'no room for dates at 80 columns');
-      }
+      // The focused tree shows the dates at every size (at 80 columns it widens, the containers pane narrows).
+      assert.match(v.header, /DATE\s+AGE\s+USED\s+(WRITTEN\s+)?LABEL/, `the focused tree shows the dates:\n${screen}`);
+      if (cols >= 200) assert.match(v.header, /DATE\s+AGE\s+USED\s+WRITTEN\s+LABEL/, 'a wide terminal shows WRITTEN too');
+      assert.match(v.rows[1]!, /\b\d{1,2} [A-Z][a-z]{2} \d\d:\d\d\b/, `a checkpoint row has its date:\n${screen}`);
+      // Ages in hours or days, never weeks: "38d", not "5w".
+      const dated = v.rows.filter((r) => /^[^\w"]*\d{1,2} [A-Z][a-z]{2} \d\d:\d\d\b/.test(r));
+      assert.ok(dated.length >= 3, `the checkpoint rows have dates:\n${screen}`);
+      for (const r of dated) assert.match(r, /\d\d:\d\d +\d+[smhd] /, `an age in s/m/h/d after the date: ${JSON.stringify(r)}\n${screen}`);
       // Newest first: the live NOW on top (the cursor), the newest checkpoint ("hotfix branch") under it.
       assert.equal(v.above, 0);
       assert.match(v.rows[0]!, /^▸◉ +NOW .*<- you are here/, screen);
@@ -244,10 +309,13 @@ for (const [cols, rows] of SIZES) {
     const t = start(cols, rows, 'marks');
     try {
       await t.waitFor(/Containers \(8\)[\s\S]*◉ +NOW .*<- you are here/);
-      // 100 web: one line of 7 checkpoints. Every snapshot name, from the details pane, before anything changes.
-      t.text(TAB);
-      let screen = await settled(t, /Checkpoints of 100 web \(1 line\)/);
+      // 100 web: one line of 7 checkpoints (CKP read while the containers pane has focus: at 80 columns the focused
+      // tree widens and the containers pane shows no CKP). Every snapshot name, from the details pane, before anything
+      // changes.
+      let screen = await settled(t, /│▸100 web /);
       assert.equal(ckpOf(screen, '100'), 7, screen);
+      t.text(TAB);
+      screen = await settled(t, /Checkpoints of 100 web \(1 line\)/);
       const all = await walkCheckpoints(t, 7);
 
       // g j Space j j v: the newest checkpoint marked, then the range down to the third: 3 marked.
@@ -259,16 +327,27 @@ for (const [cols, rows] of SIZES) {
       assert.equal(marked.length, 3, `three rows show the mark:\n${screen}`);
       assert.match(marked[0]!, /"before nginx 1.27"/, screen);
       // "frees at least X": at least the marked checkpoints' own space, which the USED column shows.
-      const used = marked.map((r) => bytes(/\s\d+[smhdw]\s+([\d.]+[BKMGT])(?:\s|$)/.exec(r)![1]!)).reduce((a, b) => a + b, 0);
+      const used = marked.map((r) => bytes(/\s\d+[smhd]\s+([\d.]+[BKMGT])(?:\s|$)/.exec(r)![1]!)).reduce((a, b) => a + b, 0);
       const frees = bytes(/3 marked, frees at least (\S+)/.exec(screen)![1]!);
       assert.ok(Math.abs(frees - used) <= used * 0.01, `frees ${frees} is the sum of the marked rows' USED ${used}:\n${screen}`);
 
-      // D: one summary of the three, each with its snapshot name; the typed field wants the container id.
+      // D: one summary of the three, in words (a label quoted, an unlabelled one by its time); Ctrl-V shows the zfs
+      // steps, each with its snapshot name; the typed field wants the container id.
       t.text(K.deleteMarked);
       screen = await settled(t, /Delete 3 marked checkpoints of 100[\s\S]*type 100 then Enter to delete/);
       fits(screen, cols, rows);
       assert.match(screen, /3 checkpoints of 100 go - frees \S+; the live state is untouched/);
-      assert.match(screen, /"before nginx 1\.27" \(\S+ ago, \S+\)/);
+      assert.match(screen, /- 'before nginx 1\.27' \(\S+ ago, \S+\)/);
+      assert.equal(
+        [...screen.matchAll(/- the checkpoint of \d{1,2} [A-Z][a-z]{2} \d\d:\d\d \(\S+ ago, \S+\)/g)].length,
+        2,
+        `the two unlabelled ones by their time:\n${screen}`,
+      );
+      assert.match(screen, /Ctrl-V: show the zfs steps/);
+      assert.doesNotMatch(screen, /subvol-100-disk-0@/, `the zfs steps only after Ctrl-V:\n${screen}`);
+      t.text(CTRL_V);
+      screen = await settled(t, /zfs steps \(Ctrl-V hides them\)[\s\S]*type 100 then Enter to delete/);
+      fits(screen, cols, rows);
       const doomed = [...screen.matchAll(/rpool\/data\/subvol-100-disk-0@(checkpoint-\d+)/g)].map((m) => m[1]!);
       assert.deepEqual([...doomed].sort(), all.slice(0, 3).sort(), `the summary names the three marked:\n${screen}`);
 
@@ -282,23 +361,31 @@ for (const [cols, rows] of SIZES) {
       screen = await settled(t, /delete of 3 checkpoint\(s\) of 100: done/);
       assert.doesNotMatch(screen, /marked, frees/, 'no marks left');
 
-      // Ground truth: after R (the host listed again), 100 has the four others, exactly.
+      // Ground truth: after R (the host listed again), 100 has the four others, exactly (CKP read with the containers
+      // pane focused: Tab Tab Tab from the tree, then Tab back into it).
       t.text(K.refresh);
       await pause(1000);
       screen = await settled(t, /Checkpoints of 100 web \(1 line\)/);
+      t.text(`${TAB}${TAB}${TAB}`);
+      screen = await settled(t, /│ ID +NAME .*CKP/);
       assert.equal(ckpOf(screen, '100'), 4, screen);
+      t.text(TAB);
+      await settled(t, /Checkpoints of 100 web \(1 line\)/);
       const left = await walkCheckpoints(t, 4);
       assert.deepEqual(left, all.slice(3), `the checkpoints left are the unmarked ones:\n${t.screen()}`);
 
-      // The command log: one zfs destroy of each, and no other destroy.
+      // The command log (every command whole, read page by page): one zfs destroy of each, and no other destroy.
       t.text(K.commands);
-      screen = await settled(t, /Command log \(\d+\)/);
-      const destroys = screen.split('\n').filter((l) => /\* \[exit 0 .*\] zfs destroy /.test(l));
-      assert.equal(destroys.length, 3, `three zfs destroy commands:\n${screen}`);
-      if (cols >= 200) {
-        const names = destroys.map((l) => /zfs destroy rpool\/data\/subvol-100-disk-0@(checkpoint-\d+)\s/.exec(l)?.[1]);
-        assert.deepEqual(names.sort(), doomed.sort(), screen);
-      }
+      await settled(t, /Command log \(\d+\)/);
+      const { commands: log, skipped } = await commandLog(t);
+      // A change to the system is starred (a dry run, zfs destroy -n, is a read).
+      const destroys = log.filter((l) => /^\S+ \* \[.*\] zfs destroy /.test(l));
+      assert.equal(destroys.length, 3, `three zfs destroy commands:\n${log.join('\n')}`);
+      for (const l of destroys) assert.match(l, /^\S+ \* \[exit 0 .*\] zfs destroy /, l);
+      const names = destroys.map((l) => /zfs destroy rpool\/data\/subvol-100-disk-0@(checkpoint-\d+)(?:\s|$)/.exec(l)?.[1]);
+      assert.deepEqual(names.sort(), [...doomed].sort(), log.join('\n'));
+      // Paging through the log (long by now) shows every row: PgDn never jumps past a row that was not on the screen.
+      assert.deepEqual(skipped, [], `rows of the command log PgDn never showed (read back with k): ${skipped.join(', ')}`);
       t.text(`${ESC}q`);
       await t.waitFor(/EXITED 0/);
     } finally {
@@ -350,8 +437,15 @@ for (const [cols, rows] of SIZES) {
       screen = t.screen();
       assert.equal(ckpOf(screen, '100'), before, screen);
       t.text(K.commands);
-      screen = await settled(t, /Command log \(\d+\)/);
-      assert.doesNotMatch(screen, /\* \[.*\] zfs destroy/, `no destroy ran:\n${screen}`);
+      await settled(t, /Command log \(\d+\)/);
+      const { commands: log } = await commandLog(t);
+      assert.ok(log.length > 0, 'the log lists the commands that ran');
+      // A change to the system is starred; the plan's dry run (zfs destroy -n) is a read.
+      assert.deepEqual(
+        log.filter((l) => /^\S+ \* \[.*\] zfs destroy/.test(l)),
+        [],
+        `no destroy ran:\n${log.join('\n')}`,
+      );
       t.text(`${ESC}q`);
       await t.waitFor(/EXITED 0/);
     } finally {
@@ -379,8 +473,10 @@ for (const [cols, rows] of SIZES) {
       t.text(K.commands);
       screen = await settled(t, /Command log \(\d+\)/);
       fits(screen, cols, rows);
-      const snaps = screen.split('\n').filter((l) => /\* \[exit 0 .*\] zfs snapshot /.test(l));
-      assert.equal(snaps.length, 1, `one zfs snapshot command:\n${screen}`);
+      let { commands: log } = await commandLog(t);
+      const snaps = log.filter((l) => /\] zfs snapshot /.test(l));
+      assert.equal(snaps.length, 1, `one zfs snapshot command:\n${log.join('\n')}`);
+      assert.match(snaps[0]!, /^\S+ \* \[exit 0 .*\] zfs snapshot /, snaps[0]);
       t.text(ESC);
 
       // Ground truth: both trees show the label on a new checkpoint of the same name.
@@ -398,16 +494,27 @@ for (const [cols, rows] of SIZES) {
       }
       assert.equal(names[0], names[1], 'one group checkpoint: one snapshot name on both');
 
-      // The command log names both datasets of that one command: what ran must be readable in full.
+      // The command log names both datasets of that one command: what ran must be readable in full (its wrapped rows
+      // joined).
       t.text(K.commands);
-      screen = await settled(t, /Command log \(\d+\)/);
-      const text = screen.replace(/\s*│\n│\s*/g, ' ');
-      assert.match(text, new RegExp(`zfs snapshot .*lxcri:label=grp-9`), screen);
+      await settled(t, /Command log \(\d+\)/);
+      const read = await commandLog(t);
+      log = read.commands;
+      const snap = log.filter((l) => /\] zfs snapshot /.test(l));
+      assert.equal(snap.length, 1, `one zfs snapshot command:\n${log.join('\n')}`);
+      assert.match(snap[0]!, /zfs snapshot .*-o lxcri:label=grp-9 /, snap[0]);
       assert.match(
-        text,
-        new RegExp(`zfs snapshot .*rpool/data/subvol-100-disk-0@${names[0]} rpool/data/subvol-101-disk-0@${names[0]}`),
-        `the one zfs snapshot names both datasets:\n${screen}`,
+        snap[0]!,
+        new RegExp(`zfs snapshot .*rpool/data/subvol-100-disk-0@${names[0]} rpool/data/subvol-101-disk-0@${names[0]}$`),
+        `the one zfs snapshot names both datasets:\n${log.join('\n')}`,
       );
+      // Read in full by paging: PgDn shows the next rows, none of them skipped (the scroll hints take rows too).
+      assert.deepEqual(read.skipped, [], `rows of the command log PgDn never showed (read back with k): ${read.skipped.join(', ')}`);
+      // Whole and as it ran: an argument longer than a row (zfs list's -o property list) is cut across rows, and its
+      // rows joined read it back as one word, no space put into it.
+      const lists = log.filter((l) => /\] zfs list -Hp -r -t all -o /.test(l));
+      assert.ok(lists.length > 0, log.join('\n'));
+      for (const l of lists) assert.match(l, /\] zfs list -Hp -r -t all -o name,type,\S*,mounted,userrefs,\S*,lxcri:kind,\S*lxcri:branch(?: rpool)?$/, l);
       t.text(`${ESC}q`);
       await t.waitFor(/EXITED 0/);
     } finally {
