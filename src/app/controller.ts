@@ -29,7 +29,7 @@ import type { DialogResult } from './dialogs/types.js';
 import { keyName } from './key-names.js';
 import { splitKeys } from './keys.js';
 import { containerLinesAbove, overlayRows, overlayTextWidth, paneRows, screenLayout, spaceListRows, treeLinesAbove } from './layout.js';
-import { navigate, NAV_COMMANDS } from './scroll.js';
+import { navigate, NAV_COMMANDS, scrollView } from './scroll.js';
 import { treeMatches } from './search.js';
 import { backRow, moveRow, nextSort, openRow, spaceData, spaceLevel, START_NAV, validNav } from './space-view.js';
 import { editField, fieldOf, isFieldKey } from './text-field.js';
@@ -213,8 +213,7 @@ export class AppController {
     } else if (ui.focus === 'details') {
       // Scrolled by its first row; the last start shows the end under the "↑ N more" hint.
       const total = detailRows(this.cursorRow()?.node, this.selectedContainer(), this.layout().width.details, ui.tree).length;
-      const max = total <= page ? 0 : total - (page - 1);
-      this.ui.setState({ detailsScroll: navigate(Math.min(ui.detailsScroll, max), command, max + 1, page) ?? ui.detailsScroll });
+      this.ui.setState({ detailsScroll: scrollView(ui.detailsScroll, command, total, page) ?? ui.detailsScroll });
     } else {
       // Events: newest at the bottom; "up" goes back in time.
       const { events, commandLog } = this.core.store.getState();
@@ -423,8 +422,7 @@ export class AppController {
     const { columns, body } = this.layout();
     const rows = dialogRows(body);
     const total = wrapLines(lines, dialogTextWidth(columns)).length;
-    const max = total <= rows ? 0 : total - (rows - 1);
-    const scroll = navigate(Math.min('scroll' in d ? (d.scroll ?? 0) : 0, max), command, max + 1, rows);
+    const scroll = scrollView('scroll' in d ? (d.scroll ?? 0) : 0, command, total, rows);
     if (scroll !== undefined) this.ui.setState({ dialog: { ...d, scroll } as Dialog });
   }
 
@@ -527,10 +525,7 @@ export class AppController {
     if (binding.id === 'close') return void this.ui.setState({ mode: 'normal' });
     const ui = this.ui.getState();
     const page = overlayRows(this.layout());
-    // The last start: the end shows with the "↑ N more" hint above it (which takes a row).
-    const total = this.overlayLength(ui.mode);
-    const max = total <= page ? 0 : total - (page - 1);
-    const next = navigate(Math.min(ui.overlayScroll, max), binding.id, max + 1, page);
+    const next = scrollView(ui.overlayScroll, binding.id, this.overlayLength(ui.mode), page);
     if (next !== undefined) this.ui.setState({ overlayScroll: next });
   }
 }

@@ -160,8 +160,8 @@ function logPage(screen: string): { rows: Map<number, string>; more: boolean } {
 /**
  * Every command of the open command log (`@`), whole: g to its top, then PgDn page by page, each row placed by its
  * index in the log. A row PgDn skipped (never on the screen) is read with k and listed in `skipped`. A command's
- * first row starts with its time, its continuation rows (the command wrapped) with spaces: those are joined to it,
- * one space between.
+ * first row starts with its time, its continuation rows (the command cut into rows) with a two-space indent: those,
+ * without the indent, are joined to it as they are.
  */
 async function commandLog(t: TmuxSession): Promise<{ commands: string[]; skipped: number[] }> {
   const rows: string[] = [];
@@ -193,7 +193,8 @@ async function commandLog(t: TmuxSession): Promise<{ commands: string[]; skipped
     else {
       assert.match(r, /^ +\S/, `a command log row neither a command nor its continuation: ${JSON.stringify(r)}`);
       assert.ok(commands.length, `a continuation row before any command: ${JSON.stringify(r)}`);
-      commands[commands.length - 1] += ` ${r.trim()}`;
+      // The command log cuts a command into rows as it ran: each continuation row is its two-space indent and the text.
+      commands[commands.length - 1] += r.slice(2);
     }
   }
   return { commands, skipped };

@@ -22,7 +22,14 @@ test('the command log shows a command whole: a group checkpoint names every data
   const rows = commandLogRows([group], 76);
   assert.ok(rows.length > 1, 'wrapped onto more rows');
   for (const r of rows) assert.ok([...r.text].length <= 76, r.text);
-  const text = rows.map((r) => r.text.trim()).join(' ');
+  const text = rows.map((r, i) => (i ? r.text.slice(2) : r.text)).join('');
+  assert.match(
+    text,
+    /\] zfs snapshot -o 'lxcri:label=grp 9' rpool\/data\/subvol-100-disk-0@checkpoint-1795513185 rpool\/data\/subvol-101-disk-0@checkpoint-1795513185$/,
+    'the rows joined are the command as it ran',
+  );
+  for (const r of rows.slice(1)) assert.match(r.text, /^ {2}/, 'continuation rows are indented');
+  for (const r of rows) assert.doesNotMatch(r.text, / $/, 'no row ends with a space a terminal would drop');
   for (const word of ["'lxcri:label=grp 9'", 'rpool/data/subvol-100-disk-0@checkpoint-1795513185', 'rpool/data/subvol-101-disk-0@checkpoint-1795513185'])
     assert.ok(text.includes(word), `${word} in ${text}`);
   assert.ok(rows.every((r) => r.tone === 'change'));
