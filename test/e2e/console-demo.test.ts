@@ -58,6 +58,15 @@ test("the built console on the demo host: checkpoint, undo dialog, tree search, 
 
     t.keys('P');
     await t.shot('pool-view', /Space: pools {3}sort: size[\s\S]*growth: /);
+    // Into the pool, sorted by name, down to build (105): where its space is, sharing included.
+    t.keys('Enter');
+    await t.waitFor(/Space: pools › rpool {3}sort: size/);
+    t.keys('s');
+    await t.waitFor(/sort: name/);
+    t.text('jjjjj');
+    await t.waitFor(/▸105 /);
+    t.keys('Enter');
+    await t.shot('space-breakdown', /Space: pools › rpool › 105 build[\s\S]*shared between checkpoints \(freed only when all holding it go\) +900M/);
     t.keys('Escape');
     await t.waitFor(/Containers \(8\)/);
 
