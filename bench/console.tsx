@@ -68,7 +68,8 @@ export async function consoleFigures(): Promise<string[][]> {
   for (let i = 0; i < 40; i++) {
     const before = r.lastFrame();
     const t = performance.now();
-    r.stdin.write(i % 2 ? 'j' : 'k');
+    // The tree opens newest first, the cursor on NOW at the top: j first, so every key moves it.
+    r.stdin.write(i % 2 ? 'k' : 'j');
     while (r.lastFrame() === before && performance.now() - t < 1000) await new Promise((res) => setImmediate(res));
     presses.push(performance.now() - t);
   }

@@ -124,6 +124,20 @@ function fit(text: string, width: number, right = false): string {
   return right ? pad + out : out + pad;
 }
 
+const widestMemo = new WeakMap<readonly TreeRow[], Map<string, number>>();
+
+/**
+ * The widest cell of a column over all the rows, measured once per laid-out rows: a key press redraws the window of
+ * rows, and with 10,000 checkpoints measuring every row again on each one cost more than the frame.
+ */
+function widest(rows: readonly TreeRow[], key: string, measure: (r: TreeRow) => number): number {
+  let memo = widestMemo.get(rows);
+  if (!memo) widestMemo.set(rows, (memo = new Map()));
+  let width = memo.get(key);
+  if (width === undefined) memo.set(key, (width = rows.reduce((n, r) => Math.max(n, measure(r)), 0)));
+  return width;
+}
+
 /** The tree drawn as a table: a header and one line per row, every column aligned whatever the row's depth. */
 export interface TreeTable {
   columns: TreeColumn[];
@@ -142,11 +156,14 @@ export function treeTable(
   opts: { width: number; nowSeconds: number; glyphs: Glyphs; marked?: ReadonlySet<string>; from?: number; to?: number },
 ): TreeTable {
   const { width, nowSeconds, glyphs: g } = opts;
-  const gutter = Math.max(0, ...rows.map((r) => stringWidth(guidePrefix(r.guides, g))));
+  const gutter = widest(rows, `gutter:${g.pipe}`, (r) => stringWidth(guidePrefix(r.guides, g)));
   const gap = gapFor(width);
   // The glyph, the mark column, and in a wide pane a space (in a narrow one the mark column is the separator).
   const lead = gutter + 2 + (gap > 1 ? 1 : 0);
-  const marksWidest = Math.min(MARKS_MAX, Math.max(0, ...rows.map((r) => nodeMarks(r.node).length)));
+  const marksWidest = Math.min(
+    MARKS_MAX,
+    widest(rows, 'marks', (r) => nodeMarks(r.node).length),
+  );
   const widths: Record<TreeColumn, number> = {
     date: FIXED.date!,
     age: FIXED.age!,
@@ -168,7 +185,11 @@ export function treeTable(
   }
   const columns = ORDER.filter((c) => chosen.has(c));
   // The label takes what is left, up to its widest; the marks then follow it closely.
-  const labelWidest = Math.max(HEADER.label.length, ...rows.map((r) => stringWidth(labelText(tree, r, nowSeconds, !chosen.has('marks')))));
+  const withMarks = !chosen.has('marks');
+  const labelWidest = Math.max(
+    HEADER.label.length,
+    widest(rows, `label:${nowSeconds}:${withMarks}`, (r) => stringWidth(labelText(tree, r, nowSeconds, withMarks))),
+  );
   widths.label = Math.max(1, Math.min(room, labelWidest));
   const draw = (cells: string[]) =>
     cells
