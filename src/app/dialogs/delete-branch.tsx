@@ -1,11 +1,9 @@
 import { DialogBox } from '../../../components/DialogBox.js';
-import { Text } from '../../../components/Text.js';
 import { deleteBranchLines } from '../../present/delete-plans.js';
 import type { Binding } from '../bindings.js';
-import { TextFieldView } from '../views/TextFieldView.js';
 import type { Dialog } from '../ui-store.js';
-import { describeAction } from '../../core/ops/delete.js';
-import { DIALOG_SCROLL_BINDINGS, key, stepsBinding, stepsLines, typedField, withTyped, type DialogModule } from './types.js';
+import { deletePreviewLines, TypedDeleteFooter } from './delete-preview.js';
+import { DIALOG_SCROLL_BINDINGS, stepsBinding, typedField, withTyped, type DialogModule } from './types.js';
 
 type DeleteBranchDialog = Extract<Dialog, { kind: 'delete-branch' }>;
 
@@ -16,17 +14,7 @@ const BINDINGS: readonly Binding[] = [
   ...DIALOG_SCROLL_BINDINGS,
 ];
 
-/** What happens to the data; the zfs steps only when asked for. */
-function dialogLines(d: DeleteBranchDialog, nowSeconds: number): string[] {
-  return [
-    ...deleteBranchLines(d.plan, nowSeconds),
-    ...stepsLines(
-      d.steps,
-      BINDINGS,
-      d.plan.actions.map((a) => `  ${describeAction(a)}`),
-    ),
-  ];
-}
+const dialogLines = (d: DeleteBranchDialog, nowSeconds: number) => deletePreviewLines(deleteBranchLines(d.plan, nowSeconds), d.steps, BINDINGS, d.plan.actions);
 
 function DeleteBranchView({ dialog: d, height }: { dialog: DeleteBranchDialog; height: number }) {
   const id = d.plan.container;
@@ -35,13 +23,7 @@ function DeleteBranchView({ dialog: d, height }: { dialog: DeleteBranchDialog; h
       title={`Delete a branch of ${id} with its ${d.plan.snapshots.length} checkpoint(s)`}
       lines={dialogLines(d, Math.floor(Date.now() / 1000))}
       scroll={d.scroll}
-      footer={
-        <Text>
-          {`type ${id} then ${key(BINDINGS, 'confirm')} to delete: `}
-          <TextFieldView text={d.typed} cursor={d.cursor} />
-          {`   ${key(BINDINGS, 'close')} cancel`}
-        </Text>
-      }
+      footer={<TypedDeleteFooter id={id} table={BINDINGS} typed={d.typed} cursor={d.cursor} />}
       height={height}
     />
   );

@@ -1,11 +1,9 @@
 import { DialogBox } from '../../../components/DialogBox.js';
-import { Text } from '../../../components/Text.js';
 import { deleteSetLines } from '../../present/delete-plans.js';
 import type { Binding } from '../bindings.js';
-import { TextFieldView } from '../views/TextFieldView.js';
 import type { Dialog } from '../ui-store.js';
-import { describeAction } from '../../core/ops/delete.js';
-import { DIALOG_SCROLL_BINDINGS, key, stepsBinding, stepsLines, typedField, withTyped, type DialogModule } from './types.js';
+import { deletePreviewLines, TypedDeleteFooter } from './delete-preview.js';
+import { DIALOG_SCROLL_BINDINGS, key, stepsBinding, typedField, withTyped, type DialogModule } from './types.js';
 
 type DeleteSetDialog = Extract<Dialog, { kind: 'delete-set' }>;
 
@@ -16,17 +14,7 @@ const BINDINGS: readonly Binding[] = [
   ...DIALOG_SCROLL_BINDINGS,
 ];
 
-/** What happens to the data; the zfs steps only when asked for. */
-function dialogLines(d: DeleteSetDialog, nowSeconds: number): string[] {
-  return [
-    ...deleteSetLines(d.plan, nowSeconds),
-    ...stepsLines(
-      d.steps,
-      BINDINGS,
-      d.plan.actions.map((a) => `  ${describeAction(a)}`),
-    ),
-  ];
-}
+const dialogLines = (d: DeleteSetDialog, nowSeconds: number) => deletePreviewLines(deleteSetLines(d.plan, nowSeconds), d.steps, BINDINGS, d.plan.actions);
 
 function DeleteSetView({ dialog: d, height }: { dialog: DeleteSetDialog; height: number }) {
   const id = d.plan.container;
@@ -36,17 +24,7 @@ function DeleteSetView({ dialog: d, height }: { dialog: DeleteSetDialog; height:
       title={`Delete ${n} marked checkpoint${n === 1 ? '' : 's'} of ${id}`}
       lines={dialogLines(d, Math.floor(Date.now() / 1000))}
       scroll={d.scroll}
-      footer={
-        n ? (
-          <Text>
-            {`type ${id} then ${key(BINDINGS, 'confirm')} to delete: `}
-            <TextFieldView text={d.typed} cursor={d.cursor} />
-            {`   ${key(BINDINGS, 'close')} cancel`}
-          </Text>
-        ) : (
-          `${key(BINDINGS, 'close')} close`
-        )
-      }
+      footer={n ? <TypedDeleteFooter id={id} table={BINDINGS} typed={d.typed} cursor={d.cursor} /> : `${key(BINDINGS, 'close')} close`}
       height={height}
     />
   );

@@ -1,11 +1,9 @@
 import { DialogBox } from '../../../components/DialogBox.js';
-import { Text } from '../../../components/Text.js';
-import { describeAction } from '../../core/ops/delete.js';
 import { deleteSummary } from '../../present/plans.js';
 import type { Binding } from '../bindings.js';
-import { TextFieldView } from '../views/TextFieldView.js';
 import type { Dialog } from '../ui-store.js';
-import { DIALOG_SCROLL_BINDINGS, key, stepsBinding, stepsLines, typedField, withTyped, type DialogModule } from './types.js';
+import { deletePreviewLines, TypedDeleteFooter } from './delete-preview.js';
+import { DIALOG_SCROLL_BINDINGS, key, stepsBinding, typedField, withTyped, type DialogModule } from './types.js';
 
 type DeleteDialog = Extract<Dialog, { kind: 'delete' }>;
 
@@ -18,16 +16,7 @@ const BINDINGS: readonly Binding[] = [
 ];
 
 /** What happens to the service and the data; the zfs steps only when asked for. */
-function deleteLines(d: DeleteDialog, nowSeconds: number): string[] {
-  return [
-    ...deleteSummary(d.plan, nowSeconds),
-    ...stepsLines(
-      d.steps,
-      BINDINGS,
-      d.plan.actions.map((a) => `  ${describeAction(a)}`),
-    ),
-  ];
-}
+const deleteLines = (d: DeleteDialog, nowSeconds: number) => deletePreviewLines(deleteSummary(d.plan, nowSeconds), d.steps, BINDINGS, d.plan.actions);
 
 function DeleteView({ dialog: d, height }: { dialog: DeleteDialog; height: number }) {
   const id = d.plan.container;
@@ -37,11 +26,13 @@ function DeleteView({ dialog: d, height }: { dialog: DeleteDialog; height: numbe
       lines={deleteLines(d, Math.floor(Date.now() / 1000))}
       scroll={d.scroll}
       footer={
-        <Text>
-          {`type ${id} then ${key(BINDINGS, 'confirm')} to delete: `}
-          <TextFieldView text={d.typed} cursor={d.cursor} />
-          {`   ${key(BINDINGS, 'switch')} ${d.plan.subtree ? 'this checkpoint only' : 'with its subtree'}   ${key(BINDINGS, 'close')} cancel`}
-        </Text>
+        <TypedDeleteFooter
+          id={id}
+          table={BINDINGS}
+          typed={d.typed}
+          cursor={d.cursor}
+          more={`${key(BINDINGS, 'switch')} ${d.plan.subtree ? 'this checkpoint only' : 'with its subtree'}   `}
+        />
       }
       height={height}
     />
