@@ -1,3 +1,7 @@
+import { Inventory } from '../../src/core/model/inventory.js';
+import { buildTree } from '../../src/core/model/tree.js';
+import type { LoadedContainer } from '../../src/core/ops/container.js';
+import { LEGACY_CAPABILITIES } from '../../src/core/tools/zfs/capabilities.js';
 import type { DatasetRecord } from '../../src/core/model/dataset.js';
 
 /** Builds DatasetRecord lists for model tests: txg and guid grow with each call. */
@@ -42,4 +46,17 @@ export class RecordBuilder {
     });
     return this;
   }
+}
+
+/** A container `web` loaded from the builder's records as the core loads one (zfs-fuse capabilities). */
+export function loadedContainer(b: RecordBuilder, dataset = 't/c/web'): LoadedContainer {
+  const inventory = new Inventory(b.records);
+  return {
+    id: 'web',
+    dataset,
+    container: { id: 'web', name: 'web', status: 'stopped', sources: ['zfs'], dataset, mounts: [] },
+    caps: { ...LEGACY_CAPABILITIES, version: 'pool v23' },
+    inventory,
+    tree: buildTree('web', dataset, inventory),
+  };
 }

@@ -1,28 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RefusedError } from '../../src/core/errors.js';
-import { Inventory } from '../../src/core/model/inventory.js';
-import { buildTree } from '../../src/core/model/tree.js';
 import { planDelete } from '../../src/core/ops/delete.js';
-import type { LoadedContainer } from '../../src/core/ops/container.js';
 import { planPruneDecisions } from '../../src/core/ops/prune.js';
 import { selectSnapshot } from '../../src/core/ops/select-snapshot.js';
-import { LEGACY_CAPABILITIES } from '../../src/core/tools/zfs/capabilities.js';
 import { expectOpenzfs, fakeCore, NOW_S } from '../support/fake-core.js';
-import type { RecordBuilder as RB } from '../support/records.js';
-import { RecordBuilder } from '../support/records.js';
+import { loadedContainer, RecordBuilder } from '../support/records.js';
 
-function loaded(b: RB, dataset = 't/c/web'): LoadedContainer {
-  const inventory = new Inventory(b.records);
-  return {
-    id: 'web',
-    dataset,
-    container: { id: 'web', name: 'web', status: 'stopped', sources: ['zfs'], dataset, mounts: [] },
-    caps: { ...LEGACY_CAPABILITIES, version: 'pool v23' },
-    inventory,
-    tree: buildTree('web', dataset, inventory),
-  };
-}
+const loaded = loadedContainer;
 
 /** web: c1 - c2 - c3 - NOW, with a branch X cloned from c2 holding x1 - x2 - NOW, and Y cloned from x1. */
 function branchy() {

@@ -1,28 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { UsageError } from '../../src/core/errors.js';
-import { Inventory } from '../../src/core/model/inventory.js';
-import { buildTree } from '../../src/core/model/tree.js';
-import type { LoadedContainer } from '../../src/core/ops/container.js';
 import { planFreeDecisions, type PrunePolicy } from '../../src/core/ops/prune.js';
-import { LEGACY_CAPABILITIES } from '../../src/core/tools/zfs/capabilities.js';
 import { freeOutcomeLine } from '../../src/present/space-lines.js';
 import { expectLegacy, expectOpenzfs, fakeCore } from '../support/fake-core.js';
-import { RecordBuilder } from '../support/records.js';
+import { loadedContainer, RecordBuilder } from '../support/records.js';
 
 const M = 2 ** 20;
 
-function loaded(b: RecordBuilder, dataset = 't/c/web'): LoadedContainer {
-  const inventory = new Inventory(b.records);
-  return {
-    id: 'web',
-    dataset,
-    container: { id: 'web', name: 'web', status: 'stopped', sources: ['zfs'], dataset, mounts: [] },
-    caps: { ...LEGACY_CAPABILITIES, version: 'pool v23' },
-    inventory,
-    tree: buildTree('web', dataset, inventory),
-  };
-}
+const loaded = loadedContainer;
 
 /** checkpoint-1..6, oldest first, owning 8M, 4M, 2M, 16M, 1M, 1M. */
 function six() {
