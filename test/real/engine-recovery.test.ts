@@ -256,7 +256,7 @@ test('journal write failing mid branch restore: non-zero exit, one error line na
       `${tag}: no restore clone or branch left`,
     );
     assert.deepEqual(
-      [...now].filter((n) => n.includes('@pre-restore-')),
+      [...now].filter((n) => n.includes('@pre-restore-') && !before.has(n)),
       [],
       `${tag}: no safety snapshot left`,
     );
