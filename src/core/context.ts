@@ -8,6 +8,8 @@ import { Zpool } from './tools/zpool/zpool.js';
 import { Lxc } from './tools/lxc.js';
 import { Pct } from './tools/pct.js';
 import { Journal } from './state/journal.js';
+import type { HostFs } from './nodes/host-fs.js';
+import { LocalFs } from './nodes/local-fs.js';
 
 export interface Identity {
   user: string;
@@ -18,6 +20,10 @@ export interface Identity {
 export interface CoreContext {
   config: Config;
   runner: Runner;
+  /** The files of the node this context drives (the same node as the runner's). */
+  fs: HostFs;
+  /** The node's name in a cluster; absent for the one local node. */
+  node?: string;
   zfs: Zfs;
   zpool: Zpool;
   pct: Pct;
@@ -54,6 +60,7 @@ export function createContext(config: Config, runner: Runner, overrides: Partial
   runner = withCommandLog(overrides.runner ?? runner, store);
   return {
     config,
+    fs: new LocalFs(),
     zfs: new Zfs(runner, { shortMs, longMs: config.runner.long_timeout_seconds * 1000 }),
     zpool: new Zpool(runner, shortMs),
     pct: new Pct(runner),

@@ -1,4 +1,3 @@
-import { readdir, readFile } from 'node:fs/promises';
 import type { CoreContext } from '../context.js';
 import type { Inventory } from '../model/inventory.js';
 import { parseMountinfo } from './mounts.js';
@@ -19,9 +18,9 @@ export function sourceEnv(ctx: CoreContext, inventory?: Inventory): SourceEnv {
     pct: ctx.pct,
     lxc: ctx.lxc,
     ...(inventory ? { inventory } : {}),
-    mounts: () => (mounts ??= readFile('/proc/self/mountinfo', 'utf8').then(parseMountinfo, () => [])),
-    readFile: (path) => readFile(path, 'utf8').catch(() => undefined),
-    readDir: (path) => readdir(path).catch(() => []),
+    mounts: () => (mounts ??= ctx.fs.readFile('/proc/self/mountinfo').then((text) => parseMountinfo(text ?? ''))),
+    readFile: (path) => ctx.fs.readFile(path),
+    readDir: (path) => ctx.fs.readDir(path),
   };
 }
 

@@ -8,6 +8,8 @@ export interface Command {
   timeoutMs?: number;
   /** Serialises commands that touch the same object (for example a container id). */
   lockKey?: string;
+  /** Written to the command's stdin (a file's content sent to another node); absent: no stdin. */
+  input?: string;
 }
 
 export interface CommandResult {

@@ -39,7 +39,7 @@ export class ExecaRunner implements Runner {
       timeout: timeoutMs,
       cancelSignal: signal,
       forceKillAfterDelay: 2_000,
-      stdin: 'ignore',
+      ...(command.input !== undefined ? { input: command.input } : { stdin: 'ignore' as const }),
       env: { LC_ALL: 'C', LANG: 'C' },
       stripFinalNewline: false,
     });

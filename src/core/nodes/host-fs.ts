@@ -1,0 +1,23 @@
+/**
+ * The files of one node: what the core reads and writes on disk (pct and lxc configs, storage.cfg, mountinfo, the
+ * state dir, locks, journal, events.log, the image store). A node is a Runner plus one of these; the local machine
+ * and a node over ssh are two implementations of the same pair, so every operation works on any node unchanged.
+ */
+export interface HostFs {
+  /** Where the files are: "local" for this machine, else the node's name (for messages). */
+  readonly where: string;
+  /** The text of a file, or undefined when it does not exist or cannot be read. */
+  readFile(path: string): Promise<string | undefined>;
+  /** The names in a directory ([] when it does not exist). */
+  readDir(path: string): Promise<string[]>;
+  /** Writes so readers see the old or the new content, never a torn one (parent directories created). */
+  writeAtomic(path: string, content: string): Promise<void>;
+  /** Creates the file only if it does not exist (a lock); false when it already did. */
+  createExclusive(path: string, content: string): Promise<boolean>;
+  /** Appends in one write (O_APPEND: lines from several writers never interleave); parent directories created. */
+  append(path: string, content: string): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  /** Removes a file or a directory tree; no error when it is already gone. */
+  remove(path: string): Promise<void>;
+  mkdir(path: string): Promise<void>;
+}
