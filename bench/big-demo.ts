@@ -23,6 +23,6 @@ export function bigDemoCore(count: number): Core {
   config.state_dir = join(dir, 'state');
   config.journal_dir = join(dir, 'journal');
   config.lxc.path = join(dir, 'lxc');
-  config.pve = { config_dir: join(dir, 'pve'), storage_cfg: join(dir, 'pve', 'storage.cfg') };
+  config.pve = { config_dir: join(dir, 'pve'), storage_cfg: join(dir, 'pve', 'storage.cfg'), members: join(dir, 'pve', '.members') };
   return new Core(createContext(config, new DemoRunner(sim, 'tank', new Map(), join(dir, 'pve'))));
 }

@@ -1,10 +1,16 @@
 import type { Core } from '../core/core.js';
+import type { Cluster } from '../core/nodes/cluster.js';
 import type { Glyphs } from '../present/glyphs.js';
 
 export type OptionSpec = { type: 'string' | 'boolean'; short?: string; multiple?: boolean; description: string; value?: string };
 
 export interface CliEnv {
+  /** The core of the node the command runs on (src/cli/route.ts). */
   core: Core;
+  /** Every node; `list` and `pool` read them all. */
+  cluster: Cluster;
+  /** A line on stderr (a node that did not answer). */
+  warn: (text: string) => void;
   json: boolean;
   yes: boolean;
   glyphs: Glyphs;
@@ -23,6 +29,11 @@ export interface CommandSpec {
   summary: string;
   options: Record<string, OptionSpec>;
   examples: string[];
+  /**
+   * What the positionals name, so the command runs on the right node: 'all' and 'first' are container refs, 'cluster'
+   * reads every node itself, 'node' (the default) runs on --node or this machine's node.
+   */
+  targets?: 'all' | 'first' | 'cluster' | 'node';
   run: (env: CliEnv, positionals: string[], values: Values) => Promise<void>;
 }
 

@@ -5,6 +5,7 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   json: { type: 'boolean', description: 'machine-readable output (stable shapes, see README)' },
   yes: { type: 'boolean', short: 'y', description: 'confirm destructive actions without asking' },
   ascii: { type: 'boolean', description: 'ASCII tree glyphs (automatic when the locale is not UTF-8)' },
+  node: { type: 'string', value: 'NAME', description: 'only this node of the cluster (config nodes or /etc/pve/.members)' },
   demo: { type: 'boolean', description: 'run against a simulated Proxmox node inside the process (no root, no ZFS needed)' },
   'read-only': { type: 'boolean', description: 'refuse every change before anything runs (the console also hides them)' },
   theme: { type: 'string', value: 'NAME', description: 'console theme: dark, light, high-contrast, no-color (NO_COLOR wins)' },

@@ -72,11 +72,7 @@ export async function main(argv: string[], terminal = { out: (s: string) => cons
     if (!spec && process.stdout.isTTY) delete process.env.CI;
     const consoleModule = spec ? undefined : import('../app/run.js');
     consoleModule?.catch(() => undefined);
-    const [{ loadConfig }, { createContext }, coreModule] = await Promise.all([
-      import('../core/config.js'),
-      import('../core/context.js'),
-      import('../core/core.js'),
-    ]);
+    const [{ loadConfig }, { connectCluster }] = await Promise.all([import('../core/config.js'), import('../core/nodes/connect.js')]);
     let { config } = await loadConfig(values.config as string | undefined);
     let runner: Runner;
     let demoIdentity: Identity | undefined;
@@ -100,9 +96,11 @@ export async function main(argv: string[], terminal = { out: (s: string) => cons
     }
     // Read-only is the core's: whatever face asks, a change is refused before anything runs.
     // On the demo node, events and checkpoints say they were made on pve-demo, never on this machine.
-    const core = new coreModule.Core(
-      createContext(config, runner, { readOnly: Boolean(values['read-only']), ...(demoIdentity ? { identity: demoIdentity } : {}) }),
-    );
+    const overrides = { readOnly: Boolean(values['read-only']), ...(demoIdentity ? { identity: demoIdentity } : {}) };
+    const node = values.node as string | undefined;
+    if (node !== undefined) (await import('../core/nodes/node-spec.js')).validateNodeName(node);
+    const cluster = await connectCluster(config, { runner, overrides, ...(node !== undefined ? { only: node } : {}) });
+    const core = cluster.nodes[0]!.core;
     if (!spec) {
       if (!process.stdout.isTTY) throw new UsageError('the console needs a terminal', 'run it in a terminal, or use a command (lxcri-console --help)');
       const { runConsole } = await consoleModule!;
@@ -115,18 +113,21 @@ export async function main(argv: string[], terminal = { out: (s: string) => cons
       });
     }
     const [{ pickGlyphs }, { terminalConfirm }] = await Promise.all([import('../present/glyphs.js'), import('./confirm.js')]);
+    const routed = await (await import('./route.js')).routeCommand(cluster, spec, positionals.slice(1));
     const env: CliEnv = {
-      core,
+      core: routed.core,
+      cluster,
       json,
       yes: Boolean(values.yes),
       glyphs: pickGlyphs(Boolean(values.ascii)),
       out: io.out,
+      warn: io.err,
       confirm: terminalConfirm,
       nowSeconds: () => Math.floor(Date.now() / 1000),
     };
-    if (spec.name !== 'recover') await warnInterrupted(core, io.err);
-    await spec.run(env, positionals.slice(1), values);
-    for (const s of core.staleLocks) io.err(safeText(`warning: took over the stale lock of ${s.operation} on ${s.container} (pid ${s.pid} is gone)`));
+    if (spec.name !== 'recover') await warnInterrupted(routed.core, io.err);
+    await spec.run(env, routed.positionals, values);
+    for (const s of routed.core.staleLocks) io.err(safeText(`warning: took over the stale lock of ${s.operation} on ${s.container} (pid ${s.pid} is gone)`));
     return 0;
   } catch (error) {
     return reportError(error, { json, debug, ...io });

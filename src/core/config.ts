@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { UsageError } from './errors.js';
 import { validateDatasetName } from './tools/zfs/names.js';
+import { validateNodeName, validateSshDestination, type NodeSpec } from './nodes/node-spec.js';
 
 export const DEFAULT_CONFIG_PATH = '/etc/lxcri-console/config.json';
 
@@ -33,7 +34,18 @@ export interface Config {
   /** Journals of running operations; on disk (not /run) so an interrupted operation is still known after a reboot. */
   journal_dir: string;
   lxc: { path: string };
-  pve: { config_dir: string; storage_cfg: string };
+  /** Proxmox's files; `members` is pmxcfs's node list (the cluster's nodes when present). */
+  pve: { config_dir: string; storage_cfg: string; members: string };
+  /** The cluster's nodes when not on Proxmox (or to override it); absent: /etc/pve/.members, else this machine alone. */
+  nodes?: NodeSpec[];
+  /** Passed to every ssh as `-F FILE`. */
+  ssh_config?: string;
+  ssh: {
+    /** How long a node may take to answer before it is shown unreachable (ssh ConnectTimeout and the refresh's wait). */
+    connect_timeout_seconds: number;
+    /** How long an idle shared connection (ControlMaster) stays open. */
+    control_persist_seconds: number;
+  };
   container: {
     /** Graceful shutdown before a restore waits this long, then the container is stopped hard. */
     shutdown_timeout_seconds: number;
@@ -53,7 +65,8 @@ export const DEFAULT_CONFIG: Config = {
   state_dir: '/run/proxmox-lxcri',
   journal_dir: '/var/lib/lxcri-console/journal',
   lxc: { path: '/var/lib/lxc' },
-  pve: { config_dir: '/etc/pve/lxc', storage_cfg: '/etc/pve/storage.cfg' },
+  pve: { config_dir: '/etc/pve/lxc', storage_cfg: '/etc/pve/storage.cfg', members: '/etc/pve/.members' },
+  ssh: { connect_timeout_seconds: 5, control_persist_seconds: 60 },
   container: { shutdown_timeout_seconds: 60 },
   criu: { store: '/var/lib/lxcri/checkpoints' },
   ui: { refresh_seconds: 5, theme: 'dark' },
@@ -88,6 +101,30 @@ const oneOf =
     typeof v === 'string' && values.includes(v) ? undefined : `one of ${values.join(', ')}`;
 
 const absolutePath = str((x) => x.startsWith('/'), 'an absolute path');
+
+/** `[{ "name": "pve2", "ssh": "root@10.0.0.2" }, ...]`: names unique, at most one "local". */
+const nodeList: Check = (v) => {
+  const expected = 'a list of { "name": "<node>", "ssh": "<destination>" | "local" }';
+  if (!Array.isArray(v) || v.length === 0) return expected;
+  const names = new Set<string>();
+  let locals = 0;
+  for (const n of v as unknown[]) {
+    if (typeof n !== 'object' || n === null || Array.isArray(n)) return expected;
+    const { name, ssh, ...rest } = n as Record<string, unknown>;
+    if (Object.keys(rest).length) return `${expected} (unknown key ${Object.keys(rest)[0]})`;
+    if (typeof name !== 'string' || typeof ssh !== 'string') return expected;
+    try {
+      validateNodeName(name);
+      validateSshDestination(ssh, name);
+    } catch (error) {
+      return `${expected}: ${(error as Error).message}`;
+    }
+    if (names.has(name)) return `${expected}: node ${name} is named twice`;
+    names.add(name);
+    if (ssh === 'local') locals++;
+  }
+  return locals > 1 ? `${expected}: only one node can be "local"` : undefined;
+};
 
 type Section = ReadonlyMap<string, Check>;
 const section = (checks: Record<string, Check>): Section => new Map(Object.entries(checks));
@@ -128,7 +165,10 @@ const SCHEMA: ReadonlyMap<string, Check | Section> = new Map<string, Check | Sec
   ['state_dir', absolutePath],
   ['journal_dir', absolutePath],
   ['lxc', section({ path: absolutePath })],
-  ['pve', section({ config_dir: absolutePath, storage_cfg: absolutePath })],
+  ['pve', section({ config_dir: absolutePath, storage_cfg: absolutePath, members: absolutePath })],
+  ['nodes', nodeList],
+  ['ssh_config', absolutePath],
+  ['ssh', section({ connect_timeout_seconds: seconds(1, 300), control_persist_seconds: seconds(0, 86_400) })],
   ['container', section({ shutdown_timeout_seconds: seconds(0, MAX_TIMER_SECONDS - SHUTDOWN_GRACE_SECONDS) })],
   ['criu', section({ store: absolutePath })],
   ['ui', section({ refresh_seconds: seconds(1), theme: oneOf('dark', 'light', 'high-contrast', 'no-color') })],

@@ -22,7 +22,7 @@ export function fakeCore(base = 't/c', config: Partial<Config['checkpoint']> = {
   cfg.state_dir = state;
   cfg.journal_dir = join(state, 'journal');
   cfg.lxc.path = nowhere;
-  cfg.pve = { config_dir: nowhere, storage_cfg: `${nowhere}/storage.cfg` };
+  cfg.pve = { config_dir: nowhere, storage_cfg: `${nowhere}/storage.cfg`, members: `${nowhere}/.members` };
   Object.assign(cfg.checkpoint, config);
   const core = new Core(createContext(cfg, runner, { now: () => NOW_MS, identity: { user: 'alice', host: 'pve1' } }));
   return { runner, core };

@@ -77,7 +77,7 @@ export function cliConfig(base: string, dir: string) {
     state_dir: `${dir}/state`,
     journal_dir: `${dir}/journal`,
     lxc: { path: `${dir}/lxc` },
-    pve: { config_dir: `${dir}/pve`, storage_cfg: `${dir}/pve/storage.cfg` },
+    pve: { config_dir: `${dir}/pve`, storage_cfg: `${dir}/pve/storage.cfg`, members: `${dir}/pve/.members` },
   };
 }
 
@@ -107,7 +107,7 @@ export function createTestPool(tag: string, size = '256M'): TestPool {
       config.state_dir = `${dir}/state`;
       config.journal_dir = `${dir}/journal`;
       config.lxc.path = `${dir}/lxc`;
-      config.pve = { config_dir: `${dir}/pve`, storage_cfg: `${dir}/pve/storage.cfg` };
+      config.pve = { config_dir: `${dir}/pve`, storage_cfg: `${dir}/pve/storage.cfg`, members: `${dir}/pve/.members` };
       overrides.config?.(config);
       let count = 0;
       const { logger } = createFileLogger(config.log.file, 'debug');

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { Cluster } from '../../src/core/nodes/cluster.js';
 import { test } from 'node:test';
 import type { CliEnv } from '../../src/cli/command-spec.js';
 import { deleteCommand } from '../../src/cli/commands/delete.js';
@@ -34,6 +35,8 @@ function env(core: Core, o: { json?: boolean; yes?: boolean; confirm?: boolean }
   const asked: Array<[string, string]> = [];
   const e: CliEnv = {
     core,
+    cluster: Cluster.ofCore(core),
+    warn: (s) => out.push(`stderr: ${s}`),
     json: o.json ?? false,
     yes: o.yes ?? false,
     glyphs: pickGlyphs(true),

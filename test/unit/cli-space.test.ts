@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { Cluster } from '../../src/core/nodes/cluster.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +31,8 @@ function env(core: Core, json: boolean) {
   const out: string[] = [];
   const e: CliEnv = {
     core,
+    cluster: Cluster.ofCore(core),
+    warn: (s) => out.push(`stderr: ${s}`),
     json,
     yes: false,
     glyphs: pickGlyphs(true),

@@ -114,7 +114,7 @@ test('a Proxmox container resolves through its config and storage.cfg, with its 
   writeFileSync(join(dir, '101.conf'), fixture('pve/101.conf'));
   writeFileSync(join(dir, 'storage.cfg'), fixture('pve/storage.cfg'));
   const { core } = fakeCore();
-  core.ctx.config.pve = { config_dir: dir, storage_cfg: join(dir, 'storage.cfg') };
+  core.ctx.config.pve = { config_dir: dir, storage_cfg: join(dir, 'storage.cfg'), members: join(dir, '.members') };
   const c = await describeContainer(core.ctx, '101');
   assert.deepEqual([c.sources, c.dataset, c.lock, c.name], [['pct'], 'rpool/data/subvol-101-disk-0', 'snapshot', 'db']);
   assert.equal(c.mounts.find((m) => m.key === 'mp0')!.dataset, 'rpool/data/subvol-101-disk-1');
@@ -144,7 +144,7 @@ test('restore refuses a container Proxmox has locked, naming the lock, before an
   writeFileSync(join(dir, '101.conf'), fixture('pve/101.conf'));
   writeFileSync(join(dir, 'storage.cfg'), fixture('pve/storage.cfg'));
   const { core, runner } = fakeCore();
-  core.ctx.config.pve = { config_dir: dir, storage_cfg: join(dir, 'storage.cfg') };
+  core.ctx.config.pve = { config_dir: dir, storage_cfg: join(dir, 'storage.cfg'), members: join(dir, '.members') };
   await assert.rejects(
     core.restore('101', { snapshot: 'checkpoint-1' }),
     (e: unknown) =>

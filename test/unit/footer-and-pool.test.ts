@@ -14,7 +14,9 @@ test('a narrow footer cuts the middle, never `? help` and `q quit`, which come l
 test('`pool` with no pools says so instead of printing nothing', async () => {
   const { poolCommand } = await import('../../src/cli/commands/pool.js');
   const out: string[] = [];
-  const env = { core: { pools: async () => [] }, json: false, out: (s: string) => out.push(s) } as unknown as Parameters<typeof poolCommand.run>[0];
+  const { Cluster } = await import('../../src/core/nodes/cluster.js');
+  const core = { pools: async () => [], store: { getState: () => ({}) }, ctx: { config: { runner: { timeout_seconds: 30 } } } } as never;
+  const env = { core, cluster: Cluster.ofCore(core), json: false, out: (s: string) => out.push(s) } as unknown as Parameters<typeof poolCommand.run>[0];
   await poolCommand.run(env, [], {});
   assert.match(out.join('\n'), /^no ZFS pools found/);
 });

@@ -26,7 +26,7 @@ function simCore() {
   config.state_dir = `${dir}/state`;
   config.journal_dir = `${dir}/journal`;
   config.lxc.path = '/nonexistent/lxcri-test';
-  config.pve = { config_dir: `${dir}/pve`, storage_cfg: `${dir}/pve/storage.cfg` };
+  config.pve = { config_dir: `${dir}/pve`, storage_cfg: `${dir}/pve/storage.cfg`, members: `${dir}/pve/.members` };
   // A clock the test moves, so each restore's names and marks have their own second.
   const clock = { ms: 1_800_000_000_000 };
   const runner = new DemoRunner(sim, 'tank', new Map(), `${dir}/demo-pve`);

@@ -8,6 +8,7 @@ export const checkpointCommand: CommandSpec = {
   name: 'checkpoint',
   args: '<container...>',
   summary: 'snapshot one or more containers (several at once: atomic where ZFS allows)',
+  targets: 'all',
   options: {
     label: { type: 'string', value: 'TEXT', description: 'a label stored on the snapshot (lxcri:label)' },
     stateful: { type: 'boolean', description: "also save the running container's memory with CRIU (one container)" },

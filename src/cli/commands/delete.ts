@@ -10,6 +10,7 @@ export const deleteCommand: CommandSpec = {
   name: 'delete',
   args: '<container> <snapshot...> | <container> --branch <dataset>',
   summary: 'delete one checkpoint (with --subtree: and everything after it), several at once, or a whole branch',
+  targets: 'first',
   options: {
     subtree: { type: 'boolean', description: 'also delete every descendant checkpoint and branch dataset' },
     branch: { type: 'string', value: 'DATASET', description: 'delete this branch dataset (not the live line) with all its checkpoints' },

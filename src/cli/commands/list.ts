@@ -1,30 +1,56 @@
 import type { CommandSpec } from '../command-spec.js';
 import { printJson } from '../command-spec.js';
+import { nodeJson, readEveryNode } from '../cluster-read.js';
 import { table } from '../../present/table.js';
 import { formatAge, formatBytes } from '../../present/units.js';
 
 export const listCommand: CommandSpec = {
   name: 'list',
   args: '',
-  summary: 'containers with their datasets, checkpoint counts and space',
+  summary: 'containers with their datasets, checkpoint counts and space (every node of the cluster)',
+  targets: 'cluster',
   options: {},
-  examples: ['lxcri-console list', 'lxcri-console list --json'],
+  examples: ['lxcri-console list', 'lxcri-console list --json', 'lxcri-console list --node pve2'],
   async run(env) {
-    const world = await env.core.refresh();
+    const { view } = await readEveryNode(env, (core) => core.refresh());
+    const first = [...view.worlds.values()][0]!;
+    const several = env.cluster.nodes.length > 1;
     if (env.json) {
-      printJson(env, { base: world.base, flavour: world.capabilities.flavour, zfsVersion: world.capabilities.version, containers: world.containers });
+      printJson(env, {
+        base: first.base,
+        flavour: first.capabilities.flavour,
+        zfsVersion: first.capabilities.version,
+        nodes: view.nodes.map(nodeJson),
+        containers: view.containers.map((c) => ({ ...c.summary, node: c.node, ref: c.ref })),
+      });
       return;
     }
-    if (!world.containers.length) {
-      env.out(`no containers found (no Proxmox or LXC containers, no LXCRI state, nothing under ${world.base})`);
+    if (!view.containers.length) {
+      env.out(`no containers found (no Proxmox or LXC containers, no LXCRI state, nothing under ${first.base})`);
       return;
     }
     const now = env.nowSeconds();
     env.out(
       table(
-        ['ID', 'NAME', 'STATUS', 'LOCK', 'SOURCE', 'DATASET', 'CHECKPOINTS', 'SAFETY', 'FOREIGN', 'BRANCHES', 'SNAP USED', 'USED', 'LATEST'],
-        world.containers.map((c) => [
-          c.id,
+        [
+          'ID',
+          ...(several ? ['NODE'] : []),
+          'NAME',
+          'STATUS',
+          'LOCK',
+          'SOURCE',
+          'DATASET',
+          'CHECKPOINTS',
+          'SAFETY',
+          'FOREIGN',
+          'BRANCHES',
+          'SNAP USED',
+          'USED',
+          'LATEST',
+        ],
+        view.containers.map(({ summary: c, ref, node }) => [
+          ref,
+          ...(several ? [node] : []),
           c.name,
           c.status,
           c.lock ?? '-',
@@ -38,7 +64,7 @@ export const listCommand: CommandSpec = {
           formatBytes(c.used),
           c.latestCheckpoint ? `${formatAge(c.latestCheckpoint.creation, now)} ago` : '-',
         ]),
-        [6, 7, 8, 9, 10, 11],
+        several ? [7, 8, 9, 10, 11, 12] : [6, 7, 8, 9, 10, 11],
       ),
     );
   },

@@ -1,5 +1,6 @@
 import type { CommandSpec } from '../command-spec.js';
 import { printJson } from '../command-spec.js';
+import { nodeJson, readEveryNode } from '../cluster-read.js';
 import { table } from '../../present/table.js';
 import { formatBytes } from '../../present/units.js';
 
@@ -7,17 +8,20 @@ export const poolCommand: CommandSpec = {
   name: 'pool',
   args: '',
   summary: 'pool health, capacity (warning at 80 %, critical at 95 %) and space per container',
+  targets: 'cluster',
   options: {},
-  examples: ['lxcri-console pool', 'lxcri-console pool --json'],
+  examples: ['lxcri-console pool', 'lxcri-console pool --json', 'lxcri-console pool --node pve2'],
   async run(env) {
-    const pools = await env.core.pools();
-    if (env.json) return printJson(env, { pools });
+    const { results, view } = await readEveryNode(env, (core) => core.pools());
+    const several = env.cluster.nodes.length > 1;
+    const pools = [...results].flatMap(([node, list]) => list.map((p) => ({ ...p, node })));
+    if (env.json) return printJson(env, { nodes: view.nodes.map(nodeJson), pools });
     if (!pools.length) return env.out('no ZFS pools found (`zpool list` shows none): import or create a pool, or start ZFS');
     for (const p of pools) {
       const approx = p.approximate ? '~' : '';
       const frag = p.fragmentation !== undefined ? `, fragmentation ${p.fragmentation}%` : '';
       env.out(
-        `${p.name}  ${p.health}  ${p.capacity}% used (${approx}${formatBytes(p.allocated)} of ${approx}${formatBytes(p.size)}, ${approx}${formatBytes(p.free)} free${frag})  [${p.level.toUpperCase()}]`,
+        `${several ? `${p.node}:` : ''}${p.name}  ${p.health}  ${p.capacity}% used (${approx}${formatBytes(p.allocated)} of ${approx}${formatBytes(p.size)}, ${approx}${formatBytes(p.free)} free${frag})  [${p.level.toUpperCase()}]`,
       );
       for (const w of p.warnings) env.out(`  warning: ${w}`);
       if (p.containers.length) {

@@ -47,6 +47,7 @@ export const pruneCommand: CommandSpec = {
   name: 'prune',
   args: '[container...]',
   summary: 'plan and remove old checkpoints by max_snapshots / retention_days (all containers by default)',
+  targets: 'all',
   options: {
     'dry-run': { type: 'boolean', description: 'show the plan only' },
     'max-snapshots': { type: 'string', value: 'N', description: 'keep at most N checkpoints per container (config: checkpoint.max_snapshots)' },

@@ -7,6 +7,7 @@ export const spaceCommand: CommandSpec = {
   name: 'space',
   args: '[container...]',
   summary: "where the space is: live data, checkpoints' own and shared space, branches, CRIU images, and each checkpoint's used/written/referenced",
+  targets: 'all',
   options: {
     range: {
       type: 'string',

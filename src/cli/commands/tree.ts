@@ -6,9 +6,10 @@ import { printJson } from '../command-spec.js';
 import { renderTreeText } from '../../present/tree-text.js';
 
 /** The stable JSON shape of a tree: nodes in display order with parent ids. */
-export function treeJson(tree: CheckpointTree) {
+export function treeJson(tree: CheckpointTree, node?: string) {
   return {
     container: tree.container,
+    ...(node ? { node } : {}),
     activeDataset: tree.activeDataset,
     branches: tree.branches,
     roots: tree.roots,
@@ -20,13 +21,14 @@ export const treeCommand: CommandSpec = {
   name: 'tree',
   args: '<container>',
   summary: 'the checkpoint tree of a container: branches, NOW markers, labels, space',
+  targets: 'first',
   options: {},
   examples: ['lxcri-console tree web', 'lxcri-console tree 101 --json'],
   async run(env, positionals) {
     const [id, extra] = positionals;
     if (!id || extra) throw new UsageError('tree takes exactly one container', 'usage: lxcri-console tree <container>');
     const tree = await env.core.tree(id);
-    if (env.json) printJson(env, treeJson(tree));
+    if (env.json) printJson(env, treeJson(tree, env.core.ctx.node));
     else env.out(renderTreeText(tree, env.glyphs, env.nowSeconds()).join('\n'));
   },
 };

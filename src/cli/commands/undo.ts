@@ -8,6 +8,7 @@ export const undoCommand: CommandSpec = {
   name: 'undo',
   args: '<container>',
   summary: "undo the last branch restore: the former line becomes the live one again, today's state is kept as a branch",
+  targets: 'first',
   options: {
     branch: { type: 'string', value: 'DATASET', description: 'switch to this branch of the container instead of the line the last restore set aside' },
     discard: { type: 'boolean', description: "destroy today's state instead of keeping it as a branch (only the changes since the restore)" },

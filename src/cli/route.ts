@@ -1,0 +1,28 @@
+import { UsageError } from '../core/errors.js';
+import type { Core } from '../core/core.js';
+import type { Cluster, ClusterNode } from '../core/nodes/cluster.js';
+import type { CommandSpec } from './command-spec.js';
+
+/**
+ * Which node a command runs on. Container refs (`<id>` unique cluster-wide, or `<node>:<id>`) name it; commands
+ * without one run on `--node`, else this machine's node, else the only node. Positionals come back as the node's ids.
+ */
+export async function routeCommand(cluster: Cluster, spec: CommandSpec, positionals: string[]): Promise<{ core: Core; positionals: string[] }> {
+  const targets = spec.targets ?? 'node';
+  const refCount = targets === 'all' ? positionals.length : targets === 'first' ? Math.min(1, positionals.length) : 0;
+  if (targets === 'cluster' || refCount === 0) return { core: defaultNode(cluster, spec.name).core, positionals };
+  const located: Array<{ node: ClusterNode; id: string }> = [];
+  for (const ref of positionals.slice(0, refCount)) located.push(await cluster.locate(ref));
+  const nodes = [...new Set(located.map((l) => l.node.spec.name))];
+  if (nodes.length > 1) {
+    throw new UsageError(`the containers are on different nodes (${nodes.join(', ')})`, `run ${spec.name} once per node, each with that node's containers`);
+  }
+  return { core: located[0]!.node.core, positionals: [...located.map((l) => l.id), ...positionals.slice(refCount)] };
+}
+
+function defaultNode(cluster: Cluster, command: string): ClusterNode {
+  if (cluster.single) return cluster.nodes[0]!;
+  const local = cluster.nodes.find((n) => n.local);
+  if (local) return local;
+  throw new UsageError(`${command} runs on one node: which one?`, `add --node NAME (nodes: ${cluster.nodes.map((n) => n.spec.name).join(', ')})`);
+}

@@ -1,0 +1,117 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import type { Config } from '../config.js';
+import { createContext, type CoreContext } from '../context.js';
+import { Core } from '../core.js';
+import type { Command, Runner } from '../runner/command.js';
+import { Cluster, type ClusterNode } from './cluster.js';
+import { CommandFs } from './command-fs.js';
+import type { HostFs } from './host-fs.js';
+import { nodesFromMembers, parseMembers } from './members.js';
+import { LOCAL, validateNodeName, validateSshDestination, type NodeSpec } from './node-spec.js';
+import { BatchingRunner } from './read-batch.js';
+import { defaultControlDir, SshRunner } from './ssh-runner.js';
+
+/** This machine's node name: the host name's first label when it is a valid node name. */
+export function localNodeName(): string {
+  const name = hostname().split('.')[0] ?? '';
+  try {
+    return validateNodeName(name);
+  } catch {
+    return 'localhost';
+  }
+}
+
+/**
+ * The cluster's nodes: config `nodes` when given, else pmxcfs's /etc/pve/.members (the way Proxmox reaches each node),
+ * else this machine alone. Every name and destination is validated before anything connects.
+ */
+export async function nodeSpecs(config: Config, fs: HostFs): Promise<{ specs: NodeSpec[]; name?: string; quorate?: boolean }> {
+  if (config.nodes) return { specs: config.nodes.map((n) => ({ ...n, ssh: validateSshDestination(n.ssh, validateNodeName(n.name)) })) };
+  const text = await fs.readFile(config.pve.members);
+  if (text !== undefined) {
+    const members = parseMembers(text, config.pve.members);
+    const pveDir = config.pve.members.replace(/\/[^/]*$/, '');
+    const specs = nodesFromMembers(members, pveDir).map((s) => {
+      validateSshDestination(s.ssh, s.name);
+      // The node's own known_hosts when Proxmox keeps one, else ssh's default.
+      if (s.knownHosts && !existsSync(s.knownHosts)) {
+        const { knownHosts: _unused, ...rest } = s;
+        return rest;
+      }
+      return s;
+    });
+    if (specs.length > 1) return { specs, ...(members.cluster ? { name: members.cluster.name, quorate: members.cluster.quorate } : {}) };
+  }
+  return { specs: [{ name: localNodeName(), ssh: LOCAL }] };
+}
+
+export interface ConnectOptions {
+  /** Spawns every process (ssh included): the execa runner, or a test's. */
+  runner: Runner;
+  /** Applied to every node's context (read-only, identity, a test clock). */
+  overrides?: Partial<CoreContext>;
+  /** `--node NAME`: only this node. */
+  only?: string;
+  controlDir?: string;
+}
+
+function learnedPath(controlDir: string, node: string): string {
+  return `${controlDir}/reads-${node}.json`;
+}
+
+function loadLearned(path: string): Command[] {
+  try {
+    const list = JSON.parse(readFileSync(path, 'utf8')) as unknown;
+    return Array.isArray(list) ? (list as Command[]).filter((c) => typeof c?.tool === 'string' && Array.isArray(c.args) && c.mutates === false) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** One Core per node: this machine's over the local runner and files, every other over ssh (its runner and files). */
+export async function connectCluster(config: Config, options: ConnectOptions): Promise<Cluster> {
+  const local = options.overrides?.fs;
+  const { specs: all, name, quorate } = await nodeSpecs(config, local ?? new (await import('./local-fs.js')).LocalFs());
+  const specs = options.only ? all.filter((s) => s.name === options.only) : all;
+  if (options.only && !specs.length) {
+    const { UsageError } = await import('../errors.js');
+    throw new UsageError(`unknown node '${options.only}'`, `nodes: ${all.map((s) => s.name).join(', ')}`);
+  }
+  const controlDir = options.controlDir ?? defaultControlDir();
+  const nodes: ClusterNode[] = specs.map((spec) => {
+    const single = all.length === 1;
+    if (spec.ssh === LOCAL) {
+      const core = new Core(createContext(config, options.runner, { ...options.overrides, ...(single ? {} : { node: spec.name }) }));
+      return { spec, core, local: true };
+    }
+    const ssh = new SshRunner(
+      {
+        node: spec.name,
+        destination: spec.ssh,
+        ...(config.ssh_config ? { sshConfig: config.ssh_config } : {}),
+        ...(spec.knownHosts ? { knownHosts: spec.knownHosts } : {}),
+        connectTimeoutSeconds: config.ssh.connect_timeout_seconds,
+        controlPersistSeconds: config.ssh.control_persist_seconds,
+        controlDir,
+      },
+      options.runner,
+    );
+    const path = learnedPath(controlDir, spec.name);
+    const batch = new BatchingRunner(ssh, loadLearned(path));
+    const core = new Core(createContext(config, batch, { ...options.overrides, fs: new CommandFs(batch, spec.name), node: spec.name }));
+    const afterRefresh = () => {
+      try {
+        writeFileSync(path, JSON.stringify(batch.learnedReads), { mode: 0o600 });
+      } catch {
+        // only an optimisation: the next process learns them again
+      }
+    };
+    return { spec, core, local: false, batch, afterRefresh };
+  });
+  return new Cluster(nodes, {
+    timeoutMs: (config.ssh.connect_timeout_seconds + config.runner.timeout_seconds) * 1000,
+    ...(name ? { name } : {}),
+    ...(quorate !== undefined ? { quorate } : {}),
+  });
+}

@@ -1,0 +1,118 @@
+import { randomBytes } from 'node:crypto';
+import { cmd, type Command, type CommandResult, type RunOptions, type Runner } from '../runner/command.js';
+import { ToolFailedError, ToolMissingError } from '../runner/errors.js';
+import { shellQuote } from './shell-quote.js';
+import { remoteCommand, type SshRunner } from './ssh-runner.js';
+
+export interface BatchItem {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+const key = (c: Command) => JSON.stringify([c.tool, ...c.args]);
+
+/**
+ * One remote invocation running several read commands one after another, each one's stdout, exit code and stderr
+ * returned in its own section: `<stdout>\n<M> out <i> <rc>\n<stderr>\n<M> err <i>\n`, M a marker with a random nonce
+ * no command output can guess. The script is built from constants and the commands' quoted argv only.
+ */
+export function batchScript(commands: readonly Command[], marker: string): string {
+  const lines = [`M=${shellQuote(marker)}; e=$(mktemp) || exit 125; trap 'rm -f "$e"' EXIT`];
+  commands.forEach((c, i) => {
+    lines.push(`${remoteCommand(c)} 2>"$e" </dev/null; r=$?; printf '\\n%s out ${i} %s\\n' "$M" "$r"; cat "$e"; printf '\\n%s err ${i}\\n' "$M"`);
+  });
+  return lines.join('\n');
+}
+
+/** Splits a batch's stdout back into one result per command (a command whose section is missing is absent). */
+export function parseBatch(stdout: string, count: number, marker: string): Array<BatchItem | undefined> {
+  const out: Array<BatchItem | undefined> = new Array<BatchItem | undefined>(count).fill(undefined);
+  let rest = stdout;
+  for (let i = 0; i < count; i++) {
+    const outMark = new RegExp(`\\n${marker} out ${i} (\\d+)\\n`).exec(rest);
+    if (!outMark) break;
+    const afterOut = rest.slice(outMark.index + outMark[0].length);
+    const errMark = `\n${marker} err ${i}\n`;
+    const end = afterOut.indexOf(errMark);
+    if (end < 0) break;
+    out[i] = { stdout: rest.slice(0, outMark.index), exitCode: Number(outMark[1]), stderr: afterOut.slice(0, end) };
+    rest = afterOut.slice(end + errMark.length);
+  }
+  return out;
+}
+
+/**
+ * Refreshing a node over ssh costs one round trip: the reads the last refresh made are learned, run together in one
+ * invocation when the next one begins, and served from that answer; a read not learned yet goes through on its own
+ * (and is learned), a read no longer made is forgotten, and any change drops what was read (it may be stale).
+ */
+export class BatchingRunner implements Runner {
+  private learned = new Map<string, Command>();
+  private cache = new Map<string, BatchItem>();
+  private used = new Set<string>();
+  private window = false;
+  /** ssh invocations this runner made (the bench counts them). */
+  invocations = 0;
+
+  constructor(
+    private readonly ssh: SshRunner,
+    learned: readonly Command[] = [],
+  ) {
+    for (const c of learned) this.learned.set(key(c), c);
+  }
+
+  /** The reads to run together next time (to keep them across processes). */
+  get learnedReads(): Command[] {
+    return [...this.learned.values()];
+  }
+
+  /** Starts a refresh: runs every learned read in one invocation. */
+  async begin(options: RunOptions & { timeoutMs?: number } = {}): Promise<void> {
+    this.window = true;
+    this.used.clear();
+    this.cache.clear();
+    const reads = [...this.learned.values()];
+    if (!reads.length) return;
+    const marker = `@@lxcri-${randomBytes(8).toString('hex')}`;
+    this.invocations++;
+    const r = await this.ssh.runRemote(
+      cmd('sh', ['(batched reads)'], false, options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      batchScript(reads, marker),
+      options,
+    );
+    parseBatch(r.stdout, reads.length, marker).forEach((item, i) => {
+      if (item) this.cache.set(key(reads[i]!), item);
+    });
+  }
+
+  /** Ends the refresh: what was not read this time is forgotten. */
+  end(): void {
+    if (!this.window) return;
+    this.window = false;
+    for (const k of [...this.learned.keys()]) if (!this.used.has(k)) this.learned.delete(k);
+    this.cache.clear();
+  }
+
+  async run(command: Command, options?: RunOptions): Promise<CommandResult> {
+    if (command.mutates) {
+      this.cache.clear();
+      this.invocations++;
+      return this.ssh.run(command, options);
+    }
+    const k = key(command);
+    if (this.window) {
+      this.used.add(k);
+      this.learned.set(k, command);
+    }
+    const hit = this.cache.get(k);
+    if (hit) {
+      const result: CommandResult = { command, exitCode: hit.exitCode, stdout: hit.stdout, stderr: hit.stderr, durationMs: 0 };
+      if (hit.exitCode === 127 && /not found/.test(hit.stderr)) throw new ToolMissingError(command);
+      if (hit.exitCode !== 0) throw new ToolFailedError(result);
+      return result;
+    }
+    this.invocations++;
+    return this.ssh.run(command, options);
+  }
+}

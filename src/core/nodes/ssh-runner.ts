@@ -1,0 +1,129 @@
+import { mkdirSync } from 'node:fs';
+import { LxcriError } from '../errors.js';
+import type { Command, CommandResult, RunOptions, Runner } from '../runner/command.js';
+import { ToolAbortedError, ToolFailedError, ToolMissingError, ToolTimeoutError } from '../runner/errors.js';
+import { shellCommand } from './shell-quote.js';
+
+/** How this machine reaches one node with ssh: the form Proxmox itself uses (pvesr, pct migrate, pvesh's proxy). */
+export interface SshTarget {
+  node: string;
+  /** Validated by validateSshDestination before it gets here. */
+  destination: string;
+  /** `ssh -F FILE` */
+  sshConfig?: string;
+  /** The node's own known_hosts (Proxmox: /etc/pve/nodes/<node>/ssh_known_hosts), checked under the alias. */
+  knownHosts?: string;
+  connectTimeoutSeconds: number;
+  controlPersistSeconds: number;
+  /** Where the shared connections' sockets live (the user's runtime dir). */
+  controlDir: string;
+}
+
+/** The node did not answer (ssh's own failure, exit 255): the reason is ssh's last line. */
+export class NodeUnreachableError extends LxcriError {
+  constructor(
+    readonly node: string,
+    readonly reason: string,
+  ) {
+    super('unreachable', `node ${node} is unreachable: ${reason}`, `check that ${node} is up and that \`ssh ${node}\` works without a password`, 1);
+    this.name = 'NodeUnreachableError';
+  }
+}
+
+export function defaultControlDir(): string {
+  const base = process.env.XDG_RUNTIME_DIR || (process.getuid?.() === 0 ? '/run' : '/tmp');
+  return `${base}/lxcri-console-ssh-${process.getuid?.() ?? 'user'}`;
+}
+
+/** ssh's argv for one remote command string; every option fixed here, the destination last before `--`'s command. */
+export function sshArgv(t: SshTarget, remote: string): string[] {
+  return [
+    ...(t.sshConfig ? ['-F', t.sshConfig] : []),
+    '-e',
+    'none',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    `ConnectTimeout=${t.connectTimeoutSeconds}`,
+    '-o',
+    'ControlMaster=auto',
+    '-o',
+    `ControlPath=${t.controlDir}/%C`,
+    '-o',
+    `ControlPersist=${t.controlPersistSeconds}`,
+    '-o',
+    `HostKeyAlias=${t.node}`,
+    ...(t.knownHosts ? ['-o', `UserKnownHostsFile=${t.knownHosts}`, '-o', 'GlobalKnownHostsFile=none'] : []),
+    '--',
+    t.destination,
+    remote,
+  ];
+}
+
+/** The remote command: the argv quoted for the node's shell, in the C locale (tool output is parsed). */
+export function remoteCommand(command: Command): string {
+  return shellCommand(['env', 'LC_ALL=C', 'LANG=C', command.tool, ...command.args]);
+}
+
+/** ssh's own complaint: its last non-empty stderr line (the remote command's output never ends in one of these). */
+export function sshReason(stderr: string): string {
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  return lines.at(-1) ?? 'ssh exited 255 without a message';
+}
+
+/**
+ * A Runner for another node: each command runs there through ssh, and comes back as if it had run here (the same
+ * result and errors, naming the command the core built, not ssh). Processes are spawned by the local runner it wraps.
+ */
+export class SshRunner implements Runner {
+  private controlDirReady = false;
+
+  constructor(
+    readonly target: SshTarget,
+    private readonly local: Runner,
+  ) {}
+
+  async run(command: Command, options: RunOptions = {}): Promise<CommandResult> {
+    return this.runRemote(command, remoteCommand(command), options);
+  }
+
+  /** Runs a remote command string built by the core itself from constants and quoted arguments (batched reads). */
+  async runRemote(command: Command, remote: string, options: RunOptions = {}): Promise<CommandResult> {
+    this.prepareControlDir();
+    const ssh: Command = {
+      tool: 'ssh',
+      args: sshArgv(this.target, remote),
+      mutates: command.mutates,
+      ...(command.timeoutMs !== undefined ? { timeoutMs: command.timeoutMs } : {}),
+      ...(command.lockKey !== undefined ? { lockKey: `${this.target.node}:${command.lockKey}` } : {}),
+      ...(command.input !== undefined ? { input: command.input } : {}),
+    };
+    let result: CommandResult;
+    try {
+      result = await this.local.run(ssh, options);
+    } catch (error) {
+      if (error instanceof ToolFailedError) {
+        const r = { ...error.result, command };
+        if (r.exitCode === 255) throw new NodeUnreachableError(this.target.node, sshReason(r.stderr));
+        if (r.exitCode === 127 && /not found|No such file/.test(r.stderr)) throw new ToolMissingError(command);
+        throw new ToolFailedError(r);
+      }
+      if (error instanceof ToolTimeoutError) throw new ToolTimeoutError(command, error.timeoutMs);
+      if (error instanceof ToolAbortedError) throw new ToolAbortedError(command);
+      if (error instanceof ToolMissingError) {
+        throw new LxcriError('tool-missing', `ssh not found: cannot reach node ${this.target.node}`, 'install openssh-client', 1);
+      }
+      throw error;
+    }
+    return { ...result, command };
+  }
+
+  private prepareControlDir(): void {
+    if (this.controlDirReady) return;
+    mkdirSync(this.target.controlDir, { recursive: true, mode: 0o700 });
+    this.controlDirReady = true;
+  }
+}
