@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs and starts what the real-host tests drive: zfs-fuse (ZFS), LXC with the busybox template, CRIU, tmux.
+# Installs and starts what the real-host tests drive: zfs-fuse (ZFS), LXC with the busybox template, CRIU, tmux,
+# and OpenSSH (the cluster harness, test/support/cluster.ts, runs one private sshd per node; no system sshd).
 # Idempotent: installs only what is missing (one `apt-get update` first), starts zfs-fuse only if it is not running.
 set -euo pipefail
 
@@ -16,12 +17,27 @@ command -v lxc-create >/dev/null || need+=(lxc)
 command -v criu >/dev/null || need+=(criu)
 command -v tmux >/dev/null || need+=(tmux)
 command -v zstd >/dev/null || need+=(zstd)
+[ -x /usr/sbin/sshd ] || need+=(openssh-server)
+{ command -v ssh >/dev/null && command -v ssh-keygen >/dev/null; } || need+=(openssh-client)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup-host: installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
+  # No package may start a system service (openssh-server would start an sshd on port 22): a policy-rc.d that
+  # denies every start, ours only while installing; one already there (as in Docker images) is left alone.
+  policy=/usr/sbin/policy-rc.d
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\n# setup-host.sh: no service starts while installing\nexit 101\n' >"$policy"
+    chmod 755 "$policy"
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  trap - EXIT
+  if head -2 "$policy" 2>/dev/null | grep -q '^# setup-host.sh:'; then rm -f "$policy"; fi
 fi
+# sshd refuses to start without its privilege separation directory (normally made by its service unit).
+mkdir -p /run/sshd
+chmod 755 /run/sshd
 
 [ -e /dev/fuse ] || { echo "setup-host: /dev/fuse is missing; zfs-fuse cannot run here" >&2; exit 1; }
 

@@ -11,6 +11,8 @@
 //   `PATH=<binDir>:$PATH` (see `env`) drives the private daemon through its normal runner.
 // - Every signal goes to a pid read from this node's own pidfiles and checked to live in this node's namespace,
 //   never to a pid found by name: the machine's daemon lives in the host namespace and can never pass that check.
+// - Other daemons a test starts in the namespace (the cluster harness's sshd, test/support/cluster.ts) are `adopt`ed
+//   by their pidfile: `destroy` and the sweep of a dead test's nodes end them too, before the zfs daemon.
 import { execFileSync, spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cliConfig, poolFiles, type PoolFiles } from './real-pool.js';
@@ -69,12 +71,26 @@ export interface PrivateZfs extends PoolFiles {
   start(): void;
   /** Unmounts the datasets while the daemon still answers, then SIGTERM and wait (SIGKILL after `waitMs`). */
   stop(waitMs?: number): void;
+  /**
+   * The first half of `stop`: unmounts and sends SIGTERM without waiting (zfs-fuse takes 2-4 s to exit), so several
+   * nodes wind down at once; a later `stop` or `destroy` waits for the exit (the pool goes with the vdev file).
+   */
+  beginStop(): number | undefined;
   /** SIGSTOP / SIGCONT the private daemon. */
   pause(): void;
   resume(): void;
   /** Writes a CLI config file pointing at this node's pool; `edit` adjusts it. Returns its path. */
   writeConfig(edit?: (c: CliConfigFile) => void, file?: string): string;
-  /** Removes everything this node started: daemon, pool, namespace holder, files. Safe to call twice. */
+  /** The pid in `pidfile` if it is a live `comm` process inside this namespace (never one of the host's). */
+  pidOf(pidfile: string, comm: string): number | undefined;
+  /**
+   * Ends the `comm` process whose pid is in `pidfile` (checked as in `pidOf`) together with its child processes in this
+   * namespace: SIGTERM, SIGKILL after `waitMs`. Removes the pidfile. Returns whether one was running.
+   */
+  end(pidfile: string, comm: string, waitMs?: number): boolean;
+  /** Another daemon started inside the namespace: `destroy` (or the sweep after a dead test) `end`s it first. */
+  adopt(pidfile: string, comm: string): void;
+  /** Removes everything this node started: adopted daemons, zfs daemon, pool, namespace holder, files. Safe to call twice. */
   destroy(): void;
 }
 
@@ -83,6 +99,13 @@ interface NodeRecord {
   holder: number;
   ns: string;
   pidfile: string;
+  adopted?: Adopted[];
+}
+
+/** A daemon of the test's own inside the namespace, known by its pidfile and process name. */
+interface Adopted {
+  pidfile: string;
+  comm: string;
 }
 
 function sleepMs(ms: number): void {
@@ -150,6 +173,48 @@ function readPid(file: string): number | undefined {
   }
 }
 
+/** The children of `pid` (by their parent pid in /proc) that live in namespace `ns`. */
+function childrenIn(pid: number, ns: string): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid && nsOf(Number(entry)) === ns) children.push(Number(entry));
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return children;
+}
+
+/** See `PrivateZfs.end`: the process of `pidfile`, if it is a `comm` in `ns`, and its children in `ns`. */
+function endProcess(pidfile: string, comm: string, ns: string, waitMs = 5000): boolean {
+  const pid = readPid(pidfile);
+  if (pid === undefined || !isPrivate(pid, ns, comm)) {
+    rmSync(pidfile, { force: true });
+    return false;
+  }
+  // isPrivate proved `ns` is not ours; the children are checked to be in it too.
+  const targets = [pid, ...childrenIn(pid, ns)];
+  const kill = (p: number, sig: NodeJS.Signals) => {
+    try {
+      if (alive(p) && nsOf(p) === ns) process.kill(p, sig);
+    } catch {
+      /* gone meanwhile */
+    }
+  };
+  for (const p of targets) kill(p, 'SIGTERM');
+  for (const p of targets) {
+    if (waitGone(p, waitMs)) continue;
+    kill(p, 'SIGKILL');
+    if (!waitGone(p, 5000)) throw new Error(`process ${p} (${commOf(p)}) survived SIGKILL (state ${stateOf(p)})`);
+  }
+  rmSync(pidfile, { force: true });
+  return true;
+}
+
 /** Where `zfs`/`zpool` live, skipping any wrapper directory of ours already on PATH. */
 function realTool(tool: string): string {
   for (const dir of (process.env.PATH ?? '').split(':')) {
@@ -177,6 +242,13 @@ function sweepStale(): void {
       continue;
     }
     if (alive(record.owner)) continue;
+    for (const { pidfile, comm } of record.adopted ?? []) {
+      try {
+        endProcess(pidfile, comm, record.ns, 2000);
+      } catch {
+        /* the holder check below keeps the directory */
+      }
+    }
     const daemon = readPid(record.pidfile);
     if (daemon !== undefined && signal(daemon, record.ns, 'zfs-fuse', 'SIGCONT')) {
       signal(daemon, record.ns, 'zfs-fuse', 'SIGKILL');
@@ -230,10 +302,14 @@ export function createPrivateZfs(options: PrivateZfsOptions): PrivateZfs {
     throw new Error('unshare -m did not set up a mount namespace within 5 s');
   }
   const nsId = ns;
-  writeFileSync(`${dir}/node.json`, JSON.stringify({ owner: process.pid, holder: nsPid, ns: nsId, pidfile } satisfies NodeRecord));
+  const adopted: Adopted[] = [];
+  const record: NodeRecord = { owner: process.pid, holder: nsPid, ns: nsId, pidfile, adopted };
+  writeFileSync(`${dir}/node.json`, JSON.stringify(record));
 
   let destroyed = false;
   let paused = false;
+  /** The daemon `beginStop` sent SIGTERM to, while it winds down (zfs-fuse takes 2-4 s to exit). */
+  let stopping: number | undefined;
   const onExit = () => {
     try {
       destroy();
@@ -296,9 +372,9 @@ export function createPrivateZfs(options: PrivateZfsOptions): PrivateZfs {
     if (zpool(['list', '-H', '-o', 'name']).split('\n').includes(pool)) zfs(['mount', '-a']);
   }
 
-  function stop(waitMs = 30_000): void {
+  function beginStop(): number | undefined {
     const pid = daemonPid();
-    if (pid === undefined) return;
+    if (pid === undefined || pid === stopping) return pid;
     resume();
     // zfs-fuse calls sync(2) on its way out, and sync waits for every filesystem on the machine, including this
     // daemon's own FUSE mounts: unmount them first while it still answers. Lazily detach what refuses.
@@ -311,10 +387,18 @@ export function createPrivateZfs(options: PrivateZfsOptions): PrivateZfs {
       );
     }
     signal(pid, nsId, 'zfs-fuse', 'SIGTERM');
+    stopping = pid;
+    return pid;
+  }
+
+  function stop(waitMs = 30_000): void {
+    const pid = beginStop();
+    if (pid === undefined) return;
     if (!waitGone(pid, waitMs)) {
       signal(pid, nsId, 'zfs-fuse', 'SIGKILL');
       if (!waitGone(pid, 10_000)) throw new Error(`[private ${pool}] zfs-fuse ${pid} survived SIGKILL (state ${stateOf(pid)})`);
     }
+    stopping = undefined;
     rmSync(pidfile, { force: true });
   }
 
@@ -345,11 +429,13 @@ export function createPrivateZfs(options: PrivateZfsOptions): PrivateZfs {
         errors.push(`${what}: ${(error as Error).message}`);
       }
     };
+    for (const { pidfile: file, comm } of adopted) attempt(comm, () => endProcess(file, comm, nsId));
     if (paused) attempt('resume', resume);
     if (daemonPid() !== undefined) {
-      attempt('zpool destroy', () => {
-        if (zpool(['list', '-H', '-o', 'name']).split('\n').includes(pool)) zpool(['destroy', '-f', pool], 10);
-      });
+      if (stopping === undefined)
+        attempt('zpool destroy', () => {
+          if (zpool(['list', '-H', '-o', 'name']).split('\n').includes(pool)) zpool(['destroy', '-f', pool], 10);
+        });
       attempt('stop', () => stop(15_000));
     }
     attempt('namespace', () => {
@@ -380,9 +466,20 @@ export function createPrivateZfs(options: PrivateZfsOptions): PrivateZfs {
     path,
     start,
     stop,
+    beginStop,
     pause,
     resume,
     destroy,
+    pidOf(file, comm) {
+      const pid = readPid(file);
+      return pid !== undefined && isPrivate(pid, nsId, comm) ? pid : undefined;
+    },
+    end: (file, comm, waitMs) => endProcess(file, comm, nsId, waitMs),
+    adopt(file, comm) {
+      if (destroyed) throw new Error(`[private ${pool}] adopt after destroy`);
+      if (!adopted.some((a) => a.pidfile === file)) adopted.push({ pidfile: file, comm });
+      writeFileSync(`${dir}/node.json`, JSON.stringify(record));
+    },
     writeConfig(edit, file = `${dir}/config.json`) {
       const config: CliConfigFile = cliConfig(base, dir);
       edit?.(config);
