@@ -7,6 +7,7 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   ascii: { type: 'boolean', description: 'ASCII tree glyphs (automatic when the locale is not UTF-8)' },
   node: { type: 'string', value: 'NAME', description: 'only this node of the cluster (config nodes or /etc/pve/.members)' },
   demo: { type: 'boolean', description: 'run against a simulated Proxmox node inside the process (no root, no ZFS needed)' },
+  'demo-cluster': { type: 'boolean', description: 'with --demo: three simulated nodes pve1..pve3 (LXCRI_DEMO_DOWN=pve3 takes one away)' },
   'read-only': { type: 'boolean', description: 'refuse every change before anything runs (the console also hides them)' },
   theme: { type: 'string', value: 'NAME', description: 'console theme: dark, light, high-contrast, no-color (NO_COLOR wins)' },
   debug: { type: 'boolean', description: 'log every command to the log file and print error details' },

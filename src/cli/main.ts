@@ -76,6 +76,8 @@ export async function main(argv: string[], terminal = { out: (s: string) => cons
     let { config } = await loadConfig(values.config as string | undefined);
     let runner: Runner;
     let demoIdentity: Identity | undefined;
+    let demoHost: import('../demo/demo-host.js').DemoHost | undefined;
+    if (values['demo-cluster'] && !values.demo) throw new UsageError('--demo-cluster goes with --demo', 'run lxcri-console --demo --demo-cluster');
     if (values.demo) {
       const { createDemoHost, hostFromSeed } = await import('../demo/demo-host.js');
       // Other tools (tar, for stateful checkpoints) run for real; execa loads when one first does.
@@ -86,6 +88,7 @@ export async function main(argv: string[], terminal = { out: (s: string) => cons
         (s) => hostFromSeed(s, fallback),
         () => createDemoHost({ fallback, ...(demoDir ? { dir: demoDir } : {}) }),
       );
+      demoHost = demo;
       config = demo.config;
       runner = demo.runner;
       demoIdentity = demo.identity;
@@ -99,17 +102,21 @@ export async function main(argv: string[], terminal = { out: (s: string) => cons
     const overrides = { readOnly: Boolean(values['read-only']), ...(demoIdentity ? { identity: demoIdentity } : {}) };
     const node = values.node as string | undefined;
     if (node !== undefined) (await import('../core/nodes/node-spec.js')).validateNodeName(node);
-    const cluster = await connectCluster(config, { runner, overrides, ...(node !== undefined ? { only: node } : {}) });
+    let cluster = await connectCluster(config, { runner, overrides, ...(node !== undefined ? { only: node } : {}) });
+    if (demoHost && values['demo-cluster']) {
+      cluster = await (await import('../demo/demo-cluster.js')).createDemoCluster(demoHost, cluster.nodes[0]!.core, demoIdentity!, node);
+    }
     const core = cluster.nodes[0]!.core;
     if (!spec) {
       if (!process.stdout.isTTY) throw new UsageError('the console needs a terminal', 'run it in a terminal, or use a command (lxcri-console --help)');
       const { runConsole } = await consoleModule!;
       const theme = values.theme as string | undefined;
-      return await runConsole(core, {
+      const consoleCore = cluster.single ? core : new (await import('../core/nodes/cluster-core.js')).ClusterCore(cluster);
+      return await runConsole(consoleCore, {
         readOnly: Boolean(values['read-only']),
         ascii: Boolean(values.ascii),
         ...(theme ? { theme } : {}),
-        ...(values.demo ? { host: 'pve-demo (simulated)' } : {}),
+        ...(values.demo ? { host: values['demo-cluster'] ? 'demo cluster (simulated)' : 'pve-demo (simulated)' } : {}),
       });
     }
     const [{ pickGlyphs }, { terminalConfirm }] = await Promise.all([import('../present/glyphs.js'), import('./confirm.js')]);

@@ -20,8 +20,28 @@ export interface ContainerSummary extends Container {
   usedByDataset: number;
   used: number;
   latestCheckpoint?: { name: string; creation: number };
+  /** The node it lives on (a cluster's merged world; absent on a single host). Its `id` is then the cluster ref. */
+  node?: string;
+  /** Its id on that node (a cluster's merged world, where `id` may read `<node>:<id>`). */
+  nodeId?: string;
   /** The live dataset is not mounted (zfs says mounted=no, mountpoint not none/legacy): the container cannot start. */
   unmounted?: boolean;
+}
+
+/** One node as a cluster's merged world shows it (src/core/nodes/cluster.ts). */
+export interface WorldNode {
+  name: string;
+  local: boolean;
+  /** pmxcfs's view; an offline node is not contacted. */
+  online?: boolean;
+  /** Undefined until the first refresh tried it. */
+  reachable?: boolean;
+  flavour?: string;
+  version?: string;
+  /** Why it is unreachable: ssh's own words, or the timeout. */
+  error?: string;
+  /** The node's own world (its listing and pools), when it answered. */
+  world?: World;
 }
 
 export interface World {
@@ -31,6 +51,10 @@ export interface World {
   pools: PoolRecord[];
   containers: ContainerSummary[];
   refreshedAt: number;
+  /** A cluster of several nodes: each with its own world; `containers` then holds every node's, `pools` too. */
+  nodes?: WorldNode[];
+  /** The cluster's name and quorum (from /etc/pve/.members). */
+  cluster?: { name?: string; quorate?: boolean };
 }
 
 export { poolOf } from './tools/zfs/names.js';

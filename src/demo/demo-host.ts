@@ -188,7 +188,7 @@ export async function createDemoHost(options: { fallback?: Runner; now?: () => n
  * commands and every refresh's would write ~450 and ~160 files that say what they said. Write them when a container
  * changed (added, locked, renamed) instead; an explicit call after such a change writes them as before.
  */
-function writeOnChange(runner: DemoRunner): void {
+export function writeOnChange(runner: DemoRunner): void {
   const write = runner.writePveConfigs.bind(runner);
   let written: string | undefined;
   runner.writePveConfigs = () => {

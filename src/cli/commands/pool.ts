@@ -14,7 +14,7 @@ export const poolCommand: CommandSpec = {
   async run(env) {
     const { results, view } = await readEveryNode(env, (core) => core.pools());
     const several = env.cluster.nodes.length > 1;
-    const pools = [...results].flatMap(([node, list]) => list.map((p) => ({ ...p, node })));
+    const pools = env.cluster.nodes.flatMap((n) => (results.get(n.spec.name) ?? []).map((p) => ({ ...p, node: n.spec.name })));
     if (env.json) return printJson(env, { nodes: view.nodes.map(nodeJson), pools });
     if (!pools.length) return env.out('no ZFS pools found (`zpool list` shows none): import or create a pool, or start ZFS');
     for (const p of pools) {

@@ -1,0 +1,104 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from '../core/config.js';
+import { createContext, type Identity } from '../core/context.js';
+import { Core } from '../core/core.js';
+import { Cluster, type ClusterNode } from '../core/nodes/cluster.js';
+import { UsageError } from '../core/errors.js';
+import { NodeUnreachableError } from '../core/nodes/ssh-runner.js';
+import type { Command, CommandResult, Runner } from '../core/runner/command.js';
+import { writeOnChange, type DemoHost } from './demo-host.js';
+import { DemoRunner, type DemoContainer } from './demo-runner.js';
+import { ZfsSim } from './zfs-sim.js';
+
+const GB = 1024 ** 3;
+const DAY = 86_400_000;
+
+/** The other nodes of the demo cluster: a few containers each (Proxmox vmids are unique cluster-wide). */
+const NODES: Array<{ name: string; ip: string; containers: Array<Omit<DemoContainer, 'rootfs'> & { disk: number; checkpoints: string[] }> }> = [
+  {
+    name: 'pve2',
+    ip: '10.0.0.2',
+    containers: [
+      { vmid: '200', name: 'proxy', status: 'running', memory: 1024, disk: 1.1 * GB, checkpoints: ['fresh install', 'before haproxy 3.0', ''] },
+      { vmid: '201', name: 'grafana', status: 'running', memory: 2048, disk: 2.6 * GB, checkpoints: ['', ''] },
+      { vmid: '202', name: 'backup-test', status: 'stopped', memory: 512, disk: 0.7 * GB, checkpoints: [] },
+    ],
+  },
+  {
+    name: 'pve3',
+    ip: '10.0.0.3',
+    containers: [
+      { vmid: '300', name: 'minio', status: 'running', memory: 4096, disk: 7.5 * GB, checkpoints: ['before upgrade'] },
+      { vmid: '301', name: 'dns', status: 'running', memory: 256, disk: 0.3 * GB, checkpoints: ['', '', ''] },
+    ],
+  },
+];
+
+/** Down on demand: `LXCRI_DEMO_DOWN=pve3` at start, or a file `<demo dir>/down-pve3` (touch it, remove it) meanwhile. */
+export function demoNodeDown(dir: string, node: string): boolean {
+  return (process.env.LXCRI_DEMO_DOWN ?? '').split(',').includes(node) || existsSync(join(dir, `down-${node}`));
+}
+
+/** A simulated node that can be taken away: then it answers as an ssh that cannot connect does. */
+class DemoNodeRunner implements Runner {
+  constructor(
+    private readonly inner: Runner,
+    private readonly down: () => boolean,
+    private readonly node: string,
+    private readonly ip: string,
+  ) {}
+  run(command: Command): Promise<CommandResult> {
+    if (this.down()) return Promise.reject(new NodeUnreachableError(this.node, `ssh: connect to host ${this.ip} port 22: Connection timed out`));
+    return this.inner.run(command);
+  }
+}
+
+async function demoNode(first: DemoHost, spec: (typeof NODES)[number], identity: Identity): Promise<ClusterNode> {
+  const dir = join(first.dir, 'nodes', spec.name);
+  const pveDir = join(dir, 'pve', 'lxc');
+  mkdirSync(pveDir, { recursive: true });
+  writeFileSync(join(dir, 'pve', 'storage.cfg'), 'zfspool: local-zfs\n\tpool rpool/data\n\tsparse\n\tcontent images,rootdir\n');
+  let clock = Date.now() - 20 * DAY;
+  const sim = new ZfsSim(() => clock, 2 ** 41);
+  sim.create('rpool', 128 * 1024);
+  sim.create('rpool/data', 128 * 1024);
+  const containers = new Map<string, DemoContainer>();
+  for (const c of spec.containers) {
+    containers.set(c.vmid, { vmid: c.vmid, name: c.name, status: c.status, memory: c.memory, rootfs: `local-zfs:subvol-${c.vmid}-disk-0` });
+    sim.create(`rpool/data/subvol-${c.vmid}-disk-0`, Math.round(c.disk), { refquota: String(16 * GB) });
+  }
+  const sims = new DemoRunner(sim, 'rpool', containers, pveDir);
+  writeOnChange(sims);
+  sims.writePveConfigs();
+  const config: Config = structuredClone(first.config);
+  config.state_dir = join(dir, 'state');
+  config.journal_dir = join(dir, 'journal');
+  config.lxc.path = join(dir, 'lxc');
+  config.pve = { config_dir: pveDir, storage_cfg: join(dir, 'pve', 'storage.cfg'), members: join(dir, 'pve', '.members') };
+  config.criu.store = join(dir, 'images');
+  const seeding = new Core(createContext(config, sims, { now: () => clock, identity }));
+  for (const c of spec.containers) {
+    for (const [i, label] of c.checkpoints.entries()) {
+      // Rewrites what the checkpoint before holds (its own space), and adds some.
+      sim.write(`rpool/data/subvol-${c.vmid}-disk-0`, { overwrite: i ? 24 * 1024 ** 2 : 0, add: 40 * 1024 ** 2, free: 0 });
+      await seeding.checkpoint([c.vmid], label ? { label } : {});
+      clock += 2 * DAY;
+    }
+  }
+  const runner = new DemoNodeRunner(sims, () => demoNodeDown(first.dir, spec.name), spec.name, spec.ip);
+  const core = new Core(createContext(config, runner, { identity: { ...identity, host: spec.name }, node: spec.name }));
+  return { spec: { name: spec.name, ssh: `root@${spec.ip}` }, core, local: false };
+}
+
+/**
+ * `--demo --demo-cluster`: the demo node as pve1 plus two smaller simulated nodes, pve2 and pve3, one of which can be
+ * taken away on demand (demoNodeDown), so the cluster view can be tried with no cluster.
+ */
+export async function createDemoCluster(first: DemoHost, pve1: Core, identity: Identity, only?: string): Promise<Cluster> {
+  const others = await Promise.all(NODES.map((n) => demoNode(first, n, identity)));
+  const nodes: ClusterNode[] = [{ spec: { name: 'pve1', ssh: 'local' }, core: pve1, local: true }, ...others];
+  const chosen = only ? nodes.filter((n) => n.spec.name === only) : nodes;
+  if (!chosen.length) throw new UsageError(`unknown node '${only}'`, `nodes: ${nodes.map((n) => n.spec.name).join(', ')}`);
+  return new Cluster(chosen, { timeoutMs: 5_000, name: 'demo', quorate: true });
+}
