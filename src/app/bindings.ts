@@ -41,6 +41,7 @@ export type CommandId =
   | 'sort'
   | 'steps'
   | 'mark-container'
+  | 'nodes'
   | 'collapse'
   | 'order'
   | 'mark'
@@ -58,6 +59,8 @@ export interface BindingContext {
   /** Checkpoints marked in the tree. */
   marked?: number;
   running: boolean;
+  /** The cluster's nodes (absent on a single host). */
+  nodes?: string[];
 }
 
 /**
@@ -150,6 +153,14 @@ export const NORMAL_BINDINGS: readonly Binding[] = [
     description: 'mark / unmark the container; c then checkpoints every marked one together (one label)',
     panes: ['containers'],
     footer: 'mark',
+  },
+  {
+    id: 'nodes',
+    keys: ['N'],
+    description: 'cluster: every node -> one node at a time -> every node (the containers shown)',
+    panes: ['containers', 'details', 'events'],
+    footer: 'node',
+    disabled: (c) => (!c.nodes ? 'one node only: set `nodes` in the config (or run on a Proxmox cluster node)' : undefined),
   },
   { id: 'search', keys: ['/'], description: 'search the tree (names, labels)', panes: ['tree'] },
   { id: 'search-next', keys: ['n'], description: 'next tree match', panes: ['tree'], footer: false },

@@ -279,6 +279,15 @@ export class AppController {
       case 'quit':
         if (this.core.store.getState().mutating > 0) return void this.ui.setState({ mode: 'dialog', dialog: { kind: 'quit' } });
         return this.quit();
+      case 'nodes': {
+        const nodes = this.core.store.getState().world?.nodes ?? [];
+        const at = ui.nodeFilter ? nodes.findIndex((n) => n.name === ui.nodeFilter) : -1;
+        const next = nodes[at + 1];
+        this.ui.setState(next ? { nodeFilter: next.name } : { nodeFilter: undefined });
+        if (next && next.reachable === false) this.say(`${next.name} is unreachable: ${next.error ?? 'no answer'} (retried with backoff)`, 'error');
+        else this.say(next ? `showing the containers of ${next.name} only (N: next node)` : 'showing every node', 'info');
+        return this.sync();
+      }
       case 'mark-container':
         if (!c) return;
         return void this.ui.setState({ marks: ui.marks.includes(c.id) ? ui.marks.filter((m) => m !== c.id) : [...ui.marks, c.id] });

@@ -13,7 +13,9 @@ import type { UiState } from './ui-store.js';
 /** The containers the list shows: the filter matches id, name and status (never the hidden dataset path). */
 export function visibleContainers(core: CoreState, ui: UiState): ContainerSummary[] {
   const f = ui.filter.toLowerCase();
-  return (core.world?.containers ?? []).filter((c) => !f || [c.id, c.name, c.status].some((v) => v.toLowerCase().includes(f)));
+  return (core.world?.containers ?? []).filter(
+    (c) => (!ui.nodeFilter || c.node === ui.nodeFilter) && (!f || [c.id, c.name, c.status, c.node ?? ''].some((v) => v.toLowerCase().includes(f))),
+  );
 }
 
 export function selectedContainer(core: CoreState, ui: UiState): ContainerSummary | undefined {
@@ -78,5 +80,6 @@ export function bindingContext(core: CoreState, ui: UiState): BindingContext {
     onBranchNow: row?.node.kind === 'now' && !row.node.active,
     marked: markedNodes(ui).length,
     running: c?.status === 'running',
+    ...(core.world?.nodes && core.world.nodes.length > 1 ? { nodes: core.world.nodes.map((n) => n.name) } : {}),
   };
 }

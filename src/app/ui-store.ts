@@ -89,6 +89,8 @@ export interface UiState {
   poolStatus?: { read: PoolStatus[]; error?: string };
   /** The tree newest first (the default; `o` toggles). */
   treeNewestFirst: boolean;
+  /** In a cluster: only this node's containers (`N` cycles all nodes -> each node -> all). */
+  nodeFilter?: string;
   /** Side lines of the tree folded by `z`, by the id of their first node (TreeRow.line). */
   treeCollapsed: string[];
   /** Checkpoints marked in the tree (Space, v), by node id (snapshot guid): a refresh neither loses nor moves them. */

@@ -10,7 +10,9 @@ import type { CommandSpec } from './command-spec.js';
 export async function routeCommand(cluster: Cluster, spec: CommandSpec, positionals: string[]): Promise<{ core: Core; positionals: string[] }> {
   const targets = spec.targets ?? 'node';
   const refCount = targets === 'all' ? positionals.length : targets === 'first' ? Math.min(1, positionals.length) : 0;
-  if (targets === 'cluster' || refCount === 0) return { core: defaultNode(cluster, spec.name).core, positionals };
+  // A command that reads every node itself (list, pool) needs no node of its own: this machine's, else the first.
+  if (targets === 'cluster') return { core: (cluster.nodes.find((n) => n.local) ?? cluster.nodes[0]!).core, positionals };
+  if (refCount === 0) return { core: defaultNode(cluster, spec.name).core, positionals };
   const located: Array<{ node: ClusterNode; id: string }> = [];
   for (const ref of positionals.slice(0, refCount)) located.push(await cluster.locate(ref));
   const nodes = [...new Set(located.map((l) => l.node.spec.name))];

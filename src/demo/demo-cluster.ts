@@ -60,7 +60,9 @@ async function demoNode(first: DemoHost, spec: (typeof NODES)[number], identity:
   mkdirSync(pveDir, { recursive: true });
   writeFileSync(join(dir, 'pve', 'storage.cfg'), 'zfspool: local-zfs\n\tpool rpool/data\n\tsparse\n\tcontent images,rootdir\n');
   let clock = Date.now() - 20 * DAY;
-  const sim = new ZfsSim(() => clock, 2 ** 41);
+  let live = false;
+  // The history is seeded with the clock moved back; afterwards the node runs on real time.
+  const sim = new ZfsSim(() => (live ? Date.now() : clock), 2 ** 41);
   sim.create('rpool', 128 * 1024);
   sim.create('rpool/data', 128 * 1024);
   const containers = new Map<string, DemoContainer>();
@@ -86,6 +88,7 @@ async function demoNode(first: DemoHost, spec: (typeof NODES)[number], identity:
       clock += 2 * DAY;
     }
   }
+  live = true;
   const runner = new DemoNodeRunner(sims, () => demoNodeDown(first.dir, spec.name), spec.name, spec.ip);
   const core = new Core(createContext(config, runner, { identity: { ...identity, host: spec.name }, node: spec.name }));
   return { spec: { name: spec.name, ssh: `root@${spec.ip}` }, core, local: false };

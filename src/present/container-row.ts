@@ -5,6 +5,8 @@ import { formatAge, formatBytes } from './units.js';
 /** The container list's columns, fitted to a width: the id column as wide as the widest id (up to 12). */
 export interface ContainerColumns {
   id: number;
+  /** The node's name in a cluster (0: a single host, no column). */
+  node: number;
   name: number;
   /** As wide as the longest flag shown (a lock, `unmounted`, `no zfs`), at least the header; 0 when it does not fit. */
   flag: number;
@@ -31,22 +33,23 @@ const NAME_ROOM = 24;
 export function containerColumns(list: readonly ContainerSummary[], width: number): ContainerColumns {
   const id = Math.min(12, Math.max(2, ...list.map((c) => c.id.length)));
   const flagWidest = Math.min(10, Math.max(4, ...list.map((c) => containerFlag(c).length)));
-  // gutter 1, then id name status [flag] [ckp snaps] [last used], one space apart.
-  let name = width - (1 + id + 1 + 1 + STATUS);
+  const node = list.some((c) => c.node) ? Math.min(10, Math.max(4, ...list.map((c) => c.node?.length ?? 0))) : 0;
+  // gutter 1, then id [node] name status [flag] [ckp snaps] [last used], one space apart.
+  let name = width - (1 + id + 1 + 1 + STATUS) - (node ? node + 1 : 0);
   const flag = name - (1 + flagWidest) >= NAME_MIN ? flagWidest : 0;
   if (flag) name -= 1 + flag;
   const counts = name - (1 + CKP + 1 + SNAP) >= NAME_MIN;
   if (counts) name -= 1 + CKP + 1 + SNAP;
   const wide = counts && name - (1 + LAST + 1 + USED) >= NAME_ROOM;
   if (wide) name -= 1 + LAST + 1 + USED;
-  return { id, flag, counts, wide, name: Math.max(4, name) };
+  return { id, node, flag, counts, wide, name: Math.max(4, name) };
 }
 
 const cell = (text: string, width: number) => (text.length > width ? `${text.slice(0, width - 1)}~` : text.padEnd(width));
 
 export function containerHeader(cols: ContainerColumns): string {
   return [
-    ` ${'ID'.padEnd(cols.id)} ${'NAME'.padEnd(cols.name)} ${'STATUS'.padEnd(STATUS)}`,
+    ` ${'ID'.padEnd(cols.id)} ${cols.node ? `${'NODE'.padEnd(cols.node)} ` : ''}${'NAME'.padEnd(cols.name)} ${'STATUS'.padEnd(STATUS)}`,
     cols.flag ? ` ${'FLAG'.padEnd(cols.flag)}` : '',
     cols.counts ? ` ${'CKP'.padStart(CKP)} ${'SNAPS'.padStart(SNAP)}` : '',
     cols.wide ? ` ${'LAST'.padStart(LAST)} ${'USED'.padStart(USED)}` : '',
@@ -80,7 +83,7 @@ export function containerLine(
   marked = false,
 ): string {
   return [
-    `${cell(c.id, cols.id)} ${cell(`${marked ? '*' : ''}${c.name}`, cols.name)} ${cell(liveStatus(c, runtime), STATUS)}`,
+    `${cell(c.id, cols.id)} ${cols.node ? `${cell(c.node ?? '', cols.node)} ` : ''}${cell(`${marked ? '*' : ''}${c.name}`, cols.name)} ${cell(liveStatus(c, runtime), STATUS)}`,
     cols.flag ? ` ${cell(containerFlag(c), cols.flag)}` : '',
     cols.counts ? ` ${String(c.checkpoints).padStart(CKP)} ${formatBytes(c.usedBySnapshots).padStart(SNAP)}` : '',
     cols.wide

@@ -5,6 +5,7 @@ import { ScrollHint, windowRows } from '../../../components/ScrollHint.js';
 import { useLook } from '../../../components/theme-context.js';
 import { Text } from '../../../components/Text.js';
 import type { Token } from '../../../themes/index.js';
+import type { WorldNode } from '../../core/world.js';
 import { containerColumns, containerHeader, containerLine, liveStatus } from '../../present/container-row.js';
 import { useApp } from '../app-context.js';
 import { useCore, useUi } from './hooks.js';
@@ -23,6 +24,8 @@ export function ContainersPane({ width, height }: { width: number; height: numbe
   const filtering = useUi((s) => s.mode === 'filter');
   const filterCursor = useUi((s) => s.filterCursor);
   const marks = useUi((s) => s.marks);
+  const nodeFilter = useUi((s) => s.nodeFilter);
+  const node = useCore((s) => s.world?.nodes?.find((n) => n.name === nodeFilter));
   const list = app.visibleContainers();
   // Ages tick once a minute (the shared clock): an idle screen stays unchanged.
   const now = useMinuteClock();
@@ -65,7 +68,17 @@ export function ContainersPane({ width, height }: { width: number; height: numbe
         );
       })}
       <ScrollHint direction="down" count={w.below} />
-      {!list.length ? <Text color={theme.color('text.dim')}>{filter ? `no container matches /${filter} (Esc clears)` : 'no containers'}</Text> : null}
+      {!list.length ? (
+        <Text color={theme.color('text.dim')} wrap="wrap">
+          {filter ? `no container matches /${filter} (Esc clears)` : nodeFilter ? emptyNode(nodeFilter, node) : 'no containers'}
+        </Text>
+      ) : null}
     </Panel>
   );
+}
+
+/** Why a node shows no containers: it did not answer (ssh's reason), or it has none. */
+function emptyNode(name: string, node: WorldNode | undefined): string {
+  if (node?.reachable === false) return `${name} is unreachable: ${node.error ?? 'no answer'} (retried with backoff; N: next node)`;
+  return `no containers on ${name} (N: next node)`;
 }

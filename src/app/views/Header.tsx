@@ -43,15 +43,21 @@ export function Header({ host }: { host: string }) {
   const readOnly = useUi((s) => s.readOnly);
   const caps = world?.capabilities;
   const marked = useUi((s) => s.marks.length);
+  const nodeFilter = useUi((s) => s.nodeFilter);
+  // A cluster: every node's pools (named <node>:<pool>), each node that did not answer, and a lost quorum.
+  const cluster = world?.nodes && world.nodes.length > 1 ? world : undefined;
+  const down = (cluster?.nodes ?? []).filter((n) => n.reachable === false).map((n) => `  ${n.name} UNREACHABLE`);
+  const quorum = cluster?.cluster?.quorate === false ? '  NO QUORUM' : '';
   const notice =
-    `${marked ? `  ${marked} marked` : ''}${interrupted ? `  ${interrupted} interrupted operation${interrupted > 1 ? 's' : ''}: press I` : ''}` || undefined;
+    `${nodeFilter ? `  node ${nodeFilter}` : ''}${marked ? `  ${marked} marked` : ''}${interrupted ? `  ${interrupted} interrupted operation${interrupted > 1 ? 's' : ''}: press I` : ''}` ||
+    undefined;
   const pools = world?.pools ?? [];
   const parts = headerParts(stdout.columns || 80, {
     host,
     version: caps ? `${caps.flavour} ${caps.version}` : 'reading…',
     pools,
     readOnly,
-    ...(notice ? { notice } : {}),
+    ...(notice || down.length || quorum ? { notice: `${down.join('')}${quorum}${notice ?? ''}` } : {}),
   });
   return (
     <Box justifyContent="space-between">
@@ -73,10 +79,11 @@ export function Header({ host }: { host: string }) {
           </Text>
         ))}
       </Text>
-      {notice ? (
-        // Never the part cut short: it is how an admin learns something was left half-done.
+      {notice || down.length || quorum ? (
+        // Never the part cut short: it is how an admin learns something was left half-done, or a node is gone.
         <Box flexShrink={0}>
-          <Text color={theme.color('status.warning')}>{notice}</Text>
+          <Text color={theme.color('status.error')}>{`${down.join('')}${quorum}`}</Text>
+          <Text color={theme.color('status.warning')}>{notice ?? ''}</Text>
         </Box>
       ) : null}
     </Box>

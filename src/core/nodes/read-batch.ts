@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { cmd, type Command, type CommandResult, type RunOptions, type Runner } from '../runner/command.js';
 import { ToolFailedError, ToolMissingError } from '../runner/errors.js';
 import { shellQuote } from './shell-quote.js';
-import { remoteCommand, type SshRunner } from './ssh-runner.js';
+import { missingTool, remoteCommand, type SshRunner } from './ssh-runner.js';
 
 export interface BatchItem {
   exitCode: number;
@@ -108,7 +108,8 @@ export class BatchingRunner implements Runner {
     const hit = this.cache.get(k);
     if (hit) {
       const result: CommandResult = { command, exitCode: hit.exitCode, stdout: hit.stdout, stderr: hit.stderr, durationMs: 0 };
-      if (hit.exitCode === 127 && /not found/.test(hit.stderr)) throw new ToolMissingError(command);
+      // As SshRunner reports the same command run on its own.
+      if (missingTool(hit.exitCode, hit.stderr)) throw new ToolMissingError(command);
       if (hit.exitCode !== 0) throw new ToolFailedError(result);
       return result;
     }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { LxcriError } from '../errors.js';
 import type { Command, CommandResult, RunOptions, Runner } from '../runner/command.js';
@@ -35,8 +36,35 @@ export function defaultControlDir(): string {
   return `${base}/lxcri-console-ssh-${process.getuid?.() ?? 'user'}`;
 }
 
+/**
+ * A Unix socket path holds at most 107 bytes (sun_path), and a master binds `<ControlPath>.<16 random chars>` before
+ * renaming it into place: a longer path makes every ssh fail (exit 255, "too long for Unix domain socket").
+ */
+const SOCKET_PATH_MAX = 107 - 17;
+/** `%C`: ssh's 40 hex digit hash of the local host, remote host, port, user (and jump host). */
+const PERCENT_C_LENGTH = 40;
+
+/**
+ * Where the node's shared connection lives: `<dir>/%C` when it fits in a socket path; under a long runtime dir, a
+ * shorter name of our own (a hash of everything that picks the connection); when even that does not fit, none (each
+ * ssh connects on its own: slower, never broken). `%` in the dir is doubled (ssh expands `%` tokens).
+ */
+export function controlPath(t: SshTarget): string | undefined {
+  if (/\s|"/.test(t.controlDir)) return undefined;
+  const dir = t.controlDir.replace(/%/g, '%%');
+  const bytes = Buffer.byteLength(t.controlDir);
+  if (bytes + 1 + PERCENT_C_LENGTH <= SOCKET_PATH_MAX) return `${dir}/%C`;
+  const name = createHash('sha256')
+    .update([t.node, t.destination, t.sshConfig ?? '', t.knownHosts ?? ''].join('\0'))
+    .digest('hex')
+    .slice(0, 12);
+  if (bytes + 1 + name.length <= SOCKET_PATH_MAX) return `${dir}/${name}`;
+  return undefined;
+}
+
 /** ssh's argv for one remote command string; every option fixed here, the destination last before `--`'s command. */
 export function sshArgv(t: SshTarget, remote: string): string[] {
+  const control = controlPath(t);
   return [
     ...(t.sshConfig ? ['-F', t.sshConfig] : []),
     '-e',
@@ -45,12 +73,9 @@ export function sshArgv(t: SshTarget, remote: string): string[] {
     'BatchMode=yes',
     '-o',
     `ConnectTimeout=${t.connectTimeoutSeconds}`,
-    '-o',
-    'ControlMaster=auto',
-    '-o',
-    `ControlPath=${t.controlDir}/%C`,
-    '-o',
-    `ControlPersist=${t.controlPersistSeconds}`,
+    ...(control
+      ? ['-o', 'ControlMaster=auto', '-o', `ControlPath=${control}`, '-o', `ControlPersist=${t.controlPersistSeconds}`]
+      : ['-o', 'ControlMaster=no', '-o', 'ControlPath=none']),
     '-o',
     `HostKeyAlias=${t.node}`,
     ...(t.knownHosts ? ['-o', `UserKnownHostsFile=${t.knownHosts}`, '-o', 'GlobalKnownHostsFile=none'] : []),
@@ -63,6 +88,14 @@ export function sshArgv(t: SshTarget, remote: string): string[] {
 /** The remote command: the argv quoted for the node's shell, in the C locale (tool output is parsed). */
 export function remoteCommand(command: Command): string {
   return shellCommand(['env', 'LC_ALL=C', 'LANG=C', command.tool, ...command.args]);
+}
+
+/**
+ * The remote tool is not installed: the remote `env` exits 127 ("env: 'pct': No such file or directory"), or the
+ * shell does ("pct: not found").
+ */
+export function missingTool(exitCode: number, stderr: string): boolean {
+  return exitCode === 127 && /not found|No such file/.test(stderr);
 }
 
 /** ssh's own complaint: its last non-empty stderr line (the remote command's output never ends in one of these). */
@@ -108,7 +141,7 @@ export class SshRunner implements Runner {
       if (error instanceof ToolFailedError) {
         const r = { ...error.result, command };
         if (r.exitCode === 255) throw new NodeUnreachableError(this.target.node, sshReason(r.stderr));
-        if (r.exitCode === 127 && /not found|No such file/.test(r.stderr)) throw new ToolMissingError(command);
+        if (missingTool(r.exitCode, r.stderr)) throw new ToolMissingError(command);
         throw new ToolFailedError(r);
       }
       if (error instanceof ToolTimeoutError) throw new ToolTimeoutError(command, error.timeoutMs);
