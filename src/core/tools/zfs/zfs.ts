@@ -7,6 +7,7 @@ import { capabilitiesFromProbe, type ZfsCapabilities } from './capabilities.js';
 import { BUSY_BACKOFF, busyDelays, busyWaitLine, currentBusyListener, DatasetBusyError, type BusyBackoff, type BusyEvent, type BusyListener } from './busy.js';
 import { translateZfsError } from './errors.js';
 import { poolOf } from './names.js';
+import { parseZfsListJson, ZFS_LIST_JSON_FLAGS, ZFS_LIST_JSON_TYPES } from './json.js';
 import { listingProperties } from './properties.js';
 import { parseDestroyDryRun, parseLocalProperties, parseZfsGet, parseZfsList } from './parse.js';
 import { dependentsToFree, failedRemounts, parseDependencyListing, renamedDespiteFailure } from './rename.js';
@@ -68,6 +69,10 @@ export class Zfs {
     const caps = await this.detect();
     const props = listingProperties(caps);
     const target = root ? [root] : [];
+    if (caps.json) {
+      const r = await this.run(cmd('zfs', ['list', ...ZFS_LIST_JSON_FLAGS, '-r', '-t', ZFS_LIST_JSON_TYPES, '-o', props.join(','), ...target]), root);
+      return parseZfsListJson(r.stdout, props);
+    }
     if (caps.parsableList) {
       const r = await this.run(cmd('zfs', ['list', '-Hp', '-r', '-t', 'all', '-o', ['name', ...props].join(','), ...target]), root);
       return parseZfsList(r.stdout, props);
