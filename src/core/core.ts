@@ -536,7 +536,7 @@ export class Core {
 
   async pools(withStatus = true): Promise<PoolReport[]> {
     const world = await this.refresh();
-    const statuses = withStatus ? await this.ctx.zpool.status() : [];
+    const statuses = withStatus ? await this.ctx.zpool.status(await this.ctx.zfs.detect()) : [];
     return world.pools.map((p) =>
       poolReport(
         p,
@@ -548,7 +548,7 @@ export class Core {
 
   /** `zpool status` of every pool in one process (health, last scrub, errors): the console's space view reads it. */
   async poolStatus(): Promise<PoolStatus[]> {
-    return track(this.store, 'zpool status', () => this.ctx.zpool.status());
+    return track(this.store, 'zpool status', async () => this.ctx.zpool.status(await this.ctx.zfs.detect()));
   }
 
   /**

@@ -17,6 +17,8 @@ export interface ZfsCapabilities {
   fragmentation: boolean;
   /** rename and promote only on unmounted datasets */
   renameNeedsUnmount: boolean;
+  /** JSON output (OpenZFS >= 2.3): `zfs list -j`, `zpool status -j` */
+  json: boolean;
 }
 
 export const OPENZFS_CAPABILITIES: Omit<ZfsCapabilities, 'version'> = {
@@ -27,6 +29,7 @@ export const OPENZFS_CAPABILITIES: Omit<ZfsCapabilities, 'version'> = {
   written: true,
   fragmentation: true,
   renameNeedsUnmount: false,
+  json: false,
 };
 
 export const LEGACY_CAPABILITIES: Omit<ZfsCapabilities, 'version'> = {
@@ -37,6 +40,7 @@ export const LEGACY_CAPABILITIES: Omit<ZfsCapabilities, 'version'> = {
   written: false,
   fragmentation: false,
   renameNeedsUnmount: true,
+  json: false,
 };
 
 /**
@@ -55,4 +59,34 @@ export function parseZfsVersion(stdout: string): string | undefined {
 export function parsePoolVersion(stdout: string): number | undefined {
   const m = /pool version (\d+)/.exec(stdout);
   return m ? Number(m[1]) : undefined;
+}
+
+/** The first OpenZFS release with JSON output (`-j`) for `zfs list`, `zfs get`, `zpool status`, `zpool list`. */
+export const JSON_SINCE = { major: 2, minor: 3 } as const;
+
+/** Release of an OpenZFS version string: "zfs-2.3.1-pve1" gives { major: 2, minor: 3 }; undefined when unreadable. */
+export function openzfsRelease(version: string): { major: number; minor: number } | undefined {
+  const m = /^zfs-(\d+)\.(\d+)/.exec(version.trim());
+  return m ? { major: Number(m[1]), minor: Number(m[2]) } : undefined;
+}
+
+/** What one node's probe printed: `zfs version` (undefined when it failed, as on zfs-fuse), `zpool upgrade -v` if read. */
+export interface ZfsProbe {
+  zfsVersion?: string;
+  poolVersion?: string;
+}
+
+/**
+ * The capabilities a node's probe output means, as a pure function (a remote node's output can be fed in):
+ * OpenZFS >= 2.3 gets JSON output, other OpenZFS the `-Hp` forms, anything else (zfs-fuse) the legacy forms.
+ */
+export function capabilitiesFromProbe(probe: ZfsProbe): ZfsCapabilities {
+  const version = probe.zfsVersion === undefined ? undefined : parseZfsVersion(probe.zfsVersion);
+  if (version) {
+    const release = openzfsRelease(version);
+    const json = release !== undefined && (release.major > JSON_SINCE.major || (release.major === JSON_SINCE.major && release.minor >= JSON_SINCE.minor));
+    return { ...OPENZFS_CAPABILITIES, version, json };
+  }
+  const pool = probe.poolVersion === undefined ? undefined : parsePoolVersion(probe.poolVersion);
+  return { ...LEGACY_CAPABILITIES, version: pool === undefined ? 'legacy' : `pool v${pool}` };
 }

@@ -7,11 +7,13 @@ function num(value: string | undefined): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-function emptyRecord(name: string): DatasetRecord {
+/** A record with every property at its unset value, for the parsers to fill. */
+export function emptyRecord(name: string): DatasetRecord {
   return { name, type: 'filesystem', guid: '', createtxg: 0, creation: 0, used: 0, referenced: 0, userrefs: 0, user: {} };
 }
 
-function assign(rec: DatasetRecord, property: string, value: string): void {
+/** Sets one property from its `-Hp` text (`-` for unset), as every listing form reads it. */
+export function assignProperty(rec: DatasetRecord, property: string, value: string): void {
   switch (property) {
     case 'type':
       rec.type = value as DatasetType;
@@ -72,7 +74,7 @@ export function parseZfsGet(stdout: string): DatasetRecord[] {
           current = emptyRecord(name);
           out.push(current);
         }
-        assign(current, stdout.slice(t1 + 1, t2), stdout.slice(t2 + 1, end));
+        assignProperty(current, stdout.slice(t1 + 1, t2), stdout.slice(t2 + 1, end));
       }
     }
     start = end + 1;
@@ -87,7 +89,7 @@ export function parseZfsList(stdout: string, columns: readonly string[]): Datase
     if (!line) continue;
     const cells = line.split('\t');
     const rec = emptyRecord(cells[0] ?? '');
-    for (let i = 0; i < columns.length; i++) assign(rec, columns[i]!, cells[i + 1] ?? '-');
+    for (let i = 0; i < columns.length; i++) assignProperty(rec, columns[i]!, cells[i + 1] ?? '-');
     out.push(rec);
   }
   return out;

@@ -3,10 +3,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { LxcriError } from '../../errors.js';
 import { firstLines, ToolFailedError } from '../../runner/errors.js';
 import type { DatasetRecord } from '../../model/dataset.js';
-import { LEGACY_CAPABILITIES, OPENZFS_CAPABILITIES, parseZfsVersion, type ZfsCapabilities } from './capabilities.js';
+import { capabilitiesFromProbe, type ZfsCapabilities } from './capabilities.js';
 import { BUSY_BACKOFF, busyDelays, busyWaitLine, currentBusyListener, DatasetBusyError, type BusyBackoff, type BusyEvent, type BusyListener } from './busy.js';
 import { translateZfsError } from './errors.js';
 import { poolOf } from './names.js';
+import { parseZfsListJson, ZFS_LIST_JSON_FLAGS, ZFS_LIST_JSON_TYPES } from './json.js';
 import { listingProperties } from './properties.js';
 import { parseDestroyDryRun, parseLocalProperties, parseZfsGet, parseZfsList } from './parse.js';
 import { dependentsToFree, failedRemounts, parseDependencyListing, renamedDespiteFailure } from './rename.js';
@@ -53,15 +54,14 @@ export class Zfs {
   /** Detects the flavour: `zfs version` exists on OpenZFS >= 0.8 only; legacy ZFS reports its pool version. */
   async detect(): Promise<ZfsCapabilities> {
     if (this.caps) return this.caps;
+    let zfsVersion: string | undefined;
     try {
-      const r = await this.run(cmd('zfs', ['version']));
-      const version = parseZfsVersion(r.stdout);
-      if (version) return (this.caps = { ...OPENZFS_CAPABILITIES, version });
+      zfsVersion = (await this.run(cmd('zfs', ['version']))).stdout;
     } catch (error) {
       if (!(error instanceof ToolFailedError)) throw error;
     }
-    // The pool version comes with the next `zpool list` (its version column): no extra process for it.
-    return (this.caps = { ...LEGACY_CAPABILITIES, version: 'legacy' });
+    // Legacy: the pool version comes with the next `zpool list` (its version column), no extra process for it.
+    return (this.caps = capabilitiesFromProbe({ zfsVersion }));
   }
 
   /** Every dataset and snapshot under `root` (of every pool without one) with the tree's properties, in one process. */
@@ -69,6 +69,10 @@ export class Zfs {
     const caps = await this.detect();
     const props = listingProperties(caps);
     const target = root ? [root] : [];
+    if (caps.json) {
+      const r = await this.run(cmd('zfs', ['list', ...ZFS_LIST_JSON_FLAGS, '-r', '-t', ZFS_LIST_JSON_TYPES, '-o', props.join(','), ...target]), root);
+      return parseZfsListJson(r.stdout, props);
+    }
     if (caps.parsableList) {
       const r = await this.run(cmd('zfs', ['list', '-Hp', '-r', '-t', 'all', '-o', ['name', ...props].join(','), ...target]), root);
       return parseZfsList(r.stdout, props);

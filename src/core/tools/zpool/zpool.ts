@@ -1,6 +1,7 @@
 import { cmd, type Runner } from '../../runner/command.js';
 import type { ZfsCapabilities } from '../zfs/capabilities.js';
 import { translateZfsError } from '../zfs/errors.js';
+import { parseZpoolStatusJson, ZPOOL_STATUS_JSON_FLAGS } from './status-json.js';
 import { parseZpoolList, parseZpoolStatus, ZPOOL_LIST_COLUMNS_LEGACY, ZPOOL_LIST_COLUMNS_PARSABLE, type PoolRecord, type PoolStatus } from './parse.js';
 
 export class Zpool {
@@ -20,9 +21,11 @@ export class Zpool {
     return list;
   }
 
-  async status(pool?: string): Promise<PoolStatus[]> {
-    const r = await this.run(['status', ...(pool ? [pool] : [])]);
-    return parseZpoolStatus(r.stdout);
+  /** `zpool status` of every pool (or the named one): its JSON form where the ZFS has it (OpenZFS >= 2.3). */
+  async status(caps?: Pick<ZfsCapabilities, 'json'>, pool?: string): Promise<PoolStatus[]> {
+    const target = pool ? [pool] : [];
+    if (caps?.json) return parseZpoolStatusJson((await this.run(['status', ...ZPOOL_STATUS_JSON_FLAGS, ...target])).stdout);
+    return parseZpoolStatus((await this.run(['status', ...target])).stdout);
   }
 
   private async run(args: string[]) {
