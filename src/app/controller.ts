@@ -285,7 +285,11 @@ export class AppController {
         const next = nodes[at + 1];
         this.ui.setState(next ? { nodeFilter: next.name } : { nodeFilter: undefined });
         if (next && next.reachable === false) this.say(`${next.name} is unreachable: ${next.error ?? 'no answer'} (retried with backoff)`, 'error');
-        else this.say(next ? `showing the containers of ${next.name} only (N: next node)` : 'showing every node', 'info');
+        else
+          this.say(
+            next ? `showing the containers of ${next.name} only (${next.flavour ?? '?'} ${next.version ?? ''}; N: next node)` : 'showing every node',
+            'info',
+          );
         return this.sync();
       }
       case 'mark-container':

@@ -132,7 +132,10 @@ export async function main(argv: string[], terminal = { out: (s: string) => cons
       confirm: terminalConfirm,
       nowSeconds: () => Math.floor(Date.now() / 1000),
     };
-    if (spec.name !== 'recover') await warnInterrupted(routed.core, io.err);
+    // A command reading every node warns of each node's interrupted operations itself (src/cli/cluster-read.ts).
+    if (spec.name !== 'recover' && (spec.targets !== 'cluster' || cluster.single)) {
+      await warnInterrupted(routed.core, io.err, cluster.single ? undefined : cluster.nodes.find((n) => n.core === routed.core)?.spec.name);
+    }
     await spec.run(env, routed.positionals, values);
     for (const s of routed.core.staleLocks) io.err(safeText(`warning: took over the stale lock of ${s.operation} on ${s.container} (pid ${s.pid} is gone)`));
     return 0;
@@ -142,14 +145,11 @@ export async function main(argv: string[], terminal = { out: (s: string) => cons
 }
 
 /** An operation a crash or kill left half-done is reported on every start until it is finished or undone. */
-async function warnInterrupted(core: Core, err: (s: string) => void): Promise<void> {
-  for (const e of await core.interrupted().catch(() => [])) {
-    err(
-      safeText(
-        `warning: interrupted ${e.operation} of ${e.container} (${e.done.length} of ${e.steps.length} steps done); see \`lxcri-console recover\`: ${e.finish} | ${e.undo}`,
-      ),
-    );
-  }
+async function warnInterrupted(core: Core, err: (s: string) => void, node?: string): Promise<void> {
+  const entries = await core.interrupted().catch(() => []);
+  if (!entries.length) return;
+  const { interruptedWarning } = await import('./cluster-read.js');
+  for (const e of entries) err(interruptedWarning(e, node));
 }
 
 /** The command name: the first positional once the global options (and their values) are set aside. */

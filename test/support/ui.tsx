@@ -1,4 +1,6 @@
 import { render } from 'ink-testing-library';
+import { ClusterCore } from '../../src/core/nodes/cluster-core.js';
+import { createDemoCluster } from '../../src/demo/demo-cluster.js';
 import { App } from '../../src/app/App.js';
 import { keyOf, type Binding, type CommandId } from '../../src/app/bindings.js';
 import type { Pane } from '../../src/app/ui-store.js';
@@ -9,7 +11,7 @@ import { createUiStore } from '../../src/app/ui-store.js';
 import { ASCII_GLYPHS, UNICODE_GLYPHS } from '../../src/present/glyphs.js';
 import { createContext } from '../../src/core/context.js';
 import { Core } from '../../src/core/core.js';
-import { createDemoHost } from '../../src/demo/demo-host.js';
+import { createDemoHost, DEMO_IDENTITY } from '../../src/demo/demo-host.js';
 import { loadTheme } from '../../themes/index.js';
 
 /** The console over a fresh demo host, rendered by ink-testing-library, with helpers that wait instead of sleeping. */
@@ -29,10 +31,13 @@ export async function renderConsole(
      * the bottom, older checkpoints up), so that stays the helper's default and tests about the order ask for 'newest'.
      */
     treeOrder?: 'newest' | 'oldest';
+    /** The demo cluster (pve1 = the demo host, pve2, pve3) behind the console's ClusterCore. */
+    cluster?: boolean;
   } = {},
 ) {
   const host = opts.host ?? (await createDemoHost());
-  const core = new Core(createContext(host.config, host.runner));
+  const single = new Core(createContext(host.config, host.runner));
+  const core = opts.cluster ? new ClusterCore(await createDemoCluster(host, single, DEMO_IDENTITY)) : single;
   let quit = false;
   const ui = createUiStore(opts.readOnly ?? false);
   ui.setState({ treeNewestFirst: opts.treeOrder === 'newest' });

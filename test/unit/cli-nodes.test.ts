@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -135,7 +135,9 @@ test("--node: a name that is not a node name is refused; an unknown node is refu
     ],
   });
   assertUsageError(await run('--config', file, 'list', '--node', 'a;b'), /^error: invalid node name "a;b"$/);
-  assertUsageError(await run('--config', file, 'list', '--node', '-oProxyCommand=id'), /^error: invalid node name "-oProxyCommand=id"$/);
+  assertUsageError(await run('--config', file, 'list', '--node=-oProxyCommand=id'), /^error: invalid node name "-oProxyCommand=id"$/);
+  // Without `=`, the option parser itself refuses a value that looks like an option.
+  assertUsageError(await run('--config', file, 'list', '--node', '-oProxyCommand=id'), /^error: Option '--node' argument is ambiguous/);
   const r = await run('--config', file, 'list', '--node', 'nosuch');
   assertUsageError(r, /^error: unknown node 'nosuch'$/);
   assert.match(r.err, /^hint: nodes: here, n1$/m);
@@ -162,6 +164,51 @@ test('list --json with two unreachable nodes: exit 1, "no node answered" naming 
     const lines = r.err.split('\n');
     assert.equal(lines[0], `error: ${error.message}`);
     assert.match(lines[1]!, /^hint: /);
+  }
+});
+
+test('nodes that accept the connection and never answer are waited for at once, each contacted once, and reported', async () => {
+  const accepted = new Map<number, number>();
+  const sockets: Socket[] = [];
+  const servers: Server[] = [];
+  const ports: number[] = [];
+  for (let i = 0; i < 2; i++) {
+    const server = createServer((socket) => {
+      const port = (socket.address() as { port: number }).port;
+      accepted.set(port, (accepted.get(port) ?? 0) + 1);
+      socket.on('error', () => undefined);
+      sockets.push(socket);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.push(server);
+    ports.push((server.address() as { port: number }).port);
+  }
+  try {
+    const sshConfig = join(dir, 'ssh_config-silent');
+    writeFileSync(sshConfig, ports.map((p, i) => `Host s${i + 1}\n  HostName 127.0.0.1\n  Port ${p}\n  BatchMode yes\n`).join('\n'));
+    const file = writeConfig({
+      ssh_config: sshConfig,
+      ssh: { connect_timeout_seconds: 1, control_persist_seconds: 1 },
+      nodes: [
+        { name: 's1', ssh: 's1' },
+        { name: 's2', ssh: 's2' },
+      ],
+    });
+    const started = Date.now();
+    const r = await run('--config', file, 'list', '--json');
+    const took = Date.now() - started;
+    assert.equal(r.code, 1, r.err);
+    const { message } = JSON.parse(r.out).error;
+    assert.match(message, /^no node answered: s1 \([^)]*timed out[^)]*\); s2 \([^)]*timed out[^)]*\)$/);
+    assert.ok(took < 1_900, `the nodes were waited for one after the other: ${took} ms for a 1 s timeout`);
+    assert.deepEqual(
+      ports.map((p) => accepted.get(p)),
+      [1, 1],
+      'one connection per node',
+    );
+  } finally {
+    for (const s of sockets) s.destroy();
+    await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
   }
 });
 

@@ -141,7 +141,15 @@ function refusedConfig(raw: unknown, pattern: RegExp, key = 'nodes'): void {
 
 test('config nodes: hostile destinations and names, duplicates, two "local", unknown keys and an empty list are refused naming the key', () => {
   for (const d of BAD_DESTINATIONS) {
-    refusedConfig({ nodes: [{ name: 'pve1', ssh: 'local' }, { name: 'pve2', ssh: d }] }, new RegExp(escapeRegExp(`invalid ssh destination ${JSON.stringify(d)} for node pve2`)));
+    refusedConfig(
+      {
+        nodes: [
+          { name: 'pve1', ssh: 'local' },
+          { name: 'pve2', ssh: d },
+        ],
+      },
+      new RegExp(escapeRegExp(`invalid ssh destination ${JSON.stringify(d)} for node pve2`)),
+    );
   }
   refusedConfig({ nodes: [{ name: 'a b', ssh: 'local' }] }, /invalid node name "a b"/);
   refusedConfig({ nodes: [{ name: 'a\nb', ssh: 'root@x' }] }, /invalid node name "a\\nb"/);
@@ -321,7 +329,10 @@ test('nodeSpecs: config nodes win; else .members (known_hosts kept only when the
     quorate: true,
   });
 
-  writeFileSync(members, JSON.stringify({ nodename: 'pve1', nodelist: { pve1: { id: 1, online: 1 }, pve2: { id: 2, online: 1, ip: '-oProxyCommand=touch /tmp/x' } } }));
+  writeFileSync(
+    members,
+    JSON.stringify({ nodename: 'pve1', nodelist: { pve1: { id: 1, online: 1 }, pve2: { id: 2, online: 1, ip: '-oProxyCommand=touch /tmp/x' } } }),
+  );
   await assert.rejects(
     nodeSpecs(config, fs),
     (e: unknown) => e instanceof UsageError && e.message === 'invalid ssh destination "root@-oProxyCommand=touch /tmp/x" for node pve2',
@@ -347,7 +358,14 @@ test('sshArgv: batch mode, timeouts, a shared connection under the control dir, 
   assert.equal(argv.filter((a) => a === '--').length, 1);
   assert.ok(!argv.includes('-F'));
   assert.deepEqual(argv.slice(0, 2), ['-e', 'none']);
-  assert.deepEqual(options(argv), ['BatchMode=yes', 'ConnectTimeout=7', 'ControlMaster=auto', 'ControlPath=/run/lxcri-ssh/%C', 'ControlPersist=42', 'HostKeyAlias=pve2']);
+  assert.deepEqual(options(argv), [
+    'BatchMode=yes',
+    'ConnectTimeout=7',
+    'ControlMaster=auto',
+    'ControlPath=/run/lxcri-ssh/%C',
+    'ControlPersist=42',
+    'HostKeyAlias=pve2',
+  ]);
   assert.ok(!argv.some((a) => /KnownHostsFile/.test(a)));
   // Every element before `--` is an option or an option's value: nothing there comes from the destination.
   assert.ok(!argv.slice(0, -3).includes('root@10.0.0.2'));
@@ -379,6 +397,34 @@ test('sshArgv: the real ssh reads the options as meant (ssh -G, nothing connects
   assert.equal(conf.get('userknownhostsfile'), '/k/known');
   assert.equal(conf.get('globalknownhostsfile'), 'none');
   assert.match(conf.get('controlpath') ?? '', /^\/run\/lxcri-ssh\/[0-9a-f]+$/);
+});
+
+/** What the real ssh makes of the argv (ssh -G: the configuration, nothing connects). */
+function sshG(argv: string[]): Map<string, string> {
+  const r = spawnSync('ssh', ['-G', ...argv], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return new Map(r.stdout.split('\n').map((l) => [l.split(' ')[0]!, l.slice(l.indexOf(' ') + 1)] as const));
+}
+
+test('sshArgv: the shared connection socket always fits a Unix socket path (107 bytes with the master temp suffix), else none', () => {
+  const fits = (path: string) => Buffer.byteLength(path) + 17 <= 107;
+  const short = sshG(sshArgv(TARGET, 'true'));
+  assert.ok(fits(short.get('controlpath')!), short.get('controlpath'));
+  // A runtime dir long enough that <dir>/%C (40 hex digits) would not fit: a shorter name, still one per node.
+  const longDir = `/run/user/1000/${'d'.repeat(40)}`;
+  const a = sshG(sshArgv({ ...TARGET, controlDir: longDir }, 'true'));
+  const b = sshG(sshArgv({ ...TARGET, node: 'pve3', destination: 'root@10.0.0.3', controlDir: longDir }, 'true'));
+  assert.ok(a.get('controlpath')!.startsWith(`${longDir}/`));
+  assert.ok(fits(a.get('controlpath')!), a.get('controlpath'));
+  assert.notEqual(a.get('controlpath'), b.get('controlpath'));
+  assert.equal(a.get('controlmaster'), 'auto');
+  // Too long for any name: no shared connection at all (slower, never broken).
+  const tooLong = sshArgv({ ...TARGET, controlDir: `/${'d'.repeat(100)}` }, 'true');
+  assert.deepEqual(options(tooLong).slice(2, 4), ['ControlMaster=no', 'ControlPath=none']);
+  assert.equal(sshG(tooLong).get('controlmaster'), 'false');
+  // `%` in the dir is not read as one of ssh's tokens.
+  const percent = sshG(sshArgv({ ...TARGET, controlDir: '/tmp/a%hb' }, 'true'));
+  assert.match(percent.get('controlpath')!, /^\/tmp\/a%hb\/[0-9a-f]+$/);
 });
 
 test('sshArgv: ssh.control_persist_seconds 0 (which the config accepts) keeps no idle connection, never one forever', () => {
@@ -483,6 +529,8 @@ function newMarker(): string {
 test('batchScript + parseBatch: a real batch run by sh gives each command its own stdout, stderr and exit code', () => {
   const marker = newMarker();
   const fakeMarker = '@@lxcri-0123456789abcdef';
+  // The real marker but for its last hex digit (never equal to it).
+  const nearMiss = `${marker.slice(0, -1)}${marker.endsWith('0') ? '1' : '0'}`;
   const items: Array<[Command, BatchItem]> = [
     [cmd('printf', ['%s\\n', 'line one', 'line two']), { stdout: 'line one\nline two\n', stderr: '', exitCode: 0 }],
     [cmd('printf', ['%s', 'no newline']), { stdout: 'no newline', stderr: '', exitCode: 0 }],
@@ -495,8 +543,8 @@ test('batchScript + parseBatch: a real batch run by sh gives each command its ow
     // A read never waits on stdin.
     [cmd('cat', []), { stdout: '', stderr: '', exitCode: 0 }],
     [
-      cmd('printf', ['%s\\n', '', `${fakeMarker} out 6 0`, `${fakeMarker} err 6`, '@@lxcri- out 7 0', `${marker.slice(0, -1)}0 out 6 0`, '']),
-      { stdout: `\n${fakeMarker} out 6 0\n${fakeMarker} err 6\n@@lxcri- out 7 0\n${marker.slice(0, -1)}0 out 6 0\n\n`, stderr: '', exitCode: 0 },
+      cmd('printf', ['%s\\n', '', `${fakeMarker} out 6 0`, `${fakeMarker} err 6`, '@@lxcri- out 7 0', `${nearMiss} out 6 0`, '']),
+      { stdout: `\n${fakeMarker} out 6 0\n${fakeMarker} err 6\n@@lxcri- out 7 0\n${nearMiss} out 6 0\n\n`, stderr: '', exitCode: 0 },
     ],
     [cmd('printf', ['%s\\n\\n\\n', 'blank lines after']), { stdout: 'blank lines after\n\n\n', stderr: '', exitCode: 0 }],
     [cmd('printf', ['%s', 'last']), { stdout: 'last', stderr: '', exitCode: 0 }],
@@ -549,7 +597,8 @@ function localSshRunner(): { ssh: SshRunner; local: LocalSsh } {
   return { ssh, local };
 }
 
-type Outcome = { ok: true; stdout: string; stderr: string; exitCode: number } | { ok: false; kind: string; message: string; exitCode?: number; stderr?: string };
+type Outcome =
+  { ok: true; stdout: string; stderr: string; exitCode: number } | { ok: false; kind: string; message: string; exitCode?: number; stderr?: string };
 
 async function outcome(runner: Runner, c: Command): Promise<Outcome> {
   try {
@@ -688,7 +737,8 @@ test('SshRunner: exit 255 is the node unreachable with ssh own words; 127 a miss
   );
   await assert.rejects(
     new SshRunner(target, failingLocal(1, "cannot open 'x': dataset does not exist\n").runner).run(zfsList),
-    (e: unknown) => e instanceof ToolFailedError && e.result.command === zfsList && e.message === "zfs list -H failed (exit 1): cannot open 'x': dataset does not exist",
+    (e: unknown) =>
+      e instanceof ToolFailedError && e.result.command === zfsList && e.message === "zfs list -H failed (exit 1): cannot open 'x': dataset does not exist",
   );
   const timingOut: Runner = {
     async run(c) {
@@ -733,7 +783,20 @@ function world(ids: string[]): World {
     base: 'rpool/ct',
     inventory: {},
     pools: [],
-    containers: ids.map((id) => ({ id, name: `ct${id}`, status: 'running', sources: ['pct'], mounts: [], checkpoints: 0, safety: 0, foreign: 0, branches: 0, usedBySnapshots: 0, usedByDataset: 0, used: 0 })),
+    containers: ids.map((id) => ({
+      id,
+      name: `ct${id}`,
+      status: 'running',
+      sources: ['pct'],
+      mounts: [],
+      checkpoints: 0,
+      safety: 0,
+      foreign: 0,
+      branches: 0,
+      usedBySnapshots: 0,
+      usedByDataset: 0,
+      used: 0,
+    })),
     refreshedAt: 1000,
   } as unknown as World;
 }
@@ -924,7 +987,10 @@ test('Cluster.locate: unique ids, <node>:<id>, an ambiguous id naming both refs,
     assert.match(e.hint, /<node>:301/);
     return true;
   });
-  await assert.rejects(cluster.locate('nosuch:101'), (e: unknown) => e instanceof UsageError && e.message === "unknown node 'nosuch'" && e.hint === 'nodes: pve1, pve2, pve3');
+  await assert.rejects(
+    cluster.locate('nosuch:101'),
+    (e: unknown) => e instanceof UsageError && e.message === "unknown node 'nosuch'" && e.hint === 'nodes: pve1, pve2, pve3',
+  );
   await assert.rejects(cluster.locate('bad name:101'), (e: unknown) => e instanceof UsageError && e.message === 'invalid node name "bad name"');
 
   const all = new Cluster([fakeNode('a', ['1']).node, fakeNode('b', ['2']).node], { timeoutMs: 5_000 });

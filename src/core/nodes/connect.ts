@@ -32,7 +32,9 @@ export async function nodeSpecs(config: Config, fs: HostFs): Promise<{ specs: No
   if (text !== undefined) {
     const members = parseMembers(text, config.pve.members);
     const pveDir = config.pve.members.replace(/\/[^/]*$/, '');
-    const specs = nodesFromMembers(members, pveDir).map((s) => {
+    // With an ssh_config of the admin's, nodes are reached by name, so that file can say how (port, key, jump host).
+    const byName = config.ssh_config !== undefined;
+    const specs = nodesFromMembers(members, pveDir, byName).map((s) => {
       validateSshDestination(s.ssh, s.name);
       // The node's own known_hosts when Proxmox keeps one, else ssh's default.
       if (s.knownHosts && !existsSync(s.knownHosts)) {

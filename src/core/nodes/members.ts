@@ -40,10 +40,10 @@ export function parseMembers(text: string, path = '/etc/pve/.members'): ClusterM
 }
 
 /** The way Proxmox itself reaches a node: root@<ip>, checked against the node's own known_hosts (pvesr, pct migrate). */
-export function nodesFromMembers(members: ClusterMembers, pveDir = '/etc/pve'): NodeSpec[] {
+export function nodesFromMembers(members: ClusterMembers, pveDir = '/etc/pve', byName = false): NodeSpec[] {
   return members.nodes.map((n) => ({
     name: n.name,
-    ssh: n.name === members.local ? LOCAL : `root@${n.ip ?? n.name}`,
+    ssh: n.name === members.local ? LOCAL : `root@${byName ? n.name : (n.ip ?? n.name)}`,
     ...(n.name === members.local ? {} : { knownHosts: `${pveDir}/nodes/${n.name}/ssh_known_hosts` }),
     online: n.online,
     ...(n.id !== undefined ? { id: n.id } : {}),

@@ -74,7 +74,8 @@ export function sshArgv(t: SshTarget, remote: string): string[] {
     '-o',
     `ConnectTimeout=${t.connectTimeoutSeconds}`,
     ...(control
-      ? ['-o', 'ControlMaster=auto', '-o', `ControlPath=${control}`, '-o', `ControlPersist=${t.controlPersistSeconds}`]
+      ? // ControlPersist=0 would keep the connection forever: 0 means none kept once idle.
+        ['-o', 'ControlMaster=auto', '-o', `ControlPath=${control}`, '-o', `ControlPersist=${t.controlPersistSeconds > 0 ? t.controlPersistSeconds : 'no'}`]
       : ['-o', 'ControlMaster=no', '-o', 'ControlPath=none']),
     '-o',
     `HostKeyAlias=${t.node}`,

@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { ClusterCore } from '../../src/core/nodes/cluster-core.js';
+import { renderConsole } from '../support/ui.js';
+
+const containersPane = (frame: string) =>
+  frame
+    .replace(/\x1b\[[0-9;]*m/g, '')
+    .split('\n')
+    .map((l) => /^│[ ▸]?(\d{3}) +(pve\d) /.exec(l))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => `${m[2]}:${m[1]}`);
+
+test('a cluster: every node in the containers pane with its NODE, each node pool in the header; N shows one node at a time, then all again', async () => {
+  const t = await renderConsole({ cluster: true, size: { columns: 160, rows: 40 } });
+  try {
+    const f = t.frame();
+    assert.match(f, /pve1:rpool .* pve2:rpool .* pve3:rpool/);
+    assert.match(f, /ID +NODE +NAME/);
+    const all = containersPane(f);
+    assert.ok(all.includes('pve1:100') && all.includes('pve2:200') && all.includes('pve3:301'), all.join(' '));
+    await t.command('nodes');
+    assert.ok(
+      containersPane(t.frame()).every((c) => c.startsWith('pve1:')),
+      t.frame(),
+    );
+    assert.match(t.frame(), /node pve1/);
+    await t.command('nodes');
+    assert.deepEqual(containersPane(t.frame()), ['pve2:200', 'pve2:201', 'pve2:202']);
+    await t.command('nodes');
+    await t.command('nodes');
+    assert.deepEqual(containersPane(t.frame()), all, 'back to every node');
+  } finally {
+    t.unmount();
+  }
+});
+
+test("a checkpoint from the console lands on the container's own node (ground truth: that node's listing), not on pve1", async () => {
+  const t = await renderConsole({ cluster: true, size: { columns: 160, rows: 40 } });
+  try {
+    await t.command('nodes');
+    await t.command('nodes'); // pve2 only: the cursor is on 200
+    await t.command('checkpoint');
+    await t.type('on pve2');
+    await t.press('\r');
+    const cluster = (t.core as ClusterCore).cluster;
+    const pve2 = await cluster.node('pve2').core.refresh();
+    const snaps = pve2.inventory.snapshotsOf('rpool/data/subvol-200-disk-0');
+    assert.equal(snaps.at(-1)?.user.label, 'on pve2', snaps.map((s) => s.name).join(' '));
+    const pve1 = await cluster.node('pve1').core.refresh();
+    assert.equal(pve1.inventory.get('rpool/data/subvol-200-disk-0'), undefined, 'pve1 has no such dataset');
+    assert.match(t.frame(), /"on pve2"/);
+  } finally {
+    t.unmount();
+  }
+});
+
+test('a node that goes away: UNREACHABLE in the header, the others stay live, and its pane says ssh’s reason', async () => {
+  const t = await renderConsole({ cluster: true, size: { columns: 160, rows: 40 } });
+  const down = join(t.host.dir, 'down-pve3');
+  try {
+    writeFileSync(down, '');
+    await t.controller.refresh();
+    await t.settle();
+    const f = t.frame();
+    assert.match(f, /pve3 UNREACHABLE/);
+    assert.ok(containersPane(f).includes('pve2:200'), 'pve2 still listed');
+    assert.ok(!containersPane(f).some((c) => c.startsWith('pve3:')), f);
+    for (let i = 0; i < 3; i++) await t.command('nodes');
+    assert.match(t.frame(), /pve3 is unreachable: ssh: connect to host 10\.0\.0\.3 port 22: Connection timed out/);
+  } finally {
+    rmSync(down, { force: true });
+    t.unmount();
+  }
+});
