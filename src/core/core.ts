@@ -147,10 +147,10 @@ export class Core {
         return refs;
       };
       // Locks, journal and events need their directories: a clear error now, before any zfs command runs.
-      await checkStateDirs(this.ctx.config);
+      await checkStateDirs(this.ctx.fs, this.ctx.config);
       const refs = await resolve();
       const datasets = target.datasets ?? refs.map((r) => r.dataset);
-      locks.push(...(await acquireLocks(this.ctx.config.state_dir, datasets, { container: label, operation })));
+      locks.push(...(await acquireLocks(this.ctx.fs, this.ctx.config.state_dir, datasets, { container: label, operation })));
       for (const lock of locks) if (lock.tookOverStale) this.staleLocks.push(lock.tookOverStale);
       // What the configs say may have changed while another operation held the lock.
       const fresh = await resolve();
@@ -167,6 +167,7 @@ export class Core {
       for (const lock of locks) await lock.release();
       const bytes = result !== undefined && reclaimed ? reclaimed(result) : undefined;
       await appendEvent(
+        this.ctx.fs,
         this.ctx.config.state_dir,
         makeEvent(this.ctx.identity, {
           operation,
@@ -190,7 +191,7 @@ export class Core {
       return await task(ref);
     } catch (error) {
       if (error instanceof NotFoundError || (error instanceof LxcriError && error.code === 'inconsistent')) {
-        const holder = await liveHolder(this.ctx.config.state_dir, ref.dataset);
+        const holder = await liveHolder(this.ctx.fs, this.ctx.config.state_dir, ref.dataset);
         if (holder) throw new ContainerLockedError(holder);
       }
       throw error;
@@ -267,7 +268,7 @@ export class Core {
     const guids = new Set(inventory.records.filter((r) => r.type === 'snapshot').map((r) => r.guid));
     // Skipped: containers with an operation running, and those whose interrupted operation's images recover needs.
     const busy = new Set([
-      ...(await listLocks(this.ctx.config.state_dir)).filter((l) => l.alive).flatMap((l) => l.container.split(' ')),
+      ...(await listLocks(this.ctx.fs, this.ctx.config.state_dir)).filter((l) => l.alive).flatMap((l) => l.container.split(' ')),
       ...(await this.ctx.journal.interrupted()).flatMap((e) => e.container.split(' ')),
     ]);
     return this.operate(
