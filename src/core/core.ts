@@ -39,6 +39,7 @@ import type { JournalEntry } from './state/journal.js';
 import { acquireLocks, ContainerLockedError, listLocks, liveHolder, type HeldLock, type LockInfo } from './state/locks.js';
 import { statefulCheckpoint, type StatefulCheckpointResult } from './ops/stateful.js';
 import { collectGarbage, DEFAULT_RETENTION_HOURS, validateRetentionHours, type GcResult } from './criu/gc.js';
+import { requireLocalImageStore } from './criu/store.js';
 import { track } from './store.js';
 import { validateContainerId, validateDatasetName } from './tools/zfs/names.js';
 import { reportBusyWaits } from './tools/zfs/busy.js';
@@ -251,6 +252,8 @@ export class Core {
 
   /** CRIU dump of a running container paired with a ZFS checkpoint (CRIU only when ZFS is unavailable). */
   checkpointStateful(id: string, opts: { label?: string } = {}): Promise<StatefulCheckpointResult> {
+    // The CRIU image store is this machine's (criu/store.ts): refused on a remote node before anything runs.
+    requireLocalImageStore(this.ctx);
     if (opts.label !== undefined) validateLabel(opts.label);
     return this.operate('checkpoint-stateful', { ids: [id] }, (step, [ref]) => {
       refuseIfPveLocked(ref!.container);
@@ -263,6 +266,7 @@ export class Core {
    * snapshot is gone once older than `retentionHours` (default 24); skips containers with an operation running.
    */
   async gc(opts: { retentionHours?: number } = {}): Promise<GcResult> {
+    requireLocalImageStore(this.ctx);
     const retentionHours = validateRetentionHours(opts.retentionHours ?? DEFAULT_RETENTION_HOURS);
     const { inventory } = await readInventory(this.ctx);
     const guids = new Set(inventory.records.filter((r) => r.type === 'snapshot').map((r) => r.guid));
@@ -424,6 +428,7 @@ export class Core {
    * before anything runs; the filesystem is left as it is.
    */
   restoreFromImage(id: string, dir: string, opts: { coldFallback?: boolean } = {}): Promise<{ container: string; image: string; state: 'criu' | 'cold' }> {
+    requireLocalImageStore(this.ctx);
     return this.operate('restore-image', { ids: [id] }, async (step, [ref]) => {
       refuseIfPveLocked(ref!.container);
       await validateImageDir(this.ctx, dir, id);
