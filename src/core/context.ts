@@ -58,15 +58,17 @@ export function createContext(config: Config, runner: Runner, overrides: Partial
   const store = overrides.store ?? createCoreStore();
   // Every command goes to the command log, whichever runner runs it.
   runner = withCommandLog(overrides.runner ?? runner, store);
+  // The journal lives on the node it journals, like the locks and events.log.
+  const fs = overrides.fs ?? new LocalFs();
   return {
     config,
-    fs: new LocalFs(),
+    fs,
     zfs: new Zfs(runner, { shortMs, longMs: config.runner.long_timeout_seconds * 1000 }),
     zpool: new Zpool(runner, shortMs),
     pct: new Pct(runner),
     lxc: new Lxc(runner, config.lxc.path),
     store,
-    journal: new Journal(config.journal_dir),
+    journal: new Journal(config.journal_dir, fs),
     now: Date.now,
     identity: currentIdentity(),
     created: new Set(),

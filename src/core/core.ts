@@ -39,6 +39,7 @@ import type { JournalEntry } from './state/journal.js';
 import { acquireLocks, ContainerLockedError, listLocks, liveHolder, type HeldLock, type LockInfo } from './state/locks.js';
 import { statefulCheckpoint, type StatefulCheckpointResult } from './ops/stateful.js';
 import { collectGarbage, DEFAULT_RETENTION_HOURS, validateRetentionHours, type GcResult } from './criu/gc.js';
+import { requireLocalImageStore } from './criu/store.js';
 import { track } from './store.js';
 import { validateContainerId, validateDatasetName } from './tools/zfs/names.js';
 import { reportBusyWaits } from './tools/zfs/busy.js';
@@ -147,10 +148,10 @@ export class Core {
         return refs;
       };
       // Locks, journal and events need their directories: a clear error now, before any zfs command runs.
-      await checkStateDirs(this.ctx.config);
+      await checkStateDirs(this.ctx.fs, this.ctx.config);
       const refs = await resolve();
       const datasets = target.datasets ?? refs.map((r) => r.dataset);
-      locks.push(...(await acquireLocks(this.ctx.config.state_dir, datasets, { container: label, operation })));
+      locks.push(...(await acquireLocks(this.ctx.fs, this.ctx.config.state_dir, datasets, { container: label, operation })));
       for (const lock of locks) if (lock.tookOverStale) this.staleLocks.push(lock.tookOverStale);
       // What the configs say may have changed while another operation held the lock.
       const fresh = await resolve();
@@ -167,6 +168,7 @@ export class Core {
       for (const lock of locks) await lock.release();
       const bytes = result !== undefined && reclaimed ? reclaimed(result) : undefined;
       await appendEvent(
+        this.ctx.fs,
         this.ctx.config.state_dir,
         makeEvent(this.ctx.identity, {
           operation,
@@ -190,7 +192,7 @@ export class Core {
       return await task(ref);
     } catch (error) {
       if (error instanceof NotFoundError || (error instanceof LxcriError && error.code === 'inconsistent')) {
-        const holder = await liveHolder(this.ctx.config.state_dir, ref.dataset);
+        const holder = await liveHolder(this.ctx.fs, this.ctx.config.state_dir, ref.dataset);
         if (holder) throw new ContainerLockedError(holder);
       }
       throw error;
@@ -250,6 +252,8 @@ export class Core {
 
   /** CRIU dump of a running container paired with a ZFS checkpoint (CRIU only when ZFS is unavailable). */
   checkpointStateful(id: string, opts: { label?: string } = {}): Promise<StatefulCheckpointResult> {
+    // The CRIU image store is this machine's (criu/store.ts): refused on a remote node before anything runs.
+    requireLocalImageStore(this.ctx);
     if (opts.label !== undefined) validateLabel(opts.label);
     return this.operate('checkpoint-stateful', { ids: [id] }, (step, [ref]) => {
       refuseIfPveLocked(ref!.container);
@@ -262,12 +266,13 @@ export class Core {
    * snapshot is gone once older than `retentionHours` (default 24); skips containers with an operation running.
    */
   async gc(opts: { retentionHours?: number } = {}): Promise<GcResult> {
+    requireLocalImageStore(this.ctx);
     const retentionHours = validateRetentionHours(opts.retentionHours ?? DEFAULT_RETENTION_HOURS);
     const { inventory } = await readInventory(this.ctx);
     const guids = new Set(inventory.records.filter((r) => r.type === 'snapshot').map((r) => r.guid));
     // Skipped: containers with an operation running, and those whose interrupted operation's images recover needs.
     const busy = new Set([
-      ...(await listLocks(this.ctx.config.state_dir)).filter((l) => l.alive).flatMap((l) => l.container.split(' ')),
+      ...(await listLocks(this.ctx.fs, this.ctx.config.state_dir)).filter((l) => l.alive).flatMap((l) => l.container.split(' ')),
       ...(await this.ctx.journal.interrupted()).flatMap((e) => e.container.split(' ')),
     ]);
     return this.operate(
@@ -423,6 +428,7 @@ export class Core {
    * before anything runs; the filesystem is left as it is.
    */
   restoreFromImage(id: string, dir: string, opts: { coldFallback?: boolean } = {}): Promise<{ container: string; image: string; state: 'criu' | 'cold' }> {
+    requireLocalImageStore(this.ctx);
     return this.operate('restore-image', { ids: [id] }, async (step, [ref]) => {
       refuseIfPveLocked(ref!.container);
       await validateImageDir(this.ctx, dir, id);

@@ -3,6 +3,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { LxcriError } from '../../src/core/errors.js';
+import { LocalFs } from '../../src/core/nodes/local-fs.js';
 import { checkStateDirs } from '../../src/core/state/preflight.js';
 import { runCli } from '../support/cli-process.js';
 import { createTestPool, sh, type TestPool } from '../support/real-pool.js';
@@ -64,12 +65,12 @@ function configWith(dirs: { state_dir?: string; journal_dir?: string }): string 
 test('preflight on a read-only dataset: EROFS for an existing state dir and for a journal dir it would create', async () => {
   const state = join(roDir, 'state');
   await assert.rejects(
-    checkStateDirs({ state_dir: state, journal_dir: join(pool.dir, 'j1') }),
+    checkStateDirs(new LocalFs(), { state_dir: state, journal_dir: join(pool.dir, 'j1') }),
     stateDirError(`state dir ${state} is read-only (EROFS)`, /^remount the filesystem holding .* read-write, or set state_dir in the config/),
   );
   const journal = join(roDir, 'journal');
   await assert.rejects(
-    checkStateDirs({ state_dir: join(pool.dir, 's1'), journal_dir: journal }),
+    checkStateDirs(new LocalFs(), { state_dir: join(pool.dir, 's1'), journal_dir: journal }),
     stateDirError(`journal dir ${journal} is read-only (EROFS)`, /set journal_dir/),
   );
 });
@@ -77,7 +78,7 @@ test('preflight on a read-only dataset: EROFS for an existing state dir and for 
 test('preflight over a quota (zfs-fuse says EDQUOT) and on a full pool (ENOSPC)', async () => {
   const state = join(quotaDir, 'state');
   await assert.rejects(
-    checkStateDirs({ state_dir: state, journal_dir: join(pool.dir, 'j2') }),
+    checkStateDirs(new LocalFs(), { state_dir: state, journal_dir: join(pool.dir, 'j2') }),
     stateDirError(`no space left to write in ${state} (state dir; EDQUOT, quota exceeded)`, /quota/),
   );
   const full = createTestPool('sdfull', '64M');
@@ -87,7 +88,7 @@ test('preflight over a quota (zfs-fuse says EDQUOT) and on a full pool (ENOSPC)'
     fill(join(root, 'filler'));
     const journal = join(root, 'journal');
     await assert.rejects(
-      checkStateDirs({ state_dir: join(full.dir, 's'), journal_dir: journal }),
+      checkStateDirs(new LocalFs(), { state_dir: join(full.dir, 's'), journal_dir: journal }),
       stateDirError(`no space left to write in ${journal} (journal dir; ENOSPC)`, new RegExp(`df -h ${journal}`)),
     );
   } finally {

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_CONFIG, type Config } from '../../src/core/config.js';
-import { createContext } from '../../src/core/context.js';
+import { createContext, type CoreContext } from '../../src/core/context.js';
 import { Core } from '../../src/core/core.js';
 import type { DatasetRecord } from '../../src/core/model/dataset.js';
 import { USER_PREFIX } from '../../src/core/model/dataset.js';
@@ -12,7 +12,8 @@ import { listingProperties } from '../../src/core/tools/zfs/properties.js';
 export const NOW_MS = 1_763_900_000_000;
 export const NOW_S = NOW_MS / 1000;
 
-export function fakeCore(base = 't/c', config: Partial<Config['checkpoint']> = {}) {
+/** A core on a fake runner; `ctx` overrides parts of its context (another node's files, its name). */
+export function fakeCore(base = 't/c', config: Partial<Config['checkpoint']> = {}, ctx: Partial<CoreContext> = {}) {
   const runner = new FakeRunner();
   const cfg: Config = structuredClone(DEFAULT_CONFIG);
   cfg.zfs.base_dataset = base;
@@ -24,7 +25,7 @@ export function fakeCore(base = 't/c', config: Partial<Config['checkpoint']> = {
   cfg.lxc.path = nowhere;
   cfg.pve = { config_dir: nowhere, storage_cfg: `${nowhere}/storage.cfg`, members: `${nowhere}/.members` };
   Object.assign(cfg.checkpoint, config);
-  const core = new Core(createContext(cfg, runner, { now: () => NOW_MS, identity: { user: 'alice', host: 'pve1' } }));
+  const core = new Core(createContext(cfg, runner, { now: () => NOW_MS, identity: { user: 'alice', host: 'pve1' }, ...ctx }));
   return { runner, core };
 }
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { CoreContext } from '../../src/core/context.js';
 import { CancelledError, runOperation, type OperationDef } from '../../src/core/ops/engine.js';
+import { LocalFs } from '../../src/core/nodes/local-fs.js';
 import { Journal } from '../../src/core/state/journal.js';
 import type { OperationFailedError } from '../../src/core/ops/steps.js';
 
@@ -12,7 +13,7 @@ import type { OperationFailedError } from '../../src/core/ops/steps.js';
 function cancellable() {
   const dir = mkdtempSync(join(tmpdir(), 'lxcri-cancel-'));
   const abort = new AbortController();
-  const ctx = { journal: new Journal(dir), cancel: abort.signal } as unknown as CoreContext;
+  const ctx = { journal: new Journal(dir, new LocalFs()), cancel: abort.signal } as unknown as CoreContext;
   return { dir, abort, ctx, log: [] as string[] };
 }
 
@@ -70,7 +71,7 @@ test("a cancel never skips a step that must run once the others are done (a rest
 
 test('cancel() reaches the operations running, not the ones started after it', async () => {
   const { Core } = await import('../../src/core/core.js');
-  const ctx = { journal: new Journal(mkdtempSync(join(tmpdir(), 'lxcri-cancel-'))) } as unknown as CoreContext;
+  const ctx = { journal: new Journal(mkdtempSync(join(tmpdir(), 'lxcri-cancel-')), new LocalFs()) } as unknown as CoreContext;
   const core = new Core(ctx);
   const before = ctx.cancel!;
   core.cancel();

@@ -4,16 +4,19 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { LocalFs } from '../../src/core/nodes/local-fs.js';
 import { acquireLocks, ContainerLockedError } from '../../src/core/state/locks.js';
 import { Journal } from '../../src/core/state/journal.js';
 
-const acquireLock = async (dir: string, dataset: string, operation: string) => (await acquireLocks(dir, [dataset], { container: dataset, operation }))[0]!;
+const acquireLock = async (dir: string, dataset: string, operation: string) =>
+  (await acquireLocks(new LocalFs(), dir, [dataset], { container: dataset, operation }))[0]!;
 import { NOW_S, expectOpenzfsListing, fakeCore } from '../support/fake-core.js';
 import { RecordBuilder } from '../support/records.js';
 
 const HOLDER = `
 import { acquireLocks } from './src/core/state/locks.ts';
-const [lock] = await acquireLocks(process.argv[1], [process.argv[2]], { container: process.argv[2], operation: 'restore' });
+import { LocalFs } from './src/core/nodes/local-fs.ts';
+const [lock] = await acquireLocks(new LocalFs(), process.argv[1], [process.argv[2]], { container: process.argv[2], operation: 'restore' });
 console.log('locked');
 setTimeout(() => lock.release(), 60000);
 `;
@@ -46,10 +49,11 @@ test('two processes racing for one lock: exactly one wins each round', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lxcri-race-'));
   const racer = `
 import { acquireLocks } from './src/core/state/locks.ts';
+import { LocalFs } from './src/core/nodes/local-fs.ts';
 const wins = [];
 for (let round = 0; round < 30; round++) {
   while (Date.now() % 50 !== 0) {}
-  try { await acquireLocks(process.argv[1], ['r' + round], { container: 'r' + round, operation: 'checkpoint' }); wins.push(round); } catch {}
+  try { await acquireLocks(new LocalFs(), process.argv[1], ['r' + round], { container: 'r' + round, operation: 'checkpoint' }); wins.push(round); } catch {}
 }
 console.log(JSON.stringify(wins));
 // Stay alive until the other racer is done too: a dead holder's lock is (rightly) taken over as stale.
@@ -96,10 +100,11 @@ test('four processes on one stale lock: exactly one takes it over, every round',
   }
   const racer = `
 import { acquireLocks } from './src/core/state/locks.ts';
+import { LocalFs } from './src/core/nodes/local-fs.ts';
 const wins = [];
 for (let round = 0; round < ${rounds}; round++) {
   while (Date.now() % 100 !== 0) {}
-  try { await acquireLocks(process.argv[1], ['tank/ct/s' + round], { container: 's' + round, operation: 'checkpoint' }); wins.push(round); } catch {}
+  try { await acquireLocks(new LocalFs(), process.argv[1], ['tank/ct/s' + round], { container: 's' + round, operation: 'checkpoint' }); wins.push(round); } catch {}
 }
 console.log(JSON.stringify(wins));
 setTimeout(() => {}, 3000);
@@ -148,7 +153,7 @@ test('an empty lock file (a kill between create and write, older versions) and a
   assert.equal(reused.tookOverStale?.pid, 1);
   await reused.release();
   // The journal of an operation whose pid now belongs to another process is interrupted, not running.
-  const journal = new Journal(join(dir, 'journal'));
+  const journal = new Journal(join(dir, 'journal'), new LocalFs());
   mkdirSync(journal.dir);
   writeFileSync(
     join(journal.dir, 'x.json'),

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { LxcriError } from '../../src/core/errors.js';
+import { LocalFs } from '../../src/core/nodes/local-fs.js';
 import { checkStateDirs, explainFsError } from '../../src/core/state/preflight.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'lxcri-pre-'));
@@ -24,12 +25,12 @@ function isStateDirError(message: string, hint: RegExp) {
 test('missing state and journal dirs are created (with locks/ and runtime/), and no probe file is left', async () => {
   const dir = tmp();
   const config = { state_dir: join(dir, 'run/state'), journal_dir: join(dir, 'lib/journal') };
-  await checkStateDirs(config);
+  await checkStateDirs(new LocalFs(), config);
   for (const d of [config.state_dir, join(config.state_dir, 'locks'), join(config.state_dir, 'runtime'), config.journal_dir])
     assert.ok(statSync(d).isDirectory(), d);
   assert.deepEqual(readdirSync(config.state_dir).sort(), ['locks', 'runtime']);
   assert.deepEqual(readdirSync(config.journal_dir), []);
-  await checkStateDirs(config); // existing dirs are fine
+  await checkStateDirs(new LocalFs(), config); // existing dirs are fine
 });
 
 test('a state dir that is a file is named as such, with the config key to change', async () => {
@@ -37,7 +38,7 @@ test('a state dir that is a file is named as such, with the config key to change
   const file = join(dir, 'state');
   writeFileSync(file, 'x');
   await assert.rejects(
-    checkStateDirs({ state_dir: file, journal_dir: join(dir, 'j') }),
+    checkStateDirs(new LocalFs(), { state_dir: file, journal_dir: join(dir, 'j') }),
     isStateDirError(`state dir ${file} is a file, not a directory`, new RegExp(`^move or remove ${file}, or set state_dir in the config to a directory$`)),
   );
 });
@@ -47,7 +48,7 @@ test('a journal dir under a file names the file in the way', async () => {
   writeFileSync(join(dir, 'lib'), 'x');
   const journal = join(dir, 'lib/lxcri/journal');
   await assert.rejects(
-    checkStateDirs({ state_dir: join(dir, 's'), journal_dir: journal }),
+    checkStateDirs(new LocalFs(), { state_dir: join(dir, 's'), journal_dir: journal }),
     isStateDirError(`journal dir ${journal} cannot be created: ${join(dir, 'lib')} is a file, not a directory`, /set journal_dir in the config/),
   );
 });
@@ -57,7 +58,7 @@ test('locks/ being a file inside the state dir is named', async () => {
   mkdirSync(join(dir, 's'));
   writeFileSync(join(dir, 's/locks'), '');
   await assert.rejects(
-    checkStateDirs({ state_dir: join(dir, 's'), journal_dir: join(dir, 'j') }),
+    checkStateDirs(new LocalFs(), { state_dir: join(dir, 's'), journal_dir: join(dir, 'j') }),
     isStateDirError(`state dir ${join(dir, 's/locks')} is a file, not a directory`, /set state_dir/),
   );
 });
@@ -66,7 +67,7 @@ test('a dangling symlink as journal dir is named', async () => {
   const dir = tmp();
   symlinkSync(join(dir, 'gone'), join(dir, 'j'));
   await assert.rejects(
-    checkStateDirs({ state_dir: join(dir, 's'), journal_dir: join(dir, 'j') }),
+    checkStateDirs(new LocalFs(), { state_dir: join(dir, 's'), journal_dir: join(dir, 'j') }),
     isStateDirError(`journal dir ${join(dir, 'j')} is a symbolic link to a missing directory`, /set journal_dir/),
   );
 });

@@ -1,9 +1,9 @@
-import { lstat, readdir, rm } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
 import type { CoreContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import type { ImageArtifact } from './manifest.js';
 import { describeWriter, writerState, type Marker } from './marker.js';
-import { imageStore, manifestArtifacts, type StoreEntry } from './store.js';
+import { imageStore, manifestArtifacts, requireLocalImageStore, type StoreEntry } from './store.js';
 
 /** How long an image whose snapshot is gone, or a directory still marked in progress, is kept by default. */
 export const DEFAULT_RETENTION_HOURS = 24;
@@ -40,6 +40,7 @@ export function formatAge(ms: number): string {
   return minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h`;
 }
 
+/** Bytes on disk under `path`, from lstat: this machine's store only (gc refuses on a remote node). */
 async function dirBytes(path: string): Promise<number> {
   const st = await lstat(path).catch(() => undefined);
   if (!st) return 0;
@@ -70,6 +71,8 @@ export async function collectGarbage(
   busy: ReadonlySet<string>,
   opts: { retentionHours?: number } = {},
 ): Promise<GcResult> {
+  // The store is scanned, sized and judged on this machine (ImageStore, lstat, pids of this host).
+  requireLocalImageStore(ctx);
   const retentionHours = validateRetentionHours(opts.retentionHours ?? DEFAULT_RETENTION_HOURS);
   const retentionMs = retentionHours * HOUR;
   const store = imageStore(ctx.config, ctx.runner, ctx.now);
@@ -111,7 +114,7 @@ export async function collectGarbage(
     const v = await verdict(e);
     if (!v) continue;
     const item: GcItem = { container: e.container, dir: e.dir, why: v.why, bytes: await dirBytes(e.dir), ...(v.artifacts ? { artifacts: v.artifacts } : {}) };
-    if (v.remove) await rm(e.dir, { recursive: true, force: true });
+    if (v.remove) await ctx.fs.remove(e.dir);
     (v.remove ? result.removed : result.kept).push(item);
   }
   return result;

@@ -1,10 +1,9 @@
-import { rm } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import type { CoreContext } from '../context.js';
 import { RefusedError, UsageError } from '../errors.js';
 import { restoreProcesses } from './restore-processes.js';
 import type { ImageManifest } from './manifest.js';
-import { imageStore } from './store.js';
+import { imageStore, requireLocalImageStore } from './store.js';
 
 /**
  * Checks an image directory given by path (`restore --image-path`, possibly outside the store) before anything
@@ -15,6 +14,8 @@ export async function validateImageDir(ctx: CoreContext, dir: string, container?
   if (typeof dir !== 'string' || dir === '')
     throw new UsageError('--image-path is empty', 'pass the absolute path of a CRIU image directory (the one holding manifest.json)');
   if (!isAbsolute(dir)) throw new UsageError(`--image-path must be an absolute path, got ${JSON.stringify(dir)}`, `pass it as ${JSON.stringify(resolve(dir))}`);
+  // Verified with sha256 streamed from this machine's disk.
+  requireLocalImageStore(ctx);
   const manifest = await imageStore(ctx.config, ctx.runner, ctx.now).verify(resolve(dir));
   if (container !== undefined && manifest.container !== container) {
     throw new RefusedError(
@@ -48,7 +49,7 @@ export async function criuRestoreFromDir(
         const manifest = await validateImageDir(ctx, imageDir, id);
         const scratch = await store.scratch(id, `restore-${manifest.checkpoint_id}`);
         await store.extract(resolve(imageDir), `${scratch}/images`).catch(async (error: unknown) => {
-          await rm(scratch, { recursive: true, force: true });
+          await ctx.fs.remove(scratch);
           throw error;
         });
         return { images: `${scratch}/images`, cleanup: scratch };

@@ -1,4 +1,3 @@
-import { readFile, rm } from 'node:fs/promises';
 import type { CoreContext } from '../context.js';
 import { LxcriError } from '../errors.js';
 import { ToolFailedError } from '../runner/errors.js';
@@ -32,7 +31,7 @@ export async function restoreProcesses(
     await ctx.lxc.restore(id, unpacked.images);
     return 'criu';
   } catch (error) {
-    const log = unpacked ? await readFile(`${unpacked.images}/restore.log`, 'utf8').catch(() => '') : '';
+    const log = unpacked ? ((await ctx.fs.readFile(`${unpacked.images}/restore.log`)) ?? '') : '';
     const reason = error instanceof ToolFailedError ? criuFailure(log, error.stderr) : (error as Error).message;
     if (coldFallback) {
       onStep?.(`CRIU restore failed (${reason}); starting ${id} cold`);
@@ -45,6 +44,6 @@ export async function restoreProcesses(
       `start it cold with \`lxc-start -n ${id}\`, or restore again with --cold-fallback`,
     );
   } finally {
-    if (unpacked) await rm(unpacked.cleanup, { recursive: true, force: true });
+    if (unpacked) await ctx.fs.remove(unpacked.cleanup);
   }
 }

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { lstat, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import type { CoreContext } from '../context.js';
 import { LxcriError } from '../errors.js';
+import type { HostFs } from '../nodes/host-fs.js';
 import { cmd, type Runner } from '../runner/command.js';
 import { validateContainerId, validateSnapshotShortName } from '../tools/zfs/names.js';
 import { artifactUri } from './artifact-uri.js';
@@ -20,7 +22,45 @@ export async function sha256File(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** The store configured by `criu.store`, writing through the runner (tar). */
+/**
+ * Whether the context's node keeps its image store on this machine. The store is read and written here with node:fs
+ * (archives hashed as streams, sizes from lstat, directories typed by readdir, markers created with O_EXCL) next to
+ * tar run through the runner: none of that goes through a HostFs yet, so it works on the local node only.
+ */
+export function localImageStore(ctx: Pick<CoreContext, 'fs'>): boolean {
+  return ctx.fs.where === 'local';
+}
+
+/** Refuses, before anything runs, an operation that needs the image store of a remote node (see localImageStore). */
+export function requireLocalImageStore(ctx: Pick<CoreContext, 'fs' | 'node'>): void {
+  if (localImageStore(ctx)) return;
+  const node = ctx.node ?? ctx.fs.where;
+  throw new LxcriError(
+    'remote-unsupported',
+    `stateful checkpoints are not supported on remote node ${node} yet`,
+    `run lxcri-console on ${node} itself for stateful checkpoints and their CRIU images, or take a plain checkpoint`,
+  );
+}
+
+/**
+ * The manifest of a complete, published image in `dir`, read through a node's files; undefined for anything else (in
+ * progress, incomplete, unreadable, missing), as ImageStore.manifest says on this machine. Reads only small files:
+ * pruning a stateful checkpoint on any node counts its image's bytes with it.
+ */
+export async function publishedManifest(fs: HostFs, dir: string): Promise<ImageManifest | undefined> {
+  const names = await fs.readDir(dir);
+  if (names.includes(INPROGRESS) || !names.includes(COMPLETE)) return undefined;
+  const text = await fs.readFile(`${dir}/${MANIFEST}`);
+  if (text === undefined) return undefined;
+  try {
+    const raw: unknown = JSON.parse(text);
+    return manifestProblem(raw) ? undefined : (raw as ImageManifest);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The store configured by `criu.store`, writing through the runner (tar). Local only: see localImageStore. */
 export function imageStore(config: { criu: { store: string } }, runner: Runner, now: () => number = Date.now): ImageStore {
   return new ImageStore(config.criu.store, runner, now);
 }
@@ -45,6 +85,10 @@ export function manifestArtifacts(m: ImageManifest): ImageArtifact[] {
  * `.checkpoint-complete`, built in `<store>/<container>/.tmp-<id>-<pid>/` and renamed into place. While it is built
  * the directory holds `.inprogress` (pid, host, started), written first and removed last, once the image is in place:
  * readers, and other nodes on a shared NFS store, skip or refuse a directory that has it.
+ *
+ * This machine's store only, through node:fs: archives of any size are hashed as streams (sha256File), sizes and
+ * types come from stat/lstat/readdir, and tar runs on paths of this machine. Operations needing it refuse on a remote
+ * node (requireLocalImageStore) until it has a HostFs and runner port.
  */
 export class ImageStore {
   constructor(

@@ -10,8 +10,12 @@ export interface HostFs {
   readFile(path: string): Promise<string | undefined>;
   /** The names in a directory ([] when it does not exist). */
   readDir(path: string): Promise<string[]>;
-  /** Writes so readers see the old or the new content, never a torn one (parent directories created). */
-  writeAtomic(path: string, content: string): Promise<void>;
+  /**
+   * Writes so readers see the old or the new content, never a torn one (parent directories created). Durable (on
+   * disk before it replaces the old content) unless `durable: false` lets it skip the sync; an implementation may
+   * ignore that and always sync.
+   */
+  writeAtomic(path: string, content: string, opts?: { durable?: boolean }): Promise<void>;
   /** Creates the file only if it does not exist (a lock); false when it already did. */
   createExclusive(path: string, content: string): Promise<boolean>;
   /** Appends in one write (O_APPEND: lines from several writers never interleave); parent directories created. */

@@ -15,8 +15,8 @@ export class LocalFs implements HostFs {
     return readdir(path).catch(() => []);
   }
 
-  writeAtomic(path: string, content: string): Promise<void> {
-    return writeFileAtomic(path, content);
+  writeAtomic(path: string, content: string, opts: { durable?: boolean } = {}): Promise<void> {
+    return writeFileAtomic(path, content, opts.durable ?? true);
   }
 
   /** A complete file appears at once (written aside, then hard-linked into place), so a reader never sees it empty. */

@@ -2,6 +2,7 @@ import type { CoreContext } from '../context.js';
 import { LxcriError, RefusedError } from '../errors.js';
 import type { Container, ContainerStatus } from '../containers/types.js';
 import { ToolMissingError } from '../runner/errors.js';
+import { requireLocalImageStore } from '../criu/store.js';
 import { criuRestore } from './stateful.js';
 import type { Step } from './steps.js';
 
@@ -58,6 +59,9 @@ export async function servicePreview(ctx: CoreContext, c: Container): Promise<Se
 
 /** Refuses, before anything runs, a running container this tool cannot stop. */
 export async function planLifecycle(ctx: CoreContext, c: Container, opts: { noStart?: boolean; image?: string; coldFallback?: boolean }): Promise<Lifecycle> {
+  // A stateful checkpoint's processes come back from this machine's image store only: on a remote node refused here,
+  // before anything runs, unless a cold start will do (--cold-fallback).
+  if (opts.image && !opts.noStart && !opts.coldFallback) requireLocalImageStore(ctx);
   const status = await liveStatus(ctx, c);
   const wasRunning = status === 'running' || status === 'frozen';
   if (wasRunning && !c.sources.includes('pct') && !c.sources.includes('lxc')) {

@@ -4,8 +4,7 @@ import type { CheckpointClass } from '../model/classify.js';
 import type { CheckpointNode } from '../model/tree.js';
 import { snapshotNodes } from '../model/tree.js';
 import { readInventory, type LoadedContainer } from './container.js';
-import { rm } from 'node:fs/promises';
-import { imageStore } from '../criu/store.js';
+import { publishedManifest } from '../criu/store.js';
 import type { Inventory } from '../model/inventory.js';
 import { poolOf } from '../world.js';
 import { runOperation, type OnStep, type OperationDef } from './engine.js';
@@ -309,8 +308,7 @@ async function planPruneFree(ctx: CoreContext, c: LoadedContainer, policy: Prune
 
 /** Sets each pruned stateful checkpoint's image bytes (from its manifest) and returns their sum. */
 async function pruneImageBytes(ctx: CoreContext, pruned: PruneItem[]): Promise<number> {
-  const store = imageStore(ctx.config, ctx.runner);
-  for (const i of pruned) if (i.image) i.imageBytes = (await store.manifest(i.image))?.compressed_size ?? 0;
+  for (const i of pruned) if (i.image) i.imageBytes = (await publishedManifest(ctx.fs, i.image))?.compressed_size ?? 0;
   return pruned.reduce((sum, i) => sum + (i.imageBytes ?? 0), 0);
 }
 
@@ -344,7 +342,7 @@ export const PRUNE: OperationDef<PruneInput> = {
         if (!rec) throw new SkipStep(GONE);
         if (rec.userrefs > 0 || inv.clonesOf(item.snapshot).length) throw new SkipStep('became held or cloned since the plan; left alone');
         await tolerate(() => ctx.zfs.destroy(item.snapshot), 'not-found');
-        if (item.image) await rm(item.image, { recursive: true, force: true });
+        if (item.image) await ctx.fs.remove(item.image);
       },
     }));
   },

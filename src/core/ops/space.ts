@@ -1,6 +1,6 @@
 import type { CoreContext } from '../context.js';
 import { listContainers } from '../containers/registry.js';
-import { imageStore } from '../criu/store.js';
+import { imageStore, localImageStore } from '../criu/store.js';
 import { LxcriError, NotFoundError, UsageError } from '../errors.js';
 import { checkpointSpace, spaceReport, type CheckpointSpace, type SpaceReport } from '../model/space.js';
 import { ToolAbortedError } from '../runner/errors.js';
@@ -22,7 +22,8 @@ export async function readSpace(ctx: CoreContext, ids: readonly string[] = []): 
   const { caps, inventory } = await readInventory(ctx);
   const [pools, images, listed] = await Promise.all([
     ctx.zpool.list(caps),
-    imageStore(ctx.config, ctx.runner).bytesByContainer(),
+    // Sized with lstat on this machine: on a remote node the CRIU images are not counted (yet).
+    localImageStore(ctx) ? imageStore(ctx.config, ctx.runner).bytesByContainer() : new Map<string, number>(),
     refs.length ? Promise.resolve(undefined) : listContainers(ctx, inventory),
   ]);
   let containers: ContainerSummary[];

@@ -1,8 +1,7 @@
-import { copyFile, mkdir, readFile, rm } from 'node:fs/promises';
 import type { CoreContext } from '../context.js';
 import { LxcriError, RefusedError } from '../errors.js';
 import { criuFailure, parseCriuVersion } from '../criu/criu-log.js';
-import { imageStore, type ImageArtifact, type ImageManifest } from '../criu/store.js';
+import { imageStore, requireLocalImageStore, type ImageArtifact, type ImageManifest } from '../criu/store.js';
 import { USER_PREFIX, USER_PROPS } from '../model/dataset.js';
 import { cmd } from '../runner/command.js';
 import { ToolFailedError, ToolMissingError } from '../runner/errors.js';
@@ -71,6 +70,8 @@ function snapshotOf(i: StatefulInput): string | undefined {
 export const STATEFUL_CHECKPOINT: OperationDef<StatefulInput> = {
   name: 'stateful-checkpoint',
   steps: (ctx, i, recovering, out) => {
+    // Also when an interrupted one is recovered: its image store is this machine's.
+    requireLocalImageStore(ctx);
     const store = imageStore(ctx.config, ctx.runner);
     const snapshot = snapshotOf(i);
     // Finishing after a crash may pair a dump with a snapshot only when both are of one moment: the dump redone now,
@@ -83,16 +84,17 @@ export const STATEFUL_CHECKPOINT: OperationDef<StatefulInput> = {
           try {
             // Run again after a crash, the dump starts over in an empty directory (CRIU refuses a used one).
             if (recovering) {
-              await rm(`${i.scratch}/images`, { recursive: true, force: true });
-              await mkdir(`${i.scratch}/images`, { recursive: true });
+              await ctx.fs.remove(`${i.scratch}/images`);
+              await ctx.fs.mkdir(`${i.scratch}/images`);
             }
             await ctx.lxc.checkpoint(i.container, `${i.scratch}/images`);
             dumpedNow = true;
           } catch (error) {
-            const log = await readFile(`${i.scratch}/images/dump.log`, 'utf8').catch(() => '');
+            const dumpLog = await ctx.fs.readFile(`${i.scratch}/images/dump.log`);
+            const log = dumpLog ?? '';
             const kept = `${ctx.config.criu.store}/${i.container}/last-failed-dump.log`;
-            await copyFile(`${i.scratch}/images/dump.log`, kept).catch(() => undefined);
-            await rm(i.scratch, { recursive: true, force: true });
+            if (dumpLog !== undefined) await ctx.fs.writeAtomic(kept, dumpLog).catch(() => undefined);
+            await ctx.fs.remove(i.scratch);
             const stderr = error instanceof ToolFailedError ? error.stderr : '';
             throw new LxcriError(
               'criu-failed',
@@ -101,7 +103,7 @@ export const STATEFUL_CHECKPOINT: OperationDef<StatefulInput> = {
             );
           }
         },
-        undo: () => rm(i.scratch, { recursive: true, force: true }),
+        undo: () => ctx.fs.remove(i.scratch),
       },
     ];
     if (i.dataset) {
@@ -140,7 +142,7 @@ export const STATEFUL_CHECKPOINT: OperationDef<StatefulInput> = {
         const manifest = recovering ? await store.publishAgain(i.scratch, meta) : await store.publish(i.scratch, meta);
         if (out) out.manifest = manifest;
       },
-      undo: () => rm(store.dir(i.container, i.checkpointId), { recursive: true, force: true }),
+      undo: () => ctx.fs.remove(store.dir(i.container, i.checkpointId)),
     });
     return steps;
   },
@@ -157,6 +159,7 @@ export async function statefulCheckpoint(
   opts: { label?: string } = {},
   onStep?: OnStep,
 ): Promise<StatefulCheckpointResult> {
+  requireLocalImageStore(ctx);
   const id = ref.id;
   const status = await liveStatus(ctx, ref.container);
   if (status !== 'running') {
@@ -215,6 +218,8 @@ export function criuRestore(ctx: CoreContext, id: string, image: string, coldFal
     {
       name: image,
       unpack: async () => {
+        // Refused here too (not only by planLifecycle): with --cold-fallback the container then starts cold.
+        requireLocalImageStore(ctx);
         const dir = await store.verifyAndExtract(image);
         return { images: dir, cleanup: dir };
       },

@@ -1,5 +1,5 @@
-import { appendFile, mkdir } from 'node:fs/promises';
 import type { Identity } from '../context.js';
+import type { HostFs } from '../nodes/host-fs.js';
 
 /** One line of `<state_dir>/runtime/events.log`: what an operation did, by whom, from where, how it ended. */
 export interface RuntimeEvent {
@@ -20,10 +20,12 @@ export function eventsPath(stateDir: string): string {
   return `${stateDir}/runtime/events.log`;
 }
 
-/** Appends one JSON line (a single write with O_APPEND, so lines from several consoles never interleave). */
-export async function appendEvent(stateDir: string, event: RuntimeEvent): Promise<void> {
-  await mkdir(`${stateDir}/runtime`, { recursive: true });
-  await appendFile(eventsPath(stateDir), JSON.stringify(event) + '\n');
+/**
+ * Appends one JSON line to the node's events.log (HostFs.append: a single write with O_APPEND, so lines from several
+ * consoles never interleave; the runtime directory is created).
+ */
+export async function appendEvent(fs: HostFs, stateDir: string, event: RuntimeEvent): Promise<void> {
+  await fs.append(eventsPath(stateDir), JSON.stringify(event) + '\n');
 }
 
 export function makeEvent(

@@ -1,7 +1,6 @@
-import { readdir, readFile, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { LxcriError } from '../errors.js';
-import { writeFileAtomic } from './atomic-file.js';
+import type { HostFs } from '../nodes/host-fs.js';
 import { SELF, processAlive } from './process.js';
 
 export type JournalStepStatus = 'pending' | 'running' | 'done' | 'undone';
@@ -25,8 +24,12 @@ export interface JournalEntry {
   steps: Array<{ title: string; status: JournalStepStatus }>;
 }
 
+/** The journal directory of the node whose operations it records, read and written through that node's files. */
 export class Journal {
-  constructor(readonly dir: string) {}
+  constructor(
+    readonly dir: string,
+    readonly fs: HostFs,
+  ) {}
 
   private path(id: string): string {
     return `${this.dir}/${id}.json`;
@@ -45,7 +48,7 @@ export class Journal {
       input,
       steps: titles.map((title) => ({ title, status: 'pending' })),
     };
-    await this.guard(entry.id, () => writeFileAtomic(this.path(entry.id), JSON.stringify(entry, null, 1)));
+    await this.guard(entry.id, () => this.fs.writeAtomic(this.path(entry.id), JSON.stringify(entry, null, 1)));
     return new JournalHandle(this, entry);
   }
 
@@ -65,16 +68,17 @@ export class Journal {
    * older mark only means a step that was done is run again, which every journaled step tolerates.
    */
   async write(entry: JournalEntry): Promise<void> {
-    await this.guard(entry.id, () => writeFileAtomic(this.path(entry.id), JSON.stringify(entry, null, 1), false));
+    await this.guard(entry.id, () => this.fs.writeAtomic(this.path(entry.id), JSON.stringify(entry, null, 1), { durable: false }));
   }
 
   async remove(id: string): Promise<void> {
-    await unlink(this.path(id)).catch(() => undefined);
+    await this.fs.remove(this.path(id)).catch(() => undefined);
   }
 
   async read(id: string): Promise<JournalEntry | undefined> {
+    const text = await this.fs.readFile(this.path(id));
     try {
-      return JSON.parse(await readFile(this.path(id), 'utf8')) as JournalEntry;
+      return text === undefined ? undefined : (JSON.parse(text) as JournalEntry);
     } catch {
       return undefined;
     }
@@ -82,7 +86,7 @@ export class Journal {
 
   /** Entries whose process is gone: operations interrupted by a kill, a crash or a reboot. */
   async interrupted(): Promise<JournalEntry[]> {
-    const names = await readdir(this.dir).catch(() => [] as string[]);
+    const names = await this.fs.readDir(this.dir);
     const out: JournalEntry[] = [];
     for (const name of names.filter((n) => n.endsWith('.json'))) {
       const entry = await this.read(name.slice(0, -5));

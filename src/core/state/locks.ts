@@ -1,6 +1,7 @@
-import { link, mkdir, readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { LxcriError } from '../errors.js';
+import type { HostFs } from '../nodes/host-fs.js';
 import { SELF, processAlive } from './process.js';
 
 export interface LockInfo {
@@ -40,48 +41,36 @@ function lockPath(dir: string, dataset: string): string {
   return `${dir}/locks/${encodeURIComponent(dataset)}.lock`;
 }
 
-async function readInfo(path: string): Promise<LockInfo | 'missing' | 'garbage'> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    return 'missing';
-  }
+/** A lock file that is not a lock (empty or torn: only an older version could leave one), known by its content. */
+class Garbage {
+  constructor(readonly key: string) {}
+}
+
+async function readInfo(fs: HostFs, path: string): Promise<LockInfo | 'missing' | Garbage> {
+  const text = await fs.readFile(path);
+  if (text === undefined) return 'missing';
+  const garbage = new Garbage(createHash('sha256').update(text).digest('hex').slice(0, 16));
   try {
     const info = JSON.parse(text) as LockInfo;
-    return typeof info.pid === 'number' && typeof info.host === 'string' ? info : 'garbage';
+    return typeof info.pid === 'number' && typeof info.host === 'string' ? info : garbage;
   } catch {
-    return 'garbage';
+    return garbage;
   }
 }
 
+const isLock = (read: LockInfo | 'missing' | Garbage): read is LockInfo => read !== 'missing' && !(read instanceof Garbage);
+
+/** Whether the holder may still run: a pid can only be checked on this machine; another host's holder counts as alive. */
 function alive(info: LockInfo): boolean {
   return info.host !== hostname() || processAlive(info.pid, info.pidStart);
 }
 
 /**
- * Creates `path` holding `content`, complete from its first moment (written aside, then hard-linked into place,
- * which fails if the name exists): a kill at any point leaves either no file or a whole one.
+ * Identifies one holder (or one garbage file) so a takeover claim names exactly what it replaces. Garbage is known by
+ * its content: a file replaced by the same garbage is the same obstacle, and a real lock never matches it.
  */
-async function createComplete(path: string, content: string): Promise<boolean> {
-  const tmp = `${path}.new-${SELF.pid}-${Math.random().toString(36).slice(2)}`;
-  await writeFile(tmp, content);
-  try {
-    await link(tmp, path);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
-  } finally {
-    await unlink(tmp).catch(() => undefined);
-  }
-}
-
-/** Identifies one holder (or one garbage file) so a takeover claim names exactly what it replaces. */
-async function holderKey(path: string, holder: LockInfo | 'garbage'): Promise<string> {
-  if (holder !== 'garbage') return `${holder.pid}-${holder.since}`;
-  const s = await stat(path).catch(() => undefined);
-  return `garbage-${s?.ino ?? 0}-${s?.mtimeMs ?? 0}`;
+function holderKey(holder: LockInfo | Garbage): string {
+  return holder instanceof Garbage ? `garbage-${holder.key}` : `${holder.pid}-${holder.since}`;
 }
 
 /**
@@ -91,18 +80,20 @@ async function holderKey(path: string, holder: LockInfo | 'garbage'): Promise<st
  * the others see the claim or the new lock and report the winner. A claimant that died is itself taken over the
  * same way.
  */
-async function take(path: string, info: LockInfo, depth = 0): Promise<{ tookOverStale?: LockInfo }> {
+async function take(fs: HostFs, path: string, info: LockInfo, depth = 0): Promise<{ tookOverStale?: LockInfo }> {
   const content = JSON.stringify(info);
   let tookOverStale: LockInfo | undefined;
   for (let attempt = 0; attempt < 40; attempt++) {
-    if (await createComplete(path, content)) return tookOverStale ? { tookOverStale } : {};
-    const holder = await readInfo(path);
+    // Complete from its first moment (HostFs.createExclusive): a kill at any point leaves no file or a whole one.
+    if (await fs.createExclusive(path, content)) return tookOverStale ? { tookOverStale } : {};
+    const holder = await readInfo(fs, path);
     if (holder === 'missing') continue;
-    if (holder !== 'garbage' && alive(holder)) throw new ContainerLockedError(holder);
+    if (isLock(holder) && alive(holder)) throw new ContainerLockedError(holder);
     if (depth >= 4) break;
-    const claim = `${path}.takeover-${await holderKey(path, holder)}`;
+    const key = holderKey(holder);
+    const claim = `${path}.takeover-${key}`;
     try {
-      await take(claim, info, depth + 1);
+      await take(fs, claim, info, depth + 1);
     } catch (error) {
       // Another process is taking this stale lock over right now: its lock appears in a moment.
       if (!(error instanceof ContainerLockedError)) throw error;
@@ -111,19 +102,22 @@ async function take(path: string, info: LockInfo, depth = 0): Promise<{ tookOver
     }
     try {
       // Holding the claim, nobody else can replace the stale file: check it is still the one we judged, then swap.
-      const again = await readInfo(path);
-      const same = again !== 'missing' && (await holderKey(path, again)) === claim.slice(claim.lastIndexOf('.takeover-') + 10);
-      if (same) {
-        await unlink(path).catch(() => undefined);
-        if (holder !== 'garbage') tookOverStale = holder;
+      const again = await readInfo(fs, path);
+      if (again !== 'missing' && holderKey(again) === key) {
+        await fs.remove(path).catch(() => undefined);
+        if (isLock(holder)) tookOverStale = holder;
       }
     } finally {
-      await unlink(claim).catch(() => undefined);
+      await fs.remove(claim).catch(() => undefined);
     }
   }
-  const holder = await readInfo(path);
-  if (holder !== 'missing' && holder !== 'garbage') throw new ContainerLockedError(holder);
-  throw new LxcriError('locked', `could not lock ${info.dataset} for container ${info.container}`, `remove ${path} if no lxcri-console operation is running`);
+  const holder = await readInfo(fs, path);
+  if (isLock(holder)) throw new ContainerLockedError(holder);
+  throw new LxcriError(
+    'locked',
+    `could not lock ${info.dataset} for container ${info.container}`,
+    `remove ${path}${fs.where === 'local' ? '' : ` on ${fs.where}`} if no lxcri-console operation is running`,
+  );
 }
 
 /**
@@ -131,21 +125,25 @@ async function take(path: string, info: LockInfo, depth = 0): Promise<{ tookOver
  * exclude each other. Several datasets are taken in sorted order (no deadlock between two operations) and all or
  * none: a lock that cannot be had releases the ones already taken.
  */
-export async function acquireLocks(stateDir: string, datasets: readonly string[], owner: { container: string; operation: string }): Promise<HeldLock[]> {
-  await mkdir(`${stateDir}/locks`, { recursive: true });
+export async function acquireLocks(
+  fs: HostFs,
+  stateDir: string,
+  datasets: readonly string[],
+  owner: { container: string; operation: string },
+): Promise<HeldLock[]> {
+  await fs.mkdir(`${stateDir}/locks`);
   const held: HeldLock[] = [];
   try {
     for (const dataset of [...new Set(datasets)].sort()) {
       const path = lockPath(stateDir, dataset);
       const info: LockInfo = { dataset, ...owner, pid: SELF.pid, ...(SELF.pidStart ? { pidStart: SELF.pidStart } : {}), host: hostname(), since: Date.now() };
-      const { tookOverStale } = await take(path, info);
+      const { tookOverStale } = await take(fs, path, info);
       held.push({
         info,
         ...(tookOverStale ? { tookOverStale } : {}),
         release: async () => {
-          const current = await readInfo(path);
-          if (current !== 'missing' && current !== 'garbage' && current.pid === info.pid && current.since === info.since)
-            await unlink(path).catch(() => undefined);
+          const current = await readInfo(fs, path);
+          if (isLock(current) && current.pid === info.pid && current.since === info.since) await fs.remove(path).catch(() => undefined);
         },
       });
     }
@@ -157,18 +155,18 @@ export async function acquireLocks(stateDir: string, datasets: readonly string[]
 }
 
 /** The holder of a dataset's lock, if a live one holds it. */
-export async function liveHolder(stateDir: string, dataset: string): Promise<LockInfo | undefined> {
-  const info = await readInfo(lockPath(stateDir, dataset));
-  return info !== 'missing' && info !== 'garbage' && alive(info) ? info : undefined;
+export async function liveHolder(fs: HostFs, stateDir: string, dataset: string): Promise<LockInfo | undefined> {
+  const info = await readInfo(fs, lockPath(stateDir, dataset));
+  return isLock(info) && alive(info) ? info : undefined;
 }
 
 /** Every lock currently on disk, with whether its process is alive. */
-export async function listLocks(stateDir: string): Promise<Array<LockInfo & { alive: boolean }>> {
-  const names = await readdir(`${stateDir}/locks`).catch(() => [] as string[]);
+export async function listLocks(fs: HostFs, stateDir: string): Promise<Array<LockInfo & { alive: boolean }>> {
+  const names = await fs.readDir(`${stateDir}/locks`);
   const out: Array<LockInfo & { alive: boolean }> = [];
   for (const n of names.filter((x) => x.endsWith('.lock'))) {
-    const info = await readInfo(`${stateDir}/locks/${n}`);
-    if (info !== 'missing' && info !== 'garbage') out.push({ ...info, alive: alive(info) });
+    const info = await readInfo(fs, `${stateDir}/locks/${n}`);
+    if (isLock(info)) out.push({ ...info, alive: alive(info) });
   }
   return out;
 }
