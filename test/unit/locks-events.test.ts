@@ -45,7 +45,41 @@ test('a lock held by another process refuses at once, naming the operation, pid 
   await lock.release();
 });
 
-test('two processes racing for one lock: exactly one wins each round', () => {
+/**
+ * Runs `n` racer scripts side by side; each prints its wins as one JSON line and stays alive, holding what it won,
+ * until every racer has reported (its stdin is closed then): a holder that exited while a slower racer (a loaded
+ * machine) was still on that round would leave a dead holder's lock, which is rightly taken over as stale.
+ */
+async function race(script: string, dir: string, n: number): Promise<number[][]> {
+  const racer = `${script}
+process.stdin.resume();
+process.stdin.on('end', () => process.exit(0));
+`;
+  const procs = Array.from({ length: n }, () =>
+    spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', racer, dir], { stdio: ['pipe', 'pipe', 'inherit'] }),
+  );
+  const exited = procs.map((p) => new Promise((resolve) => p.once('exit', resolve)));
+  try {
+    return await Promise.all(
+      procs.map(
+        (p) =>
+          new Promise<number[]>((resolve, reject) => {
+            let s = '';
+            p.stdout.on('data', (d) => {
+              s += d;
+              if (s.includes('\n')) resolve(JSON.parse(s));
+            });
+            p.once('exit', (code) => reject(new Error(`a racer exited (${code}) before reporting`)));
+          }),
+      ),
+    );
+  } finally {
+    for (const p of procs) p.stdin.end();
+    await Promise.all(exited);
+  }
+}
+
+test('two processes racing for one lock: exactly one wins each round', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'lxcri-race-'));
   const racer = `
 import { acquireLocks } from './src/core/state/locks.ts';
@@ -56,23 +90,11 @@ for (let round = 0; round < 30; round++) {
   try { await acquireLocks(new LocalFs(), process.argv[1], ['r' + round], { container: 'r' + round, operation: 'checkpoint' }); wins.push(round); } catch {}
 }
 console.log(JSON.stringify(wins));
-// Stay alive until the other racer is done too: a dead holder's lock is (rightly) taken over as stale.
-setTimeout(() => {}, 2500);
 `;
-  const run = () => spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', racer, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const a = run();
-  const b = run();
-  const out = (p: ReturnType<typeof run>) =>
-    new Promise<number[]>((resolve) => {
-      let s = '';
-      p.stdout.on('data', (d) => (s += d));
-      p.on('exit', () => resolve(JSON.parse(s)));
-    });
-  return Promise.all([out(a), out(b)]).then(([wa, wb]) => {
-    for (let round = 0; round < 30; round++) {
-      assert.equal(Number(wa.includes(round)) + Number(wb.includes(round)), 1, `round ${round}: exactly one holder`);
-    }
-  });
+  const [wa, wb] = (await race(racer, dir, 2)) as [number[], number[]];
+  for (let round = 0; round < 30; round++) {
+    assert.equal(Number(wa.includes(round)) + Number(wb.includes(round)), 1, `round ${round}: exactly one holder`);
+  }
 });
 
 /** A pid that no process holds: a child that has exited. */
@@ -107,19 +129,8 @@ for (let round = 0; round < ${rounds}; round++) {
   try { await acquireLocks(new LocalFs(), process.argv[1], ['tank/ct/s' + round], { container: 's' + round, operation: 'checkpoint' }); wins.push(round); } catch {}
 }
 console.log(JSON.stringify(wins));
-setTimeout(() => {}, 3000);
 `;
-  const outs = await Promise.all(
-    [0, 1, 2, 3].map(
-      () =>
-        new Promise<number[]>((resolve) => {
-          const p = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', racer, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
-          let s = '';
-          p.stdout.on('data', (d) => (s += d));
-          p.on('exit', () => resolve(JSON.parse(s)));
-        }),
-    ),
-  );
+  const outs = await race(racer, dir, 4);
   for (let round = 0; round < rounds; round++) {
     assert.equal(outs.filter((w) => w.includes(round)).length, 1, `round ${round}: exactly one process took the stale lock over`);
   }
