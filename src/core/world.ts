@@ -28,11 +28,11 @@ export interface ContainerSummary extends Container {
   unmounted?: boolean;
 }
 
-/** One node as a cluster's merged world shows it (src/core/nodes/cluster.ts). */
-export interface WorldNode {
+/** What the faces show of a cluster node (src/core/nodes/cluster.ts keeps it). */
+export interface NodeInfo {
   name: string;
   local: boolean;
-  /** pmxcfs's view; an offline node is not contacted. */
+  /** pmxcfs's view (from /etc/pve/.members); an offline node is not contacted. */
   online?: boolean;
   /** Undefined until the first refresh tried it. */
   reachable?: boolean;
@@ -40,7 +40,10 @@ export interface WorldNode {
   version?: string;
   /** Why it is unreachable: ssh's own words, or the timeout. */
   error?: string;
-  /** The node's own world (its listing and pools), when it answered. */
+}
+
+/** One node as a cluster's merged world shows it, with its own world (its listing and pools) when it answered. */
+export interface WorldNode extends NodeInfo {
   world?: World;
 }
 

@@ -1,6 +1,6 @@
 import { NotFoundError, UsageError } from '../errors.js';
 import type { Core } from '../core.js';
-import type { ContainerSummary, World } from '../world.js';
+import type { ContainerSummary, NodeInfo, World } from '../world.js';
 import type { BatchingRunner } from './read-batch.js';
 import { splitContainerRef, type NodeSpec } from './node-spec.js';
 import { NodeUnreachableError } from './ssh-runner.js';
@@ -16,18 +16,8 @@ export interface ClusterNode {
   afterRefresh?: () => void;
 }
 
-/** What the faces show of a node. */
-export interface NodeStatus {
-  name: string;
-  local: boolean;
-  /** pmxcfs's view (from /etc/pve/.members); an offline node is not contacted. */
-  online?: boolean;
-  /** Undefined until the first refresh tried it. */
-  reachable?: boolean;
-  flavour?: string;
-  version?: string;
-  /** Why it is unreachable: ssh's own words, or the timeout. */
-  error?: string;
+/** A node's state: what the faces show, and when to try it again. */
+export interface NodeStatus extends NodeInfo {
   /** Consecutive failed refreshes; the next try waits longer each time (backoff). */
   failures: number;
   retryAt?: number;
