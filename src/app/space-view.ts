@@ -34,12 +34,26 @@ export interface SpaceData {
 const derived = new WeakMap<World, { report: SpaceReport; pools: Map<string, PoolRecord>; names: Map<string, string> }>();
 const forecasts = new WeakMap<World, WeakMap<readonly RuntimeEvent[], Map<string, Forecast>>>();
 
+/**
+ * The worlds the view is made of: one host's, or in a cluster each node's own (its listing, its pools named
+ * `<node>:<pool>`, its containers); events.log is this machine's, so only the local node's forecast reads it.
+ */
+function parts(world: World): Array<{ prefix: string; world: World; containers: World['containers']; local: boolean }> {
+  if (!world.nodes || world.nodes.length < 2) return [{ prefix: '', world, containers: world.containers, local: true }];
+  return world.nodes
+    .filter((n) => n.world)
+    .map((n) => ({ prefix: `${n.name}:`, world: n.world!, containers: world.containers.filter((c) => c.node === n.name), local: n.local }));
+}
+
 export function spaceData(world: World, events: readonly RuntimeEvent[]): SpaceData {
   let base = derived.get(world);
   if (!base) {
     // CRIU images are not in memory: they show as 0 (the CLI's `space` reads the image store).
+    const report: SpaceReport = {
+      pools: parts(world).flatMap((x) => spaceReport(x.world.inventory, x.containers, x.world.pools).pools.map((p) => ({ ...p, name: x.prefix + p.name }))),
+    };
     base = {
-      report: spaceReport(world.inventory, world.containers, world.pools),
+      report,
       pools: new Map(world.pools.map((p) => [p.name, p])),
       names: new Map(world.containers.map((c) => [c.id, c.name])),
     };
@@ -50,7 +64,14 @@ export function spaceData(world: World, events: readonly RuntimeEvent[]): SpaceD
   let f = byEvents.get(events);
   if (!f) {
     const now = Math.floor(world.refreshedAt / 1000);
-    f = new Map(world.pools.map((p) => [p.name, forecastPool([...growthPoints(world.inventory, p.name, now), ...reclaimPoints(events, p.name)], p.free, now)]));
+    f = new Map(
+      parts(world).flatMap((x) =>
+        x.world.pools.map((p): [string, Forecast] => [
+          x.prefix + p.name,
+          forecastPool([...growthPoints(x.world.inventory, p.name, now), ...(x.local ? reclaimPoints(events, p.name) : [])], p.free, now),
+        ]),
+      ),
+    );
     byEvents.set(events, f);
   }
   return { ...base, forecasts: f };

@@ -75,3 +75,19 @@ test('a node that goes away: UNREACHABLE in the header, the others stay live, an
     t.unmount();
   }
 });
+
+test("the space view in a cluster: every node's pool, and going into one shows that node's containers from its own listing", async () => {
+  const t = await renderConsole({ cluster: true, size: { columns: 160, rows: 40 } });
+  try {
+    await t.command('pool');
+    const f = t.frame();
+    for (const pool of ['pve1:rpool', 'pve2:rpool', 'pve3:rpool']) assert.ok(f.includes(pool), `${pool} in\n${f}`);
+    t.controller.ui.setState({ space: { path: ['pve2:rpool'], cursor: 0, sort: 'name' } });
+    await t.settle();
+    const inPve2 = t.frame();
+    for (const name of ['proxy', 'grafana', 'backup-test']) assert.ok(inPve2.includes(name), `${name} in\n${inPve2}`);
+    assert.ok(!inPve2.includes(' web '), 'no pve1 container under pve2');
+  } finally {
+    t.unmount();
+  }
+});

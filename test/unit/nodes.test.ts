@@ -996,3 +996,34 @@ test('Cluster.locate: unique ids, <node>:<id>, an ambiguous id naming both refs,
   const all = new Cluster([fakeNode('a', ['1']).node, fakeNode('b', ['2']).node], { timeoutMs: 5_000 });
   await assert.rejects(all.locate('9'), (e: unknown) => e instanceof NotFoundError && e.message === 'container 9 not found on any node');
 });
+
+test('a refresh that timed out ending late leaves the newer refresh batched; a .members entry without details is a usage error', async () => {
+  const { BatchingRunner } = await import('../../src/core/nodes/read-batch.js');
+  const { parseMembers } = await import('../../src/core/nodes/members.js');
+  const { UsageError } = await import('../../src/core/errors.js');
+  const { cmd } = await import('../../src/core/runner/command.js');
+  let remote = 0;
+  const ssh = {
+    run: async (c: { tool: string; args: readonly string[] }) => ({ command: c, exitCode: 0, stdout: `single ${c.args.join(' ')}`, stderr: '', durationMs: 0 }),
+    runRemote: async () => {
+      remote++;
+      return { command: cmd('sh', []), exitCode: 0, stdout: '', stderr: '', durationMs: 0 };
+    },
+  };
+  const batch = new BatchingRunner(ssh as never, [cmd('zfs', ['list'])]);
+  const old = await batch.begin();
+  const fresh = await batch.begin();
+  batch.end(old);
+  // Still inside the newer window: the read is recorded as used, so the newer end keeps it learned.
+  await batch.run(cmd('zfs', ['list']));
+  batch.end(fresh);
+  assert.deepEqual(
+    batch.learnedReads.map((c) => c.args.join(' ')),
+    ['list'],
+  );
+  assert.equal(remote, 2);
+  assert.throws(
+    () => parseMembers('{"nodename":"pve1","nodelist":{"pve1":{"id":1,"online":1},"pve2":null}}'),
+    (e: unknown) => e instanceof UsageError && /node "pve2" has no details/.test(e.message),
+  );
+});

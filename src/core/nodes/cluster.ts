@@ -132,11 +132,12 @@ export class Cluster {
     try {
       const value = await withTimeout(
         (async () => {
+          let generation: number | undefined;
           try {
-            await n.batch?.begin({ timeoutMs: this.options.timeoutMs });
+            generation = await n.batch?.begin({ timeoutMs: this.options.timeoutMs });
             return await task(n.core);
           } finally {
-            n.batch?.end();
+            n.batch?.end(generation);
           }
         })(),
         this.options.timeoutMs,

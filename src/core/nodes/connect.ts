@@ -96,6 +96,7 @@ export async function connectCluster(config: Config, options: ConnectOptions): P
         connectTimeoutSeconds: config.ssh.connect_timeout_seconds,
         controlPersistSeconds: config.ssh.control_persist_seconds,
         controlDir,
+        commandTimeoutMs: config.runner.timeout_seconds * 1000,
       },
       options.runner,
     );

@@ -23,7 +23,14 @@ export function parseMembers(text: string, path = '/etc/pve/.members'): ClusterM
   const obj = raw as { nodename?: unknown; cluster?: Record<string, unknown>; nodelist?: Record<string, Record<string, unknown>> };
   if (typeof obj?.nodename !== 'string') throw new UsageError(`${path} has no nodename`, 'check pmxcfs (systemctl status pve-cluster), or set pve.members');
   const local = validateNodeName(obj.nodename);
-  const nodes = Object.entries(obj.nodelist ?? {}).map(([name, n]) => ({
+  const entries = Object.entries(obj.nodelist ?? {});
+  const bad = entries.find(([, n]) => typeof n !== 'object' || n === null || Array.isArray(n));
+  if (bad)
+    throw new UsageError(
+      `${path}: node ${JSON.stringify(bad[0])} has no details (${JSON.stringify(bad[1])})`,
+      'check pmxcfs (systemctl status pve-cluster), or set nodes in the config',
+    );
+  const nodes = entries.map(([name, n]) => ({
     name: validateNodeName(name),
     ...(typeof n.id === 'number' ? { id: n.id } : {}),
     online: Number(n.online) === 1,

@@ -52,6 +52,8 @@ export class BatchingRunner implements Runner {
   private cache = new Map<string, BatchItem>();
   private used = new Set<string>();
   private window = false;
+  /** Which refresh the window belongs to: a late end() of one that timed out leaves a newer one open. */
+  private generation = 0;
   /** ssh invocations this runner made (the bench counts them). */
   invocations = 0;
 
@@ -67,13 +69,14 @@ export class BatchingRunner implements Runner {
     return [...this.learned.values()];
   }
 
-  /** Starts a refresh: runs every learned read in one invocation. */
-  async begin(options: RunOptions & { timeoutMs?: number } = {}): Promise<void> {
+  /** Starts a refresh: runs every learned read in one invocation. Returns the refresh's generation, for end(). */
+  async begin(options: RunOptions & { timeoutMs?: number } = {}): Promise<number> {
+    const generation = ++this.generation;
     this.window = true;
     this.used.clear();
     this.cache.clear();
     const reads = [...this.learned.values()];
-    if (!reads.length) return;
+    if (!reads.length) return generation;
     const marker = `@@lxcri-${randomBytes(8).toString('hex')}`;
     this.invocations++;
     const r = await this.ssh.runRemote(
@@ -81,14 +84,17 @@ export class BatchingRunner implements Runner {
       batchScript(reads, marker),
       options,
     );
+    // A newer refresh began meanwhile (this one timed out): its own batch is the current one.
+    if (generation !== this.generation) return generation;
     parseBatch(r.stdout, reads.length, marker).forEach((item, i) => {
       if (item) this.cache.set(key(reads[i]!), item);
     });
+    return generation;
   }
 
-  /** Ends the refresh: what was not read this time is forgotten. */
-  end(): void {
-    if (!this.window) return;
+  /** Ends the refresh (that generation's only, when given): what was not read this time is forgotten. */
+  end(generation?: number): void {
+    if (!this.window || (generation !== undefined && generation !== this.generation)) return;
     this.window = false;
     for (const k of [...this.learned.keys()]) if (!this.used.has(k)) this.learned.delete(k);
     this.cache.clear();

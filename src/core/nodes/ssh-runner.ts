@@ -18,6 +18,8 @@ export interface SshTarget {
   controlPersistSeconds: number;
   /** Where the shared connections' sockets live (the user's runtime dir). */
   controlDir: string;
+  /** The local runner's timeout for a command that sets none (config runner.timeout_seconds): the watchdog's clock. */
+  commandTimeoutMs?: number;
 }
 
 /** The node did not answer (ssh's own failure, exit 255): the reason is ssh's last line. */
@@ -41,6 +43,8 @@ export function defaultControlDir(): string {
  * renaming it into place: a longer path makes every ssh fail (exit 255, "too long for Unix domain socket").
  */
 const SOCKET_PATH_MAX = 107 - 17;
+/** How long after its timeout (or abort) a command may still hold on before its shared connection is closed. */
+const STUCK_GRACE_MS = 1_000;
 /** `%C`: ssh's 40 hex digit hash of the local host, remote host, port, user (and jump host). */
 const PERCENT_C_LENGTH = 40;
 
@@ -137,7 +141,7 @@ export class SshRunner implements Runner {
     };
     let result: CommandResult;
     try {
-      result = await this.local.run(ssh, options);
+      result = await this.unstuck(this.local.run(ssh, options), command.timeoutMs ?? this.target.commandTimeoutMs, options.signal);
     } catch (error) {
       if (error instanceof ToolFailedError) {
         const r = { ...error.result, command };
@@ -153,6 +157,39 @@ export class SshRunner implements Runner {
       throw error;
     }
     return { ...result, command };
+  }
+
+  /**
+   * A command past its timeout (or aborted) is killed by the local runner, but over a shared connection that does
+   * not end it: ssh hands its stdout and stderr to the master, which keeps them while the remote command runs, so the
+   * runner goes on waiting for the end of an output that never comes (a hung node kept even the CLI from exiting).
+   * Shortly after the kill, the node's master is told to exit: its sessions end, the pipes close, and the runner
+   * reports the timeout. Other commands over that connection fail with it; the next command connects again.
+   */
+  private async unstuck<T>(task: Promise<T>, timeoutMs: number | undefined, signal: AbortSignal | undefined): Promise<T> {
+    if (controlPath(this.target) === undefined) return task;
+    let timer: NodeJS.Timeout | undefined;
+    const close = (afterMs: number) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => void this.closeMaster(), afterMs);
+    };
+    const onAbort = () => close(STUCK_GRACE_MS);
+    if (timeoutMs !== undefined) close(timeoutMs + STUCK_GRACE_MS);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await task;
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** `ssh -O exit`: the node's shared connection ends, and every session over it. */
+  async closeMaster(): Promise<void> {
+    const control = controlPath(this.target);
+    if (control === undefined) return;
+    const args = [...(this.target.sshConfig ? ['-F', this.target.sshConfig] : []), '-o', `ControlPath=${control}`, '-O', 'exit', '--', this.target.destination];
+    await this.local.run({ tool: 'ssh', args, mutates: false, timeoutMs: 5_000 }).catch(() => undefined);
   }
 
   private prepareControlDir(): void {
