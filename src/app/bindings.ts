@@ -61,6 +61,8 @@ export interface BindingContext {
   running: boolean;
   /** The cluster's nodes (absent on a single host). */
   nodes?: string[];
+  /** The selected container's node when it is another machine (what runs there over ssh cannot use local files). */
+  remoteNode?: string;
 }
 
 /**
@@ -120,7 +122,13 @@ export const NORMAL_BINDINGS: readonly Binding[] = [
     description: 'stateful checkpoint (CRIU) of a running container',
     footer: 'stateful',
     changes: true,
-    disabled: (c) => needsContainer(c) ?? (!c.running ? 'the container is not running' : undefined),
+    disabled: (c) =>
+      needsContainer(c) ??
+      (c.remoteNode
+        ? `stateful checkpoints run on this machine's node only (the CRIU image store is local); ${c.remoteNode} is another node`
+        : !c.running
+          ? 'the container is not running'
+          : undefined),
   },
   {
     id: 'restore',

@@ -81,5 +81,6 @@ export function bindingContext(core: CoreState, ui: UiState): BindingContext {
     marked: markedNodes(ui).length,
     running: c?.status === 'running',
     ...(core.world?.nodes && core.world.nodes.length > 1 ? { nodes: core.world.nodes.map((n) => n.name) } : {}),
+    ...(c?.node && core.world?.nodes?.find((n) => n.name === c.node)?.local === false ? { remoteNode: c.node } : {}),
   };
 }

@@ -518,3 +518,38 @@ test('a node that goes away in the middle of a refresh: its ssh session ends, th
     [true, true],
   );
 });
+
+test('a node that hangs: list gives it up after the timeout, lists the other node and exits at once', () => {
+  const config = `${dir}/config-short.json`;
+  // The node's refresh may take connect_timeout + runner.timeout_seconds = 5 s.
+  writeFileSync(config, JSON.stringify({ ...JSON.parse(readFileSync(configFile, 'utf8')), runner: { timeout_seconds: 3 }, ssh: { connect_timeout_seconds: 2 } }));
+  const runtime = freshRuntime('hang');
+  for (const learned of [false, true]) {
+    if (learned) assert.equal(cli(['list'], { config, runtime }).status, 0, 'reads learned: the next refresh is one round trip per node');
+    const n2 = node('pve2');
+    n2.privateZfs.pause();
+    try {
+      const started = Date.now();
+      const r = cli(['list', '--json'], { config, runtime });
+      const ms = Date.now() - started;
+      // Over a shared connection a killed ssh left its output to the master, and the CLI waited as long as the node.
+      assert.notEqual(r.status, null, `the CLI ended by itself (${r.signal ?? ''})`);
+      assert.ok(ms < 20_000, `learned ${learned}: the CLI took ${ms} ms`);
+      assert.equal(r.status, 0, r.stderr);
+      const json = JSON.parse(r.stdout) as ListJson;
+      const pve2 = json.nodes.find((n) => n.name === 'pve2')!;
+      assert.equal(pve2.reachable, false);
+      assert.match(pve2.error ?? '', /no answer within 5 s|timed out after 3\.0 s/);
+      assert.ok(json.containers.some((c) => c.node === 'pve1' && c.id === '101'));
+      assert.match(r.stderr, /^warning: node pve2 did not answer: /m);
+    } finally {
+      n2.privateZfs.resume();
+    }
+  }
+  const back = listJson({ config, runtime });
+  assert.deepEqual(
+    back.json.nodes.map((n) => n.reachable),
+    [true, true],
+    'the node answers again once it does',
+  );
+});

@@ -91,3 +91,16 @@ test("the space view in a cluster: every node's pool, and going into one shows t
     t.unmount();
   }
 });
+
+test("what a remote node cannot do is disabled with the reason: a stateful checkpoint of pve2's container", async () => {
+  const t = await renderConsole({ cluster: true, size: { columns: 160, rows: 40 } });
+  try {
+    await t.command('nodes');
+    await t.command('nodes'); // pve2 only: the cursor is on 200 (running)
+    await t.command('checkpoint-stateful');
+    assert.equal(t.controller.ui.getState().mode, 'normal', 'no dialog opened');
+    assert.match(t.frame(), /stateful checkpoints run on this machine's node only .* pve2 is another node/);
+  } finally {
+    t.unmount();
+  }
+});

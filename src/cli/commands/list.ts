@@ -67,5 +67,19 @@ export const listCommand: CommandSpec = {
         several ? [7, 8, 9, 10, 11, 12] : [6, 7, 8, 9, 10, 11],
       ),
     );
+    // Each node's ZFS flavour (what it can do), or why it did not answer.
+    if (several) {
+      env.out('');
+      env.out(
+        table(
+          ['NODE', 'STATE', 'ZFS'],
+          view.nodes.map((n) => [
+            n.name,
+            n.reachable ? 'reachable' : 'unreachable',
+            n.reachable ? `${n.flavour ?? '?'} ${n.version ?? ''}`.trim() : (n.error ?? '-'),
+          ]),
+        ),
+      );
+    }
   },
 };

@@ -58,10 +58,14 @@ export function containerRefs(entries: ReadonlyArray<{ node: string; id: string 
   return entries.map((e) => (qualifyAll || count.get(e.id)! > 1 ? `${e.node}:${e.id}` : e.id));
 }
 
-function withTimeout<T>(task: Promise<T>, ms: number, what: string): Promise<T> {
+function withTimeout<T>(task: Promise<T>, ms: number, what: string, onTimeout?: (error: Error) => void): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${Math.round(ms / 1000)} s (${what})`)), ms);
+    timer = setTimeout(() => {
+      const error = new Error(`no answer within ${Math.round(ms / 1000)} s (${what})`);
+      onTimeout?.(error);
+      reject(error);
+    }, ms);
   });
   return Promise.race([task, timeout]).finally(() => clearTimeout(timer));
 }
@@ -133,15 +137,23 @@ export class Cluster {
       const value = await withTimeout(
         (async () => {
           let generation: number | undefined;
+          let completed = false;
           try {
-            generation = await n.batch?.begin({ timeoutMs: this.options.timeoutMs });
-            return await task(n.core);
+            const begun = n.batch?.begin({ timeoutMs: this.options.timeoutMs });
+            // Known before begin's round trip: a begin that fails late closes its own window, never a newer one.
+            generation = n.batch?.currentGeneration;
+            await begun;
+            const value = await task(n.core);
+            completed = true;
+            return value;
           } finally {
-            n.batch?.end(generation);
+            n.batch?.end(generation, completed);
           }
         })(),
         this.options.timeoutMs,
         n.spec.ssh,
+        // What is still running of the node's refresh stops now, rather than going on in the background.
+        (error) => n.batch?.abort(error),
       );
       const world = n.core.store.getState().world;
       this.status.set(n.spec.name, {

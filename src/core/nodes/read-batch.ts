@@ -54,6 +54,10 @@ export class BatchingRunner implements Runner {
   private window = false;
   /** Which refresh the window belongs to: a late end() of one that timed out leaves a newer one open. */
   private generation = 0;
+  /** Aborts the current refresh's commands still running (abort()). */
+  private stop?: AbortController;
+  /** Why the current refresh was given up: its further commands fail with this at once. */
+  private stopped?: Error;
   /** ssh invocations this runner made (the bench counts them). */
   invocations = 0;
 
@@ -69,20 +73,28 @@ export class BatchingRunner implements Runner {
     return [...this.learned.values()];
   }
 
+  /** The latest refresh's generation; begin() sets it before it first waits (so a caller has it even if begin fails). */
+  get currentGeneration(): number {
+    return this.generation;
+  }
+
   /** Starts a refresh: runs every learned read in one invocation. Returns the refresh's generation, for end(). */
   async begin(options: RunOptions & { timeoutMs?: number } = {}): Promise<number> {
     const generation = ++this.generation;
     this.window = true;
+    this.stop = new AbortController();
+    this.stopped = undefined;
     this.used.clear();
     this.cache.clear();
     const reads = [...this.learned.values()];
     if (!reads.length) return generation;
     const marker = `@@lxcri-${randomBytes(8).toString('hex')}`;
     this.invocations++;
+    const { timeoutMs, ...runOptions } = options;
     const r = await this.ssh.runRemote(
-      cmd('sh', ['(batched reads)'], false, options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      cmd('sh', ['(batched reads)'], false, timeoutMs ? { timeoutMs } : {}),
       batchScript(reads, marker),
-      options,
+      this.withStop(runOptions),
     );
     // A newer refresh began meanwhile (this one timed out): its own batch is the current one.
     if (generation !== this.generation) return generation;
@@ -92,19 +104,43 @@ export class BatchingRunner implements Runner {
     return generation;
   }
 
-  /** Ends the refresh (that generation's only, when given): what was not read this time is forgotten. */
-  end(generation?: number): void {
+  /**
+   * The current refresh is given up (it ran out of time): its commands still running are aborted, and every further
+   * one fails at once with `reason`, until the next begin() or its end(). Without this, a refresh that timed out went
+   * on in the background, one command after another, each waiting out its own timeout on a node that did not answer
+   * (and a CLI could not exit before they all had).
+   */
+  abort(reason: Error): void {
+    if (!this.window) return;
+    this.stopped = reason;
+    this.stop?.abort(reason);
+  }
+
+  /**
+   * Ends the refresh (that generation's only, when given): what was not read this time is forgotten, unless the
+   * refresh did not complete (`completed` false: the node failed, or it was given up), having read only part of it.
+   */
+  end(generation?: number, completed = true): void {
     if (!this.window || (generation !== undefined && generation !== this.generation)) return;
     this.window = false;
-    for (const k of [...this.learned.keys()]) if (!this.used.has(k)) this.learned.delete(k);
+    if (completed && !this.stopped) for (const k of [...this.learned.keys()]) if (!this.used.has(k)) this.learned.delete(k);
     this.cache.clear();
+    this.stop = undefined;
+    this.stopped = undefined;
+  }
+
+  /** A command of the current refresh is aborted with it (abort()). */
+  private withStop(options: RunOptions = {}): RunOptions {
+    if (!this.window || !this.stop) return options;
+    return { ...options, signal: options.signal ? AbortSignal.any([options.signal, this.stop.signal]) : this.stop.signal };
   }
 
   async run(command: Command, options?: RunOptions): Promise<CommandResult> {
+    if (this.stopped) throw this.stopped;
     if (command.mutates) {
       this.cache.clear();
       this.invocations++;
-      return this.ssh.run(command, options);
+      return this.ssh.run(command, this.withStop(options));
     }
     const k = key(command);
     if (this.window) {
@@ -120,6 +156,6 @@ export class BatchingRunner implements Runner {
       return result;
     }
     this.invocations++;
-    return this.ssh.run(command, options);
+    return this.ssh.run(command, this.withStop(options));
   }
 }
