@@ -291,7 +291,9 @@ test('checkpoint and branch restore of a container on the remote node pve2: its 
 
 test('prune of a container on pve2 destroys exactly the planned checkpoints there, and nothing on pve1', () => {
   container('pve2', '202', 'p');
-  for (let i = 0; i < 4; i++) assert.equal(cli(['checkpoint', '202']).status, 0);
+  // One checkpoint by the CLI, three more as it makes them (lxcri:kind=checkpoint), older by their names.
+  assert.equal(cli(['checkpoint', '202']).status, 0);
+  for (let i = 0; i < 3; i++) zfs('pve2', ['snapshot', '-o', 'lxcri:kind=checkpoint', `rpool/data/202@checkpoint-${1_700_000_000 + i}`]);
   const mine = () => snapshots('pve2').filter((s) => s.startsWith('rpool/data/202@'));
   assert.equal(mine().length, 4);
   const pve1Before = snapshots('pve1');
@@ -522,7 +524,10 @@ test('a node that goes away in the middle of a refresh: its ssh session ends, th
 test('a node that hangs: list gives it up after the timeout, lists the other node and exits at once', () => {
   const config = `${dir}/config-short.json`;
   // The node's refresh may take connect_timeout + runner.timeout_seconds = 5 s.
-  writeFileSync(config, JSON.stringify({ ...JSON.parse(readFileSync(configFile, 'utf8')), runner: { timeout_seconds: 3 }, ssh: { connect_timeout_seconds: 2 } }));
+  writeFileSync(
+    config,
+    JSON.stringify({ ...JSON.parse(readFileSync(configFile, 'utf8')), runner: { timeout_seconds: 3 }, ssh: { connect_timeout_seconds: 2 } }),
+  );
   const runtime = freshRuntime('hang');
   for (const learned of [false, true]) {
     if (learned) assert.equal(cli(['list'], { config, runtime }).status, 0, 'reads learned: the next refresh is one round trip per node');

@@ -130,8 +130,20 @@ export class SshRunner implements Runner {
 
   /** Runs a remote command string built by the core itself from constants and quoted arguments (batched reads). */
   async runRemote(command: Command, remote: string, options: RunOptions = {}): Promise<CommandResult> {
+    const ssh = this.wrap(command, remote);
+    let result: CommandResult;
+    try {
+      result = await this.unstuck(this.local.run(ssh, options), command.timeoutMs ?? this.target.commandTimeoutMs, options.signal);
+    } catch (error) {
+      throw this.remoteError(error, command);
+    }
+    return { ...result, command };
+  }
+
+  /** The local ssh command that runs `command` on the node (one side of a pipe between nodes). */
+  wrap(command: Command, remote = remoteCommand(command)): Command {
     this.prepareControlDir();
-    const ssh: Command = {
+    return {
       tool: 'ssh',
       args: sshArgv(this.target, remote),
       mutates: command.mutates,
@@ -139,24 +151,22 @@ export class SshRunner implements Runner {
       ...(command.lockKey !== undefined ? { lockKey: `${this.target.node}:${command.lockKey}` } : {}),
       ...(command.input !== undefined ? { input: command.input } : {}),
     };
-    let result: CommandResult;
-    try {
-      result = await this.unstuck(this.local.run(ssh, options), command.timeoutMs ?? this.target.commandTimeoutMs, options.signal);
-    } catch (error) {
-      if (error instanceof ToolFailedError) {
-        const r = { ...error.result, command };
-        if (r.exitCode === 255) throw new NodeUnreachableError(this.target.node, sshReason(r.stderr));
-        if (missingTool(r.exitCode, r.stderr)) throw new ToolMissingError(command);
-        throw new ToolFailedError(r);
-      }
-      if (error instanceof ToolTimeoutError) throw new ToolTimeoutError(command, error.timeoutMs);
-      if (error instanceof ToolAbortedError) throw new ToolAbortedError(command);
-      if (error instanceof ToolMissingError) {
-        throw new LxcriError('tool-missing', `ssh not found: cannot reach node ${this.target.node}`, 'install openssh-client', 1);
-      }
-      throw error;
+  }
+
+  /** A failure of the local ssh, told as the core's command's own (or the node's being unreachable). */
+  remoteError(error: unknown, command: Command): unknown {
+    if (error instanceof ToolFailedError) {
+      const r = { ...error.result, command };
+      if (r.exitCode === 255) return new NodeUnreachableError(this.target.node, sshReason(r.stderr));
+      if (missingTool(r.exitCode, r.stderr)) return new ToolMissingError(command);
+      return new ToolFailedError(r);
     }
-    return { ...result, command };
+    if (error instanceof ToolTimeoutError) return new ToolTimeoutError(command, error.timeoutMs);
+    if (error instanceof ToolAbortedError) return new ToolAbortedError(command);
+    if (error instanceof ToolMissingError) {
+      return new LxcriError('tool-missing', `ssh not found: cannot reach node ${this.target.node}`, 'install openssh-client', 1);
+    }
+    return error;
   }
 
   /**

@@ -24,11 +24,28 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
+/** What a pipe of two commands did: the bytes that went through, and each side's result. */
+export interface PipeResult {
+  bytes: number;
+  from: CommandResult;
+  to: CommandResult;
+}
+
+export interface PipeOptions extends RunOptions {
+  /** Called as bytes go through (a send's progress). */
+  onBytes?: (bytes: number) => void;
+}
+
 export interface Runner {
   /** Resolves on exit code 0; rejects with ToolMissingError, ToolFailedError, ToolTimeoutError or ToolAbortedError. */
   run(command: Command, options?: RunOptions): Promise<CommandResult>;
   /** Whether a tool can be run at all, known without running it (absent: unknown). */
   has?(tool: string): boolean;
+  /**
+   * `from | to`: the first command's stdout streamed into the second's stdin (a zfs send into a zfs recv), never
+   * through a shell. Rejects like run() with the error of the side that failed (the receiver's first).
+   */
+  pipe?(from: Command, to: Command, options?: PipeOptions): Promise<PipeResult>;
 }
 
 export function cmd(tool: string, args: readonly string[], mutates = false, extra: Partial<Command> = {}): Command {

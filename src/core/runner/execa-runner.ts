@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { execa } from 'execa';
 import type { Logger } from 'pino';
-import type { Command, CommandResult, RunOptions, Runner } from './command.js';
+import type { Command, CommandResult, PipeOptions, PipeResult, RunOptions, Runner } from './command.js';
 import { ToolAbortedError, ToolFailedError, ToolMissingError, ToolTimeoutError } from './errors.js';
 import { KeyedQueue } from './keyed-queue.js';
 
@@ -59,6 +59,47 @@ export class ExecaRunner implements Runner {
     this.record(command, result, error);
     if (error) throw error;
     return result;
+  }
+
+  async pipe(from: Command, to: Command, { signal, onBytes }: PipeOptions = {}): Promise<PipeResult> {
+    if (signal?.aborted) throw new ToolAbortedError(from);
+    const started = performance.now();
+    this.options.onSpawn?.(from);
+    this.options.onSpawn?.(to);
+    const common = { reject: false, cancelSignal: signal, forceKillAfterDelay: 2_000, env: { LC_ALL: 'C', LANG: 'C' }, stripFinalNewline: false } as const;
+    const sender = execa(from.tool, [...from.args], { ...common, timeout: from.timeoutMs ?? this.defaultTimeoutMs, stdin: 'ignore', buffer: { stdout: false } });
+    const receiver = execa(to.tool, [...to.args], { ...common, timeout: to.timeoutMs ?? this.defaultTimeoutMs, stdin: 'pipe' });
+    let bytes = 0;
+    sender.stdout!.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      onBytes?.(bytes);
+    });
+    sender.stdout!.pipe(receiver.stdin!);
+    // A receiver that dies closes the pipe: the sender then fails with EPIPE, which says nothing of why.
+    receiver.stdin!.on('error', () => undefined);
+    const [a, b] = await Promise.all([sender, receiver]);
+    const durationMs = Math.round(performance.now() - started);
+    const result = (c: Command, x: typeof a | typeof b): CommandResult => ({
+      command: c,
+      exitCode: typeof x.exitCode === 'number' ? x.exitCode : -1,
+      stdout: typeof x.stdout === 'string' ? x.stdout : '',
+      stderr: String(x.stderr ?? ''),
+      durationMs,
+    });
+    const errorOf = (c: Command, x: typeof a | typeof b, timeoutMs: number): Error | undefined => {
+      if ((x as { code?: string }).code === 'ENOENT') return new ToolMissingError(c);
+      if (x.timedOut) return new ToolTimeoutError(c, timeoutMs);
+      if (x.isCanceled) return new ToolAbortedError(c);
+      if (x.failed) return new ToolFailedError(result(c, x));
+      return undefined;
+    };
+    const toError = errorOf(to, b, to.timeoutMs ?? this.defaultTimeoutMs);
+    const fromError = errorOf(from, a, from.timeoutMs ?? this.defaultTimeoutMs);
+    this.record(from, result(from, a), fromError);
+    this.record(to, result(to, b), toError);
+    if (toError) throw toError;
+    if (fromError) throw fromError;
+    return { bytes, from: result(from, a), to: result(to, b) };
   }
 
   private record(command: Command, result: CommandResult, error?: Error): void {
