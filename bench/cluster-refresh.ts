@@ -60,22 +60,6 @@ export async function clusterRefreshFigures(): Promise<string[][]> {
       if (down.length) throw new Error(`cluster-refresh: ${down.map((n) => `${n.name}: ${n.error}`).join('; ')}`);
     }
 
-    // (b) warm refreshes of the three nodes at once.
-    const walls: number[] = [];
-    const invocations: number[] = [];
-    const perNode: Array<Record<string, number>> = [];
-    for (let i = 0; i < 9; i++) {
-      spawned.length = 0;
-      const t = performance.now();
-      await c.refresh({ force: true });
-      walls.push(performance.now() - t);
-      const ssh = spawned.filter((s) => s.tool === 'ssh');
-      invocations.push(ssh.length);
-      perNode.push(Object.fromEntries(NODES.map((n) => [n, ssh.filter((s) => destination(s) === n).length])));
-    }
-
-    // (a) one round trip to each node alone, over the same warm ControlMaster (the argv the runner builds).
-    const single: Record<string, number> = {};
     // The target connect.ts builds for a node: the same argv, so the same ControlPath and warm master.
     const targetOf = (node: string, destination: string): SshTarget => ({
       node,
@@ -85,25 +69,36 @@ export async function clusterRefreshFigures(): Promise<string[][]> {
       controlPersistSeconds: config.ssh.control_persist_seconds,
       controlDir,
     });
-    for (const n of c.nodes) {
-      const argv = sshArgv(targetOf(n.spec.name, n.spec.ssh), 'true');
-      const times: number[] = [];
-      for (let i = 0; i < 9; i++) {
-        const t = performance.now();
-        await execa('ssh', argv, { stdin: 'ignore' });
-        times.push(performance.now() - t);
-      }
-      single[n.spec.name] = median(times);
-    }
-    // (context) the same three round trips at once: the harness's nodes share this machine's CPUs (a real cluster's
-    // do not), so three at once cost more here than the slowest alone whatever the console does.
-    const targets = c.nodes.map((n) => sshArgv(targetOf(n.spec.name, n.spec.ssh), 'true'));
-    const together: number[] = [];
-    for (let i = 0; i < 9; i++) {
+    const bare = c.nodes.map((n) => [n.spec.name, sshArgv(targetOf(n.spec.name, n.spec.ssh), 'true')] as const);
+    const roundTrip = async (argv: readonly string[]) => {
       const t = performance.now();
-      await Promise.all(targets.map((argv) => execa('ssh', argv, { stdin: 'ignore' })));
+      await execa('ssh', argv, { stdin: 'ignore' });
+      return performance.now() - t;
+    };
+
+    // Interleaved, so each figure meets the same load on this machine: (a) one round trip to each node alone,
+    // (context) the three at once, (b) a warm refresh of the whole cluster.
+    const alone: Record<string, number[]> = Object.fromEntries(NODES.map((n) => [n, []]));
+    const together: number[] = [];
+    const walls: number[] = [];
+    const invocations: number[] = [];
+    const perNode: Array<Record<string, number>> = [];
+    for (let i = 0; i < 9; i++) {
+      for (const [name, argv] of bare) alone[name]!.push(await roundTrip(argv));
+      // The harness's nodes share this machine's CPUs (a real cluster's do not): three round trips at once cost more
+      // here than the slowest alone, whatever the console does.
+      let t = performance.now();
+      await Promise.all(bare.map(([, argv]) => roundTrip(argv)));
       together.push(performance.now() - t);
+      spawned.length = 0;
+      t = performance.now();
+      await c.refresh({ force: true });
+      walls.push(performance.now() - t);
+      const ssh = spawned.filter((s) => s.tool === 'ssh');
+      invocations.push(ssh.length);
+      perNode.push(Object.fromEntries(NODES.map((n) => [n, ssh.filter((s) => destination(s) === n).length])));
     }
+    const single: Record<string, number> = Object.fromEntries(NODES.map((n) => [n, median(alone[n]!)]));
     const slowest = Math.max(...Object.values(single));
     const wall = median(walls);
     const worst = Math.max(...invocations);

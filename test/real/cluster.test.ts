@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
-import { after, before, test } from 'node:test';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { after, afterEach, before, test } from 'node:test';
 import { startCluster, type Cluster, type ClusterNode } from '../support/cluster.js';
 import { runCli, type CliRun } from '../support/cli-process.js';
 
@@ -131,8 +131,9 @@ function startSshd(name: string) {
 
 before(() => {
   cluster = startCluster(['pve1', 'pve2']);
-  // Short: ssh's control sockets live under it, and a Unix socket path has room for 107 bytes.
-  dir = `/var/tmp/lxcri-test/clt-${process.pid}${Math.floor(Math.random() * 1000)}`;
+  // The cluster's own directory: stop() removes it, and so does the harness's sweep after a test process that died.
+  // (Its runtime dirs are too long for ssh's `%C` socket names: the CLI's shorter names of its own are used.)
+  dir = cluster.dir;
   mkdirSync(`${dir}/node`, { recursive: true });
   for (const n of cluster.nodes) on(n, ['zfs', 'create', '-o', `mountpoint=${dir}/node`, 'rpool/lxcri']);
   runDir = `${dir}/run`;
@@ -181,8 +182,12 @@ after(() => {
     for (const n of cluster?.nodes ?? []) n.privateZfs.resume();
   } finally {
     cluster?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   }
+});
+
+// A test that stopped a node's sshd has it started again, whatever happened: the next tests need both nodes.
+afterEach(() => {
+  for (const name of [...stopped]) startSshd(name);
 });
 
 test('list --json over two nodes: every container with its node, a unique id is its own ref', () => {
@@ -408,11 +413,12 @@ test('bad node names and ssh destinations are refused before ssh runs (no ssh in
   assert.ok(!existsSync(marker), 'no ProxyCommand ran');
 });
 
-test('one ssh invocation per node per refresh: a second list runs every learned read in one round trip each', () => {
+test('one ssh invocation per node per refresh: a second list runs every learned read in one round trip each', (t) => {
   const runtime = freshRuntime('count');
   const first = cli(['list', '--json'], { runtime, env: withWrapper });
   assert.equal(first.status, 0, first.stderr);
   const learning = sshCalls();
+  t.diagnostic(`first list (learning the reads): ssh invocations ${JSON.stringify(learning)}`);
   writeFileSync(sshLog, '');
   const second = cli(['list', '--json'], { runtime, env: withWrapper });
   assert.equal(second.status, 0, second.stderr);
@@ -481,7 +487,7 @@ test('a node that goes away: list answers with the other node, names the missing
   assert.equal(back.run.stderr, '');
 });
 
-test('a node that goes away in the middle of a refresh: its ssh session ends, the other node is listed', async () => {
+test('a node that goes away in the middle of a refresh: its ssh session ends, the other node is listed', async (t) => {
   const runtime = freshRuntime('mid');
   assert.equal(cli(['list'], { runtime }).status, 0, 'reads learned: the next refresh is one round trip per node');
   const n2 = node('pve2');
@@ -503,6 +509,7 @@ test('a node that goes away in the middle of a refresh: its ssh session ends, th
     const pve2 = json.nodes.find((n) => n.name === 'pve2')!;
     assert.equal(pve2.reachable, false);
     assert.ok(pve2.error, 'with a reason');
+    t.diagnostic(`pve2 reported as: ${pve2.error}`);
     assert.match(r.stderr, /^warning: node pve2 did not answer: /m);
     assert.deepEqual(
       json.nodes.find((n) => n.name === 'pve1'),
