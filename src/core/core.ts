@@ -48,6 +48,7 @@ import { checkStateDirs } from './state/preflight.js';
 import { criuRestoreFromDir, validateImageDir } from './criu/restore-from-dir.js';
 import { summarizeContainers, type World } from './world.js';
 import type { PoolStatus } from './tools/zpool/parse.js';
+import { executeReplicate, planReplicate, type ReplicationResult, type ReplicationTarget } from './ops/replicate.js';
 
 export type RestoreMode = 'branch' | 'rollback';
 export type RestorePlan = BranchRestorePlan | RollbackPlan;
@@ -563,6 +564,28 @@ export class Core {
    */
   async space(ids: readonly string[] = []): Promise<SpaceReport> {
     return track(this.store, 'space', () => readSpace(this.ctx, ids));
+  }
+
+  /**
+   * Copies the container's whole checkpoint tree to another node (a read-only replica under the same names): every
+   * line and branch from the newest snapshot both sides have, a branch restore replayed there first, the new bases
+   * held on both sides. With `dryRun`, the plan only (nothing changes).
+   */
+  async replicate(id: string, target: ReplicationTarget, opts: { dryRun?: boolean } = {}): Promise<ReplicationResult> {
+    const source = this.ctx.node ?? this.ctx.identity.host;
+    if (target.node === source) throw new UsageError(`${id} is on ${source} already`, 'name another node with --to');
+    if (opts.dryRun) {
+      return this.read(id, async (ref) => {
+        const c = await loadContainer(this.ctx, id, ref);
+        return { container: id, from: source, to: target.node, plan: await planReplicate(c, target), executed: false };
+      });
+    }
+    return this.operate('replicate', { ids: [id], label: `${id} to ${target.node}` }, async (step, [ref]) => {
+      const c = await loadContainer(this.ctx, id, ref);
+      const plan = await planReplicate(c, target);
+      const { bytes } = await executeReplicate(this.ctx, c, target, plan, source, step);
+      return { container: id, from: source, to: target.node, plan, executed: true, bytes };
+    });
   }
 
   /** What destroying the checkpoints `A..B` of one line would free: exact on OpenZFS, a lower bound elsewhere. */

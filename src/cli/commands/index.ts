@@ -6,6 +6,7 @@ import { listCommand } from './list.js';
 import { poolCommand } from './pool.js';
 import { pruneCommand } from './prune.js';
 import { recoverCommand } from './recover.js';
+import { replicateCommand } from './replicate.js';
 import { restoreCommand } from './restore.js';
 import { spaceCommand } from './space.js';
 import { treeCommand } from './tree.js';
@@ -22,6 +23,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   pruneCommand,
   poolCommand,
   spaceCommand,
+  replicateCommand,
   recoverCommand,
   gcCommand,
 ];

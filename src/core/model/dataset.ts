@@ -42,6 +42,10 @@ export const USER_PROPS = {
    * so marking a branch costs one `zfs set` on every flavour).
    */
   branch: 'branch',
+  /** snapshot: the nodes this snapshot is the replication base for (comma-separated), each holding it `lxcri-repl:<node>` */
+  replicated: 'replicated',
+  /** filesystem: a read-only replica of another node's container (`<node>:<dataset>`); not a container here */
+  replicaOf: 'replica-of',
 } as const;
 
 /** Reads the `lxcri:branch` value. */

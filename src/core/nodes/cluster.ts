@@ -1,9 +1,10 @@
 import { NotFoundError, UsageError } from '../errors.js';
 import type { Core } from '../core.js';
+import type { Runner } from '../runner/command.js';
 import type { ContainerSummary, NodeInfo, World } from '../world.js';
 import type { BatchingRunner } from './read-batch.js';
 import { splitContainerRef, type NodeSpec } from './node-spec.js';
-import { NodeUnreachableError } from './ssh-runner.js';
+import { NodeUnreachableError, type SshRunner } from './ssh-runner.js';
 
 /** One node: its spec and the core that drives it (over its own runner and files). */
 export interface ClusterNode {
@@ -12,6 +13,8 @@ export interface ClusterNode {
   local: boolean;
   /** A node over ssh: its reads batched into one round trip per refresh. */
   batch?: BatchingRunner;
+  /** A node over ssh: how a command of its is run from here (one side of a pipe between nodes). */
+  ssh?: SshRunner;
   /** Called after each refresh that reached the node (keeps what it learned for the next process). */
   afterRefresh?: () => void;
 }
@@ -42,6 +45,8 @@ export interface ClusterView {
 }
 
 export interface ClusterOptions {
+  /** This machine's runner: what pipes a send on one node into a receive on another. */
+  local?: Runner;
   /** A node's refresh not finished by then is reported unreachable (the others go on). */
   timeoutMs: number;
   now?: () => number;
@@ -91,6 +96,11 @@ export class Cluster {
   /** A cluster of just this core's node (tests, and faces given one core). */
   static ofCore(core: Core, name = 'localhost'): Cluster {
     return new Cluster([{ spec: { name, ssh: 'local' }, core, local: true }], { timeoutMs: core.ctx.config.runner.timeout_seconds * 1000 });
+  }
+
+  /** This machine's runner (pipes between nodes go through it). */
+  get local(): Runner | undefined {
+    return this.options.local;
   }
 
   /** One node and nothing else: the console and CLI work exactly as on a single host. */

@@ -110,9 +110,10 @@ export async function connectCluster(config: Config, options: ConnectOptions): P
         // only an optimisation: the next process learns them again
       }
     };
-    return { spec, core, local: false, batch, afterRefresh };
+    return { spec, core, local: false, batch, ssh, afterRefresh };
   });
   return new Cluster(nodes, {
+    local: options.runner,
     timeoutMs: (config.ssh.connect_timeout_seconds + config.runner.timeout_seconds) * 1000,
     ...(name ? { name } : {}),
     ...(quorate !== undefined ? { quorate } : {}),

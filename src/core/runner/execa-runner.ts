@@ -67,7 +67,12 @@ export class ExecaRunner implements Runner {
     this.options.onSpawn?.(from);
     this.options.onSpawn?.(to);
     const common = { reject: false, cancelSignal: signal, forceKillAfterDelay: 2_000, env: { LC_ALL: 'C', LANG: 'C' }, stripFinalNewline: false } as const;
-    const sender = execa(from.tool, [...from.args], { ...common, timeout: from.timeoutMs ?? this.defaultTimeoutMs, stdin: 'ignore', buffer: { stdout: false } });
+    const sender = execa(from.tool, [...from.args], {
+      ...common,
+      timeout: from.timeoutMs ?? this.defaultTimeoutMs,
+      stdin: 'ignore',
+      buffer: { stdout: false },
+    });
     const receiver = execa(to.tool, [...to.args], { ...common, timeout: to.timeoutMs ?? this.defaultTimeoutMs, stdin: 'pipe' });
     let bytes = 0;
     sender.stdout!.on('data', (chunk: Buffer) => {

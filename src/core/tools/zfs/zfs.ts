@@ -218,6 +218,25 @@ export class Zfs {
     await this.run(cmd('zfs', ['inherit', prop, name], true), name);
   }
 
+  /** `zfs hold <tag> <snapshot>`: a held snapshot cannot be destroyed (zfs-fuse has no `zfs holds`: read `userrefs`). */
+  async hold(tag: string, snapshot: string): Promise<void> {
+    await this.run(cmd('zfs', ['hold', tag, snapshot], true), snapshot);
+  }
+
+  async release(tag: string, snapshot: string): Promise<void> {
+    await this.run(cmd('zfs', ['release', tag, snapshot], true), snapshot);
+  }
+
+  /** The `zfs send` half of a transfer (`from`: incremental with -i or -I); run through Runner.pipe into a receive. */
+  sendCommand(to: string, from?: { snapshot: string; flag: '-i' | '-I' }): Command {
+    return this.timed(cmd('zfs', ['send', ...(from ? [from.flag, from.snapshot] : []), to], false, { timeoutMs: this.timeouts.longMs }));
+  }
+
+  /** `zfs recv -F <dataset>`: the replica is rolled back to the stream's base first (it only mirrors the source). */
+  receiveCommand(dataset: string): Command {
+    return this.timed(cmd('zfs', ['recv', '-F', dataset], true, { timeoutMs: this.timeouts.longMs }));
+  }
+
   async create(dataset: string, props: Record<string, string> = {}): Promise<void> {
     await this.run(cmd('zfs', ['create', '-p', ...propArgs(props), dataset], true), dataset);
   }

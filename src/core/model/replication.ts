@@ -1,0 +1,146 @@
+import type { DatasetRecord } from './dataset.js';
+import type { Inventory } from './inventory.js';
+
+/** One step that brings a replica closer to the source's checkpoint tree (names are the same on both sides). */
+export type ReplicationStep =
+  /** `zfs send [-i|-I from] to | zfs recv -F dataset` (no `from`: a full stream of `to`). */
+  | { kind: 'send'; dataset: string; from?: string; to: string; incremental?: '-i' | '-I'; snapshots: number; bytes: number }
+  /** A line whose live state has no checkpoint of its own yet: the same clone of its origin on the replica. */
+  | { kind: 'clone'; dataset: string; origin: string }
+  /**
+   * Replays a branch restore made on the source since the last replication: the replica's line is set aside under
+   * the branch's name, its clone at `at` takes the line's name and is promoted (so nothing is sent again in full and
+   * no checkpoint of the old line is lost to `recv -F`).
+   */
+  | { kind: 'replay'; dataset: string; branch: string; at: string };
+
+export interface ReplicationPlan {
+  steps: ReplicationStep[];
+  /** Per dataset, the snapshot both sides will have last: the next base (held on both sides). */
+  tips: Array<{ dataset: string; snapshot: string }>;
+  /** Bytes the sends will carry, from the source's `used`/`referenced` (an estimate: ZFS's own is `send -nvP`). */
+  bytes: number;
+  /** Datasets already up to date. */
+  current: string[];
+}
+
+/** Why a replication cannot go on: no common snapshot where the replica has the dataset, and the like. */
+export class ReplicationRefusal extends Error {}
+
+const name = (snap: DatasetRecord) => snap.name.slice(snap.name.indexOf('@') + 1);
+const datasetOf = (snapshot: string) => snapshot.slice(0, snapshot.indexOf('@'));
+
+/**
+ * The steps that make the replica's tree the source's: datasets in clone order (an origin before its clones), each
+ * sent from the newest snapshot both sides have (by guid, whatever it is called), full when the replica lacks it, as
+ * a clone stream (`-i origin`) when it is a clone; a branch restore on the source is replayed on the replica first.
+ * Pure: from the two listings.
+ */
+export function planReplication(src: Inventory, family: readonly string[], dst: Inventory): ReplicationPlan {
+  const order = cloneOrder(src, family);
+  const steps: ReplicationStep[] = [];
+  const tips: ReplicationPlan['tips'] = [];
+  const current: string[] = [];
+  // What the replica will hold once the steps before have run: guid -> snapshot name there.
+  const there = new Map<string, string>();
+  for (const rec of dst.records) if (rec.type === 'snapshot') there.set(rec.guid, rec.name);
+  const exists = new Set(dst.filesystems.map((f) => f.name));
+
+  for (const replay of branchRestoresToReplay(src, order, dst)) {
+    steps.push(replay);
+    // After the replay the replica's names match the source's: the moved snapshots live under their new datasets.
+    for (const rec of dst.records) {
+      if (rec.type !== 'snapshot') continue;
+      const s = src.records.find((r) => r.guid === rec.guid && r.type === 'snapshot');
+      if (s) there.set(rec.guid, s.name);
+    }
+    exists.add(replay.branch);
+  }
+
+  for (const ds of order) {
+    const snaps = src.snapshotsOf(ds);
+    const rec = src.get(ds)!;
+    const origin = rec.origin ? src.get(rec.origin) : undefined;
+    const originThere = origin ? there.get(origin.guid) : undefined;
+    if (!snaps.length) {
+      if (!exists.has(ds) && origin && originThere) {
+        steps.push({ kind: 'clone', dataset: ds, origin: originThere });
+        exists.add(ds);
+      }
+      continue;
+    }
+    const tip = snaps.at(-1)!;
+    tips.push({ dataset: ds, snapshot: tip.name });
+    if (!exists.has(ds)) {
+      if (origin && !originThere) throw new ReplicationRefusal(`${ds} is a clone of ${origin.name}, which the replica does not have`);
+      const first = snaps[0]!;
+      steps.push(
+        origin
+          ? { kind: 'send', dataset: ds, from: origin.name, to: first.name, incremental: '-i', snapshots: 1, bytes: first.used || first.referenced }
+          : { kind: 'send', dataset: ds, to: first.name, snapshots: 1, bytes: first.referenced },
+      );
+      if (snaps.length > 1) steps.push(incremental(ds, first, snaps));
+      exists.add(ds);
+      for (const s of snaps) there.set(s.guid, s.name);
+      continue;
+    }
+    // The newest snapshot of this dataset the replica has under this same dataset.
+    const onReplica = new Set([...there].filter(([, n]) => datasetOf(n) === ds).map(([g]) => g));
+    const base = [...snaps].reverse().find((s) => onReplica.has(s.guid));
+    if (!base) {
+      const mine = tip.name;
+      const theirs = dst.snapshotsOf(ds).at(-1)?.name ?? `${ds} (no snapshot)`;
+      throw new ReplicationRefusal(`no common snapshot: the source's newest is ${mine}, the replica's is ${theirs}`);
+    }
+    if (base.guid === tip.guid) {
+      current.push(ds);
+      continue;
+    }
+    steps.push(incremental(ds, base, snaps));
+    for (const s of snaps) there.set(s.guid, s.name);
+  }
+  return { steps, tips, bytes: steps.reduce((n, s) => n + (s.kind === 'send' ? s.bytes : 0), 0), current };
+}
+
+function incremental(ds: string, from: DatasetRecord, snaps: readonly DatasetRecord[]): ReplicationStep {
+  const after = snaps.slice(snaps.indexOf(from) + 1);
+  const tip = snaps.at(-1)!;
+  return { kind: 'send', dataset: ds, from: from.name, to: tip.name, incremental: '-I', snapshots: after.length, bytes: after.reduce((n, s) => n + s.used, 0) };
+}
+
+/** Origins before clones (a dataset whose origin is outside the family first). */
+function cloneOrder(src: Inventory, family: readonly string[]): string[] {
+  const inFamily = new Set(family);
+  const out: string[] = [];
+  const visit = (ds: string, path: Set<string>) => {
+    if (out.includes(ds) || path.has(ds)) return;
+    path.add(ds);
+    const origin = src.get(ds)?.origin;
+    if (origin && inFamily.has(datasetOf(origin))) visit(datasetOf(origin), path);
+    out.push(ds);
+  };
+  for (const ds of [...family].sort()) visit(ds, new Set());
+  return out;
+}
+
+/**
+ * A branch restore on the source (clone of `D@s`, the line renamed to a branch B, the clone promoted to D) leaves
+ * the replica's D holding B's newer snapshots. Found by guid: the replica's D has snapshots the source now keeps on
+ * a branch B whose origin is D@s, and the replica has no B yet.
+ */
+function branchRestoresToReplay(src: Inventory, order: readonly string[], dst: Inventory): Array<Extract<ReplicationStep, { kind: 'replay' }>> {
+  const replays: Array<Extract<ReplicationStep, { kind: 'replay' }>> = [];
+  for (const b of order) {
+    const origin = src.get(b)?.origin;
+    if (!origin || dst.get(b)) continue;
+    const d = datasetOf(origin);
+    if (!dst.get(d)) continue;
+    const moved = new Set(src.snapshotsOf(b).map((s) => s.guid));
+    const theirs = dst.snapshotsOf(d);
+    if (!theirs.some((s) => moved.has(s.guid))) continue;
+    const at = src.get(origin)!;
+    if (!theirs.some((s) => s.guid === at.guid)) continue;
+    replays.push({ kind: 'replay', dataset: d, branch: b, at: name(at) });
+  }
+  return replays;
+}

@@ -1,0 +1,127 @@
+import type { CoreContext } from '../context.js';
+import { RefusedError } from '../errors.js';
+import { USER_PREFIX, USER_PROPS } from '../model/dataset.js';
+import { Inventory } from '../model/inventory.js';
+import { ownFamily } from '../model/ownership.js';
+import { planReplication, ReplicationRefusal, type ReplicationPlan, type ReplicationStep } from '../model/replication.js';
+import type { Command, PipeResult } from '../runner/command.js';
+import type { Zfs } from '../tools/zfs/zfs.js';
+import { poolOf } from '../tools/zfs/names.js';
+import type { OnStep } from './engine.js';
+import type { LoadedContainer } from './container.js';
+
+/** Where a replication goes: the other node's zfs, and how a send on this node reaches a receive there. */
+export interface ReplicationTarget {
+  node: string;
+  zfs: Zfs;
+  /** `send | recv` between the two nodes (relayed through this console: src/core/nodes/transfer.ts). */
+  transfer(send: Command, receive: Command, onBytes?: (bytes: number) => void): Promise<PipeResult>;
+}
+
+export interface ReplicationResult {
+  container: string;
+  /** The node it ran on, and where to. */
+  from: string;
+  to: string;
+  plan: ReplicationPlan;
+  executed: boolean;
+  /** Bytes that went through the streams. */
+  bytes?: number;
+}
+
+/** The hold that keeps a replication's base on each side: one tag per peer node. */
+export const replicationTag = (peer: string) => `lxcri-repl:${peer}`;
+const REPLICATED = USER_PREFIX + USER_PROPS.replicated;
+const REPLICA_OF = USER_PREFIX + USER_PROPS.replicaOf;
+
+/** Reads the replica's side and plans (nothing changes): the steps, the bytes, what is already current. */
+export async function planReplicate(c: LoadedContainer, target: ReplicationTarget): Promise<ReplicationPlan> {
+  const dst = new Inventory(await target.zfs.listAll(poolOf(c.dataset)).catch(() => []));
+  try {
+    return planReplication(c.inventory, ownFamily(c.inventory, c.dataset), dst);
+  } catch (error) {
+    if (error instanceof ReplicationRefusal) {
+      throw new RefusedError(
+        `cannot replicate ${c.id} to ${target.node}: ${error.message}`,
+        `the replica on ${target.node} is not a copy of this tree; rename or destroy it there (nothing was changed)`,
+      );
+    }
+    throw error;
+  }
+}
+
+const stepTitle = (s: ReplicationStep) =>
+  s.kind === 'send'
+    ? `send ${s.from ? `${s.incremental} ${s.from} ` : ''}${s.to} (${s.snapshots} snapshot(s))`
+    : s.kind === 'clone'
+      ? `clone ${s.origin} to ${s.dataset} on the replica`
+      : `replay the branch restore: ${s.dataset} set aside as ${s.branch}, its ${s.at} becomes ${s.dataset}`;
+
+/**
+ * Runs a plan: each send streamed into a `recv -F` on the target (new datasets made read-only there), clones and
+ * branch-restore replays done on the replica, then the new bases held on both sides (`lxcri-repl:<peer>`) and the
+ * previous ones released. A failed stream leaves the replica at its last snapshot (zfs discards a partial receive)
+ * and the holds where they were, so running it again resumes from the same base.
+ */
+export async function executeReplicate(
+  ctx: CoreContext,
+  c: LoadedContainer,
+  target: ReplicationTarget,
+  plan: ReplicationPlan,
+  source: string,
+  step: OnStep,
+): Promise<{ bytes: number }> {
+  let bytes = 0;
+  for (const s of plan.steps) {
+    step(stepTitle(s));
+    if (s.kind === 'send') {
+      const send = ctx.zfs.sendCommand(s.to, s.from ? { snapshot: s.from, flag: s.incremental! } : undefined);
+      const r = await target.transfer(send, target.zfs.receiveCommand(s.dataset), (n) => step(`${stepTitle(s)}: ${n} bytes`));
+      bytes += r.bytes;
+    } else if (s.kind === 'clone') {
+      await target.zfs.clone(s.origin, s.dataset, { readonly: 'on' });
+    } else {
+      await target.zfs.rename(s.dataset, s.branch);
+      await target.zfs.clone(`${s.branch}@${s.at}`, s.dataset, { readonly: 'on' });
+      await target.zfs.promote(s.dataset);
+    }
+  }
+  // Every dataset of the replica read-only (a touched replica refuses the next increment) and marked as a copy.
+  for (const ds of new Set([...plan.tips.map((t) => t.dataset), ...plan.steps.map((s) => s.dataset)])) {
+    await target.zfs.set(ds, { readonly: 'on', [REPLICA_OF]: `${source}:${c.dataset}` });
+    // zfs-fuse mounts read-write whatever readonly says (`zfs get` shows off, source temporary): its replicas stay
+    // unmounted instead, so nothing touches them between two receives.
+    if ((await target.zfs.detect()).flavour === 'zfs-fuse') {
+      await target.zfs.set(ds, { canmount: 'noauto' });
+      await target.zfs.unmount(ds).catch(() => undefined);
+    }
+  }
+  step('moving the replication holds to the new bases');
+  await moveHolds(ctx.zfs, c.inventory, plan, target.node);
+  const replica = new Inventory(await target.zfs.listAll(poolOf(c.dataset)));
+  await moveHolds(target.zfs, replica, plan, source);
+  return { bytes };
+}
+
+/** Holds each dataset's new base for `peer` (and marks it), then releases the bases it replaces. */
+async function moveHolds(zfs: Zfs, inv: Inventory, plan: ReplicationPlan, peer: string): Promise<void> {
+  const tag = replicationTag(peer);
+  const tips = new Set(plan.tips.map((t) => t.snapshot));
+  for (const t of plan.tips) {
+    const rec = inv.get(t.snapshot);
+    const peers = (rec?.user.replicated ?? '').split(',').filter(Boolean);
+    if (peers.includes(peer)) continue;
+    await zfs.hold(tag, t.snapshot);
+    await zfs.set(t.snapshot, { [REPLICATED]: [...peers, peer].join(',') });
+  }
+  for (const dataset of new Set(plan.tips.map((t) => t.dataset))) {
+    for (const snap of inv.snapshotsOf(dataset)) {
+      const peers = (snap.user.replicated ?? '').split(',').filter(Boolean);
+      if (tips.has(snap.name) || !peers.includes(peer)) continue;
+      await zfs.release(tag, snap.name);
+      const rest = peers.filter((p) => p !== peer);
+      if (rest.length) await zfs.set(snap.name, { [REPLICATED]: rest.join(',') });
+      else await zfs.inherit(snap.name, REPLICATED);
+    }
+  }
+}

@@ -1,0 +1,24 @@
+import type { ReplicationPlan, ReplicationStep } from '../core/model/replication.js';
+import { formatBytes } from './units.js';
+
+function stepLine(s: ReplicationStep): string {
+  if (s.kind === 'clone') return `clone ${s.origin} as ${s.dataset} (a line with no checkpoint of its own yet)`;
+  if (s.kind === 'replay') return `replay the branch restore: ${s.dataset} is set aside as ${s.branch}, its @${s.at} becomes ${s.dataset}`;
+  const what = s.from
+    ? s.incremental === '-i'
+      ? `clone stream from ${s.from} to ${s.to}`
+      : `${s.snapshots} new checkpoint(s) after ${s.from} up to ${s.to}`
+    : `${s.to} in full`;
+  return `send ${what} (~${formatBytes(s.bytes)})`;
+}
+
+/** The preview of a replication: what goes over, what is current already, where the holds will be. */
+export function replicationLines(container: string, from: string, to: string, plan: ReplicationPlan): string[] {
+  if (!plan.steps.length) return [`${container}: the replica on ${to} is up to date with ${from} (${plan.current.length} line(s))`];
+  return [
+    `replicate ${container} from ${from} to ${to}: ${plan.steps.length} step(s), ~${formatBytes(plan.bytes)} to send`,
+    ...plan.steps.map((s) => `  ${stepLine(s)}`),
+    ...(plan.current.length ? [`  up to date already: ${plan.current.join(', ')}`] : []),
+    `  then the new bases are held on both sides (lxcri-repl:<peer>): ${plan.tips.map((t) => t.snapshot).join(', ')}`,
+  ];
+}

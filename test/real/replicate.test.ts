@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import { startCluster, type Cluster, type ClusterNode } from '../support/cluster.js';
+import { runCli, type CliRun } from '../support/cli-process.js';
+
+// Tree-preserving replication (issue 11) on the two-node harness: pve1's container is replicated to pve2, relayed
+// through this machine. Ground truth is zfs inside each node: guids, createtxg, clone origins, holds.
+
+let cluster: Cluster;
+let dir: string;
+let configFile: string;
+
+const lines = (text: string) => text.split('\n').filter(Boolean);
+function on(n: ClusterNode, argv: string[]): string {
+  const r = n.exec(argv);
+  assert.equal(r.status, 0, `${n.name}: ${argv.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+const zfs = (name: string, args: string[]) => on(cluster.node(name), ['zfs', ...args]);
+/** Every snapshot under rpool/data with its guid and createtxg: `name guid createtxg`. */
+function snapshots(name: string, root = 'rpool/data'): string[][] {
+  // zfs-fuse has no `list -p`: `get -Hp` gives exact guids.
+  const byName = new Map<string, { guid?: string; txg?: string }>();
+  for (const l of lines(zfs(name, ['get', '-Hp', '-r', '-o', 'name,property,value', 'guid,createtxg', root]))) {
+    const [n, p, v] = l.split('\t');
+    if (!n!.includes('@')) continue;
+    const e = byName.get(n!) ?? {};
+    if (p === 'guid') e.guid = v;
+    else e.txg = v;
+    byName.set(n!, e);
+  }
+  return [...byName].map(([n, e]) => [n, e.guid!, e.txg!]);
+}
+const guids = (name: string, root?: string) => new Map(snapshots(name, root).map(([n, g]) => [n!, g!]));
+const prop = (name: string, p: string, ds: string) => zfs(name, ['get', '-Hp', '-o', 'value', p, ds]).trim();
+function write(name: string, dataset: string, content: string): void {
+  const mp = prop(name, 'mountpoint', dataset);
+  on(cluster.node(name), ['sh', '-c', 'printf %s "$1" > "$2"', 'sh', content, `${mp}/state.txt`]);
+}
+const cli = (args: string[]): CliRun => runCli([...args, '--config', configFile], { XDG_RUNTIME_DIR: `${dir}/run` });
+function ok(args: string[]): CliRun {
+  const r = cli(args);
+  assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}${r.stdout}`);
+  return r;
+}
+const checkpoint = (label: string) => ok(['checkpoint', 'pve1:301', '--label', label]);
+
+before(() => {
+  cluster = startCluster(['pve1', 'pve2'], { size: '256M' });
+  dir = cluster.dir;
+  mkdirSync(`${dir}/run`, { recursive: true, mode: 0o700 });
+  mkdirSync(`${dir}/node`, { recursive: true });
+  for (const n of cluster.nodes) on(n, ['zfs', 'create', '-o', `mountpoint=${dir}/node`, 'rpool/lxcri']);
+  configFile = `${dir}/config.json`;
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      nodes: [
+        { name: 'pve1', ssh: 'pve1' },
+        { name: 'pve2', ssh: 'pve2' },
+      ],
+      ssh_config: cluster.sshConfig,
+      zfs: { base_dataset: 'rpool/data' },
+      log: { file: `${dir}/console.log` },
+      state_dir: `${dir}/node/state`,
+      journal_dir: `${dir}/node/journal`,
+      lxc: { path: `${dir}/lxc` },
+      pve: { config_dir: `${dir}/pve`, storage_cfg: `${dir}/pve/storage.cfg`, members: `${dir}/pve/.members` },
+    }),
+  );
+  zfs('pve1', ['create', 'rpool/data/301']);
+});
+
+after(() => cluster?.stop());
+
+test('first replication sends the whole line: every snapshot on pve2 with the same guid, the replica read-only and its base held on both sides', () => {
+  write('pve1', 'rpool/data/301', 'one');
+  checkpoint('one');
+  write('pve1', 'rpool/data/301', 'two');
+  checkpoint('two');
+  const dry = ok(['replicate', '301', '--to', 'pve2', '--dry-run']);
+  assert.match(dry.stdout, /replicate 301 from pve1 to pve2: 2 step\(s\)/);
+  assert.match(dry.stdout, /in full/);
+  assert.equal(guids('pve2').size, 0, 'a dry run sends nothing');
+  ok(['replicate', '301', '--to', 'pve2']);
+  const src = guids('pve1');
+  const dst = guids('pve2');
+  assert.deepEqual([...dst].sort(), [...src].sort(), 'same names, same guids');
+  // zfs-fuse mounts read-write whatever readonly says: its replica is kept unmounted (OpenZFS: readonly=on).
+  assert.equal(prop('pve2', 'mounted', 'rpool/data/301'), 'no', 'the replica is not mounted, so nothing touches it');
+  assert.equal(prop('pve2', 'canmount', 'rpool/data/301'), 'noauto');
+  assert.equal(prop('pve2', 'lxcri:replica-of', 'rpool/data/301'), 'pve1:rpool/data/301');
+  const tip = [...src.keys()].sort().at(-1)!;
+  assert.equal(prop('pve1', 'userrefs', tip), '1', 'the base is held on the source');
+  assert.equal(prop('pve2', 'userrefs', tip), '1', 'and on the replica');
+  assert.equal(prop('pve1', 'lxcri:replicated', tip), 'pve2');
+});
+
+test('a second replication sends only the increment: older snapshots keep their guid and createtxg on pve2, the hold moves', () => {
+  const before = new Map(snapshots('pve2').map(([n, g, t]) => [n!, `${g}/${t}`]));
+  const oldBase = [...guids('pve1').keys()].sort().at(-1)!;
+  write('pve1', 'rpool/data/301', 'three');
+  checkpoint('three');
+  const r = ok(['replicate', '301', '--to', 'pve2']);
+  assert.match(r.stdout, /1 new checkpoint\(s\) after/);
+  const after = new Map(snapshots('pve2').map(([n, g, t]) => [n!, `${g}/${t}`]));
+  for (const [n, v] of before) assert.equal(after.get(n), v, `${n} kept its guid and createtxg`);
+  assert.deepEqual([...guids('pve2')].sort(), [...guids('pve1')].sort());
+  assert.equal(prop('pve1', 'userrefs', oldBase), '0', 'the old base is released on the source');
+  assert.equal(prop('pve2', 'userrefs', oldBase), '0', 'and on the replica');
+  const again = ok(['replicate', '301', '--to', 'pve2', '--dry-run']);
+  assert.match(again.stdout, /up to date/);
+});
+
+test('the held base is refused by prune and delete, which say it is held', () => {
+  const base = [...guids('pve1').keys()].sort().at(-1)!;
+  const r = cli(['delete', '301', base.split('@')[1]!, '--yes']);
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /held/);
+  assert.equal(guids('pve1').has(base), true);
+});
+
+test('a branch restore on the source, then replicate: both lines are on pve2 with the same guids, nothing sent again in full', () => {
+  const first = [...guids('pve1').keys()].sort()[0]!;
+  const pre = new Map(snapshots('pve2').map(([n, g, t]) => [g!, t!]));
+  ok(['restore', '301', '--snapshot', first.split('@')[1]!, '--yes']);
+  write('pve1', 'rpool/data/301', 'four');
+  checkpoint('four');
+  const dry = ok(['replicate', '301', '--to', 'pve2', '--dry-run']);
+  assert.match(dry.stdout, /replay the branch restore/);
+  assert.doesNotMatch(dry.stdout, /in full/);
+  ok(['replicate', '301', '--to', 'pve2']);
+  const src = guids('pve1');
+  const dst = guids('pve2');
+  assert.deepEqual([...dst].sort(), [...src].sort(), 'every snapshot of both lines, under the same names');
+  // Older snapshots were not sent again: the same createtxg as before on the replica.
+  for (const [, g, t] of snapshots('pve2')) if (pre.has(g!)) assert.equal(t, pre.get(g!), `guid ${g} kept its createtxg`);
+  const branch = lines(zfs('pve2', ['list', '-H', '-o', 'name', '-r', 'rpool/data'])).find((d) => d.includes('lxcri-br-301-'));
+  assert.ok(branch, 'the old line is a branch on the replica');
+  assert.equal(prop('pve2', 'origin', branch), prop('pve1', 'origin', branch), 'a clone of the same snapshot');
+});
