@@ -123,7 +123,7 @@ test('the held base is refused by prune and delete, which say it is held', () =>
 
 test('a branch restore on the source, then replicate: both lines are on pve2 with the same guids, nothing sent again in full', () => {
   const first = [...guids('pve1').keys()].sort()[0]!;
-  const pre = new Map(snapshots('pve2').map(([n, g, t]) => [g!, t!]));
+  const pre = new Map(snapshots('pve2').map(([, g, t]) => [g!, t!]));
   ok(['restore', '301', '--snapshot', first.split('@')[1]!, '--yes']);
   write('pve1', 'rpool/data/301', 'four');
   checkpoint('four');
