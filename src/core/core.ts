@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { CoreContext } from './context.js';
 import { listContainers } from './containers/registry.js';
 import { LxcriError, RefusedError, UsageError } from './errors.js';
@@ -596,7 +597,18 @@ export class Core {
 
   /** Operations a killed or crashed process left half-done, with what was done and how to finish or undo each. */
   async interrupted(): Promise<Array<JournalEntry & ReturnType<typeof describeInterrupted>>> {
-    return (await this.ctx.journal.interrupted()).map((e) => ({ ...e, ...describeInterrupted(e) }));
+    const entries = await this.ctx.journal.interrupted();
+    // An operation run from another machine (a console elsewhere driving this node) cannot have its process checked
+    // from here: while it still holds its datasets' locks, it is running, not interrupted.
+    const stillRunning = async (e: JournalEntry) =>
+      e.host !== hostname() &&
+      !e.abandoned &&
+      (await Promise.all((e.datasets ?? []).map((d) => liveHolder(this.ctx.fs, this.ctx.config.state_dir, d)))).some(
+        (h) => h !== undefined && h.host === e.host && h.pid === e.pid,
+      );
+    const out = [];
+    for (const e of entries) if (!(await stillRunning(e))) out.push({ ...e, ...describeInterrupted(e) });
+    return out;
   }
 
   /** Finishes or undoes an interrupted operation, holding the locks it held (re-read under them: only one recovers). */

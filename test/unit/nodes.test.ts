@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -38,10 +38,10 @@ const GOOD_DESTINATIONS = [
   'pve2',
   'ssh://root@host:2222',
   'root@fe80::1',
-  '[::1]:22',
+  'ssh://[::1]:22',
   'local',
   'pve2.example.org',
-  'root@[fe80::1]',
+  'ssh://root@[fe80::1]',
   'ssh://pve2',
   'admin.user@pve-2',
 ];
@@ -351,22 +351,15 @@ function options(argv: string[]): string[] {
 
 const TARGET: SshTarget = { node: 'pve2', destination: 'root@10.0.0.2', connectTimeoutSeconds: 7, controlPersistSeconds: 42, controlDir: '/run/lxcri-ssh' };
 
-test('sshArgv: batch mode, timeouts, a shared connection under the control dir, the node as host key alias, `--` right before the destination', () => {
+test('sshArgv: batch mode, timeouts, a shared connection under the control dir, `--` right before the destination; the host key as the admin recorded it (no alias) without a node known_hosts', () => {
   const argv = sshArgv(TARGET, 'env LC_ALL=C zfs list');
   assert.deepEqual(argv.slice(-3), ['--', 'root@10.0.0.2', 'env LC_ALL=C zfs list']);
   assert.equal(argv.indexOf('--'), argv.length - 3);
   assert.equal(argv.filter((a) => a === '--').length, 1);
   assert.ok(!argv.includes('-F'));
   assert.deepEqual(argv.slice(0, 2), ['-e', 'none']);
-  assert.deepEqual(options(argv), [
-    'BatchMode=yes',
-    'ConnectTimeout=7',
-    'ControlMaster=auto',
-    'ControlPath=/run/lxcri-ssh/%C',
-    'ControlPersist=42',
-    'HostKeyAlias=pve2',
-  ]);
-  assert.ok(!argv.some((a) => /KnownHostsFile/.test(a)));
+  assert.deepEqual(options(argv), ['BatchMode=yes', 'ConnectTimeout=7', 'ControlMaster=auto', 'ControlPath=/run/lxcri-ssh/%C', 'ControlPersist=42']);
+  assert.ok(!argv.some((a) => /KnownHostsFile|HostKeyAlias/.test(a)));
   // Every element before `--` is an option or an option's value: nothing there comes from the destination.
   assert.ok(!argv.slice(0, -3).includes('root@10.0.0.2'));
 });
@@ -633,7 +626,9 @@ test('BatchingRunner: learned in one refresh, every read of the next comes from 
   await batch.begin();
   assert.equal(local.calls.length, 0, 'nothing learned yet: nothing batched');
   const first: Outcome[] = [];
-  for (const c of reads) first.push(await outcome(batch, c));
+  await batch.within(async () => {
+    for (const c of reads) first.push(await outcome(batch, c));
+  });
   batch.end();
   assert.equal(local.calls.length, reads.length, 'one invocation per read the first time');
   assert.deepEqual(first[0], { ok: true, stdout: 'alpha\n', stderr: '', exitCode: 0 });
@@ -653,7 +648,9 @@ test('BatchingRunner: learned in one refresh, every read of the next comes from 
   await batch.begin();
   assert.equal(local.calls.length, reads.length + 1, 'the second refresh begins with exactly one invocation');
   const second: Outcome[] = [];
-  for (const c of reads) second.push(await outcome(batch, c));
+  await batch.within(async () => {
+    for (const c of reads) second.push(await outcome(batch, c));
+  });
   batch.end();
   assert.equal(local.calls.length, reads.length + 1, 'every read of the second refresh came from the batch');
   assert.equal(batch.invocations, reads.length + 1);
@@ -672,12 +669,14 @@ test('BatchingRunner: a change drops what was read; a read not made in a refresh
 
   await batch.begin();
   assert.equal(local.calls.length, 1);
-  assert.equal((await batch.run(readA)).stdout, 'before');
-  assert.equal(local.calls.length, 1, 'served from the batch');
-  await batch.run(cmd('sh', ['-c', 'printf after > "$1"', 'sh', file], true));
-  assert.equal(local.calls.length, 2, 'a change runs on its own');
-  assert.equal((await batch.run(readA)).stdout, 'after', 'the cached read is not served after a change');
-  assert.equal(local.calls.length, 3);
+  await batch.within(async () => {
+    assert.equal((await batch.run(readA)).stdout, 'before');
+    assert.equal(local.calls.length, 1, 'served from the batch');
+    await batch.run(cmd('sh', ['-c', 'printf after > "$1"', 'sh', file], true));
+    assert.equal(local.calls.length, 2, 'a change runs on its own');
+    assert.equal((await batch.run(readA)).stdout, 'after', 'the cached read is not served after a change');
+    assert.equal(local.calls.length, 3);
+  });
   batch.end();
   assert.deepEqual(batch.learnedReads, [readA], 'readB was not made in that refresh');
 
@@ -686,8 +685,10 @@ test('BatchingRunner: a change drops what was read; a read not made in a refresh
   const script = local.calls[3]!.args.at(-1)!;
   assert.ok(script.includes(remoteCommand(readA)));
   assert.ok(!script.includes(remoteCommand(readB)), 'a forgotten read is not batched');
-  assert.equal((await batch.run(readB)).stdout, 'a\n');
-  assert.equal(local.calls.length, 5, 'a read not learned goes through on its own');
+  await batch.within(async () => {
+    assert.equal((await batch.run(readB)).stdout, 'a\n');
+    assert.equal(local.calls.length, 5, 'a read not learned goes through on its own');
+  });
   batch.end();
   assert.deepEqual(batch.learnedReads, [readB]);
 
@@ -1015,7 +1016,7 @@ test('a refresh that timed out ending late leaves the newer refresh batched; a .
   const fresh = await batch.begin();
   batch.end(old);
   // Still inside the newer window: the read is recorded as used, so the newer end keeps it learned.
-  await batch.run(cmd('zfs', ['list']));
+  await batch.within(() => batch.run(cmd('zfs', ['list'])));
   batch.end(fresh);
   assert.deepEqual(
     batch.learnedReads.map((c) => c.args.join(' ')),
@@ -1025,5 +1026,78 @@ test('a refresh that timed out ending late leaves the newer refresh batched; a .
   assert.throws(
     () => parseMembers('{"nodename":"pve1","nodelist":{"pve1":{"id":1,"online":1},"pve2":null}}'),
     (e: unknown) => e instanceof UsageError && /node "pve2" has no details/.test(e.message),
+  );
+});
+
+test("a refresh's batch serves only the refresh's own reads: an operation meanwhile on the node reads the node itself and is not stopped with it", async () => {
+  const { BatchingRunner } = await import('../../src/core/nodes/read-batch.js');
+  const ran: string[] = [];
+  const ssh = {
+    run: async (c: { tool: string; args: readonly string[] }) => {
+      ran.push(c.args.join(' '));
+      return { command: c, exitCode: 0, stdout: 'live', stderr: '', durationMs: 0 };
+    },
+    runRemote: async () => ({ command: cmd('sh', []), exitCode: 0, stdout: '', stderr: '', durationMs: 0 }),
+  };
+  const read = cmd('zfs', ['list']);
+  const batch = new BatchingRunner(ssh as never, [read]);
+  await batch.begin();
+  // The operation (outside the refresh's scope) is not served from the window, and abort() does not stop it.
+  batch.abort(new Error('refresh timed out'));
+  assert.equal((await batch.run(read)).stdout, 'live');
+  assert.deepEqual(ran, ['list'], 'the operation ran its own read');
+  await assert.rejects(
+    batch.within(() => batch.run(read)),
+    /refresh timed out/,
+  );
+  batch.end();
+});
+
+test('"local" is no node name (it means this machine in the ssh field); a port needs the ssh:// form', async () => {
+  const { validateNodeName, validateSshDestination } = await import('../../src/core/nodes/node-spec.js');
+  const { UsageError } = await import('../../src/core/errors.js');
+  assert.throws(
+    () => validateNodeName('local'),
+    (e: unknown) => e instanceof UsageError && /reserved/.test(e.message),
+  );
+  assert.throws(() => validateSshDestination('root@host:2222', 'pve2'), UsageError);
+  assert.equal(validateSshDestination('ssh://root@host:2222', 'pve2'), 'ssh://root@host:2222');
+});
+
+test('learned reads kept between processes: only refresh reads are loaded (a planted command is dropped), and only from a directory of this user alone', async () => {
+  const { connectCluster, isRefreshRead } = await import('../../src/core/nodes/connect.js');
+  const { privateDir } = await import('../../src/core/nodes/private-dir.js');
+  const { ExecaRunner } = await import('../../src/core/runner/execa-runner.js');
+  assert.equal(isRefreshRead(cmd('zfs', ['list', '-H'])), true);
+  assert.equal(isRefreshRead(cmd('cat', ['--', '/etc/pve/storage.cfg'])), true);
+  assert.equal(isRefreshRead(cmd('sh', ['-c', 'id > /tmp/pwned'])), false);
+  assert.equal(isRefreshRead(cmd('zfs', ['destroy', 'rpool/data/x'])), false);
+  assert.equal(isRefreshRead(cmd('cat', ['/etc/shadow', '/etc/passwd'])), false);
+
+  const open = join(scratch, 'open-dir');
+  mkdirSync(open, { recursive: true });
+  chmodSync(open, 0o777);
+  assert.equal(privateDir(open), false, 'a directory others can write to is not ours alone');
+  const mine = join(scratch, 'mine');
+  assert.equal(privateDir(mine), true);
+
+  writeFileSync(
+    join(mine, 'reads-pve2.json'),
+    JSON.stringify([
+      { tool: 'sh', args: ['-c', 'id > /tmp/pwned'], mutates: false },
+      { tool: 'zfs', args: ['version'], mutates: false },
+    ]),
+  );
+  const config = parseConfig({ nodes: [{ name: 'pve2', ssh: 'root@127.0.0.1' }] });
+  const cluster = await connectCluster(config, { runner: new ExecaRunner(), controlDir: mine });
+  assert.deepEqual(
+    cluster.nodes[0]!.batch!.learnedReads.map((c) => [c.tool, ...c.args].join(' ')),
+    ['zfs version'],
+  );
+  const insecure = await connectCluster(config, { runner: new ExecaRunner(), controlDir: open });
+  assert.deepEqual(insecure.nodes[0]!.batch!.learnedReads, [], 'nothing is read from a directory others can write to');
+  assert.ok(
+    !sshArgv(insecure.nodes[0]!.ssh!.target, 'true').some((a) => a.startsWith('ControlPath=') && a !== 'ControlPath=none'),
+    'no shared connection there',
   );
 });

@@ -32,6 +32,11 @@ export function mergeWorlds(view: ClusterView, now: number): World | undefined {
   };
 }
 
+/** A plan as the console keeps it: naming its container by cluster ref (and back by the node's id when run). */
+function named<T>(plan: T, container: string): T {
+  return plan && typeof plan === 'object' && 'container' in plan ? { ...plan, container } : plan;
+}
+
 /**
  * The console's core for a cluster of several nodes: the same API as one node's Core, each call routed to the node
  * its container ref names (`<id>` unique cluster-wide, `<node>:<id>`), and one store that merges every node's world,
@@ -110,27 +115,28 @@ export class ClusterCore extends Core {
 
   override async planRestoreChoices(ref: string, snapshot: string) {
     const { node, id } = await this.on(ref);
-    return node.core.planRestoreChoices(id, snapshot);
+    const r = await node.core.planRestoreChoices(id, snapshot);
+    return { ...r, branch: named(r.branch, ref), ...(r.rollback ? { rollback: named(r.rollback, ref) } : {}) };
   }
 
   override async restore(ref: string, opts: RestoreOptions = {}) {
     const { node, id } = await this.on(ref);
-    return node.core.restore(id, opts);
+    return node.core.restore(id, { ...opts, ...(opts.plan ? { plan: named(opts.plan, id) } : {}) });
   }
 
   override async planUndoRestore(ref: string, opts: UndoRestoreOptions = {}) {
     const { node, id } = await this.on(ref);
-    return node.core.planUndoRestore(id, opts);
+    return named(await node.core.planUndoRestore(id, opts), ref);
   }
 
   override async undoRestore(ref: string, opts: Parameters<Core['undoRestore']>[1] = {}) {
     const { node, id } = await this.on(ref);
-    return node.core.undoRestore(id, opts);
+    return node.core.undoRestore(id, { ...opts, ...(opts.plan ? { plan: named(opts.plan, id) } : {}) });
   }
 
   override async planDelete(ref: string, snapshot: string, subtree = false) {
     const { node, id } = await this.on(ref);
-    return node.core.planDelete(id, snapshot, subtree);
+    return named(await node.core.planDelete(id, snapshot, subtree), ref);
   }
 
   override async delete(ref: string, snapshot: string, opts: { subtree?: boolean; confirmed?: boolean } = {}) {
@@ -140,7 +146,7 @@ export class ClusterCore extends Core {
 
   override async planDeleteBranch(ref: string, dataset: string) {
     const { node, id } = await this.on(ref);
-    return node.core.planDeleteBranch(id, dataset);
+    return named(await node.core.planDeleteBranch(id, dataset), ref);
   }
 
   override async deleteBranch(ref: string, dataset: string, opts: { confirmed?: boolean } = {}) {
@@ -150,12 +156,12 @@ export class ClusterCore extends Core {
 
   override async planDeleteSet(ref: string, snapshots: readonly string[]) {
     const { node, id } = await this.on(ref);
-    return node.core.planDeleteSet(id, snapshots);
+    return named(await node.core.planDeleteSet(id, snapshots), ref);
   }
 
   override async deleteSet(ref: string, snapshots: readonly string[], opts: Parameters<Core['deleteSet']>[2] = {}) {
     const { node, id } = await this.on(ref);
-    return node.core.deleteSet(id, snapshots, opts);
+    return node.core.deleteSet(id, snapshots, { ...opts, ...(opts.plan ? { plan: named(opts.plan, id) } : {}) });
   }
 
   /** Plans name their container by cluster ref, so `prune` sends each back to its node. */
@@ -178,12 +184,12 @@ export class ClusterCore extends Core {
   }
 
   override async poolStatus() {
-    const all = await this.cluster.eachNode((core) => core.poolStatus());
+    const all = await this.cluster.eachNode((core) => core.poolStatus(), { batched: false });
     return this.cluster.nodes.flatMap((n) => (all.get(n.spec.name) ?? []).map((s) => ({ ...s, pool: `${n.spec.name}:${s.pool}` })));
   }
 
   override async interrupted() {
-    const all = await this.cluster.eachNode((core) => core.interrupted());
+    const all = await this.cluster.eachNode((core) => core.interrupted(), { batched: false });
     return this.cluster.nodes.flatMap((n) => all.get(n.spec.name) ?? []);
   }
 

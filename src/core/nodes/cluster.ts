@@ -124,18 +124,28 @@ export class Cluster {
    * Runs a read on every node at once (one batched round trip each over ssh), each within the timeout; a node that
    * fails is marked unreachable with the reason and left out of the answer, the others are not held up.
    */
-  async eachNode<T>(task: (core: Core) => Promise<T>, opts: { force?: boolean } = {}): Promise<Map<string, T>> {
+  async eachNode<T>(task: (core: Core) => Promise<T>, opts: { force?: boolean; batched?: boolean } = {}): Promise<Map<string, T>> {
     const out = new Map<string, T>();
     await Promise.all(
       this.nodes.map(async (n) => {
-        const r = await this.runOnNode(n, task, opts.force ?? false);
+        const r = await this.runOnNode(n, task, opts.force ?? false, opts.batched ?? true);
         if (r.ok) out.set(n.spec.name, r.value);
       }),
     );
     return out;
   }
 
-  private async runOnNode<T>(n: ClusterNode, task: (core: Core) => Promise<T>, force: boolean): Promise<{ ok: true; value: T } | { ok: false }> {
+  /**
+   * `batched`: the task is a refresh (its reads learned and run in one round trip next time); a read of another kind
+   * (the journal, pool status) runs on its own, so it neither uses nor replaces what the refreshes learned.
+   */
+  private async runOnNode<T>(
+    n: ClusterNode,
+    task: (core: Core) => Promise<T>,
+    force: boolean,
+    batched: boolean,
+  ): Promise<{ ok: true; value: T } | { ok: false }> {
+    const batch = batched ? n.batch : undefined;
     const s = this.status.get(n.spec.name)!;
     if (s.online === false) {
       this.status.set(n.spec.name, { ...s, reachable: false, error: 'offline (the cluster says so: /etc/pve/.members)' });
@@ -149,21 +159,21 @@ export class Cluster {
           let generation: number | undefined;
           let completed = false;
           try {
-            const begun = n.batch?.begin({ timeoutMs: this.options.timeoutMs });
+            const begun = batch?.begin({ timeoutMs: this.options.timeoutMs });
             // Known before begin's round trip: a begin that fails late closes its own window, never a newer one.
-            generation = n.batch?.currentGeneration;
+            generation = batch?.currentGeneration;
             await begun;
-            const value = await task(n.core);
+            const value = batch ? await batch.within(() => task(n.core)) : await task(n.core);
             completed = true;
             return value;
           } finally {
-            n.batch?.end(generation, completed);
+            batch?.end(generation, completed);
           }
         })(),
         this.options.timeoutMs,
         n.spec.ssh,
         // What is still running of the node's refresh stops now, rather than going on in the background.
-        (error) => n.batch?.abort(error),
+        (error) => batch?.abort(error),
       );
       const world = n.core.store.getState().world;
       this.status.set(n.spec.name, {

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { privateDir } from './private-dir.js';
 import { hostname } from 'node:os';
 import type { Config } from '../config.js';
 import { createContext, type CoreContext } from '../context.js';
@@ -62,12 +63,57 @@ function learnedPath(controlDir: string, node: string): string {
   return `${controlDir}/reads-${node}.json`;
 }
 
+/**
+ * The reads a refresh makes (what may be kept between processes and run unasked at the next refresh): listings and
+ * file reads only, whatever the file says.
+ */
+export function isRefreshRead(c: Command): boolean {
+  const [first] = c.args;
+  if (c.mutates || !c.args.every((a) => typeof a === 'string')) return false;
+  switch (c.tool) {
+    case 'zfs':
+      return first === 'list' || first === 'get' || first === 'version';
+    case 'zpool':
+      return first === 'list' || first === 'status' || (first === 'upgrade' && c.args[1] === '-v' && c.args.length === 2);
+    case 'pct':
+      return first === 'list';
+    case 'lxc-ls':
+      return true;
+    case 'cat':
+      return first === '--' && c.args.length === 2;
+    case 'ls':
+      return first === '-1A' && c.args[1] === '--' && c.args.length === 3;
+    default:
+      return false;
+  }
+}
+
 function loadLearned(path: string): Command[] {
   try {
-    const list = JSON.parse(readFileSync(path, 'utf8')) as unknown;
-    return Array.isArray(list) ? (list as Command[]).filter((c) => typeof c?.tool === 'string' && Array.isArray(c.args) && c.mutates === false) : [];
+    const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+    try {
+      const list = JSON.parse(readFileSync(fd, 'utf8')) as unknown;
+      return Array.isArray(list)
+        ? (list as Command[]).filter((c) => typeof c?.tool === 'string' && Array.isArray(c.args) && c.mutates === false && isRefreshRead(c))
+        : [];
+    } finally {
+      closeSync(fd);
+    }
   } catch {
     return [];
+  }
+}
+
+function saveLearned(path: string, reads: readonly Command[]): void {
+  try {
+    const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o600);
+    try {
+      writeFileSync(fd, JSON.stringify(reads.filter(isRefreshRead)));
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // only an optimisation: the next process learns them again
   }
 }
 
@@ -80,7 +126,9 @@ export async function connectCluster(config: Config, options: ConnectOptions): P
     const { UsageError } = await import('../errors.js');
     throw new UsageError(`unknown node '${options.only}'`, `nodes: ${all.map((s) => s.name).join(', ')}`);
   }
-  const controlDir = options.controlDir ?? defaultControlDir();
+  const wanted = options.controlDir ?? defaultControlDir();
+  // Only a directory of this user's alone holds the shared connections and the learned reads (privateDir).
+  const controlDir = specs.some((s) => s.ssh !== LOCAL) && privateDir(wanted) ? wanted : '';
   const nodes: ClusterNode[] = specs.map((spec) => {
     const single = all.length === 1;
     if (spec.ssh === LOCAL) {
@@ -100,16 +148,10 @@ export async function connectCluster(config: Config, options: ConnectOptions): P
       },
       options.runner,
     );
-    const path = learnedPath(controlDir, spec.name);
-    const batch = new BatchingRunner(ssh, loadLearned(path));
+    const path = controlDir ? learnedPath(controlDir, spec.name) : undefined;
+    const batch = new BatchingRunner(ssh, path ? loadLearned(path) : []);
     const core = new Core(createContext(config, batch, { ...options.overrides, fs: new CommandFs(batch, spec.name), node: spec.name }));
-    const afterRefresh = () => {
-      try {
-        writeFileSync(path, JSON.stringify(batch.learnedReads), { mode: 0o600 });
-      } catch {
-        // only an optimisation: the next process learns them again
-      }
-    };
+    const afterRefresh = () => (path ? saveLearned(path, batch.learnedReads) : undefined);
     return { spec, core, local: false, batch, ssh, afterRefresh };
   });
   return new Cluster(nodes, {

@@ -19,6 +19,7 @@ export const LOCAL = 'local';
 const NODE_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 
 export function validateNodeName(name: string): string {
+  if (name === LOCAL) throw new UsageError(`node name "local" is reserved`, '"local" means this machine in a node\'s ssh field; give the node its host name');
   if (!NODE_NAME.test(name)) {
     throw new UsageError(`invalid node name ${JSON.stringify(name)}`, 'a node name is a host name: letters, digits and inner hyphens, at most 63 (e.g. pve2)');
   }
@@ -30,8 +31,10 @@ export function validateNodeName(name: string): string {
  * option (a leading `-`, as in `-oProxyCommand=...`), spaces, and shell or control characters; nothing reaches ssh
  * before this passes.
  */
-const DESTINATION =
-  /^(?:ssh:\/\/)?(?:[A-Za-z0-9._][A-Za-z0-9._-]*@)?(?:[A-Za-z0-9_][A-Za-z0-9._-]*(?::\d{1,5})?|\[[0-9A-Fa-f:.]+\](?::\d{1,5})?|[0-9A-Fa-f]*:[0-9A-Fa-f:.]+)$/;
+// A port only in the URI form: ssh reads `root@host:2222` as a host named "host:2222".
+const USER = '(?:[A-Za-z0-9._][A-Za-z0-9._-]*@)?';
+const HOST = '(?:[A-Za-z0-9_][A-Za-z0-9._-]*|[0-9A-Fa-f]*:[0-9A-Fa-f:.]+)';
+const DESTINATION = new RegExp(`^(?:${USER}${HOST}|ssh://${USER}(?:[A-Za-z0-9_][A-Za-z0-9._-]*|\\[[0-9A-Fa-f:.]+\\])(?::\\d{1,5})?)$`);
 
 export function validateSshDestination(destination: string, node = '?'): string {
   if (destination === LOCAL) return destination;

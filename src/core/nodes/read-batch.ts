@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import { cmd, type Command, type CommandResult, type RunOptions, type Runner } from '../runner/command.js';
 import { ToolFailedError, ToolMissingError } from '../runner/errors.js';
@@ -60,6 +61,10 @@ export class BatchingRunner implements Runner {
   private stopped?: Error;
   /** ssh invocations this runner made (the bench counts them). */
   invocations = 0;
+  /** Which refresh a command belongs to: only the refresh's own commands are batched, learned and stopped. */
+  private readonly scope = new AsyncLocalStorage<number>();
+  /** Bumped by every change made through this node: a batch answer begun before it is stale. */
+  private epoch = 0;
 
   constructor(
     private readonly ssh: SshRunner,
@@ -91,13 +96,15 @@ export class BatchingRunner implements Runner {
     const marker = `@@lxcri-${randomBytes(8).toString('hex')}`;
     this.invocations++;
     const { timeoutMs, ...runOptions } = options;
+    const epoch = this.epoch;
     const r = await this.ssh.runRemote(
       cmd('sh', ['(batched reads)'], false, timeoutMs ? { timeoutMs } : {}),
       batchScript(reads, marker),
       this.withStop(runOptions),
     );
-    // A newer refresh began meanwhile (this one timed out): its own batch is the current one.
-    if (generation !== this.generation) return generation;
+    // A newer refresh began meanwhile (this one timed out): its own batch is the current one. A change was made
+    // meanwhile (an operation on this node): the answer may predate it, so the reads go through on their own.
+    if (generation !== this.generation || epoch !== this.epoch) return generation;
     parseBatch(r.stdout, reads.length, marker).forEach((item, i) => {
       if (item) this.cache.set(key(reads[i]!), item);
     });
@@ -129,6 +136,19 @@ export class BatchingRunner implements Runner {
     this.stopped = undefined;
   }
 
+  /**
+   * Runs the refresh's task: its commands, and only those, are served from the batch, learned, and stopped by
+   * abort(); an operation running meanwhile on the same node (the console refreshes while a restore runs) neither
+   * reads the refresh's answers nor is stopped with it.
+   */
+  within<T>(task: () => Promise<T>): Promise<T> {
+    return this.scope.run(this.generation, task);
+  }
+
+  private inRefresh(): boolean {
+    return this.window && this.scope.getStore() === this.generation;
+  }
+
   /** A command of the current refresh is aborted with it (abort()). */
   private withStop(options: RunOptions = {}): RunOptions {
     if (!this.window || !this.stop) return options;
@@ -136,9 +156,16 @@ export class BatchingRunner implements Runner {
   }
 
   async run(command: Command, options?: RunOptions): Promise<CommandResult> {
+    if (command.mutates) {
+      this.epoch++;
+      this.cache.clear();
+    }
+    if (!this.inRefresh()) {
+      this.invocations++;
+      return this.ssh.run(command, options);
+    }
     if (this.stopped) throw this.stopped;
     if (command.mutates) {
-      this.cache.clear();
       this.invocations++;
       return this.ssh.run(command, this.withStop(options));
     }

@@ -54,7 +54,8 @@ const PERCENT_C_LENGTH = 40;
  * ssh connects on its own: slower, never broken). `%` in the dir is doubled (ssh expands `%` tokens).
  */
 export function controlPath(t: SshTarget): string | undefined {
-  if (/\s|"/.test(t.controlDir)) return undefined;
+  // No directory of our own (privateDir refused it): no shared connection, each command connects anew.
+  if (!t.controlDir || /\s|"/.test(t.controlDir)) return undefined;
   const dir = t.controlDir.replace(/%/g, '%%');
   const bytes = Buffer.byteLength(t.controlDir);
   if (bytes + 1 + PERCENT_C_LENGTH <= SOCKET_PATH_MAX) return `${dir}/%C`;
@@ -81,9 +82,9 @@ export function sshArgv(t: SshTarget, remote: string): string[] {
       ? // ControlPersist=0 would keep the connection forever: 0 means none kept once idle.
         ['-o', 'ControlMaster=auto', '-o', `ControlPath=${control}`, '-o', `ControlPersist=${t.controlPersistSeconds > 0 ? t.controlPersistSeconds : 'no'}`]
       : ['-o', 'ControlMaster=no', '-o', 'ControlPath=none']),
-    '-o',
-    `HostKeyAlias=${t.node}`,
-    ...(t.knownHosts ? ['-o', `UserKnownHostsFile=${t.knownHosts}`, '-o', 'GlobalKnownHostsFile=none'] : []),
+    // Proxmox's per-node known_hosts lists each node's key under its name: checked by that name (as pvesr does).
+    // Otherwise the admin's own known_hosts and ssh_config decide (a key recorded under the address is found).
+    ...(t.knownHosts ? ['-o', `HostKeyAlias=${t.node}`, '-o', `UserKnownHostsFile=${t.knownHosts}`, '-o', 'GlobalKnownHostsFile=none'] : []),
     '--',
     t.destination,
     remote,
@@ -118,6 +119,8 @@ export function sshReason(stderr: string): string {
  */
 export class SshRunner implements Runner {
   private controlDirReady = false;
+  /** Changes running over the shared connection (it is not closed under them). */
+  private changesRunning = 0;
 
   constructor(
     readonly target: SshTarget,
@@ -132,10 +135,13 @@ export class SshRunner implements Runner {
   async runRemote(command: Command, remote: string, options: RunOptions = {}): Promise<CommandResult> {
     const ssh = this.wrap(command, remote);
     let result: CommandResult;
+    if (command.mutates) this.changesRunning++;
     try {
       result = await this.unstuck(this.local.run(ssh, options), command.timeoutMs ?? this.target.commandTimeoutMs, options.signal);
     } catch (error) {
       throw this.remoteError(error, command);
+    } finally {
+      if (command.mutates) this.changesRunning--;
     }
     return { ...result, command };
   }
@@ -181,7 +187,8 @@ export class SshRunner implements Runner {
     let timer: NodeJS.Timeout | undefined;
     const close = (afterMs: number) => {
       clearTimeout(timer);
-      timer = setTimeout(() => void this.closeMaster(), afterMs);
+      // Never while a change runs over the same connection: closing it would cut that change off half-way.
+      timer = setTimeout(() => void (this.changesRunning === 0 ? this.closeMaster() : undefined), afterMs);
     };
     const onAbort = () => close(STUCK_GRACE_MS);
     if (timeoutMs !== undefined) close(timeoutMs + STUCK_GRACE_MS);
@@ -203,7 +210,7 @@ export class SshRunner implements Runner {
   }
 
   private prepareControlDir(): void {
-    if (this.controlDirReady) return;
+    if (this.controlDirReady || !this.target.controlDir) return;
     mkdirSync(this.target.controlDir, { recursive: true, mode: 0o700 });
     this.controlDirReady = true;
   }
