@@ -117,7 +117,12 @@ test('the held base is refused by prune and delete, which say it is held', () =>
   const base = [...guids('pve1').keys()].sort().at(-1)!;
   const r = cli(['delete', '301', base.split('@')[1]!, '--yes']);
   assert.notEqual(r.status, 0);
-  assert.match(r.stderr, /held/);
+  assert.match(r.stderr, /is held \(the base of the replication to pve2\)/);
+  // Newer than the base: the base is no longer the newest, so only its hold keeps it from a prune.
+  write('pve1', 'rpool/data/301', 'three and a half');
+  checkpoint('after the base');
+  const prune = cli(['prune', '301', '--max-snapshots', '1', '--dry-run']);
+  assert.match(prune.stdout, /held \(the base of the replication to pve2\)/, prune.stdout + prune.stderr);
   assert.equal(guids('pve1').has(base), true);
 });
 

@@ -144,3 +144,12 @@ function branchRestoresToReplay(src: Inventory, order: readonly string[], dst: I
   }
   return replays;
 }
+
+/** Why a held snapshot is held, in words: the replications it is the base of, else the number of holds. */
+export function heldWords(node: { holds: number; replicatedTo?: readonly string[] }): string {
+  const repl = node.replicatedTo ?? [];
+  if (!repl.length) return `held (${node.holds} hold(s))`;
+  const other = node.holds - repl.length;
+  const parts = [...(repl.length ? [`the base of the replication to ${repl.join(', ')}`] : []), ...(other > 0 ? [`${other} other hold(s)`] : [])];
+  return `held (${parts.join('; ') || `${node.holds} hold(s)`})`;
+}

@@ -21,6 +21,8 @@ export interface CheckpointNode {
   referenced: number;
   written?: number;
   holds: number;
+  /** The nodes this snapshot is the replication base for (each holds it: `lxcri-repl:<node>`). */
+  replicatedTo?: string[];
   label?: string;
   createdBy?: string;
   host?: string;
@@ -82,6 +84,7 @@ function snapshotNode(rec: DatasetRecord, dataset: string, inv: Inventory, famil
     referenced: rec.referenced,
     ...(rec.written !== undefined ? { written: rec.written } : {}),
     holds: rec.userrefs,
+    ...(u.replicated ? { replicatedTo: u.replicated.split(',').filter(Boolean) } : {}),
     ...(u.label ? { label: u.label } : {}),
     ...(u['created-by'] ? { createdBy: u['created-by'] } : {}),
     ...(u.host ? { host: u.host } : {}),

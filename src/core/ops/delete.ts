@@ -1,3 +1,4 @@
+import { heldWords } from '../model/replication.js';
 import type { CoreContext } from '../context.js';
 import { RefusedError } from '../errors.js';
 import type { CheckpointNode } from '../model/tree.js';
@@ -47,7 +48,12 @@ export function planDelete(c: LoadedContainer, target: CheckpointNode, subtree: 
   const tree = c.tree;
   if (!subtree) {
     if (target.holds > 0) {
-      throw new RefusedError(`${target.fullName} is held (${target.holds} hold(s))`, 'release the hold first (`zfs holds`, `zfs release <tag>`)');
+      throw new RefusedError(
+        `${target.fullName} is ${heldWords(target)}`,
+        target.replicatedTo?.length
+          ? 'replicate again first (the hold moves to the newer base), or release it (`zfs release lxcri-repl:<node>`)'
+          : 'release the hold first (`zfs holds`, `zfs release <tag>`)',
+      );
     }
     refuseForeignClones([target]);
     if (target.clones.length) {

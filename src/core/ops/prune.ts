@@ -1,3 +1,4 @@
+import { heldWords } from '../model/replication.js';
 import type { CoreContext } from '../context.js';
 import { UsageError } from '../errors.js';
 import type { CheckpointClass } from '../model/classify.js';
@@ -116,7 +117,7 @@ export function policyFromConfig(ctx: CoreContext, overrides: Partial<PrunePolic
 const DAY = 86_400;
 
 function protection(node: CheckpointNode, newestOnActive: string | undefined): { rule: PruneRule; reason: string } | undefined {
-  if (node.holds > 0) return { rule: 'held', reason: `held (${node.holds} hold(s))` };
+  if (node.holds > 0) return { rule: 'held', reason: heldWords(node) };
   if (node.clones.length) return { rule: 'clone-origin', reason: `origin of ${node.clones.join(', ')}` };
   if (node.id === newestOnActive) return { rule: 'newest-on-active-line', reason: 'newest checkpoint on the active line' };
   return undefined;
