@@ -3,7 +3,7 @@ import { formatBytes } from './units.js';
 
 function stepLine(s: ReplicationStep): string {
   if (s.kind === 'clone') return `clone ${s.origin} as ${s.dataset} (a line with no checkpoint of its own yet)`;
-  if (s.kind === 'replay') return `replay the branch restore: ${s.dataset} is set aside as ${s.branch}, its @${s.at} becomes ${s.dataset}`;
+  if (s.kind === 'replay') return `replay the branch restore: ${s.dataset} is set aside as ${s.branch}, ${s.from ?? s.branch}@${s.at} becomes ${s.dataset}`;
   const what = s.from
     ? s.incremental === '-i'
       ? `clone stream from ${s.from} to ${s.to}`

@@ -145,3 +145,27 @@ test('a branch restore on the source, then replicate: both lines are on pve2 wit
   assert.ok(branch, 'the old line is a branch on the replica');
   assert.equal(prop('pve2', 'origin', branch), prop('pve1', 'origin', branch), 'a clone of the same snapshot');
 });
+
+test('a stream cut mid-send leaves the replica at its last snapshot and the holds where they were; the next replicate completes', () => {
+  const mp = prop('pve1', 'mountpoint', 'rpool/data/301');
+  on(cluster.node('pve1'), ['sh', '-c', 'head -c 24M /dev/urandom > "$1"/big', 'sh', mp]);
+  checkpoint('big');
+  const before = guids('pve2');
+  const held = () => [...before.keys()].filter((n) => prop('pve2', 'userrefs', n) !== '0').sort();
+  const heldBefore = held();
+  // An `ssh` first in PATH that lets only the first MiB of a send through, then ends: the stream is cut mid-way.
+  const bin = `${dir}/cut-bin`;
+  mkdirSync(bin, { recursive: true });
+  writeFileSync(
+    `${bin}/ssh`,
+    ['#!/bin/sh', 'case "$*" in *"zfs send"*) /usr/bin/ssh "$@" | head -c 1048576; exit 1 ;; esac', 'exec /usr/bin/ssh "$@"', ''].join('\n'),
+    { mode: 0o755 },
+  );
+  const cut = runCli(['replicate', '301', '--to', 'pve2', '--config', configFile], { XDG_RUNTIME_DIR: `${dir}/run`, PATH: `${bin}:${process.env.PATH ?? ''}` });
+  assert.notEqual(cut.status, 0, `the cut replication fails: ${cut.stdout}`);
+  assert.match(cut.stderr, /^error: .*zfs (recv|send)/m);
+  assert.deepEqual([...guids('pve2')].sort(), [...before].sort(), 'the replica is at its last snapshot');
+  assert.deepEqual(held(), heldBefore, 'the holds did not move');
+  ok(['replicate', '301', '--to', 'pve2']);
+  assert.deepEqual([...guids('pve2')].sort(), [...guids('pve1')].sort(), 'the retry completes the replica');
+});

@@ -12,7 +12,7 @@ export type ReplicationStep =
    * the branch's name, its clone at `at` takes the line's name and is promoted (so nothing is sent again in full and
    * no checkpoint of the old line is lost to `recv -F`).
    */
-  | { kind: 'replay'; dataset: string; branch: string; at: string };
+  | { kind: 'replay'; dataset: string; branch: string; at: string; from?: string };
 
 export interface ReplicationPlan {
   steps: ReplicationStep[];
@@ -130,17 +130,30 @@ function cloneOrder(src: Inventory, family: readonly string[]): string[] {
  */
 function branchRestoresToReplay(src: Inventory, order: readonly string[], dst: Inventory): Array<Extract<ReplicationStep, { kind: 'replay' }>> {
   const replays: Array<Extract<ReplicationStep, { kind: 'replay' }>> = [];
+  // The replica's lines as the replays before leave them: dataset -> its snapshots, oldest first.
+  const lines = new Map<string, readonly DatasetRecord[]>(dst.filesystems.map((f) => [f.name, dst.snapshotsOf(f.name)]));
   for (const b of order) {
-    const origin = src.get(b)?.origin;
-    if (!origin || dst.get(b)) continue;
-    const d = datasetOf(origin);
-    if (!dst.get(d)) continue;
+    if (lines.has(b)) continue;
     const moved = new Set(src.snapshotsOf(b).map((s) => s.guid));
-    const theirs = dst.snapshotsOf(d);
-    if (!theirs.some((s) => moved.has(s.guid))) continue;
-    const at = src.get(origin)!;
-    if (!theirs.some((s) => s.guid === at.guid)) continue;
-    replays.push({ kind: 'replay', dataset: d, branch: b, at: name(at) });
+    // The replica's line D that holds checkpoints the source now keeps on b: D was set aside as b there.
+    const d = order.find((ds) => ds !== b && lines.get(ds)?.some((s) => moved.has(s.guid)));
+    if (!d) continue;
+    // The restore target: the newest of the source D's snapshots the replica has, on D itself or on another line X.
+    const mine = new Set(src.snapshotsOf(d).map((s) => s.guid));
+    let x: string | undefined;
+    let i = -1;
+    for (const [ds, snaps] of lines) {
+      let j = snaps.length - 1;
+      while (j >= 0 && !mine.has(snaps[j]!.guid)) j--;
+      if (j >= 0 && (x === undefined || snaps[j]!.createtxg > lines.get(x)![i]!.createtxg)) [x, i] = [ds, j];
+    }
+    if (x === undefined) continue;
+    const on = lines.get(x)!;
+    // Named as on the replica (the replay runs there); `from` when the target is on another line than D.
+    replays.push({ kind: 'replay', dataset: d, branch: b, at: name(on[i]!), ...(x === d ? {} : { from: x }) });
+    lines.set(b, lines.get(d)!);
+    lines.set(d, on.slice(0, i + 1));
+    lines.set(x === d ? b : x, on.slice(i + 1));
   }
   return replays;
 }

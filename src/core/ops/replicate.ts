@@ -55,7 +55,7 @@ const stepTitle = (s: ReplicationStep) =>
     ? `send ${s.from ? `${s.incremental} ${s.from} ` : ''}${s.to} (${s.snapshots} snapshot(s))`
     : s.kind === 'clone'
       ? `clone ${s.origin} to ${s.dataset} on the replica`
-      : `replay the branch restore: ${s.dataset} set aside as ${s.branch}, its ${s.at} becomes ${s.dataset}`;
+      : `replay the branch restore: ${s.dataset} set aside as ${s.branch}, ${s.from ?? s.branch}@${s.at} becomes ${s.dataset}`;
 
 /**
  * Runs a plan: each send streamed into a `recv -F` on the target (new datasets made read-only there), clones and
@@ -82,7 +82,7 @@ export async function executeReplicate(
       await target.zfs.clone(s.origin, s.dataset, { readonly: 'on' });
     } else {
       await target.zfs.rename(s.dataset, s.branch);
-      await target.zfs.clone(`${s.branch}@${s.at}`, s.dataset, { readonly: 'on' });
+      await target.zfs.clone(`${s.from ?? s.branch}@${s.at}`, s.dataset, { readonly: 'on' });
       await target.zfs.promote(s.dataset);
     }
   }
