@@ -1,7 +1,7 @@
 import { layoutTree, type TreeRow } from '../core/model/tree-layout.js';
 import type { CheckpointNode, CheckpointTree } from '../core/model/tree.js';
 import type { CoreState } from '../core/store.js';
-import type { ContainerSummary } from '../core/world.js';
+import type { ContainerSummary, World } from '../core/world.js';
 import type { BindingContext } from './bindings.js';
 import type { UiState } from './ui-store.js';
 
@@ -83,4 +83,28 @@ export function bindingContext(core: CoreState, ui: UiState): BindingContext {
     ...(core.world?.nodes && core.world.nodes.length > 1 ? { nodes: core.world.nodes.map((n) => n.name) } : {}),
     ...(c?.node && core.world?.nodes?.find((n) => n.name === c.node)?.local === false ? { remoteNode: c.node } : {}),
   };
+}
+
+const guidNodes = new WeakMap<World, Map<string, string[]>>();
+
+/**
+ * The other nodes that hold a copy of this snapshot (the same guid: replicated there), from every node's listing in
+ * memory: no process. Empty on a single host.
+ */
+export function alsoOn(world: World | undefined, node: string | undefined, guid: string): string[] {
+  if (!world?.nodes || world.nodes.length < 2) return [];
+  let index = guidNodes.get(world);
+  if (!index) {
+    index = new Map();
+    for (const n of world.nodes) {
+      for (const rec of n.world?.inventory.records ?? []) {
+        if (rec.type !== 'snapshot') continue;
+        const list = index.get(rec.guid) ?? [];
+        if (!list.includes(n.name)) list.push(n.name);
+        index.set(rec.guid, list);
+      }
+    }
+    guidNodes.set(world, index);
+  }
+  return (index.get(guid) ?? []).filter((n) => n !== node);
 }

@@ -45,6 +45,8 @@ export function detailRows(
   width: number,
   tree?: CheckpointTree,
   nowSeconds = Math.floor(Date.now() / 1000),
+  /** Other nodes holding this snapshot (replicated there). */
+  alsoOn: readonly string[] = [],
 ): Array<[string, string]> {
   const lines: Array<[string, string]> = !n
     ? []
@@ -70,7 +72,8 @@ export function detailRows(
           ['referenced', formatBytes(n.referenced)],
           ...(n.written !== undefined ? [['written', formatBytes(n.written)] as [string, string]] : []),
           ['by', `${n.createdBy ?? '-'}@${n.host ?? '-'}`],
-          ['holds', String(n.holds)],
+          ['holds', n.replicatedTo?.length ? `${n.holds} (replication base for ${n.replicatedTo.join(', ')})` : String(n.holds)],
+          ...(alsoOn.length ? [['also on', alsoOn.join(', ')] as [string, string]] : []),
           ['CRIU image', n.image ?? 'none'],
           ['depends on it', ownClones(n).length ? ownClones(n).join(', ') : n.children.length ? `${n.children.length} later node(s)` : 'nothing'],
           ...(n.foreignClones.length ? [['clone used by', n.foreignClones.map((f) => `${f.owner} (${f.dataset})`).join(', ')] as [string, string]] : []),

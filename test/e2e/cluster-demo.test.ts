@@ -40,7 +40,7 @@ for (const [cols, lines] of [
       assert.deepEqual(rows(screen), ['pve2:200', 'pve2:201', 'pve2:202'], screen);
       writeFileSync(join(dir, 'down-pve3'), '');
       t.text('NR');
-      screen = await t.waitFor(/pve3 is unreachable: ssh: connect to host 10\.0\.0\.3/);
+      screen = await t.waitFor(/pve3 is unreachable: ssh: connect to host[\s│]*10\.0\.0\.3/);
       assert.match(screen.split('\n')[0]!, /pve3 UNREACHABLE/, `the header says so:\n${screen}`);
       rmSync(join(dir, 'down-pve3'));
       // Back to every node; pve3 answers again at its next try (after its backoff, on the periodic refresh).

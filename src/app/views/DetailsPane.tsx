@@ -2,7 +2,8 @@ import { Panel } from '../../../components/Panel.js';
 import { useLook } from '../../../components/theme-context.js';
 import { detailRows } from '../../present/details.js';
 import { useApp } from '../app-context.js';
-import { useUi } from './hooks.js';
+import { useCore, useUi } from './hooks.js';
+import { alsoOn } from '../derive.js';
 import { useMinuteClock } from './clock.js';
 import { Text } from '../../../components/Text.js';
 import { ScrollHint, windowRows } from '../../../components/ScrollHint.js';
@@ -17,7 +18,8 @@ export function DetailsPane({ width, height }: { width: number; height: number }
   const scroll = useUi((s) => s.detailsScroll);
   const n = app.cursorRow()?.node;
   const c = app.selectedContainer();
-  const rows = detailRows(n, c, width, tree, now);
+  const world = useCore((s) => s.world);
+  const rows = detailRows(n, c, width, tree, now, n?.kind === 'snapshot' ? alsoOn(world, c?.node, n.id) : []);
   const visible = Math.max(1, height - 3);
   const w = windowRows(rows.length, visible, Math.max(0, Math.min(scroll, rows.length - 1)), false);
   return (
