@@ -42,6 +42,7 @@ export type CommandId =
   | 'steps'
   | 'mark-container'
   | 'nodes'
+  | 'replicate'
   | 'collapse'
   | 'order'
   | 'mark'
@@ -169,6 +170,15 @@ export const NORMAL_BINDINGS: readonly Binding[] = [
     panes: ['containers', 'details', 'events'],
     footer: 'node',
     disabled: (c) => (!c.nodes ? 'one node only: set `nodes` in the config (or run on a Proxmox cluster node)' : undefined),
+  },
+  {
+    id: 'replicate',
+    keys: ['s'],
+    description: "cluster: copy the container's whole checkpoint tree to another node (a preview first)",
+    changes: true,
+    panes: ['containers', 'details', 'events'],
+    footer: false,
+    disabled: (c) => needsContainer(c) ?? (!c.nodes ? 'one node only: set `nodes` in the config (or run on a Proxmox cluster node)' : undefined),
   },
   { id: 'search', keys: ['/'], description: 'search the tree (names, labels)', panes: ['tree'] },
   { id: 'search-next', keys: ['n'], description: 'next tree match', panes: ['tree'], footer: false },

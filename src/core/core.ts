@@ -573,7 +573,7 @@ export class Core {
    * held on both sides. With `dryRun`, the plan only (nothing changes).
    */
   async replicate(id: string, target: ReplicationTarget, opts: { dryRun?: boolean } = {}): Promise<ReplicationResult> {
-    const source = this.ctx.node ?? this.ctx.identity.host;
+    const source = target.source ?? this.ctx.node ?? this.ctx.identity.host;
     if (target.node === source) throw new UsageError(`${id} is on ${source} already`, 'name another node with --to');
     if (opts.dryRun) {
       return this.read(id, async (ref) => {

@@ -104,3 +104,25 @@ test("what a remote node cannot do is disabled with the reason: a stateful check
     t.unmount();
   }
 });
+
+test('s on a container previews its replication to another node (what would be sent), Tab picks another node, Esc leaves everything as it was', async () => {
+  const t = await renderConsole({ cluster: true, size: { columns: 160, rows: 40 } });
+  try {
+    await t.command('replicate');
+    assert.equal(t.controller.ui.getState().dialog?.kind, 'replicate');
+    let f = t.frame();
+    assert.match(f, /Replicate 100 to pve2/);
+    assert.match(f, /replicate 100 from pve1 to pve2: \d+ step\(s\)/);
+    assert.match(f, /send rpool\/data\/subvol-100-disk-0@checkpoint-\d+ in full/);
+    await t.dialogCommand('switch');
+    f = t.frame();
+    assert.match(f, /Replicate 100 to pve3/);
+    await t.dialogCommand('close');
+    assert.equal(t.controller.ui.getState().dialog, undefined);
+    const cluster = (t.core as ClusterCore).cluster;
+    const pve2 = await cluster.node('pve2').core.refresh();
+    assert.equal(pve2.inventory.get('rpool/data/subvol-100-disk-0'), undefined, 'nothing was sent');
+  } finally {
+    t.unmount();
+  }
+});

@@ -6,6 +6,7 @@ import { DELETE_SET } from './delete-set.js';
 import { PRUNE } from './prune.js';
 import { QUIT } from './quit.js';
 import { RECOVER } from './recover.js';
+import { REPLICATE } from './replicate.js';
 import { RESTORE } from './restore.js';
 import type { DialogModule } from './types.js';
 import { UNDO } from './undo.js';
@@ -21,6 +22,7 @@ const DIALOGS: { [K in Dialog['kind']]: DialogModule<Extract<Dialog, { kind: K }
   recover: RECOVER,
   'delete-branch': DELETE_BRANCH,
   'delete-set': DELETE_SET,
+  replicate: REPLICATE,
 };
 
 export function dialogModule<D extends Dialog>(d: D): DialogModule<D> {

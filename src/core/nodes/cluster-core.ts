@@ -6,6 +6,8 @@ import type { CommandLogEntry } from '../runner/command-log.js';
 import { createCoreStore } from '../store.js';
 import type { World } from '../world.js';
 import type { Cluster, ClusterNode, ClusterView } from './cluster.js';
+import { replicationTarget } from './transfer.js';
+import type { ReplicationResult } from '../ops/replicate.js';
 
 /** The merged world of several nodes: every node's containers (by cluster ref) and pools, and each node's own world. */
 export function mergeWorlds(view: ClusterView, now: number): World | undefined {
@@ -181,6 +183,13 @@ export class ClusterCore extends Core {
       byNode.set(node, [...(byNode.get(node) ?? []), { ...p, container: id }]);
     }
     return (await Promise.all([...byNode].map(([node, list]) => node.core.prune(list, confirmed)))).flat();
+  }
+
+  /** Replicates the container's checkpoint tree to another node (`dryRun`: the plan only). */
+  async replicateTo(ref: string, to: string, opts: { dryRun?: boolean } = {}): Promise<ReplicationResult> {
+    const { node, id } = await this.on(ref);
+    const r = await node.core.replicate(id, replicationTarget(this.cluster, node, this.cluster.node(to)), opts);
+    return { ...r, container: ref };
   }
 
   override async poolStatus() {

@@ -39,6 +39,7 @@ export async function transfer(
 export function replicationTarget(cluster: Cluster, from: ClusterNode, to: ClusterNode): ReplicationTarget {
   return {
     node: to.spec.name,
+    source: from.spec.name,
     zfs: to.core.ctx.zfs,
     transfer: (send, receive, onBytes) => transfer(cluster, from, send, to, receive, onBytes),
   };

@@ -13,6 +13,8 @@ import type { LoadedContainer } from './container.js';
 /** Where a replication goes: the other node's zfs, and how a send on this node reaches a receive there. */
 export interface ReplicationTarget {
   node: string;
+  /** The node the sends run on (the container's), by its cluster name. */
+  source?: string;
   zfs: Zfs;
   /** `send | recv` between the two nodes (relayed through this console: src/core/nodes/transfer.ts). */
   transfer(send: Command, receive: Command, onBytes?: (bytes: number) => void): Promise<PipeResult>;
