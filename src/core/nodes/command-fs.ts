@@ -7,6 +7,7 @@ const WRITE_ATOMIC = 'set -e; mkdir -p -- "$(dirname -- "$1")"; t="$1.tmp-$$"; c
 const CREATE_EXCLUSIVE =
   'set -e; mkdir -p -- "$(dirname -- "$1")"; t="$1.new-$$"; cat > "$t"; if ln -- "$t" "$1" 2>/dev/null; then r=created; else r=exists; fi; rm -f -- "$t"; echo "$r"';
 const APPEND = 'set -e; mkdir -p -- "$(dirname -- "$1")"; cat >> "$1"';
+const PROBE_DIRS = 'for d in "$@"; do mkdir -p -- "$d" && p="$d/.lxcri-probe-$$" && : > "$p" && rm -f -- "$p" || exit 1; done';
 
 /**
  * A node's files through its runner, with the POSIX tools every node has (cat, ls, mkdir, mv, ln, rm): over ssh,
@@ -55,6 +56,17 @@ export class CommandFs implements HostFs {
 
   async remove(path: string): Promise<void> {
     await this.runner.run(cmd('rm', ['-rf', '--', path], true));
+  }
+
+  /** One round trip for every state directory of an operation (the normal case); a failure is looked at one by one. */
+  async probeDirs(paths: readonly string[]): Promise<boolean> {
+    try {
+      await this.runner.run(cmd('sh', ['-c', PROBE_DIRS, 'sh', ...paths], true));
+      return true;
+    } catch (error) {
+      if (error instanceof ToolFailedError) return false;
+      throw error;
+    }
   }
 
   async mkdir(path: string): Promise<void> {

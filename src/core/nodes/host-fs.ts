@@ -24,4 +24,9 @@ export interface HostFs {
   /** Removes a file or a directory tree; no error when it is already gone. */
   remove(path: string): Promise<void>;
   mkdir(path: string): Promise<void>;
+  /**
+   * All of these directories exist (made like mkdir -p) and take a file (made and removed), checked in one go: true
+   * when so; false when one does not (the caller then checks each to say which and why). Absent: check each.
+   */
+  probeDirs?(paths: readonly string[]): Promise<boolean>;
 }

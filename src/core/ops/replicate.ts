@@ -88,8 +88,11 @@ export async function executeReplicate(
       await target.zfs.promote(s.dataset);
     }
   }
-  // Every dataset of the replica read-only (a touched replica refuses the next increment) and marked as a copy.
-  for (const ds of new Set([...plan.tips.map((t) => t.dataset), ...plan.steps.map((s) => s.dataset)])) {
+  // The replica as it is now: the datasets not yet marked as one get read-only and `lxcri:replica-of` (once).
+  const replica = new Inventory(await target.zfs.listAll(poolOf(c.dataset)));
+  const touched = new Set([...plan.tips.map((t) => t.dataset), ...plan.steps.flatMap((s) => (s.kind === 'replay' ? [s.dataset, s.branch] : [s.dataset]))]);
+  for (const ds of touched) {
+    if (replica.get(ds)?.user[USER_PROPS.replicaOf]) continue;
     await target.zfs.set(ds, { readonly: 'on', [REPLICA_OF]: `${source}:${c.dataset}` });
     // zfs-fuse mounts read-write whatever readonly says (`zfs get` shows off, source temporary): its replicas stay
     // unmounted instead, so nothing touches them between two receives.
@@ -100,7 +103,6 @@ export async function executeReplicate(
   }
   step('moving the replication holds to the new bases');
   await moveHolds(ctx.zfs, c.inventory, plan, target.node);
-  const replica = new Inventory(await target.zfs.listAll(poolOf(c.dataset)));
   await moveHolds(target.zfs, replica, plan, source);
   return { bytes };
 }

@@ -37,6 +37,8 @@ export async function checkStateDirs(fs: HostFs, config: Pick<Config, 'state_dir
   // This machine's directories are checked with node:fs itself (stat, errno codes, symbolic links); another node's
   // through its HostFs, which can only write and remove.
   const check = fs.where === 'local' ? checkDir : (path: string, role: StateDirRole) => probeDir(fs, path, role);
+  // Another node: all of them in one round trip when they are fine; one by one only to say what is wrong.
+  if (fs.where !== 'local' && fs.probeDirs && (await fs.probeDirs(stateDirs(config).map((d) => d.path)))) return;
   // Side by side (every operation pays for this); each creates its own missing parents, tolerating the others'.
   const results = await Promise.allSettled(stateDirs(config).map(({ path, role }) => check(path, role)));
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
