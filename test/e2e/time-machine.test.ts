@@ -515,7 +515,12 @@ for (const [cols, rows] of SIZES) {
       // rows joined read it back as one word, no space put into it.
       const lists = log.filter((l) => /\] zfs list -Hp -r -t all -o /.test(l));
       assert.ok(lists.length > 0, log.join('\n'));
-      for (const l of lists) assert.match(l, /\] zfs list -Hp -r -t all -o name,type,\S*,mounted,userrefs,\S*,lxcri:kind,\S*lxcri:branch,lxcri:replicated,lxcri:replica-of(?: rpool)?$/, l);
+      for (const l of lists)
+        assert.match(
+          l,
+          /\] zfs list -Hp -r -t all -o name,type,\S*,mounted,userrefs,\S*,lxcri:kind,\S*lxcri:branch,lxcri:replicated,lxcri:replica-of(?: rpool)?$/,
+          l,
+        );
       t.text(`${ESC}q`);
       await t.waitFor(/EXITED 0/);
     } finally {
