@@ -9,12 +9,12 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
-import { DEFAULT_CONFIG, type Config } from '../src/core/config.js';
+import { parseConfig } from '../src/core/config.js';
 import { connectCluster } from '../src/core/nodes/connect.js';
 import { sshArgv, type SshTarget } from '../src/core/nodes/ssh-runner.js';
 import type { Command } from '../src/core/runner/command.js';
 import { ExecaRunner } from '../src/core/runner/execa-runner.js';
-import { startCluster } from '../test/support/cluster.js';
+import { clusterConfig, startCluster } from '../test/support/cluster.js';
 
 const NODES = ['pve1', 'pve2', 'pve3'];
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -36,15 +36,7 @@ export async function clusterRefreshFigures(): Promise<string[][]> {
       for (let j = 0; j < 3; j++) n.exec(['zfs', 'create', `rpool/data/${100 * (i + 1) + j}`]);
       for (let k = 0; k < 5; k++) n.exec(['zfs', 'snapshot', '-o', 'lxcri:kind=checkpoint', `rpool/data/${100 * (i + 1)}@checkpoint-${1_700_000_000 + k}`]);
     });
-    const config: Config = structuredClone(DEFAULT_CONFIG);
-    config.nodes = NODES.map((name) => ({ name, ssh: name }));
-    config.ssh_config = cluster.sshConfig;
-    config.zfs.base_dataset = 'rpool/data';
-    config.log.file = `${dir}/console.log`;
-    config.state_dir = `${dir}/state`;
-    config.journal_dir = `${dir}/journal`;
-    config.lxc.path = `${dir}/lxc`;
-    config.pve = { config_dir: `${dir}/pve`, storage_cfg: `${dir}/pve/storage.cfg`, members: `${dir}/pve/.members` };
+    const config = parseConfig(clusterConfig(cluster, dir));
 
     // Every process the cluster spawns goes through this runner: the ssh ones are counted per node.
     const spawned: Command[] = [];

@@ -7,11 +7,11 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
-import { DEFAULT_CONFIG, type Config } from '../src/core/config.js';
+import { parseConfig } from '../src/core/config.js';
 import { connectCluster } from '../src/core/nodes/connect.js';
 import { replicationTarget } from '../src/core/nodes/transfer.js';
 import { ExecaRunner } from '../src/core/runner/execa-runner.js';
-import { startCluster, type ClusterNode } from '../test/support/cluster.js';
+import { clusterConfig, startCluster, type ClusterNode } from '../test/support/cluster.js';
 
 const SIZE = '16M';
 const ROUNDS = 5;
@@ -34,18 +34,7 @@ export async function replicateFigures(): Promise<string[][]> {
   const pve1 = cluster.node('pve1');
   try {
     mkdirSync(`${dir}/run`, { recursive: true, mode: 0o700 });
-    const config: Config = structuredClone(DEFAULT_CONFIG);
-    config.nodes = [
-      { name: 'pve1', ssh: 'pve1' },
-      { name: 'pve2', ssh: 'pve2' },
-    ];
-    config.ssh_config = cluster.sshConfig;
-    config.zfs.base_dataset = 'rpool/data';
-    config.log.file = `${dir}/console.log`;
-    config.state_dir = `${dir}/state`;
-    config.journal_dir = `${dir}/journal`;
-    config.lxc.path = `${dir}/lxc`;
-    config.pve = { config_dir: `${dir}/pve`, storage_cfg: `${dir}/pve/storage.cfg`, members: `${dir}/pve/.members` };
+    const config = parseConfig(clusterConfig(cluster, dir));
     const c = await connectCluster(config, { runner: new ExecaRunner({ defaultTimeoutMs: 120_000 }), controlDir: `${dir}/run` });
     const source = c.node('pve1');
     const target = replicationTarget(c, source, c.node('pve2'));

@@ -1,4 +1,5 @@
 import type { ReplicationPlan, ReplicationStep } from '../core/model/replication.js';
+import type { PreflightCheck } from '../core/ops/replicate.js';
 import { formatBytes } from './units.js';
 
 function stepLine(s: ReplicationStep): string {
@@ -12,10 +13,19 @@ function stepLine(s: ReplicationStep): string {
   return `send ${what} (~${formatBytes(s.bytes)})`;
 }
 
-/** The preview of a replication: what goes over, what is current already, where the holds will be. */
-export function replicationLines(container: string, from: string, to: string, plan: ReplicationPlan): string[] {
+function checkLine(p: PreflightCheck): string {
+  const mark = p.ok ? 'ok' : 'NO';
+  if (p.check === 'space')
+    return `${mark}  room under ${p.subject}: ${p.have !== undefined ? `${formatBytes(p.have)} free` : 'unknown'}, ~${formatBytes(p.need ?? 0)} to send`;
+  return `${mark}  ${p.check} ${p.subject} ${p.ok ? 'present' : 'missing'}`;
+}
+
+/** The preview of a replication: the pre-flight checks, what goes over, what is current already, where the holds will be. */
+export function replicationLines(container: string, from: string, to: string, plan: ReplicationPlan & { preflight?: PreflightCheck[] }): string[] {
+  const checks = plan.preflight ? [`pre-flight on ${to}:`, ...plan.preflight.map((p) => `  ${checkLine(p)}`)] : [];
   if (!plan.steps.length) return [`${container}: the replica on ${to} is up to date with ${from} (${plan.current.length} line(s))`];
   return [
+    ...checks,
     `replicate ${container} from ${from} to ${to}: ${plan.steps.length} step(s), ~${formatBytes(plan.bytes)} to send`,
     ...plan.steps.map((s) => `  ${stepLine(s)}`),
     ...(plan.current.length ? [`  up to date already: ${plan.current.join(', ')}`] : []),

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { after, afterEach, before, test } from 'node:test';
-import { startCluster, type Cluster, type ClusterNode } from '../support/cluster.js';
+import { clusterConfig, startCluster, type Cluster, type ClusterNode } from '../support/cluster.js';
 import { runCli, type CliRun } from '../support/cli-process.js';
 
 // The CLI over a two-node cluster (issue 10), on the harness of test/support/cluster.ts: each node its own zfs-fuse
@@ -157,22 +157,7 @@ before(() => {
   writeFileSync(sshLog, '');
   withWrapper = { PATH: `${wrapDir}:${process.env.PATH ?? ''}` };
   configFile = `${dir}/config.json`;
-  writeFileSync(
-    configFile,
-    JSON.stringify({
-      nodes: [
-        { name: 'pve1', ssh: 'pve1' },
-        { name: 'pve2', ssh: 'pve2' },
-      ],
-      ssh_config: cluster.sshConfig,
-      zfs: { base_dataset: 'rpool/data' },
-      log: { file: `${dir}/console.log` },
-      state_dir: `${dir}/node/state`,
-      journal_dir: `${dir}/node/journal`,
-      lxc: { path: `${dir}/lxc` },
-      pve: { config_dir: `${dir}/pve`, storage_cfg: `${dir}/pve/storage.cfg`, members: `${dir}/pve/.members` },
-    }),
-  );
+  writeFileSync(configFile, JSON.stringify(clusterConfig(cluster, dir, `${dir}/node`)));
   container('pve1', '101', 'one-o-one');
   container('pve2', '201', 'v1');
 });

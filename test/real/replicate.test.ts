@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { startCluster, type Cluster, type ClusterNode } from '../support/cluster.js';
+import { clusterConfig, startCluster, type Cluster, type ClusterNode } from '../support/cluster.js';
 import { runCli, type CliRun } from '../support/cli-process.js';
 
 // Tree-preserving replication (issue 11) on the two-node harness: pve1's container is replicated to pve2, relayed
@@ -53,22 +53,7 @@ before(() => {
   mkdirSync(`${dir}/node`, { recursive: true });
   for (const n of cluster.nodes) on(n, ['zfs', 'create', '-o', `mountpoint=${dir}/node`, 'rpool/lxcri']);
   configFile = `${dir}/config.json`;
-  writeFileSync(
-    configFile,
-    JSON.stringify({
-      nodes: [
-        { name: 'pve1', ssh: 'pve1' },
-        { name: 'pve2', ssh: 'pve2' },
-      ],
-      ssh_config: cluster.sshConfig,
-      zfs: { base_dataset: 'rpool/data' },
-      log: { file: `${dir}/console.log` },
-      state_dir: `${dir}/node/state`,
-      journal_dir: `${dir}/node/journal`,
-      lxc: { path: `${dir}/lxc` },
-      pve: { config_dir: `${dir}/pve`, storage_cfg: `${dir}/pve/storage.cfg`, members: `${dir}/pve/.members` },
-    }),
-  );
+  writeFileSync(configFile, JSON.stringify(clusterConfig(cluster, dir, `${dir}/node`)));
   zfs('pve1', ['create', 'rpool/data/301']);
 });
 
@@ -82,6 +67,7 @@ test('first replication sends the whole line: every snapshot on pve2 with the sa
   const dry = ok(['replicate', '301', '--to', 'pve2', '--dry-run']);
   assert.match(dry.stdout, /replicate 301 from pve1 to pve2: 2 step\(s\)/);
   assert.match(dry.stdout, /in full/);
+  assert.match(dry.stdout, /^pre-flight on pve2:\n {2}ok {2}pool rpool present\n {2}ok {2}parent rpool\/data present\n {2}ok {2}room under rpool\/data: \S+ free, ~\S+ to send$/m);
   assert.equal(guids('pve2').size, 0, 'a dry run sends nothing');
   ok(['replicate', '301', '--to', 'pve2']);
   const src = guids('pve1');

@@ -412,3 +412,20 @@ export function startCluster(names: string[], opts: ClusterOptions = {}): Cluste
     stop,
   };
 }
+
+/**
+ * The CLI's config over the harness: every node reached by its ssh_config alias, rpool/data as the base, the files
+ * (log, lxc, pve) under `dir`, and the state and journal dirs under `stateRoot` (the same path on every node).
+ */
+export function clusterConfig(cluster: Cluster, dir: string, stateRoot = dir) {
+  return {
+    nodes: cluster.nodes.map((n) => ({ name: n.name, ssh: n.name })),
+    ssh_config: cluster.sshConfig,
+    zfs: { base_dataset: 'rpool/data' },
+    log: { file: `${dir}/console.log` },
+    state_dir: `${stateRoot}/state`,
+    journal_dir: `${stateRoot}/journal`,
+    lxc: { path: `${dir}/lxc` },
+    pve: { config_dir: `${dir}/pve`, storage_cfg: `${dir}/pve/storage.cfg`, members: `${dir}/pve/.members` },
+  };
+}

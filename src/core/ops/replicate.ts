@@ -6,7 +6,7 @@ import { ownFamily } from '../model/ownership.js';
 import { planReplication, ReplicationRefusal, type ReplicationPlan, type ReplicationStep } from '../model/replication.js';
 import type { Command, PipeResult } from '../runner/command.js';
 import type { Zfs } from '../tools/zfs/zfs.js';
-import { poolOf } from '../tools/zfs/names.js';
+import { parentDataset, poolOf } from '../tools/zfs/names.js';
 import type { OnStep } from './engine.js';
 import type { LoadedContainer } from './container.js';
 
@@ -25,7 +25,7 @@ export interface ReplicationResult {
   /** The node it ran on, and where to. */
   from: string;
   to: string;
-  plan: ReplicationPlan;
+  plan: ReplicatePlan;
   executed: boolean;
   /** Bytes that went through the streams. */
   bytes?: number;
@@ -36,11 +36,37 @@ export const replicationTag = (peer: string) => `lxcri-repl:${peer}`;
 const REPLICATED = USER_PREFIX + USER_PROPS.replicated;
 const REPLICA_OF = USER_PREFIX + USER_PROPS.replicaOf;
 
-/** Reads the replica's side and plans (nothing changes): the steps, the bytes, what is already current. */
-export async function planReplicate(c: LoadedContainer, target: ReplicationTarget): Promise<ReplicationPlan> {
+/** One line of the pre-flight table: what the target must have before anything is sent. */
+export interface PreflightCheck {
+  check: 'pool' | 'parent' | 'space';
+  ok: boolean;
+  /** The pool or parent dataset checked. */
+  subject: string;
+  /** Bytes free there, and the estimate to send (space). */
+  have?: number;
+  need?: number;
+}
+
+export type ReplicatePlan = ReplicationPlan & { preflight: PreflightCheck[] };
+
+/** What the target must have: the pool, the parent dataset the replica goes under, room for the estimate. */
+function preflight(c: LoadedContainer, dst: Inventory, plan: ReplicationPlan): PreflightCheck[] {
+  const pool = poolOf(c.dataset);
+  const parent = parentDataset(c.dataset);
+  const room = dst.get(parent ?? pool)?.available ?? dst.get(pool)?.available;
+  return [
+    { check: 'pool', subject: pool, ok: dst.get(pool) !== undefined },
+    ...(parent && parent !== pool ? [{ check: 'parent' as const, subject: parent, ok: dst.get(parent) !== undefined }] : []),
+    { check: 'space', subject: parent ?? pool, ok: room === undefined || room >= plan.bytes, ...(room !== undefined ? { have: room } : {}), need: plan.bytes },
+  ];
+}
+
+/** Reads the replica's side and plans (nothing changes): the pre-flight checks, the steps, the bytes, what is current. */
+export async function planReplicate(c: LoadedContainer, target: ReplicationTarget): Promise<ReplicatePlan> {
   const dst = new Inventory(await target.zfs.listAll(poolOf(c.dataset)).catch(() => []));
   try {
-    return planReplication(c.inventory, ownFamily(c.inventory, c.dataset), dst);
+    const plan = planReplication(c.inventory, ownFamily(c.inventory, c.dataset), dst);
+    return { ...plan, preflight: preflight(c, dst, plan) };
   } catch (error) {
     if (error instanceof ReplicationRefusal) {
       throw new RefusedError(
@@ -69,10 +95,17 @@ export async function executeReplicate(
   ctx: CoreContext,
   c: LoadedContainer,
   target: ReplicationTarget,
-  plan: ReplicationPlan,
+  plan: ReplicatePlan,
   source: string,
   step: OnStep,
 ): Promise<{ bytes: number }> {
+  const failed = plan.preflight.filter((p) => !p.ok);
+  if (failed.length) {
+    throw new RefusedError(
+      `cannot replicate ${c.id} to ${target.node}: ${failed.map((p) => (p.check === 'space' ? `not enough room under ${p.subject} (${p.have} bytes free, about ${p.need} to send)` : `${p.check} ${p.subject} is missing there`)).join('; ')}`,
+      p0hint(failed[0]!, target.node),
+    );
+  }
   let bytes = 0;
   for (const s of plan.steps) {
     step(stepTitle(s));
@@ -128,4 +161,9 @@ async function moveHolds(zfs: Zfs, inv: Inventory, plan: ReplicationPlan, peer: 
       else await zfs.inherit(snap.name, REPLICATED);
     }
   }
+}
+
+function p0hint(p: PreflightCheck, node: string): string {
+  if (p.check === 'space') return `free space on ${node} (zpool list; prune its replicas), then retry`;
+  return `create ${p.subject} on ${node} first (the replica keeps the same dataset names), then retry`;
 }
