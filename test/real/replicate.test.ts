@@ -67,7 +67,10 @@ test('first replication sends the whole line: every snapshot on pve2 with the sa
   const dry = ok(['replicate', '301', '--to', 'pve2', '--dry-run']);
   assert.match(dry.stdout, /replicate 301 from pve1 to pve2: 2 step\(s\)/);
   assert.match(dry.stdout, /in full/);
-  assert.match(dry.stdout, /^pre-flight on pve2:\n {2}ok {2}pool rpool present\n {2}ok {2}parent rpool\/data present\n {2}ok {2}room under rpool\/data: \S+ free, ~\S+ to send$/m);
+  assert.match(
+    dry.stdout,
+    /^pre-flight on pve2:\n {2}ok {2}pool rpool present\n {2}ok {2}parent rpool\/data present\n {2}ok {2}room under rpool\/data: \S+ free, ~\S+ to send$/m,
+  );
   assert.equal(guids('pve2').size, 0, 'a dry run sends nothing');
   ok(['replicate', '301', '--to', 'pve2']);
   const src = guids('pve1');
