@@ -111,7 +111,17 @@ export async function executeReplicate(
     step(stepTitle(s));
     if (s.kind === 'send') {
       const send = ctx.zfs.sendCommand(s.to, s.from ? { snapshot: s.from, flag: s.incremental! } : undefined);
-      const r = await target.transfer(send, target.zfs.receiveCommand(s.dataset), (n) => step(`${stepTitle(s)}: ${n} bytes`));
+      // Progress at most a few times a second (every chunk would redraw the console for each 64 KiB).
+      let shown = 0;
+      const started = Date.now();
+      const progress = (n: number) => {
+        const now = Date.now();
+        if (now - shown < 250) return;
+        shown = now;
+        const rate = n / Math.max(0.001, (now - started) / 1000);
+        step(`${stepTitle(s)}: ${n} of ~${s.bytes} bytes, ${Math.round(rate)} bytes/s`);
+      };
+      const r = await target.transfer(send, target.zfs.receiveCommand(s.dataset), progress);
       bytes += r.bytes;
     } else if (s.kind === 'clone') {
       await target.zfs.clone(s.origin, s.dataset, { readonly: 'on' });
