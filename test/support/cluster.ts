@@ -21,7 +21,7 @@
 //   Files live under /var/tmp/lxcri-test (cl-* for the cluster, zn-* for the nodes).
 import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createPrivateZfs, type PrivateZfs } from './private-zfs.js';
+import { createPrivateZfs, teardown, type PrivateZfs } from './private-zfs.js';
 
 const ROOT = '/var/tmp/lxcri-test';
 const PREFIX = 'cl-';
@@ -259,14 +259,7 @@ export function startCluster(names: string[], opts: ClusterOptions = {}): Cluste
     if (stopped) return;
     stopped = true;
     process.removeListener('exit', onExit);
-    const errors: string[] = [];
-    const attempt = (what: string, fn: () => void) => {
-      try {
-        fn();
-      } catch (error) {
-        errors.push(`${what}: ${(error as Error).message}`);
-      }
-    };
+    const { errors, attempt } = teardown();
     // sshd first (no session may still use the pool), then every daemon is told to stop before waiting for any:
     // zfs-fuse takes seconds to exit, so the nodes wind down together; destroy then waits and removes the rest.
     for (const node of nodes) attempt(`${node.name} sshd`, () => node.privateZfs.end(node.pidfile, 'sshd'));

@@ -421,14 +421,7 @@ export function createPrivateZfs(options: PrivateZfsOptions): PrivateZfs {
     if (destroyed) return;
     destroyed = true;
     process.removeListener('exit', onExit);
-    const errors: string[] = [];
-    const attempt = (what: string, fn: () => void) => {
-      try {
-        fn();
-      } catch (error) {
-        errors.push(`${what}: ${(error as Error).message}`);
-      }
-    };
+    const { errors, attempt } = teardown();
     for (const { pidfile: file, comm } of adopted) attempt(comm, () => endProcess(file, comm, nsId));
     if (paused) attempt('resume', resume);
     if (daemonPid() !== undefined) {
@@ -542,4 +535,19 @@ export function hostDaemonPid(): number | undefined {
     .split('\n')
     .map(Number)
     .find((pid) => pid > 0 && nsOf(pid) === own);
+}
+
+/** Clean-up that goes on past a failed step: each step's error is kept (`errors`) and reported once at the end. */
+export function teardown(): { errors: string[]; attempt: (what: string, fn: () => void) => void } {
+  const errors: string[] = [];
+  return {
+    errors,
+    attempt: (what, fn) => {
+      try {
+        fn();
+      } catch (error) {
+        errors.push(`${what}: ${(error as Error).message}`);
+      }
+    },
+  };
 }
