@@ -1,5 +1,5 @@
 import type { CoreContext } from '../context.js';
-import { RefusedError } from '../errors.js';
+import { LxcriError, RefusedError } from '../errors.js';
 import { USER_PREFIX, USER_PROPS } from '../model/dataset.js';
 import { Inventory } from '../model/inventory.js';
 import { ownFamily } from '../model/ownership.js';
@@ -63,7 +63,13 @@ function preflight(c: LoadedContainer, dst: Inventory, plan: ReplicationPlan): P
 
 /** Reads the replica's side and plans (nothing changes): the pre-flight checks, the steps, the bytes, what is current. */
 export async function planReplicate(c: LoadedContainer, target: ReplicationTarget): Promise<ReplicatePlan> {
-  const dst = new Inventory(await target.zfs.listAll(poolOf(c.dataset)).catch(() => []));
+  // A pool the target lacks lists as nothing (the pre-flight says so); a node that does not answer is that error.
+  const dst = new Inventory(
+    await target.zfs.listAll(poolOf(c.dataset)).catch((error: unknown) => {
+      if (error instanceof LxcriError && error.code === 'unreachable') throw error;
+      return [];
+    }),
+  );
   try {
     const plan = planReplication(c.inventory, ownFamily(c.inventory, c.dataset), dst);
     return { ...plan, preflight: preflight(c, dst, plan) };
