@@ -42,14 +42,14 @@ import { statefulCheckpoint, type StatefulCheckpointResult } from './ops/statefu
 import { collectGarbage, DEFAULT_RETENTION_HOURS, validateRetentionHours, type GcResult } from './criu/gc.js';
 import { requireLocalImageStore } from './criu/store.js';
 import { track } from './store.js';
-import { validateContainerId, validateDatasetName } from './tools/zfs/names.js';
+import { poolOf, validateContainerId, validateDatasetName } from './tools/zfs/names.js';
 import { reportBusyWaits } from './tools/zfs/busy.js';
 import { NotFoundError } from './errors.js';
 import { checkStateDirs } from './state/preflight.js';
 import { criuRestoreFromDir, validateImageDir } from './criu/restore-from-dir.js';
 import { summarizeContainers, type World } from './world.js';
 import type { PoolStatus } from './tools/zpool/parse.js';
-import { executeReplicate, planReplicate, type ReplicationResult, type ReplicationTarget } from './ops/replicate.js';
+import { executeReplicate, planFrom, readReplica, type ReplicationResult, type ReplicationTarget } from './ops/replicate.js';
 
 export type RestoreMode = 'branch' | 'rollback';
 export type RestorePlan = BranchRestorePlan | RollbackPlan;
@@ -577,13 +577,14 @@ export class Core {
     if (target.node === source) throw new UsageError(`${id} is on ${source} already`, 'name another node with --to');
     if (opts.dryRun) {
       return this.read(id, async (ref) => {
-        const c = await loadContainer(this.ctx, id, ref);
-        return { container: id, from: source, to: target.node, plan: await planReplicate(c, target), executed: false };
+        // Both sides' listings at once (each on its own node).
+        const [c, dst] = await Promise.all([loadContainer(this.ctx, id, ref), readReplica(target, poolOf(ref.dataset))]);
+        return { container: id, from: source, to: target.node, plan: planFrom(c, dst, target), executed: false };
       });
     }
     return this.operate('replicate', { ids: [id], label: `${id} to ${target.node}` }, async (step, [ref]) => {
-      const c = await loadContainer(this.ctx, id, ref);
-      const plan = await planReplicate(c, target);
+      const [c, dst] = await Promise.all([loadContainer(this.ctx, id, ref), readReplica(target, poolOf(ref!.dataset))]);
+      const plan = planFrom(c, dst, target);
       const { bytes } = await executeReplicate(this.ctx, c, target, plan, source, step);
       return { container: id, from: source, to: target.node, plan, executed: true, bytes };
     });

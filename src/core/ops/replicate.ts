@@ -61,15 +61,18 @@ function preflight(c: LoadedContainer, dst: Inventory, plan: ReplicationPlan): P
   ];
 }
 
-/** Reads the replica's side and plans (nothing changes): the pre-flight checks, the steps, the bytes, what is current. */
-export async function planReplicate(c: LoadedContainer, target: ReplicationTarget): Promise<ReplicatePlan> {
-  // A pool the target lacks lists as nothing (the pre-flight says so); a node that does not answer is that error.
-  const dst = new Inventory(
-    await target.zfs.listAll(poolOf(c.dataset)).catch((error: unknown) => {
+/** The target's listing of the pool. A pool the target lacks lists as nothing (the pre-flight says so); a node that does not answer is that error. */
+export async function readReplica(target: ReplicationTarget, pool: string): Promise<Inventory> {
+  return new Inventory(
+    await target.zfs.listAll(pool).catch((error: unknown) => {
       if (error instanceof LxcriError && error.code === 'unreachable') throw error;
       return [];
     }),
   );
+}
+
+/** The plan from both listings (read side by side by the caller): the pre-flight checks, the steps, what is current. */
+export function planFrom(c: LoadedContainer, dst: Inventory, target: ReplicationTarget): ReplicatePlan {
   try {
     const plan = planReplication(c.inventory, ownFamily(c.inventory, c.dataset), dst);
     return { ...plan, preflight: preflight(c, dst, plan) };
@@ -151,8 +154,8 @@ export async function executeReplicate(
     }
   }
   step('moving the replication holds to the new bases');
-  await moveHolds(ctx.zfs, c.inventory, plan, target.node);
-  await moveHolds(target.zfs, replica, plan, source);
+  // Each side on its own node: both at once.
+  await Promise.all([moveHolds(ctx.zfs, c.inventory, plan, target.node), moveHolds(target.zfs, replica, plan, source)]);
   return { bytes };
 }
 
