@@ -20,8 +20,8 @@
 //   a test process that exits without `stop` (or is killed) still has it ended by private-zfs's exit hook or its sweep.
 //   Files live under /var/tmp/lxcri-test (cl-* for the cluster, zn-* for the nodes).
 import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createPrivateZfs, teardown, type PrivateZfs } from './private-zfs.js';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createPrivateZfs, entriesNamed, teardown, type PrivateZfs } from './private-zfs.js';
 
 const ROOT = '/var/tmp/lxcri-test';
 const PREFIX = 'cl-';
@@ -140,12 +140,7 @@ function listeningPorts(): Set<number> {
 
 /** Directories of clusters whose test process is gone (their nodes are swept by private-zfs itself). */
 function sweepStale(): void {
-  let names: string[];
-  try {
-    names = readdirSync(ROOT).filter((n) => n.startsWith(PREFIX));
-  } catch {
-    return;
-  }
+  const names = entriesNamed(ROOT, PREFIX);
   for (const name of names) {
     try {
       const record = JSON.parse(readFileSync(`${ROOT}/${name}/cluster.json`, 'utf8')) as ClusterRecord;

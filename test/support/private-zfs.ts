@@ -227,12 +227,7 @@ function realTool(tool: string): string {
 
 /** Daemon, pool and namespace of a node whose test process is gone (killed before its destroy ran). */
 function sweepStale(): void {
-  let names: string[];
-  try {
-    names = readdirSync(ROOT).filter((n) => n.startsWith(PREFIX));
-  } catch {
-    return;
-  }
+  const names = entriesNamed(ROOT, PREFIX);
   for (const name of names) {
     const dir = `${ROOT}/${name}`;
     let record: NodeRecord;
@@ -550,4 +545,13 @@ export function teardown(): { errors: string[]; attempt: (what: string, fn: () =
       }
     },
   };
+}
+
+/** The entries of `root` whose names start with `prefix` (none when it does not exist): what a stale sweep looks at. */
+export function entriesNamed(root: string, prefix: string): string[] {
+  try {
+    return readdirSync(root).filter((n) => n.startsWith(prefix));
+  } catch {
+    return [];
+  }
 }
