@@ -10,6 +10,7 @@ import { Pct } from './tools/pct.js';
 import { Journal } from './state/journal.js';
 import type { HostFs } from './nodes/host-fs.js';
 import { LocalFs } from './nodes/local-fs.js';
+import type { ReplicationTarget } from './ops/replicate.js';
 
 export interface Identity {
   user: string;
@@ -39,6 +40,11 @@ export interface CoreContext {
   readOnly: boolean;
   /** Aborted when the session ends mid-operation: the engine starts no further step (ops/engine.ts). */
   cancel?: AbortSignal;
+  /**
+   * Another node of the cluster as seen from this one (its tools, files, and a stream to it): what a cross-node
+   * operation's steps reach, also when `recover` rebuilds them from the journal. Absent outside a cluster.
+   */
+  peer?: (node: string) => ReplicationTarget;
 }
 
 export function currentIdentity(): Identity {

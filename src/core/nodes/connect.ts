@@ -11,6 +11,7 @@ import type { HostFs } from './host-fs.js';
 import { nodesFromMembers, parseMembers } from './members.js';
 import { LOCAL, validateNodeName, validateSshDestination, type NodeSpec } from './node-spec.js';
 import { BatchingRunner } from './read-batch.js';
+import { replicationTarget } from './transfer.js';
 import { defaultControlDir, SshRunner } from './ssh-runner.js';
 
 /** This machine's node name: the host name's first label when it is a valid node name. */
@@ -154,10 +155,13 @@ export async function connectCluster(config: Config, options: ConnectOptions): P
     const afterRefresh = () => (path ? saveLearned(path, batch.learnedReads) : undefined);
     return { spec, core, local: false, batch, ssh, afterRefresh };
   });
-  return new Cluster(nodes, {
+  const cluster = new Cluster(nodes, {
     local: options.runner,
     timeoutMs: (config.ssh.connect_timeout_seconds + config.runner.timeout_seconds) * 1000,
     ...(name ? { name } : {}),
     ...(quorate !== undefined ? { quorate } : {}),
   });
+  // Each node reaches the others through this console (a replication's steps, also when recovered from its journal).
+  for (const n of nodes) n.core.ctx.peer = (to) => replicationTarget(cluster, n, cluster.node(to));
+  return cluster;
 }

@@ -41,6 +41,7 @@ export function replicationTarget(cluster: Cluster, from: ClusterNode, to: Clust
     node: to.spec.name,
     source: from.spec.name,
     zfs: to.core.ctx.zfs,
+    ctx: to.core.ctx,
     transfer: (send, receive, onBytes) => transfer(cluster, from, send, to, receive, onBytes),
   };
 }

@@ -7,7 +7,8 @@ import { planReplication, ReplicationRefusal, type ReplicationPlan, type Replica
 import type { Command, PipeResult } from '../runner/command.js';
 import type { Zfs } from '../tools/zfs/zfs.js';
 import { parentDataset, poolOf } from '../tools/zfs/names.js';
-import type { OnStep } from './engine.js';
+import { runOperation, type OnStep, type OperationDef } from './engine.js';
+import type { Step } from './steps.js';
 import type { LoadedContainer } from './container.js';
 
 /** Where a replication goes: the other node's zfs, and how a send on this node reaches a receive there. */
@@ -16,6 +17,8 @@ export interface ReplicationTarget {
   /** The node the sends run on (the container's), by its cluster name. */
   source?: string;
   zfs: Zfs;
+  /** The target node's own context (its files, its tools), for steps that do more than zfs there. */
+  ctx?: CoreContext;
   /** `send | recv` between the two nodes (relayed through this console: src/core/nodes/transfer.ts). */
   transfer(send: Command, receive: Command, onBytes?: (bytes: number) => void): Promise<PipeResult>;
 }
@@ -94,11 +97,162 @@ const stepTitle = (s: ReplicationStep) =>
       ? `clone ${s.origin} to ${s.dataset} on the replica`
       : `replay the branch restore: ${s.dataset} set aside as ${s.branch}, ${s.from ?? s.branch}@${s.at} becomes ${s.dataset}`;
 
+/** What a journaled replication needs to run, or to be finished or undone from its journal. */
+export interface ReplicateInput {
+  container: string;
+  /** The container's dataset on the source (this node). */
+  dataset: string;
+  source: string;
+  to: string;
+  steps: ReplicationStep[];
+  tips: ReplicationPlan['tips'];
+  /** Per dataset, the snapshots held for `to` before this run (given back their hold if the run is undone). */
+  previousBases: string[];
+}
+
+function peerOf(ctx: CoreContext, node: string): ReplicationTarget {
+  if (!ctx.peer) {
+    throw new LxcriError(
+      'unsupported',
+      `this replication to ${node} needs the cluster's nodes`,
+      'run it again from a console with the cluster configured (nodes in the config, or on a Proxmox node)',
+      1,
+    );
+  }
+  return ctx.peer(node);
+}
+
 /**
- * Runs a plan: each send streamed into a `recv -F` on the target (new datasets made read-only there), clones and
- * branch-restore replays done on the replica, then the new bases held on both sides (`lxcri-repl:<peer>`) and the
- * previous ones released. A failed stream leaves the replica at its last snapshot (zfs discards a partial receive)
- * and the holds where they were, so running it again resumes from the same base.
+ * Marks what the replica has of the source's tree as a replica: read-only and `lxcri:replica-of`, so nothing on the
+ * target takes it for one of its own containers or writes to it. Done right after each receive, in the same step.
+ */
+async function markReplica(target: ReplicationTarget, datasets: readonly string[], replicaOf: string): Promise<void> {
+  const zfuse = (await target.zfs.detect()).flavour === 'zfs-fuse';
+  for (const ds of datasets) {
+    if (!(await target.zfs.exists(ds))) continue;
+    await target.zfs.set(ds, { readonly: 'on', [REPLICA_OF]: replicaOf });
+    // zfs-fuse mounts read-write whatever readonly says (`zfs get` shows off, source temporary): its replicas stay
+    // unmounted instead, so nothing touches them between two receives.
+    if (zfuse) {
+      await target.zfs.set(ds, { canmount: 'noauto' });
+      await target.zfs.unmount(ds).catch(() => undefined);
+    }
+  }
+}
+
+/** Runs one step of a plan on the replica (the stream relayed by the target's transfer). */
+async function runReplicationStep(ctx: CoreContext, target: ReplicationTarget, s: ReplicationStep, replicaOf: string, step: OnStep): Promise<number> {
+  if (s.kind === 'send') {
+    const send = ctx.zfs.sendCommand(s.to, s.from ? { snapshot: s.from, flag: s.incremental! } : undefined);
+    // Progress at most a few times a second (every chunk would redraw the console for each 64 KiB).
+    let shown = 0;
+    const started = Date.now();
+    const progress = (n: number) => {
+      const now = Date.now();
+      if (now - shown < 250) return;
+      shown = now;
+      const rate = n / Math.max(0.001, (now - started) / 1000);
+      step(`${stepTitle(s)}: ${n} of ~${s.bytes} bytes, ${Math.round(rate)} bytes/s`);
+    };
+    const r = await target.transfer(send, target.zfs.receiveCommand(s.dataset), progress);
+    await markReplica(target, [s.dataset], replicaOf);
+    return r.bytes;
+  }
+  if (s.kind === 'clone') {
+    await target.zfs.clone(s.origin, s.dataset, { readonly: 'on' });
+    await markReplica(target, [s.dataset], replicaOf);
+    return 0;
+  }
+  await target.zfs.rename(s.dataset, s.branch);
+  await target.zfs.clone(`${s.from ?? s.branch}@${s.at}`, s.dataset, { readonly: 'on' });
+  await target.zfs.promote(s.dataset);
+  await markReplica(target, [s.dataset, s.branch], replicaOf);
+  return 0;
+}
+
+/**
+ * Takes one step back on the replica, whatever part of it happened: a dataset this run created is destroyed, an
+ * increment rolled back to its base, a replayed branch restore reversed. Reads the replica first, so it is safe to
+ * run again.
+ */
+async function undoReplicationStep(target: ReplicationTarget, s: ReplicationStep): Promise<void> {
+  if (s.kind === 'clone' || (s.kind === 'send' && s.incremental !== '-I')) {
+    if (await target.zfs.exists(s.dataset)) await target.zfs.destroy(s.dataset, { recursive: true });
+    return;
+  }
+  if (s.kind === 'send') {
+    if (await target.zfs.exists(s.from!)) await target.zfs.rollback(s.from!, 'later');
+    return;
+  }
+  const [line, branch] = await Promise.all([target.zfs.exists(s.dataset), target.zfs.exists(s.branch)]);
+  if (line && branch && (await target.zfs.origin(s.branch))?.startsWith(`${s.dataset}@`)) {
+    // Replayed whole: the branch is now the clone; promote it back and drop the replayed line.
+    await target.zfs.promote(s.branch);
+    await target.zfs.destroy(s.dataset, { recursive: true });
+    await target.zfs.rename(s.branch, s.dataset);
+  } else if (line && branch) {
+    // Cloned, not yet promoted.
+    await target.zfs.destroy(s.dataset, { recursive: true });
+    await target.zfs.rename(s.branch, s.dataset);
+  } else if (branch) {
+    await target.zfs.rename(s.branch, s.dataset);
+  }
+}
+
+/**
+ * A replication as an engine operation: each plan step journaled (a send, a clone, a replayed branch restore), each
+ * receive marked as a replica in the same step, then the holds moved. A failed send keeps what was received (every
+ * received snapshot is whole: zfs discards a partial receive), so running it again goes on from there; a killed run
+ * is finished (`recover --finish`: planned again from both sides as they are, then sent) or undone (`--undo`: the
+ * replica back to what it had before, the previous bases held again).
+ */
+export const REPLICATE: OperationDef<ReplicateInput> = {
+  name: 'replicate',
+  steps(ctx, input, recovering) {
+    const target = () => peerOf(ctx, input.to);
+    const replicaOf = `${input.source}:${input.dataset}`;
+    const plan = input.steps;
+    // Finishing: the replica is planned again as it now is (some steps done, one maybe half done), once.
+    let replanned: Promise<void> | undefined;
+    const replan = () =>
+      (replanned ??= (async () => {
+        const t = target();
+        const [src, dst] = await Promise.all([ctx.zfs.listAll(poolOf(input.dataset)), readReplica(t, poolOf(input.dataset))]);
+        const inv = new Inventory(src);
+        const fresh = planReplication(inv, ownFamily(inv, input.dataset), dst);
+        for (const s of fresh.steps) await runReplicationStep(ctx, t, s, replicaOf, () => undefined);
+      })());
+    const steps: Step[] = plan.map((s) => ({
+      title: stepTitle(s),
+      run: async () => {
+        if (recovering) return replan();
+        await runReplicationStep(ctx, target(), s, replicaOf, () => undefined);
+      },
+      undo: () => undoReplicationStep(target(), s),
+      // A cut stream keeps what came before it; a half-replayed branch restore is put back.
+      onFailure: s.kind === 'replay' ? 'undo' : 'stop',
+    }));
+    steps.push({
+      title: `hold the new bases on ${input.source} and ${input.to} (lxcri-repl:<peer>), release the previous ones`,
+      run: async () => {
+        const t = target();
+        const pool = poolOf(input.dataset);
+        const [src, dst] = await Promise.all([ctx.zfs.listAll(pool), t.zfs.listAll(pool)]);
+        // Each side on its own node: both at once.
+        await Promise.all([moveHolds(ctx.zfs, new Inventory(src), input.tips, input.to), moveHolds(t.zfs, new Inventory(dst), input.tips, input.source)]);
+      },
+      undo: async () => {
+        const t = target();
+        await Promise.all([restoreHolds(ctx.zfs, input, input.to), restoreHolds(t.zfs, input, input.source)]);
+      },
+      onFailure: 'stop',
+    });
+    return steps;
+  },
+};
+
+/**
+ * Runs a plan as the journaled REPLICATE operation. The pre-flight failures refuse it before anything runs.
  */
 export async function executeReplicate(
   ctx: CoreContext,
@@ -115,62 +269,38 @@ export async function executeReplicate(
       p0hint(failed[0]!, target.node),
     );
   }
+  const previousBases = c.inventory.records
+    .filter((r) => r.type === 'snapshot' && (r.user[USER_PROPS.replicated] ?? '').split(',').includes(target.node))
+    .map((r) => r.name);
+  const input: ReplicateInput = { container: c.id, dataset: c.dataset, source, to: target.node, steps: plan.steps, tips: plan.tips, previousBases };
+  // The steps reach the target through the context's peer; a caller with its own target (a test's) lends it.
+  const withPeer: CoreContext = ctx.peer ? ctx : { ...ctx, peer: (n) => (n === target.node ? target : peerOf(ctx, n)) };
   let bytes = 0;
-  for (const s of plan.steps) {
-    step(stepTitle(s));
-    if (s.kind === 'send') {
-      const send = ctx.zfs.sendCommand(s.to, s.from ? { snapshot: s.from, flag: s.incremental! } : undefined);
-      // Progress at most a few times a second (every chunk would redraw the console for each 64 KiB).
-      let shown = 0;
-      const started = Date.now();
-      const progress = (n: number) => {
-        const now = Date.now();
-        if (now - shown < 250) return;
-        shown = now;
-        const rate = n / Math.max(0.001, (now - started) / 1000);
-        step(`${stepTitle(s)}: ${n} of ~${s.bytes} bytes, ${Math.round(rate)} bytes/s`);
-      };
-      const r = await target.transfer(send, target.zfs.receiveCommand(s.dataset), progress);
+  const counting: ReplicationTarget = {
+    ...target,
+    transfer: async (send, receive, onBytes) => {
+      const r = await target.transfer(send, receive, onBytes);
       bytes += r.bytes;
-    } else if (s.kind === 'clone') {
-      await target.zfs.clone(s.origin, s.dataset, { readonly: 'on' });
-    } else {
-      await target.zfs.rename(s.dataset, s.branch);
-      await target.zfs.clone(`${s.from ?? s.branch}@${s.at}`, s.dataset, { readonly: 'on' });
-      await target.zfs.promote(s.dataset);
-    }
-  }
-  // The replica as it is now: the datasets not yet marked as one get read-only and `lxcri:replica-of` (once).
-  const replica = new Inventory(await target.zfs.listAll(poolOf(c.dataset)));
-  const touched = new Set([...plan.tips.map((t) => t.dataset), ...plan.steps.flatMap((s) => (s.kind === 'replay' ? [s.dataset, s.branch] : [s.dataset]))]);
-  for (const ds of touched) {
-    if (replica.get(ds)?.user[USER_PROPS.replicaOf]) continue;
-    await target.zfs.set(ds, { readonly: 'on', [REPLICA_OF]: `${source}:${c.dataset}` });
-    // zfs-fuse mounts read-write whatever readonly says (`zfs get` shows off, source temporary): its replicas stay
-    // unmounted instead, so nothing touches them between two receives.
-    if ((await target.zfs.detect()).flavour === 'zfs-fuse') {
-      await target.zfs.set(ds, { canmount: 'noauto' });
-      await target.zfs.unmount(ds).catch(() => undefined);
-    }
-  }
-  step('moving the replication holds to the new bases');
-  // Each side on its own node: both at once.
-  await Promise.all([moveHolds(ctx.zfs, c.inventory, plan, target.node), moveHolds(target.zfs, replica, plan, source)]);
+      return r;
+    },
+  };
+  const counted: CoreContext = { ...withPeer, peer: (n) => (n === target.node ? counting : withPeer.peer!(n)) };
+  await runOperation(counted, REPLICATE, { container: c.id, datasets: [c.dataset], title: `replication of ${c.id} to ${target.node}`, input }, step);
   return { bytes };
 }
 
 /** Holds each dataset's new base for `peer` (and marks it), then releases the bases it replaces. */
-async function moveHolds(zfs: Zfs, inv: Inventory, plan: ReplicationPlan, peer: string): Promise<void> {
+async function moveHolds(zfs: Zfs, inv: Inventory, planTips: ReplicationPlan['tips'], peer: string): Promise<void> {
   const tag = replicationTag(peer);
-  const tips = new Set(plan.tips.map((t) => t.snapshot));
-  for (const t of plan.tips) {
+  const tips = new Set(planTips.map((t) => t.snapshot));
+  for (const t of planTips) {
     const rec = inv.get(t.snapshot);
     const peers = (rec?.user.replicated ?? '').split(',').filter(Boolean);
     if (peers.includes(peer)) continue;
     await zfs.hold(tag, t.snapshot);
     await zfs.set(t.snapshot, { [REPLICATED]: [...peers, peer].join(',') });
   }
-  for (const dataset of new Set(plan.tips.map((t) => t.dataset))) {
+  for (const dataset of new Set(planTips.map((t) => t.dataset))) {
     for (const snap of inv.snapshotsOf(dataset)) {
       const peers = (snap.user.replicated ?? '').split(',').filter(Boolean);
       if (tips.has(snap.name) || !peers.includes(peer)) continue;
@@ -179,6 +309,31 @@ async function moveHolds(zfs: Zfs, inv: Inventory, plan: ReplicationPlan, peer: 
       if (rest.length) await zfs.set(snap.name, { [REPLICATED]: rest.join(',') });
       else await zfs.inherit(snap.name, REPLICATED);
     }
+  }
+}
+
+/** Undoes moveHolds: the new bases released, the previous ones held and marked again (each only where needed). */
+async function restoreHolds(zfs: Zfs, input: ReplicateInput, peer: string): Promise<void> {
+  const tag = replicationTag(peer);
+  const inv = new Inventory(await zfs.listAll(poolOf(input.dataset)));
+  const previous = new Set(input.previousBases);
+  for (const t of input.tips) {
+    const rec = inv.get(t.snapshot);
+    if (!rec || previous.has(t.snapshot)) continue;
+    const peers = (rec.user.replicated ?? '').split(',').filter(Boolean);
+    if (!peers.includes(peer)) continue;
+    await zfs.release(tag, t.snapshot).catch(() => undefined);
+    const rest = peers.filter((p) => p !== peer);
+    if (rest.length) await zfs.set(t.snapshot, { [REPLICATED]: rest.join(',') });
+    else await zfs.inherit(t.snapshot, REPLICATED);
+  }
+  for (const name of previous) {
+    const rec = inv.get(name);
+    if (!rec) continue;
+    const peers = (rec.user.replicated ?? '').split(',').filter(Boolean);
+    if (peers.includes(peer)) continue;
+    await zfs.hold(tag, name);
+    await zfs.set(name, { [REPLICATED]: [...peers, peer].join(',') });
   }
 }
 
