@@ -50,6 +50,15 @@ import { criuRestoreFromDir, validateImageDir } from './criu/restore-from-dir.js
 import { summarizeContainers, type World } from './world.js';
 import type { PoolStatus } from './tools/zpool/parse.js';
 import { executeReplicate, planFrom, readReplica, type ReplicationResult, type ReplicationTarget } from './ops/replicate.js';
+import { MOVE, movePreflight, refuseFailedPreflight, type MoveInput, type MovePlan } from './ops/move.js';
+import { freeSnapshotName } from './ops/snapshot-name.js';
+import type { StepReport } from './ops/steps.js';
+
+export interface MoveResult {
+  plan: MovePlan;
+  executed: boolean;
+  steps?: StepReport[];
+}
 
 export type RestoreMode = 'branch' | 'rollback';
 export type RestorePlan = BranchRestorePlan | RollbackPlan;
@@ -587,6 +596,81 @@ export class Core {
       const plan = planFrom(c, dst, target);
       const { bytes } = await executeReplicate(this.ctx, c, target, plan, source, step);
       return { container: id, from: source, to: target.node, plan, executed: true, bytes };
+    });
+  }
+
+  /**
+   * Moves a container to another node with its whole checkpoint tree: pre-copied while it runs (a replication), then
+   * stopped, its last increment sent, made the container there, started, verified, and only then removed here
+   * (`keepSource` keeps it, stopped). With `dryRun`, the plan and the pre-flight table only (nothing changes).
+   */
+  async move(id: string, target: ReplicationTarget, opts: { dryRun?: boolean; keepSource?: boolean } = {}, onPrecopy?: OnStep): Promise<MoveResult> {
+    const source = target.source ?? this.ctx.node ?? this.ctx.identity.host;
+    if (target.node === source) throw new UsageError(`${id} is on ${source} already`, 'name another node with --to');
+    const plan = async (ref: ContainerRef) => {
+      const [c, dst] = await Promise.all([loadContainer(this.ctx, id, ref), readReplica(target, poolOf(ref.dataset))]);
+      const kind = ref.container.sources[0]!;
+      const status = await liveStatus(this.ctx, ref.container);
+      const running = status === 'running' || status === 'frozen';
+      const checks = await movePreflight(this.ctx, c, target, dst, kind);
+      let precopy;
+      try {
+        precopy = planFrom(c, dst, target);
+      } catch (error) {
+        // Another dataset under the same name there: the id check says it in the move's words.
+        refuseFailedPreflight(c, target.node, checks);
+        throw error;
+      }
+      const preflight = [...precopy.preflight, ...checks];
+      const finalSnapshot = freeSnapshotName('checkpoint', Math.floor(this.ctx.now() / 1000), [c.dataset], c.inventory);
+      const input: MoveInput = {
+        id,
+        kind,
+        sources: ref.container.sources,
+        dataset: c.dataset,
+        source,
+        to: target.node,
+        wasRunning: running,
+        keepSource: opts.keepSource ?? false,
+        finalSnapshot,
+      };
+      const steps = MOVE.steps(this.ctx, input, false).map((s) => s.title);
+      const movePlan: MovePlan = {
+        container: id,
+        from: source,
+        to: target.node,
+        kind,
+        running,
+        keepSource: input.keepSource,
+        finalSnapshot,
+        preflight,
+        precopy,
+        steps,
+      };
+      return { c, movePlan, input };
+    };
+    if (opts.dryRun) return this.read(id, async (ref) => ({ plan: (await plan(ref)).movePlan, executed: false }));
+    return this.operate('move', { ids: [id], label: `${id} to ${target.node}` }, async (step, [ref]) => {
+      if (ref!.container.sources.some((s) => s !== 'zfs' && s !== 'lxc' && s !== 'pct')) {
+        throw new RefusedError(`container ${id} is run by ${ref!.container.sources.join(', ')}, which cannot be moved yet`, 'move it with its own runtime');
+      }
+      refuseIfPveLocked(ref!.container);
+      const first = await plan(ref!);
+      refuseFailedPreflight(first.c, target.node, first.movePlan.preflight);
+      if (first.movePlan.running && !ref!.container.sources.some((s) => s === 'lxc' || s === 'pct')) {
+        throw new RefusedError(`container ${id} is running and lxcri-console cannot stop it`, 'stop it with its runtime first, then move it');
+      }
+      // The pre-copy, while it runs: the bulk of the data, so the stop below lasts only the last increment.
+      (onPrecopy ?? step)('pre-copy while it runs');
+      await executeReplicate(this.ctx, first.c, target, first.movePlan.precopy, source, onPrecopy ?? step);
+      const withPeer: CoreContext = this.ctx.peer ? this.ctx : { ...this.ctx, peer: (n) => (n === target.node ? target : this.ctx.peer!(n)) };
+      const reports = await runOperation(
+        withPeer,
+        MOVE,
+        { container: id, datasets: [ref!.dataset], title: `move of ${id} to ${target.node}`, input: first.input },
+        step,
+      );
+      return { plan: first.movePlan, executed: true, steps: reports };
     });
   }
 

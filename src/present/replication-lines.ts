@@ -13,11 +13,20 @@ function stepLine(s: ReplicationStep): string {
   return `send ${what} (~${formatBytes(s.bytes)})`;
 }
 
-function checkLine(p: PreflightCheck): string {
+export function checkLine(p: PreflightCheck): string {
   const mark = p.ok ? 'ok' : 'NO';
-  if (p.check === 'space')
-    return `${mark}  room under ${p.subject}: ${p.have !== undefined ? `${formatBytes(p.have)} free` : 'unknown'}, ~${formatBytes(p.need ?? 0)} to send`;
-  return `${mark}  ${p.check} ${p.subject} ${p.ok ? 'present' : 'missing'}`;
+  switch (p.check) {
+    case 'space':
+      return `${mark}  room under ${p.subject}: ${p.have !== undefined ? `${formatBytes(p.have)} free` : 'unknown'}, ~${formatBytes(p.need ?? 0)} to send`;
+    case 'id':
+      return `${mark}  id ${p.subject} ${p.ok ? "free there (or only this container's replica)" : 'taken there'}`;
+    case 'ha':
+      return `${mark}  ${p.ok ? 'not managed by Proxmox HA' : `managed by Proxmox HA (ct:${p.subject})`}`;
+    case 'holds':
+      return `${mark}  ${p.ok ? "no holds but this tool's" : `${p.subject} is held by another tool`}`;
+    default:
+      return `${mark}  ${p.check} ${p.subject} ${p.ok ? 'present' : 'missing'}`;
+  }
 }
 
 /** The preview of a replication: the pre-flight checks, what goes over, what is current already, where the holds will be. */

@@ -3,6 +3,7 @@ import { checkpointCommand } from './checkpoint.js';
 import { deleteCommand } from './delete.js';
 import { gcCommand } from './gc.js';
 import { listCommand } from './list.js';
+import { moveCommand } from './move.js';
 import { poolCommand } from './pool.js';
 import { pruneCommand } from './prune.js';
 import { recoverCommand } from './recover.js';
@@ -24,6 +25,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   poolCommand,
   spaceCommand,
   replicateCommand,
+  moveCommand,
   recoverCommand,
   gcCommand,
 ];

@@ -109,7 +109,7 @@ function incremental(ds: string, from: DatasetRecord, snaps: readonly DatasetRec
 }
 
 /** Origins before clones (a dataset whose origin is outside the family first). */
-function cloneOrder(src: Inventory, family: readonly string[]): string[] {
+export function cloneOrder(src: Inventory, family: readonly string[]): string[] {
   const inFamily = new Set(family);
   const out: string[] = [];
   const visit = (ds: string, path: Set<string>) => {

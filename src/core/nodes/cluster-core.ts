@@ -192,6 +192,13 @@ export class ClusterCore extends Core {
     return { ...r, container: ref };
   }
 
+  /** Moves the container to another node with its checkpoint tree (`dryRun`: the plan and pre-flight only). */
+  async moveTo(ref: string, to: string, opts: { dryRun?: boolean; keepSource?: boolean } = {}) {
+    const { node, id } = await this.on(ref);
+    const r = await node.core.move(id, replicationTarget(this.cluster, node, this.cluster.node(to)), opts);
+    return { ...r, plan: { ...r.plan, container: ref } };
+  }
+
   override async poolStatus() {
     const all = await this.cluster.eachNode((core) => core.poolStatus(), { batched: false });
     return this.cluster.nodes.flatMap((n) => (all.get(n.spec.name) ?? []).map((s) => ({ ...s, pool: `${n.spec.name}:${s.pool}` })));

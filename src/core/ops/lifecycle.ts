@@ -88,7 +88,7 @@ function statusOf(ctx: CoreContext, lc: Lifecycle): Promise<ContainerStatus> {
  * A graceful shutdown that waits `container.shutdown_timeout_seconds`, then a hard stop; a container already
  * stopped (a step run again after a crash) is left as it is.
  */
-async function stopContainer(ctx: CoreContext, lc: Lifecycle): Promise<void> {
+export async function stopContainer(ctx: CoreContext, lc: Lifecycle): Promise<void> {
   // Only a container known to be stopped is left alone: an unknown state (lxc-info failing) still gets the stop.
   if ((await statusOf(ctx, lc)) === 'stopped') return;
   const timeout = ctx.config.container.shutdown_timeout_seconds;
@@ -104,7 +104,7 @@ async function stopContainer(ctx: CoreContext, lc: Lifecycle): Promise<void> {
   }
 }
 
-async function startContainer(ctx: CoreContext, lc: Lifecycle): Promise<void> {
+export async function startContainer(ctx: CoreContext, lc: Lifecycle): Promise<void> {
   const status = await statusOf(ctx, lc);
   if (status === 'running' || status === 'frozen') return;
   if (lc.sources.includes('pct')) await ctx.pct.start(lc.id);

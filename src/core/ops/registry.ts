@@ -4,6 +4,7 @@ import type { JournalEntry } from '../state/journal.js';
 import { GROUP_CHECKPOINT, RECURSIVE_CHECKPOINT } from './checkpoint.js';
 import { DELETE } from './delete.js';
 import { recoverEntry, type OnStep, type OperationDef, type RecoveryMode } from './engine.js';
+import { MOVE } from './move.js';
 import { PRUNE } from './prune.js';
 import { REPLICATE } from './replicate.js';
 import { BRANCH_RESTORE } from './restore-branch.js';
@@ -13,7 +14,7 @@ import { STATEFUL_CHECKPOINT } from './stateful.js';
 
 /** Every operation the engine runs, by journal name: a new operation is added here and nowhere else. */
 export const OPERATIONS: ReadonlyMap<string, OperationDef<never>> = new Map(
-  [BRANCH_RESTORE, RESTORE_UNDO, ROLLBACK_RESTORE, GROUP_CHECKPOINT, RECURSIVE_CHECKPOINT, STATEFUL_CHECKPOINT, DELETE, PRUNE, REPLICATE].map((d) => [
+  [BRANCH_RESTORE, RESTORE_UNDO, ROLLBACK_RESTORE, GROUP_CHECKPOINT, RECURSIVE_CHECKPOINT, STATEFUL_CHECKPOINT, DELETE, PRUNE, REPLICATE, MOVE].map((d) => [
     d.name,
     d as OperationDef<never>,
   ]),

@@ -41,7 +41,7 @@ const REPLICA_OF = USER_PREFIX + USER_PROPS.replicaOf;
 
 /** One line of the pre-flight table: what the target must have before anything is sent. */
 export interface PreflightCheck {
-  check: 'pool' | 'parent' | 'space';
+  check: 'pool' | 'parent' | 'space' | 'id' | 'ha' | 'holds';
   ok: boolean;
   /** The pool or parent dataset checked. */
   subject: string;
@@ -141,7 +141,7 @@ async function markReplica(target: ReplicationTarget, datasets: readonly string[
 }
 
 /** Runs one step of a plan on the replica (the stream relayed by the target's transfer). */
-async function runReplicationStep(ctx: CoreContext, target: ReplicationTarget, s: ReplicationStep, replicaOf: string, step: OnStep): Promise<number> {
+export async function runReplicationStep(ctx: CoreContext, target: ReplicationTarget, s: ReplicationStep, replicaOf: string, step: OnStep): Promise<number> {
   if (s.kind === 'send') {
     const send = ctx.zfs.sendCommand(s.to, s.from ? { snapshot: s.from, flag: s.incremental! } : undefined);
     // Progress at most a few times a second (every chunk would redraw the console for each 64 KiB).
@@ -290,7 +290,7 @@ export async function executeReplicate(
 }
 
 /** Holds each dataset's new base for `peer` (and marks it), then releases the bases it replaces. */
-async function moveHolds(zfs: Zfs, inv: Inventory, planTips: ReplicationPlan['tips'], peer: string): Promise<void> {
+export async function moveHolds(zfs: Zfs, inv: Inventory, planTips: ReplicationPlan['tips'], peer: string): Promise<void> {
   const tag = replicationTag(peer);
   const tips = new Set(planTips.map((t) => t.snapshot));
   for (const t of planTips) {

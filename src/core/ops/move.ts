@@ -1,0 +1,278 @@
+import type { CoreContext } from '../context.js';
+import { LxcriError, RefusedError } from '../errors.js';
+import type { ContainerSourceName } from '../containers/types.js';
+import { USER_PREFIX, USER_PROPS } from '../model/dataset.js';
+import { Inventory } from '../model/inventory.js';
+import { ownFamily } from '../model/ownership.js';
+import { cloneOrder, planReplication } from '../model/replication.js';
+import { poolOf } from '../tools/zfs/names.js';
+import { checkpointProps } from './checkpoint.js';
+import type { OperationDef } from './engine.js';
+import type { LoadedContainer } from './container.js';
+import { liveStatus, startContainer, stopContainer, type Lifecycle } from './lifecycle.js';
+import { moveHolds, readReplica, replicationTag, runReplicationStep, type PreflightCheck, type ReplicatePlan, type ReplicationTarget } from './replicate.js';
+import type { Step } from './steps.js';
+
+/** Where a container's configuration lives on a node, by the source that knows it. */
+export function configPath(ctx: CoreContext, kind: ContainerSourceName, id: string, node: string): string | undefined {
+  if (kind === 'lxc') return `${ctx.config.lxc.path}/${id}/config`;
+  // Proxmox keeps every node's guest configs in the cluster filesystem: /etc/pve/nodes/<node>/lxc/<vmid>.conf.
+  if (kind === 'pct') return `${pveRoot(ctx)}/nodes/${node}/lxc/${id}.conf`;
+  return undefined;
+}
+
+const pveRoot = (ctx: CoreContext) => ctx.config.pve.members.replace(/\/[^/]*$/, '');
+
+/** A move as it will run: the pre-flight table, the pre-copy, and the steps with the container down. */
+export interface MovePlan {
+  container: string;
+  from: string;
+  to: string;
+  kind: ContainerSourceName;
+  running: boolean;
+  keepSource: boolean;
+  /** The snapshot taken with the container stopped: the target starts from exactly it. */
+  finalSnapshot: string;
+  preflight: PreflightCheck[];
+  /** The replication while it still runs (full the first time, then incremental). */
+  precopy: ReplicatePlan;
+  /** The steps with the container down, in order. */
+  steps: string[];
+}
+
+export interface MoveInput {
+  id: string;
+  kind: ContainerSourceName;
+  sources: Lifecycle['sources'];
+  dataset: string;
+  source: string;
+  to: string;
+  wasRunning: boolean;
+  keepSource: boolean;
+  finalSnapshot: string;
+}
+
+const REPLICA_OF = USER_PREFIX + USER_PROPS.replicaOf;
+const REPLICATED = USER_PREFIX + USER_PROPS.replicated;
+
+/** What the target must offer besides room: the id free there, and no HA resource owning the container. */
+export async function movePreflight(
+  ctx: CoreContext,
+  c: LoadedContainer,
+  target: ReplicationTarget,
+  dst: Inventory,
+  kind: ContainerSourceName,
+): Promise<PreflightCheck[]> {
+  const checks: PreflightCheck[] = [];
+  const there = dst.get(c.dataset);
+  const replicaOfThis = there?.user[USER_PROPS.replicaOf] === `${ctx.node ?? target.source}:${c.dataset}`;
+  const path = configPath(ctx, kind, c.id, target.node);
+  const configThere = path && target.ctx && kind === 'lxc' ? (await target.ctx.fs.readFile(path)) !== undefined : false;
+  checks.push({ check: 'id', subject: c.id, ok: (!there || replicaOfThis) && !configThere });
+  // HA resources are cluster-wide (/etc/pve/ha/resources.cfg): ha-manager would start it where it wants.
+  const ha = (await ctx.fs.readFile(`${pveRoot(ctx)}/ha/resources.cfg`)) ?? '';
+  checks.push({ check: 'ha', subject: c.id, ok: !new RegExp(`^\\s*ct:\\s*${c.id}\\s*$`, 'm').test(ha) });
+  // Holds other than this tool's replication holds would stop the source from being removed afterwards.
+  const family = ownFamily(c.inventory, c.dataset);
+  const foreign = c.inventory.records.find(
+    (r) =>
+      r.type === 'snapshot' && family.includes(r.name.split('@')[0]!) && r.userrefs > (r.user[USER_PROPS.replicated] ?? '').split(',').filter(Boolean).length,
+  );
+  checks.push({ check: 'holds', subject: foreign?.name ?? c.dataset, ok: foreign === undefined });
+  return checks;
+}
+
+/**
+ * Moves a container to another node, its whole checkpoint tree with it: the pre-copy is a replication made while it
+ * runs (the caller's), then, journaled here: stop, a final checkpoint, the last increment (seconds of data), the
+ * replica made the container on the target (writable, no longer a replica, its config moved), started there,
+ * verified (the target's newest snapshot is the final checkpoint, by guid), and only then the source removed (every
+ * dataset of its tree and its config; `keepSource` keeps it, stopped). A failure or a kill before the source is
+ * removed puts everything back: the replica a replica again, the source started.
+ */
+export const MOVE: OperationDef<MoveInput> = {
+  name: 'move',
+  steps(ctx, input) {
+    const target = () => {
+      if (!ctx.peer)
+        throw new LxcriError('unsupported', `this move to ${input.to} needs the cluster's nodes`, 'run it from a console with the cluster configured', 1);
+      const t = ctx.peer(input.to);
+      if (!t.ctx) throw new LxcriError('unsupported', `cannot reach ${input.to}'s files from here`, 'run it from a console with the cluster configured', 1);
+      return { ...t, ctx: t.ctx };
+    };
+    const lc: Lifecycle = { id: input.id, sources: input.sources, wasRunning: input.wasRunning, start: true };
+    const pool = poolOf(input.dataset);
+    const replicaOf = `${input.source}:${input.dataset}`;
+    const family = async (zfs: CoreContext['zfs']) => {
+      const inv = new Inventory(await zfs.listAll(pool));
+      return { inv, family: inv.get(input.dataset) ? ownFamily(inv, input.dataset) : [] };
+    };
+    // Once the source is removed the move can only be finished: undoing the target's steps would leave no container.
+    const refuseUndoWhenSourceGone = async () => {
+      if (!(await ctx.zfs.exists(input.dataset))) {
+        throw new RefusedError(`${input.id} is already removed from ${input.source}: the move cannot be undone`, 'finish it instead (recover --finish)');
+      }
+    };
+    const steps: Step[] = [];
+    if (input.wasRunning) {
+      steps.push({ title: `stop ${input.id} on ${input.source}`, run: () => stopContainer(ctx, lc), undo: () => startContainer(ctx, lc) });
+    }
+    steps.push({
+      title: `final checkpoint ${input.dataset}@${input.finalSnapshot}`,
+      run: async () => {
+        if (!(await ctx.zfs.exists(`${input.dataset}@${input.finalSnapshot}`))) {
+          await ctx.zfs.snapshot([`${input.dataset}@${input.finalSnapshot}`], checkpointProps(ctx, 'checkpoint', `moved to ${input.to}`));
+        }
+      },
+    });
+    steps.push({
+      title: `send the last increment to ${input.to}`,
+      run: async () => {
+        const t = target();
+        const [{ inv }, dst] = await Promise.all([family(ctx.zfs), readReplica(t, pool)]);
+        const plan = planReplication(inv, ownFamily(inv, input.dataset), dst);
+        for (const s of plan.steps) await runReplicationStep(ctx, t, s, replicaOf, () => undefined);
+        const after = new Inventory(await t.zfs.listAll(pool));
+        await Promise.all([moveHolds(ctx.zfs, inv, plan.tips, input.to), moveHolds(t.zfs, after, plan.tips, input.source)]);
+      },
+    });
+    steps.push({
+      title: `make the replica on ${input.to} the container ${input.id} (writable, its config there)`,
+      run: async () => {
+        const t = target();
+        const { family: datasets } = await family(t.zfs);
+        for (const ds of datasets) {
+          await t.zfs.inherit(ds, REPLICA_OF);
+          await t.zfs.set(ds, { readonly: 'off', canmount: 'on' });
+        }
+        await t.zfs.mount(input.dataset).catch((error: unknown) => {
+          if (!(error instanceof LxcriError && error.code === 'already-mounted')) throw error;
+        });
+        await moveConfig(ctx, t.ctx, input, 'there');
+      },
+      undo: async () => {
+        await refuseUndoWhenSourceGone();
+        const t = target();
+        await moveConfig(ctx, t.ctx, input, 'back');
+        const { family: datasets } = await family(t.zfs);
+        const zfuse = (await t.zfs.detect()).flavour === 'zfs-fuse';
+        for (const ds of datasets) {
+          await t.zfs.set(ds, { readonly: 'on', [REPLICA_OF]: replicaOf, ...(zfuse ? { canmount: 'noauto' } : {}) });
+          if (zfuse) await t.zfs.unmount(ds).catch(() => undefined);
+        }
+      },
+    });
+    if (input.wasRunning) {
+      steps.push({
+        title: `start ${input.id} on ${input.to}`,
+        run: () => startContainer(target().ctx, lc),
+        undo: async () => {
+          await refuseUndoWhenSourceGone();
+          await stopContainer(target().ctx, lc);
+        },
+      });
+    }
+    steps.push({
+      title: `verify ${input.id} on ${input.to}: its newest snapshot is the final checkpoint${input.wasRunning ? ', and it runs' : ''}`,
+      run: async () => {
+        const t = target();
+        const [src, dst] = await Promise.all([ctx.zfs.guid(`${input.dataset}@${input.finalSnapshot}`), t.zfs.listAll(pool)]);
+        const inv = new Inventory(dst);
+        const newest = inv.snapshotsOf(input.dataset).at(-1);
+        if (!newest || newest.guid !== src || inv.get(input.dataset)?.user[USER_PROPS.replicaOf]) {
+          throw new LxcriError(
+            'verify-failed',
+            `${input.to} does not have ${input.dataset} at the final checkpoint`,
+            'nothing was removed; see the log file',
+            1,
+          );
+        }
+        if (input.wasRunning) {
+          const status = await liveStatus(t.ctx, { id: input.id, name: input.id, status: 'unknown', sources: input.sources, mounts: [] });
+          if (status !== 'running')
+            throw new LxcriError('verify-failed', `${input.id} is ${status} on ${input.to}, not running`, 'nothing was removed; see its log', 1);
+        }
+      },
+    });
+    if (!input.keepSource) {
+      steps.push({
+        title: `remove ${input.id} from ${input.source} (every dataset of its tree${input.kind === 'lxc' ? ', its config' : ''})`,
+        run: async () => {
+          const { inv, family: datasets } = await family(ctx.zfs);
+          // This tool's replication holds go first (the tree leaves with the container); clones before origins.
+          for (const snap of inv.records.filter((r) => r.type === 'snapshot' && datasets.includes(r.name.split('@')[0]!))) {
+            for (const peer of (snap.user.replicated ?? '').split(',').filter(Boolean))
+              await ctx.zfs.release(replicationTag(peer), snap.name).catch(() => undefined);
+          }
+          for (const ds of cloneOrder(inv, datasets).reverse()) if (await ctx.zfs.exists(ds)) await ctx.zfs.destroy(ds, { recursive: true });
+          if (input.kind === 'lxc') await ctx.fs.remove(`${ctx.config.lxc.path}/${input.id}`);
+          // The moved tree has no peer on the source any more: its holds for the source go too.
+          const t = target();
+          const { inv: there, family: theirs } = await family(t.zfs);
+          for (const snap of there.records.filter((r) => r.type === 'snapshot' && theirs.includes(r.name.split('@')[0]!))) {
+            const peers = (snap.user.replicated ?? '').split(',').filter(Boolean);
+            if (!peers.includes(input.source)) continue;
+            await t.zfs.release(replicationTag(input.source), snap.name).catch(() => undefined);
+            const rest = peers.filter((p) => p !== input.source);
+            if (rest.length) await t.zfs.set(snap.name, { [REPLICATED]: rest.join(',') });
+            else await t.zfs.inherit(snap.name, REPLICATED);
+          }
+        },
+        // The container runs on the target by now: a failure here leaves a source to remove by hand, nothing lost.
+        onFailure: 'stop',
+      });
+    }
+    return steps;
+  },
+};
+
+/**
+ * The container's configuration to the target (`there`) or back. Proxmox: the config file renamed between the two
+ * nodes' directories in /etc/pve (what `pct migrate` does once the disks are there; pmxcfs makes it cluster-wide).
+ * LXC: the config copied to the target's LXC path (the source's stays until the source is removed).
+ */
+async function moveConfig(ctx: CoreContext, targetCtx: CoreContext, input: MoveInput, way: 'there' | 'back'): Promise<void> {
+  if (input.kind === 'pct') {
+    const from = configPath(ctx, 'pct', input.id, input.source)!;
+    const to = configPath(ctx, 'pct', input.id, input.to)!;
+    const [a, b] = way === 'there' ? [from, to] : [to, from];
+    if ((await ctx.fs.readFile(a)) !== undefined && (await ctx.fs.readFile(b)) === undefined) await ctx.fs.rename(a, b);
+    return;
+  }
+  if (input.kind !== 'lxc') return;
+  const path = configPath(ctx, 'lxc', input.id, input.to)!;
+  if (way === 'back') {
+    // Only a copy this move made: the same text as the source's.
+    const [mine, theirs] = await Promise.all([ctx.fs.readFile(path), targetCtx.fs.readFile(path)]);
+    if (theirs !== undefined && theirs === mine && targetCtx.fs.where !== ctx.fs.where) await targetCtx.fs.remove(`${ctx.config.lxc.path}/${input.id}`);
+    return;
+  }
+  const text = await ctx.fs.readFile(path);
+  if (text === undefined) throw new LxcriError('not-found', `the LXC config of ${input.id} is gone: ${path}`, 'nothing was moved; check the container', 1);
+  await targetCtx.fs.writeAtomic(path, text);
+}
+
+/** Refuses a move whose pre-flight failed, naming every failed check. */
+export function refuseFailedPreflight(c: LoadedContainer, to: string, checks: readonly PreflightCheck[]): void {
+  const failed = checks.filter((p) => !p.ok);
+  if (!failed.length) return;
+  throw new RefusedError(
+    `cannot move ${c.id} to ${to}: ${failed.map((p) => preflightProblem(p, to)).join('; ')}`,
+    'nothing was changed; fix that and retry (see --dry-run)',
+  );
+}
+
+export function preflightProblem(p: PreflightCheck, node: string): string {
+  switch (p.check) {
+    case 'space':
+      return `not enough room under ${p.subject} (${p.have} bytes free, about ${p.need} to send)`;
+    case 'id':
+      return `id ${p.subject} is taken on ${node}`;
+    case 'ha':
+      return `${p.subject} is managed by Proxmox HA (ha-manager decides where it runs: use \`ha-manager migrate ct:${p.subject} ${node}\`)`;
+    case 'holds':
+      return `${p.subject} has a hold of another tool's`;
+    default:
+      return `${p.check} ${p.subject} is missing there`;
+  }
+}

@@ -1,0 +1,178 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import { clusterConfig, startCluster, type Cluster, type ClusterNode } from '../support/cluster.js';
+import { runCli, type CliRun } from '../support/cli-process.js';
+
+// `move` (issue 11) on the two-node harness: a container's whole checkpoint tree goes from pve1 to pve2, the data is
+// there and writable, the source is gone (or kept with --keep-source); pre-flight refusals change nothing; a kill at
+// every journaled step is finished or undone by `recover`. Ground truth is zfs and the files inside each node.
+
+let cluster: Cluster;
+let dir: string;
+let configFile: string;
+
+const lines = (text: string) => text.split('\n').filter(Boolean);
+function on(n: ClusterNode, argv: string[]): CliRun {
+  const r = n.exec(argv);
+  return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+}
+function must(name: string, argv: string[]): string {
+  const r = on(cluster.node(name), argv);
+  assert.equal(r.status, 0, `${name}: ${argv.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+const zfs = (name: string, args: string[]) => must(name, ['zfs', ...args]);
+const exists = (name: string, ds: string) => on(cluster.node(name), ['zfs', 'list', '-H', '-o', 'name', ds]).status === 0;
+const prop = (name: string, p: string, ds: string) => zfs(name, ['get', '-Hp', '-o', 'value', p, ds]).trim();
+/** The family's snapshots (line and branches) with their guids. */
+function guids(name: string, id: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const l of lines(zfs(name, ['get', '-Hp', '-r', '-o', 'name,value', 'guid', 'rpool/data']))) {
+    const [n, v] = l.split('\t');
+    if (n!.includes('@') && (n!.startsWith(`rpool/data/${id}@`) || n!.includes(`lxcri-br-${id}-`))) out.set(n!, v!);
+  }
+  return out;
+}
+const family = (name: string, id: string) =>
+  lines(zfs(name, ['list', '-H', '-o', 'name', '-r', 'rpool/data'])).filter((d) => d === `rpool/data/${id}` || d.includes(`lxcri-br-${id}-`));
+function write(name: string, id: string, content: string): void {
+  const mp = prop(name, 'mountpoint', `rpool/data/${id}`);
+  must(name, ['sh', '-c', 'printf %s "$1" > "$2"', 'sh', content, `${mp}/state.txt`]);
+}
+const read = (name: string, id: string) => must(name, ['cat', `${prop(name, 'mountpoint', `rpool/data/${id}`)}/state.txt`]);
+const cli = (args: string[], env: Record<string, string> = {}): CliRun => runCli([...args, '--config', configFile], { XDG_RUNTIME_DIR: `${dir}/run`, ...env });
+function ok(args: string[]): CliRun {
+  const r = cli(args);
+  assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}${r.stdout}`);
+  return r;
+}
+/** A container on pve1 with two checkpoints and data written after them. */
+function container(id: string): void {
+  zfs('pve1', ['create', `rpool/data/${id}`]);
+  write('pve1', id, 'one');
+  ok(['checkpoint', id, '--label', 'one']);
+  write('pve1', id, 'two');
+  ok(['checkpoint', id, '--label', 'two']);
+  write('pve1', id, 'live');
+}
+
+before(() => {
+  cluster = startCluster(['pve1', 'pve2'], { size: '256M' });
+  dir = cluster.dir;
+  mkdirSync(`${dir}/run`, { recursive: true, mode: 0o700 });
+  mkdirSync(`${dir}/node`, { recursive: true });
+  for (const n of cluster.nodes) must(n.name, ['zfs', 'create', '-o', `mountpoint=${dir}/node`, 'rpool/lxcri']);
+  configFile = `${dir}/config.json`;
+  writeFileSync(configFile, JSON.stringify(clusterConfig(cluster, dir, `${dir}/node`)));
+});
+
+after(() => cluster?.stop());
+
+test('move of a convention container: pre-flight and plan first, then its tree and live data on pve2, writable, and nothing left on pve1', () => {
+  container('401');
+  const before = guids('pve1', '401');
+  const dry = ok(['move', '401', '--to', 'pve2', '--dry-run']);
+  assert.match(dry.stdout, /^pre-flight on pve2:$/m);
+  assert.match(dry.stdout, /^ {2}ok {2}id 401 free there/m);
+  assert.match(dry.stdout, /^ {2}ok {2}not managed by Proxmox HA$/m);
+  assert.match(dry.stdout, /^move 401 \(stopped\) from pve1 to pve2/m);
+  assert.match(dry.stdout, /remove 401 from pve1/);
+  assert.equal(exists('pve2', 'rpool/data/401'), false, 'a dry run sends nothing');
+  // No terminal and no --yes: refused, nothing done.
+  const unconfirmed = cli(['move', '401', '--to', 'pve2']);
+  assert.notEqual(unconfirmed.status, 0);
+  assert.match(unconfirmed.stderr, /not confirmed: did not move 401 to pve2 and remove it from pve1/);
+  assert.equal(exists('pve2', 'rpool/data/401'), false);
+
+  ok(['move', '401', '--to', 'pve2', '--yes']);
+  assert.equal(exists('pve1', 'rpool/data/401'), false, 'the source is removed');
+  assert.equal(read('pve2', '401'), 'live', 'the live data arrived (the final checkpoint)');
+  const moved = guids('pve2', '401');
+  for (const [n, g] of before) assert.equal(moved.get(n), g, `${n} kept its guid on pve2`);
+  assert.equal(moved.size, before.size + 1, 'plus the final checkpoint');
+  assert.equal(prop('pve2', 'readonly', 'rpool/data/401'), 'off');
+  assert.equal(prop('pve2', 'lxcri:replica-of', 'rpool/data/401'), '-', 'a container there, no longer a replica');
+  assert.equal(prop('pve2', 'mounted', 'rpool/data/401'), 'yes');
+  for (const n of moved.keys()) assert.equal(prop('pve2', 'userrefs', n), '0', `${n}: no replication hold for a source that is gone`);
+  write('pve2', '401', 'written on pve2');
+  assert.equal(read('pve2', '401'), 'written on pve2', 'writable on pve2');
+  const list = JSON.parse(ok(['list', '--json']).stdout) as { containers: Array<{ id: string; node: string }> };
+  assert.deepEqual(
+    list.containers.filter((c) => c.id === '401').map((c) => c.node),
+    ['pve2'],
+  );
+  // Checkpoints go on as on any container of pve2.
+  ok(['checkpoint', '401', '--label', 'after the move']);
+});
+
+test('move --keep-source of a container with a branch: both lines arrive, the source stays as it was', () => {
+  container('402');
+  const first = [...guids('pve1', '402').keys()].sort()[0]!;
+  ok(['restore', '402', '--snapshot', first.split('@')[1]!, '--yes']);
+  write('pve1', '402', 'after the restore');
+  const before = guids('pve1', '402');
+  ok(['move', '402', '--to', 'pve2', '--keep-source', '--yes']);
+  const there = guids('pve2', '402');
+  for (const [n, g] of before) assert.equal(there.get(n), g, `${n} on pve2`);
+  assert.equal(family('pve2', '402').length, 2, 'the line and its branch');
+  assert.equal(read('pve2', '402'), 'after the restore');
+  assert.equal(read('pve1', '402'), 'after the restore', 'the source is kept');
+  assert.equal(family('pve1', '402').length, 2);
+});
+
+test('pre-flight refusals change nothing: the id taken on the target, Proxmox HA owning the container', () => {
+  container('403');
+  zfs('pve2', ['create', 'rpool/data/403']);
+  const before = guids('pve1', '403');
+  const taken = cli(['move', 'pve1:403', '--to', 'pve2', '--yes']);
+  assert.notEqual(taken.status, 0);
+  assert.match(taken.stderr, /^error: cannot move 403 to pve2: id 403 is taken on pve2/m);
+  assert.deepEqual([...guids('pve1', '403')], [...before]);
+  assert.equal(guids('pve2', '403').size, 0, 'nothing was sent');
+
+  container('404');
+  mkdirSync(`${dir}/pve/ha`, { recursive: true });
+  // On pve1, which reads the cluster-wide HA config (the harness's /etc/pve is this directory).
+  writeFileSync(`${dir}/pve/ha/resources.cfg`, 'ct: 404\n\tstate started\n');
+  const ha = cli(['move', '404', '--to', 'pve2', '--yes']);
+  assert.notEqual(ha.status, 0);
+  assert.match(ha.stderr, /managed by Proxmox HA .*ha-manager migrate ct:404 pve2/);
+  assert.equal(exists('pve2', 'rpool/data/404'), false);
+});
+
+const MOVE_STEPS = ['final checkpoint', 'last increment', 'make the replica', 'verify', 'remove'];
+
+test('move killed before and after every step: recover finishes it (on pve2, gone from pve1) or undoes it (intact on pve1)', () => {
+  let round = 0;
+  for (let step = 0; step < MOVE_STEPS.length; step++) {
+    for (const when of ['before', 'after'] as const) {
+      const id = `5${round}`;
+      round++;
+      container(id);
+      const source = guids('pve1', id);
+      const killed = cli(['move', id, '--to', 'pve2', '--yes'], { LXCRI_FAILPOINT: `move:${step}:${when}` });
+      assert.equal(killed.signal, 'SIGKILL', `${id}: the failpoint killed the move at ${MOVE_STEPS[step]}:${when} (${killed.stderr})`);
+      const [entry, ...more] = JSON.parse(ok(['recover', '--json']).stdout).interrupted as Array<{ id: string; operation: string }>;
+      assert.ok(entry && !more.length && entry.operation === 'move', `${id}: the move is reported`);
+      // Once the removal of the source has begun, the move can only be finished.
+      const mode = MOVE_STEPS[step] === 'remove' || round % 2 === 0 ? 'finish' : 'undo';
+      const r = cli(['recover', entry.id, `--${mode}`, '--yes']);
+      assert.equal(r.status, 0, `${id} at ${MOVE_STEPS[step]}:${when}: recover --${mode}: ${r.stderr}`);
+      assert.deepEqual(JSON.parse(ok(['recover', '--json']).stdout).interrupted, []);
+      if (mode === 'finish') {
+        assert.equal(exists('pve1', `rpool/data/${id}`), false, `${id}: finished, gone from pve1`);
+        assert.equal(read('pve2', id), 'live', `${id}: finished, its data on pve2`);
+        assert.equal(prop('pve2', 'lxcri:replica-of', `rpool/data/${id}`), '-');
+      } else {
+        assert.equal(read('pve1', id), 'live', `${id}: undone, intact on pve1`);
+        for (const [n, g] of source) assert.equal(guids('pve1', id).get(n), g, `${id}: ${n} still on pve1`);
+        // Whatever reached pve2 is a replica there, never a second container.
+        for (const ds of family('pve2', id)) assert.equal(prop('pve2', 'lxcri:replica-of', ds), `pve1:rpool/data/${id}`, `${id}: ${ds} is a replica`);
+        // And the move can be done again.
+        ok(['move', id, '--to', 'pve2', '--yes']);
+        assert.equal(read('pve2', id), 'live');
+      }
+    }
+  }
+});
