@@ -52,6 +52,7 @@ import type { PoolStatus } from './tools/zpool/parse.js';
 import { executeReplicate, planFrom, readReplica, type ReplicationResult, type ReplicationTarget } from './ops/replicate.js';
 import { MOVE, movePreflight, refuseFailedPreflight, type MoveInput, type MovePlan } from './ops/move.js';
 import { freeSnapshotName } from './ops/snapshot-name.js';
+import { RESTORE_COPY, type RestoreCopyInput } from './ops/restore-copy.js';
 import type { StepReport } from './ops/steps.js';
 
 export interface MoveResult {
@@ -672,6 +673,18 @@ export class Core {
       );
       return { plan: first.movePlan, executed: true, steps: reports };
     });
+  }
+
+  /**
+   * Brings up a checkpoint this node has (a replica's snapshot) as a new container here: a writable clone, the
+   * original's config rewritten for it, started. Journaled here, so `recover` on this node finishes or undoes it.
+   */
+  async restoreCopy(input: RestoreCopyInput, step?: OnStep): Promise<StepReport[]> {
+    validateContainerId(input.id);
+    validateDatasetName(input.dataset);
+    return this.operate('restore-copy', { ids: [], datasets: [input.dataset], label: input.id }, (s) =>
+      runOperation(this.ctx, RESTORE_COPY, { container: input.id, datasets: [input.dataset], title: `copy of ${input.of} as ${input.id}`, input }, step ?? s),
+    );
   }
 
   /** What destroying the checkpoints `A..B` of one line would free: exact on OpenZFS, a lower bound elsewhere. */

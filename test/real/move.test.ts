@@ -141,6 +141,42 @@ test('pre-flight refusals change nothing: the id taken on the target, Proxmox HA
   assert.equal(exists('pve2', 'rpool/data/404'), false);
 });
 
+test('restore --on brings a checkpoint up on pve2 as a new container (replicated there first), the original untouched', () => {
+  container('601');
+  const snaps = [...guids('pve1', '601').keys()].sort();
+  const [one, two] = snaps.map((n) => n.split('@')[1]!);
+  const before = guids('pve1', '601');
+  const dry = ok(['restore', '601', '--snapshot', one!, '--on', 'pve2', '--dry-run']);
+  assert.match(dry.stdout, /^bring rpool\/data\/601@\S+ up on pve2 as a new container 100 \(601 on pve1 is not touched\):$/m);
+  assert.match(dry.stdout, /pve2 lacks it: replicate first/);
+  assert.equal(exists('pve2', 'rpool/data/601'), false, 'a dry run sends nothing');
+
+  ok(['restore', '601', '--snapshot', one!, '--on', 'pve2', '--yes']);
+  assert.equal(read('pve2', '100'), 'one', "the checkpoint's data, on pve2");
+  assert.equal(prop('pve2', 'origin', 'rpool/data/100'), `rpool/data/601@${one}`, "a clone of the replica's snapshot");
+  assert.equal(prop('pve2', 'readonly', 'rpool/data/100'), 'off');
+  write('pve2', '100', 'changed on the copy');
+  assert.equal(prop('pve2', 'lxcri:replica-of', 'rpool/data/601'), 'pve1:rpool/data/601', 'the replica stays a replica');
+  assert.deepEqual([...guids('pve1', '601')], [...before], 'the original is untouched');
+  assert.equal(read('pve1', '601'), 'live');
+  const list = JSON.parse(ok(['list', '--json']).stdout) as { containers: Array<{ id: string; node: string }> };
+  assert.deepEqual(
+    list.containers.filter((c) => c.id === '100').map((c) => c.node),
+    ['pve2'],
+  );
+
+  const taken = cli(['restore', '601', '--snapshot', two!, '--on', 'pve2', '--as', '100', '--yes']);
+  assert.notEqual(taken.status, 0);
+  assert.match(taken.stderr, /^error: id 100 is taken/m);
+  assert.equal(read('pve2', '100'), 'changed on the copy', 'the existing one is untouched');
+
+  // The replica has the second checkpoint already: nothing is replicated, the next free id is taken.
+  const second = ok(['restore', '601', '--snapshot', two!, '--on', 'pve2', '--yes']);
+  assert.match(second.stdout, /pve2 has it already/);
+  assert.match(second.stdout, /as a new container 101 /);
+  assert.equal(read('pve2', '101'), 'two');
+});
+
 const MOVE_STEPS = ['final checkpoint', 'last increment', 'make the replica', 'verify', 'remove'];
 
 test('move killed before and after every step: recover finishes it (on pve2, gone from pve1) or undoes it (intact on pve1)', () => {

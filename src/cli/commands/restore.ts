@@ -3,6 +3,8 @@ import type { CliEnv, CommandSpec } from '../command-spec.js';
 import { printJson } from '../command-spec.js';
 import { requireConfirmation } from '../confirm.js';
 import { describeRestorePlan, restoreSummary } from '../../present/plans.js';
+import { planRestoreOn, restoreOn } from '../../core/nodes/restore-on.js';
+import { restoreOnLines } from '../../present/restore-on-lines.js';
 
 async function run(env: CliEnv, positionals: string[], values: Record<string, unknown>) {
   const [id, extra] = positionals;
@@ -19,6 +21,9 @@ async function run(env: CliEnv, positionals: string[], values: Record<string, un
     if (env.json) return printJson(env, r);
     return env.out(r.state === 'criu' ? `${id}: processes restored by CRIU from ${imageDir}` : `${id}: CRIU restore failed, started cold (--cold-fallback)`);
   }
+  if (values.on !== undefined) return restoreOnNode(env, id, values);
+  if (values.as !== undefined)
+    throw new UsageError('--as names the new container of restore --on', 'usage: lxcri-console restore <container> --snapshot NAME --on NODE [--as ID]');
   const mode = (values.mode as string | undefined) ?? 'branch';
   if (mode !== 'branch' && mode !== 'rollback')
     throw new UsageError(`--mode must be branch or rollback, got '${mode}'`, 'use --mode branch (keeps everything) or --mode rollback');
@@ -54,6 +59,30 @@ async function run(env: CliEnv, positionals: string[], values: Record<string, un
   }
 }
 
+/** `restore --on`: the checkpoint as a new container on another node (replicated there first when it lacks it). */
+async function restoreOnNode(env: CliEnv, id: string, values: Record<string, unknown>) {
+  const usage = 'usage: lxcri-console restore <container> --snapshot NAME --on NODE [--as ID] [--no-start]';
+  const snapshot = values.snapshot as string | undefined;
+  if (snapshot === undefined) throw new UsageError('restore --on needs --snapshot NAME: which checkpoint to bring up there', usage);
+  if (values.mode !== undefined || values['image-path'] !== undefined) throw new UsageError('restore --on takes no --mode or --image-path', usage);
+  const source = env.cluster.nodes.find((n) => n.core === env.core)!;
+  const as = values.as as string | undefined;
+  const plan = await planRestoreOn(env.cluster, `${source.spec.name}:${id}`, snapshot, values.on as string, {
+    ...(as !== undefined ? { as } : {}),
+    start: !values['no-start'],
+  });
+  const preview = restoreOnLines(plan).join('\n');
+  if (values['dry-run']) {
+    if (env.json) return printJson(env, { plan, executed: false });
+    return env.out(preview);
+  }
+  if (!env.json) env.out(preview);
+  await requireConfirmation(env, `bring ${plan.snapshot} up on ${plan.to} as ${plan.id}`, plan.id);
+  const result = await restoreOn(env.cluster, plan);
+  if (env.json) return printJson(env, result);
+  env.out(`${plan.id} on ${plan.to}: a copy of ${id} at ${plan.snapshot}${plan.copy.start && (plan.kind === 'lxc' || plan.kind === 'pct') ? ', started' : ''}`);
+}
+
 export const restoreCommand: CommandSpec = {
   name: 'restore',
   args: '<container>',
@@ -66,7 +95,13 @@ export const restoreCommand: CommandSpec = {
     'no-start': { type: 'boolean', description: 'leave a container that was running stopped afterwards' },
     'cold-fallback': { type: 'boolean', description: 'stateful checkpoint: start cold if the CRIU restore fails' },
     'image-path': { type: 'string', value: 'DIR', description: "bring a stopped container's processes back from this CRIU image directory" },
+    on: { type: 'string', value: 'NODE', description: 'bring the checkpoint up on another node as a new container (the original untouched)' },
+    as: { type: 'string', value: 'ID', description: 'with --on: the new container id (default: the lowest free cluster-wide)' },
   },
-  examples: ['lxcri-console restore web --snapshot checkpoint-1763890000', 'lxcri-console restore web --mode rollback --yes'],
+  examples: [
+    'lxcri-console restore web --snapshot checkpoint-1763890000',
+    'lxcri-console restore web --mode rollback --yes',
+    'lxcri-console restore 101 --snapshot checkpoint-1763890000 --on pve2 --as 120',
+  ],
   run,
 };

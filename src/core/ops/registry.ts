@@ -7,6 +7,7 @@ import { recoverEntry, type OnStep, type OperationDef, type RecoveryMode } from 
 import { MOVE } from './move.js';
 import { PRUNE } from './prune.js';
 import { REPLICATE } from './replicate.js';
+import { RESTORE_COPY } from './restore-copy.js';
 import { BRANCH_RESTORE } from './restore-branch.js';
 import { ROLLBACK_RESTORE } from './restore-rollback.js';
 import { RESTORE_UNDO } from './restore-undo.js';
@@ -14,10 +15,19 @@ import { STATEFUL_CHECKPOINT } from './stateful.js';
 
 /** Every operation the engine runs, by journal name: a new operation is added here and nowhere else. */
 export const OPERATIONS: ReadonlyMap<string, OperationDef<never>> = new Map(
-  [BRANCH_RESTORE, RESTORE_UNDO, ROLLBACK_RESTORE, GROUP_CHECKPOINT, RECURSIVE_CHECKPOINT, STATEFUL_CHECKPOINT, DELETE, PRUNE, REPLICATE, MOVE].map((d) => [
-    d.name,
-    d as OperationDef<never>,
-  ]),
+  [
+    BRANCH_RESTORE,
+    RESTORE_UNDO,
+    ROLLBACK_RESTORE,
+    GROUP_CHECKPOINT,
+    RECURSIVE_CHECKPOINT,
+    STATEFUL_CHECKPOINT,
+    DELETE,
+    PRUNE,
+    REPLICATE,
+    MOVE,
+    RESTORE_COPY,
+  ].map((d) => [d.name, d as OperationDef<never>]),
 );
 
 /** Finishes or undoes the interrupted operation `entry` with the steps its operation defines. */
