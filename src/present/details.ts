@@ -1,3 +1,5 @@
+import { replicaLags } from '../core/model/replica-lag.js';
+import { replicaLagText } from './replica-lag-text.js';
 import type { CheckpointNode, CheckpointTree } from '../core/model/tree.js';
 import type { ContainerSummary } from '../core/world.js';
 import { branchTitle } from './tree-columns.js';
@@ -60,6 +62,7 @@ export function detailRows(
               ]),
           ['referenced', formatBytes(n.referenced)],
           ['active', n.active ? 'yes (you are here)' : 'no (a branch)'],
+          ...(tree && n.active ? replicaLags(tree).map((l, i) => [i ? '' : 'replicas', replicaLagText(l, nowSeconds)] as [string, string]) : []),
           ...(n.active && c?.unmounted ? [['mounted', `no: the container cannot start (zfs mount ${n.dataset})`] as [string, string]] : []),
         ]
       : [

@@ -1,3 +1,5 @@
+import { replicaLags } from '../core/model/replica-lag.js';
+import { replicaLagText } from './replica-lag-text.js';
 import type { CheckpointNode, CheckpointTree } from '../core/model/tree.js';
 import { layoutTree } from '../core/model/tree-layout.js';
 import { safeText } from './safe-text.js';
@@ -37,5 +39,6 @@ export function renderTreeText(tree: CheckpointTree, g: Glyphs, nowSeconds: numb
     const onBranch = row.branchStart && row.node.kind === 'snapshot' ? `  (on ${row.node.dataset})` : '';
     lines.push(`${prefix}${nodeGlyph(row.node, g)} ${describe(row.node, tree, nowSeconds)}${onBranch}`);
   }
+  for (const lag of replicaLags(tree)) lines.push(`replica on ${replicaLagText(lag, nowSeconds)}`);
   return lines.map(safeText);
 }

@@ -84,6 +84,7 @@ test('first replication sends the whole line: every snapshot on pve2 with the sa
   assert.equal(prop('pve1', 'userrefs', tip), '1', 'the base is held on the source');
   assert.equal(prop('pve2', 'userrefs', tip), '1', 'and on the replica');
   assert.equal(prop('pve1', 'lxcri:replicated', tip), 'pve2');
+  assert.match(ok(['tree', '301']).stdout, /^replica on pve2: up to date \(replicated up to /m, 'the tree says where its replica stands');
 });
 
 test('a second replication sends only the increment: older snapshots keep their guid and createtxg on pve2, the hold moves', () => {
@@ -112,6 +113,7 @@ test('the held base is refused by prune and delete, which say it is held', () =>
   checkpoint('after the base');
   const prune = cli(['prune', '301', '--max-snapshots', '1', '--dry-run']);
   assert.match(prune.stdout, /held \(the base of the replication to pve2\)/, prune.stdout + prune.stderr);
+  assert.match(ok(['tree', '301']).stdout, /^replica on pve2: 1 checkpoint\(s\) behind/m);
   assert.equal(guids('pve1').has(base), true);
 });
 

@@ -1,5 +1,6 @@
 import { UsageError } from '../../core/errors.js';
 import type { CheckpointTree } from '../../core/model/tree.js';
+import { replicaLags } from '../../core/model/replica-lag.js';
 import { layoutTree } from '../../core/model/tree-layout.js';
 import type { CommandSpec } from '../command-spec.js';
 import { printJson } from '../command-spec.js';
@@ -14,6 +15,7 @@ export function treeJson(tree: CheckpointTree, node?: string) {
     branches: tree.branches,
     roots: tree.roots,
     nodes: layoutTree(tree).map(({ node, guides }) => ({ ...node, depth: guides.length })),
+    replicas: replicaLags(tree),
   };
 }
 
