@@ -49,7 +49,7 @@ import { checkStateDirs } from './state/preflight.js';
 import { criuRestoreFromDir, validateImageDir } from './criu/restore-from-dir.js';
 import { summarizeContainers, type World } from './world.js';
 import type { PoolStatus } from './tools/zpool/parse.js';
-import { executeReplicate, planFrom, readReplica, type ReplicationResult, type ReplicationTarget } from './ops/replicate.js';
+import { executeReplicate, planFrom, readReplica, refinePlan, resumeInterrupted, type ReplicationResult, type ReplicationTarget } from './ops/replicate.js';
 import { MOVE, movePreflight, refuseFailedPreflight, type MoveInput, type MovePlan } from './ops/move.js';
 import { freeSnapshotName } from './ops/snapshot-name.js';
 import { RESTORE_COPY, type RestoreCopyInput } from './ops/restore-copy.js';
@@ -589,12 +589,15 @@ export class Core {
       return this.read(id, async (ref) => {
         // Both sides' listings at once (each on its own node).
         const [c, dst] = await Promise.all([loadContainer(this.ctx, id, ref), readReplica(target, poolOf(ref.dataset))]);
-        return { container: id, from: source, to: target.node, plan: planFrom(c, dst, target), executed: false };
+        return { container: id, from: source, to: target.node, plan: await refinePlan(this.ctx, c, dst, planFrom(c, dst, target)), executed: false };
       });
     }
     return this.operate('replicate', { ids: [id], label: `${id} to ${target.node}` }, async (step, [ref]) => {
-      const [c, dst] = await Promise.all([loadContainer(this.ctx, id, ref), readReplica(target, poolOf(ref!.dataset))]);
-      const plan = planFrom(c, dst, target);
+      const c = await loadContainer(this.ctx, id, ref);
+      // A receive a cut stream left resumable (OpenZFS) goes on first; the plan is made from the replica after it.
+      await resumeInterrupted(this.ctx, c, target, step);
+      const dst = await readReplica(target, poolOf(ref!.dataset));
+      const plan = await refinePlan(this.ctx, c, dst, planFrom(c, dst, target));
       const { bytes } = await executeReplicate(this.ctx, c, target, plan, source, step);
       return { container: id, from: source, to: target.node, plan, executed: true, bytes };
     });
@@ -616,7 +619,7 @@ export class Core {
       const checks = await movePreflight(this.ctx, c, target, dst, kind);
       let precopy;
       try {
-        precopy = planFrom(c, dst, target);
+        precopy = await refinePlan(this.ctx, c, dst, planFrom(c, dst, target));
       } catch (error) {
         // Another dataset under the same name there: the id check says it in the move's words.
         refuseFailedPreflight(c, target.node, checks);

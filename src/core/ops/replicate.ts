@@ -140,6 +140,43 @@ async function markReplica(target: ReplicationTarget, datasets: readonly string[
   }
 }
 
+/**
+ * OpenZFS's own size of each send (`zfs send -nvP`) instead of the `used`/`referenced` estimate, and the pre-flight's
+ * room checked against it. zfs-fuse has no dry-run send: the plan keeps its estimate.
+ */
+export async function refinePlan(ctx: CoreContext, c: LoadedContainer, dst: Inventory, plan: ReplicatePlan): Promise<ReplicatePlan> {
+  if ((await ctx.zfs.detect()).flavour !== 'openzfs' || !plan.steps.some((s) => s.kind === 'send')) return plan;
+  const steps = await Promise.all(
+    plan.steps.map(async (s) => {
+      if (s.kind !== 'send') return s;
+      const bytes = await ctx.zfs.sendEstimate(s.to, s.from ? { snapshot: s.from, flag: s.incremental! } : undefined).catch(() => undefined);
+      return bytes === undefined ? s : { ...s, bytes };
+    }),
+  );
+  const refined = { ...plan, steps, bytes: steps.reduce((n, s) => n + (s.kind === 'send' ? s.bytes : 0), 0) };
+  return { ...refined, preflight: preflight(c, dst, refined) };
+}
+
+/**
+ * Finishes receives a cut stream left behind on an OpenZFS target (`recv -s` kept a `receive_resume_token`): each
+ * goes on with `zfs send -t <token>` from where it stopped, before anything is planned. True when one was resumed (the
+ * caller reads the replica again). zfs-fuse discards a cut receive: nothing to resume there.
+ */
+export async function resumeInterrupted(ctx: CoreContext, c: LoadedContainer, target: ReplicationTarget, step: OnStep): Promise<boolean> {
+  if ((await target.zfs.detect()).flavour !== 'openzfs') return false;
+  const family = new Set(ownFamily(c.inventory, c.dataset));
+  const root = parentDataset(c.dataset) ?? poolOf(c.dataset);
+  const tokens = await target.zfs.resumeTokens(root).catch(() => new Map<string, string>());
+  let resumed = false;
+  for (const [dataset, token] of tokens) {
+    if (!family.has(dataset)) continue;
+    step(`resume the interrupted receive of ${dataset} on ${target.node}`);
+    await target.transfer(ctx.zfs.resumeSendCommand(token), target.zfs.receiveCommand(dataset, true));
+    resumed = true;
+  }
+  return resumed;
+}
+
 /** Runs one step of a plan on the replica (the stream relayed by the target's transfer). */
 export async function runReplicationStep(ctx: CoreContext, target: ReplicationTarget, s: ReplicationStep, replicaOf: string, step: OnStep): Promise<number> {
   if (s.kind === 'send') {
@@ -154,7 +191,8 @@ export async function runReplicationStep(ctx: CoreContext, target: ReplicationTa
       const rate = n / Math.max(0.001, (now - started) / 1000);
       step(`${stepTitle(s)}: ${n} of ~${s.bytes} bytes, ${Math.round(rate)} bytes/s`);
     };
-    const r = await target.transfer(send, target.zfs.receiveCommand(s.dataset), progress);
+    const resumable = (await target.zfs.detect()).flavour === 'openzfs';
+    const r = await target.transfer(send, target.zfs.receiveCommand(s.dataset, resumable), progress);
     await markReplica(target, [s.dataset], replicaOf);
     return r.bytes;
   }

@@ -7,6 +7,7 @@ import { capabilitiesFromProbe, type ZfsCapabilities } from './capabilities.js';
 import { BUSY_BACKOFF, busyDelays, busyWaitLine, currentBusyListener, DatasetBusyError, type BusyBackoff, type BusyEvent, type BusyListener } from './busy.js';
 import { translateZfsError } from './errors.js';
 import { poolOf } from './names.js';
+import { parseResumeTokens, parseSendEstimate } from './send.js';
 import { parseZfsListJson, ZFS_LIST_JSON_FLAGS, ZFS_LIST_JSON_TYPES } from './json.js';
 import { listingProperties } from './properties.js';
 import { parseDestroyDryRun, parseLocalProperties, parseZfsGet, parseZfsList } from './parse.js';
@@ -232,9 +233,30 @@ export class Zfs {
     return this.timed(cmd('zfs', ['send', ...(from ? [from.flag, from.snapshot] : []), to], false, { timeoutMs: this.timeouts.longMs }));
   }
 
-  /** `zfs recv -F <dataset>`: the replica is rolled back to the stream's base first (it only mirrors the source). */
-  receiveCommand(dataset: string): Command {
-    return this.timed(cmd('zfs', ['recv', '-F', dataset], true, { timeoutMs: this.timeouts.longMs }));
+  /**
+   * `zfs recv -F <dataset>`: the replica is rolled back to the stream's base first (it only mirrors the source).
+   * `resumable` (OpenZFS): `-s`, so a cut stream leaves a `receive_resume_token` to go on from instead of nothing.
+   */
+  receiveCommand(dataset: string, resumable = false): Command {
+    return this.timed(cmd('zfs', ['recv', ...(resumable ? ['-s'] : []), '-F', dataset], true, { timeoutMs: this.timeouts.longMs }));
+  }
+
+  /** `zfs send -t <token>`: the rest of a stream a resumable receive was cut in (OpenZFS). */
+  resumeSendCommand(token: string): Command {
+    return this.timed(cmd('zfs', ['send', '-t', token], false, { timeoutMs: this.timeouts.longMs }));
+  }
+
+  /** What a send would carry, from `zfs send -nvP` (OpenZFS); undefined when it prints no size. */
+  async sendEstimate(to: string, from?: { snapshot: string; flag: '-i' | '-I' }): Promise<number | undefined> {
+    const r = await this.run(cmd('zfs', ['send', '-nvP', ...(from ? [from.flag, from.snapshot] : []), to]), to);
+    // The dry run prints to stdout on current OpenZFS, to stderr on older releases.
+    return parseSendEstimate(r.stdout) ?? parseSendEstimate(r.stderr);
+  }
+
+  /** Interrupted resumable receives under `root`: dataset -> its `receive_resume_token` (OpenZFS). */
+  async resumeTokens(root: string): Promise<Map<string, string>> {
+    const r = await this.run(cmd('zfs', ['get', '-H', '-r', '-o', 'name,value', 'receive_resume_token', root]), root);
+    return parseResumeTokens(r.stdout);
   }
 
   async create(dataset: string, props: Record<string, string> = {}): Promise<void> {
