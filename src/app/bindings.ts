@@ -43,6 +43,7 @@ export type CommandId =
   | 'mark-container'
   | 'nodes'
   | 'replicate'
+  | 'move'
   | 'collapse'
   | 'order'
   | 'mark'
@@ -175,6 +176,15 @@ export const NORMAL_BINDINGS: readonly Binding[] = [
     id: 'replicate',
     keys: ['s'],
     description: "cluster: copy the container's whole checkpoint tree to another node (a preview first)",
+    changes: true,
+    panes: ['containers', 'details', 'events'],
+    footer: false,
+    disabled: (c) => needsContainer(c) ?? (!c.nodes ? 'one node only: set `nodes` in the config (or run on a Proxmox cluster node)' : undefined),
+  },
+  {
+    id: 'move',
+    keys: ['M'],
+    description: 'cluster: move the container to another node with its checkpoint tree (pre-flight and plan first)',
     changes: true,
     panes: ['containers', 'details', 'events'],
     footer: false,

@@ -1,5 +1,6 @@
 import type { Core } from '../core/core.js';
 import { previewReplication } from './dialogs/replicate.js';
+import { previewMove } from './dialogs/move.js';
 import { LxcriError } from '../core/errors.js';
 import type { TreeRow } from '../core/model/tree-layout.js';
 import type { ContainerSummary } from '../core/world.js';
@@ -299,6 +300,13 @@ export class AppController {
         const targets = nodes.filter((n) => n.name !== c.node && n.reachable !== false).map((n) => n.name);
         if (!targets.length) return this.say(`no other node answers: nowhere to replicate ${c.id} to`, 'error');
         return this.openDialog(await previewReplication(this.core, { kind: 'replicate', container: c.id, targets, target: 0 }));
+      }
+      case 'move': {
+        if (!c) return;
+        const nodes = this.core.store.getState().world?.nodes ?? [];
+        const targets = nodes.filter((n) => n.name !== c.node && n.reachable !== false).map((n) => n.name);
+        if (!targets.length) return this.say(`no other node answers: nowhere to move ${c.id} to`, 'error');
+        return this.openDialog(await previewMove(this.core, { kind: 'move', container: c.id, targets, target: 0, typed: '' }));
       }
       case 'mark-container':
         if (!c) return;

@@ -1,5 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ReplicationResult } from '../core/ops/replicate.js';
+import type { MoveResult } from '../core/core.js';
 import type { Core, RestorePlan } from '../core/core.js';
 import type { DeletePlan } from '../core/ops/delete.js';
 import type { DeleteBranchPlan } from '../core/ops/delete-branch.js';
@@ -52,6 +53,17 @@ export type Dialog =
   | { kind: 'quit' }
   /** `targets`: the other reachable nodes, `target` the one chosen (Tab cycles); the preview is read for it. */
   | { kind: 'replicate'; container: string; targets: string[]; target: number; preview?: ReplicationResult; error?: string; scroll?: number }
+  | {
+      kind: 'move';
+      container: string;
+      targets: string[];
+      target: number;
+      preview?: MoveResult;
+      error?: string;
+      typed: string;
+      cursor?: number;
+      scroll?: number;
+    }
   | { kind: 'delete-branch'; plan: DeleteBranchPlan; typed: string; cursor?: number; scroll?: number; steps?: boolean }
   | { kind: 'delete-set'; plan: DeleteSetPlan; typed: string; cursor?: number; scroll?: number; steps?: boolean }
   /** Interrupted operations: `index` is the one under the cursor, `confirm` the recovery asked for (y runs it). */

@@ -126,3 +126,31 @@ test('s on a container previews its replication to another node (what would be s
     t.unmount();
   }
 });
+
+test('M on a container shows the move pre-flight and plan; Enter without the typed id moves nothing, Tab picks another node, Esc leaves it', async () => {
+  const t = await renderConsole({ cluster: true, size: { columns: 160, rows: 40 } });
+  try {
+    await t.command('move');
+    assert.equal(t.controller.ui.getState().dialog?.kind, 'move');
+    let f = t.frame();
+    assert.match(f, /Move 100 to pve2/);
+    assert.match(f, /pre-flight on pve2:/);
+    assert.match(f, /ok {2}id 100 free there/);
+    assert.match(f, /move 100 \(\w+\) from pve1 to pve2, with its whole checkpoint tree:/);
+    assert.match(f, /remove 100 from pve1/);
+    assert.match(f, /type 100 then Enter to move/);
+    await t.dialogCommand('confirm');
+    assert.equal(t.controller.ui.getState().dialog?.kind, 'move', 'not typed: the dialog stays');
+    assert.match(t.frame(), /type 100 to confirm the move/);
+    await t.dialogCommand('switch');
+    f = t.frame();
+    assert.match(f, /Move 100 to pve3/);
+    await t.dialogCommand('close');
+    assert.equal(t.controller.ui.getState().dialog, undefined);
+    const cluster = (t.core as ClusterCore).cluster;
+    const pve2 = await cluster.node('pve2').core.refresh();
+    assert.equal(pve2.inventory.get('rpool/data/subvol-100-disk-0'), undefined, 'nothing was sent');
+  } finally {
+    t.unmount();
+  }
+});

@@ -3,6 +3,7 @@ import { CHECKPOINT } from './checkpoint.js';
 import { DELETE } from './delete.js';
 import { DELETE_BRANCH } from './delete-branch.js';
 import { DELETE_SET } from './delete-set.js';
+import { MOVE } from './move.js';
 import { PRUNE } from './prune.js';
 import { QUIT } from './quit.js';
 import { RECOVER } from './recover.js';
@@ -23,6 +24,7 @@ const DIALOGS: { [K in Dialog['kind']]: DialogModule<Extract<Dialog, { kind: K }
   'delete-branch': DELETE_BRANCH,
   'delete-set': DELETE_SET,
   replicate: REPLICATE,
+  move: MOVE,
 };
 
 export function dialogModule<D extends Dialog>(d: D): DialogModule<D> {
