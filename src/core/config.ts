@@ -46,6 +46,13 @@ export interface Config {
     /** How long an idle shared connection (ControlMaster) stays open. */
     control_persist_seconds: number;
   };
+  replication: {
+    /**
+     * How a stream goes from one node to another when neither is this machine: `auto` straight from node to node when
+     * the source reaches the target over ssh (cluster keys), else relayed through this machine; `relay` always relayed.
+     */
+    path: 'auto' | 'relay';
+  };
   container: {
     /** Graceful shutdown before a restore waits this long, then the container is stopped hard. */
     shutdown_timeout_seconds: number;
@@ -67,6 +74,7 @@ export const DEFAULT_CONFIG: Config = {
   lxc: { path: '/var/lib/lxc' },
   pve: { config_dir: '/etc/pve/lxc', storage_cfg: '/etc/pve/storage.cfg', members: '/etc/pve/.members' },
   ssh: { connect_timeout_seconds: 5, control_persist_seconds: 60 },
+  replication: { path: 'auto' },
   container: { shutdown_timeout_seconds: 60 },
   criu: { store: '/var/lib/lxcri/checkpoints' },
   ui: { refresh_seconds: 5, theme: 'dark' },
@@ -169,6 +177,7 @@ const SCHEMA: ReadonlyMap<string, Check | Section> = new Map<string, Check | Sec
   ['nodes', nodeList],
   ['ssh_config', absolutePath],
   ['ssh', section({ connect_timeout_seconds: seconds(1, 300), control_persist_seconds: seconds(0, 86_400) })],
+  ['replication', section({ path: oneOf('auto', 'relay') })],
   ['container', section({ shutdown_timeout_seconds: seconds(0, MAX_TIMER_SECONDS - SHUTDOWN_GRACE_SECONDS) })],
   ['criu', section({ store: absolutePath })],
   ['ui', section({ refresh_seconds: seconds(1), theme: oneOf('dark', 'light', 'high-contrast', 'no-color') })],

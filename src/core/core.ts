@@ -599,7 +599,7 @@ export class Core {
       const dst = await readReplica(target, poolOf(ref!.dataset));
       const plan = await refinePlan(this.ctx, c, dst, planFrom(c, dst, target));
       const { bytes } = await executeReplicate(this.ctx, c, target, plan, source, step);
-      return { container: id, from: source, to: target.node, plan, executed: true, bytes };
+      return { container: id, from: source, to: target.node, plan, executed: true, ...(bytes !== undefined ? { bytes } : {}) };
     });
   }
 

@@ -72,7 +72,9 @@ test('first replication sends the whole line: every snapshot on pve2 with the sa
     /^pre-flight on pve2:\n {2}ok {2}pool rpool present\n {2}ok {2}parent rpool\/data present\n {2}ok {2}room under rpool\/data: \S+ free, ~\S+ to send$/m,
   );
   assert.equal(guids('pve2').size, 0, 'a dry run sends nothing');
-  ok(['replicate', '301', '--to', 'pve2']);
+  const run = ok(['replicate', '301', '--to', 'pve2']);
+  // Neither node is this machine and pve1 reaches pve2 by itself: the stream goes straight from node to node.
+  assert.match(run.stdout, /sent straight from pve1 to pve2/);
   const src = guids('pve1');
   const dst = guids('pve2');
   assert.deepEqual([...dst].sort(), [...src].sort(), 'same names, same guids');
@@ -152,11 +154,19 @@ test('a stream cut mid-send leaves the replica at its last snapshot and the hold
     ['#!/bin/sh', 'case "$*" in *"zfs send"*) /usr/bin/ssh "$@" | head -c 1048576; exit 1 ;; esac', 'exec /usr/bin/ssh "$@"', ''].join('\n'),
     { mode: 0o755 },
   );
-  const cut = runCli(['replicate', '301', '--to', 'pve2', '--config', configFile], { XDG_RUNTIME_DIR: `${dir}/run`, PATH: `${bin}:${process.env.PATH ?? ''}` });
+  // Relayed through this machine (the cut happens in the console's own ssh); the node-to-node path is the others'.
+  const relayConfig = `${dir}/relay-config.json`;
+  writeFileSync(relayConfig, JSON.stringify({ ...clusterConfig(cluster, dir, `${dir}/node`), replication: { path: 'relay' } }));
+  const cut = runCli(['replicate', '301', '--to', 'pve2', '--config', relayConfig], {
+    XDG_RUNTIME_DIR: `${dir}/run`,
+    PATH: `${bin}:${process.env.PATH ?? ''}`,
+  });
   assert.notEqual(cut.status, 0, `the cut replication fails: ${cut.stdout}`);
   assert.match(cut.stderr, /^error: .*zfs (recv|send)/m);
   assert.deepEqual([...guids('pve2')].sort(), [...before].sort(), 'the replica is at its last snapshot');
   assert.deepEqual(held(), heldBefore, 'the holds did not move');
-  ok(['replicate', '301', '--to', 'pve2']);
+  const retry = runCli(['replicate', '301', '--to', 'pve2', '--config', relayConfig], { XDG_RUNTIME_DIR: `${dir}/run` });
+  assert.equal(retry.status, 0, retry.stderr);
+  assert.match(retry.stdout, /replicated 301 to pve2: \d+ step\(s\), \S+ sent$/m, 'relayed: the bytes passed here and are counted');
   assert.deepEqual([...guids('pve2')].sort(), [...guids('pve1')].sort(), 'the retry completes the replica');
 });

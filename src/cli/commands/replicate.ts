@@ -31,6 +31,8 @@ export const replicateCommand: CommandSpec = {
     if (!env.json) env.out(replicationLines(id, preview.from, preview.to, preview.plan).join('\n'));
     const result = await env.core.replicate(id, target);
     if (env.json) return printJson(env, result);
-    env.out(`replicated ${id} to ${result.to}: ${result.plan.steps.length} step(s), ${formatBytes(result.bytes ?? 0)} sent`);
+    const sent =
+      result.bytes !== undefined ? `${formatBytes(result.bytes)} sent` : `~${formatBytes(result.plan.bytes)} sent straight from ${result.from} to ${result.to}`;
+    env.out(`replicated ${id} to ${result.to}: ${result.plan.steps.length} step(s), ${sent}`);
   },
 };

@@ -2,6 +2,7 @@ import { LxcriError } from '../errors.js';
 import type { ReplicationTarget } from '../ops/replicate.js';
 import type { Command, PipeResult } from '../runner/command.js';
 import type { Cluster, ClusterNode } from './cluster.js';
+import { directStream, reachProbe } from './direct-stream.js';
 
 /**
  * A send on one node streamed into a receive on another, relayed through this machine (`ssh a zfs send | ssh b zfs
@@ -15,6 +16,12 @@ export async function transfer(
   receive: Command,
   onBytes?: (n: number) => void,
 ): Promise<PipeResult> {
+  if (await goesDirect(cluster, from, to)) {
+    const run = directStream(send, to.ssh!.target, receive);
+    const r = await from.core.ctx.runner.run(run);
+    // The bytes crossed between the two nodes, not through here: unknown to this console.
+    return { bytes: Number.NaN, from: r, to: r };
+  }
   const local = cluster.local;
   if (!local?.pipe) {
     throw new LxcriError(
@@ -44,4 +51,26 @@ export function replicationTarget(cluster: Cluster, from: ClusterNode, to: Clust
     ctx: to.core.ctx,
     transfer: (send, receive, onBytes) => transfer(cluster, from, send, to, receive, onBytes),
   };
+}
+
+const direct = new WeakMap<Cluster, Map<string, Promise<boolean>>>();
+
+/**
+ * Straight from node to node when neither is this machine and the source reaches the target over ssh by itself (a
+ * Proxmox cluster's keys; asked once per pair and process). Otherwise, or with `replication.path: relay`, relayed.
+ */
+async function goesDirect(cluster: Cluster, from: ClusterNode, to: ClusterNode): Promise<boolean> {
+  if (!from.ssh || !to.ssh || from.core.ctx.config.replication.path === 'relay') return false;
+  let pairs = direct.get(cluster);
+  if (!pairs) direct.set(cluster, (pairs = new Map()));
+  const key = `${from.spec.name}>${to.spec.name}`;
+  let known = pairs.get(key);
+  if (!known) {
+    known = from.core.ctx.runner.run(reachProbe(to.ssh.target)).then(
+      () => true,
+      () => false,
+    );
+    pairs.set(key, known);
+  }
+  return known;
 }

@@ -30,7 +30,7 @@ export interface ReplicationResult {
   to: string;
   plan: ReplicatePlan;
   executed: boolean;
-  /** Bytes that went through the streams. */
+  /** Bytes that went through the streams; absent when they went straight from node to node (not through here). */
   bytes?: number;
 }
 
@@ -299,7 +299,7 @@ export async function executeReplicate(
   plan: ReplicatePlan,
   source: string,
   step: OnStep,
-): Promise<{ bytes: number }> {
+): Promise<{ bytes?: number }> {
   const failed = plan.preflight.filter((p) => !p.ok);
   if (failed.length) {
     throw new RefusedError(
@@ -314,17 +314,20 @@ export async function executeReplicate(
   // The steps reach the target through the context's peer; a caller with its own target (a test's) lends it.
   const withPeer: CoreContext = ctx.peer ? ctx : { ...ctx, peer: (n) => (n === target.node ? target : peerOf(ctx, n)) };
   let bytes = 0;
+  let direct = false;
   const counting: ReplicationTarget = {
     ...target,
     transfer: async (send, receive, onBytes) => {
       const r = await target.transfer(send, receive, onBytes);
-      bytes += r.bytes;
+      // A stream that went straight from node to node did not pass here: its size is not known to this console.
+      if (Number.isFinite(r.bytes)) bytes += r.bytes;
+      else direct = true;
       return r;
     },
   };
   const counted: CoreContext = { ...withPeer, peer: (n) => (n === target.node ? counting : withPeer.peer!(n)) };
   await runOperation(counted, REPLICATE, { container: c.id, datasets: [c.dataset], title: `replication of ${c.id} to ${target.node}`, input }, step);
-  return { bytes };
+  return direct ? {} : { bytes };
 }
 
 /** Holds each dataset's new base for `peer` (and marks it), then releases the bases it replaces. */

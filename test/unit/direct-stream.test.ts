@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { directStream, reachProbe } from '../../src/core/nodes/direct-stream.js';
+import type { SshTarget } from '../../src/core/nodes/ssh-runner.js';
+import { cmd } from '../../src/core/runner/command.js';
+
+// The node-to-node stream is one bash command line run on the source node: checked here by running it in a real
+// bash with stand-ins for zfs and ssh, so the quoting is what the shells see, not what we think they see.
+
+const dir = mkdtempSync(join(tmpdir(), 'lxcri-direct-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const to: SshTarget = {
+  node: 'pve2',
+  destination: 'root@10.0.0.2',
+  knownHosts: '/etc/pve/nodes/pve2/ssh_known_hosts',
+  connectTimeoutSeconds: 5,
+  controlPersistSeconds: 60,
+  controlDir: '/run/lxcri-console-ssh-0',
+};
+
+/** Stand-ins: `zfs` prints its argv as the stream (or fails); `ssh` records its argv, runs the remote string in sh with a recording `zfs`. */
+function stubs(sendExit = 0) {
+  const bin = join(dir, `bin${sendExit}`);
+  spawnSync('mkdir', ['-p', bin]);
+  writeFileSync(join(bin, 'zfs'), `#!/bin/sh\nprintf 'STREAM'; for a in "$@"; do printf ' [%s]' "$a"; done; echo; exit ${sendExit}\n`);
+  writeFileSync(
+    join(bin, 'ssh'),
+    [
+      '#!/bin/bash',
+      `for a in "$@"; do printf '%s\\n' "$a"; done > ${dir}/ssh-argv`,
+      // The remote string is the last argument: run it as a login shell would, with a zfs that records argv and stdin.
+      `remote="\${@: -1}"`,
+      `mkdir -p ${dir}/remote; printf '#!/bin/sh\\nfor a in "$@"; do printf "%%s\\\\n" "$a"; done > ${dir}/recv-argv; cat > ${dir}/recv-stdin\\n' > ${dir}/remote/zfs; chmod +x ${dir}/remote/zfs`,
+      `PATH=${dir}/remote:$PATH sh -c "$remote"`,
+    ].join('\n'),
+  );
+  chmodSync(join(bin, 'zfs'), 0o755);
+  chmodSync(join(bin, 'ssh'), 0o755);
+  return bin;
+}
+
+test('the source sends straight into the target’s receive: argv arrive whole through both shells, no shared connection', () => {
+  const bin = stubs();
+  const hostile = "tank/ct/we b'x;$(touch /tmp/pwned)";
+  const c = directStream(cmd('zfs', ['send', '-I', `${hostile}@a`, `${hostile}@b`]), to, cmd('zfs', ['recv', '-s', '-F', hostile], true));
+  assert.equal(c.tool, 'bash');
+  assert.equal(c.mutates, true);
+  const r = spawnSync(c.tool, c.args, { env: { ...process.env, PATH: `${bin}:${process.env.PATH}` }, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(readFileSync(join(dir, 'recv-argv'), 'utf8').split('\n').filter(Boolean), ['recv', '-s', '-F', hostile], 'the receive’s argv, exactly');
+  assert.equal(readFileSync(join(dir, 'recv-stdin'), 'utf8'), `STREAM [send] [-I] [${hostile}@a] [${hostile}@b]\n`, 'the send’s stream on its stdin');
+  const sshArgv = readFileSync(join(dir, 'ssh-argv'), 'utf8').split('\n');
+  assert.ok(sshArgv.includes('ControlPath=none'), 'the console’s control sockets are not on the node');
+  assert.ok(sshArgv.includes('HostKeyAlias=pve2') && sshArgv.includes('BatchMode=yes'), 'Proxmox’s own form between nodes');
+  assert.ok(sshArgv.includes('root@10.0.0.2'));
+});
+
+test('a failed send fails the whole command (pipefail), even though the receive side exits 0', () => {
+  const bin = stubs(3);
+  const c = directStream(cmd('zfs', ['send', 'tank/ct/web@a']), to, cmd('zfs', ['recv', '-F', 'tank/ct/web'], true));
+  const r = spawnSync(c.tool, c.args, { env: { ...process.env, PATH: `${bin}:${process.env.PATH}` }, encoding: 'utf8' });
+  assert.equal(r.status, 3);
+});
+
+test('the reach probe runs `true` on the target with the nodes’ own ssh options, within the connect timeout', () => {
+  const p = reachProbe(to);
+  assert.equal(p.tool, 'ssh');
+  assert.equal(p.args.at(-1), 'true');
+  assert.equal(p.args.at(-2), 'root@10.0.0.2');
+  assert.ok(p.args.includes('ConnectTimeout=5'));
+  assert.equal(p.mutates, false);
+});
