@@ -69,7 +69,7 @@ test('keys named like Object.prototype members are unknown keys, at the top leve
         (e: unknown) =>
           e instanceof UsageError &&
           e.message ===
-            `config /etc/x.json: ${name} is not a known key (expected one of zfs, checkpoint, runner, log, state_dir, journal_dir, lxc, pve, nodes, ssh_config, ssh, container, criu, ui)` &&
+            `config /etc/x.json: ${name} is not a known key (expected one of zfs, checkpoint, runner, log, state_dir, journal_dir, lxc, pve, nodes, ssh_config, ssh, replication, container, criu, ui)` &&
           e.hint === `fix ${name} in /etc/x.json (see README, "Configuration")`,
         top,
       );
