@@ -65,10 +65,10 @@ export interface CheckpointTree {
   inconsistent?: string;
 }
 
-function snapshotNode(rec: DatasetRecord, dataset: string, inv: Inventory, family: ReadonlySet<string>): CheckpointNode {
+function snapshotNode(rec: DatasetRecord, dataset: string, inv: Inventory, family: ReadonlySet<string>, pve?: ReadonlySet<string>): CheckpointNode {
   const name = rec.name.slice(rec.name.indexOf('@') + 1);
   const cls = classifySnapshot(name, rec);
-  const src = cls === 'foreign' ? foreignSource(name) : undefined;
+  const src = cls === 'foreign' ? foreignSource(name, pve) : undefined;
   const u = rec.user;
   return {
     id: rec.guid || rec.name,
@@ -104,9 +104,10 @@ function snapshotNode(rec: DatasetRecord, dataset: string, inv: Inventory, famil
  * Builds a container's checkpoint tree: parent = previous snapshot on the same dataset, or the origin for a
  * clone's first snapshot; each dataset's live state is a NOW node after its last snapshot. Only the container's own
  * datasets (its active one and the branches lxcri-console made for it) are in the tree. Always terminates, whatever
- * the listing says.
+ * the listing says. `pveSnapshots`: the snapshots the container's Proxmox config names (marked `pve`).
  */
-export function buildTree(container: string, activeDataset: string, inv: Inventory): CheckpointTree {
+export function buildTree(container: string, activeDataset: string, inv: Inventory, opts: { pveSnapshots?: readonly string[] } = {}): CheckpointTree {
+  const pve = opts.pveSnapshots?.length ? new Set(opts.pveSnapshots) : undefined;
   const nodes = new Map<string, CheckpointNode>();
   const byFullName = new Map<string, string>();
   const branches: BranchInfo[] = [];
@@ -115,7 +116,7 @@ export function buildTree(container: string, activeDataset: string, inv: Invento
   let inconsistent: string | undefined;
   for (const ds of datasets) {
     for (const rec of inv.snapshotsOf(ds)) {
-      const node = snapshotNode(rec, ds, inv, family);
+      const node = snapshotNode(rec, ds, inv, family, pve);
       if (nodes.has(node.id)) inconsistent ??= `guid ${node.id} is listed as both ${nodes.get(node.id)!.fullName} and ${rec.name}`;
       nodes.set(node.id, node);
       byFullName.set(rec.name, node.id);
