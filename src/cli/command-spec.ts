@@ -18,6 +18,8 @@ export interface CliEnv {
   /** Asks the user to type `expected`; false without a terminal. */
   confirm: (question: string, expected: string) => Promise<boolean>;
   nowSeconds: () => number;
+  /** The columns previews are wrapped to: the terminal's when stdout is one, else 80. */
+  width?: number;
 }
 
 export type Values = Record<string, unknown>;

@@ -131,6 +131,7 @@ export async function main(argv: string[], terminal = { out: (s: string) => cons
       warn: io.err,
       confirm: terminalConfirm,
       nowSeconds: () => Math.floor(Date.now() / 1000),
+      width: process.stdout.isTTY && process.stdout.columns ? process.stdout.columns : 80,
     };
     // A command reading every node warns of each node's interrupted operations itself (src/cli/cluster-read.ts).
     if (spec.name !== 'recover' && (spec.targets !== 'cluster' || cluster.single)) {

@@ -2,7 +2,10 @@ import type { PrunePlan } from '../core/ops/prune.js';
 import type { DeletePlan } from '../core/ops/delete.js';
 import type { ServicePreview } from '../core/ops/lifecycle.js';
 import type { SnapshotBrief } from '../core/model/snapshot-brief.js';
+import stringWidth from 'string-width';
+import { safeText } from './safe-text.js';
 import { table } from './table.js';
+import { wrapLine, wrapLines } from './wrap.js';
 import { GENERATED_NAME, shortDate } from './tree-columns.js';
 import { formatAge, formatBytes, freesWords } from './units.js';
 import type { RestorePlan, UndoRestorePlan } from '../core/core.js';
@@ -178,24 +181,36 @@ export function pruneSummary(plan: PrunePlan): string {
 }
 
 /**
- * A prune plan as a table: each checkpoint kept or pruned, its age, space and why (the CLI's, with full snapshot names;
- * the console's, with the names the tree shows, so the reasons fit).
+ * A prune plan as the CLI prints it, every line within `width` columns: a table of each checkpoint kept or pruned
+ * with its full snapshot name, label, age, space and why, when that fits; otherwise (an 80-column terminal) the short
+ * names, and each reason on its own line below its row. Any line still too long (a long name) is wrapped.
  */
-export function prunePlanLines(plan: PrunePlan, nowSeconds: number, fullNames = true): string[] {
-  if (!plan.items.length) return [pruneSummary(plan)];
-  const rows = table(
+export function prunePlanLines(plan: PrunePlan, nowSeconds: number, width = 80): string[] {
+  const summary = wrapLine(pruneSummary(plan), width);
+  if (!plan.items.length) return summary;
+  const cells = (i: PrunePlan['items'][number], name: string) => [
+    i.action === 'prune' ? 'PRUNE' : 'keep',
+    name,
+    i.label ? `'${clip(i.label, 24)}'` : '',
+    formatAge(i.creation, nowSeconds),
+    formatBytes(i.used),
+  ];
+  const wide = table(
     ['', 'SNAPSHOT', 'LABEL', 'AGE', 'USED', 'WHY'],
-    plan.items.map((i) => [
-      i.action === 'prune' ? 'PRUNE' : 'keep',
-      fullNames ? i.snapshot : i.name,
-      i.label ? `'${clip(i.label, 24)}'` : '',
-      formatAge(i.creation, nowSeconds),
-      formatBytes(i.used),
-      i.reason,
-    ]),
+    plan.items.map((i) => [...cells(i, i.snapshot), i.reason]),
+    [3, 4],
+  )
+    .split('\n')
+    .map((l) => `  ${l}`);
+  if (wide.every((l) => stringWidth(l) <= width)) return [...summary, ...wide];
+  const [header, ...rows] = table(
+    ['', 'CHECKPOINT', 'LABEL', 'AGE', 'USED'],
+    plan.items.map((i) => cells(i, i.name)),
     [3, 4],
   ).split('\n');
-  return [pruneSummary(plan), ...rows.map((l) => `  ${l}`)];
+  const reasonIndent = ' '.repeat(9);
+  const narrow = [`  ${header}`, ...rows.flatMap((r, n) => [`  ${r}`, `${reasonIndent}${safeText(plan.items[n]!.reason)}`])];
+  return [...summary, ...wrapLines(narrow, width)];
 }
 
 /** The prune dialog's totals over the edited plans: how many go and the space they free at least (or exactly). */
