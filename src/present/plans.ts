@@ -6,7 +6,7 @@ import stringWidth from 'string-width';
 import { safeText } from './safe-text.js';
 import { table } from './table.js';
 import { wrapLine, wrapLines } from './wrap.js';
-import { GENERATED_NAME, shortDate } from './tree-columns.js';
+import { GENERATED_NAME, lineTitle, shortDate } from './tree-columns.js';
 import { formatAge, formatBytes, freesWords } from './units.js';
 import type { RestorePlan, UndoRestorePlan } from '../core/core.js';
 
@@ -156,13 +156,12 @@ export function undoSummary(plan: UndoRestorePlan, nowSeconds: number, opts: { n
   const service = plan.service ?? { name, status: plan.running ? 'running' : 'stopped', running: plan.running, shutdownSeconds: 0 };
   const set = plan.branchedAt !== undefined ? ` set aside ${formatAge(plan.branchedAt, nowSeconds)} ago` : '';
   const from = plan.restoredFromLabel ? `'${clip(plan.restoredFromLabel, 28)}'` : plan.restoredFrom ? clip(plan.restoredFrom, 28) : undefined;
-  const line =
-    plan.chosen === 'explicit'
-      ? `${THEN} disk switches to the branch ${clip(plan.branch.slice(plan.branch.lastIndexOf('/') + 1), 44)}`
-      : `${THEN} disk switches back to the line${set}`;
+  // A switch names the branch as the tree titles it (what set it aside, and when), never by its dataset name.
+  const title = plan.line ? lineTitle(plan.line, plan.lineOrigin, nowSeconds) : `branch ${plan.branch.slice(plan.branch.lastIndexOf('/') + 1)}`;
+  const line = plan.chosen === 'explicit' ? `${THEN} disk switches to the branch ${title}` : `${THEN} disk switches back to the line${set}`;
   return [
     plan.service ? serviceFirst(service, name) : service.running ? `${name} (running) shuts down` : `${name} (stopped) is not started`,
-    line,
+    ...wrapLine(line, 80),
     ...(from && plan.chosen !== 'explicit' ? [`   (as it was before the restore to ${from})`] : []),
     plan.today === 'keep'
       ? `${THEN} today's state kept as branch ${branchWords(name, plan.seconds, nowSeconds)}`

@@ -242,6 +242,45 @@ test('prune plan at 80 columns: short names, the reason on its own line below it
   assert.match(wide[2]!, /^ {2}PRUNE {2}tank\/ct\/db@checkpoint-1760000000 +'fresh install' +5w +12M {2}over max_snapshots/);
 });
 
+test('switch to a branch: the preview names it as the tree titles it (what set it aside, when), never by its dataset', () => {
+  const at = NOW - 3 * DAY;
+  const plan = {
+    container: '101',
+    branch: 'tank/ct/lxcri-br-subvol-101-disk-0-1792434073',
+    chosen: 'explicit',
+    branchedAt: at,
+    line: {
+      dataset: 'tank/ct/lxcri-br-subvol-101-disk-0-1792434073',
+      active: false,
+      branchedAt: at,
+      setAsideBy: 'restore',
+      setAsideTo: target,
+      used: 0,
+      usedbysnapshots: 0,
+    },
+    running: true,
+    today: 'keep',
+    todayChanged: true,
+    todayCheckpoints: [],
+    seconds: NOW,
+    steps: [],
+    service,
+  } as unknown as UndoRestorePlan;
+  const lines = undoSummary(plan, NOW);
+  // Wrapped to 80 columns, the continuation indented.
+  assert.deepEqual(lines.slice(1, 3), ['-> disk switches to the branch set aside by the restore to "before migration 42"', `  at ${shortDate(at, NOW)}`]);
+  assert.ok(!lines.join('\n').includes('lxcri-br-'), lines.join('\n'));
+  // A long label wraps onto an indented line; nothing is cut and every line fits.
+  const long = undoSummary({ ...plan, line: { ...plan.line!, setAsideTo: { ...target, label: LONG } } }, NOW);
+  fits(long);
+  assert.ok(
+    long
+      .join(' ')
+      .replace(/\s+/g, ' ')
+      .includes(`"${LONG}" at ${shortDate(at, NOW)}`),
+  );
+});
+
 test('delete: the service is left alone; each checkpoint it destroys by label, age and size; the space freed', () => {
   const plan = {
     container: '101',

@@ -1,5 +1,6 @@
 import { classifySnapshot, foreignSource, type CheckpointClass } from './classify.js';
-import { parseBranchMark, type DatasetRecord } from './dataset.js';
+import { parseBranchMark, type DatasetRecord, type SetAsideBy } from './dataset.js';
+import { briefOf, type SnapshotBrief } from './snapshot-brief.js';
 import type { Inventory } from './inventory.js';
 import { describeOwner, ownFamily } from './ownership.js';
 
@@ -47,6 +48,10 @@ export interface BranchInfo {
   originOwner?: string;
   /** When the line was set aside by a branch restore (unix seconds). */
   branchedAt?: number;
+  /** What set it aside (from its mark; absent on older marks). */
+  setAsideBy?: SetAsideBy;
+  /** The checkpoint that restore went to (restore), or the one the undone restore went to (undo), while it exists. */
+  setAsideTo?: SnapshotBrief;
   used: number;
   usedbysnapshots: number;
   mountpoint?: string;
@@ -153,13 +158,17 @@ export function buildTree(container: string, activeDataset: string, inv: Invento
       children: [],
     };
     nodes.set(now.id, now);
-    const branchedAt = parseBranchMark(rec.user.branch)?.at;
+    const mark = parseBranchMark(rec.user.branch);
+    const branchedAt = mark?.at;
+    const to = mark?.to !== undefined ? nodes.get(mark.to) : undefined;
     branches.push({
       dataset: ds,
       active: ds === activeDataset,
       ...(rec.origin ? { origin: rec.origin } : {}),
       ...(rec.origin && !originInTree ? { originOwner: describeOwner(rec.origin.slice(0, rec.origin.indexOf('@'))) } : {}),
       ...(branchedAt ? { branchedAt } : {}),
+      ...(mark?.by ? { setAsideBy: mark.by } : {}),
+      ...(to?.kind === 'snapshot' ? { setAsideTo: briefOf(to) } : {}),
       used: rec.used,
       usedbysnapshots: rec.usedbysnapshots ?? 0,
       ...(rec.mountpoint ? { mountpoint: rec.mountpoint } : {}),
@@ -227,6 +236,14 @@ export function subtreeIds(tree: CheckpointTree, id: string): string[] {
     if (node) stack.push(...node.children);
   }
   return out;
+}
+
+/** One line of the tree (a dataset of the family) and the checkpoint it grew from, when that is in the tree. */
+export function lineOf(tree: CheckpointTree, dataset: string): { branch: BranchInfo; origin?: CheckpointNode } | undefined {
+  const branch = tree.branches.find((b) => b.dataset === dataset);
+  if (!branch) return undefined;
+  const origin = branch.origin ? [...tree.nodes.values()].find((n) => n.fullName === branch.origin) : undefined;
+  return { branch, ...(origin ? { origin } : {}) };
 }
 
 /** Snapshot nodes only, oldest first. */
