@@ -34,7 +34,7 @@ export class WorldSync {
       const world = this.core.store.getState().world;
       // In a cluster, the container's own node's listing (every node has its own pools, often named alike).
       const inventory = c.node ? world?.nodes?.find((n) => n.name === c.node)?.world?.inventory : world?.inventory;
-      const tree = inventory?.get(c.dataset) ? buildTree(c.id, c.dataset, inventory) : await this.core.tree(c.id);
+      const tree = inventory?.get(c.dataset) ? buildTree(c.id, c.dataset, inventory, { pveSnapshots: c.pveSnapshots }) : await this.core.tree(c.id);
       const ui = this.ui.getState();
       if (ui.selected !== c.id) return;
       const other = ui.tree !== undefined && ui.tree.container !== tree.container;

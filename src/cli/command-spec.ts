@@ -18,9 +18,18 @@ export interface CliEnv {
   /** Asks the user to type `expected`; false without a terminal. */
   confirm: (question: string, expected: string) => Promise<boolean>;
   nowSeconds: () => number;
+  /** The columns previews are wrapped to: the terminal's when stdout is one, else 80. */
+  width?: number;
 }
 
 export type Values = Record<string, unknown>;
+
+export type Targets = 'all' | 'first' | 'cluster' | 'node';
+
+/** What a command's positionals name (CommandSpec.targets), 'node' by default. */
+export function targetsOf(spec: Pick<CommandSpec, 'targets'>, positionals: readonly string[]): Targets {
+  return typeof spec.targets === 'function' ? spec.targets(positionals) : (spec.targets ?? 'node');
+}
 
 /** One CLI verb: its help text and options are data, so `--help` and the README read the same table. */
 export interface CommandSpec {
@@ -31,9 +40,10 @@ export interface CommandSpec {
   examples: string[];
   /**
    * What the positionals name, so the command runs on the right node: 'all' and 'first' are container refs, 'cluster'
-   * reads every node itself, 'node' (the default) runs on --node or this machine's node.
+   * reads every node itself, 'node' (the default) runs on --node or this machine's node. A function chooses by the
+   * positionals (space: the containers named, else every node).
    */
-  targets?: 'all' | 'first' | 'cluster' | 'node';
+  targets?: Targets | ((positionals: readonly string[]) => Targets);
   run: (env: CliEnv, positionals: string[], values: Values) => Promise<void>;
 }
 

@@ -4,7 +4,7 @@ import { LxcriError, UsageError } from '../core/errors.js';
 import type { Identity } from '../core/context.js';
 import type { Core } from '../core/core.js';
 import type { Runner } from '../core/runner/command.js';
-import type { CliEnv, CommandSpec } from './command-spec.js';
+import { targetsOf, type CliEnv, type CommandSpec } from './command-spec.js';
 import { safeJsonText, safeLines, safeText } from '../present/safe-text.js';
 import { GLOBAL_OPTIONS } from './global-options.js';
 import { THEME_NAMES } from '../../themes/index.js';
@@ -131,9 +131,10 @@ export async function main(argv: string[], terminal = { out: (s: string) => cons
       warn: io.err,
       confirm: terminalConfirm,
       nowSeconds: () => Math.floor(Date.now() / 1000),
+      width: process.stdout.isTTY && process.stdout.columns ? process.stdout.columns : 80,
     };
     // A command reading every node warns of each node's interrupted operations itself (src/cli/cluster-read.ts).
-    if (spec.name !== 'recover' && (spec.targets !== 'cluster' || cluster.single)) {
+    if (spec.name !== 'recover' && (targetsOf(spec, positionals.slice(1)) !== 'cluster' || cluster.single)) {
       await warnInterrupted(routed.core, io.err, cluster.single ? undefined : cluster.nodes.find((n) => n.core === routed.core)?.spec.name);
     }
     await spec.run(env, routed.positionals, values);

@@ -1,14 +1,14 @@
 import { UsageError } from '../core/errors.js';
 import type { Core } from '../core/core.js';
 import type { Cluster, ClusterNode } from '../core/nodes/cluster.js';
-import type { CommandSpec } from './command-spec.js';
+import { targetsOf, type CommandSpec } from './command-spec.js';
 
 /**
  * Which node a command runs on. Container refs (`<id>` unique cluster-wide, or `<node>:<id>`) name it; commands
  * without one run on `--node`, else this machine's node, else the only node. Positionals come back as the node's ids.
  */
 export async function routeCommand(cluster: Cluster, spec: CommandSpec, positionals: string[]): Promise<{ core: Core; positionals: string[] }> {
-  const targets = spec.targets ?? 'node';
+  const targets = targetsOf(spec, positionals);
   const refCount = targets === 'all' ? positionals.length : targets === 'first' ? Math.min(1, positionals.length) : 0;
   // A command that reads every node itself (list, pool) needs no node of its own: this machine's, else the first.
   if (targets === 'cluster') return { core: (cluster.nodes.find((n) => n.local) ?? cluster.nodes[0]!).core, positionals };

@@ -131,6 +131,13 @@ export async function createDemoHost(options: { fallback?: Runner; now?: () => n
     flush(id);
     sim.snapshot([`${ds(id)}@${name}`], {}, false);
   };
+  /** A snapshot Proxmox took (`pct snapshot`): on ZFS, and a `[name]` section of the container's config. */
+  const pveSnapshot = (id: string, name: string) => {
+    foreign(id, name);
+    const c = containers.get(id)!;
+    c.snapshots = [...(c.snapshots ?? []), { name, snaptime: Math.floor(clock / 1000) }];
+    runner.writePveConfigs();
+  };
 
   for (let i = 0; i < 6; i++) {
     await cp('100', i === 0 ? 'fresh install' : undefined);
@@ -169,7 +176,7 @@ export async function createDemoHost(options: { fallback?: Runner; now?: () => n
   // view's "shared between checkpoints": usedbysnapshots far above the sum of the snapshots' own space).
   flush('105');
   sim.write(ds('105'), { freeOldest: 900 * MB });
-  foreign('106', 'before_upgrade');
+  pveSnapshot('106', 'before_upgrade');
   tick(8);
   await cp('106', 'wireguard keys rotated');
   clock = realNow() - 2 * 3_600_000;

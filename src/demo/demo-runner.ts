@@ -10,6 +10,8 @@ export interface DemoContainer {
   lock?: string;
   rootfs: string;
   memory: number;
+  /** Snapshots Proxmox took (`pct snapshot`): sections of the config, oldest first. */
+  snapshots?: Array<{ name: string; snaptime: number }>;
 }
 
 /**
@@ -337,18 +339,26 @@ export class DemoRunner implements Runner {
   writePveConfigs(): void {
     mkdirSync(this.pveDir, { recursive: true });
     for (const c of this.containers.values()) {
-      const lines = [
+      // Keys sorted, as Proxmox writes them; `parent` is the snapshot the live state grew from.
+      const keys = (parent: string | undefined, snaptime?: number) => [
         `arch: amd64`,
         `cores: 2`,
         `hostname: ${c.name}`,
-        ...(c.lock ? [`lock: ${c.lock}`] : []),
+        ...(c.lock && snaptime === undefined ? [`lock: ${c.lock}`] : []),
         `memory: 2048`,
         `net0: name=eth0,bridge=vmbr0,ip=dhcp,type=veth`,
         `ostype: debian`,
+        ...(parent ? [`parent: ${parent}`] : []),
         `rootfs: ${c.rootfs},size=8G`,
+        ...(snaptime !== undefined ? [`snaptime: ${snaptime}`] : []),
         `swap: 512`,
         `unprivileged: 1`,
       ];
+      const snaps = c.snapshots ?? [];
+      const lines = keys(snaps.at(-1)?.name);
+      // One `[name]` section per snapshot, in alphabetical order (not time order).
+      const sections = snaps.map((s, i) => ({ name: s.name, lines: keys(snaps[i - 1]?.name, s.snaptime) }));
+      for (const s of sections.sort((a, b) => (a.name < b.name ? -1 : 1))) lines.push('', `[${s.name}]`, ...s.lines);
       writeFileSync(`${this.pveDir}/${c.vmid}.conf`, lines.join('\n') + '\n');
     }
   }

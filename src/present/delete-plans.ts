@@ -1,9 +1,11 @@
 import type { CheckpointNode } from '../core/model/tree.js';
+import { describeAction, type DeleteAction } from '../core/ops/delete.js';
 import type { DeleteBranchPlan } from '../core/ops/delete-branch.js';
 import { keepReason, type DeleteSetPlan } from '../core/ops/delete-set.js';
 import { checkpointWords } from './plans.js';
 import { lineTitle } from './tree-columns.js';
 import { freesWords } from './units.js';
+import { wrapLines } from './wrap.js';
 
 /** A checkpoint as the other previews name it: 'before upgrade' (5w ago, 46M). */
 const checkpointBrief = (n: CheckpointNode, nowSeconds: number) => checkpointWords(n, n.used, nowSeconds);
@@ -40,4 +42,9 @@ export function marksSummary(marked: readonly CheckpointNode[]): string {
   const stay = marked.length - going.length;
   const bytes = going.reduce((sum, n) => sum + n.used, 0);
   return `${marked.length} marked, ${freesWords(bytes, false)}${stay ? ` (${stay} would stay: held, or a branch grew from it)` : ''}`;
+}
+
+/** A delete preview as the CLI prints it: what happens to the data, then the zfs steps, every line wrapped to `width`. */
+export function deletePreviewText(summary: readonly string[], actions: readonly DeleteAction[], width = 80): string[] {
+  return wrapLines([...summary, '', 'zfs steps:', ...actions.map((a) => `  ${describeAction(a)}`)], width);
 }

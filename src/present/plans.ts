@@ -2,8 +2,11 @@ import type { PrunePlan } from '../core/ops/prune.js';
 import type { DeletePlan } from '../core/ops/delete.js';
 import type { ServicePreview } from '../core/ops/lifecycle.js';
 import type { SnapshotBrief } from '../core/model/snapshot-brief.js';
+import stringWidth from 'string-width';
+import { safeText } from './safe-text.js';
 import { table } from './table.js';
-import { GENERATED_NAME, shortDate } from './tree-columns.js';
+import { wrapLine, wrapLines } from './wrap.js';
+import { GENERATED_NAME, lineTitle, shortDate } from './tree-columns.js';
 import { formatAge, formatBytes, freesWords } from './units.js';
 import type { RestorePlan, UndoRestorePlan } from '../core/core.js';
 
@@ -153,13 +156,12 @@ export function undoSummary(plan: UndoRestorePlan, nowSeconds: number, opts: { n
   const service = plan.service ?? { name, status: plan.running ? 'running' : 'stopped', running: plan.running, shutdownSeconds: 0 };
   const set = plan.branchedAt !== undefined ? ` set aside ${formatAge(plan.branchedAt, nowSeconds)} ago` : '';
   const from = plan.restoredFromLabel ? `'${clip(plan.restoredFromLabel, 28)}'` : plan.restoredFrom ? clip(plan.restoredFrom, 28) : undefined;
-  const line =
-    plan.chosen === 'explicit'
-      ? `${THEN} disk switches to the branch ${clip(plan.branch.slice(plan.branch.lastIndexOf('/') + 1), 44)}`
-      : `${THEN} disk switches back to the line${set}`;
+  // A switch names the branch as the tree titles it (what set it aside, and when), never by its dataset name.
+  const title = plan.line ? lineTitle(plan.line, plan.lineOrigin, nowSeconds) : `branch ${plan.branch.slice(plan.branch.lastIndexOf('/') + 1)}`;
+  const line = plan.chosen === 'explicit' ? `${THEN} disk switches to the branch ${title}` : `${THEN} disk switches back to the line${set}`;
   return [
     plan.service ? serviceFirst(service, name) : service.running ? `${name} (running) shuts down` : `${name} (stopped) is not started`,
-    line,
+    ...wrapLine(line, 80),
     ...(from && plan.chosen !== 'explicit' ? [`   (as it was before the restore to ${from})`] : []),
     plan.today === 'keep'
       ? `${THEN} today's state kept as branch ${branchWords(name, plan.seconds, nowSeconds)}`
@@ -178,24 +180,36 @@ export function pruneSummary(plan: PrunePlan): string {
 }
 
 /**
- * A prune plan as a table: each checkpoint kept or pruned, its age, space and why (the CLI's, with full snapshot names;
- * the console's, with the names the tree shows, so the reasons fit).
+ * A prune plan as the CLI prints it, every line within `width` columns: a table of each checkpoint kept or pruned
+ * with its full snapshot name, label, age, space and why, when that fits; otherwise (an 80-column terminal) the short
+ * names, and each reason on its own line below its row. Any line still too long (a long name) is wrapped.
  */
-export function prunePlanLines(plan: PrunePlan, nowSeconds: number, fullNames = true): string[] {
-  if (!plan.items.length) return [pruneSummary(plan)];
-  const rows = table(
+export function prunePlanLines(plan: PrunePlan, nowSeconds: number, width = 80): string[] {
+  const summary = wrapLine(pruneSummary(plan), width);
+  if (!plan.items.length) return summary;
+  const cells = (i: PrunePlan['items'][number], name: string) => [
+    i.action === 'prune' ? 'PRUNE' : 'keep',
+    name,
+    i.label ? `'${clip(i.label, 24)}'` : '',
+    formatAge(i.creation, nowSeconds),
+    formatBytes(i.used),
+  ];
+  const wide = table(
     ['', 'SNAPSHOT', 'LABEL', 'AGE', 'USED', 'WHY'],
-    plan.items.map((i) => [
-      i.action === 'prune' ? 'PRUNE' : 'keep',
-      fullNames ? i.snapshot : i.name,
-      i.label ? `'${clip(i.label, 24)}'` : '',
-      formatAge(i.creation, nowSeconds),
-      formatBytes(i.used),
-      i.reason,
-    ]),
+    plan.items.map((i) => [...cells(i, i.snapshot), i.reason]),
+    [3, 4],
+  )
+    .split('\n')
+    .map((l) => `  ${l}`);
+  if (wide.every((l) => stringWidth(l) <= width)) return [...summary, ...wide];
+  const [header, ...rows] = table(
+    ['', 'CHECKPOINT', 'LABEL', 'AGE', 'USED'],
+    plan.items.map((i) => cells(i, i.name)),
     [3, 4],
   ).split('\n');
-  return [pruneSummary(plan), ...rows.map((l) => `  ${l}`)];
+  const reasonIndent = ' '.repeat(9);
+  const narrow = [`  ${header}`, ...rows.flatMap((r, n) => [`  ${r}`, `${reasonIndent}${safeText(plan.items[n]!.reason)}`])];
+  return [...summary, ...wrapLines(narrow, width)];
 }
 
 /** The prune dialog's totals over the edited plans: how many go and the space they free at least (or exactly). */

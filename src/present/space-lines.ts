@@ -7,7 +7,7 @@ import { formatBytes, formatTime, freesWords } from './units.js';
 /** A pool's size and free space in one line; `~` marks sizes zfs-fuse's `zpool list` rounds. */
 export function poolSpaceLine(p: PoolSpace): string {
   const a = p.approximate ? '~' : '';
-  return `pool ${p.name}: size ${a}${formatBytes(p.size)}, allocated ${a}${formatBytes(p.allocated)}, free ${a}${formatBytes(p.free)}`;
+  return `pool ${p.name}${p.node ? ` on ${p.node}` : ''}: size ${a}${formatBytes(p.size)}, allocated ${a}${formatBytes(p.allocated)}, free ${a}${formatBytes(p.free)}`;
 }
 
 /** Where a container's space is, in words an admin reads without knowing ZFS's `usedby*` properties. */

@@ -1,6 +1,6 @@
 import stringWidth from 'string-width';
 import type { TreeRow } from '../core/model/tree-layout.js';
-import type { BranchInfo, CheckpointNode, CheckpointTree } from '../core/model/tree.js';
+import { lineOf, type BranchInfo, type CheckpointNode, type CheckpointTree } from '../core/model/tree.js';
 import { guidePrefix, nodeGlyph, type Glyphs } from './glyphs.js';
 import { safeText } from './safe-text.js';
 import { formatAgeDays, formatBytes } from './units.js';
@@ -41,27 +41,35 @@ export function shortDate(seconds: number, nowSeconds: number): string {
 export const GENERATED_NAME = /^(?:checkpoint|pre-restore)-\d+(?:-\d+)?$/;
 
 /** A checkpoint or snapshot as a person names it: its label, else its name unless the name is only a time. */
-export function checkpointTitle(n: CheckpointNode): string {
+export function checkpointTitle(n: Pick<CheckpointNode, 'label' | 'name'>): string {
   if (n.label) return `"${n.label}"`;
   return GENERATED_NAME.test(n.name) ? '' : n.name;
 }
 
 /**
- * A side line titled in words, never by its dataset name (that is in the details): the restore that set it aside
- * and when, else the checkpoint it grew from.
+ * A side line titled in words, never by its dataset name (that is in the details): what set it aside (a restore to a
+ * checkpoint, the undo of one, a switch to another line; its mark records which) and when, else the checkpoint it
+ * grew from. The restore's checkpoint comes from the mark, not from the line's origin: promotes by later restores
+ * and switches move origins around, and the title must not change with them.
  */
-export function lineTitle(b: BranchInfo, origin: CheckpointNode | undefined, nowSeconds: number): string {
+export function lineTitle(b: BranchInfo, origin: Pick<CheckpointNode, 'label' | 'name' | 'creation'> | undefined, nowSeconds: number): string {
   if (b.originOwner) return `a clone of ${b.origin} (${b.originOwner})`;
-  const from = origin ? checkpointTitle(origin) || `the checkpoint of ${shortDate(origin.creation, nowSeconds)}` : undefined;
-  if (b.branchedAt !== undefined) return `set aside by the restore to ${from ?? 'an earlier checkpoint'} at ${shortDate(b.branchedAt, nowSeconds)}`;
+  const words = (n: Pick<CheckpointNode, 'label' | 'name' | 'creation'>) => checkpointTitle(n) || `the checkpoint of ${shortDate(n.creation, nowSeconds)}`;
+  const at = b.branchedAt !== undefined ? ` at ${shortDate(b.branchedAt, nowSeconds)}` : '';
+  const to = b.setAsideTo ? words(b.setAsideTo) : 'a checkpoint deleted since';
+  if (b.setAsideBy === 'restore') return `set aside by the restore to ${to}${at}`;
+  if (b.setAsideBy === 'undo') return `set aside by the undo of the restore to ${to}${at}`;
+  if (b.setAsideBy === 'switch') return `set aside by a switch to another line${at}`;
+  // A mark that does not say (written before it did): the checkpoint it grew from, while it still has one.
+  const from = origin ? words(origin) : undefined;
+  if (b.branchedAt !== undefined) return from ? `set aside by the restore to ${from}${at}` : `set aside${at}`;
   return from ? `branch from ${from}` : `branch ${b.dataset.split('/').pop()}`;
 }
 
 /** The title of one of the tree's lines (lineTitle), by its dataset. */
 export function branchTitle(tree: CheckpointTree, dataset: string, nowSeconds: number): string {
-  const b = tree.branches.find((x) => x.dataset === dataset);
-  if (!b) return dataset;
-  return lineTitle(b, b.origin ? [...tree.nodes.values()].find((n) => n.fullName === b.origin) : undefined, nowSeconds);
+  const line = lineOf(tree, dataset);
+  return line ? lineTitle(line.branch, line.origin, nowSeconds) : dataset;
 }
 
 /** The marks of a checkpoint: held, stateful (a CRIU image), another tool's (sanoid, pve, syncoid...). */

@@ -145,10 +145,12 @@ test('delete <ct> --branch <dataset>: --dry-run and no --yes change nothing; bad
 
   const dry = cli('delete', 'br', '--branch', branch, '--dry-run');
   assert.equal(dry.status, 0, dry.stderr);
-  assert.match(dry.stdout, /^The branch .* goes: its live state and 2 checkpoints:$/m);
+  // Wrapped at 80 columns (stdout is a pipe): words may continue on the next line.
+  for (const line of dry.stdout.split('\n')) assert.ok(line.length <= 80, `${line.length} columns: ${line}`);
+  assert.match(dry.stdout, /^The branch .* goes:\s+its\s+live\s+state\s+and\s+2\s+checkpoints:$/m);
   assert.match(dry.stdout, /^ {2}- 'later' \(.* ago, \S+\)$/m);
   assert.match(dry.stdout, /^frees \S+; the live state of br \(you are here\) is untouched\.$/m);
-  assert.match(dry.stdout, new RegExp(`^zfs steps:\\n {2}destroy branch ${branch} with 2 snapshot\\(s\\): .*${cp2}`, 'm'));
+  assert.match(dry.stdout, new RegExp(`^zfs steps:\\n {2}destroy branch ${branch} with 2\\s+snapshot\\(s\\):\\s[\\s\\S]*${cp2}`, 'm'));
   assert.deepEqual(zfsAll(), before, '--dry-run: zfs list -t all is unchanged');
 
   const dryJson = cli('delete', 'br', '--branch', branch, '--dry-run', '--json');

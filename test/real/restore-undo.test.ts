@@ -90,7 +90,8 @@ test('undo keep: the pre-restore line is live again with every checkpoint, today
   assert.equal(get('origin', D), '-');
   assert.equal(get('origin', T), `${D}@${cp1}`);
   assert.equal(get('lxcri:branch', D), '-', 'the live line carries no branch mark');
-  assert.match(get('lxcri:branch', T), /^web@\d+$/);
+  // When, and what set it aside: the undo of the restore to cp1 (by that checkpoint's guid).
+  assert.equal(get('lxcri:branch', T), `web@${plan.seconds}:undo:${sh('zfs', ['get', '-Hp', '-o', 'value', 'guid', `${D}@${cp1}`]).trim()}`);
   assert.equal(get('mounted', T), 'yes');
   // The model agrees: NOW follows the safety snapshot on D.
   const tree = await core.tree('web');
@@ -182,6 +183,45 @@ test('undo with no branch restore says so (a rollback cannot be undone); undo tw
   assert.deepEqual([other.chosen, other.branch], ['explicit', third.todayBranch]);
   assert.equal((await tc.planUndoRestore('tog')).branch, older.branchDataset);
   await assert.rejects(core.planUndoRestore('tog', { branch: `${pool.base}/none` }), /is not a branch of tog/);
+
+  // Carried out: the switch to that branch, which is not the newest. Ground truth is the files on the mountpoints
+  // and `zfs list`: the live dataset holds the branch's data, today's state is kept as a branch with its own, the
+  // newest restore's branch is left as it was, and no snapshot is lost or added.
+  const D = `${pool.base}/tog`;
+  pool.write('tog', 'today after the restore', 'today.txt');
+  pool.write(third.todayBranch!, 'on the branch', 'branch.txt');
+  const snapshotsBefore = world('tog')
+    .filter((n) => n.includes('@'))
+    .map((n) => n.slice(n.indexOf('@')));
+  const switchPlan = await tc.planUndoRestore('tog', { branch: third.todayBranch!, today: 'keep' });
+  assert.equal(switchPlan.chosen, 'explicit');
+  const switched = await tc.undoRestore('tog', { plan: switchPlan });
+  assert.deepEqual([switched.branch, switched.todayBranch], [third.todayBranch, switchPlan.todayBranch]);
+  const A = switched.todayBranch!;
+  // The live line is the branch: its state, its files.
+  assert.equal(pool.read('tog'), 'v1');
+  assert.equal(pool.read('tog', 'new.txt'), 'x');
+  assert.equal(pool.read('tog', 'branch.txt'), 'on the branch');
+  assert.ok(!existsSync(fileOn(D, 'today.txt')), 'what today wrote is not on the live line');
+  // Today's state kept as the new branch, mounted with its files; the newest restore's branch untouched.
+  assert.equal(get('mounted', A), 'yes');
+  assert.equal(pool.read(A), 'v1');
+  assert.equal(pool.read(A, 'today.txt'), 'today after the restore');
+  assert.equal(pool.read(older.branchDataset), 'v3-live');
+  // zfs list: exactly the live dataset, the newest restore's branch and today's; the chosen branch's name is gone.
+  assert.deepEqual(datasets(), [D, A, older.branchDataset].sort());
+  assert.ok(!world('tog').some((n) => n === third.todayBranch || n.startsWith(`${third.todayBranch}@`)));
+  assert.deepEqual(
+    world('tog')
+      .filter((n) => n.includes('@'))
+      .map((n) => n.slice(n.indexOf('@')))
+      .sort(),
+    snapshotsBefore.sort(),
+    'every snapshot is still there, none added',
+  );
+  assert.equal(get('lxcri:branch', D), '-', 'the live line carries no branch mark');
+  assert.equal(get('lxcri:branch', A), `tog@${switchPlan.seconds}:switch`);
+  assert.equal(get('mounted', D), 'yes');
 });
 
 test('the CLI: --dry-run prints the plan and changes nothing; --discard of an unknown change is refused without --yes', async () => {
@@ -260,7 +300,7 @@ test('undo killed (SIGKILL) at every step, then finished or undone: either the s
         assert.equal(pool.read(id), 'v1');
         assert.equal(pool.read(id, 'new.txt'), 'today');
         assert.equal(pool.read(r.branchDataset), 'v3-live');
-        assert.match(get('lxcri:branch', r.branchDataset), new RegExp(`^${id}@\\d+$`));
+        assert.match(get('lxcri:branch', r.branchDataset), new RegExp(`^${id}@\\d+:restore:\\d+$`));
         assert.equal(get('origin', r.branchDataset), `${D}@${cp1}`, `${id}: the restored line owns the checkpoints again`);
       } else {
         const now = world(id);

@@ -4,7 +4,7 @@ import { READ_ONLY_KEY } from '../../src/app/bindings.js';
 import { createUiStore } from '../../src/app/ui-store.js';
 import type { TreeRow } from '../../src/core/model/tree-layout.js';
 import { cmd } from '../../src/core/runner/command.js';
-import { shortDate } from '../../src/present/tree-columns.js';
+import { branchTitle, shortDate } from '../../src/present/tree-columns.js';
 import { formatBytes } from '../../src/present/units.js';
 import { plain, renderConsole } from '../support/ui.js';
 
@@ -175,6 +175,13 @@ test("r on a branch's NOW offers to switch to it; d on it previews deleting the 
   await c.command('restore');
   let f = plain(c.frame());
   assert.match(f, /Switch 101 to another branch/);
+  // The branch in words, as the tree titles it (not its dataset name), and a footer saying what Enter does.
+  const title = branchTitle(tree, leaf.dataset, Math.floor(Date.now() / 1000));
+  assert.match(title, /^set aside by the restore to "before migration 42" at /);
+  assert.ok(f.replace(/[║│\s]+/g, ' ').includes(`-> disk switches to the branch ${title}`), f);
+  assert.doesNotMatch(f, /disk switches to the branch lxcri-br-/);
+  assert.match(f, /Enter switch {3}/);
+  assert.doesNotMatch(f, /Enter undo/);
   await c.dialogCommand('close');
   assert.deepEqual(await family(c, '101'), before, 'closing changes nothing');
 

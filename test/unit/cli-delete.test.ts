@@ -140,7 +140,9 @@ test('delete --branch --dry-run: the branch in words, its checkpoints, what it f
     'frees 9M; the live state of web (you are here) is untouched.',
     '',
     'zfs steps:',
-    `  destroy branch ${BR} with 2 snapshot(s): checkpoint-11, checkpoint-12`,
+    // Wrapped at 80 columns (no terminal here), the continuation indented.
+    `  destroy branch ${BR} with 2 snapshot(s): checkpoint-11,`,
+    '    checkpoint-12',
   ]);
 
   const j = previewCore();
@@ -212,4 +214,24 @@ test('delete several / --branch: bad usage exits 2 with one error line and a hin
     assert.match(r.err[0]!, pattern, argv.join(' '));
     assert.match(r.err[1]!, /^hint: ./);
   }
+});
+
+test('delete --branch and delete several previews fit 80 columns (long labels wrapped, not cut); a wider terminal, its width', async () => {
+  const LONG = 'the state just before the big schema migration that we rehearsed twice on staging';
+  const records = () => listing().map((r) => ({ ...r, user: r.user.label ? { ...r.user, label: LONG } : r.user }));
+  const preview = async (args: string[], values: Record<string, unknown>, width?: number) => {
+    const { runner, core } = fakeCore();
+    expectLegacy(runner, records());
+    const { e, out } = env(core);
+    await deleteCommand.run(width ? { ...e, width } : e, args, { ...values, 'dry-run': true });
+    runner.assertDone();
+    return out.join('\n').split('\n');
+  };
+  for (const lines of [await preview(['web'], { branch: BR }), await preview(['web', 'checkpoint-3', 'checkpoint-11'], {})]) {
+    for (const l of lines) assert.ok(l.length <= 80, `${l.length} columns: ${l}`);
+    assert.ok(lines.join('').replace(/\s+/g, '').includes(LONG.slice(0, 20).replace(/\s+/g, '')), 'the label is there');
+    assert.ok(lines.join('').replace(/\s+/g, '').includes(BR), 'the dataset is there, whole');
+  }
+  const wide = await preview(['web'], { branch: BR }, 200);
+  assert.ok(wide.some((l) => l.length > 80) && wide.every((l) => l.length <= 200), 'wrapped to the terminal, not to 80');
 });

@@ -141,7 +141,8 @@ test('a believable history: branchy db, foreign snapshots, a locked and a non-ZF
   assert.equal(snapshots(db).filter((n) => n.class === 'safety').length, 2);
   const build = await core.tree('105');
   assert.equal(snapshots(build).filter((n) => n.class === 'foreign').length, 4, 'sanoid dailies on build');
-  assert.ok(snapshots(await core.tree('106')).some((n) => n.name === 'before_upgrade'));
+  // Taken with `pct snapshot`: a section of 106's Proxmox config, so marked as Proxmox's own.
+  assert.equal(snapshots(await core.tree('106')).find((n) => n.name === 'before_upgrade')?.foreignSource, 'pve');
   assert.equal(world.containers.find((c) => c.id === '102')!.lock, 'backup');
   assert.ok(!world.containers.find((c) => c.id === '107')!.dataset, '107 is not on ZFS');
   // web grows between its checkpoints, and what it rewrote after each stays with it.

@@ -4,7 +4,11 @@ import type { RestorePlan, UndoRestorePlan } from '../../src/core/core.js';
 import type { DeletePlan } from '../../src/core/ops/delete.js';
 import { applyPrunePicks, pruneRefusal } from '../../src/core/ops/prune-edit.js';
 import type { PruneItem, PrunePlan } from '../../src/core/ops/prune.js';
-import { deleteSummary, pruneItemRow, pruneTotals, restoreSummary, undoSummary } from '../../src/present/plans.js';
+import type { CheckpointNode } from '../../src/core/model/tree.js';
+import type { DeleteBranchPlan } from '../../src/core/ops/delete-branch.js';
+import type { DeleteSetPlan } from '../../src/core/ops/delete-set.js';
+import { deleteBranchLines, deletePreviewText, deleteSetLines } from '../../src/present/delete-plans.js';
+import { deleteSummary, pruneItemRow, prunePlanLines, pruneTotals, restoreSummary, undoSummary } from '../../src/present/plans.js';
 import { shortDate } from '../../src/present/tree-columns.js';
 
 const NOW = 1_763_900_000;
@@ -134,6 +138,45 @@ test('every preview line fits 80 columns, whatever the labels, names and dataset
   fits(undoSummary(undo, NOW));
   fits(undoSummary({ ...undo, chosen: 'explicit', today: 'discard', todayCheckpoints: Array(120).fill('s') }, NOW));
   fits(deleteSummary(del, NOW));
+  // The CLI's delete --branch and marked-set previews, the zfs steps (full dataset names) included.
+  const node = { kind: 'snapshot', name: long.name, fullName: `tank/ct/db@${long.name}`, label: LONG, creation: NOW - 9 * DAY, used: 5 * M } as CheckpointNode;
+  const deepBranch = `tank/${'deep/'.repeat(10)}lxcri-br-${'x'.repeat(100)}`;
+  const branchPlan = {
+    container: 'a-container-id-that-is-long',
+    branch: { dataset: deepBranch, active: false, origin: node.fullName, branchedAt: NOW - DAY, used: 9 * M, usedbysnapshots: 0 },
+    origin: node,
+    snapshots: [node, node],
+    actions: [{ kind: 'destroy-dataset', dataset: deepBranch, snapshots: [`${deepBranch}@${long.name}`] }],
+    usedBytes: 9 * M,
+  } as unknown as DeleteBranchPlan;
+  const setPlan = {
+    container: 'a-container-id-that-is-long',
+    deletes: [node, node],
+    kept: [{ node, reason: `held (1 hold(s)) ${'and more '.repeat(12)}` }],
+    actions: [{ kind: 'destroy-snapshot', snapshot: `${deepBranch}@${long.name}` }],
+    freedBytes: 10 * M,
+    accuracy: 'lower-bound',
+  } as unknown as DeleteSetPlan;
+  const branchText = deletePreviewText(deleteBranchLines(branchPlan, NOW), branchPlan.actions);
+  const setText = deletePreviewText(deleteSetLines(setPlan, NOW), setPlan.actions);
+  fits(branchText);
+  fits(setText);
+  // Wrapped, not cut: every word of the title and of the steps is still there.
+  assert.ok(branchText.join('').replace(/\s+/g, '').includes(`destroybranch${deepBranch}`));
+  assert.ok(setText.join(' ').replace(/\s+/g, ' ').includes('held (1 hold(s)) and more'));
+  // The prune plan: full names of deep datasets, long reasons.
+  const pruneItem = { ...item, snapshot: `${deepBranch}@${long.name}`, dataset: deepBranch } as PruneItem;
+  fits(
+    prunePlanLines(
+      {
+        container: 'a-container-id-that-is-long',
+        items: [pruneItem, { ...pruneItem, action: 'keep' }],
+        reclaimBytes: 1e15,
+        reclaimAccuracy: 'estimate',
+      } as unknown as PrunePlan,
+      NOW,
+    ),
+  );
   fits([
     pruneItemRow(item, NOW),
     pruneTotals([{ container: '1', items: Array(1000).fill(item), reclaimBytes: 1e15, reclaimAccuracy: 'estimate' } as unknown as PrunePlan]),
@@ -166,6 +209,76 @@ test('undo: the service, the line it switches back to (when set aside, before wh
     '-> db starts',
   ]);
   assert.equal(undoSummary({ ...plan, today: 'keep' }, NOW)[3], `-> today's state kept as branch 'db @ ${shortDate(NOW, NOW)}'`);
+});
+
+test('prune plan at 80 columns: short names, the reason on its own line below its row; the whole table where it fits', () => {
+  const plan = {
+    container: 'db',
+    items: [
+      item('checkpoint-1760000000', 'prune', 'beyond-max', 12 * M, 'fresh install'),
+      item('autosnap_2025-10-01_00:00:01_daily', 'keep', 'not-candidate', 1 * M),
+    ].map((i) => ({
+      ...i,
+      reason: i.action === 'prune' ? 'over max_snapshots (10): the oldest beyond it go' : 'not ours (sanoid): pass --include foreign to prune it',
+    })),
+    reclaimBytes: 12 * M,
+    reclaimAccuracy: 'estimate',
+  } as unknown as PrunePlan;
+  const narrow = prunePlanLines(plan, NOW);
+  fits(narrow);
+  assert.deepEqual(narrow, [
+    "db: prune 1 of 2, reclaims 12M (estimate: sum of each snapshot's own space, a",
+    '  lower bound)',
+    '         CHECKPOINT                          LABEL            AGE  USED',
+    "  PRUNE  checkpoint-1760000000               'fresh install'   5w   12M",
+    '         over max_snapshots (10): the oldest beyond it go',
+    '  keep   autosnap_2025-10-01_00:00:01_daily                    5w    1M',
+    '         not ours (sanoid): pass --include foreign to prune it',
+  ]);
+  // A wide terminal keeps the one table, with the full snapshot names and a WHY column.
+  const wide = prunePlanLines(plan, NOW, 200);
+  assert.equal(wide.length, 4);
+  assert.match(wide[1]!, /^ {9}SNAPSHOT +LABEL +AGE +USED +WHY$/);
+  assert.match(wide[2]!, /^ {2}PRUNE {2}tank\/ct\/db@checkpoint-1760000000 +'fresh install' +5w +12M {2}over max_snapshots/);
+});
+
+test('switch to a branch: the preview names it as the tree titles it (what set it aside, when), never by its dataset', () => {
+  const at = NOW - 3 * DAY;
+  const plan = {
+    container: '101',
+    branch: 'tank/ct/lxcri-br-subvol-101-disk-0-1792434073',
+    chosen: 'explicit',
+    branchedAt: at,
+    line: {
+      dataset: 'tank/ct/lxcri-br-subvol-101-disk-0-1792434073',
+      active: false,
+      branchedAt: at,
+      setAsideBy: 'restore',
+      setAsideTo: target,
+      used: 0,
+      usedbysnapshots: 0,
+    },
+    running: true,
+    today: 'keep',
+    todayChanged: true,
+    todayCheckpoints: [],
+    seconds: NOW,
+    steps: [],
+    service,
+  } as unknown as UndoRestorePlan;
+  const lines = undoSummary(plan, NOW);
+  // Wrapped to 80 columns, the continuation indented.
+  assert.deepEqual(lines.slice(1, 3), ['-> disk switches to the branch set aside by the restore to "before migration 42"', `  at ${shortDate(at, NOW)}`]);
+  assert.ok(!lines.join('\n').includes('lxcri-br-'), lines.join('\n'));
+  // A long label wraps onto an indented line; nothing is cut and every line fits.
+  const long = undoSummary({ ...plan, line: { ...plan.line!, setAsideTo: { ...target, label: LONG } } }, NOW);
+  fits(long);
+  assert.ok(
+    long
+      .join(' ')
+      .replace(/\s+/g, ' ')
+      .includes(`"${LONG}" at ${shortDate(at, NOW)}`),
+  );
 });
 
 test('delete: the service is left alone; each checkpoint it destroys by label, age and size; the space freed', () => {

@@ -34,7 +34,7 @@ function expectFailedPromoteAndUndoToMount(runner: Runner): void {
   runner.expect(['zfs', 'unmount', D]);
   runner.expect(['zfs', 'unmount', TMP]);
   runner.expect(['zfs', 'rename', D, B]);
-  runner.expect(['zfs', 'set', `lxcri:branch=web@${NOW_S}`, B]);
+  runner.expect(['zfs', 'set', `lxcri:branch=web@${NOW_S}:restore:g-checkpoint-1`, B]);
   runner.expect(['zfs', 'rename', TMP, D]);
   runner.expect(['zfs', 'promote', D], { exitCode: 1, stderr: "cannot promote 't/c/web': out of space\n" });
   // The failed promote is undone too: B is still the origin's holder, so there is nothing to promote back.
@@ -51,7 +51,7 @@ test('branch restore on OpenZFS: safety snapshot, clone with the local propertie
   runner.expect(['zfs', 'unmount', D]);
   runner.expect(['zfs', 'unmount', TMP]);
   runner.expect(['zfs', 'rename', D, B]);
-  runner.expect(['zfs', 'set', `lxcri:branch=web@${NOW_S}`, B]);
+  runner.expect(['zfs', 'set', `lxcri:branch=web@${NOW_S}:restore:g-checkpoint-1`, B]);
   runner.expect(['zfs', 'rename', TMP, D]);
   runner.expect(['zfs', 'promote', D]);
   runner.expect(['zfs', 'mount', D]);
@@ -72,7 +72,7 @@ test('branch restore with a local mountpoint moves it to the restored dataset', 
   runner.expect(['zfs', 'unmount', D]);
   runner.expect(['zfs', 'unmount', TMP], { exitCode: 1, stderr: `cannot unmount '${TMP}': not currently mounted\n` });
   runner.expect(['zfs', 'rename', D, B]);
-  runner.expect(['zfs', 'set', `lxcri:branch=web@${NOW_S}`, B]);
+  runner.expect(['zfs', 'set', `lxcri:branch=web@${NOW_S}:restore:g-checkpoint-1`, B]);
   runner.expect(['zfs', 'inherit', 'mountpoint', B]);
   runner.expect(['zfs', 'rename', TMP, D]);
   runner.expect(['zfs', 'set', 'mountpoint=/var/lib/lxc/web/rootfs', D]);
@@ -235,7 +235,7 @@ test('a failed restore of a checkpoint on another branch promotes that branch ba
   runner.expect(['zfs', 'unmount', D]);
   runner.expect(['zfs', 'unmount', TMP7]);
   runner.expect(['zfs', 'rename', D, B]);
-  runner.expect(['zfs', 'set', `lxcri:branch=web@${NOW_S}`, B]);
+  runner.expect(['zfs', 'set', `lxcri:branch=web@${NOW_S}:restore:g-checkpoint-7`, B]);
   runner.expect(['zfs', 'rename', TMP7, D]);
   runner.expect(['zfs', 'promote', D]);
   runner.expect(['zfs', 'mount', D], { exitCode: 1, stderr: "cannot mount 't/c/web': out of space\n" });

@@ -52,14 +52,16 @@ function undoLines(d: UndoDialog, nowSeconds: number): string[] {
 
 function UndoView({ dialog: d, height }: { dialog: UndoDialog; height: number }) {
   const p = d.plan;
+  // Switching to a branch the operator chose is a switch, not an undo: the footer says which it runs.
+  const verb = p.chosen === 'explicit' ? 'switch' : 'undo';
   const footer = needsTyping(d) ? (
     <Text>
-      {`type ${p.container} then ${key(PLAIN, 'confirm')} to undo and discard today's state: `}
+      {`type ${p.container} then ${key(PLAIN, 'confirm')} to ${verb} and discard today's state: `}
       <TextFieldView text={d.typed} cursor={d.cursor} />
       {`   ${key(PLAIN, 'switch')} keep it   ${key(PLAIN, 'close')} cancel`}
     </Text>
   ) : (
-    `${key(PLAIN, 'confirm')} undo   ${onlyKeep(d) ? '' : `${key(PLAIN, 'switch')} ${p.today === 'keep' ? 'discard' : 'keep'} today's state   `}${key(PLAIN, 'close')} cancel`
+    `${key(PLAIN, 'confirm')} ${verb}   ${onlyKeep(d) ? '' : `${key(PLAIN, 'switch')} ${p.today === 'keep' ? 'discard' : 'keep'} today's state   `}${key(PLAIN, 'close')} cancel`
   );
   return (
     <DialogBox
@@ -91,7 +93,12 @@ export const UNDO: DialogModule<UndoDialog> = {
       }
       case 'confirm':
         if (needsTyping(d) && d.typed !== id) return { flash: `type ${id} to confirm discarding today's state` };
-        return { run: { what: `undo of the restore of ${id}`, action: (core) => core.undoRestore(id, { plan: d.plan, confirmed: true }) } };
+        return {
+          run: {
+            what: d.plan.chosen === 'explicit' ? `switch of ${id} to another branch` : `undo of the restore of ${id}`,
+            action: (core) => core.undoRestore(id, { plan: d.plan, confirmed: true }),
+          },
+        };
       default:
         return undefined;
     }

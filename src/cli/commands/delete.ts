@@ -4,7 +4,7 @@ import type { CommandSpec } from '../command-spec.js';
 import { printJson } from '../command-spec.js';
 import { requireConfirmation } from '../confirm.js';
 import { deleteSummary } from '../../present/plans.js';
-import { deleteBranchLines, deleteSetLines } from '../../present/delete-plans.js';
+import { deleteBranchLines, deletePreviewText, deleteSetLines } from '../../present/delete-plans.js';
 
 export const deleteCommand: CommandSpec = {
   name: 'delete',
@@ -76,7 +76,5 @@ async function deleteSet(env: Env, id: string, snapshots: string[], dryRun: bool
 
 /** What happens to the data first, then the zfs steps (the console shows those on `v`). */
 function printPreview(env: Env, summary: string[], actions: readonly DeleteAction[]): void {
-  env.out(summary.join('\n'));
-  env.out('\nzfs steps:');
-  for (const a of actions) env.out(`  ${describeAction(a)}`);
+  env.out(deletePreviewText(summary, actions, env.width ?? 80).join('\n'));
 }

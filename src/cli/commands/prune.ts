@@ -1,4 +1,5 @@
 import { prunePlanLines } from '../../present/plans.js';
+import { wrapLine } from '../../present/wrap.js';
 import { freeOutcomeLine } from '../../present/space-lines.js';
 import { parseHumanSize } from '../../core/tools/zfs/parse.js';
 import { LxcriError, UsageError } from '../../core/errors.js';
@@ -39,8 +40,9 @@ function freeOption(value: unknown): number | undefined {
 }
 
 function printPlan(env: CliEnv, plan: PrunePlan) {
-  env.out(prunePlanLines(plan, env.nowSeconds()).join('\n'));
-  if (plan.free) env.out(`  ${freeOutcomeLine(plan.free, plan.reclaimAccuracy)}`);
+  const width = env.width ?? 80;
+  env.out(prunePlanLines(plan, env.nowSeconds(), width).join('\n'));
+  if (plan.free) env.out(wrapLine(`  ${freeOutcomeLine(plan.free, plan.reclaimAccuracy)}`, width).join('\n'));
 }
 
 export const pruneCommand: CommandSpec = {

@@ -23,6 +23,8 @@ export interface Container {
   /** The dataset holding the root filesystem: what checkpoints snapshot. */
   dataset?: string;
   mounts: ContainerMount[];
+  /** Snapshots Proxmox made (`pct snapshot`): the `[name]` sections of its config. */
+  pveSnapshots?: string[];
   /** Why there is no dataset, when there is none. */
   reason?: string;
   pid?: number;

@@ -14,10 +14,17 @@ export function classifySnapshot(short: string, rec?: Pick<DatasetRecord, 'user'
   return 'foreign';
 }
 
-/** Who probably made a foreign snapshot, from well-known naming habits. */
-export function foreignSource(short: string): string | undefined {
+/**
+ * Who probably made a foreign snapshot, from well-known naming habits: sanoid (`autosnap_<date>_<time>_<period>`),
+ * syncoid (`syncoid_<host>_<date>`), zfs-auto-snapshot, and Proxmox itself (`pve`: vzdump's `vzdump`, storage
+ * replication's `__replicate_<job>_<time>__`, migration's `__migration__`, and every snapshot its container config
+ * names in a `[name]` section, given as `pveSnapshots`).
+ */
+export function foreignSource(short: string, pveSnapshots?: ReadonlySet<string>): string | undefined {
   if (/^autosnap_/.test(short)) return 'sanoid';
+  if (/^syncoid_/.test(short)) return 'syncoid';
   if (/^zfs-auto-snap[_-]/.test(short)) return 'zfs-auto-snapshot';
-  if (/^(vzdump|__replicate_|__migration__)/.test(short)) return 'proxmox';
+  if (/^(vzdump|__replicate_|__migration__)/.test(short)) return 'pve';
+  if (pveSnapshots?.has(short)) return 'pve';
   return undefined;
 }

@@ -38,8 +38,8 @@ export const USER_PROPS = {
   /** snapshot: path of a CRIU image in the image store */
   image: 'image',
   /**
-   * filesystem: marks a former line kept by a branch restore, as `<container id>@<unix seconds>` (one property,
-   * so marking a branch costs one `zfs set` on every flavour).
+   * filesystem: marks a former line kept by a branch restore (or an undo or switch), as `<container id>@<unix
+   * seconds>` and what set it aside (parseBranchMark); one property, so marking costs one `zfs set` on every flavour.
    */
   branch: 'branch',
   /** snapshot: the nodes this snapshot is the replication base for (comma-separated), each holding it `lxcri-repl:<node>` */
@@ -48,12 +48,38 @@ export const USER_PROPS = {
   replicaOf: 'replica-of',
 } as const;
 
-/** Reads the `lxcri:branch` value. */
-export function parseBranchMark(value: string | undefined): { container: string; at: number } | undefined {
+/**
+ * What set a line aside: a branch restore (to the checkpoint `to`), an undo of one (of the restore to `to`), or a
+ * switch to another line.
+ */
+export type SetAsideBy = 'restore' | 'undo' | 'switch';
+
+export interface BranchMark {
+  container: string;
+  at: number;
+  by?: SetAsideBy;
+  /** The guid of the checkpoint the restore went to (restore), or of the one the undone restore went to (undo). */
+  to?: string;
+}
+
+const MARK_TAIL = /^(\d+)(?::(restore|undo|switch)(?::([^:\s]+))?)?$/;
+
+/**
+ * Reads the `lxcri:branch` value: `<container>@<unix seconds>`, then what set the line aside (`:restore:<guid>`,
+ * `:undo:<guid>`, `:switch`; absent on marks written before it was recorded).
+ */
+export function parseBranchMark(value: string | undefined): BranchMark | undefined {
   if (!value) return undefined;
   const at = value.lastIndexOf('@');
-  const seconds = Number(value.slice(at + 1));
-  return at > 0 && Number.isFinite(seconds) ? { container: value.slice(0, at), at: seconds } : undefined;
+  const m = at > 0 ? MARK_TAIL.exec(value.slice(at + 1)) : null;
+  if (!m) return undefined;
+  return { container: value.slice(0, at), at: Number(m[1]), ...(m[2] ? { by: m[2] as SetAsideBy } : {}), ...(m[3] ? { to: m[3] } : {}) };
+}
+
+/** The `lxcri:branch` value for a line set aside at `seconds` (one property: one `zfs set` on every flavour). */
+export function branchMark(container: string, seconds: number, by?: SetAsideBy, to?: string): string {
+  const guid = to && /^[^:@\s]+$/.test(to) ? `:${to}` : '';
+  return `${container}@${seconds}${by ? `:${by}${by === 'switch' ? '' : guid}` : ''}`;
 }
 
 export function isSnapshotName(name: string): boolean {

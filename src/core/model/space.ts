@@ -56,6 +56,8 @@ export interface ContainerSpace {
 
 export interface PoolSpace {
   name: string;
+  /** The node it is on (a cluster of several nodes: their pools are often named alike). */
+  node?: string;
   size: number;
   allocated: number;
   free: number;

@@ -1,5 +1,6 @@
 import { classifySnapshot, foreignSource, type CheckpointClass } from './classify.js';
-import { parseBranchMark, type DatasetRecord } from './dataset.js';
+import { parseBranchMark, type DatasetRecord, type SetAsideBy } from './dataset.js';
+import { briefOf, type SnapshotBrief } from './snapshot-brief.js';
 import type { Inventory } from './inventory.js';
 import { describeOwner, ownFamily } from './ownership.js';
 
@@ -47,6 +48,10 @@ export interface BranchInfo {
   originOwner?: string;
   /** When the line was set aside by a branch restore (unix seconds). */
   branchedAt?: number;
+  /** What set it aside (from its mark; absent on older marks). */
+  setAsideBy?: SetAsideBy;
+  /** The checkpoint that restore went to (restore), or the one the undone restore went to (undo), while it exists. */
+  setAsideTo?: SnapshotBrief;
   used: number;
   usedbysnapshots: number;
   mountpoint?: string;
@@ -65,10 +70,10 @@ export interface CheckpointTree {
   inconsistent?: string;
 }
 
-function snapshotNode(rec: DatasetRecord, dataset: string, inv: Inventory, family: ReadonlySet<string>): CheckpointNode {
+function snapshotNode(rec: DatasetRecord, dataset: string, inv: Inventory, family: ReadonlySet<string>, pve?: ReadonlySet<string>): CheckpointNode {
   const name = rec.name.slice(rec.name.indexOf('@') + 1);
   const cls = classifySnapshot(name, rec);
-  const src = cls === 'foreign' ? foreignSource(name) : undefined;
+  const src = cls === 'foreign' ? foreignSource(name, pve) : undefined;
   const u = rec.user;
   return {
     id: rec.guid || rec.name,
@@ -104,9 +109,10 @@ function snapshotNode(rec: DatasetRecord, dataset: string, inv: Inventory, famil
  * Builds a container's checkpoint tree: parent = previous snapshot on the same dataset, or the origin for a
  * clone's first snapshot; each dataset's live state is a NOW node after its last snapshot. Only the container's own
  * datasets (its active one and the branches lxcri-console made for it) are in the tree. Always terminates, whatever
- * the listing says.
+ * the listing says. `pveSnapshots`: the snapshots the container's Proxmox config names (marked `pve`).
  */
-export function buildTree(container: string, activeDataset: string, inv: Inventory): CheckpointTree {
+export function buildTree(container: string, activeDataset: string, inv: Inventory, opts: { pveSnapshots?: readonly string[] } = {}): CheckpointTree {
+  const pve = opts.pveSnapshots?.length ? new Set(opts.pveSnapshots) : undefined;
   const nodes = new Map<string, CheckpointNode>();
   const byFullName = new Map<string, string>();
   const branches: BranchInfo[] = [];
@@ -115,7 +121,7 @@ export function buildTree(container: string, activeDataset: string, inv: Invento
   let inconsistent: string | undefined;
   for (const ds of datasets) {
     for (const rec of inv.snapshotsOf(ds)) {
-      const node = snapshotNode(rec, ds, inv, family);
+      const node = snapshotNode(rec, ds, inv, family, pve);
       if (nodes.has(node.id)) inconsistent ??= `guid ${node.id} is listed as both ${nodes.get(node.id)!.fullName} and ${rec.name}`;
       nodes.set(node.id, node);
       byFullName.set(rec.name, node.id);
@@ -152,13 +158,17 @@ export function buildTree(container: string, activeDataset: string, inv: Invento
       children: [],
     };
     nodes.set(now.id, now);
-    const branchedAt = parseBranchMark(rec.user.branch)?.at;
+    const mark = parseBranchMark(rec.user.branch);
+    const branchedAt = mark?.at;
+    const to = mark?.to !== undefined ? nodes.get(mark.to) : undefined;
     branches.push({
       dataset: ds,
       active: ds === activeDataset,
       ...(rec.origin ? { origin: rec.origin } : {}),
       ...(rec.origin && !originInTree ? { originOwner: describeOwner(rec.origin.slice(0, rec.origin.indexOf('@'))) } : {}),
       ...(branchedAt ? { branchedAt } : {}),
+      ...(mark?.by ? { setAsideBy: mark.by } : {}),
+      ...(to?.kind === 'snapshot' ? { setAsideTo: briefOf(to) } : {}),
       used: rec.used,
       usedbysnapshots: rec.usedbysnapshots ?? 0,
       ...(rec.mountpoint ? { mountpoint: rec.mountpoint } : {}),
@@ -226,6 +236,14 @@ export function subtreeIds(tree: CheckpointTree, id: string): string[] {
     if (node) stack.push(...node.children);
   }
   return out;
+}
+
+/** One line of the tree (a dataset of the family) and the checkpoint it grew from, when that is in the tree. */
+export function lineOf(tree: CheckpointTree, dataset: string): { branch: BranchInfo; origin?: CheckpointNode } | undefined {
+  const branch = tree.branches.find((b) => b.dataset === dataset);
+  if (!branch) return undefined;
+  const origin = branch.origin ? [...tree.nodes.values()].find((n) => n.fullName === branch.origin) : undefined;
+  return { branch, ...(origin ? { origin } : {}) };
 }
 
 /** Snapshot nodes only, oldest first. */

@@ -79,7 +79,7 @@ async function consistentRead(
   for (let attempt = 1; ; attempt++) {
     const { caps, inventory } = await readInventory(ctx, root);
     for (const r of refs) requireDataset(inventory, r);
-    const trees = refs.map((r) => buildTree(r.id, r.dataset, inventory));
+    const trees = refs.map((r) => buildTree(r.id, r.dataset, inventory, { pveSnapshots: r.container.pveSnapshots }));
     const bad = trees.find((t) => t.inconsistent);
     if (!bad) return { caps, inventory, trees };
     if (attempt >= 2) {

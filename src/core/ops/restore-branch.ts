@@ -1,6 +1,6 @@
 import type { CoreContext } from '../context.js';
 import { LxcriError } from '../errors.js';
-import { USER_PREFIX, USER_PROPS, mountedNow } from '../model/dataset.js';
+import { USER_PREFIX, USER_PROPS, branchMark, mountedNow } from '../model/dataset.js';
 import type { CheckpointNode } from '../model/tree.js';
 import { RESERVED_PREFIX, parentDataset, splitSnapshotName } from '../tools/zfs/names.js';
 import { checkpointProps } from './checkpoint.js';
@@ -123,6 +123,8 @@ export interface BranchRestoreInput {
   localMountpoint?: string;
   wasMounted: boolean;
   seconds: number;
+  /** The branch's mark: when, and the checkpoint restored (absent in journals of older versions: when only). */
+  mark?: string;
   /** Stopping and starting the container around the swap (absent in journals of older versions). */
   lifecycle?: Lifecycle;
 }
@@ -143,6 +145,8 @@ export function branchRestoreInput(c: LoadedContainer, plan: BranchRestorePlan, 
     ...(local.mountpoint ? { localMountpoint: local.mountpoint } : {}),
     wasMounted: mountedNow(rec),
     seconds: plan.seconds,
+    // The target's guid (its node id): it names the checkpoint whatever promotes and renames do later.
+    mark: branchMark(c.id, plan.seconds, 'restore', plan.target.id),
     ...(lifecycle ? { lifecycle } : {}),
   };
 }
@@ -185,7 +189,7 @@ export function branchRestoreSteps(ctx: CoreContext, i: BranchRestoreInput, reco
     { title: `rename ${D} to ${B}`, run: () => rename(D, B), undo: () => rename(B, D) },
     {
       title: `mark ${B} as a branch of ${i.container}`,
-      run: () => zfs.set(B, { [branchProp]: `${i.container}@${i.seconds}` }),
+      run: () => zfs.set(B, { [branchProp]: i.mark ?? branchMark(i.container, i.seconds) }),
       undo: () => zfs.inherit(B, branchProp),
     },
   );

@@ -1,7 +1,9 @@
 import type { CoreContext } from '../context.js';
 import { LxcriError, NotFoundError, RefusedError, UsageError } from '../errors.js';
-import { USER_PREFIX, USER_PROPS, mountedNow, parseBranchMark, type DatasetRecord } from '../model/dataset.js';
+import { USER_PREFIX, USER_PROPS, branchMark, mountedNow, parseBranchMark, type DatasetRecord } from '../model/dataset.js';
 import { ownFamily } from '../model/ownership.js';
+import { briefOf, type SnapshotBrief } from '../model/snapshot-brief.js';
+import { findSnapshot, lineOf, type BranchInfo } from '../model/tree.js';
 import { RESERVED_PREFIX, splitSnapshotName } from '../tools/zfs/names.js';
 import type { LoadedContainer } from './container.js';
 import type { OperationDef } from './engine.js';
@@ -32,6 +34,9 @@ export interface UndoRestorePlan {
   service?: ServicePreview;
   /** When `branch` was set aside (unix seconds, from its mark or name). */
   branchedAt?: number;
+  /** The line `branch` is in the tree, and the checkpoint it grew from: what titles it in words (lineTitle). */
+  line?: BranchInfo;
+  lineOrigin?: SnapshotBrief;
   /** The container is running: it is shut down first and started again afterwards. */
   running: boolean;
   today: TodayFate;
@@ -186,6 +191,7 @@ export function planUndoRestore(
   const restoredFrom = restoredFromFull ? splitSnapshotName(restoredFromFull).snapshot : undefined;
   const restoredFromLabel = restoredFromFull ? c.inventory.get(restoredFromFull)?.user.label : undefined;
   const branchedAt = branchTime(b)?.at;
+  const line = lineOf(c.tree, B);
   const changed = todayChanged === 'unknown' ? 'changes unknown on this ZFS' : todayChanged ? 'changed since the restore' : 'unchanged since the restore';
   const steps = [
     ...(running ? [`shut down ${c.id}`] : []),
@@ -205,6 +211,7 @@ export function planUndoRestore(
     ...(restoredFrom ? { restoredFrom } : {}),
     ...(restoredFromLabel ? { restoredFromLabel } : {}),
     ...(branchedAt !== undefined ? { branchedAt } : {}),
+    ...(line ? { line: line.branch, ...(line.origin ? { lineOrigin: briefOf(line.origin) } : {}) } : {}),
     running,
     today,
     ...(today === 'keep' ? { todayBranch: aside } : {}),
@@ -247,6 +254,8 @@ export interface UndoRestoreInput {
   branchMountpoint?: string;
   /** The branch's mark, put back by an undo. */
   branchMark?: string;
+  /** The mark today's state is kept with: when, and what set it aside (absent in older journals: when only). */
+  asideMark?: string;
   wasMounted: boolean;
   branchMounted: boolean;
   /** The promoted dataset, when it is not the branch, was mounted: unmounted around its promote. */
@@ -274,6 +283,11 @@ export function undoRestoreInput(
     ...(localD.mountpoint ? { localMountpoint: localD.mountpoint } : {}),
     ...(!localD.mountpoint && localB.mountpoint ? { branchMountpoint: localB.mountpoint } : {}),
     ...(localB[BRANCH_PROP] ? { branchMark: localB[BRANCH_PROP] } : b.user.branch ? { branchMark: b.user.branch } : {}),
+    // An undo names the restore it undid (by the guid of the checkpoint it went to); a switch, only itself.
+    asideMark:
+      plan.chosen === 'newest-restore'
+        ? branchMark(c.id, plan.seconds, 'undo', plan.restoredFrom !== undefined ? findSnapshot(c.tree, plan.restoredFrom)[0]?.id : undefined)
+        : branchMark(c.id, plan.seconds, 'switch'),
     wasMounted: mountedNow(c.inventory.get(plan.dataset)),
     branchMounted: mountedNow(b),
     holderMounted: mountedNow(holder),
@@ -334,7 +348,7 @@ export function undoRestoreSteps(ctx: CoreContext, i: UndoRestoreInput, recoveri
   if (i.today === 'keep') {
     steps.push({
       title: `mark ${A} as a branch of ${i.container}`,
-      run: () => zfs.set(A, { [BRANCH_PROP]: `${i.container}@${i.seconds}` }),
+      run: () => zfs.set(A, { [BRANCH_PROP]: i.asideMark ?? branchMark(i.container, i.seconds) }),
       undo: reversible(() => zfs.inherit(A, BRANCH_PROP)),
     });
   }

@@ -41,6 +41,19 @@ export function parsePctConfig(text: string): Record<string, string> {
   return config;
 }
 
+/**
+ * The snapshots a container config names: its `[name]` sections (one per Proxmox snapshot, alphabetical). Sections
+ * with a colon (`[pve:pending]`) are Proxmox's own bookkeeping, not snapshots.
+ */
+export function pctSnapshotNames(text: string): string[] {
+  const names: string[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^\[([^\]:]+)\]\s*$/.exec(line);
+    if (m) names.push(m[1]!);
+  }
+  return names;
+}
+
 export interface PctMountSpec {
   key: string;
   volume: string;

@@ -1,6 +1,6 @@
 import { listIfPresent, type ContainerSource, type SourceEnv } from '../source.js';
 import type { Container, ContainerMount } from '../types.js';
-import { parsePctConfig, parseStorageCfg, pctMounts, volumeDataset } from './pct-parse.js';
+import { parsePctConfig, parseStorageCfg, pctMounts, pctSnapshotNames, volumeDataset } from './pct-parse.js';
 
 async function fromConfig(env: SourceEnv, vmid: string): Promise<Container | undefined> {
   const text = await env.readFile(`${env.config.pve.config_dir}/${vmid}.conf`);
@@ -12,6 +12,7 @@ async function fromConfig(env: SourceEnv, vmid: string): Promise<Container | und
     return { key: m.key, volume: m.volume, ...(m.path ? { path: m.path } : {}), ...(mapped.dataset ? { dataset: mapped.dataset } : {}) };
   });
   const rootfs = mounts.find((m) => m.key === 'rootfs');
+  const pveSnapshots = pctSnapshotNames(text);
   const reason = !rootfs ? 'no rootfs in the Proxmox config' : rootfs.dataset ? undefined : `rootfs ${volumeDataset(rootfs.volume, storages).reason}`;
   return {
     id: vmid,
@@ -21,6 +22,7 @@ async function fromConfig(env: SourceEnv, vmid: string): Promise<Container | und
     sources: ['pct'],
     ...(rootfs?.dataset ? { dataset: rootfs.dataset } : {}),
     mounts,
+    ...(pveSnapshots.length ? { pveSnapshots } : {}),
     ...(reason ? { reason } : {}),
   };
 }
