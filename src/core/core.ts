@@ -595,7 +595,7 @@ export class Core {
     return this.operate('replicate', { ids: [id], label: `${id} to ${target.node}` }, async (step, [ref]) => {
       const c = await loadContainer(this.ctx, id, ref);
       // A receive a cut stream left resumable (OpenZFS) goes on first; the plan is made from the replica after it.
-      await resumeInterrupted(this.ctx, c, target, step);
+      await resumeInterrupted(this.ctx, c.inventory, c.dataset, target, step);
       const dst = await readReplica(target, poolOf(ref!.dataset));
       const plan = await refinePlan(this.ctx, c, dst, planFrom(c, dst, target));
       const { bytes } = await executeReplicate(this.ctx, c, target, plan, source, step);

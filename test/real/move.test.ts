@@ -94,7 +94,14 @@ test('move of a convention container: pre-flight and plan first, then its tree a
   assert.equal(prop('pve2', 'readonly', 'rpool/data/401'), 'off');
   assert.equal(prop('pve2', 'lxcri:replica-of', 'rpool/data/401'), '-', 'a container there, no longer a replica');
   assert.equal(prop('pve2', 'mounted', 'rpool/data/401'), 'yes');
-  for (const n of moved.keys()) assert.equal(prop('pve2', 'userrefs', n), '0', `${n}: no replication hold for a source that is gone`);
+  for (const n of moved.keys()) {
+    assert.equal(prop('pve2', 'userrefs', n), '0', `${n}: no replication hold for a source that is gone`);
+    assert.equal(prop('pve2', 'lxcri:replicated', n), '-', `${n}: nor a mark`);
+    assert.equal(prop('pve2', 'lxcri:kind', n), 'checkpoint', `${n}: still a checkpoint there`);
+  }
+  const tree = ok(['tree', '401', '--json']).stdout;
+  assert.match(tree, /"label": "one"/, 'labels moved with the checkpoints');
+  assert.match(tree, /"label": "moved to pve2"/);
   write('pve2', '401', 'written on pve2');
   assert.equal(read('pve2', '401'), 'written on pve2', 'writable on pve2');
   const list = JSON.parse(ok(['list', '--json']).stdout) as { containers: Array<{ id: string; node: string }> };

@@ -86,6 +86,10 @@ test('first replication sends the whole line: every snapshot on pve2 with the sa
   assert.equal(prop('pve1', 'userrefs', tip), '1', 'the base is held on the source');
   assert.equal(prop('pve2', 'userrefs', tip), '1', 'and on the replica');
   assert.equal(prop('pve1', 'lxcri:replicated', tip), 'pve2');
+  // The checkpoints travel with their labels and kinds (send -p); the replica's marks are its own (it holds for pve1).
+  assert.equal(prop('pve2', 'lxcri:label', tip), 'two');
+  assert.equal(prop('pve2', 'lxcri:kind', tip), 'checkpoint');
+  assert.equal(prop('pve2', 'lxcri:replicated', tip), 'pve1');
   assert.match(ok(['tree', '301']).stdout, /^replica on pve2: up to date \(replicated up to /m, 'the tree says where its replica stands');
 });
 
@@ -101,6 +105,7 @@ test('a second replication sends only the increment: older snapshots keep their 
   assert.deepEqual([...guids('pve2')].sort(), [...guids('pve1')].sort());
   assert.equal(prop('pve1', 'userrefs', oldBase), '0', 'the old base is released on the source');
   assert.equal(prop('pve2', 'userrefs', oldBase), '0', 'and on the replica');
+  assert.equal(prop('pve2', 'lxcri:replicated', oldBase), '-', 'its mark too, whatever the stream carried');
   const again = ok(['replicate', '301', '--to', 'pve2', '--dry-run']);
   assert.match(again.stdout, /up to date/);
 });

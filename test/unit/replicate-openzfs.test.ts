@@ -59,7 +59,7 @@ test('on OpenZFS the plan carries zfs send -nvP sizes and the pre-flight checks 
 test('a receive a cut stream left resumable on an OpenZFS target goes on with send -t before anything is planned', async () => {
   const c = loadedContainer(family());
   const srcRunner = new FakeRunner();
-  const ctx = createContext(DEFAULT_CONFIG, srcRunner, { zfs: new Zfs(srcRunner) });
+  const ctx = createContext(DEFAULT_CONFIG, srcRunner, { zfs: openzfsZfs(srcRunner) });
   const dstRunner = new FakeRunner();
   dstRunner.expect(['zfs', 'version'], { stdout: OPENZFS });
   dstRunner.expect(['zfs', 'get', '-H', '-r', '-o', 'name,value', 'receive_resume_token', 't/c'], {
@@ -75,7 +75,11 @@ test('a receive a cut stream left resumable on an OpenZFS target goes on with se
     },
   };
   const steps: string[] = [];
-  assert.equal(await resumeInterrupted(ctx, c, target, (s) => steps.push(s)), true);
+  // What it completed is marked a replica at once (never left to look like a container of pve2's).
+  dstRunner.expect(['zfs', 'get', '-H', '-o', 'value', 'type', 't/c/web'], { stdout: 'filesystem\n' });
+  dstRunner.expect(['zfs', 'set', 'readonly=on', 't/c/web']);
+  dstRunner.expect(['zfs', 'set', 'lxcri:replica-of=pve1:t/c/web', 't/c/web']);
+  assert.equal(await resumeInterrupted(ctx, c.inventory, c.dataset, { ...target, source: 'pve1' }, (s) => steps.push(s)), true);
   dstRunner.assertDone();
   assert.deepEqual(streams, [['zfs send -t 1-abc-def', 'zfs recv -s -F t/c/web']], 'only this container’s dataset, resumed into a resumable receive');
   assert.deepEqual(steps, ['resume the interrupted receive of t/c/web on pve2']);
@@ -88,5 +92,5 @@ test('zfs-fuse targets have nothing to resume (a cut receive is discarded) and a
   dstRunner.expect(['zfs', 'version'], { exitCode: 2, stderr: "unrecognized command 'version'\n" });
   dstRunner.expect(['zpool', 'upgrade', '-v'], { stdout: 'This system is currently running ZFS pool version 23.\n', optional: true });
   const target = { node: 'pve2', zfs: new Zfs(dstRunner), transfer: async () => assert.fail('no stream') } as unknown as ReplicationTarget;
-  assert.equal(await resumeInterrupted(ctx, c, target, () => undefined), false);
+  assert.equal(await resumeInterrupted(ctx, c.inventory, c.dataset, target, () => undefined), false);
 });

@@ -10,7 +10,16 @@ import { checkpointProps } from './checkpoint.js';
 import type { OperationDef } from './engine.js';
 import type { LoadedContainer } from './container.js';
 import { liveStatus, startContainer, stopContainer, type Lifecycle } from './lifecycle.js';
-import { moveHolds, readReplica, replicationTag, runReplicationStep, type PreflightCheck, type ReplicatePlan, type ReplicationTarget } from './replicate.js';
+import {
+  moveHolds,
+  readReplica,
+  replicaHolds,
+  replicationTag,
+  runReplicationStep,
+  type PreflightCheck,
+  type ReplicatePlan,
+  type ReplicationTarget,
+} from './replicate.js';
 import type { Step } from './steps.js';
 
 /** Where a container's configuration lives on a node, by the source that knows it. */
@@ -133,7 +142,7 @@ export const MOVE: OperationDef<MoveInput> = {
         const plan = planReplication(inv, ownFamily(inv, input.dataset), dst);
         for (const s of plan.steps) await runReplicationStep(ctx, t, s, replicaOf, () => undefined);
         const after = new Inventory(await t.zfs.listAll(pool));
-        await Promise.all([moveHolds(ctx.zfs, inv, plan.tips, input.to), moveHolds(t.zfs, after, plan.tips, input.source)]);
+        await Promise.all([moveHolds(ctx.zfs, inv, plan.tips, input.to), replicaHolds(t.zfs, after, plan.tips, input.source)]);
       },
     });
     steps.push({
@@ -213,9 +222,9 @@ export const MOVE: OperationDef<MoveInput> = {
             const peers = (snap.user.replicated ?? '').split(',').filter(Boolean);
             if (!peers.includes(input.source)) continue;
             await t.zfs.release(replicationTag(input.source), snap.name).catch(() => undefined);
+            // Set, not inherited: a value received with the stream would come back (zfs-fuse).
             const rest = peers.filter((p) => p !== input.source);
-            if (rest.length) await t.zfs.set(snap.name, { [REPLICATED]: rest.join(',') });
-            else await t.zfs.inherit(snap.name, REPLICATED);
+            await t.zfs.set(snap.name, { [REPLICATED]: rest.length ? rest.join(',') : '-' });
           }
         },
         // The container runs on the target by now: a failure here leaves a source to remove by hand, nothing lost.

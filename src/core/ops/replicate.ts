@@ -76,6 +76,19 @@ export async function readReplica(target: ReplicationTarget, pool: string): Prom
 
 /** The plan from both listings (read side by side by the caller): the pre-flight checks, the steps, what is current. */
 export function planFrom(c: LoadedContainer, dst: Inventory, target: ReplicationTarget): ReplicatePlan {
+  // Only this container's own replica is written to: a dataset of that name there that is anything else (a container
+  // of that node, one moved there, another node's replica) would be rolled back by `recv -F`.
+  if (target.source) {
+    const expected = `${target.source}:${c.dataset}`;
+    const foreign = ownFamily(c.inventory, c.dataset).find((ds) => dst.get(ds) && dst.get(ds)!.user[USER_PROPS.replicaOf] !== expected);
+    if (foreign) {
+      const what = dst.get(foreign)!.user[USER_PROPS.replicaOf];
+      throw new RefusedError(
+        `cannot replicate ${c.id} to ${target.node}: ${foreign} there is ${what ? `a replica of ${what}` : 'not a replica (a dataset of its own)'}`,
+        `nothing was changed; it is not this container's replica: rename or destroy it on ${target.node} if it is not needed`,
+      );
+    }
+  }
   try {
     const plan = planReplication(c.inventory, ownFamily(c.inventory, c.dataset), dst);
     return { ...plan, preflight: preflight(c, dst, plan) };
@@ -162,16 +175,19 @@ export async function refinePlan(ctx: CoreContext, c: LoadedContainer, dst: Inve
  * goes on with `zfs send -t <token>` from where it stopped, before anything is planned. True when one was resumed (the
  * caller reads the replica again). zfs-fuse discards a cut receive: nothing to resume there.
  */
-export async function resumeInterrupted(ctx: CoreContext, c: LoadedContainer, target: ReplicationTarget, step: OnStep): Promise<boolean> {
-  if ((await target.zfs.detect()).flavour !== 'openzfs') return false;
-  const family = new Set(ownFamily(c.inventory, c.dataset));
-  const root = parentDataset(c.dataset) ?? poolOf(c.dataset);
+export async function resumeInterrupted(ctx: CoreContext, inventory: Inventory, dataset: string, target: ReplicationTarget, step: OnStep): Promise<boolean> {
+  // `send -t` needs OpenZFS on the sending side too.
+  if ((await target.zfs.detect()).flavour !== 'openzfs' || (await ctx.zfs.detect()).flavour !== 'openzfs') return false;
+  const family = new Set(ownFamily(inventory, dataset));
+  const root = parentDataset(dataset) ?? poolOf(dataset);
   const tokens = await target.zfs.resumeTokens(root).catch(() => new Map<string, string>());
+  const replicaOf = `${target.source ?? ctx.node ?? ctx.identity.host}:${dataset}`;
   let resumed = false;
-  for (const [dataset, token] of tokens) {
-    if (!family.has(dataset)) continue;
-    step(`resume the interrupted receive of ${dataset} on ${target.node}`);
-    await target.transfer(ctx.zfs.resumeSendCommand(token), target.zfs.receiveCommand(dataset, true));
+  for (const [ds, token] of tokens) {
+    if (!family.has(ds)) continue;
+    step(`resume the interrupted receive of ${ds} on ${target.node}`);
+    await target.transfer(ctx.zfs.resumeSendCommand(token), target.zfs.receiveCommand(ds, true));
+    await markReplica(target, [ds], replicaOf);
     resumed = true;
   }
   return resumed;
@@ -213,7 +229,16 @@ export async function runReplicationStep(ctx: CoreContext, target: ReplicationTa
  * increment rolled back to its base, a replayed branch restore reversed. Reads the replica first, so it is safe to
  * run again.
  */
-async function undoReplicationStep(target: ReplicationTarget, s: ReplicationStep): Promise<void> {
+async function undoReplicationStep(target: ReplicationTarget, s: ReplicationStep, replicaOf: string): Promise<void> {
+  // Only this replica is ever taken back: a dataset of that name that is no longer it (moved there and made a
+  // container since, say) is left alone, and the undo says so.
+  for (const ds of s.kind === 'replay' ? [s.dataset, s.branch] : [s.dataset]) {
+    if (!(await target.zfs.exists(ds))) continue;
+    const mark = (await target.zfs.localProperties(ds))[REPLICA_OF];
+    if (mark !== replicaOf) {
+      throw new RefusedError(`${ds} on ${target.node} is no longer the replica of ${replicaOf}`, 'it was left as it is; nothing of it is undone');
+    }
+  }
   if (s.kind === 'clone' || (s.kind === 'send' && s.incremental !== '-I')) {
     if (await target.zfs.exists(s.dataset)) await target.zfs.destroy(s.dataset, { recursive: true });
     return;
@@ -255,18 +280,22 @@ export const REPLICATE: OperationDef<ReplicateInput> = {
     const replan = () =>
       (replanned ??= (async () => {
         const t = target();
-        const [src, dst] = await Promise.all([ctx.zfs.listAll(poolOf(input.dataset)), readReplica(t, poolOf(input.dataset))]);
-        const inv = new Inventory(src);
+        const pool = poolOf(input.dataset);
+        const inv = new Inventory(await ctx.zfs.listAll(pool));
+        await resumeInterrupted(ctx, inv, input.dataset, t, () => undefined);
+        const dst = await readReplica(t, pool);
         const fresh = planReplication(inv, ownFamily(inv, input.dataset), dst);
         for (const s of fresh.steps) await runReplicationStep(ctx, t, s, replicaOf, () => undefined);
       })());
     const steps: Step[] = plan.map((s) => ({
       title: stepTitle(s),
       run: async () => {
+        // A replayed branch restore cut half-way is put back first (its undo knows each partial state), then planned anew.
+        if (recovering && s.kind === 'replay') await undoReplicationStep(target(), s, replicaOf);
         if (recovering) return replan();
         await runReplicationStep(ctx, target(), s, replicaOf, () => undefined);
       },
-      undo: () => undoReplicationStep(target(), s),
+      undo: () => undoReplicationStep(target(), s, replicaOf),
       // A cut stream keeps what came before it; a half-replayed branch restore is put back.
       onFailure: s.kind === 'replay' ? 'undo' : 'stop',
     }));
@@ -276,8 +305,12 @@ export const REPLICATE: OperationDef<ReplicateInput> = {
         const t = target();
         const pool = poolOf(input.dataset);
         const [src, dst] = await Promise.all([ctx.zfs.listAll(pool), t.zfs.listAll(pool)]);
+        // Whatever of the family arrived is marked a replica, also what a kill left unmarked after its receive.
+        const there = new Inventory(dst);
+        const unmarked = ownFamily(new Inventory(src), input.dataset).filter((ds) => there.get(ds) && there.get(ds)!.user[USER_PROPS.replicaOf] !== replicaOf);
+        await markReplica(t, unmarked, replicaOf);
         // Each side on its own node: both at once.
-        await Promise.all([moveHolds(ctx.zfs, new Inventory(src), input.tips, input.to), moveHolds(t.zfs, new Inventory(dst), input.tips, input.source)]);
+        await Promise.all([moveHolds(ctx.zfs, new Inventory(src), input.tips, input.to), replicaHolds(t.zfs, new Inventory(dst), input.tips, input.source)]);
       },
       undo: async () => {
         const t = target();
@@ -353,6 +386,31 @@ export async function moveHolds(zfs: Zfs, inv: Inventory, planTips: ReplicationP
   }
 }
 
+/**
+ * The replica's side of moveHolds. `zfs send -p` carries the source's snapshot properties, its `lxcri:replicated`
+ * marks too (they name the source's peers, not the replica's), and zfs-fuse cannot clear a received value
+ * (`inherit` brings it back): every snapshot of the family gets its own mark set locally, `<source>` on the new bases
+ * (held for it), `-` elsewhere (its hold for the source released).
+ */
+export async function replicaHolds(zfs: Zfs, inv: Inventory, planTips: ReplicationPlan['tips'], source: string): Promise<void> {
+  const tag = replicationTag(source);
+  const tips = new Set(planTips.map((t) => t.snapshot));
+  for (const dataset of new Set(planTips.map((t) => t.dataset))) {
+    for (const snap of inv.snapshotsOf(dataset)) {
+      const value = snap.user.replicated ?? '';
+      // Only this replication holds a replica's snapshot for the source (holds are never sent).
+      const held = value.split(',').includes(source);
+      if (tips.has(snap.name)) {
+        if (!held) await zfs.hold(tag, snap.name);
+        if (value !== source) await zfs.set(snap.name, { [REPLICATED]: source });
+      } else if (value) {
+        if (held) await zfs.release(tag, snap.name);
+        await zfs.set(snap.name, { [REPLICATED]: '-' });
+      }
+    }
+  }
+}
+
 /** Undoes moveHolds: the new bases released, the previous ones held and marked again (each only where needed). */
 async function restoreHolds(zfs: Zfs, input: ReplicateInput, peer: string): Promise<void> {
   const tag = replicationTag(peer);
@@ -365,8 +423,8 @@ async function restoreHolds(zfs: Zfs, input: ReplicateInput, peer: string): Prom
     if (!peers.includes(peer)) continue;
     await zfs.release(tag, t.snapshot).catch(() => undefined);
     const rest = peers.filter((p) => p !== peer);
-    if (rest.length) await zfs.set(t.snapshot, { [REPLICATED]: rest.join(',') });
-    else await zfs.inherit(t.snapshot, REPLICATED);
+    // Set, not inherited: on a replica a value received with the stream would come back (zfs-fuse).
+    await zfs.set(t.snapshot, { [REPLICATED]: rest.length ? rest.join(',') : '-' });
   }
   for (const name of previous) {
     const rec = inv.get(name);

@@ -37,6 +37,14 @@ interface BusyContext {
 
 const HOLDERS = 'a process or a container (its mount namespace) using the mountpoint, or zfs-fuse still releasing it after an unmount';
 
+/** For a `.catch`: zfs saying the change is already in place (a hold held, a release released) is success. */
+function alreadyDone(said: RegExp): (error: unknown) => void {
+  return (error) => {
+    const text = error instanceof Error ? `${error.message} ${(error as { result?: { stderr?: string } }).result?.stderr ?? ''}` : '';
+    if (!said.test(text)) throw error;
+  };
+}
+
 /** Builds zfs argv, runs it through the runner, parses the answer. Knows the flavour once detected. */
 export class Zfs {
   private caps?: ZfsCapabilities;
@@ -221,16 +229,18 @@ export class Zfs {
 
   /** `zfs hold <tag> <snapshot>`: a held snapshot cannot be destroyed (zfs-fuse has no `zfs holds`: read `userrefs`). */
   async hold(tag: string, snapshot: string): Promise<void> {
-    await this.run(cmd('zfs', ['hold', tag, snapshot], true), snapshot);
+    await this.run(cmd('zfs', ['hold', tag, snapshot], true), snapshot).catch(alreadyDone(/tag already exists on this dataset/));
   }
 
+  /** Releases the hold; one already released counts as done (a step run again after a kill). */
   async release(tag: string, snapshot: string): Promise<void> {
-    await this.run(cmd('zfs', ['release', tag, snapshot], true), snapshot);
+    await this.run(cmd('zfs', ['release', tag, snapshot], true), snapshot).catch(alreadyDone(/no such tag on this dataset/));
   }
 
   /** The `zfs send` half of a transfer (`from`: incremental with -i or -I); run through Runner.pipe into a receive. */
   sendCommand(to: string, from?: { snapshot: string; flag: '-i' | '-I' }): Command {
-    return this.timed(cmd('zfs', ['send', ...(from ? [from.flag, from.snapshot] : []), to], false, { timeoutMs: this.timeouts.longMs }));
+    // -p: the snapshots' labels and kinds (user properties) travel with them, and the branch marks of the datasets.
+    return this.timed(cmd('zfs', ['send', '-p', ...(from ? [from.flag, from.snapshot] : []), to], false, { timeoutMs: this.timeouts.longMs }));
   }
 
   /**
