@@ -50,7 +50,7 @@ import { criuRestoreFromDir, validateImageDir } from './criu/restore-from-dir.js
 import { summarizeContainers, type World } from './world.js';
 import type { PoolStatus } from './tools/zpool/parse.js';
 import { executeReplicate, planFrom, readReplica, refinePlan, resumeInterrupted, type ReplicationResult, type ReplicationTarget } from './ops/replicate.js';
-import { MOVE, movePreflight, refuseFailedPreflight, type MoveInput, type MovePlan } from './ops/move.js';
+import { lxcFilesOf, MOVE, movePreflight, refuseFailedPreflight, type MoveInput, type MovePlan } from './ops/move.js';
 import { freeSnapshotName } from './ops/snapshot-name.js';
 import { RESTORE_COPY, type RestoreCopyInput } from './ops/restore-copy.js';
 import type { StepReport } from './ops/steps.js';
@@ -635,6 +635,7 @@ export class Core {
         source,
         to: target.node,
         wasRunning: running,
+        ...(kind === 'lxc' ? { lxcFiles: await lxcFilesOf(this.ctx, id) } : {}),
         keepSource: opts.keepSource ?? false,
         finalSnapshot,
       };

@@ -22,6 +22,8 @@ export function checkLine(p: PreflightCheck): string {
       return `${mark}  id ${p.subject} ${p.ok ? "free there (or only this container's replica)" : 'taken there'}`;
     case 'ha':
       return `${mark}  ${p.ok ? 'not managed by Proxmox HA' : `managed by Proxmox HA (ct:${p.subject})`}`;
+    case 'outside':
+      return `${mark}  ${p.ok ? 'nothing outside its tree goes with it' : `${p.subject} would go with it unsent (a child dataset or another tool's clone)`}`;
     case 'holds':
       return `${mark}  ${p.ok ? "no holds but this tool's" : `${p.subject} is held by another tool`}`;
     default:

@@ -12,5 +12,11 @@ export function restoreOnLines(plan: RestoreOnPlan): string[] {
     `  2. on ${plan.to}: clone it as ${plan.dataset} (writable)`,
     ...(plan.copy.config ? [`     write its config ${plan.copy.config.path} (the original's, for ${plan.id})`] : []),
     ...(start ? [`     start ${plan.id}`] : []),
+    ...(plan.copy.config?.staticIps?.length
+      ? [
+          `  not started: it has the original's static address(es) ${plan.copy.config.staticIps.join(', ')}; change them in ${plan.copy.config.path}, then start it`,
+        ]
+      : []),
+    ...(plan.copy.config ? ["  it gets a new MAC address; its hostname is the original's"] : []),
   ];
 }

@@ -198,8 +198,16 @@ test('move killed before and after every step: recover finishes it (on pve2, gon
       assert.equal(killed.signal, 'SIGKILL', `${id}: the failpoint killed the move at ${MOVE_STEPS[step]}:${when} (${killed.stderr})`);
       const [entry, ...more] = JSON.parse(ok(['recover', '--json']).stdout).interrupted as Array<{ id: string; operation: string }>;
       assert.ok(entry && !more.length && entry.operation === 'move', `${id}: the move is reported`);
-      // Once the removal of the source has begun, the move can only be finished.
-      const mode = MOVE_STEPS[step] === 'remove' || round % 2 === 0 ? 'finish' : 'undo';
+      // Once the removal of the source has begun, the move can only be finished: undo refuses, changing nothing.
+      const removing = MOVE_STEPS[step] === 'remove' && when === 'after';
+      if (removing) {
+        const refused = cli(['recover', entry.id, '--undo', '--yes']);
+        assert.notEqual(refused.status, 0, `${id}: undo after the removal is refused`);
+        assert.match(refused.stderr, /cannot be undone/);
+        assert.equal(JSON.parse(ok(['recover', '--json']).stdout).interrupted.length, 1, `${id}: still there to finish`);
+        assert.equal(prop('pve2', 'lxcri:replica-of', `rpool/data/${id}`), '-', `${id}: the container on pve2 was left as it was`);
+      }
+      const mode = removing || round % 2 === 0 ? 'finish' : 'undo';
       const r = cli(['recover', entry.id, `--${mode}`, '--yes']);
       assert.equal(r.status, 0, `${id} at ${MOVE_STEPS[step]}:${when}: recover --${mode}: ${r.stderr}`);
       assert.deepEqual(JSON.parse(ok(['recover', '--json']).stdout).interrupted, []);

@@ -57,6 +57,8 @@ export async function planRestoreOn(
   const replicate = there ? undefined : planFrom(c, replica, target);
   // Ids in use anywhere in the cluster, and every dataset name under the target's base (replicas included).
   const taken = new Set(view.containers.map((x) => x.summary.id));
+  // Proxmox's own list of every guest id in the cluster (VMs too, and nodes that did not answer).
+  for (const vmid of parseVmlist(await src.core.ctx.fs.readFile(`${src.core.ctx.config.pve.members.replace(/\/[^/]*$/, '')}/.vmlist`))) taken.add(vmid);
   const base = dst.core.ctx.config.zfs.base_dataset;
   for (const r of replica.filesystems) if (r.name.startsWith(`${base}/`)) taken.add(r.name.slice(base.length + 1));
   const newId = opts.as ?? freeId(id, taken);
@@ -81,7 +83,8 @@ export async function planRestoreOn(
     origin: there?.name ?? snap.fullName,
     dataset,
     ...(config ? { config } : {}),
-    start: opts.start ?? true,
+    // With the original's static addresses it would clash with the original on the network: not started.
+    start: (opts.start ?? true) && !config?.staticIps?.length,
   };
   return { container: id, ref, snapshot: snap.fullName, from: src.spec.name, to, id: newId, kind, dataset, ...(replicate ? { replicate } : {}), copy };
 }
@@ -93,4 +96,15 @@ export async function restoreOn(cluster: Cluster, plan: RestoreOnPlan, step: OnS
   if (plan.replicate) await src.core.replicate(id, replicationTarget(cluster, src, dst));
   const steps = await dst.core.restoreCopy(plan.copy, step);
   return { plan, executed: true, steps };
+}
+
+/** The guest ids in pmxcfs's `/etc/pve/.vmlist` (`{"ids":{"100":{"node":"pve1","type":"lxc"}}}`); none when absent. */
+export function parseVmlist(text: string | undefined): string[] {
+  if (!text) return [];
+  try {
+    const ids = (JSON.parse(text) as { ids?: Record<string, unknown> }).ids;
+    return ids && typeof ids === 'object' ? Object.keys(ids) : [];
+  } catch {
+    return [];
+  }
 }

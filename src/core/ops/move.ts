@@ -59,10 +59,14 @@ export interface MoveInput {
   wasRunning: boolean;
   keepSource: boolean;
   finalSnapshot: string;
+  /** LXC: the files of its directory under lxc.path (copied there, removed here). */
+  lxcFiles?: string[];
 }
 
 const REPLICA_OF = USER_PREFIX + USER_PROPS.replicaOf;
 const REPLICATED = USER_PREFIX + USER_PROPS.replicated;
+/** Set on the source when its removal begins: the move can then only be finished. */
+const MOVED_TO = `${USER_PREFIX}moved-to`;
 
 /** What the target must offer besides room: the id free there, and no HA resource owning the container. */
 export async function movePreflight(
@@ -88,7 +92,24 @@ export async function movePreflight(
       r.type === 'snapshot' && family.includes(r.name.split('@')[0]!) && r.userrefs > (r.user[USER_PROPS.replicated] ?? '').split(',').filter(Boolean).length,
   );
   checks.push({ check: 'holds', subject: foreign?.name ?? c.dataset, ok: foreign === undefined });
+  const outside = keptOutside(c.inventory, family);
+  checks.push({ check: 'outside', subject: outside ?? c.dataset, ok: outside === undefined });
   return checks;
+}
+
+/**
+ * A dataset the move would take with it but not send: a child of one of the tree's datasets (`zfs destroy -r` would
+ * take it) or another tool's clone of one of its snapshots (a Proxmox linked clone). Undefined when there is none.
+ */
+export function keptOutside(inv: Inventory, family: readonly string[]): string | undefined {
+  const mine = new Set(family);
+  for (const rec of inv.filesystems) {
+    if (mine.has(rec.name)) continue;
+    const parent = rec.name.slice(0, rec.name.lastIndexOf('/'));
+    if (mine.has(parent)) return rec.name;
+    if (rec.origin && mine.has(rec.origin.split('@')[0]!)) return rec.name;
+  }
+  return undefined;
 }
 
 /**
@@ -117,14 +138,25 @@ export const MOVE: OperationDef<MoveInput> = {
       return { inv, family: inv.get(input.dataset) ? ownFamily(inv, input.dataset) : [] };
     };
     // Once the source is removed the move can only be finished: undoing the target's steps would leave no container.
+    // The removal marks the source first (`lxcri:moved-to`): from then on every undo refuses, whatever is left of it.
     const refuseUndoWhenSourceGone = async () => {
-      if (!(await ctx.zfs.exists(input.dataset))) {
-        throw new RefusedError(`${input.id} is already removed from ${input.source}: the move cannot be undone`, 'finish it instead (recover --finish)');
+      const gone = !(await ctx.zfs.exists(input.dataset)) || (await ctx.zfs.localProperties(input.dataset))[MOVED_TO] !== undefined;
+      if (gone) {
+        throw new RefusedError(`${input.id} is being removed from ${input.source} already: the move cannot be undone`, 'finish it instead (recover --finish)');
       }
     };
     const steps: Step[] = [];
-    if (input.wasRunning) {
-      steps.push({ title: `stop ${input.id} on ${input.source}`, run: () => stopContainer(ctx, lc), undo: () => startContainer(ctx, lc) });
+    // Always, for a container this tool can stop: it may have been started during the pre-copy (stopping a stopped one
+    // does nothing).
+    if (input.wasRunning || input.kind === 'lxc' || input.kind === 'pct') {
+      steps.push({
+        title: `stop ${input.id} on ${input.source}`,
+        run: () => stopContainer(ctx, lc),
+        undo: async () => {
+          await refuseUndoWhenSourceGone();
+          if (input.wasRunning) await startContainer(ctx, lc);
+        },
+      });
     }
     steps.push({
       title: `final checkpoint ${input.dataset}@${input.finalSnapshot}`,
@@ -207,14 +239,22 @@ export const MOVE: OperationDef<MoveInput> = {
       steps.push({
         title: `remove ${input.id} from ${input.source} (every dataset of its tree${input.kind === 'lxc' ? ', its config' : ''})`,
         run: async () => {
+          if (await ctx.zfs.exists(input.dataset)) await ctx.zfs.set(input.dataset, { [MOVED_TO]: input.to });
           const { inv, family: datasets } = await family(ctx.zfs);
+          // Checked again now: a child dataset or another tool's clone was not sent, and is not destroyed.
+          const left = keptOutside(inv, datasets);
+          if (left)
+            throw new RefusedError(
+              `${left} is not part of ${input.id}'s tree and would go with it`,
+              `move or destroy ${left} first, then finish (recover --finish)`,
+            );
           // This tool's replication holds go first (the tree leaves with the container); clones before origins.
           for (const snap of inv.records.filter((r) => r.type === 'snapshot' && datasets.includes(r.name.split('@')[0]!))) {
             for (const peer of (snap.user.replicated ?? '').split(',').filter(Boolean))
               await ctx.zfs.release(replicationTag(peer), snap.name).catch(() => undefined);
           }
           for (const ds of cloneOrder(inv, datasets).reverse()) if (await ctx.zfs.exists(ds)) await ctx.zfs.destroy(ds, { recursive: true });
-          if (input.kind === 'lxc') await ctx.fs.remove(`${ctx.config.lxc.path}/${input.id}`);
+          if (input.kind === 'lxc') for (const f of input.lxcFiles ?? []) await ctx.fs.remove(`${ctx.config.lxc.path}/${input.id}/${f}`);
           // The moved tree has no peer on the source any more: its holds for the source go too.
           const t = target();
           const { inv: there, family: theirs } = await family(t.zfs);
@@ -253,12 +293,18 @@ async function moveConfig(ctx: CoreContext, targetCtx: CoreContext, input: MoveI
   if (way === 'back') {
     // Only a copy this move made: the same text as the source's.
     const [mine, theirs] = await Promise.all([ctx.fs.readFile(path), targetCtx.fs.readFile(path)]);
-    if (theirs !== undefined && theirs === mine && targetCtx.fs.where !== ctx.fs.where) await targetCtx.fs.remove(`${ctx.config.lxc.path}/${input.id}`);
+    if (theirs !== undefined && theirs === mine && targetCtx.fs.where !== ctx.fs.where) {
+      for (const f of input.lxcFiles ?? ['config']) await targetCtx.fs.remove(`${ctx.config.lxc.path}/${input.id}/${f}`);
+    }
     return;
   }
-  const text = await ctx.fs.readFile(path);
-  if (text === undefined) throw new LxcriError('not-found', `the LXC config of ${input.id} is gone: ${path}`, 'nothing was moved; check the container', 1);
-  await targetCtx.fs.writeAtomic(path, text);
+  // Every file of the container's LXC directory (config, fstab, hooks): what is removed here at the end.
+  const dir = `${ctx.config.lxc.path}/${input.id}`;
+  for (const f of input.lxcFiles ?? ['config']) {
+    const text = await ctx.fs.readFile(`${dir}/${f}`);
+    if (text === undefined) throw new LxcriError('not-found', `the LXC file ${dir}/${f} of ${input.id} is gone`, 'nothing was moved; check the container', 1);
+    await targetCtx.fs.writeAtomic(`${dir}/${f}`, text);
+  }
 }
 
 /** Refuses a move whose pre-flight failed, naming every failed check. */
@@ -281,7 +327,17 @@ export function preflightProblem(p: PreflightCheck, node: string): string {
       return `${p.subject} is managed by Proxmox HA (ha-manager decides where it runs: use \`ha-manager migrate ct:${p.subject} ${node}\`)`;
     case 'holds':
       return `${p.subject} has a hold of another tool's`;
+    case 'outside':
+      return `${p.subject} would go with it unsent (a child dataset, or another tool's clone of its snapshots): move or destroy it first`;
     default:
       return `${p.check} ${p.subject} is missing there`;
   }
+}
+
+/** The files of an LXC container's directory (config, fstab, hooks): what a move copies. Directories (a rootfs) are not. */
+export async function lxcFilesOf(ctx: CoreContext, id: string): Promise<string[]> {
+  const dir = `${ctx.config.lxc.path}/${id}`;
+  const names = await ctx.fs.readDir(dir);
+  const readable = await Promise.all(names.map(async (n) => ((await ctx.fs.readFile(`${dir}/${n}`)) !== undefined ? n : undefined)));
+  return readable.filter((n): n is string => n !== undefined);
 }

@@ -41,7 +41,7 @@ const REPLICA_OF = USER_PREFIX + USER_PROPS.replicaOf;
 
 /** One line of the pre-flight table: what the target must have before anything is sent. */
 export interface PreflightCheck {
-  check: 'pool' | 'parent' | 'space' | 'id' | 'ha' | 'holds';
+  check: 'pool' | 'parent' | 'space' | 'id' | 'ha' | 'holds' | 'outside';
   ok: boolean;
   /** The pool or parent dataset checked. */
   subject: string;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { CoreContext } from '../context.js';
 import type { ContainerSourceName } from '../containers/types.js';
 import { LxcriError, RefusedError, UsageError } from '../errors.js';
@@ -24,7 +25,7 @@ export interface RestoreCopyInput {
   origin: string;
   dataset: string;
   /** The config to write there (LXC or Proxmox), already rewritten for the new id and dataset. */
-  config?: { path: string; text: string; sourceMount?: string };
+  config?: { path: string; text: string; sourceMount?: string; staticIps?: string[] };
   start: boolean;
 }
 
@@ -52,9 +53,15 @@ export const RESTORE_COPY: OperationDef<RestoreCopyInput> = {
             const mount = await mountpointOf(ctx, input.dataset);
             text = text.split(config.sourceMount).join(mount);
           }
-          await ctx.fs.writeAtomic(config.path, text);
+          // Never over another container's config: one already there must be this copy's own (a step run again).
+          const there = await ctx.fs.readFile(config.path);
+          if (there !== undefined && there !== text) {
+            throw new RefusedError(`${config.path} exists on this node already`, `the id ${input.id} is taken here: choose another with --as`);
+          }
+          if (there === undefined) await ctx.fs.writeAtomic(config.path, text);
         },
-        undo: () => ctx.fs.remove(input.kind === 'lxc' ? config.path.replace(/\/config$/, '') : config.path),
+        // Only the file this step wrote.
+        undo: () => ctx.fs.remove(config.path),
       });
     }
     if (input.start && (input.kind === 'lxc' || input.kind === 'pct')) {
@@ -99,6 +106,12 @@ export function copyConfig(
   const leaf = (ds: string) => ds.slice(ds.lastIndexOf('/') + 1);
   const dataset = copyDataset(c.dataset, c.id, newId);
   if (kind === 'pct') {
+    if (!/^\d+$/.test(newId) || Number(newId) < 100) {
+      throw new UsageError(
+        `a Proxmox container's id is a number from 100, got '${newId}'`,
+        'choose another with --as, or leave --as out for the next free one',
+      );
+    }
     const main = text.split(/^\[/m)[0]!;
     if (/^mp\d+:/m.test(main)) {
       throw new RefusedError(
@@ -106,14 +119,29 @@ export function copyConfig(
         'only its rootfs can be brought up elsewhere for now: restore it on its own node',
       );
     }
+    // unusedN names the original's detached volumes: a later `pct destroy` of the copy would purge them.
     const lines = main
       .split('\n')
-      .filter((l) => !/^(parent|lock):/.test(l))
-      .map((l) => (l.startsWith('rootfs:') ? l.replace(leaf(c.dataset), leaf(dataset)) : l));
-    return { path, text: lines.join('\n').replace(/\n*$/, '\n') };
+      .filter((l) => !/^(parent|lock|unused\d+):/.test(l))
+      .map((l) => (l.startsWith('rootfs:') ? l.replace(leaf(c.dataset), leaf(dataset)) : l))
+      .map((l) => (/^net\d+:/.test(l) ? l.replace(/hwaddr=[0-9A-Fa-f:]{17}/, () => `hwaddr=${mac()}`) : l));
+    const out = lines.join('\n').replace(/\n*$/, '\n');
+    return { path, text: out, staticIps: [...out.matchAll(/^net\d+:.*\bip6?=([^,\s]+)/gm)].map((m) => m[1]!).filter((ip) => !/^(dhcp|auto|manual)$/.test(ip)) };
   }
-  const replaced = text.split(c.dataset).join(dataset);
-  return { path, text: replaced, ...(c.mount && replaced.includes(c.mount) ? { sourceMount: c.mount } : {}) };
+  const replaced = text
+    .split(c.dataset)
+    .join(dataset)
+    // A new MAC address, as `pct clone` and `lxc-copy` give a copy.
+    .replace(/^(\s*lxc\.net\.\d+\.hwaddr\s*=\s*)\S+/gm, (_m, key: string) => `${key}${mac()}`);
+  const staticIps = [...replaced.matchAll(/^\s*lxc\.net\.\d+\.ipv[46]\.address\s*=\s*(\S+)/gm)].map((m) => m[1]!);
+  return { path, text: replaced, staticIps, ...(c.mount && replaced.includes(c.mount) ? { sourceMount: c.mount } : {}) };
+}
+
+/** A random locally administered unicast MAC address (the second-lowest bit of the first byte set, the lowest clear). */
+function mac(): string {
+  const b = randomBytes(6);
+  b[0] = (b[0]! & 0xfc) | 0x02;
+  return [...b].map((x) => x.toString(16).padStart(2, '0').toUpperCase()).join(':');
 }
 
 /** The lowest free numeric id from 100 (as Proxmox's nextid), or `<id>-copy[N]` for a named container. */
