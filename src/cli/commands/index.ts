@@ -1,6 +1,9 @@
 import type { CommandSpec } from '../command-spec.js';
 import { checkpointCommand } from './checkpoint.js';
 import { deleteCommand } from './delete.js';
+import { diffCommand } from './diff.js';
+import { filesCommand } from './files.js';
+import { restoreFileCommand } from './restore-file.js';
 import { gcCommand } from './gc.js';
 import { listCommand } from './list.js';
 import { poolCommand } from './pool.js';
@@ -26,4 +29,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   replicateCommand,
   recoverCommand,
   gcCommand,
+  diffCommand,
+  filesCommand,
+  restoreFileCommand,
 ];

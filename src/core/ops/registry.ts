@@ -5,6 +5,8 @@ import { GROUP_CHECKPOINT, RECURSIVE_CHECKPOINT } from './checkpoint.js';
 import { DELETE } from './delete.js';
 import { recoverEntry, type OnStep, type OperationDef, type RecoveryMode } from './engine.js';
 import { PRUNE } from './prune.js';
+import { RESTORE_FILE } from './file-restore.js';
+import { FILE_READ } from './temp-clones.js';
 import { BRANCH_RESTORE } from './restore-branch.js';
 import { ROLLBACK_RESTORE } from './restore-rollback.js';
 import { RESTORE_UNDO } from './restore-undo.js';
@@ -12,10 +14,9 @@ import { STATEFUL_CHECKPOINT } from './stateful.js';
 
 /** Every operation the engine runs, by journal name: a new operation is added here and nowhere else. */
 export const OPERATIONS: ReadonlyMap<string, OperationDef<never>> = new Map(
-  [BRANCH_RESTORE, RESTORE_UNDO, ROLLBACK_RESTORE, GROUP_CHECKPOINT, RECURSIVE_CHECKPOINT, STATEFUL_CHECKPOINT, DELETE, PRUNE].map((d) => [
-    d.name,
-    d as OperationDef<never>,
-  ]),
+  [BRANCH_RESTORE, RESTORE_UNDO, ROLLBACK_RESTORE, GROUP_CHECKPOINT, RECURSIVE_CHECKPOINT, STATEFUL_CHECKPOINT, DELETE, PRUNE, FILE_READ, RESTORE_FILE].map(
+    (d) => [d.name, d as OperationDef<never>],
+  ),
 );
 
 /** Finishes or undoes the interrupted operation `entry` with the steps its operation defines. */
