@@ -15,7 +15,7 @@ import {
   type MassDeletion,
   type ThreeWayChange,
 } from '../model/file-diff.js';
-import type { CheckpointNode, CheckpointTree } from '../model/tree.js';
+import { findSnapshot, type CheckpointNode, type CheckpointTree } from '../model/tree.js';
 import { cmd } from '../runner/command.js';
 import { parseZfsDiff, zfsDiffChanges } from '../tools/zfs/diff.js';
 import type { LoadedContainer } from './container.js';
@@ -170,8 +170,10 @@ export async function withViews<T>(
   return result as T;
 }
 
-function shortName(n: CheckpointNode): string {
-  return n.kind === 'now' ? 'NOW' : n.name;
+/** A state as messages name it: its short name, or `dataset@name` where the short one is ambiguous in the tree. */
+function shortName(tree: CheckpointTree, n: CheckpointNode): string {
+  if (n.kind === 'now') return 'NOW';
+  return findSnapshot(tree, n.name).length > 1 ? n.fullName : n.name;
 }
 
 function result(
@@ -184,9 +186,9 @@ function result(
 ): FileDiffResult {
   return {
     container: c.id,
-    from: shortName(plan.from),
-    to: shortName(plan.to),
-    ...(plan.relation === 'three-way' ? { base: plan.base!.name } : {}),
+    from: shortName(c.tree, plan.from),
+    to: shortName(c.tree, plan.to),
+    ...(plan.relation === 'three-way' ? { base: shortName(c.tree, plan.base!) } : {}),
     method,
     content,
     changes,

@@ -37,7 +37,8 @@ export function tempClones(dataset: string, snapshots: readonly string[], second
       if (!inventory.get(clone) && !taken.has(clone)) break;
     }
     taken.add(clone);
-    return { snapshot, clone, mountpoint: `${TEMP_MOUNT_DIR}/${clone}` };
+    // One level under the mount directory ('+' is never in a ZFS name, so no two clones share a directory).
+    return { snapshot, clone, mountpoint: `${TEMP_MOUNT_DIR}/${clone.replaceAll('/', '+')}` };
   });
 }
 
