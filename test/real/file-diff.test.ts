@@ -263,6 +263,11 @@ test('restore-file refuses paths that leave the container root, before anything 
   assert.deepEqual(pool.snapshots(), snapshots);
   assert.deepEqual(leftovers(), [], 'nothing was cloned for a refused restore');
 
+  // A read-only session makes no clone, and says why it cannot read a checkpoint's files on this ZFS.
+  const ro = await cli('diff', 'esc', a, '--read-only');
+  assert.equal(ro.code, 1);
+  assert.match(ro.err, /^error: read-only session: reading the files of esc's checkpoints needs temporary clones on this ZFS \(zfs-fuse\)/);
+
   // files lists a checkpoint's directory; a path missing there is named.
   const listing = await json<{ path: string; entries: Array<{ name: string; type: string }> }>('files', 'esc', a);
   assert.equal(listing.path, '/');

@@ -179,3 +179,19 @@ test('diffLines groups a three-way view by side and names the merge base', () =>
   assert.equal(text[0], 'diff web: x ... y (on different branches; both from base) [files compared by metadata (--content compares contents)]');
   assert.deepEqual(text.slice(2, 6), ['only in x (since base):', '  M  /f1 (1B)', 'only in y (since base):', '  +  /f4 (2B)']);
 });
+
+test('a temporary clone is named as ours wherever a clone user is shown, and its names are free in the listing', async () => {
+  const { describeOwner } = await import('../../src/core/model/ownership.js');
+  const { tempClones, TEMP_MOUNT_DIR } = await import('../../src/core/ops/temp-clones.js');
+  const taken = new Set(['t/c/lxcri-tmp-web-1763890000-1']);
+  const clones = tempClones('t/c/web', ['t/c/web@a', 't/c/web@b'], 1763890000, { get: (n: string) => (taken.has(n) ? ({} as never) : undefined) });
+  assert.deepEqual(
+    clones.map((c) => [c.clone, c.mountpoint]),
+    [
+      ['t/c/lxcri-tmp-web-1763890000-1-2', `${TEMP_MOUNT_DIR}/t+c+lxcri-tmp-web-1763890000-1-2`],
+      ['t/c/lxcri-tmp-web-1763890000-2', `${TEMP_MOUNT_DIR}/t+c+lxcri-tmp-web-1763890000-2`],
+    ],
+  );
+  assert.equal(describeOwner(clones[0]!.clone), 'a temporary clone for web');
+  assert.equal(describeOwner('t/c/lxcri-tmp-web-2-1763890000-1'), 'a temporary clone for web-2');
+});
