@@ -13,6 +13,7 @@ import { createTestPool, sh } from '../test/support/real-pool.js';
 import { consoleFigures } from './console.js';
 import { clusterRefreshFigures } from './cluster-refresh.js';
 import { replicateFigures } from './replicate.js';
+import { fileDiffFigures } from './file-diff.js';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const ms = (x: number) => `${x.toFixed(1)} ms`;
@@ -168,6 +169,7 @@ try {
 }
 rows.push(...(await clusterRefreshFigures()));
 rows.push(...(await replicateFigures()));
+rows.push(...(await fileDiffFigures()));
 rows.push(...(await consoleFigures()));
 
 const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length), ['figure', 'measured', 'ratio', 'goal'][i]!.length));

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs and starts what the real-host tests drive: zfs-fuse (ZFS), LXC with the busybox template, CRIU, tmux,
+# rsync (the diff benchmark's yardstick),
 # and OpenSSH (the cluster harness, test/support/cluster.ts, runs one private sshd per node; no system sshd).
 # Idempotent: installs only what is missing (one `apt-get update` first), starts zfs-fuse only if it is not running.
 set -euo pipefail
@@ -17,6 +18,7 @@ command -v lxc-create >/dev/null || need+=(lxc)
 command -v criu >/dev/null || need+=(criu)
 command -v tmux >/dev/null || need+=(tmux)
 command -v zstd >/dev/null || need+=(zstd)
+command -v rsync >/dev/null || need+=(rsync)
 [ -x /usr/sbin/sshd ] || need+=(openssh-server)
 { command -v ssh >/dev/null && command -v ssh-keygen >/dev/null; } || need+=(openssh-client)
 if [ ${#need[@]} -gt 0 ]; then

@@ -60,6 +60,17 @@ export interface MoveResult {
   executed: boolean;
   steps?: StepReport[];
 }
+import { fileDiff, validateDiffArguments, type FileDiffResult } from './ops/file-diff.js';
+import {
+  executeRestoreFile,
+  listCheckpointFiles,
+  planRestoreFile,
+  validateRestoreFileArguments,
+  type FileListing,
+  type RestoreFileOptions,
+  type RestoreFilePlan,
+  type RestoreFileResult,
+} from './ops/file-restore.js';
 
 export type RestoreMode = 'branch' | 'rollback';
 export type RestorePlan = BranchRestorePlan | RollbackPlan;
@@ -695,6 +706,51 @@ export class Core {
   async spaceRange(id: string, range: string): Promise<SpaceRange> {
     const [from, to] = parseRange(range);
     return this.read(id, async (ref) => spaceRange(this.ctx, await loadContainer(this.ctx, id, ref), from, to));
+  }
+
+  /**
+   * Reads a container's files (diff, files, a file restore's preview): under the container's lock, journaled where it
+   * makes temporary clones. A read-only session reads without lock and refuses only where a clone would be needed.
+   */
+  private readFiles<T>(operation: string, id: string, task: (c: LoadedContainer, step: OnStep) => Promise<T>): Promise<T> {
+    if (this.ctx.readOnly) return this.read(id, async (ref) => task(await loadContainer(this.ctx, id, ref), () => undefined));
+    return this.operate(operation, { ids: [id] }, async (step, [ref]) => task(await loadContainer(this.ctx, id, ref), step));
+  }
+
+  /** What changed in a container's files from checkpoint `from` to `to` (a checkpoint, or NOW: the live state). */
+  async diff(id: string, from: string, to?: string, opts: { content?: boolean } = {}): Promise<FileDiffResult> {
+    validateDiffArguments(from, to);
+    return this.readFiles('diff', id, (c, step) => fileDiff(this.ctx, c, from, to, opts, step));
+  }
+
+  /** A directory (or one entry) inside a checkpoint. */
+  async files(id: string, checkpoint: string, path?: string): Promise<FileListing> {
+    validateSnapshotArgument(checkpoint);
+    return this.readFiles('files', id, (c, step) => listCheckpointFiles(this.ctx, c, checkpoint, path, step));
+  }
+
+  /** The preview of a file restore: every path checked, the checkpoint's file read. Changes nothing in the container. */
+  async planRestoreFile(id: string, checkpoint: string, path: string, opts: RestoreFileOptions = {}): Promise<RestoreFilePlan> {
+    validateSnapshotArgument(checkpoint);
+    validateRestoreFileArguments(path, opts);
+    return this.readFiles('restore-file-preview', id, async (c, step) => (await planRestoreFile(this.ctx, c, checkpoint, path, opts, step)).plan);
+  }
+
+  /**
+   * Copies a file or directory out of a checkpoint into the running container (or to `opts.to`), keeping the current
+   * version beside it; `replace` removes that instead, and needs `confirmed`. No stop, no dataset change.
+   */
+  async restoreFile(id: string, checkpoint: string, path: string, opts: RestoreFileOptions & { confirmed?: boolean } = {}): Promise<RestoreFileResult> {
+    validateSnapshotArgument(checkpoint);
+    validateRestoreFileArguments(path, opts);
+    return this.operate('restore-file', { ids: [id] }, async (step, [ref]) => {
+      const c = await loadContainer(this.ctx, id, ref);
+      const { plan, input } = await planRestoreFile(this.ctx, c, checkpoint, path, opts, step);
+      if (plan.current && plan.replace && !opts.confirmed) {
+        throw new RefusedError(`--replace removes the current ${plan.dest} of ${id}; not confirmed`, 'review the preview (--dry-run) and confirm with --yes');
+      }
+      return executeRestoreFile(this.ctx, plan, input, c.dataset, step);
+    });
   }
 
   /** Operations a killed or crashed process left half-done, with what was done and how to finish or undo each. */

@@ -1,6 +1,9 @@
 import type { CommandSpec } from '../command-spec.js';
 import { checkpointCommand } from './checkpoint.js';
 import { deleteCommand } from './delete.js';
+import { diffCommand } from './diff.js';
+import { filesCommand } from './files.js';
+import { restoreFileCommand } from './restore-file.js';
 import { gcCommand } from './gc.js';
 import { listCommand } from './list.js';
 import { moveCommand } from './move.js';
@@ -28,4 +31,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   moveCommand,
   recoverCommand,
   gcCommand,
+  diffCommand,
+  filesCommand,
+  restoreFileCommand,
 ];

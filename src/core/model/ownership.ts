@@ -43,6 +43,8 @@ export function describeOwner(dataset: string): string {
   if ((m = /^(?:subvol|basevol)-(\d+)-disk-\d+$/.exec(leaf))) return `CT ${m[1]}`;
   if ((m = /^(?:vm|base)-(\d+)-disk-\d+$/.exec(leaf))) return `VM ${m[1]}`;
   if ((m = new RegExp(`^${escape(RESERVED_PREFIX)}(?:br|restore)-(.+)-\\d{9,}(?:-\\d{1,3})?$`).exec(leaf))) return `a branch of ${m[1]}`;
+  // A diff's, a listing's or a file restore's read-only clone (ops/temp-clones.ts), destroyed when it ends.
+  if ((m = new RegExp(`^${escape(RESERVED_PREFIX)}tmp-(.+)-\\d{9,}-\\d{1,3}(?:-\\d{1,3})?$`).exec(leaf))) return `a temporary clone for ${m[1]}`;
   return leaf;
 }
 

@@ -8,6 +8,8 @@ import { MOVE } from './move.js';
 import { PRUNE } from './prune.js';
 import { REPLICATE } from './replicate.js';
 import { RESTORE_COPY } from './restore-copy.js';
+import { RESTORE_FILE } from './file-restore.js';
+import { FILE_READ } from './temp-clones.js';
 import { BRANCH_RESTORE } from './restore-branch.js';
 import { ROLLBACK_RESTORE } from './restore-rollback.js';
 import { RESTORE_UNDO } from './restore-undo.js';
@@ -27,6 +29,8 @@ export const OPERATIONS: ReadonlyMap<string, OperationDef<never>> = new Map(
     REPLICATE,
     MOVE,
     RESTORE_COPY,
+    FILE_READ,
+    RESTORE_FILE,
   ].map((d) => [d.name, d as OperationDef<never>]),
 );
 

@@ -19,6 +19,10 @@ export interface ZfsCapabilities {
   renameNeedsUnmount: boolean;
   /** JSON output (OpenZFS >= 2.3): `zfs list -j`, `zpool status -j` */
   json: boolean;
+  /** `zfs diff -FHt` (OpenZFS); without it a diff walks temporary clones */
+  diff: boolean;
+  /** a mounted filesystem shows its snapshots under `<mountpoint>/.zfs/snapshot/<name>` (OpenZFS) */
+  snapshotDir: boolean;
 }
 
 export const OPENZFS_CAPABILITIES: Omit<ZfsCapabilities, 'version'> = {
@@ -30,6 +34,8 @@ export const OPENZFS_CAPABILITIES: Omit<ZfsCapabilities, 'version'> = {
   fragmentation: true,
   renameNeedsUnmount: false,
   json: false,
+  diff: true,
+  snapshotDir: true,
 };
 
 export const LEGACY_CAPABILITIES: Omit<ZfsCapabilities, 'version'> = {
@@ -41,6 +47,8 @@ export const LEGACY_CAPABILITIES: Omit<ZfsCapabilities, 'version'> = {
   fragmentation: false,
   renameNeedsUnmount: true,
   json: false,
+  diff: false,
+  snapshotDir: false,
 };
 
 /**

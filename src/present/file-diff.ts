@@ -1,0 +1,120 @@
+import type { ChangeCounts, ChangeKind, DiffSummary, FileChange, FileType, MassDeletion, ThreeWayChange } from '../core/model/file-diff.js';
+import type { FileDiffResult } from '../core/ops/file-diff.js';
+import type { FileListing, FileListingEntry, RestoreFilePlan } from '../core/ops/file-restore.js';
+import { formatBytes, formatTime } from './units.js';
+
+/*
+ * The wording of diffs, checkpoint listings and file restores, shared by the CLI and the console: one change a line
+ * (`M  /etc/hosts`), the legend, the summary by top-level directory and the mass-deletion warning.
+ */
+
+export const CHANGE_LEGEND = '+ added  - removed  M modified  R renamed';
+
+const TYPE_MARK: Record<FileType, string> = { file: '', dir: '/', symlink: '@', other: '?' };
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** `M  /etc/hosts (1.2K)`, `R  /old -> /new`, a directory with a trailing `/`. */
+export function changeLine(c: FileChange): string {
+  const mark = TYPE_MARK[c.type];
+  const size = c.size !== undefined && c.change !== '-' ? ` (${formatBytes(c.size)})` : '';
+  const target = c.newPath !== undefined ? ` -> ${c.newPath}${mark}` : '';
+  return `${c.change}  ${c.path}${mark}${target}${size}`;
+}
+
+/** The counts of a summary in words: "1 added, 1 removed, 1 modified, 0 renamed, 1.2K". */
+export function countsWords(s: ChangeCounts): string {
+  return `${s.added} added, ${s.removed} removed, ${s.modified} modified, ${s.renamed} renamed; ${formatBytes(s.bytes)} in the files listed`;
+}
+
+/** The summary: totals, then one line per top-level directory (at most `maxDirs`). */
+export function summaryLines(summary: DiffSummary, maxDirs = 12): string[] {
+  const total = summary.added + summary.removed + summary.modified + summary.renamed;
+  if (!total) return ['no changes'];
+  const width = Math.min(24, Math.max(...summary.top.slice(0, maxDirs).map((t) => t.dir.length)));
+  const rows = summary.top
+    .slice(0, maxDirs)
+    .map(
+      (t) =>
+        `  ${t.dir.padEnd(width)}  +${String(t.added).padEnd(5)} -${String(t.removed).padEnd(5)} M${String(t.modified).padEnd(5)} R${String(t.renamed).padEnd(4)} ${formatBytes(t.bytes)}`,
+    );
+  const more = summary.top.length > maxDirs ? [`  ... and ${plural(summary.top.length - maxDirs, 'more directory', 'more directories')}`] : [];
+  return [`${plural(total, 'change')}: ${countsWords(summary)}`, ...rows, ...more];
+}
+
+/** The warning a mass deletion deserves, naming where most went. */
+export function massDeletionLine(m: MassDeletion): string {
+  const share = m.of ? ` of ${m.of} (${Math.round((m.removed / m.of) * 100)}%)` : '';
+  return `warning: mass deletion: ${m.removed} paths${share} removed, most under ${m.worst}; check this is what you expect before relying on this checkpoint`;
+}
+
+function sideWords(c: ThreeWayChange, from: string, to: string): string {
+  return c.side === 'both' ? ` (${from}: ${c.fromChange}, ${to}: ${c.change})` : '';
+}
+
+/** The whole diff as text: a heading, the changes (grouped by side for a three-way view), the summary, any warning. */
+export function diffLines(r: FileDiffResult): string[] {
+  const heading = r.base ? `${r.container}: ${r.from} ... ${r.to} (on different branches; both from ${r.base})` : `${r.container}: ${r.from} -> ${r.to}`;
+  const how = r.method === 'zfs-diff' ? 'zfs diff' : r.content ? 'files compared, contents too' : 'files compared by metadata (--content compares contents)';
+  const lines = [`diff ${heading} [${how}]`, `legend: ${CHANGE_LEGEND}`];
+  if (!r.base) lines.push(...r.changes.map(changeLine));
+  else {
+    const changes = r.changes as ThreeWayChange[];
+    const groups: Array<[string, ThreeWayChange[]]> = [
+      [`only in ${r.from} (since ${r.base})`, changes.filter((c) => c.side === 'from')],
+      [`only in ${r.to} (since ${r.base})`, changes.filter((c) => c.side === 'to')],
+      ['changed on both sides', changes.filter((c) => c.side === 'both')],
+    ];
+    for (const [title, group] of groups) {
+      if (!group.length) continue;
+      lines.push(`${title}:`, ...group.map((c) => `  ${changeLine(c)}${sideWords(c, r.from, r.to)}`));
+    }
+  }
+  lines.push('', ...summaryLines(r.summary));
+  if (r.massDeletion) lines.push(massDeletionLine(r.massDeletion));
+  return lines;
+}
+
+function modeText(type: FileType, mode: number): string {
+  const t = type === 'dir' ? 'd' : type === 'symlink' ? 'l' : type === 'file' ? '-' : '?';
+  const bits = 'rwxrwxrwx'
+    .split('')
+    .map((ch, i) => (mode & (1 << (8 - i)) ? ch : '-'))
+    .join('');
+  return t + bits;
+}
+
+/** One listing row, as `ls -l` reads: mode, owner, size, time, name (a link with its target). */
+export function listingRow(e: FileListingEntry): string {
+  const name = `${e.name}${e.type === 'dir' ? '/' : ''}${e.target !== undefined ? ` -> ${e.target}` : ''}`;
+  return `${modeText(e.type, e.mode)} ${String(e.uid).padStart(5)} ${String(e.gid).padStart(5)} ${formatBytes(e.size).padStart(6)}  ${formatTime(e.mtime)}  ${name}`;
+}
+
+export function listingLines(l: FileListing): string[] {
+  const head = `${l.container} @ ${l.checkpoint}: ${l.path}${l.type === 'dir' ? ` (${plural(l.entries.length, 'entry', 'entries')})` : ''}`;
+  return [head, ...l.entries.map(listingRow)];
+}
+
+/** What a file restore does, before it runs. */
+export function restoreFilePlanLines(p: RestoreFilePlan): string[] {
+  const what = `${p.type === 'dir' ? 'directory' : p.type} ${p.path}${p.type === 'file' ? ` (${formatBytes(p.size)})` : ''}`;
+  const fate = !p.current
+    ? `${p.dest} does not exist now: it is created`
+    : p.replace
+      ? `the current ${p.dest} is REMOVED and replaced (--replace)`
+      : `the current ${p.dest} is kept as ${p.keptAs}`;
+  return [
+    `restore ${what} of ${p.container} from checkpoint ${p.checkpoint} to ${p.dest}, with its mode, owner and times`,
+    `  ${fate}; nothing else in the container changes and it keeps running`,
+    '',
+    'steps:',
+    ...p.steps.map((s) => `  ${s}`),
+  ];
+}
+
+export function restoreFileDoneLine(p: RestoreFilePlan): string {
+  return `restored ${p.path} from ${p.checkpoint} to ${p.dest} in ${p.container}${p.keptAs ? `; the former version is kept as ${p.keptAs}` : p.current ? '; the former version was removed' : ''}`;
+}
+
+/** The change letters in legend order, for faces that count them. */
+export const CHANGE_KINDS: readonly ChangeKind[] = ['+', '-', 'M', 'R'];
