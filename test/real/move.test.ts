@@ -1,52 +1,28 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { clusterConfig, startCluster, type Cluster, type ClusterNode } from '../support/cluster.js';
-import { runCli, type CliRun } from '../support/cli-process.js';
+import type { CliRun } from '../support/cli-process.js';
+import { startClusterCli, type ClusterCli } from '../support/cluster-cli.js';
 
 // `move` (issue 11) on the two-node harness: a container's whole checkpoint tree goes from pve1 to pve2, the data is
 // there and writable, the source is gone (or kept with --keep-source); pre-flight refusals change nothing; a kill at
 // every journaled step is finished or undone by `recover`. Ground truth is zfs and the files inside each node.
 
-let cluster: Cluster;
-let dir: string;
-let configFile: string;
+let h: ClusterCli;
+before(() => {
+  h = startClusterCli();
+});
+after(() => h?.stop());
 
-const lines = (text: string) => text.split('\n').filter(Boolean);
-function on(n: ClusterNode, argv: string[]): CliRun {
-  const r = n.exec(argv);
-  return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
-}
-function must(name: string, argv: string[]): string {
-  const r = on(cluster.node(name), argv);
-  assert.equal(r.status, 0, `${name}: ${argv.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
-const zfs = (name: string, args: string[]) => must(name, ['zfs', ...args]);
-const exists = (name: string, ds: string) => on(cluster.node(name), ['zfs', 'list', '-H', '-o', 'name', ds]).status === 0;
-const prop = (name: string, p: string, ds: string) => zfs(name, ['get', '-Hp', '-o', 'value', p, ds]).trim();
-/** The family's snapshots (line and branches) with their guids. */
-function guids(name: string, id: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const l of lines(zfs(name, ['get', '-Hp', '-r', '-o', 'name,value', 'guid', 'rpool/data']))) {
-    const [n, v] = l.split('\t');
-    if (n!.includes('@') && (n!.startsWith(`rpool/data/${id}@`) || n!.includes(`lxcri-br-${id}-`))) out.set(n!, v!);
-  }
-  return out;
-}
-const family = (name: string, id: string) =>
-  lines(zfs(name, ['list', '-H', '-o', 'name', '-r', 'rpool/data'])).filter((d) => d === `rpool/data/${id}` || d.includes(`lxcri-br-${id}-`));
-function write(name: string, id: string, content: string): void {
-  const mp = prop(name, 'mountpoint', `rpool/data/${id}`);
-  must(name, ['sh', '-c', 'printf %s "$1" > "$2"', 'sh', content, `${mp}/state.txt`]);
-}
-const read = (name: string, id: string) => must(name, ['cat', `${prop(name, 'mountpoint', `rpool/data/${id}`)}/state.txt`]);
-const cli = (args: string[], env: Record<string, string> = {}): CliRun => runCli([...args, '--config', configFile], { XDG_RUNTIME_DIR: `${dir}/run`, ...env });
-function ok(args: string[]): CliRun {
-  const r = cli(args);
-  assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}${r.stdout}`);
-  return r;
-}
+const zfs = (node: string, args: string[]) => h.zfs(node, args);
+const exists = (node: string, ds: string) => h.exists(node, ds);
+const prop = (node: string, p: string, ds: string) => h.prop(node, p, ds);
+const guids = (node: string, id: string) => h.guids(node, id);
+const family = (node: string, id: string) => h.family(node, id);
+const write = (node: string, id: string, content: string) => h.write(node, id, content);
+const read = (node: string, id: string) => h.read(node, id);
+const cli = (args: string[], env: Record<string, string> = {}): CliRun => h.cli(args, env);
+const ok = (args: string[]) => h.ok(args);
 /** A container on pve1 with two checkpoints and data written after them. */
 function container(id: string): void {
   zfs('pve1', ['create', `rpool/data/${id}`]);
@@ -56,18 +32,6 @@ function container(id: string): void {
   ok(['checkpoint', id, '--label', 'two']);
   write('pve1', id, 'live');
 }
-
-before(() => {
-  cluster = startCluster(['pve1', 'pve2'], { size: '256M' });
-  dir = cluster.dir;
-  mkdirSync(`${dir}/run`, { recursive: true, mode: 0o700 });
-  mkdirSync(`${dir}/node`, { recursive: true });
-  for (const n of cluster.nodes) must(n.name, ['zfs', 'create', '-o', `mountpoint=${dir}/node`, 'rpool/lxcri']);
-  configFile = `${dir}/config.json`;
-  writeFileSync(configFile, JSON.stringify(clusterConfig(cluster, dir, `${dir}/node`)));
-});
-
-after(() => cluster?.stop());
 
 test('move of a convention container: pre-flight and plan first, then its tree and live data on pve2, writable, and nothing left on pve1', () => {
   container('401');
@@ -139,9 +103,9 @@ test('pre-flight refusals change nothing: the id taken on the target, Proxmox HA
   assert.equal(guids('pve2', '403').size, 0, 'nothing was sent');
 
   container('404');
-  mkdirSync(`${dir}/pve/ha`, { recursive: true });
+  mkdirSync(`${h.dir}/pve/ha`, { recursive: true });
   // On pve1, which reads the cluster-wide HA config (the harness's /etc/pve is this directory).
-  writeFileSync(`${dir}/pve/ha/resources.cfg`, 'ct: 404\n\tstate started\n');
+  writeFileSync(`${h.dir}/pve/ha/resources.cfg`, 'ct: 404\n\tstate started\n');
   const ha = cli(['move', '404', '--to', 'pve2', '--yes']);
   assert.notEqual(ha.status, 0);
   assert.match(ha.stderr, /managed by Proxmox HA .*ha-manager migrate ct:404 pve2/);

@@ -1,60 +1,26 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { clusterConfig, startCluster, type Cluster, type ClusterNode } from '../support/cluster.js';
-import { runCli, type CliRun } from '../support/cli-process.js';
+import type { CliRun } from '../support/cli-process.js';
+import { startClusterCli, type ClusterCli } from '../support/cluster-cli.js';
 
 // A replication killed (SIGKILL) before and after every journaled step, on the two-node harness: the source is
 // untouched, the replica holds only whole snapshots, `recover` reports it, `--finish` completes the replica and
 // `--undo` puts it back as it was; either way the next replicate is whole. Ground truth is zfs inside each node.
 
-let cluster: Cluster;
-let dir: string;
-let configFile: string;
-
-const lines = (text: string) => text.split('\n').filter(Boolean);
-function on(n: ClusterNode, argv: string[]): string {
-  const r = n.exec(argv);
-  assert.equal(r.status, 0, `${n.name}: ${argv.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
-const zfs = (name: string, args: string[]) => on(cluster.node(name), ['zfs', ...args]);
-/** Every snapshot of the container's family (its line and its branches) with its guid. */
-function guids(name: string, id: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const l of lines(zfs(name, ['get', '-Hp', '-r', '-o', 'name,value', 'guid', 'rpool/data']))) {
-    const [n, v] = l.split('\t');
-    if (n!.includes('@') && (n!.startsWith(`rpool/data/${id}@`) || n!.includes(`lxcri-br-${id}-`))) out.set(n!, v!);
-  }
-  return out;
-}
-const sorted = (m: Map<string, string>) => [...m].sort();
-const prop = (name: string, p: string, ds: string) => zfs(name, ['get', '-Hp', '-o', 'value', p, ds]).trim();
-/** The family's datasets on a node: the line and its branches. */
-const family = (name: string, id: string) =>
-  lines(zfs(name, ['list', '-H', '-o', 'name', '-r', 'rpool/data'])).filter((d) => d === `rpool/data/${id}` || d.includes(`lxcri-br-${id}-`));
-function write(dataset: string, content: string): void {
-  const mp = prop('pve1', 'mountpoint', dataset);
-  on(cluster.node('pve1'), ['sh', '-c', 'printf %s "$1" > "$2"', 'sh', content, `${mp}/state.txt`]);
-}
-const cli = (args: string[], env: Record<string, string> = {}): CliRun => runCli([...args, '--config', configFile], { XDG_RUNTIME_DIR: `${dir}/run`, ...env });
-function ok(args: string[]): CliRun {
-  const r = cli(args);
-  assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}${r.stdout}`);
-  return r;
-}
-
+let h: ClusterCli;
 before(() => {
-  cluster = startCluster(['pve1', 'pve2'], { size: '256M' });
-  dir = cluster.dir;
-  mkdirSync(`${dir}/run`, { recursive: true, mode: 0o700 });
-  mkdirSync(`${dir}/node`, { recursive: true });
-  for (const n of cluster.nodes) on(n, ['zfs', 'create', '-o', `mountpoint=${dir}/node`, 'rpool/lxcri']);
-  configFile = `${dir}/config.json`;
-  writeFileSync(configFile, JSON.stringify(clusterConfig(cluster, dir, `${dir}/node`)));
+  h = startClusterCli();
 });
+after(() => h?.stop());
 
-after(() => cluster?.stop());
+const zfs = (node: string, args: string[]) => h.zfs(node, args);
+const prop = (node: string, p: string, ds: string) => h.prop(node, p, ds);
+const guids = (node: string, id: string) => h.guids(node, id);
+const family = (node: string, id: string) => h.family(node, id);
+const sorted = (m: Map<string, string>) => [...m].sort();
+const write = (dataset: string, content: string) => h.write('pve1', dataset.slice('rpool/data/'.length), content);
+const cli = (args: string[], env: Record<string, string> = {}): CliRun => h.cli(args, env);
+const ok = (args: string[]) => h.ok(args);
 
 /**
  * A container with two checkpoints replicated once, then restored to the first (a branch restore to replay on the
