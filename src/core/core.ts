@@ -604,6 +604,7 @@ export class Core {
       });
     }
     return this.operate('replicate', { ids: [id], label: `${id} to ${target.node}` }, async (step, [ref]) => {
+      await this.refuseIfInterrupted(id, ref!.dataset);
       const c = await loadContainer(this.ctx, id, ref);
       // A receive a cut stream left resumable (OpenZFS) goes on first; the plan is made from the replica after it.
       await resumeInterrupted(this.ctx, c.inventory, c.dataset, target, step);
@@ -667,6 +668,7 @@ export class Core {
     };
     if (opts.dryRun) return this.read(id, async (ref) => ({ plan: (await plan(ref)).movePlan, executed: false }));
     return this.operate('move', { ids: [id], label: `${id} to ${target.node}` }, async (step, [ref]) => {
+      await this.refuseIfInterrupted(id, ref!.dataset);
       if (ref!.container.sources.some((s) => s !== 'zfs' && s !== 'lxc' && s !== 'pct')) {
         throw new RefusedError(`container ${id} is run by ${ref!.container.sources.join(', ')}, which cannot be moved yet`, 'move it with its own runtime');
       }
@@ -751,6 +753,20 @@ export class Core {
       }
       return executeRestoreFile(this.ctx, plan, input, c.dataset, step);
     });
+  }
+
+  /**
+   * A cross-node operation on a dataset an interrupted one still holds in its journal is refused: recovering that one
+   * later (an undo of a replication, say) would act on what this one made.
+   */
+  private async refuseIfInterrupted(id: string, dataset: string): Promise<void> {
+    const pending = (await this.ctx.journal.interrupted()).find((e) => (e.datasets ?? []).includes(dataset));
+    if (pending) {
+      throw new RefusedError(
+        `an interrupted ${pending.operation} of ${pending.container} still holds ${dataset}`,
+        `finish or undo it first: \`lxcri-console recover ${pending.id} --finish\` or \`--undo\` (nothing was changed for ${id})`,
+      );
+    }
   }
 
   /** Operations a killed or crashed process left half-done, with what was done and how to finish or undo each. */

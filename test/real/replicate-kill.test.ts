@@ -70,6 +70,12 @@ test('replicate killed before and after every step: source intact, replica whole
       assert.equal(more.length, 0);
       assert.equal(entry.operation, 'replicate');
 
+      if (round === 1) {
+        // Another replication of it meanwhile is refused: recovering the killed one later would act on what it made.
+        const meanwhile = cli(['replicate', id, '--to', 'pve2']);
+        assert.notEqual(meanwhile.status, 0);
+        assert.match(meanwhile.stderr, new RegExp(`an interrupted replicate of ${id} still holds rpool/data/${id}`));
+      }
       const mode = round % 2 === 0 ? 'undo' : 'finish';
       const r = cli(['recover', entry.id, `--${mode}`, '--yes']);
       assert.equal(r.status, 0, `${id}: recover --${mode}: ${r.stderr}`);
