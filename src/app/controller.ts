@@ -424,8 +424,8 @@ export class AppController {
   }
 
   /** Starts a core action in the background, so keys go on; the result or error becomes the flash line, then a refresh. */
-  private run(what: string, action: () => Promise<unknown>): void {
-    this.ui.setState({ mode: 'normal', dialog: undefined });
+  private run(what: string, action: () => Promise<unknown>, mode: Mode = 'normal'): void {
+    this.ui.setState({ mode, dialog: undefined });
     this.background(
       (async () => {
         try {
@@ -472,10 +472,10 @@ export class AppController {
   private apply(result: DialogResult<Dialog>): void {
     if (!result) return;
     if ('next' in result) return void this.ui.setState({ dialog: result.next, flash: undefined });
-    if ('close' in result) {
-      const d = this.ui.getState().dialog;
-      return void this.ui.setState({ mode: (d && dialogModule(d).returnTo?.(d)) ?? 'normal', dialog: undefined });
-    }
+    // A dialog opened from a full-screen view goes back to it, cancelled or run.
+    const d = this.ui.getState().dialog;
+    const back = (d && dialogModule(d).returnTo?.(d)) ?? 'normal';
+    if ('close' in result) return void this.ui.setState({ mode: back, dialog: undefined });
     if ('flash' in result) return void this.ui.setState({ flash: { text: result.flash, level: 'info' } });
     if ('quit' in result) {
       // What has not started does not start (the engine checks between steps); the running step finishes.
@@ -483,7 +483,7 @@ export class AppController {
       return this.quit();
     }
     const { what, action } = result.run;
-    this.run(what, () => action(this.core));
+    this.run(what, () => action(this.core), back);
   }
 
   private requests = 0;

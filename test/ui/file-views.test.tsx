@@ -269,6 +269,8 @@ test('Enter on a file offers "restore this file" with the preview; Esc back to t
   await c.controller.idle();
   assert.deepEqual(restores, [['100', cp.fullName, '/etc/hosts']]);
   assert.match(view(c), new RegExp(`restore of /etc/hosts from ${cp.name} in 100: done`));
+  assert.equal(c.controller.ui.getState().mode, 'files', 'back in the browser, for the next file');
+  assert.match(view(c), /: \/etc \(2 entries\)/);
   c.unmount();
 });
 

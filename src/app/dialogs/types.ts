@@ -34,7 +34,7 @@ export interface DialogModule<D extends Dialog = Dialog> {
   withField?: (d: D, field: TextField) => D;
   /** The dialog's text body (views draw it in a DialogBox): the arrows and PgUp/PgDn scroll it when it is taller. */
   lines?: (d: D, nowSeconds: number) => string[];
-  /** The view its cancel goes back to (the panes when absent): a dialog opened from a full-screen view returns there. */
+  /** The view it goes back to, cancelled or run (the panes when absent): a dialog opened from a full-screen view returns there. */
   returnTo?: (d: D) => Mode;
   /** What a key that changes ZFS says in a read-only session (READ_ONLY_KEY when absent). */
   readOnlyWhy?: string;
