@@ -584,7 +584,11 @@ export class AppController {
     if (!entry || !v.listing) return;
     const path = childPath(v.listing.path, entry.name);
     if (entry.type === 'dir') return this.openFiles({ ...v, path, focus: undefined, listing: undefined, error: undefined });
+    // The preview reads the checkpoint's file (a clone where ZFS has no .zfs/snapshot): say so meanwhile. A refusal
+    // (a path leaving the container root, say) becomes the flash line, the browser stays.
+    this.ui.setState({ flash: { text: `reading what restoring ${path} would do…`, level: 'info' } });
     const plan = await this.core.planRestoreFile(v.container, v.checkpoint, path);
+    this.ui.setState({ flash: undefined });
     this.openDialog({ kind: 'restore-file', checkpoint: v.checkpoint, plan });
   }
 

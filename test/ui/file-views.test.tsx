@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DIFF_BINDINGS, FILES_BINDINGS, keyOf, NORMAL_BINDINGS, READ_ONLY_KEY } from '../../src/app/bindings.js';
+import { RefusedError } from '../../src/core/errors.js';
 import { massDeletion, summarize, type FileChange } from '../../src/core/model/file-diff.js';
 import type { FileDiffResult } from '../../src/core/ops/file-diff.js';
 import type { FileListing, FileListingEntry, RestoreFilePlan, RestoreFileResult } from '../../src/core/ops/file-restore.js';
@@ -271,6 +272,24 @@ test('Enter on a file offers "restore this file" with the preview; Esc back to t
   assert.match(view(c), new RegExp(`restore of /etc/hosts from ${cp.name} in 100: done`));
   assert.equal(c.controller.ui.getState().mode, 'files', 'back in the browser, for the next file');
   assert.match(view(c), /: \/etc \(2 entries\)/);
+  c.unmount();
+});
+
+test('a file restore the core refuses says why on the flash line; the browser stays', async () => {
+  const c = await renderConsole({ size: { columns: 120, rows: 30 }, treeOrder: 'newest' });
+  await openTree(c);
+  const restores = fakeFiles(c);
+  c.core.planRestoreFile = async (id, _checkpoint, path) => {
+    throw new RefusedError(`${path} resolves outside the root of ${id}`, 'restore the link itself with --to');
+  };
+  await toCheckpoint(c, 0);
+  await c.command('files');
+  await c.command('down', FILES_BINDINGS);
+  await c.command('open', FILES_BINDINGS);
+  assert.equal(c.controller.ui.getState().mode, 'files');
+  assert.match(view(c), /\/f1 resolves outside the root of 100 \(restore the link itself with --to\)/);
+  assert.doesNotMatch(view(c), /reading what restoring/);
+  assert.deepEqual(restores, []);
   c.unmount();
 });
 
