@@ -17,6 +17,8 @@ import { Header, ProgressLine } from './views/Header.js';
 import { HelpOverlay } from './views/HelpOverlay.js';
 import { useUi } from './views/hooks.js';
 import { SpaceView } from './views/SpaceView.js';
+import { DiffView } from './views/DiffView.js';
+import { FilesView } from './views/FilesView.js';
 import { TreePane } from './views/TreePane.js';
 import { Text } from '../../components/Text.js';
 
@@ -59,7 +61,19 @@ function Screen({ host }: { host: string }) {
   }
   const { height, body, width, top, bottom } = screenLayout(columns, rows, focus);
   const overlay =
-    mode === 'pool' ? SpaceView : mode === 'help' ? HelpOverlay : mode === 'messages' ? MessagesView : mode === 'commands' ? CommandLogView : undefined;
+    mode === 'pool'
+      ? SpaceView
+      : mode === 'help'
+        ? HelpOverlay
+        : mode === 'messages'
+          ? MessagesView
+          : mode === 'commands'
+            ? CommandLogView
+            : mode === 'diff'
+              ? DiffView
+              : mode === 'files'
+                ? FilesView
+                : undefined;
   return (
     <Box flexDirection="column" width={columns} height={height}>
       <Header host={host} />

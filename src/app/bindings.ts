@@ -48,7 +48,9 @@ export type CommandId =
   | 'order'
   | 'mark'
   | 'mark-range'
-  | 'delete-marked';
+  | 'delete-marked'
+  | 'diff'
+  | 'files';
 
 export interface BindingContext {
   ui: UiState;
@@ -231,6 +233,28 @@ export const NORMAL_BINDINGS: readonly Binding[] = [
     footer: 'delete marked',
     disabled: (c) => needsContainer(c) ?? (!c.marked ? 'mark checkpoints first (Space, v)' : undefined),
   },
+  {
+    id: 'diff',
+    keys: ['='],
+    description: 'diff view: what changed in the files between the two marked checkpoints (one marked: it and the cursor, or NOW)',
+    panes: ['tree'],
+    disabled: (c) =>
+      needsContainer(c) ??
+      (!c.marked
+        ? 'mark a checkpoint first (Space): = compares it with the cursor or NOW, or mark two'
+        : c.marked > 2
+          ? 'mark two checkpoints at most (Esc drops the marks)'
+          : c.marked === 1 && c.onBranchNow
+            ? "a branch's NOW cannot be compared: put the cursor on a checkpoint or the live NOW"
+            : undefined),
+  },
+  {
+    id: 'files',
+    keys: ['f'],
+    description: 'browse the files of the checkpoint under the cursor; Enter on a file restores it (a preview first)',
+    panes: ['tree'],
+    disabled: needsSnapshot,
+  },
   { id: 'collapse', keys: ['z'], description: 'fold or unfold the branch under the cursor', panes: ['tree'], footer: false },
   { id: 'order', keys: ['o'], description: 'tree newest first / oldest first', panes: ['tree'], footer: false },
   { id: 'help', keys: ['?'], description: 'help: every key', pinned: true },
@@ -257,6 +281,21 @@ export const SPACE_BINDINGS: readonly Binding[] = [
   { id: 'sort', keys: ['s'], description: 'sort by size (biggest first), name, age (newest checkpoint first)' },
   { id: 'refresh', keys: ['R'], description: 'read the listing and zpool status again', footer: false },
   { id: 'close', keys: ['escape', 'q', 'P'], description: 'close the space view' },
+];
+
+/** The diff view (`=`): move, fold a top-level directory, close. */
+export const DIFF_BINDINGS: readonly Binding[] = [
+  ...NAV_BINDINGS,
+  { id: 'collapse', keys: ['return', 'z'], description: 'fold or unfold the directory under the cursor', footer: 'fold' },
+  { id: 'close', keys: ['escape', 'q', '='], description: 'close the diff view' },
+];
+
+/** The file browser (`f`): move, go into a directory and out, restore a file, close. */
+export const FILES_BINDINGS: readonly Binding[] = [
+  ...NAV_BINDINGS,
+  { id: 'open', keys: ['return', 'right', 'l'], description: 'go into the directory; on a file: restore this file (a preview first)', footer: 'in / restore' },
+  { id: 'back', keys: ['backspace', 'left', 'h'], description: 'go up one directory, the cursor back on the one it came from', footer: 'up' },
+  { id: 'close', keys: ['escape', 'q', 'f'], description: 'close the file browser' },
 ];
 
 /** Typing the container filter or a tree search: Enter keeps it, Esc drops it; other keys edit (TEXT_FIELD_BINDINGS). */

@@ -16,6 +16,8 @@ import {
   type Binding,
   type BindingContext,
   type CommandId,
+  DIFF_BINDINGS,
+  FILES_BINDINGS,
 } from './bindings.js';
 import { dialogRows, dialogTextWidth } from '../../components/DialogBox.js';
 import { detailRows } from '../present/details.js';
@@ -36,11 +38,17 @@ import { treeMatches } from './search.js';
 import { backRow, moveRow, nextSort, openRow, spaceData, spaceLevel, START_NAV, validNav } from './space-view.js';
 import { editField, fieldOf, isFieldKey } from './text-field.js';
 import { PANES, type Dialog, type Mode, type UiState, type UiStore } from './ui-store.js';
+import { childPath, diffHeadLines, diffRows, parentPath, toggleFold, type DiffView, type FilesView } from './file-views.js';
 
 /** The full-screen views and the command that opens each. */
 const OVERLAYS: Partial<Record<Mode, CommandId>> = { help: 'help', messages: 'messages', commands: 'commands' };
 
 const MESSAGE_LIMIT = 200;
+
+/** An error as a view shows it: the message and, for the core's errors, the hint. */
+function errorText(error: unknown): string {
+  return error instanceof LxcriError ? `${error.message} (${error.hint})` : error instanceof Error ? error.message : String(error);
+}
 
 export interface ControllerOptions {
   /** Puts text on the clipboard of the terminal the admin sits at (OSC 52 through SSH and tmux). */
@@ -105,8 +113,7 @@ export class AppController {
 
   /** A message on the flash line, kept whole in the messages view (`!`): an error's hint and every line of it. */
   flash(error: unknown, level: 'info' | 'error' = 'error'): void {
-    const text = error instanceof LxcriError ? `${error.message} (${error.hint})` : error instanceof Error ? error.message : String(error);
-    this.say(text, level);
+    this.say(errorText(error), level);
   }
 
   private say(text: string, level: 'info' | 'error'): void {
@@ -170,6 +177,8 @@ export class AppController {
     if (ui.mode === 'dialog' && ui.dialog) return this.dialogKey(name, ui.dialog);
     if (ui.mode === 'filter' || ui.mode === 'search') return this.fieldKey(name, ui.mode);
     if (ui.mode === 'pool') return this.spaceKey(name);
+    if (ui.mode === 'diff') return this.diffKey(name);
+    if (ui.mode === 'files') return this.filesKey(name);
     const overlay = OVERLAYS[ui.mode];
     if (overlay) return this.overlayKey(name, overlay);
     const binding = findBinding(name, NORMAL_BINDINGS, ui.focus);
@@ -351,6 +360,11 @@ export class AppController {
           typed: '',
         });
       }
+      case 'diff':
+        return this.openDiff();
+      case 'files':
+        if (!c || !row || row.node.kind !== 'snapshot') return;
+        return this.openFiles({ container: c.id, checkpoint: row.node.fullName, label: row.node.name, path: '/', request: 0, cursor: 0 });
       case 'undo':
         // The selected container only, from what ZFS says (its newest restore branch), never from session memory.
         if (!c) return;
@@ -410,8 +424,8 @@ export class AppController {
   }
 
   /** Starts a core action in the background, so keys go on; the result or error becomes the flash line, then a refresh. */
-  private run(what: string, action: () => Promise<unknown>): void {
-    this.ui.setState({ mode: 'normal', dialog: undefined });
+  private run(what: string, action: () => Promise<unknown>, mode: Mode = 'normal'): void {
+    this.ui.setState({ mode, dialog: undefined });
     this.background(
       (async () => {
         try {
@@ -458,7 +472,10 @@ export class AppController {
   private apply(result: DialogResult<Dialog>): void {
     if (!result) return;
     if ('next' in result) return void this.ui.setState({ dialog: result.next, flash: undefined });
-    if ('close' in result) return void this.ui.setState({ mode: 'normal', dialog: undefined });
+    // A dialog opened from a full-screen view goes back to it, cancelled or run.
+    const d = this.ui.getState().dialog;
+    const back = (d && dialogModule(d).returnTo?.(d)) ?? 'normal';
+    if ('close' in result) return void this.ui.setState({ mode: back, dialog: undefined });
     if ('flash' in result) return void this.ui.setState({ flash: { text: result.flash, level: 'info' } });
     if ('quit' in result) {
       // What has not started does not start (the engine checks between steps); the running step finishes.
@@ -466,7 +483,113 @@ export class AppController {
       return this.quit();
     }
     const { what, action } = result.run;
-    this.run(what, () => action(this.core));
+    this.run(what, () => action(this.core), back);
+  }
+
+  private requests = 0;
+
+  /**
+   * `=`: the two marked checkpoints (oldest first), or the marked one and the checkpoint under the cursor, or the
+   * marked one and NOW; the view opens at once saying it reads, and the core's answer (or error) fills it.
+   */
+  private openDiff(): void {
+    const ui = this.ui.getState();
+    const c = this.selectedContainer();
+    const row = this.cursorRow();
+    const marked = markedNodes(ui);
+    if (!c || !marked.length || marked.length > 2) return;
+    let pair = marked;
+    if (marked.length === 1 && row?.node.kind === 'snapshot' && row.node.id !== marked[0]!.id)
+      pair = [marked[0]!, row.node].sort((a, b) => a.createtxg - b.createtxg);
+    const [a, b] = pair;
+    const view: DiffView = {
+      container: c.id,
+      from: a!.fullName,
+      fromLabel: a!.name,
+      to: b ? b.fullName : 'NOW',
+      toLabel: b ? b.name : 'NOW',
+      request: ++this.requests,
+      cursor: 0,
+      folded: [],
+    };
+    this.ui.setState({ mode: 'diff', diffView: view });
+    this.background(
+      (async () => {
+        let answer: Partial<DiffView>;
+        try {
+          answer = { result: await this.core.diff(view.container, view.from, view.to === 'NOW' ? undefined : view.to) };
+        } catch (error) {
+          answer = { error: errorText(error) };
+        }
+        const now = this.ui.getState().diffView;
+        if (now?.request === view.request) this.ui.setState({ diffView: { ...now, ...answer } });
+      })(),
+    );
+  }
+
+  /** Rows of the diff view's list on this screen: the body less its border, title and the lines above the list. */
+  private diffPage(v: DiffView): number {
+    return Math.max(1, overlayRows(this.layout()) - diffHeadLines(v.result).length);
+  }
+
+  /** The diff view (`=`): move, fold, close. */
+  private diffKey(name: string): void {
+    const binding = findBinding(name, DIFF_BINDINGS);
+    const v = this.ui.getState().diffView;
+    if (!binding) return;
+    if (binding.id === 'close' || !v) return void this.ui.setState({ mode: 'normal', diffView: undefined });
+    if (binding.id === 'collapse') return void this.ui.setState({ diffView: toggleFold(v) });
+    const total = diffRows(v.result, v.folded).length;
+    const cursor = navigate(v.cursor, binding.id, total, this.diffPage(v));
+    if (cursor !== undefined) this.ui.setState({ diffView: { ...v, cursor } });
+  }
+
+  /** The file browser (`f`) on a directory of a checkpoint: shown at once saying it reads, then the listing or the error. */
+  private openFiles(at: FilesView): void {
+    const view: FilesView = { ...at, request: ++this.requests, cursor: 0 };
+    this.ui.setState({ mode: 'files', filesView: view });
+    this.background(
+      (async () => {
+        let answer: Partial<FilesView>;
+        try {
+          const listing = await this.core.files(view.container, view.checkpoint, view.path);
+          const focus = view.focus === undefined ? -1 : listing.entries.findIndex((e) => e.name === view.focus);
+          answer = { listing, cursor: Math.max(0, focus) };
+        } catch (error) {
+          answer = { error: errorText(error) };
+        }
+        const now = this.ui.getState().filesView;
+        if (now?.request === view.request) this.ui.setState({ filesView: { ...now, ...answer } });
+      })(),
+    );
+  }
+
+  /** The file browser: move, into a directory, up, "restore this file" (its preview first), close. */
+  private async filesKey(name: string): Promise<void> {
+    const binding = findBinding(name, FILES_BINDINGS);
+    const v = this.ui.getState().filesView;
+    if (!binding) return;
+    this.ui.setState({ flash: undefined });
+    if (binding.id === 'close' || !v) return void this.ui.setState({ mode: 'normal', filesView: undefined });
+    const entries = v.listing?.entries ?? [];
+    if (NAV_COMMANDS.has(binding.id)) {
+      const cursor = navigate(v.cursor, binding.id, entries.length, Math.max(1, overlayRows(this.layout()) - 1));
+      return cursor === undefined ? undefined : void this.ui.setState({ filesView: { ...v, cursor } });
+    }
+    if (binding.id === 'back') {
+      const up = parentPath(v.listing?.path ?? v.path);
+      return up ? this.openFiles({ ...v, path: up.path, focus: up.name, listing: undefined, error: undefined }) : undefined;
+    }
+    const entry = v.listing?.type === 'dir' ? entries[v.cursor] : undefined;
+    if (!entry || !v.listing) return;
+    const path = childPath(v.listing.path, entry.name);
+    if (entry.type === 'dir') return this.openFiles({ ...v, path, focus: undefined, listing: undefined, error: undefined });
+    // The preview reads the checkpoint's file (a clone where ZFS has no .zfs/snapshot): say so meanwhile. A refusal
+    // (a path leaving the container root, say) becomes the flash line, the browser stays.
+    this.ui.setState({ flash: { text: `reading what restoring ${path} would do…`, level: 'info' } });
+    const plan = await this.core.planRestoreFile(v.container, v.checkpoint, path);
+    this.ui.setState({ flash: undefined });
+    this.openDialog({ kind: 'restore-file', checkpoint: v.checkpoint, plan });
   }
 
   /** The filter or tree search being typed: Enter keeps it, Esc drops it, other keys edit it. */

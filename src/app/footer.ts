@@ -1,4 +1,4 @@
-import { FIELD_MODE_BINDINGS, footerItems, SPACE_BINDINGS, type Binding } from './bindings.js';
+import { DIFF_BINDINGS, FIELD_MODE_BINDINGS, FILES_BINDINGS, footerItems, SPACE_BINDINGS, type Binding } from './bindings.js';
 import { keysLabel } from './key-names.js';
 import type { UiState } from './ui-store.js';
 
@@ -20,6 +20,14 @@ export function footerFor(ui: UiState, width: number, ascii: boolean): string[] 
         `${keysLabel(['j', 'k'], ascii)} move`,
         ...SPACE_BINDINGS.filter((b) => b.footer !== undefined && b.footer !== false).map((b) => item(b, b.footer as string, ascii)),
         ...SPACE_BINDINGS.filter((b) => b.id === 'sort' || b.id === 'close').map((b) => item(b, b.id, ascii)),
+      ];
+    case 'diff':
+    case 'files':
+      return [
+        `${keysLabel(['j', 'k'], ascii)} move`,
+        ...(ui.mode === 'diff' ? DIFF_BINDINGS : FILES_BINDINGS).filter((b) => typeof b.footer === 'string').map((b) => item(b, b.footer as string, ascii)),
+        `${keysLabel(['pageup', 'pagedown'], ascii)} page`,
+        'Esc close',
       ];
     case 'dialog':
       return [`${keysLabel(['up', 'down', 'pageup', 'pagedown'], ascii)} scroll`, 'Ctrl-C quit'];

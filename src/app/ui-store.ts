@@ -9,6 +9,8 @@ import type { PrunePlan } from '../core/ops/prune.js';
 import type { CheckpointTree } from '../core/model/tree.js';
 import type { PoolStatus } from '../core/tools/zpool/parse.js';
 import { START_NAV, type SpaceNav } from './space-view.js';
+import type { DiffView, FilesView } from './file-views.js';
+import type { RestoreFilePlan } from '../core/ops/file-restore.js';
 
 /** An operation a kill or crash left half-done, as the core describes it (steps done, unsure, pending). */
 export type InterruptedOperation = Awaited<ReturnType<Core['interrupted']>>[number];
@@ -23,7 +25,7 @@ export interface Message {
   level: 'info' | 'error';
 }
 
-export type Mode = 'normal' | 'filter' | 'search' | 'dialog' | 'help' | 'pool' | 'messages' | 'commands';
+export type Mode = 'normal' | 'filter' | 'search' | 'dialog' | 'help' | 'pool' | 'messages' | 'commands' | 'diff' | 'files';
 
 export type Pane = 'containers' | 'tree' | 'details' | 'events';
 export const PANES: readonly Pane[] = ['containers', 'tree', 'details', 'events'];
@@ -66,6 +68,9 @@ export type Dialog =
     }
   | { kind: 'delete-branch'; plan: DeleteBranchPlan; typed: string; cursor?: number; scroll?: number; steps?: boolean }
   | { kind: 'delete-set'; plan: DeleteSetPlan; typed: string; cursor?: number; scroll?: number; steps?: boolean }
+  /** Restoring one file out of a checkpoint (from the file browser, which it returns to). */
+  /** `checkpoint`: its full name, as the browser read it (the plan names it short). */
+  | { kind: 'restore-file'; checkpoint: string; plan: RestoreFilePlan; scroll?: number }
   /** Interrupted operations: `index` is the one under the cursor, `confirm` the recovery asked for (y runs it). */
   | { kind: 'recover'; index: number; confirm?: 'finish' | 'undo'; scroll?: number };
 
@@ -110,6 +115,9 @@ export interface UiState {
   treeCollapsed: string[];
   /** Checkpoints marked in the tree (Space, v), by node id (snapshot guid): a refresh neither loses nor moves them. */
   treeMarks: string[];
+  /** The diff view (`=`) and the file browser (`f`), while open (file-views.ts). */
+  diffView?: DiffView;
+  filesView?: FilesView;
 }
 
 export type UiStore = StoreApi<UiState>;

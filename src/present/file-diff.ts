@@ -1,4 +1,4 @@
-import type { ChangeCounts, ChangeKind, DiffSummary, FileChange, FileType, MassDeletion, ThreeWayChange } from '../core/model/file-diff.js';
+import type { ChangeCounts, ChangeKind, DiffSummary, FileChange, FileType, MassDeletion, ThreeWayChange, TopDirSummary } from '../core/model/file-diff.js';
 import type { FileDiffResult } from '../core/ops/file-diff.js';
 import type { FileListing, FileListingEntry, RestoreFilePlan } from '../core/ops/file-restore.js';
 import { formatBytes, formatTime } from './units.js';
@@ -52,11 +52,16 @@ function sideWords(c: ThreeWayChange, from: string, to: string): string {
   return c.side === 'both' ? ` (${from}: ${c.fromChange}, ${to}: ${c.change})` : '';
 }
 
-/** The whole diff as text: a heading, the changes (grouped by side for a three-way view), the summary, any warning. */
-export function diffLines(r: FileDiffResult): string[] {
+/** The diff's first line: what is compared with what, and how. */
+export function diffHeading(r: FileDiffResult): string {
   const heading = r.base ? `${r.container}: ${r.from} ... ${r.to} (on different branches; both from ${r.base})` : `${r.container}: ${r.from} -> ${r.to}`;
   const how = r.method === 'zfs-diff' ? 'zfs diff' : r.content ? 'files compared, contents too' : 'files compared by metadata (--content compares contents)';
-  const lines = [`diff ${heading} [${how}]`, `legend: ${CHANGE_LEGEND}`];
+  return `diff ${heading} [${how}]`;
+}
+
+/** The whole diff as text: a heading, the changes (grouped by side for a three-way view), the summary, any warning. */
+export function diffLines(r: FileDiffResult): string[] {
+  const lines = [diffHeading(r), `legend: ${CHANGE_LEGEND}`];
   if (!r.base) lines.push(...r.changes.map(changeLine));
   else {
     const changes = r.changes as ThreeWayChange[];
@@ -73,6 +78,29 @@ export function diffLines(r: FileDiffResult): string[] {
   lines.push('', ...summaryLines(r.summary));
   if (r.massDeletion) lines.push(massDeletionLine(r.massDeletion));
   return lines;
+}
+
+/** A change row of the console's diff view: the CLI's line, and in a three-way view which side changed it. */
+export function diffViewChangeLine(c: FileChange | ThreeWayChange, r: FileDiffResult): string {
+  if (!r.base || !('side' in c)) return changeLine(c);
+  const side = c.side === 'from' ? `only in ${r.from}` : c.side === 'to' ? `only in ${r.to}` : `both${sideWords(c, r.from, r.to)}`;
+  return `${changeLine(c)}  [${side}]`;
+}
+
+/** A top-level directory's row in the console's diff view, folded or open: `▾ /etc  3 changes  +1 -1 M1 R0  1.2K`. */
+export function diffGroupLine(t: TopDirSummary, folded: boolean, ascii: boolean): string {
+  const mark = folded ? (ascii ? '>' : '▸') : ascii ? 'v' : '▾';
+  const n = t.added + t.removed + t.modified + t.renamed;
+  return `${mark} ${t.dir}  ${plural(n, 'change')}  +${t.added} -${t.removed} M${t.modified} R${t.renamed}  ${formatBytes(t.bytes)}`;
+}
+
+/** The diff view's lines while the core reads, and when it failed. */
+export function diffReadingLine(container: string, from: string, to: string): string {
+  return `reading what changed in ${container} from ${from} to ${to}…`;
+}
+
+export function filesReadingLine(container: string, checkpoint: string, path: string): string {
+  return `reading ${path} in checkpoint ${checkpoint} of ${container}…`;
 }
 
 function modeText(type: FileType, mode: number): string {

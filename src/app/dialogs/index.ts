@@ -9,6 +9,7 @@ import { QUIT } from './quit.js';
 import { RECOVER } from './recover.js';
 import { REPLICATE } from './replicate.js';
 import { RESTORE } from './restore.js';
+import { RESTORE_FILE } from './restore-file.js';
 import type { DialogModule } from './types.js';
 import { UNDO } from './undo.js';
 
@@ -25,6 +26,7 @@ const DIALOGS: { [K in Dialog['kind']]: DialogModule<Extract<Dialog, { kind: K }
   'delete-set': DELETE_SET,
   replicate: REPLICATE,
   move: MOVE,
+  'restore-file': RESTORE_FILE,
 };
 
 export function dialogModule<D extends Dialog>(d: D): DialogModule<D> {

@@ -3,7 +3,7 @@ import type { Core } from '../../core/core.js';
 import type { Binding, CommandId } from '../bindings.js';
 import { keyName } from '../key-names.js';
 import type { TextField } from '../text-field.js';
-import type { Dialog, InterruptedOperation } from '../ui-store.js';
+import type { Dialog, InterruptedOperation, Mode } from '../ui-store.js';
 
 /** What a dialog's reducer sees besides its own state. */
 export interface DialogEnv {
@@ -34,6 +34,8 @@ export interface DialogModule<D extends Dialog = Dialog> {
   withField?: (d: D, field: TextField) => D;
   /** The dialog's text body (views draw it in a DialogBox): the arrows and PgUp/PgDn scroll it when it is taller. */
   lines?: (d: D, nowSeconds: number) => string[];
+  /** The view it goes back to, cancelled or run (the panes when absent): a dialog opened from a full-screen view returns there. */
+  returnTo?: (d: D) => Mode;
   /** What a key that changes ZFS says in a read-only session (READ_ONLY_KEY when absent). */
   readOnlyWhy?: string;
   View: (props: { dialog: D; height: number }) => ReactNode;
