@@ -67,6 +67,20 @@ test('a failed send fails the whole command (pipefail), even though the receive 
   assert.equal(r.status, 3);
 });
 
+test('the target going away mid-stream (the inner ssh exits 255) is said as such, not passed on as 255 (the source unreachable)', () => {
+  const bin = join(dir, 'bin-lost');
+  spawnSync('mkdir', ['-p', bin]);
+  writeFileSync(join(bin, 'zfs'), '#!/bin/sh\necho STREAM\n');
+  writeFileSync(join(bin, 'ssh'), '#!/bin/sh\ncat > /dev/null; echo "Connection closed by 10.0.0.2 port 22" >&2; exit 255\n');
+  chmodSync(join(bin, 'zfs'), 0o755);
+  chmodSync(join(bin, 'ssh'), 0o755);
+  const c = directStream(cmd('zfs', ['send', 'tank/ct/web@a']), to, cmd('zfs', ['recv', '-F', 'tank/ct/web'], true));
+  const r = spawnSync(c.tool, c.args, { env: { ...process.env, PATH: `${bin}:${process.env.PATH}` }, encoding: 'utf8' });
+  assert.equal(r.status, 254);
+  assert.match(r.stderr, /Connection closed by 10\.0\.0\.2/);
+  assert.match(r.stderr, /lxcri: the ssh from this node to pve2 failed/);
+});
+
 test('the reach probe runs `true` on the target with the nodes’ own ssh options, within the connect timeout', () => {
   const p = reachProbe(to);
   assert.equal(p.tool, 'ssh');

@@ -22,6 +22,11 @@ export function reachProbe(to: SshTarget): Command {
  * receive exits 0 on a cut stream. Every argument is quoted for the shell it reaches (this bash, then the target's).
  */
 export function directStream(send: Command, to: SshTarget, receive: Command): Command {
-  const script = `set -o pipefail; ${shellCommand([send.tool, ...send.args])} | ${shellCommand(nodeToNode(to, remoteCommand(receive)))}`;
+  // ssh's own failure (255) is the inner ssh's here, to the target: said so, and not passed on as 255, which the
+  // console's ssh to the source would take for the source being unreachable.
+  const script = [
+    `set -o pipefail; ${shellCommand([send.tool, ...send.args])} | ${shellCommand(nodeToNode(to, remoteCommand(receive)))}`,
+    `rc=$?; if [ "$rc" = 255 ]; then echo ${shellCommand([`lxcri: the ssh from this node to ${to.node} failed`])} >&2; exit 254; fi; exit "$rc"`,
+  ].join('\n');
   return cmd('bash', ['-c', script], true, { ...(receive.timeoutMs !== undefined ? { timeoutMs: receive.timeoutMs } : {}) });
 }
