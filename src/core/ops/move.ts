@@ -239,15 +239,17 @@ export const MOVE: OperationDef<MoveInput> = {
       steps.push({
         title: `remove ${input.id} from ${input.source} (every dataset of its tree${input.kind === 'lxc' ? ', its config' : ''})`,
         run: async () => {
-          if (await ctx.zfs.exists(input.dataset)) await ctx.zfs.set(input.dataset, { [MOVED_TO]: input.to });
           const { inv, family: datasets } = await family(ctx.zfs);
-          // Checked again now: a child dataset or another tool's clone was not sent, and is not destroyed.
+          // Checked again now, before anything here changes: a child dataset or another tool's clone made since the
+          // pre-flight was not sent, and is not destroyed.
           const left = keptOutside(inv, datasets);
-          if (left)
+          if (left) {
             throw new RefusedError(
-              `${left} is not part of ${input.id}'s tree and would go with it`,
-              `move or destroy ${left} first, then finish (recover --finish)`,
+              `${left} appeared beside ${input.id}'s tree on ${input.source}: ${input.id} now runs on ${input.to} and is left here, stopped and untouched`,
+              `move or destroy ${left}, then remove ${input.id} from ${input.source} by hand`,
             );
+          }
+          if (await ctx.zfs.exists(input.dataset)) await ctx.zfs.set(input.dataset, { [MOVED_TO]: input.to });
           // This tool's replication holds go first (the tree leaves with the container); clones before origins.
           for (const snap of inv.records.filter((r) => r.type === 'snapshot' && datasets.includes(r.name.split('@')[0]!))) {
             for (const peer of (snap.user.replicated ?? '').split(',').filter(Boolean))
