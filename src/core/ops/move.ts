@@ -245,7 +245,7 @@ export const MOVE: OperationDef<MoveInput> = {
           const left = keptOutside(inv, datasets);
           if (left) {
             throw new RefusedError(
-              `${left} appeared beside ${input.id}'s tree on ${input.source}: ${input.id} now runs on ${input.to} and is left here, stopped and untouched`,
+              `${left} appeared beside ${input.id}'s tree on ${input.source}: ${input.id} is on ${input.to} now and is left here too, stopped and untouched`,
               `move or destroy ${left}, then remove ${input.id} from ${input.source} by hand`,
             );
           }
