@@ -116,6 +116,12 @@ export class AppController {
     this.say(errorText(error), level);
   }
 
+  /** The nodes a container on `node` can go to: every other node that answers (replicate, move). */
+  private otherNodes(node: string | undefined): string[] {
+    const nodes = this.core.store.getState().world?.nodes ?? [];
+    return nodes.filter((n) => n.name !== node && n.reachable !== false).map((n) => n.name);
+  }
+
   private say(text: string, level: 'info' | 'error'): void {
     const messages = [...this.ui.getState().messages, { at: Date.now(), text, level }].slice(-MESSAGE_LIMIT);
     this.ui.setState({ flash: { text, level }, messages });
@@ -305,15 +311,13 @@ export class AppController {
       }
       case 'replicate': {
         if (!c) return;
-        const nodes = this.core.store.getState().world?.nodes ?? [];
-        const targets = nodes.filter((n) => n.name !== c.node && n.reachable !== false).map((n) => n.name);
+        const targets = this.otherNodes(c.node);
         if (!targets.length) return this.say(`no other node answers: nowhere to replicate ${c.id} to`, 'error');
         return this.openDialog(await previewReplication(this.core, { kind: 'replicate', container: c.id, targets, target: 0 }));
       }
       case 'move': {
         if (!c) return;
-        const nodes = this.core.store.getState().world?.nodes ?? [];
-        const targets = nodes.filter((n) => n.name !== c.node && n.reachable !== false).map((n) => n.name);
+        const targets = this.otherNodes(c.node);
         if (!targets.length) return this.say(`no other node answers: nowhere to move ${c.id} to`, 'error');
         return this.openDialog(await previewMove(this.core, { kind: 'move', container: c.id, targets, target: 0, typed: '' }));
       }

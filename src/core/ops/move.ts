@@ -4,18 +4,19 @@ import type { ContainerSourceName } from '../containers/types.js';
 import { USER_PREFIX, USER_PROPS } from '../model/dataset.js';
 import { Inventory } from '../model/inventory.js';
 import { ownFamily } from '../model/ownership.js';
-import { cloneOrder, planReplication } from '../model/replication.js';
+import { cloneOrder } from '../model/replication.js';
 import { poolOf } from '../tools/zfs/names.js';
 import { checkpointProps } from './checkpoint.js';
 import type { OperationDef } from './engine.js';
 import type { LoadedContainer } from './container.js';
 import { liveStatus, startContainer, stopContainer, type Lifecycle } from './lifecycle.js';
 import {
+  dropPeer,
   moveHolds,
-  readReplica,
+  peersOf,
   replicaHolds,
   replicationTag,
-  runReplicationStep,
+  sendWhatIsMissing,
   type PreflightCheck,
   type ReplicatePlan,
   type ReplicationTarget,
@@ -64,7 +65,6 @@ export interface MoveInput {
 }
 
 const REPLICA_OF = USER_PREFIX + USER_PROPS.replicaOf;
-const REPLICATED = USER_PREFIX + USER_PROPS.replicated;
 /** Set on the source when its removal begins: the move can then only be finished. */
 const MOVED_TO = `${USER_PREFIX}moved-to`;
 
@@ -87,10 +87,7 @@ export async function movePreflight(
   checks.push({ check: 'ha', subject: c.id, ok: !new RegExp(`^\\s*ct:\\s*${c.id}\\s*$`, 'm').test(ha) });
   // Holds other than this tool's replication holds would stop the source from being removed afterwards.
   const family = ownFamily(c.inventory, c.dataset);
-  const foreign = c.inventory.records.find(
-    (r) =>
-      r.type === 'snapshot' && family.includes(r.name.split('@')[0]!) && r.userrefs > (r.user[USER_PROPS.replicated] ?? '').split(',').filter(Boolean).length,
-  );
+  const foreign = c.inventory.records.find((r) => r.type === 'snapshot' && family.includes(r.name.split('@')[0]!) && r.userrefs > peersOf(r).length);
   checks.push({ check: 'holds', subject: foreign?.name ?? c.dataset, ok: foreign === undefined });
   const outside = keptOutside(c.inventory, family);
   checks.push({ check: 'outside', subject: outside ?? c.dataset, ok: outside === undefined });
@@ -170,11 +167,9 @@ export const MOVE: OperationDef<MoveInput> = {
       title: `send the last increment to ${input.to}`,
       run: async () => {
         const t = target();
-        const [{ inv }, dst] = await Promise.all([family(ctx.zfs), readReplica(t, pool)]);
-        const plan = planReplication(inv, ownFamily(inv, input.dataset), dst);
-        for (const s of plan.steps) await runReplicationStep(ctx, t, s, replicaOf, () => undefined);
+        const { inventory, tips } = await sendWhatIsMissing(ctx, t, input.dataset, replicaOf);
         const after = new Inventory(await t.zfs.listAll(pool));
-        await Promise.all([moveHolds(ctx.zfs, inv, plan.tips, input.to), replicaHolds(t.zfs, after, plan.tips, input.source)]);
+        await Promise.all([moveHolds(ctx.zfs, inventory, tips, input.to), replicaHolds(t.zfs, after, tips, input.source)]);
       },
     });
     steps.push({
@@ -252,8 +247,7 @@ export const MOVE: OperationDef<MoveInput> = {
           if (await ctx.zfs.exists(input.dataset)) await ctx.zfs.set(input.dataset, { [MOVED_TO]: input.to });
           // This tool's replication holds go first (the tree leaves with the container); clones before origins.
           for (const snap of inv.records.filter((r) => r.type === 'snapshot' && datasets.includes(r.name.split('@')[0]!))) {
-            for (const peer of (snap.user.replicated ?? '').split(',').filter(Boolean))
-              await ctx.zfs.release(replicationTag(peer), snap.name).catch(() => undefined);
+            for (const peer of peersOf(snap)) await ctx.zfs.release(replicationTag(peer), snap.name).catch(() => undefined);
           }
           for (const ds of cloneOrder(inv, datasets).reverse()) if (await ctx.zfs.exists(ds)) await ctx.zfs.destroy(ds, { recursive: true });
           if (input.kind === 'lxc') for (const f of input.lxcFiles ?? []) await ctx.fs.remove(`${ctx.config.lxc.path}/${input.id}/${f}`);
@@ -261,12 +255,7 @@ export const MOVE: OperationDef<MoveInput> = {
           const t = target();
           const { inv: there, family: theirs } = await family(t.zfs);
           for (const snap of there.records.filter((r) => r.type === 'snapshot' && theirs.includes(r.name.split('@')[0]!))) {
-            const peers = (snap.user.replicated ?? '').split(',').filter(Boolean);
-            if (!peers.includes(input.source)) continue;
-            await t.zfs.release(replicationTag(input.source), snap.name).catch(() => undefined);
-            // Set, not inherited: a value received with the stream would come back (zfs-fuse).
-            const rest = peers.filter((p) => p !== input.source);
-            await t.zfs.set(snap.name, { [REPLICATED]: rest.length ? rest.join(',') : '-' });
+            await dropPeer(t.zfs, snap, input.source);
           }
         },
         // The container runs on the target by now: a failure here leaves a source to remove by hand, nothing lost.

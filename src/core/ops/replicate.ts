@@ -1,6 +1,6 @@
 import type { CoreContext } from '../context.js';
 import { LxcriError, RefusedError } from '../errors.js';
-import { USER_PREFIX, USER_PROPS } from '../model/dataset.js';
+import { USER_PREFIX, USER_PROPS, type DatasetRecord } from '../model/dataset.js';
 import { Inventory } from '../model/inventory.js';
 import { ownFamily } from '../model/ownership.js';
 import { planReplication, ReplicationRefusal, type ReplicationPlan, type ReplicationStep } from '../model/replication.js';
@@ -194,7 +194,7 @@ export async function resumeInterrupted(ctx: CoreContext, inventory: Inventory, 
 }
 
 /** Runs one step of a plan on the replica (the stream relayed by the target's transfer). */
-export async function runReplicationStep(ctx: CoreContext, target: ReplicationTarget, s: ReplicationStep, replicaOf: string, step: OnStep): Promise<number> {
+async function runReplicationStep(ctx: CoreContext, target: ReplicationTarget, s: ReplicationStep, replicaOf: string, step: OnStep): Promise<number> {
   if (s.kind === 'send') {
     const send = ctx.zfs.sendCommand(s.to, s.from ? { snapshot: s.from, flag: s.incremental! } : undefined);
     // Progress at most a few times a second (every chunk would redraw the console for each 64 KiB).
@@ -263,6 +263,25 @@ async function undoReplicationStep(target: ReplicationTarget, s: ReplicationStep
 }
 
 /**
+ * Brings the replica up to the source as both now are: a receive a cut stream left resumable goes on first, then the
+ * steps planned from the two listings run. What finishing an interrupted replication and a move's last increment do.
+ * Returns the source's listing and the plan's tips (the next bases, for the holds).
+ */
+export async function sendWhatIsMissing(
+  ctx: CoreContext,
+  target: ReplicationTarget,
+  dataset: string,
+  replicaOf: string,
+): Promise<{ inventory: Inventory; tips: ReplicationPlan['tips'] }> {
+  const pool = poolOf(dataset);
+  const inventory = new Inventory(await ctx.zfs.listAll(pool));
+  await resumeInterrupted(ctx, inventory, dataset, target, () => undefined);
+  const plan = planReplication(inventory, ownFamily(inventory, dataset), await readReplica(target, pool));
+  for (const s of plan.steps) await runReplicationStep(ctx, target, s, replicaOf, () => undefined);
+  return { inventory, tips: plan.tips };
+}
+
+/**
  * A replication as an engine operation: each plan step journaled (a send, a clone, a replayed branch restore), each
  * receive marked as a replica in the same step, then the holds moved. A failed send keeps what was received (every
  * received snapshot is whole: zfs discards a partial receive), so running it again goes on from there; a killed run
@@ -279,13 +298,7 @@ export const REPLICATE: OperationDef<ReplicateInput> = {
     let replanned: Promise<void> | undefined;
     const replan = () =>
       (replanned ??= (async () => {
-        const t = target();
-        const pool = poolOf(input.dataset);
-        const inv = new Inventory(await ctx.zfs.listAll(pool));
-        await resumeInterrupted(ctx, inv, input.dataset, t, () => undefined);
-        const dst = await readReplica(t, pool);
-        const fresh = planReplication(inv, ownFamily(inv, input.dataset), dst);
-        for (const s of fresh.steps) await runReplicationStep(ctx, t, s, replicaOf, () => undefined);
+        await sendWhatIsMissing(ctx, target(), input.dataset, replicaOf);
       })());
     const steps: Step[] = plan.map((s) => ({
       title: stepTitle(s),
@@ -340,9 +353,7 @@ export async function executeReplicate(
       p0hint(failed[0]!, target.node),
     );
   }
-  const previousBases = c.inventory.records
-    .filter((r) => r.type === 'snapshot' && (r.user[USER_PROPS.replicated] ?? '').split(',').includes(target.node))
-    .map((r) => r.name);
+  const previousBases = c.inventory.records.filter((r) => r.type === 'snapshot' && peersOf(r).includes(target.node)).map((r) => r.name);
   const input: ReplicateInput = { container: c.id, dataset: c.dataset, source, to: target.node, steps: plan.steps, tips: plan.tips, previousBases };
   // The steps reach the target through the context's peer; a caller with its own target (a test's) lends it.
   const withPeer: CoreContext = ctx.peer ? ctx : { ...ctx, peer: (n) => (n === target.node ? target : peerOf(ctx, n)) };
@@ -369,14 +380,14 @@ export async function moveHolds(zfs: Zfs, inv: Inventory, planTips: ReplicationP
   const tips = new Set(planTips.map((t) => t.snapshot));
   for (const t of planTips) {
     const rec = inv.get(t.snapshot);
-    const peers = (rec?.user.replicated ?? '').split(',').filter(Boolean);
+    const peers = peersOf(rec);
     if (peers.includes(peer)) continue;
     await zfs.hold(tag, t.snapshot);
     await zfs.set(t.snapshot, { [REPLICATED]: [...peers, peer].join(',') });
   }
   for (const dataset of new Set(planTips.map((t) => t.dataset))) {
     for (const snap of inv.snapshotsOf(dataset)) {
-      const peers = (snap.user.replicated ?? '').split(',').filter(Boolean);
+      const peers = peersOf(snap);
       if (tips.has(snap.name) || !peers.includes(peer)) continue;
       await zfs.release(tag, snap.name);
       const rest = peers.filter((p) => p !== peer);
@@ -411,6 +422,21 @@ export async function replicaHolds(zfs: Zfs, inv: Inventory, planTips: Replicati
   }
 }
 
+/** The nodes a snapshot is the replication base for (`lxcri:replicated`, comma-separated). */
+export const peersOf = (rec: DatasetRecord | undefined): string[] => (rec?.user[USER_PROPS.replicated] ?? '').split(',').filter(Boolean);
+
+/**
+ * The snapshot is no longer the base for `peer`: its hold released (whatever state it is in), the peer taken off its
+ * mark. Set, not inherited: on a replica a value received with the stream would come back (zfs-fuse).
+ */
+export async function dropPeer(zfs: Zfs, rec: DatasetRecord, peer: string): Promise<void> {
+  const peers = peersOf(rec);
+  if (!peers.includes(peer)) return;
+  await zfs.release(replicationTag(peer), rec.name).catch(() => undefined);
+  const rest = peers.filter((p) => p !== peer);
+  await zfs.set(rec.name, { [REPLICATED]: rest.length ? rest.join(',') : '-' });
+}
+
 /** Undoes moveHolds: the new bases released, the previous ones held and marked again (each only where needed). */
 async function restoreHolds(zfs: Zfs, input: ReplicateInput, peer: string): Promise<void> {
   const tag = replicationTag(peer);
@@ -419,17 +445,12 @@ async function restoreHolds(zfs: Zfs, input: ReplicateInput, peer: string): Prom
   for (const t of input.tips) {
     const rec = inv.get(t.snapshot);
     if (!rec || previous.has(t.snapshot)) continue;
-    const peers = (rec.user.replicated ?? '').split(',').filter(Boolean);
-    if (!peers.includes(peer)) continue;
-    await zfs.release(tag, t.snapshot).catch(() => undefined);
-    const rest = peers.filter((p) => p !== peer);
-    // Set, not inherited: on a replica a value received with the stream would come back (zfs-fuse).
-    await zfs.set(t.snapshot, { [REPLICATED]: rest.length ? rest.join(',') : '-' });
+    await dropPeer(zfs, rec, peer);
   }
   for (const name of previous) {
     const rec = inv.get(name);
     if (!rec) continue;
-    const peers = (rec.user.replicated ?? '').split(',').filter(Boolean);
+    const peers = peersOf(rec);
     if (peers.includes(peer)) continue;
     await zfs.hold(tag, name);
     await zfs.set(name, { [REPLICATED]: [...peers, peer].join(',') });
