@@ -20,7 +20,7 @@ import { cmd } from '../runner/command.js';
 import { parseZfsDiff, zfsDiffChanges } from '../tools/zfs/diff.js';
 import type { LoadedContainer } from './container.js';
 import { runOperation, type OnStep, type OperationDef } from './engine.js';
-import { ContentHasher, requireLocalFiles, walkIndex } from './local-files.js';
+import { nodeFiles } from './node-files.js';
 import { selectSnapshot, validateSnapshotArgument } from './select-snapshot.js';
 import { FILE_READ, fileReadSteps, tempClones, type FileReadInput, type TempClone } from './temp-clones.js';
 
@@ -235,7 +235,7 @@ async function zfsDiffPath(ctx: CoreContext, c: LoadedContainer, plan: DiffPlan)
 }
 
 async function walkPath(ctx: CoreContext, c: LoadedContainer, plan: DiffPlan, content: boolean, onStep?: OnStep): Promise<FileDiffResult> {
-  requireLocalFiles(ctx, 'a diff');
+  const files = nodeFiles(ctx);
   const ends = plan.relation === 'three-way' ? [plan.base!, plan.from, plan.to] : [plan.from, plan.to];
   const { views, clones } = planViews(ctx, c, ends);
   const root = (n: CheckpointNode) => rootOf(views.get(n.id)!);
@@ -246,8 +246,8 @@ async function walkPath(ctx: CoreContext, c: LoadedContainer, plan: DiffPlan, co
     clones,
     async () => {
       const indexes = new Map<string, FileIndex>();
-      await Promise.all(ends.map(async (n) => indexes.set(n.id, await walkIndex(root(n)))));
-      const hasher = new ContentHasher();
+      await Promise.all(ends.map(async (n) => indexes.set(n.id, await files.walk(root(n)))));
+      const hasher = files.hasher();
       const compare = async (x: CheckpointNode, y: CheckpointNode) => {
         const ix = indexes.get(x.id)!;
         const iy = indexes.get(y.id)!;

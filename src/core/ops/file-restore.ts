@@ -1,14 +1,13 @@
-import { lstat, readdir } from 'node:fs/promises';
 import type { CoreContext } from '../context.js';
 import { LxcriError, UsageError } from '../errors.js';
 import { normalizeContainerPath, resolveInRoot, type ResolvedPath } from '../model/container-path.js';
-import type { FileType } from '../model/file-diff.js';
+import type { FileEntry, FileType } from '../model/file-diff.js';
 import type { CheckpointNode } from '../model/tree.js';
 import { cmd } from '../runner/command.js';
 import type { LoadedContainer } from './container.js';
 import { runOperation, type OnStep, type OperationDef } from './engine.js';
 import { planViews, rootOf, withViews } from './file-diff.js';
-import { entryOf, LOCAL_PROBE, requireLocalFiles } from './local-files.js';
+import { nodeFiles, type NodeFiles } from './node-files.js';
 import { selectSnapshot } from './select-snapshot.js';
 import { tempClones, tempCloneSteps, type TempClone } from './temp-clones.js';
 import type { Step, StepReport } from './steps.js';
@@ -36,8 +35,7 @@ export interface FileListing {
   entries: FileListingEntry[];
 }
 
-async function listingEntry(hostPath: string, name: string): Promise<FileListingEntry> {
-  const e = await entryOf(hostPath, await lstat(hostPath));
+function listingEntry(name: string, e: FileEntry): FileListingEntry {
   return {
     name,
     type: e.type,
@@ -52,7 +50,7 @@ async function listingEntry(hostPath: string, name: string): Promise<FileListing
 
 /** Lists a directory (or shows one entry) inside a checkpoint: through `.zfs/snapshot` where ZFS has it, else a temporary clone. */
 export async function listCheckpointFiles(ctx: CoreContext, c: LoadedContainer, checkpoint: string, path = '/', onStep?: OnStep): Promise<FileListing> {
-  requireLocalFiles(ctx, 'files');
+  const files = nodeFiles(ctx);
   const wanted = normalizeContainerPath(path, 'path', { allowRoot: true });
   const node = selectSnapshot(c.tree, checkpoint);
   const { views, clones } = planViews(ctx, c, [node]);
@@ -63,13 +61,13 @@ export async function listCheckpointFiles(ctx: CoreContext, c: LoadedContainer, 
     'files',
     clones,
     async () => {
-      const at = await resolveInRoot(root, wanted, LOCAL_PROBE, { followLast: true });
-      if (at.type === undefined) throw notInCheckpoint(c, node, wanted);
+      const at = await resolveInRoot(root, wanted, files.probe, { followLast: true });
+      const one = at.type === undefined ? undefined : at.type === 'dir' ? undefined : await files.entry(at.hostPath);
+      if (at.type === undefined || (at.type !== 'dir' && !one)) throw notInCheckpoint(c, node, wanted);
       const base = { container: c.id, checkpoint: node.name, path: at.path, type: at.type };
-      if (at.type !== 'dir') return { ...base, entries: [await listingEntry(at.hostPath, at.path.slice(at.path.lastIndexOf('/') + 1))] };
-      const names = (await readdir(at.hostPath)).sort();
-      const entries = await Promise.all(names.map((n) => listingEntry(`${at.hostPath}/${n}`, n)));
-      return { ...base, entries };
+      if (one) return { ...base, entries: [listingEntry(at.path.slice(at.path.lastIndexOf('/') + 1), one)] };
+      const entries = (await files.list(at.hostPath)).map((e) => listingEntry(e.name, e.entry));
+      return { ...base, entries: entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) };
     },
     onStep,
   );
@@ -138,11 +136,8 @@ export interface RestoreFileResult extends RestoreFilePlan {
   reports: StepReport[];
 }
 
-async function exists(hostPath: string): Promise<boolean> {
-  return lstat(hostPath).then(
-    () => true,
-    () => false,
-  );
+async function exists(files: NodeFiles, hostPath: string): Promise<boolean> {
+  return (await files.probe.typeOf(hostPath)) !== undefined;
 }
 
 function sibling(hostPath: string, suffix: string): string {
@@ -150,10 +145,10 @@ function sibling(hostPath: string, suffix: string): string {
 }
 
 /** A free `<path>.lxcri-<seconds>` (then `-2`, `-3`...) beside `hostPath`. */
-async function freeAside(hostPath: string, seconds: number): Promise<string> {
+async function freeAside(files: NodeFiles, hostPath: string, seconds: number): Promise<string> {
   for (let n = 1; n < 1000; n++) {
     const candidate = sibling(hostPath, `.lxcri-${seconds}${n > 1 ? `-${n}` : ''}`);
-    if (!(await exists(candidate))) return candidate;
+    if (!(await exists(files, candidate))) return candidate;
   }
   throw new LxcriError('exists', `no free name beside ${hostPath} to keep its current version`, 'remove old .lxcri-* copies there');
 }
@@ -162,8 +157,8 @@ async function freeAside(hostPath: string, seconds: number): Promise<string> {
  * The restore's destination in the live container, checked: its directory exists (links followed as the container
  * sees them, none leaving its root), and with --to nothing is there yet.
  */
-async function resolveDest(c: LoadedContainer, liveRoot: string, dest: string, isTo: boolean): Promise<ResolvedPath> {
-  const at = await resolveInRoot(liveRoot, dest, LOCAL_PROBE, { what: isTo ? '--to' : 'path' }).catch((error: unknown) => {
+async function resolveDest(files: NodeFiles, c: LoadedContainer, liveRoot: string, dest: string, isTo: boolean): Promise<ResolvedPath> {
+  const at = await resolveInRoot(liveRoot, dest, files.probe, { what: isTo ? '--to' : 'path' }).catch((error: unknown) => {
     if (error instanceof LxcriError && error.code === 'not-found') {
       throw new LxcriError(
         'not-found',
@@ -202,7 +197,7 @@ export async function planRestoreFile(
   opts: RestoreFileOptions,
   onStep?: OnStep,
 ): Promise<{ plan: RestoreFilePlan; input: RestoreFileInput }> {
-  requireLocalFiles(ctx, 'restore-file');
+  const files = nodeFiles(ctx);
   const args = validateRestoreFileArguments(path, opts);
   const node = selectSnapshot(c.tree, checkpoint);
   const live = c.inventory.get(c.dataset);
@@ -210,7 +205,7 @@ export async function planRestoreFile(
     throw new LxcriError('not-mounted', `the live state of ${c.id} (${c.dataset}) is not mounted`, `mount it (zfs mount ${c.dataset}) and retry`);
   }
   const liveRoot = live.mountpoint;
-  const dest = await resolveDest(c, liveRoot, args.to ?? args.path, args.to !== undefined);
+  const dest = await resolveDest(files, c, liveRoot, args.to ?? args.path, args.to !== undefined);
   const seconds = Math.floor(ctx.now() / 1000);
   const { views, clones } = planViews(ctx, c, [node]);
   const sourceRoot = rootOf(views.get(node.id)!);
@@ -220,15 +215,16 @@ export async function planRestoreFile(
     'restore-file',
     clones,
     async () => {
-      const at = await resolveInRoot(sourceRoot, args.path, LOCAL_PROBE);
-      if (at.type === undefined) throw notInCheckpoint(c, node, args.path);
-      return { type: at.type, size: (await lstat(at.hostPath)).size };
+      const at = await resolveInRoot(sourceRoot, args.path, files.probe);
+      const e = at.type === undefined ? undefined : await files.entry(at.hostPath);
+      if (!e) throw notInCheckpoint(c, node, args.path);
+      return { type: e.type, size: e.size };
     },
     onStep,
   );
-  const currentStat = dest.type !== undefined ? await lstat(dest.hostPath) : undefined;
-  const current = currentStat ? { type: dest.type!, size: currentStat.size } : undefined;
-  const aside = current ? (opts.replace ? sibling(dest.hostPath, `.lxcri-replaced-${seconds}`) : await freeAside(dest.hostPath, seconds)) : undefined;
+  const currentEntry = dest.type !== undefined ? await files.entry(dest.hostPath) : undefined;
+  const current = currentEntry ? { type: currentEntry.type, size: currentEntry.size } : undefined;
+  const aside = current ? (opts.replace ? sibling(dest.hostPath, `.lxcri-replaced-${seconds}`) : await freeAside(files, dest.hostPath, seconds)) : undefined;
   // The restore makes a clone of its own (the preview's is gone by then), under another name: zfs-fuse may still be
   // releasing the first.
   const clone = clones.length ? tempClones(c.dataset, [node.fullName, node.fullName], seconds, c.inventory)[1] : undefined;
@@ -263,8 +259,8 @@ export async function planRestoreFile(
 }
 
 /** `mv -T from to`, where a move that already happened (from gone, to there) counts as done after an interruption. */
-async function moveOnce(ctx: CoreContext, from: string, to: string, recovering: boolean): Promise<void> {
-  if (recovering && !(await exists(from)) && (await exists(to))) return;
+async function moveOnce(ctx: CoreContext, files: NodeFiles, from: string, to: string, recovering: boolean): Promise<void> {
+  if (recovering && !(await exists(files, from)) && (await exists(files, to))) return;
   await ctx.runner.run(cmd('mv', ['-T', '--', from, to], true));
 }
 
@@ -279,15 +275,16 @@ async function removeTree(ctx: CoreContext, hostPath: string): Promise<void> {
  */
 export function restoreFileSteps(ctx: CoreContext, i: RestoreFileInput, recovering: boolean): Step[] {
   const clone = i.clone ? tempCloneSteps(ctx, [i.clone], 'restore-file', recovering) : { make: [], remove: [] };
+  const files = nodeFiles(ctx);
   const steps: Step[] = [
     ...clone.make,
     {
       title: `copy ${i.path} from ${i.checkpoint} to ${i.tmpHost}`,
       run: async () => {
         if (recovering && i.clone) await ctx.zfs.mount(i.clone.clone).catch(() => undefined);
-        const source = await resolveInRoot(i.sourceRoot, i.path, LOCAL_PROBE);
+        const source = await resolveInRoot(i.sourceRoot, i.path, files.probe);
         if (source.type === undefined) throw new LxcriError('not-found', `${i.path} does not exist in ${i.checkpoint}`, 'check the path');
-        const dest = await resolveInRoot(i.liveRoot, i.dest, LOCAL_PROBE);
+        const dest = await resolveInRoot(i.liveRoot, i.dest, files.probe);
         if (dest.hostPath !== i.destHost) {
           throw new LxcriError('changed', `${i.dest} in ${i.container} now resolves elsewhere (a link changed)`, 'check the container and retry the restore');
         }
@@ -301,17 +298,17 @@ export function restoreFileSteps(ctx: CoreContext, i: RestoreFileInput, recoveri
     const aside = i.asideHost;
     steps.push({
       title: i.replace ? `set ${i.destHost} aside as ${aside}` : `keep ${i.destHost} as ${aside}`,
-      run: () => moveOnce(ctx, i.destHost, aside, recovering),
+      run: () => moveOnce(ctx, files, i.destHost, aside, recovering),
       undo: async () => {
-        if ((await exists(aside)) && !(await exists(i.destHost))) await ctx.runner.run(cmd('mv', ['-T', '--', aside, i.destHost], true));
+        if ((await exists(files, aside)) && !(await exists(files, i.destHost))) await ctx.runner.run(cmd('mv', ['-T', '--', aside, i.destHost], true));
       },
     });
   }
   steps.push({
     title: `put ${i.tmpHost} in place as ${i.destHost}`,
-    run: () => moveOnce(ctx, i.tmpHost, i.destHost, recovering),
+    run: () => moveOnce(ctx, files, i.tmpHost, i.destHost, recovering),
     undo: async () => {
-      if ((await exists(i.destHost)) && !(await exists(i.tmpHost))) await ctx.runner.run(cmd('mv', ['-T', '--', i.destHost, i.tmpHost], true));
+      if ((await exists(files, i.destHost)) && !(await exists(files, i.tmpHost))) await ctx.runner.run(cmd('mv', ['-T', '--', i.destHost, i.tmpHost], true));
     },
   });
   steps.push(...clone.remove);

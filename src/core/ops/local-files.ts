@@ -1,27 +1,14 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, lstatSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
 import { lstat, readlink } from 'node:fs/promises';
-import type { CoreContext } from '../context.js';
-import { LxcriError } from '../errors.js';
 import type { PathProbe } from '../model/container-path.js';
 import type { FileEntry, FileIndex, FileType } from '../model/file-diff.js';
 
 /*
  * A container's files read in this process, with node:fs: a checkpoint's temporary clone or the live root, walked
- * with lstat (links never followed). The runner has no `stat` of its own to ask, and one process per file would not
- * do, so this is local only (as the CRIU image store is): another node's files are refused before anything runs.
+ * with lstat (links never followed). For this machine's own files only; another node's are read through its runner
+ * (node-files.ts).
  */
-
-/** Refuses, before anything runs, reading the files of a remote node's container (see above). */
-export function requireLocalFiles(ctx: Pick<CoreContext, 'fs' | 'node'>, what: string): void {
-  if (ctx.fs.where === 'local') return;
-  const node = ctx.node ?? ctx.fs.where;
-  throw new LxcriError(
-    'remote-unsupported',
-    `${what} reads a container's files in this process; on remote node ${node} that is not supported yet`,
-    `run lxcri-console on ${node} itself for ${what}`,
-  );
-}
 
 export function fileType(st: Stats): FileType {
   return st.isFile() ? 'file' : st.isDirectory() ? 'dir' : st.isSymbolicLink() ? 'symlink' : 'other';
