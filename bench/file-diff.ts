@@ -12,6 +12,8 @@ import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { compareIndexes } from '../src/core/model/file-diff.js';
 import { walkIndex } from '../src/core/ops/local-files.js';
+import { RunnerFiles } from '../src/core/ops/node-files.js';
+import { ExecaRunner } from '../src/core/runner/execa-runner.js';
 import { createTestPool, sh } from '../test/support/real-pool.js';
 
 const FILES = 10_000;
@@ -73,11 +75,26 @@ export async function fileDiffFigures(): Promise<string[][]> {
         }),
       );
     }
-    // Context, outside the timings above: the same trees walked again on warm mounts.
+    // Context, outside the timings above: the walk another node gets (one `find -printf` per tree, through a runner),
+    // here on this machine, on fresh mounts against the in-process walk on fresh mounts; then warm mounts.
+    const finder = new RunnerFiles(new ExecaRunner({ defaultTimeoutMs: 120_000 }));
+    const findCold: number[] = [];
+    const walkCold: number[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      for (const [runs, walk] of [
+        [findCold, (root: string) => finder.walk(root)],
+        [walkCold, walkIndex],
+      ] as const) {
+        await mount();
+        runs.push(await time(async () => compareIndexes(...(await Promise.all([walk(`${trees}/a`), walk(`${trees}/b`)])))));
+        await unmount();
+      }
+    }
     await mount();
     await rsync();
     const rsyncWarm = await time(rsync);
     const walkWarm = await time(async () => compareIndexes(...(await Promise.all([walkIndex(`${trees}/a`), walkIndex(`${trees}/b`)]))));
+    const findWarm = await time(async () => compareIndexes(...(await Promise.all([finder.walk(`${trees}/a`), finder.walk(`${trees}/b`)]))));
     await unmount();
     const ratio = median(coreRuns) / median(byHand);
     return [
@@ -94,6 +111,18 @@ export async function fileDiffFigures(): Promise<string[][]> {
         '',
       ],
       ['(context) walk + compare / rsync -rn, warm mounts', `${ms(walkWarm)} / ${ms(rsyncWarm)}`, `${(walkWarm / rsyncWarm).toFixed(2)}x`, ''],
+      [
+        '(context) find -printf walk (remote nodes) / in-process walk, + compare, cold mounts',
+        `${ms(median(findCold))} / ${ms(median(walkCold))}`,
+        `${(median(findCold) / median(walkCold)).toFixed(2)}x`,
+        '',
+      ],
+      [
+        '(context) find -printf walk / in-process walk, + compare, warm mounts',
+        `${ms(findWarm)} / ${ms(walkWarm)}`,
+        `${(findWarm / walkWarm).toFixed(2)}x`,
+        '',
+      ],
     ];
   } finally {
     pool.destroy();

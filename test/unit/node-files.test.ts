@@ -4,7 +4,9 @@ import { test } from 'node:test';
 import { RunnerFiles } from '../../src/core/ops/node-files.js';
 import { FakeRunner } from '../../src/core/runner/fake-runner.js';
 import { FIND_FORMAT, parseFind } from '../../src/core/tools/find.js';
-import { hashBatches, HASH_BATCH, parseSha256sum } from '../../src/core/tools/sha256sum.js';
+import { ARG_BATCH, argBatches } from '../../src/core/tools/arg-batches.js';
+import { parseSha256sum } from '../../src/core/tools/sha256sum.js';
+import { parseStatSizes } from '../../src/core/tools/stat.js';
 
 // Captured on this machine with GNU find (test/fixtures/README.md): names with a newline, a tab and a backslash.
 /** find's fields, each ended by a NUL. */
@@ -57,13 +59,13 @@ test('parseSha256sum reads -z output by name (a newline in a name unescaped) and
   assert.throws(() => parseSha256sum(`${h1}  /r/x\0${h2}  /r/y\0`, names), /not the hash of/);
 });
 
-test('hashBatches keeps each batch within the file count and the bytes of HASH_BATCH', () => {
+test('argBatches keeps each batch within the file count and the bytes of ARG_BATCH', () => {
   const paths = Array.from({ length: 1200 }, (_, i) => `/r/${i}`);
-  const batches = hashBatches(paths);
+  const batches = argBatches(paths);
   assert.deepEqual(batches.flat(), paths);
-  assert.ok(batches.every((b) => b.length <= HASH_BATCH.files));
+  assert.ok(batches.every((b) => b.length <= ARG_BATCH.files));
   const long = Array.from({ length: 10 }, (_, i) => `/${String(i).repeat(20_000)}`);
-  assert.ok(hashBatches(long).every((b) => b.reduce((n, p) => n + p.length + 1, 0) <= HASH_BATCH.bytes));
+  assert.ok(argBatches(long).every((b) => b.reduce((n, p) => n + p.length + 1, 0) <= ARG_BATCH.bytes));
 });
 
 const rec = (y: string, rel: string, o: { size?: number; target?: string; ino?: number } = {}) =>
@@ -115,4 +117,18 @@ test('RunnerFiles --content: sha256sum -z -- on the node, each file hashed once 
   // A three-way view compares its base again: only the new root's files are hashed.
   assert.deepEqual([...(await hasher.differing('/a', '/c', ['/f', '/g']))], []);
   runner.assertDone();
+});
+
+test('parseStatSizes reads the batched stat (captured: a file missing is left out, a newline in a name kept)', () => {
+  // Captured on this machine: sh -c 'stat --printf "%s\t%n\0" -- "$@" 2>/dev/null; exit 0' sh r/d/f3 r/nope 'r/new<LF>line'
+  assert.deepEqual(
+    [...parseStatSizes('1\tr/d/f3\x001\tr/new\nline\x00')],
+    [
+      ['r/d/f3', 1],
+      ['r/new\nline', 1],
+    ],
+  );
+  assert.deepEqual([...parseStatSizes('')], []);
+  assert.throws(() => parseStatSizes('1\tr/d/f3'), /does not end with a NUL/);
+  assert.throws(() => parseStatSizes('big\tr/x\x00'), /is not <size><TAB><name>/);
 });

@@ -21,6 +21,7 @@ import { parseZfsDiff, zfsDiffChanges } from '../tools/zfs/diff.js';
 import type { LoadedContainer } from './container.js';
 import { runOperation, type OnStep, type OperationDef } from './engine.js';
 import { nodeFiles } from './node-files.js';
+import { withSizes } from './zfs-diff-sizes.js';
 import { selectSnapshot, validateSnapshotArgument } from './select-snapshot.js';
 import { FILE_READ, fileReadSteps, tempClones, type FileReadInput, type TempClone } from './temp-clones.js';
 
@@ -222,16 +223,20 @@ async function runZfsDiff(ctx: CoreContext, c: LoadedContainer, older: Checkpoin
 async function zfsDiffPath(ctx: CoreContext, c: LoadedContainer, plan: DiffPlan): Promise<FileDiffResult> {
   const { from: a, to: b } = plan;
   if (plan.relation === 'forward') {
-    const changes = await runZfsDiff(ctx, c, a, b);
-    const s = summarize(changes);
-    return result(c, plan, 'zfs-diff', true, changes, massDeletion(s));
+    const [changes] = await withSizes(ctx, c, [{ changes: await runZfsDiff(ctx, c, a, b), from: a, to: b }]);
+    return result(c, plan, 'zfs-diff', true, changes!, massDeletion(summarize(changes!)));
   }
   if (plan.relation === 'backward') {
-    const changes = invertChanges(await runZfsDiff(ctx, c, b, a));
-    return result(c, plan, 'zfs-diff', true, changes, massDeletion(summarize(changes)));
+    const [changes] = await withSizes(ctx, c, [{ changes: invertChanges(await runZfsDiff(ctx, c, b, a)), from: a, to: b }]);
+    return result(c, plan, 'zfs-diff', true, changes!, massDeletion(summarize(changes!)));
   }
-  const [toA, toB] = await Promise.all([runZfsDiff(ctx, c, plan.base!, a), runZfsDiff(ctx, c, plan.base!, b)]);
-  return result(c, plan, 'zfs-diff', true, mergeThreeWay(toA, toB), massDeletion(summarize(toB)));
+  const base = plan.base!;
+  const [rawA, rawB] = await Promise.all([runZfsDiff(ctx, c, base, a), runZfsDiff(ctx, c, base, b)]);
+  const [toA, toB] = await withSizes(ctx, c, [
+    { changes: rawA, from: base, to: a },
+    { changes: rawB, from: base, to: b },
+  ]);
+  return result(c, plan, 'zfs-diff', true, mergeThreeWay(toA!, toB!), massDeletion(summarize(toB!)));
 }
 
 async function walkPath(ctx: CoreContext, c: LoadedContainer, plan: DiffPlan, content: boolean, onStep?: OnStep): Promise<FileDiffResult> {

@@ -4,7 +4,8 @@ import type { PathProbe } from '../model/container-path.js';
 import type { FileEntry, FileIndex } from '../model/file-diff.js';
 import type { Command, Runner } from '../runner/command.js';
 import { findDir, findOne, findTree, parseFind, type FoundEntry } from '../tools/find.js';
-import { hashBatches, parseSha256sum, sha256sum } from '../tools/sha256sum.js';
+import { argBatches } from '../tools/arg-batches.js';
+import { parseSha256sum, sha256sum } from '../tools/sha256sum.js';
 import { ContentHasher, entryOf, LOCAL_PROBE, walkIndex } from './local-files.js';
 
 /*
@@ -94,7 +95,7 @@ export class RunnerFiles implements NodeFiles {
     return {
       differing: async (fromRoot: string, toRoot: string, paths: readonly string[]): Promise<Set<string>> => {
         const wanted = [...new Set(paths.flatMap((p) => [fromRoot + p, toRoot + p]))].filter((h) => !hashes.has(h));
-        for (const batch of hashBatches(wanted)) {
+        for (const batch of argBatches(wanted)) {
           for (const [path, hash] of parseSha256sum(await this.out(sha256sum(batch)), batch)) hashes.set(path, hash);
         }
         return new Set(paths.filter((p) => hashes.get(fromRoot + p) !== hashes.get(toRoot + p)));

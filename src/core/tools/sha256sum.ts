@@ -1,37 +1,15 @@
 import { cmd, type Command } from '../runner/command.js';
 
 /*
- * sha256sum(1) of GNU coreutils for `--content` on another node: files hashed there, in batches of arguments (after
+ * sha256sum(1) of GNU coreutils for `--content` on another node: files hashed there, in batches of arguments (arg-batches.ts; after
  * `--`, so a name is never an option). With -z each record ends in a NUL and a name is printed as given, unescaped
  * (without it a name holding a newline or a backslash is printed escaped, with a leading `\`):
  *
  *   <64 hex digits><space><space or *><the name as given><NUL>
  */
 
-/** Names per invocation at most, and their bytes at most (well below Linux's argument limits). */
-export const HASH_BATCH = { files: 500, bytes: 64 * 1024 } as const;
-
 export function sha256sum(hostPaths: readonly string[]): Command {
   return cmd('sha256sum', ['-z', '--', ...hostPaths]);
-}
-
-/** The paths in batches that fit HASH_BATCH. */
-export function hashBatches(hostPaths: readonly string[]): string[][] {
-  const out: string[][] = [];
-  let batch: string[] = [];
-  let bytes = 0;
-  for (const p of hostPaths) {
-    const len = Buffer.byteLength(p) + 1;
-    if (batch.length && (batch.length >= HASH_BATCH.files || bytes + len > HASH_BATCH.bytes)) {
-      out.push(batch);
-      batch = [];
-      bytes = 0;
-    }
-    batch.push(p);
-    bytes += len;
-  }
-  if (batch.length) out.push(batch);
-  return out;
 }
 
 /** The hashes of `sha256sum -z` by name, checked against the names asked for (in their order). */
