@@ -1,5 +1,6 @@
 import type { ChangeCounts, ChangeKind, DiffSummary, FileChange, FileType, MassDeletion, ThreeWayChange, TopDirSummary } from '../core/model/file-diff.js';
 import type { FileDiffResult } from '../core/ops/file-diff.js';
+import type { VolumeNote } from '../core/ops/mount-volumes.js';
 import type { FileListing, FileListingEntry, RestoreFilePlan } from '../core/ops/file-restore.js';
 import { formatBytes, formatTime } from './units.js';
 
@@ -59,9 +60,27 @@ export function diffHeading(r: FileDiffResult): string {
   return `diff ${heading} [${how}]`;
 }
 
+const VOLUME_SKIP: Record<NonNullable<VolumeNote['reason']>, (v: VolumeNote) => string> = {
+  'not-in-checkpoint': (v) =>
+    `its volume ${v.dataset} has no snapshot ${v.checkpoint} (lxcri checkpoints snapshot the root filesystem only; pct snapshot takes every volume)`,
+  'across-branches': () => 'a volume has no branches (a branch restore moves the root filesystem only), so only the root filesystem is compared here',
+  'not-mounted': (v) => `its volume ${v.dataset} is not mounted (mount it to compare its live files)`,
+  'bind-mount': () => 'a bind mount of a host directory, in no checkpoint',
+  'other-pool': (v) => `its volume ${v.dataset} is in another pool than the root filesystem, which is not read for a diff`,
+};
+
+/** A container's mount points (mpN) in a diff: those compared in one line, then one note for each left out. */
+export function volumeLines(volumes: readonly VolumeNote[] = []): string[] {
+  const compared = volumes.filter((v) => v.compared);
+  return [
+    ...(compared.length ? [`mount points compared too: ${compared.map((v) => `${v.mount} ${v.path}`).join(', ')}`] : []),
+    ...volumes.filter((v) => !v.compared && v.reason).map((v) => `note: ${v.mount} ${v.path} not compared: ${VOLUME_SKIP[v.reason!](v)}`),
+  ];
+}
+
 /** The whole diff as text: a heading, the changes (grouped by side for a three-way view), the summary, any warning. */
 export function diffLines(r: FileDiffResult): string[] {
-  const lines = [diffHeading(r), `legend: ${CHANGE_LEGEND}`];
+  const lines = [diffHeading(r), `legend: ${CHANGE_LEGEND}`, ...volumeLines(r.volumes)];
   if (!r.base) lines.push(...r.changes.map(changeLine));
   else {
     const changes = r.changes as ThreeWayChange[];

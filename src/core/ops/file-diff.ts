@@ -21,7 +21,8 @@ import { parseZfsDiff, zfsDiffChanges } from '../tools/zfs/diff.js';
 import type { LoadedContainer } from './container.js';
 import { runOperation, type OnStep, type OperationDef } from './engine.js';
 import { nodeFiles } from './node-files.js';
-import { withSizes } from './zfs-diff-sizes.js';
+import { withSizes, type SizedDiff } from './zfs-diff-sizes.js';
+import { mountVolumes, underMount, type VolumeNote } from './mount-volumes.js';
 import { selectSnapshot, validateSnapshotArgument } from './select-snapshot.js';
 import { FILE_READ, fileReadSteps, tempClones, type FileReadInput, type TempClone } from './temp-clones.js';
 
@@ -39,6 +40,8 @@ export interface FileDiffResult {
   changes: Array<FileChange | ThreeWayChange>;
   summary: DiffSummary;
   massDeletion?: MassDeletion;
+  /** A Proxmox container's mount points (mpN): compared (their paths under the mount path), or why not. */
+  volumes?: VolumeNote[];
 }
 
 /** Accepts `NOW` (any case) for the live state as the second checkpoint. */
@@ -184,6 +187,7 @@ function result(
   content: boolean,
   changes: FileDiffResult['changes'],
   mass?: MassDeletion,
+  volumes: VolumeNote[] = [],
 ): FileDiffResult {
   return {
     container: c.id,
@@ -195,6 +199,7 @@ function result(
     changes,
     summary: summarize(changes),
     ...(mass ? { massDeletion: mass } : {}),
+    ...(volumes.length ? { volumes } : {}),
   };
 }
 
@@ -209,8 +214,9 @@ export async function fileDiff(
 ): Promise<FileDiffResult> {
   const plan = planDiff(c.tree, from, to);
   if (plan.relation === 'same') return result(c, plan, c.caps.diff ? 'zfs-diff' : 'walk', Boolean(opts.content), []);
-  if (c.caps.diff && plan.relation !== 'unrelated') return zfsDiffPath(ctx, c, plan);
-  return walkPath(ctx, c, plan, Boolean(opts.content), onStep);
+  const volumes = mountVolumes(c, plan.from, plan.to, plan.relation === 'three-way' || plan.relation === 'unrelated');
+  if (c.caps.diff && plan.relation !== 'unrelated') return zfsDiffPath(ctx, c, plan, volumes);
+  return walkPath(ctx, c, plan, Boolean(opts.content), volumes, onStep);
 }
 
 /** `zfs diff -FHt` between a state and a later one on its line (or a clone's), in container paths. */
@@ -220,15 +226,28 @@ async function runZfsDiff(ctx: CoreContext, c: LoadedContainer, older: Checkpoin
   return dropExplainedDirs(zfsDiffChanges(parseZfsDiff(r.stdout), mountpoints));
 }
 
-async function zfsDiffPath(ctx: CoreContext, c: LoadedContainer, plan: DiffPlan): Promise<FileDiffResult> {
+const byPath = (x: FileChange, y: FileChange) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0);
+
+/** The root filesystem's changes and each compared volume's under its mount path, in one list by path. */
+function withVolumes(root: FileChange[], volumes: Volumes, onVolumes: FileChange[][]): FileChange[] {
+  return [...root, ...onVolumes.flatMap((ch, i) => underMount(ch, volumes.diffs[i]!.note.path))].sort(byPath);
+}
+
+type Volumes = ReturnType<typeof mountVolumes>;
+
+async function zfsDiffPath(ctx: CoreContext, c: LoadedContainer, plan: DiffPlan, volumes: Volumes): Promise<FileDiffResult> {
   const { from: a, to: b } = plan;
-  if (plan.relation === 'forward') {
-    const [changes] = await withSizes(ctx, c, [{ changes: await runZfsDiff(ctx, c, a, b), from: a, to: b }]);
-    return result(c, plan, 'zfs-diff', true, changes!, massDeletion(summarize(changes!)));
-  }
-  if (plan.relation === 'backward') {
-    const [changes] = await withSizes(ctx, c, [{ changes: invertChanges(await runZfsDiff(ctx, c, b, a)), from: a, to: b }]);
-    return result(c, plan, 'zfs-diff', true, changes!, massDeletion(summarize(changes!)));
+  if (plan.relation !== 'three-way') {
+    // Between two states of one line: `zfs diff` from the older to the newer, inverted when asked the other way.
+    const one = async (x: CheckpointNode, y: CheckpointNode): Promise<SizedDiff> => ({
+      changes: plan.relation === 'backward' ? invertChanges(await runZfsDiff(ctx, c, y, x)) : await runZfsDiff(ctx, c, x, y),
+      from: x,
+      to: y,
+    });
+    const diffs = await Promise.all([one(a, b), ...volumes.diffs.map((v) => one(v.from, v.to))]);
+    const [root, ...onVolumes] = await withSizes(ctx, c, diffs);
+    const changes = withVolumes(root!, volumes, onVolumes);
+    return result(c, plan, 'zfs-diff', true, changes, massDeletion(summarize(changes)), volumes.notes);
   }
   const base = plan.base!;
   const [rawA, rawB] = await Promise.all([runZfsDiff(ctx, c, base, a), runZfsDiff(ctx, c, base, b)]);
@@ -236,13 +255,14 @@ async function zfsDiffPath(ctx: CoreContext, c: LoadedContainer, plan: DiffPlan)
     { changes: rawA, from: base, to: a },
     { changes: rawB, from: base, to: b },
   ]);
-  return result(c, plan, 'zfs-diff', true, mergeThreeWay(toA!, toB!), massDeletion(summarize(toB!)));
+  return result(c, plan, 'zfs-diff', true, mergeThreeWay(toA!, toB!), massDeletion(summarize(toB!)), volumes.notes);
 }
 
-async function walkPath(ctx: CoreContext, c: LoadedContainer, plan: DiffPlan, content: boolean, onStep?: OnStep): Promise<FileDiffResult> {
+async function walkPath(ctx: CoreContext, c: LoadedContainer, plan: DiffPlan, content: boolean, volumes: Volumes, onStep?: OnStep): Promise<FileDiffResult> {
   const files = nodeFiles(ctx);
   const ends = plan.relation === 'three-way' ? [plan.base!, plan.from, plan.to] : [plan.from, plan.to];
-  const { views, clones } = planViews(ctx, c, ends);
+  const volumeEnds = volumes.diffs.flatMap((v) => [v.from, v.to]);
+  const { views, clones } = planViews(ctx, c, [...ends, ...volumeEnds]);
   const root = (n: CheckpointNode) => rootOf(views.get(n.id)!);
   return withViews(
     ctx,
@@ -251,7 +271,7 @@ async function walkPath(ctx: CoreContext, c: LoadedContainer, plan: DiffPlan, co
     clones,
     async () => {
       const indexes = new Map<string, FileIndex>();
-      await Promise.all(ends.map(async (n) => indexes.set(n.id, await files.walk(root(n)))));
+      await Promise.all([...ends, ...volumeEnds].map(async (n) => indexes.set(n.id, await files.walk(root(n)))));
       const hasher = files.hasher();
       const compare = async (x: CheckpointNode, y: CheckpointNode) => {
         const ix = indexes.get(x.id)!;
@@ -260,12 +280,14 @@ async function walkPath(ctx: CoreContext, c: LoadedContainer, plan: DiffPlan, co
         return compareIndexes(ix, iy, differing);
       };
       if (plan.relation !== 'three-way') {
-        const changes = await compare(plan.from, plan.to);
-        return result(c, plan, 'walk', content, changes, massDeletion(summarize(changes), indexes.get(plan.from.id)!.size));
+        const [rootChanges, ...onVolumes] = await Promise.all([compare(plan.from, plan.to), ...volumes.diffs.map((v) => compare(v.from, v.to))]);
+        const changes = withVolumes(rootChanges!, volumes, onVolumes);
+        const held = [plan.from, ...volumes.diffs.map((v) => v.from)].reduce((n, x) => n + indexes.get(x.id)!.size, 0);
+        return result(c, plan, 'walk', content, changes, massDeletion(summarize(changes), held), volumes.notes);
       }
       const base = plan.base!;
       const [toA, toB] = await Promise.all([compare(base, plan.from), compare(base, plan.to)]);
-      return result(c, plan, 'walk', content, mergeThreeWay(toA, toB), massDeletion(summarize(toB), indexes.get(base.id)!.size));
+      return result(c, plan, 'walk', content, mergeThreeWay(toA, toB), massDeletion(summarize(toB), indexes.get(base.id)!.size), volumes.notes);
     },
     onStep,
   );
