@@ -96,3 +96,26 @@ test('the notes of every reason a mount point is left out, and none for a contai
     ],
   );
 });
+
+test('files and restore-file refuse a path on a mount point (the root filesystem has only the directory it is mounted over)', async () => {
+  for (const [call, what] of [
+    [
+      (core: ReturnType<typeof pveCore>['core']) => core.files('101', 'x', '/var/lib/postgresql/base'),
+      /^path \/var\/lib\/postgresql\/base is on mount point mp0 of 101 \(\/var\/lib\/postgresql, volume rpool\/data\/subvol-101-disk-1\), not in its root filesystem/,
+    ],
+    [
+      (core: ReturnType<typeof pveCore>['core']) => core.planRestoreFile('101', 'x', '/var/lib/postgresql/pg_hba.conf'),
+      /^path \/var\/lib\/postgresql\/pg_hba\.conf is on mount point mp0/,
+    ],
+    [
+      (core: ReturnType<typeof pveCore>['core']) => core.planRestoreFile('101', 'x', '/etc/hosts', { to: '/shared/hosts' }),
+      /^--to \/shared\/hosts is on mount point mp1 of 101 \(\/shared, host directory \/mnt\/shared\)/,
+    ],
+  ] as const) {
+    const { runner, core } = pveCore();
+    expectOpenzfs(runner, records(), 'rpool');
+    await assert.rejects(call(core), (e: Error) => what.test(e.message));
+    runner.assertDone();
+    assert.equal(runner.ran.length, 2, 'nothing but the listing ran');
+  }
+});

@@ -7,6 +7,7 @@ import { cmd } from '../runner/command.js';
 import type { LoadedContainer } from './container.js';
 import { runOperation, type OnStep, type OperationDef } from './engine.js';
 import { planViews, rootOf, withViews } from './file-diff.js';
+import { refuseOnMountPoint } from './mount-volumes.js';
 import { nodeFiles, type NodeFiles } from './node-files.js';
 import { selectSnapshot } from './select-snapshot.js';
 import { tempClones, tempCloneSteps, type TempClone } from './temp-clones.js';
@@ -52,6 +53,7 @@ function listingEntry(name: string, e: FileEntry): FileListingEntry {
 export async function listCheckpointFiles(ctx: CoreContext, c: LoadedContainer, checkpoint: string, path = '/', onStep?: OnStep): Promise<FileListing> {
   const files = nodeFiles(ctx);
   const wanted = normalizeContainerPath(path, 'path', { allowRoot: true });
+  refuseOnMountPoint(c, wanted, 'path');
   const node = selectSnapshot(c.tree, checkpoint);
   const { views, clones } = planViews(ctx, c, [node]);
   const root = rootOf(views.get(node.id)!);
@@ -62,6 +64,7 @@ export async function listCheckpointFiles(ctx: CoreContext, c: LoadedContainer, 
     clones,
     async () => {
       const at = await resolveInRoot(root, wanted, files.probe, { followLast: true });
+      refuseOnMountPoint(c, at.path, 'path');
       const one = at.type === undefined ? undefined : at.type === 'dir' ? undefined : await files.entry(at.hostPath);
       if (at.type === undefined || (at.type !== 'dir' && !one)) throw notInCheckpoint(c, node, wanted);
       const base = { container: c.id, checkpoint: node.name, path: at.path, type: at.type };
@@ -199,6 +202,8 @@ export async function planRestoreFile(
 ): Promise<{ plan: RestoreFilePlan; input: RestoreFileInput }> {
   const files = nodeFiles(ctx);
   const args = validateRestoreFileArguments(path, opts);
+  refuseOnMountPoint(c, args.path, 'path');
+  if (args.to !== undefined) refuseOnMountPoint(c, args.to, '--to');
   const node = selectSnapshot(c.tree, checkpoint);
   const live = c.inventory.get(c.dataset);
   if (!live?.mountpoint || live.mounted === false) {
@@ -206,6 +211,7 @@ export async function planRestoreFile(
   }
   const liveRoot = live.mountpoint;
   const dest = await resolveDest(files, c, liveRoot, args.to ?? args.path, args.to !== undefined);
+  refuseOnMountPoint(c, dest.path, args.to !== undefined ? '--to' : 'path');
   const seconds = Math.floor(ctx.now() / 1000);
   const { views, clones } = planViews(ctx, c, [node]);
   const sourceRoot = rootOf(views.get(node.id)!);
@@ -216,6 +222,7 @@ export async function planRestoreFile(
     clones,
     async () => {
       const at = await resolveInRoot(sourceRoot, args.path, files.probe);
+      refuseOnMountPoint(c, at.path, 'path');
       const e = at.type === undefined ? undefined : await files.entry(at.hostPath);
       if (!e) throw notInCheckpoint(c, node, args.path);
       return { type: e.type, size: e.size };

@@ -1,3 +1,4 @@
+import { LxcriError } from '../errors.js';
 import { mountedNow } from '../model/dataset.js';
 import type { FileChange } from '../model/file-diff.js';
 import type { CheckpointNode } from '../model/tree.js';
@@ -77,4 +78,23 @@ export function mountVolumes(c: LoadedContainer, from: CheckpointNode, to: Check
 export function underMount(changes: readonly FileChange[], mountPath: string): FileChange[] {
   const base = mountPath.replace(/\/+$/, '');
   return changes.map((c) => ({ ...c, path: base + c.path, ...(c.newPath !== undefined ? { newPath: base + c.newPath } : {}) }));
+}
+
+/**
+ * Refuses a path on one of the container's mount points (at or below its mount path): `files` and `restore-file`
+ * read and write the root filesystem, where that path is only the directory the volume is mounted over (a restore
+ * there would be hidden from the container).
+ */
+export function refuseOnMountPoint(c: LoadedContainer, path: string, what: string): void {
+  for (const m of c.container.mounts) {
+    if (m.key === 'rootfs' || !m.path || m.path === '/') continue;
+    const mp = m.path.replace(/\/+$/, '');
+    if (path !== mp && !path.startsWith(`${mp}/`)) continue;
+    const source = m.dataset ? `volume ${m.dataset}` : `host directory ${m.volume}`;
+    throw new LxcriError(
+      'on-mount-point',
+      `${what} ${path} is on mount point ${m.key} of ${c.id} (${mp}, ${source}), not in its root filesystem, which is all ${what === '--to' ? 'restore-file' : 'files and restore-file'} reach`,
+      m.dataset ? `read it from the volume's own snapshots (zfs list -t snapshot ${m.dataset})` : 'it is a host directory: no checkpoint holds it',
+    );
+  }
 }
