@@ -49,6 +49,7 @@ import { checkStateDirs } from './state/preflight.js';
 import { criuRestoreFromDir, validateImageDir } from './criu/restore-from-dir.js';
 import { summarizeContainers, type World } from './world.js';
 import type { PoolStatus } from './tools/zpool/parse.js';
+import { withImages } from './ops/replicate-images.js';
 import { executeReplicate, planFrom, readReplica, refinePlan, resumeInterrupted, type ReplicationResult, type ReplicationTarget } from './ops/replicate.js';
 import { lxcFilesOf, MOVE, movePreflight, refuseFailedPreflight, type MoveInput, type MovePlan } from './ops/move.js';
 import { freeSnapshotName } from './ops/snapshot-name.js';
@@ -600,7 +601,13 @@ export class Core {
       return this.read(id, async (ref) => {
         // Both sides' listings at once (each on its own node).
         const [c, dst] = await Promise.all([loadContainer(this.ctx, id, ref), readReplica(target, poolOf(ref.dataset))]);
-        return { container: id, from: source, to: target.node, plan: await refinePlan(this.ctx, c, dst, planFrom(c, dst, target)), executed: false };
+        return {
+          container: id,
+          from: source,
+          to: target.node,
+          plan: await withImages(this.ctx, c, target, await refinePlan(this.ctx, c, dst, planFrom(c, dst, target))),
+          executed: false,
+        };
       });
     }
     return this.operate('replicate', { ids: [id], label: `${id} to ${target.node}` }, async (step, [ref]) => {
@@ -609,7 +616,7 @@ export class Core {
       // A receive a cut stream left resumable (OpenZFS) goes on first; the plan is made from the replica after it.
       await resumeInterrupted(this.ctx, c.inventory, c.dataset, target, step);
       const dst = await readReplica(target, poolOf(ref!.dataset));
-      const plan = await refinePlan(this.ctx, c, dst, planFrom(c, dst, target));
+      const plan = await withImages(this.ctx, c, target, await refinePlan(this.ctx, c, dst, planFrom(c, dst, target)));
       const { bytes } = await executeReplicate(this.ctx, c, target, plan, source, step);
       return { container: id, from: source, to: target.node, plan, executed: true, ...(bytes !== undefined ? { bytes } : {}) };
     });
@@ -631,7 +638,7 @@ export class Core {
       const checks = await movePreflight(this.ctx, c, target, dst, kind);
       let precopy;
       try {
-        precopy = await refinePlan(this.ctx, c, dst, planFrom(c, dst, target));
+        precopy = await withImages(this.ctx, c, target, await refinePlan(this.ctx, c, dst, planFrom(c, dst, target)));
       } catch (error) {
         // Another dataset under the same name there: the id check says it in the move's words.
         refuseFailedPreflight(c, target.node, checks);

@@ -9,6 +9,7 @@ import type { Zfs } from '../tools/zfs/zfs.js';
 import { parentDataset, poolOf } from '../tools/zfs/names.js';
 import { runOperation, type OnStep, type OperationDef } from './engine.js';
 import type { Step } from './steps.js';
+import { copyImage, removeCopiedImage, type ImageToCopy } from './replicate-images.js';
 import type { LoadedContainer } from './container.js';
 
 /** Where a replication goes: the other node's zfs, and how a send on this node reaches a receive there. */
@@ -41,8 +42,14 @@ const REPLICA_OF = USER_PREFIX + USER_PROPS.replicaOf;
 
 /** One line of the pre-flight table: what the target must have before anything is sent. */
 export interface PreflightCheck {
-  check: 'pool' | 'parent' | 'space' | 'id' | 'ha' | 'holds' | 'outside';
+  check: 'pool' | 'parent' | 'space' | 'id' | 'ha' | 'holds' | 'outside' | 'images' | 'criu';
   ok: boolean;
+  /** Said, but does not stop the action when not ok (a `criu check` that fails there). */
+  advisory?: boolean;
+  /** images: how many to copy and their bytes, how many are there already; criu: why the check failed. */
+  count?: number;
+  there?: number;
+  reason?: string;
   /** The pool or parent dataset checked. */
   subject: string;
   /** Bytes free there, and the estimate to send (space). */
@@ -50,7 +57,11 @@ export interface PreflightCheck {
   need?: number;
 }
 
-export type ReplicatePlan = ReplicationPlan & { preflight: PreflightCheck[] };
+export type ReplicatePlan = ReplicationPlan & {
+  preflight: PreflightCheck[];
+  /** The CRIU images of its stateful checkpoints the target's store lacks (replicate-images.ts). */
+  images?: ImageToCopy[];
+};
 
 /** What the target must have: the pool, the parent dataset the replica goes under, room for the estimate. */
 function preflight(c: LoadedContainer, dst: Inventory, plan: ReplicationPlan): PreflightCheck[] {
@@ -121,6 +132,8 @@ export interface ReplicateInput {
   tips: ReplicationPlan['tips'];
   /** Per dataset, the snapshots held for `to` before this run (given back their hold if the run is undone). */
   previousBases: string[];
+  /** CRIU images copied into the target's store after the datasets (removed there again by an undo). */
+  images?: ImageToCopy[];
 }
 
 function peerOf(ctx: CoreContext, node: string): ReplicationTarget {
@@ -331,6 +344,14 @@ export const REPLICATE: OperationDef<ReplicateInput> = {
       },
       onFailure: 'stop',
     });
+    for (const img of input.images ?? []) {
+      steps.push({
+        title: `copy the CRIU image of ${img.snapshot} to ${input.to}'s store (sha256 checked there)`,
+        run: () => copyImage(target(), img),
+        undo: () => removeCopiedImage(target(), img),
+        onFailure: 'stop',
+      });
+    }
     return steps;
   },
 };
@@ -346,7 +367,7 @@ export async function executeReplicate(
   source: string,
   step: OnStep,
 ): Promise<{ bytes?: number }> {
-  const failed = plan.preflight.filter((p) => !p.ok);
+  const failed = plan.preflight.filter((p) => !p.ok && !p.advisory);
   if (failed.length) {
     throw new RefusedError(
       `cannot replicate ${c.id} to ${target.node}: ${failed.map((p) => (p.check === 'space' ? `not enough room under ${p.subject} (${p.have} bytes free, about ${p.need} to send)` : `${p.check} ${p.subject} is missing there`)).join('; ')}`,
@@ -354,7 +375,16 @@ export async function executeReplicate(
     );
   }
   const previousBases = c.inventory.records.filter((r) => r.type === 'snapshot' && peersOf(r).includes(target.node)).map((r) => r.name);
-  const input: ReplicateInput = { container: c.id, dataset: c.dataset, source, to: target.node, steps: plan.steps, tips: plan.tips, previousBases };
+  const input: ReplicateInput = {
+    container: c.id,
+    dataset: c.dataset,
+    source,
+    to: target.node,
+    steps: plan.steps,
+    tips: plan.tips,
+    previousBases,
+    ...(plan.images?.length ? { images: plan.images } : {}),
+  };
   // The steps reach the target through the context's peer; a caller with its own target (a test's) lends it.
   const withPeer: CoreContext = ctx.peer ? ctx : { ...ctx, peer: (n) => (n === target.node ? target : peerOf(ctx, n)) };
   let bytes = 0;
