@@ -57,6 +57,9 @@ export interface PreflightCheck {
   need?: number;
 }
 
+/** A pre-flight line that stops the action (an advisory one only says something). */
+export const blocks = (p: PreflightCheck): boolean => !p.ok && !p.advisory;
+
 export type ReplicatePlan = ReplicationPlan & {
   preflight: PreflightCheck[];
   /** The CRIU images of its stateful checkpoints the target's store lacks (replicate-images.ts). */
@@ -367,7 +370,7 @@ export async function executeReplicate(
   source: string,
   step: OnStep,
 ): Promise<{ bytes?: number }> {
-  const failed = plan.preflight.filter((p) => !p.ok && !p.advisory);
+  const failed = plan.preflight.filter(blocks);
   if (failed.length) {
     throw new RefusedError(
       `cannot replicate ${c.id} to ${target.node}: ${failed.map((p) => (p.check === 'space' ? `not enough room under ${p.subject} (${p.have} bytes free, about ${p.need} to send)` : `${p.check} ${p.subject} is missing there`)).join('; ')}`,
