@@ -183,7 +183,16 @@ export class Core {
         throw new LxcriError('changed', `the dataset of ${label} changed while waiting for its lock`, 'retry');
       }
       // A zfs command waiting out "dataset is busy" reports each wait as the operation's current step.
-      result = await track(this.store, `${operation} ${label}`.trim(), (step) => reportBusyWaits(step, () => task(step, fresh)), true);
+      result = await track(
+        this.store,
+        `${operation} ${label}`.trim(),
+        (step) =>
+          reportBusyWaits(
+            (line) => step(line),
+            () => task(step, fresh),
+          ),
+        true,
+      );
       return result;
     } catch (e) {
       error = e;

@@ -35,6 +35,9 @@ export interface ReplicationResult {
   bytes?: number;
 }
 
+/** How often a stream's progress is reported at most. */
+const PROGRESS_MS = 500;
+
 /** The hold that keeps a replication's base on each side: one tag per peer node. */
 export const replicationTag = (peer: string) => `lxcri-repl:${peer}`;
 const REPLICATED = USER_PREFIX + USER_PROPS.replicated;
@@ -210,21 +213,12 @@ export async function resumeInterrupted(ctx: CoreContext, inventory: Inventory, 
 }
 
 /** Runs one step of a plan on the replica (the stream relayed by the target's transfer). */
-async function runReplicationStep(ctx: CoreContext, target: ReplicationTarget, s: ReplicationStep, replicaOf: string, step: OnStep): Promise<number> {
+async function runReplicationStep(ctx: CoreContext, target: ReplicationTarget, s: ReplicationStep, replicaOf: string): Promise<number> {
   if (s.kind === 'send') {
     const send = ctx.zfs.sendCommand(s.to, s.from ? { snapshot: s.from, flag: s.incremental! } : undefined);
-    // Progress at most a few times a second (every chunk would redraw the console for each 64 KiB).
-    let shown = 0;
-    const started = Date.now();
-    const progress = (n: number) => {
-      const now = Date.now();
-      if (now - shown < 250) return;
-      shown = now;
-      const rate = n / Math.max(0.001, (now - started) / 1000);
-      step(`${stepTitle(s)}: ${n} of ~${s.bytes} bytes, ${Math.round(rate)} bytes/s`);
-    };
     const resumable = (await target.zfs.detect()).flavour === 'openzfs';
-    const r = await target.transfer(send, target.zfs.receiveCommand(s.dataset, resumable), progress);
+    // Its progress is reported by the transfer's caller (executeReplicate), which knows the step it belongs to.
+    const r = await target.transfer(send, target.zfs.receiveCommand(s.dataset, resumable));
     await markReplica(target, [s.dataset], replicaOf);
     return r.bytes;
   }
@@ -293,7 +287,7 @@ export async function sendWhatIsMissing(
   const inventory = new Inventory(await ctx.zfs.listAll(pool));
   await resumeInterrupted(ctx, inventory, dataset, target, () => undefined);
   const plan = planReplication(inventory, ownFamily(inventory, dataset), await readReplica(target, pool));
-  for (const s of plan.steps) await runReplicationStep(ctx, target, s, replicaOf, () => undefined);
+  for (const s of plan.steps) await runReplicationStep(ctx, target, s, replicaOf);
   return { inventory, tips: plan.tips };
 }
 
@@ -322,7 +316,7 @@ export const REPLICATE: OperationDef<ReplicateInput> = {
         // A replayed branch restore cut half-way is put back first (its undo knows each partial state), then planned anew.
         if (recovering && s.kind === 'replay') await undoReplicationStep(target(), s, replicaOf);
         if (recovering) return replan();
-        await runReplicationStep(ctx, target(), s, replicaOf, () => undefined);
+        await runReplicationStep(ctx, target(), s, replicaOf);
       },
       undo: () => undoReplicationStep(target(), s, replicaOf),
       // A cut stream keeps what came before it; a half-replayed branch restore is put back.
@@ -392,10 +386,28 @@ export async function executeReplicate(
   const withPeer: CoreContext = ctx.peer ? ctx : { ...ctx, peer: (n) => (n === target.node ? target : peerOf(ctx, n)) };
   let bytes = 0;
   let direct = false;
+  // The step running now and its estimate: a relayed stream reports its bytes against it, a few times a second at
+  // most (every 64 KiB chunk would redraw the console).
+  const estimates = new Map(plan.steps.map((s) => [stepTitle(s), s.kind === 'send' ? s.bytes : 0]));
+  let current = '';
+  const onStep: OnStep = (title, transfer) => {
+    if (!transfer) current = title;
+    step(title, transfer);
+  };
   const counting: ReplicationTarget = {
     ...target,
     transfer: async (send, receive, onBytes) => {
-      const r = await target.transfer(send, receive, onBytes);
+      const title = current;
+      const startedAt = Date.now();
+      let shown = 0;
+      const progress = (n: number) => {
+        onBytes?.(n);
+        const now = Date.now();
+        if (now - shown < PROGRESS_MS) return;
+        shown = now;
+        onStep(title, { done: n, total: estimates.get(title) ?? 0, startedAt });
+      };
+      const r = await target.transfer(send, receive, progress);
       // A stream that went straight from node to node did not pass here: its size is not known to this console.
       if (Number.isFinite(r.bytes)) bytes += r.bytes;
       else direct = true;
@@ -403,7 +415,7 @@ export async function executeReplicate(
     },
   };
   const counted: CoreContext = { ...withPeer, peer: (n) => (n === target.node ? counting : withPeer.peer!(n)) };
-  await runOperation(counted, REPLICATE, { container: c.id, datasets: [c.dataset], title: `replication of ${c.id} to ${target.node}`, input }, step);
+  await runOperation(counted, REPLICATE, { container: c.id, datasets: [c.dataset], title: `replication of ${c.id} to ${target.node}`, input }, onStep);
   return direct ? {} : { bytes };
 }
 
