@@ -9,7 +9,7 @@ import type { PrunePlan } from '../core/ops/prune.js';
 import type { CheckpointTree } from '../core/model/tree.js';
 import type { PoolStatus } from '../core/tools/zpool/parse.js';
 import { START_NAV, type SpaceNav } from './space-view.js';
-import type { DiffView, FilesView } from './file-views.js';
+import type { DiffView, FilesView, TextDiffView } from './file-views.js';
 import type { RestoreFilePlan } from '../core/ops/file-restore.js';
 
 /** An operation a kill or crash left half-done, as the core describes it (steps done, unsure, pending). */
@@ -25,7 +25,7 @@ export interface Message {
   level: 'info' | 'error';
 }
 
-export type Mode = 'normal' | 'filter' | 'search' | 'dialog' | 'help' | 'pool' | 'messages' | 'commands' | 'diff' | 'files';
+export type Mode = 'normal' | 'filter' | 'search' | 'dialog' | 'help' | 'pool' | 'messages' | 'commands' | 'diff' | 'text-diff' | 'files';
 
 export type Pane = 'containers' | 'tree' | 'details' | 'events';
 export const PANES: readonly Pane[] = ['containers', 'tree', 'details', 'events'];
@@ -118,6 +118,8 @@ export interface UiState {
   /** The diff view (`=`) and the file browser (`f`), while open (file-views.ts). */
   diffView?: DiffView;
   filesView?: FilesView;
+  /** One file's text diff, opened from the diff view (Enter on a file): the diff view stays as it was under it. */
+  textDiffView?: TextDiffView;
 }
 
 export type UiStore = StoreApi<UiState>;
