@@ -50,7 +50,8 @@ export type CommandId =
   | 'mark-range'
   | 'delete-marked'
   | 'diff'
-  | 'files';
+  | 'files'
+  | 'replace';
 
 export interface BindingContext {
   ui: UiState;

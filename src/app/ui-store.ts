@@ -70,7 +70,19 @@ export type Dialog =
   | { kind: 'delete-set'; plan: DeleteSetPlan; typed: string; cursor?: number; scroll?: number; steps?: boolean }
   /** Restoring one file out of a checkpoint (from the file browser, which it returns to). */
   /** `checkpoint`: its full name, as the browser read it (the plan names it short). */
-  | { kind: 'restore-file'; checkpoint: string; plan: RestoreFilePlan; scroll?: number }
+  | {
+      kind: 'restore-file';
+      checkpoint: string;
+      plan: RestoreFilePlan;
+      scroll?: number;
+      /** The --to destination being typed (`t`), its text-field cursor; absent when not typing one. */
+      to?: string;
+      cursor?: number;
+      /** --replace chosen and a current version to remove: the second confirmation, naming it, is on screen. */
+      confirming?: boolean;
+      /** Why the last option asked for was refused (the preview stays as it was). */
+      error?: string;
+    }
   /** Interrupted operations: `index` is the one under the cursor, `confirm` the recovery asked for (y runs it). */
   | { kind: 'recover'; index: number; confirm?: 'finish' | 'undo'; scroll?: number };
 
