@@ -40,18 +40,20 @@ test('diff --file between two checkpoints prints exactly the changed lines; no t
   pool.container('txt', 'x');
   const mp = mountOf('txt');
   const lines = Array.from({ length: 20 }, (_, i) => `line ${i + 1}`);
-  writeFileSync(`${mp}/app.conf`, lines.join('\n') + '\n');
+  const before = lines.join('\n') + '\n';
+  writeFileSync(`${mp}/app.conf`, before);
   writeFileSync(`${mp}/blob`, Buffer.from([1, 0, 2]));
   const a = await checkpoint('txt');
   lines[9] = 'line 10 changed';
-  writeFileSync(`${mp}/app.conf`, [...lines, 'line 21'].join('\n') + '\n');
+  const after = [...lines, 'line 21'].join('\n') + '\n';
+  writeFileSync(`${mp}/app.conf`, after);
   writeFileSync(`${mp}/new.txt`, 'hello\n');
   const b = await checkpoint('txt');
 
   const r = await cli('diff', 'txt', a, b, '--file', '/app.conf');
   assert.equal(r.code, 0, r.err);
   assert.deepEqual(r.out.split('\n'), [
-    `txt /app.conf: ${a} (231B) -> ${b} (247B), +2 -1 lines`,
+    `txt /app.conf: ${a} (${before.length}B) -> ${b} (${after.length}B), +2 -1 lines`,
     `--- ${a}:/app.conf`,
     `+++ ${b}:/app.conf`,
     '@@ -7,7 +7,7 @@',
