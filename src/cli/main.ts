@@ -151,6 +151,8 @@ export async function main(argv: string[], terminal = { out: (s: string) => cons
       confirm: terminalConfirm,
       nowSeconds: () => Math.floor(Date.now() / 1000),
       width: process.stdout.isTTY && process.stdout.columns ? process.stdout.columns : 80,
+      color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb',
+      outPainted: terminal.out,
     };
     // A command reading every node warns of each node's interrupted operations itself (src/cli/cluster-read.ts).
     if (spec.name !== 'recover' && (targetsOf(spec, positionals.slice(1)) !== 'cluster' || cluster.single)) {

@@ -62,6 +62,8 @@ export interface MoveResult {
   steps?: StepReport[];
 }
 import { fileDiff, validateDiffArguments, type FileDiffResult } from './ops/file-diff.js';
+import { normalizeContainerPath } from './model/container-path.js';
+import { fileTextDiff, type FileTextDiff } from './ops/file-text.js';
 import {
   executeRestoreFile,
   listCheckpointFiles,
@@ -739,6 +741,13 @@ export class Core {
   async diff(id: string, from: string, to?: string, opts: { content?: boolean } = {}): Promise<FileDiffResult> {
     validateDiffArguments(from, to);
     return this.readFiles('diff', id, (c, step) => fileDiff(this.ctx, c, from, to, opts, step));
+  }
+
+  /** One file's text diff from checkpoint `from` to `to` (or NOW); `toPath` names it in `to` where it was renamed. */
+  async diffFile(id: string, from: string, to: string | undefined, path: string, opts: { toPath?: string } = {}): Promise<FileTextDiff> {
+    validateDiffArguments(from, to);
+    normalizeContainerPath(path, '--file');
+    return this.readFiles('diff', id, (c, step) => fileTextDiff(this.ctx, c, from, to, path, opts, step));
   }
 
   /** A directory (or one entry) inside a checkpoint. */
