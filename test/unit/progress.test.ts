@@ -33,7 +33,7 @@ test('CLI progress on a terminal: one line rewritten in place, cut to the width,
   let now = 0;
   const p = showProgress([store], s, { live: true, now: () => now });
   store.setState({ busy: 1, mutating: 0, operation: { title: 'refresh', step: 'reading', startedAt: 0 } });
-  assert.deepEqual(s.written, [], 'reads are not shown');
+  assert.equal(s.written.length, 0, 'reads are not shown');
   now = 2000;
   store.setState({ busy: 1, mutating: 1, operation: { title: 'replicate 301 to pve2', step: 'send a long step title here', startedAt: 0 } });
   assert.equal(s.written.at(-1), '\r\x1b[Kreplicate 301 to pve2: send a long ste…');
