@@ -43,7 +43,18 @@ chmod 755 /run/sshd
 
 [ -e /dev/fuse ] || { echo "setup-host: /dev/fuse is missing; zfs-fuse cannot run here" >&2; exit 1; }
 
-if ! pgrep -x zfs-fuse >/dev/null; then
+# The machine's own daemon: one in this mount namespace. The multi-node test harness runs more zfs-fuse daemons, each
+# in a private namespace of its own (test/support/private-zfs.ts); they do not serve this machine's pools.
+own_daemon() {
+  local me pid
+  me=$(readlink /proc/self/ns/mnt)
+  for pid in $(pgrep -x zfs-fuse); do
+    [ "$(readlink "/proc/$pid/ns/mnt" 2>/dev/null)" = "$me" ] && return 0
+  done
+  return 1
+}
+
+if ! own_daemon; then
   # A daemon that died leaves its FUSE mounts behind ("Transport endpoint is not connected"): drop them first.
   awk '$3 == "fuse.zfs" { print $2 }' /proc/mounts | sort -r | while read -r mp; do
     umount -l "$(printf '%b' "$mp")" 2>/dev/null || true

@@ -19,6 +19,7 @@ import { useUi } from './views/hooks.js';
 import { SpaceView } from './views/SpaceView.js';
 import { DiffView } from './views/DiffView.js';
 import { FilesView } from './views/FilesView.js';
+import { TextDiffView } from './views/TextDiffView.js';
 import { TreePane } from './views/TreePane.js';
 import { Text } from '../../components/Text.js';
 
@@ -71,9 +72,11 @@ function Screen({ host }: { host: string }) {
             ? CommandLogView
             : mode === 'diff'
               ? DiffView
-              : mode === 'files'
-                ? FilesView
-                : undefined;
+              : mode === 'text-diff'
+                ? TextDiffView
+                : mode === 'files'
+                  ? FilesView
+                  : undefined;
   return (
     <Box flexDirection="column" width={columns} height={height}>
       <Header host={host} />

@@ -50,7 +50,8 @@ export type CommandId =
   | 'mark-range'
   | 'delete-marked'
   | 'diff'
-  | 'files';
+  | 'files'
+  | 'replace';
 
 export interface BindingContext {
   ui: UiState;
@@ -286,8 +287,20 @@ export const SPACE_BINDINGS: readonly Binding[] = [
 /** The diff view (`=`): move, fold a top-level directory, close. */
 export const DIFF_BINDINGS: readonly Binding[] = [
   ...NAV_BINDINGS,
-  { id: 'collapse', keys: ['return', 'z'], description: 'fold or unfold the directory under the cursor', footer: 'fold' },
+  {
+    id: 'open',
+    keys: ['return', 'right', 'l'],
+    description: "on a file: its text diff (a text file up to 256 KiB); on a directory's row: fold or unfold it",
+    footer: 'text diff / fold',
+  },
+  { id: 'collapse', keys: ['z'], description: 'fold or unfold the directory under the cursor', footer: 'fold' },
   { id: 'close', keys: ['escape', 'q', '='], description: 'close the diff view' },
+];
+
+/** One file's text diff (Enter on a file in the diff view): scroll it, go back to the diff view as it was. */
+export const TEXT_DIFF_BINDINGS: readonly Binding[] = [
+  ...NAV_BINDINGS,
+  { id: 'close', keys: ['escape', 'q', 'backspace', 'left', 'h'], description: 'back to the diff view, its cursor and folds as they were' },
 ];
 
 /** The file browser (`f`): move, go into a directory and out, restore a file, close. */

@@ -17,6 +17,7 @@ import {
   type BindingContext,
   type CommandId,
   DIFF_BINDINGS,
+  TEXT_DIFF_BINDINGS,
   FILES_BINDINGS,
 } from './bindings.js';
 import { dialogRows, dialogTextWidth } from '../../components/DialogBox.js';
@@ -38,7 +39,8 @@ import { treeMatches } from './search.js';
 import { backRow, moveRow, nextSort, openRow, spaceData, spaceLevel, START_NAV, validNav } from './space-view.js';
 import { editField, fieldOf, isFieldKey } from './text-field.js';
 import { PANES, type Dialog, type Mode, type UiState, type UiStore } from './ui-store.js';
-import { childPath, diffHeadLines, diffRows, parentPath, toggleFold, type DiffView, type FilesView } from './file-views.js';
+import { childPath, diffHeadLines, diffRowAction, diffRows, parentPath, toggleFold, type DiffView, type FilesView, type TextDiffView } from './file-views.js';
+import { textDiffLines } from '../present/text-diff.js';
 
 /** The full-screen views and the command that opens each. */
 const OVERLAYS: Partial<Record<Mode, CommandId>> = { help: 'help', messages: 'messages', commands: 'commands' };
@@ -184,6 +186,7 @@ export class AppController {
     if (ui.mode === 'filter' || ui.mode === 'search') return this.fieldKey(name, ui.mode);
     if (ui.mode === 'pool') return this.spaceKey(name);
     if (ui.mode === 'diff') return this.diffKey(name);
+    if (ui.mode === 'text-diff') return this.textDiffKey(name);
     if (ui.mode === 'files') return this.filesKey(name);
     const overlay = OVERLAYS[ui.mode];
     if (overlay) return this.overlayKey(name, overlay);
@@ -543,9 +546,59 @@ export class AppController {
     if (!binding) return;
     if (binding.id === 'close' || !v) return void this.ui.setState({ mode: 'normal', diffView: undefined });
     if (binding.id === 'collapse') return void this.ui.setState({ diffView: toggleFold(v) });
+    if (binding.id === 'open') {
+      const act = diffRowAction(diffRows(v.result, v.folded)[v.cursor]);
+      if (!act) return;
+      if ('fold' in act) return void this.ui.setState({ diffView: toggleFold(v) });
+      if ('why' in act) return void this.ui.setState({ flash: { text: act.why, level: 'info' } });
+      return this.openTextDiff(v, act.file, act.toPath);
+    }
     const total = diffRows(v.result, v.folded).length;
     const cursor = navigate(v.cursor, binding.id, total, this.diffPage(v));
     if (cursor !== undefined) this.ui.setState({ diffView: { ...v, cursor } });
+  }
+
+  /**
+   * Enter on a file in the diff view: its text at the diff's two states, read in the background (the view says it
+   * reads); the diff view stays in the store as it was, for Esc to come back to.
+   */
+  private openTextDiff(d: DiffView, path: string, toPath?: string): void {
+    const view: TextDiffView = {
+      container: d.container,
+      path,
+      ...(toPath !== undefined ? { toPath } : {}),
+      from: d.from,
+      to: d.to,
+      fromLabel: d.fromLabel,
+      toLabel: d.toLabel,
+      request: ++this.requests,
+      scroll: 0,
+    };
+    this.ui.setState({ mode: 'text-diff', textDiffView: view, flash: undefined });
+    this.background(
+      (async () => {
+        let answer: Partial<TextDiffView>;
+        try {
+          const opts = toPath !== undefined ? { toPath } : {};
+          answer = { result: await this.core.diffFile(view.container, view.from, view.to === 'NOW' ? undefined : view.to, path, opts) };
+        } catch (error) {
+          answer = { error: errorText(error) };
+        }
+        const now = this.ui.getState().textDiffView;
+        if (now?.request === view.request) this.ui.setState({ textDiffView: { ...now, ...answer } });
+      })(),
+    );
+  }
+
+  /** A file's text diff: scroll it; Esc back to the diff view, its cursor and folds as they were. */
+  private textDiffKey(name: string): void {
+    const binding = findBinding(name, TEXT_DIFF_BINDINGS);
+    const v = this.ui.getState().textDiffView;
+    if (!binding) return;
+    if (binding.id === 'close' || !v) return void this.ui.setState({ mode: 'diff', textDiffView: undefined });
+    const total = v.result ? textDiffLines(v.result).length - 1 : 0;
+    const next = scrollView(v.scroll, binding.id, total, overlayRows(this.layout()));
+    if (next !== undefined) this.ui.setState({ textDiffView: { ...v, scroll: next } });
   }
 
   /** The file browser (`f`) on a directory of a checkpoint: shown at once saying it reads, then the listing or the error. */

@@ -1,6 +1,7 @@
 import { topDir, type FileChange, type ThreeWayChange, type TopDirSummary } from '../core/model/file-diff.js';
 import type { FileDiffResult } from '../core/ops/file-diff.js';
 import type { FileListing } from '../core/ops/file-restore.js';
+import type { FileTextDiff } from '../core/ops/file-text.js';
 import { CHANGE_LEGEND, massDeletionLine, summaryLines } from '../present/file-diff.js';
 
 /**
@@ -38,6 +39,23 @@ export interface FilesView {
   cursor: number;
   /** The entry to put the cursor on once the listing is read (the directory Backspace came out of). */
   focus?: string;
+}
+
+/** One file's text diff (Enter on a file in the diff view): the two states of the diff view, the lines scrolled. */
+export interface TextDiffView {
+  container: string;
+  /** The file in the first state, and in the second where it was renamed. */
+  path: string;
+  toPath?: string;
+  from: string;
+  to: string;
+  fromLabel: string;
+  toLabel: string;
+  request: number;
+  result?: FileTextDiff;
+  error?: string;
+  /** The first line shown. */
+  scroll: number;
 }
 
 export type DiffRow =
@@ -89,4 +107,16 @@ export function parentPath(path: string): { path: string; name: string } | undef
   if (path === '/' || path === '') return undefined;
   const cut = path.lastIndexOf('/');
   return { path: cut <= 0 ? '/' : path.slice(0, cut), name: path.slice(cut + 1) };
+}
+
+/** What Enter does on a row of the diff view: fold a group, show a file's text diff, or say why not. */
+export function diffRowAction(row: DiffRow | undefined): { fold: true } | { file: string; toPath?: string } | { why: string } | undefined {
+  if (!row) return undefined;
+  if (row.kind === 'group') return { fold: true };
+  const c = row.change;
+  if (c.type !== 'file')
+    return {
+      why: `${c.path} is ${c.type === 'dir' ? 'a directory' : c.type === 'symlink' ? 'a symbolic link' : 'not a regular file'}: only a file's text can be compared (z folds its group)`,
+    };
+  return c.newPath !== undefined ? { file: c.path, toPath: c.newPath } : { file: c.path };
 }

@@ -29,6 +29,8 @@ export function footerFor(ui: UiState, width: number, ascii: boolean): string[] 
         `${keysLabel(['pageup', 'pagedown'], ascii)} page`,
         'Esc close',
       ];
+    case 'text-diff':
+      return [`${keysLabel(['j', 'k'], ascii)} scroll`, `${keysLabel(['g', 'G'], ascii)} ends`, `${keysLabel(['pageup', 'pagedown'], ascii)} page`, 'Esc back'];
     case 'dialog':
       return [`${keysLabel(['up', 'down', 'pageup', 'pagedown'], ascii)} scroll`, 'Ctrl-C quit'];
     default:

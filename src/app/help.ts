@@ -1,4 +1,14 @@
-import { DIFF_BINDINGS, FILES_BINDINGS, GLOBAL_BINDINGS, NAV_BINDINGS, NORMAL_BINDINGS, SPACE_BINDINGS, activeBindings, type Binding } from './bindings.js';
+import {
+  DIFF_BINDINGS,
+  FILES_BINDINGS,
+  TEXT_DIFF_BINDINGS,
+  GLOBAL_BINDINGS,
+  NAV_BINDINGS,
+  NORMAL_BINDINGS,
+  SPACE_BINDINGS,
+  activeBindings,
+  type Binding,
+} from './bindings.js';
 import { keysLabel } from './key-names.js';
 import { TEXT_FIELD_BINDINGS } from './text-field.js';
 
@@ -39,6 +49,7 @@ export function helpSections(readOnly: boolean, ascii = false): HelpSection[] {
     },
     { title: 'Space view (P)', rows: SPACE_BINDINGS.filter((b) => !nav.has(b.id)).map((b) => row(b, ascii)) },
     { title: 'Diff view (=)', rows: DIFF_BINDINGS.filter((b) => !nav.has(b.id)).map((b) => row(b, ascii)) },
+    { title: "A file's text diff (Enter on a file in the diff view)", rows: TEXT_DIFF_BINDINGS.filter((b) => !nav.has(b.id)).map((b) => row(b, ascii)) },
     { title: 'File browser (f)', rows: FILES_BINDINGS.filter((b) => !nav.has(b.id)).map((b) => row(b, ascii)) },
     {
       title: 'Text fields (filter, search, label, typed confirmations)',

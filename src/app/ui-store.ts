@@ -9,7 +9,7 @@ import type { PrunePlan } from '../core/ops/prune.js';
 import type { CheckpointTree } from '../core/model/tree.js';
 import type { PoolStatus } from '../core/tools/zpool/parse.js';
 import { START_NAV, type SpaceNav } from './space-view.js';
-import type { DiffView, FilesView } from './file-views.js';
+import type { DiffView, FilesView, TextDiffView } from './file-views.js';
 import type { RestoreFilePlan } from '../core/ops/file-restore.js';
 
 /** An operation a kill or crash left half-done, as the core describes it (steps done, unsure, pending). */
@@ -25,7 +25,7 @@ export interface Message {
   level: 'info' | 'error';
 }
 
-export type Mode = 'normal' | 'filter' | 'search' | 'dialog' | 'help' | 'pool' | 'messages' | 'commands' | 'diff' | 'files';
+export type Mode = 'normal' | 'filter' | 'search' | 'dialog' | 'help' | 'pool' | 'messages' | 'commands' | 'diff' | 'text-diff' | 'files';
 
 export type Pane = 'containers' | 'tree' | 'details' | 'events';
 export const PANES: readonly Pane[] = ['containers', 'tree', 'details', 'events'];
@@ -70,7 +70,19 @@ export type Dialog =
   | { kind: 'delete-set'; plan: DeleteSetPlan; typed: string; cursor?: number; scroll?: number; steps?: boolean }
   /** Restoring one file out of a checkpoint (from the file browser, which it returns to). */
   /** `checkpoint`: its full name, as the browser read it (the plan names it short). */
-  | { kind: 'restore-file'; checkpoint: string; plan: RestoreFilePlan; scroll?: number }
+  | {
+      kind: 'restore-file';
+      checkpoint: string;
+      plan: RestoreFilePlan;
+      scroll?: number;
+      /** The --to destination being typed (`t`), its text-field cursor; absent when not typing one. */
+      to?: string;
+      cursor?: number;
+      /** --replace chosen and a current version to remove: the second confirmation, naming it, is on screen. */
+      confirming?: boolean;
+      /** Why the last option asked for was refused (the preview stays as it was). */
+      error?: string;
+    }
   /** Interrupted operations: `index` is the one under the cursor, `confirm` the recovery asked for (y runs it). */
   | { kind: 'recover'; index: number; confirm?: 'finish' | 'undo'; scroll?: number };
 
@@ -118,6 +130,8 @@ export interface UiState {
   /** The diff view (`=`) and the file browser (`f`), while open (file-views.ts). */
   diffView?: DiffView;
   filesView?: FilesView;
+  /** One file's text diff, opened from the diff view (Enter on a file): the diff view stays as it was under it. */
+  textDiffView?: TextDiffView;
 }
 
 export type UiStore = StoreApi<UiState>;

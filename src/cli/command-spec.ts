@@ -20,6 +20,10 @@ export interface CliEnv {
   nowSeconds: () => number;
   /** The columns previews are wrapped to: the terminal's when stdout is one, else 80. */
   width?: number;
+  /** stdout is a terminal that takes colour (not NO_COLOR, not TERM=dumb). */
+  color?: boolean;
+  /** Writes text the command made safe itself (safeText on every part from outside), its colour codes kept. */
+  outPainted?: (text: string) => void;
 }
 
 export type Values = Record<string, unknown>;

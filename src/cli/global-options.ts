@@ -10,6 +10,7 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   'demo-cluster': { type: 'boolean', description: 'with --demo: three simulated nodes pve1..pve3 (LXCRI_DEMO_DOWN=pve3 takes one away)' },
   'read-only': { type: 'boolean', description: 'refuse every change before anything runs (the console also hides them)' },
   theme: { type: 'string', value: 'NAME', description: 'console theme: dark, light, high-contrast, no-color (NO_COLOR wins)' },
+  progress: { type: 'boolean', description: "print a long operation's steps and a send's progress on stderr also when it is not a terminal" },
   debug: { type: 'boolean', description: 'log every command to the log file and print error details' },
   help: { type: 'boolean', short: 'h', description: 'show help' },
   version: { type: 'boolean', short: 'V', description: 'show the version' },

@@ -121,23 +121,48 @@ export async function main(argv: string[], terminal = { out: (s: string) => cons
     }
     const [{ pickGlyphs }, { terminalConfirm }] = await Promise.all([import('../present/glyphs.js'), import('./confirm.js')]);
     const routed = await (await import('./route.js')).routeCommand(cluster, spec, positionals.slice(1));
+    // What a long operation is doing (a send's bytes, rate and time left) on stderr: live on a terminal, as lines with
+    // --progress elsewhere; never with --json on a terminal's stdout only.
+    const live = Boolean(process.stderr.isTTY) && !json;
+    const progress =
+      live || values.progress
+        ? (await import('./progress.js')).showProgress(
+            cluster.nodes.map((n) => n.core.store),
+            { write: (s) => process.stderr.write(s), ...(process.stderr.columns ? { columns: process.stderr.columns } : {}) },
+            { live },
+          )
+        : undefined;
+    const out = (s: string) => {
+      progress?.clear();
+      io.out(s);
+    };
+    const warn = (s: string) => {
+      progress?.clear();
+      io.err(s);
+    };
     const env: CliEnv = {
       core: routed.core,
       cluster,
       json,
       yes: Boolean(values.yes),
       glyphs: pickGlyphs(Boolean(values.ascii)),
-      out: io.out,
-      warn: io.err,
+      out,
+      warn,
       confirm: terminalConfirm,
       nowSeconds: () => Math.floor(Date.now() / 1000),
       width: process.stdout.isTTY && process.stdout.columns ? process.stdout.columns : 80,
+      color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb',
+      outPainted: terminal.out,
     };
     // A command reading every node warns of each node's interrupted operations itself (src/cli/cluster-read.ts).
     if (spec.name !== 'recover' && (targetsOf(spec, positionals.slice(1)) !== 'cluster' || cluster.single)) {
       await warnInterrupted(routed.core, io.err, cluster.single ? undefined : cluster.nodes.find((n) => n.core === routed.core)?.spec.name);
     }
-    await spec.run(env, routed.positionals, values);
+    try {
+      await spec.run(env, routed.positionals, values);
+    } finally {
+      progress?.stop();
+    }
     for (const s of routed.core.staleLocks) io.err(safeText(`warning: took over the stale lock of ${s.operation} on ${s.container} (pid ${s.pid} is gone)`));
     return 0;
   } catch (error) {

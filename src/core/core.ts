@@ -49,6 +49,7 @@ import { checkStateDirs } from './state/preflight.js';
 import { criuRestoreFromDir, validateImageDir } from './criu/restore-from-dir.js';
 import { summarizeContainers, type World } from './world.js';
 import type { PoolStatus } from './tools/zpool/parse.js';
+import { withImages } from './ops/replicate-images.js';
 import { executeReplicate, planFrom, readReplica, refinePlan, resumeInterrupted, type ReplicationResult, type ReplicationTarget } from './ops/replicate.js';
 import { lxcFilesOf, MOVE, movePreflight, refuseFailedPreflight, type MoveInput, type MovePlan } from './ops/move.js';
 import { freeSnapshotName } from './ops/snapshot-name.js';
@@ -61,6 +62,8 @@ export interface MoveResult {
   steps?: StepReport[];
 }
 import { fileDiff, validateDiffArguments, type FileDiffResult } from './ops/file-diff.js';
+import { normalizeContainerPath } from './model/container-path.js';
+import { fileTextDiff, type FileTextDiff } from './ops/file-text.js';
 import {
   executeRestoreFile,
   listCheckpointFiles,
@@ -182,7 +185,16 @@ export class Core {
         throw new LxcriError('changed', `the dataset of ${label} changed while waiting for its lock`, 'retry');
       }
       // A zfs command waiting out "dataset is busy" reports each wait as the operation's current step.
-      result = await track(this.store, `${operation} ${label}`.trim(), (step) => reportBusyWaits(step, () => task(step, fresh)), true);
+      result = await track(
+        this.store,
+        `${operation} ${label}`.trim(),
+        (step) =>
+          reportBusyWaits(
+            (line) => step(line),
+            () => task(step, fresh),
+          ),
+        true,
+      );
       return result;
     } catch (e) {
       error = e;
@@ -600,7 +612,13 @@ export class Core {
       return this.read(id, async (ref) => {
         // Both sides' listings at once (each on its own node).
         const [c, dst] = await Promise.all([loadContainer(this.ctx, id, ref), readReplica(target, poolOf(ref.dataset))]);
-        return { container: id, from: source, to: target.node, plan: await refinePlan(this.ctx, c, dst, planFrom(c, dst, target)), executed: false };
+        return {
+          container: id,
+          from: source,
+          to: target.node,
+          plan: await withImages(this.ctx, c, target, await refinePlan(this.ctx, c, dst, planFrom(c, dst, target))),
+          executed: false,
+        };
       });
     }
     return this.operate('replicate', { ids: [id], label: `${id} to ${target.node}` }, async (step, [ref]) => {
@@ -609,7 +627,7 @@ export class Core {
       // A receive a cut stream left resumable (OpenZFS) goes on first; the plan is made from the replica after it.
       await resumeInterrupted(this.ctx, c.inventory, c.dataset, target, step);
       const dst = await readReplica(target, poolOf(ref!.dataset));
-      const plan = await refinePlan(this.ctx, c, dst, planFrom(c, dst, target));
+      const plan = await withImages(this.ctx, c, target, await refinePlan(this.ctx, c, dst, planFrom(c, dst, target)));
       const { bytes } = await executeReplicate(this.ctx, c, target, plan, source, step);
       return { container: id, from: source, to: target.node, plan, executed: true, ...(bytes !== undefined ? { bytes } : {}) };
     });
@@ -631,7 +649,7 @@ export class Core {
       const checks = await movePreflight(this.ctx, c, target, dst, kind);
       let precopy;
       try {
-        precopy = await refinePlan(this.ctx, c, dst, planFrom(c, dst, target));
+        precopy = await withImages(this.ctx, c, target, await refinePlan(this.ctx, c, dst, planFrom(c, dst, target)));
       } catch (error) {
         // Another dataset under the same name there: the id check says it in the move's words.
         refuseFailedPreflight(c, target.node, checks);
@@ -723,6 +741,13 @@ export class Core {
   async diff(id: string, from: string, to?: string, opts: { content?: boolean } = {}): Promise<FileDiffResult> {
     validateDiffArguments(from, to);
     return this.readFiles('diff', id, (c, step) => fileDiff(this.ctx, c, from, to, opts, step));
+  }
+
+  /** One file's text diff from checkpoint `from` to `to` (or NOW); `toPath` names it in `to` where it was renamed. */
+  async diffFile(id: string, from: string, to: string | undefined, path: string, opts: { toPath?: string } = {}): Promise<FileTextDiff> {
+    validateDiffArguments(from, to);
+    normalizeContainerPath(path, '--file');
+    return this.readFiles('diff', id, (c, step) => fileTextDiff(this.ctx, c, from, to, path, opts, step));
   }
 
   /** A directory (or one entry) inside a checkpoint. */

@@ -165,3 +165,11 @@ export function restoreFileDoneLine(p: RestoreFilePlan): string {
 
 /** The change letters in legend order, for faces that count them. */
 export const CHANGE_KINDS: readonly ChangeKind[] = ['+', '-', 'M', 'R'];
+
+/** The removal a `--replace` restore makes, for its own confirmation: what is removed, and what takes its place. */
+export function replaceConfirmLine(p: RestoreFilePlan): string {
+  const what = p.current
+    ? `${p.current.type === 'dir' ? 'directory' : p.current.type} ${p.dest}${p.current.type === 'file' ? ` (${formatBytes(p.current.size)})` : ''}`
+    : p.dest;
+  return `this REMOVES the current ${what} of ${p.container} for good, and puts the version of ${p.checkpoint} in its place`;
+}

@@ -170,8 +170,12 @@ test('a stream cut mid-send leaves the replica at its last snapshot and the hold
   assert.match(cut.stderr, /^error: .*zfs (recv|send)/m);
   assert.deepEqual([...guids('pve2')].sort(), [...before].sort(), 'the replica is at its last snapshot');
   assert.deepEqual(held(), heldBefore, 'the holds did not move');
-  const retry = runCli(['replicate', '301', '--to', 'pve2', '--config', relayConfig], { XDG_RUNTIME_DIR: `${dir}/run` });
+  const retry = runCli(['replicate', '301', '--to', 'pve2', '--config', relayConfig, '--progress'], { XDG_RUNTIME_DIR: `${dir}/run` });
   assert.equal(retry.status, 0, retry.stderr);
+  // --progress (stderr is not a terminal here): a line per step, and the relayed stream's bytes (against the estimate
+  // when there is one: zfs-fuse's for the newest snapshot can be 0, its `used`).
+  assert.match(retry.stderr, /^replicate 301 to pve2: send -I \S+ \S+ \(\d+ snapshot\(s\)\) \(\d+s\)$/m);
+  assert.match(retry.stderr, /^replicate 301 to pve2: send -I \S+ \S+ \(\d+ snapshot\(s\)\): \S+( of ~\S+ \(\d+%\))?, \S+\/s(, ~\S+ left)? \(\d+s\)$/m);
   assert.match(retry.stdout, /replicated 301 to pve2: \d+ step\(s\), \S+ sent$/m, 'relayed: the bytes passed here and are counted');
   assert.deepEqual([...guids('pve2')].sort(), [...guids('pve1')].sort(), 'the retry completes the replica');
 });

@@ -260,7 +260,7 @@ test('Enter on a file offers "restore this file" with the preview; Esc back to t
   const f = view(c);
   assert.match(f, new RegExp(`Restore /etc/hosts of 100 from ${cp.name}`));
   assert.match(flat(c), /the current \/etc\/hosts is kept as \/etc\/hosts\.lxcri-1763900000; nothing else in the container changes and it keeps running/);
-  assert.match(f, /y\/Enter restore this file/);
+  assert.match(f, /y\/Enter restore {3}t --to elsewhere {3}r replace the current one {3}Esc cancel/);
   await c.dialogCommand('close');
   assert.equal(c.controller.ui.getState().mode, 'files', 'back in the browser');
   assert.match(view(c), /: \/etc \(2 entries\)/);

@@ -4,6 +4,7 @@ import { CapacityBar } from '../../../components/CapacityBar.js';
 import { Spinner } from '../../../components/Spinner.js';
 import { useLook } from '../../../components/theme-context.js';
 import type { World } from '../../core/world.js';
+import { operationText } from '../../present/progress-text.js';
 import { useCore, useUi } from './hooks.js';
 import { Text } from '../../../components/Text.js';
 
@@ -97,7 +98,7 @@ export const QUIET_READ_MS = 1000;
  * Whether the core's current operation is shown, and its elapsed seconds: changes (checkpoint, restore…) at once,
  * reads only when slow, so the periodic refresh draws nothing. Re-renders once a second while shown, not otherwise.
  */
-function useProgress(): { title: string; step: string; seconds: number } | undefined {
+function useProgress(): string | undefined {
   const op = useCore((s) => s.operation);
   const busy = useCore((s) => s.busy);
   const mutating = useCore((s) => s.mutating);
@@ -114,7 +115,8 @@ function useProgress(): { title: string; step: string; seconds: number } | undef
     const t = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(t);
   }, [active, shown, op?.startedAt]);
-  return shown ? { title: op.title, step: op.step, seconds: Math.max(0, Math.floor((now - op.startedAt) / 1000)) } : undefined;
+  // A stream's bytes arrive between the once-a-second ticks: its rate is read against the time they arrived.
+  return shown ? operationText(op, op.transfer ? Date.now() : now) : undefined;
 }
 
 /**
@@ -122,10 +124,9 @@ function useProgress(): { title: string; step: string; seconds: number } | undef
  * line, never over the header's pools, followed by `children` (the flash message), which is all it shows otherwise.
  */
 export function ProgressLine({ children }: { children: ReactNode }) {
-  const progress = useProgress();
+  const text = useProgress();
   const { stdout } = useStdout();
-  if (!progress) return <>{children}</>;
-  const text = `${progress.title}: ${progress.step} (${progress.seconds}s)`;
+  if (!text) return <>{children}</>;
   const room = Math.max(10, (stdout.columns || 80) - 4);
   return (
     <Box>

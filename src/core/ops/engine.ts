@@ -3,6 +3,7 @@ import { AbortedError, LxcriError } from '../errors.js';
 import { ToolAbortedError, ToolTimeoutError } from '../runner/errors.js';
 import { failpoint, JournalWriteError, type JournalEntry, type JournalStepStatus } from '../state/journal.js';
 import { OperationFailedError, SkipStep, type Step, type StepReport } from './steps.js';
+import type { TransferProgress } from '../store.js';
 
 /**
  * One kind of operation the engine runs: its name (the journal's and the failpoints' key) and how its steps are
@@ -26,7 +27,8 @@ export interface OperationRun<I> {
 }
 
 /** Progress a face shows: the step now running. */
-export type OnStep = (title: string) => void;
+/** Reports the step running now; a step streaming through this process adds how far its stream is. */
+export type OnStep = (title: string, transfer?: TransferProgress) => void;
 
 /** A step that timed out or was aborted may still complete later (zfs keeps working): its journal must stay. */
 function mayCompleteLate(error: unknown): boolean {

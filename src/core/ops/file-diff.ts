@@ -175,7 +175,7 @@ export async function withViews<T>(
 }
 
 /** A state as messages name it: its short name, or `dataset@name` where the short one is ambiguous in the tree. */
-function shortName(tree: CheckpointTree, n: CheckpointNode): string {
+export function shortName(tree: CheckpointTree, n: CheckpointNode): string {
   if (n.kind === 'now') return 'NOW';
   return findSnapshot(tree, n.name).length > 1 ? n.fullName : n.name;
 }

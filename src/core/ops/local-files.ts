@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, lstatSync, readdirSync, readlinkSync, type Stats } from 'node:fs';
 import { lstat, readlink } from 'node:fs/promises';
+import type { CoreContext } from '../context.js';
+import { LxcriError } from '../errors.js';
 import type { PathProbe } from '../model/container-path.js';
 import type { FileEntry, FileIndex, FileType } from '../model/file-diff.js';
 
@@ -9,6 +11,20 @@ import type { FileEntry, FileIndex, FileType } from '../model/file-diff.js';
  * with lstat (links never followed). For this machine's own files only; another node's are read through its runner
  * (node-files.ts).
  */
+
+/**
+ * Refuses, before anything runs, what still reads a container's files in this process only (the text diff of one
+ * file) on a remote node. diff, files and restore-file read another node's files through its runner (node-files.ts).
+ */
+export function requireLocalFiles(ctx: Pick<CoreContext, 'fs' | 'node'>, what: string): void {
+  if (ctx.fs.where === 'local') return;
+  const node = ctx.node ?? ctx.fs.where;
+  throw new LxcriError(
+    'remote-unsupported',
+    `${what} reads a container's files in this process; on remote node ${node} that is not supported yet`,
+    `run lxcri-console on ${node} itself for ${what}`,
+  );
+}
 
 export function fileType(st: Stats): FileType {
   return st.isFile() ? 'file' : st.isDirectory() ? 'dir' : st.isSymbolicLink() ? 'symlink' : 'other';

@@ -9,6 +9,7 @@ import type { Zfs } from '../tools/zfs/zfs.js';
 import { parentDataset, poolOf } from '../tools/zfs/names.js';
 import { runOperation, type OnStep, type OperationDef } from './engine.js';
 import type { Step } from './steps.js';
+import { copyImage, removeCopiedImage, type ImageToCopy } from './replicate-images.js';
 import type { LoadedContainer } from './container.js';
 
 /** Where a replication goes: the other node's zfs, and how a send on this node reaches a receive there. */
@@ -34,6 +35,9 @@ export interface ReplicationResult {
   bytes?: number;
 }
 
+/** How often a stream's progress is reported at most. */
+const PROGRESS_MS = 500;
+
 /** The hold that keeps a replication's base on each side: one tag per peer node. */
 export const replicationTag = (peer: string) => `lxcri-repl:${peer}`;
 const REPLICATED = USER_PREFIX + USER_PROPS.replicated;
@@ -41,8 +45,14 @@ const REPLICA_OF = USER_PREFIX + USER_PROPS.replicaOf;
 
 /** One line of the pre-flight table: what the target must have before anything is sent. */
 export interface PreflightCheck {
-  check: 'pool' | 'parent' | 'space' | 'id' | 'ha' | 'holds' | 'outside';
+  check: 'pool' | 'parent' | 'space' | 'id' | 'ha' | 'holds' | 'outside' | 'images' | 'criu';
   ok: boolean;
+  /** Said, but does not stop the action when not ok (a `criu check` that fails there). */
+  advisory?: boolean;
+  /** images: how many to copy and their bytes, how many are there already; criu: why the check failed. */
+  count?: number;
+  there?: number;
+  reason?: string;
   /** The pool or parent dataset checked. */
   subject: string;
   /** Bytes free there, and the estimate to send (space). */
@@ -50,7 +60,14 @@ export interface PreflightCheck {
   need?: number;
 }
 
-export type ReplicatePlan = ReplicationPlan & { preflight: PreflightCheck[] };
+/** A pre-flight line that stops the action (an advisory one only says something). */
+export const blocks = (p: PreflightCheck): boolean => !p.ok && !p.advisory;
+
+export type ReplicatePlan = ReplicationPlan & {
+  preflight: PreflightCheck[];
+  /** The CRIU images of its stateful checkpoints the target's store lacks (replicate-images.ts). */
+  images?: ImageToCopy[];
+};
 
 /** What the target must have: the pool, the parent dataset the replica goes under, room for the estimate. */
 function preflight(c: LoadedContainer, dst: Inventory, plan: ReplicationPlan): PreflightCheck[] {
@@ -121,6 +138,8 @@ export interface ReplicateInput {
   tips: ReplicationPlan['tips'];
   /** Per dataset, the snapshots held for `to` before this run (given back their hold if the run is undone). */
   previousBases: string[];
+  /** CRIU images copied into the target's store after the datasets (removed there again by an undo). */
+  images?: ImageToCopy[];
 }
 
 function peerOf(ctx: CoreContext, node: string): ReplicationTarget {
@@ -194,21 +213,12 @@ export async function resumeInterrupted(ctx: CoreContext, inventory: Inventory, 
 }
 
 /** Runs one step of a plan on the replica (the stream relayed by the target's transfer). */
-async function runReplicationStep(ctx: CoreContext, target: ReplicationTarget, s: ReplicationStep, replicaOf: string, step: OnStep): Promise<number> {
+async function runReplicationStep(ctx: CoreContext, target: ReplicationTarget, s: ReplicationStep, replicaOf: string): Promise<number> {
   if (s.kind === 'send') {
     const send = ctx.zfs.sendCommand(s.to, s.from ? { snapshot: s.from, flag: s.incremental! } : undefined);
-    // Progress at most a few times a second (every chunk would redraw the console for each 64 KiB).
-    let shown = 0;
-    const started = Date.now();
-    const progress = (n: number) => {
-      const now = Date.now();
-      if (now - shown < 250) return;
-      shown = now;
-      const rate = n / Math.max(0.001, (now - started) / 1000);
-      step(`${stepTitle(s)}: ${n} of ~${s.bytes} bytes, ${Math.round(rate)} bytes/s`);
-    };
     const resumable = (await target.zfs.detect()).flavour === 'openzfs';
-    const r = await target.transfer(send, target.zfs.receiveCommand(s.dataset, resumable), progress);
+    // Its progress is reported by the transfer's caller (executeReplicate), which knows the step it belongs to.
+    const r = await target.transfer(send, target.zfs.receiveCommand(s.dataset, resumable));
     await markReplica(target, [s.dataset], replicaOf);
     return r.bytes;
   }
@@ -277,7 +287,7 @@ export async function sendWhatIsMissing(
   const inventory = new Inventory(await ctx.zfs.listAll(pool));
   await resumeInterrupted(ctx, inventory, dataset, target, () => undefined);
   const plan = planReplication(inventory, ownFamily(inventory, dataset), await readReplica(target, pool));
-  for (const s of plan.steps) await runReplicationStep(ctx, target, s, replicaOf, () => undefined);
+  for (const s of plan.steps) await runReplicationStep(ctx, target, s, replicaOf);
   return { inventory, tips: plan.tips };
 }
 
@@ -306,7 +316,7 @@ export const REPLICATE: OperationDef<ReplicateInput> = {
         // A replayed branch restore cut half-way is put back first (its undo knows each partial state), then planned anew.
         if (recovering && s.kind === 'replay') await undoReplicationStep(target(), s, replicaOf);
         if (recovering) return replan();
-        await runReplicationStep(ctx, target(), s, replicaOf, () => undefined);
+        await runReplicationStep(ctx, target(), s, replicaOf);
       },
       undo: () => undoReplicationStep(target(), s, replicaOf),
       // A cut stream keeps what came before it; a half-replayed branch restore is put back.
@@ -331,6 +341,14 @@ export const REPLICATE: OperationDef<ReplicateInput> = {
       },
       onFailure: 'stop',
     });
+    for (const img of input.images ?? []) {
+      steps.push({
+        title: `copy the CRIU image of ${img.snapshot} to ${input.to}'s store (sha256 checked there)`,
+        run: () => copyImage(target(), img),
+        undo: () => removeCopiedImage(target(), img),
+        onFailure: 'stop',
+      });
+    }
     return steps;
   },
 };
@@ -346,7 +364,7 @@ export async function executeReplicate(
   source: string,
   step: OnStep,
 ): Promise<{ bytes?: number }> {
-  const failed = plan.preflight.filter((p) => !p.ok);
+  const failed = plan.preflight.filter(blocks);
   if (failed.length) {
     throw new RefusedError(
       `cannot replicate ${c.id} to ${target.node}: ${failed.map((p) => (p.check === 'space' ? `not enough room under ${p.subject} (${p.have} bytes free, about ${p.need} to send)` : `${p.check} ${p.subject} is missing there`)).join('; ')}`,
@@ -354,15 +372,42 @@ export async function executeReplicate(
     );
   }
   const previousBases = c.inventory.records.filter((r) => r.type === 'snapshot' && peersOf(r).includes(target.node)).map((r) => r.name);
-  const input: ReplicateInput = { container: c.id, dataset: c.dataset, source, to: target.node, steps: plan.steps, tips: plan.tips, previousBases };
+  const input: ReplicateInput = {
+    container: c.id,
+    dataset: c.dataset,
+    source,
+    to: target.node,
+    steps: plan.steps,
+    tips: plan.tips,
+    previousBases,
+    ...(plan.images?.length ? { images: plan.images } : {}),
+  };
   // The steps reach the target through the context's peer; a caller with its own target (a test's) lends it.
   const withPeer: CoreContext = ctx.peer ? ctx : { ...ctx, peer: (n) => (n === target.node ? target : peerOf(ctx, n)) };
   let bytes = 0;
   let direct = false;
+  // The step running now and its estimate: a relayed stream reports its bytes against it, a few times a second at
+  // most (every 64 KiB chunk would redraw the console).
+  const estimates = new Map(plan.steps.map((s) => [stepTitle(s), s.kind === 'send' ? s.bytes : 0]));
+  let current = '';
+  const onStep: OnStep = (title, transfer) => {
+    if (!transfer) current = title;
+    step(title, transfer);
+  };
   const counting: ReplicationTarget = {
     ...target,
     transfer: async (send, receive, onBytes) => {
-      const r = await target.transfer(send, receive, onBytes);
+      const title = current;
+      const startedAt = Date.now();
+      let shown = 0;
+      const progress = (n: number) => {
+        onBytes?.(n);
+        const now = Date.now();
+        if (now - shown < PROGRESS_MS) return;
+        shown = now;
+        onStep(title, { done: n, total: estimates.get(title) ?? 0, startedAt });
+      };
+      const r = await target.transfer(send, receive, progress);
       // A stream that went straight from node to node did not pass here: its size is not known to this console.
       if (Number.isFinite(r.bytes)) bytes += r.bytes;
       else direct = true;
@@ -370,7 +415,7 @@ export async function executeReplicate(
     },
   };
   const counted: CoreContext = { ...withPeer, peer: (n) => (n === target.node ? counting : withPeer.peer!(n)) };
-  await runOperation(counted, REPLICATE, { container: c.id, datasets: [c.dataset], title: `replication of ${c.id} to ${target.node}`, input }, step);
+  await runOperation(counted, REPLICATE, { container: c.id, datasets: [c.dataset], title: `replication of ${c.id} to ${target.node}`, input }, onStep);
   return direct ? {} : { bytes };
 }
 
