@@ -2,7 +2,7 @@ import { topDir, type FileChange, type ThreeWayChange, type TopDirSummary } from
 import type { FileDiffResult } from '../core/ops/file-diff.js';
 import type { FileListing } from '../core/ops/file-restore.js';
 import type { FileTextDiff } from '../core/ops/file-text.js';
-import { CHANGE_LEGEND, massDeletionLine, summaryLines } from '../present/file-diff.js';
+import { CHANGE_LEGEND, massDeletionLine, summaryLines, volumeLines } from '../present/file-diff.js';
 
 /**
  * The diff view (`=`) and the checkpoint file browser (`f`), pure: what they hold, their rows, where the cursor goes.
@@ -64,7 +64,13 @@ export type DiffRow =
 /** The lines above the list: the summary, the mass-deletion warning, the legend. */
 export function diffHeadLines(r: FileDiffResult | undefined): string[] {
   if (!r) return [];
-  return [summaryLines(r.summary, 0)[0]!, ...(r.massDeletion ? [massDeletionLine(r.massDeletion)] : []), `legend: ${CHANGE_LEGEND}`];
+  return [
+    summaryLines(r.summary, 0)[0]!,
+    ...(r.massDeletion ? [massDeletionLine(r.massDeletion)] : []),
+    // Mount point volumes compared too, or why one was not (its checkpoint has no snapshot of it, ...).
+    ...volumeLines(r.volumes),
+    `legend: ${CHANGE_LEGEND}`,
+  ];
 }
 
 const groupOf = (c: FileChange) => topDir(c.path, c.type === 'dir');

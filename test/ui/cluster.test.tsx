@@ -154,3 +154,40 @@ test('M on a container shows the move pre-flight and plan; Enter without the typ
     t.unmount();
   }
 });
+
+test("the console's file reads and file restores run on the container's own node (diff, text diff, files, restore-file)", async () => {
+  const t = await renderConsole({ cluster: true, size: { columns: 160, rows: 40 } });
+  try {
+    const core = t.core as ClusterCore;
+    const pve2 = core.cluster.node('pve2').core;
+    const calls: string[] = [];
+    // pve2's own core answers (the demo has no files to read): what matters is which node is asked, and with which id.
+    const answer =
+      (what: string) =>
+      async (id: string, ...rest: unknown[]) => {
+        calls.push(`${what} ${id} ${rest.filter((r) => typeof r === 'string').join(' ')}`);
+        return { container: id } as never;
+      };
+    Object.assign(pve2, {
+      diff: answer('diff'),
+      diffFile: answer('diffFile'),
+      files: answer('files'),
+      planRestoreFile: answer('planRestoreFile'),
+      restoreFile: answer('restoreFile'),
+    });
+    assert.equal((await core.diff('pve2:200', 'a', 'b')).container, 'pve2:200');
+    assert.equal((await core.diffFile('200', 'a', undefined, '/etc/hosts')).container, '200');
+    await core.files('pve2:200', 'a', '/etc');
+    await core.planRestoreFile('pve2:200', 'a', '/etc/hosts');
+    await core.restoreFile('pve2:200', 'a', '/etc/hosts', { confirmed: true });
+    assert.deepEqual(calls, [
+      'diff 200 a b',
+      'diffFile 200 a /etc/hosts',
+      'files 200 a /etc',
+      'planRestoreFile 200 a /etc/hosts',
+      'restoreFile 200 a /etc/hosts',
+    ]);
+  } finally {
+    t.unmount();
+  }
+});

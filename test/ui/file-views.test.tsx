@@ -312,3 +312,22 @@ test('read-only: = and f work, the file restore is refused', async () => {
   assert.deepEqual(restores, []);
   c.unmount();
 });
+
+test('the diff view says which mount points were compared too and why another was not', async () => {
+  const c = await renderConsole({ size: { columns: 200, rows: 30 }, treeOrder: 'newest' });
+  await openTree(c);
+  c.core.diff = async (_id, from) =>
+    diffResult(from.slice(from.indexOf('@') + 1), 'NOW', SMALL, {
+      volumes: [
+        { mount: 'mp0', path: '/srv/data', dataset: 'rpool/data/subvol-100-disk-1', compared: true },
+        { mount: 'mp1', path: '/srv/logs', dataset: 'rpool/data/subvol-100-disk-2', compared: false, reason: 'not-in-checkpoint', checkpoint: 'checkpoint-1' },
+      ],
+    });
+  await toCheckpoint(c, 1);
+  await c.command('mark');
+  await c.command('diff');
+  const f = flat(c);
+  assert.match(f, /mount points compared too: mp0 \/srv\/data/);
+  assert.match(f, /note: mp1 \/srv\/logs not compared: its volume rpool\/data\/subvol-100-disk-2 has no snapshot checkpoint-1/);
+  c.unmount();
+});

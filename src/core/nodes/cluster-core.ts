@@ -8,6 +8,7 @@ import type { World } from '../world.js';
 import type { Cluster, ClusterNode, ClusterView } from './cluster.js';
 import { replicationTarget } from './transfer.js';
 import type { ReplicationResult } from '../ops/replicate.js';
+import type { RestoreFileOptions } from '../ops/file-restore.js';
 
 /** The merged world of several nodes: every node's containers (by cluster ref) and pools, and each node's own world. */
 export function mergeWorlds(view: ClusterView, now: number): World | undefined {
@@ -124,6 +125,32 @@ export class ClusterCore extends Core {
   override async restore(ref: string, opts: RestoreOptions = {}) {
     const { node, id } = await this.on(ref);
     return node.core.restore(id, { ...opts, ...(opts.plan ? { plan: named(opts.plan, id) } : {}) });
+  }
+
+  // A container's files are read and restored on its own node (diff, one file's text, the file browser, restore-file).
+  override async diff(ref: string, from: string, to?: string, opts: { content?: boolean } = {}) {
+    const { node, id } = await this.on(ref);
+    return { ...(await node.core.diff(id, from, to, opts)), container: ref };
+  }
+
+  override async diffFile(ref: string, from: string, to: string | undefined, path: string, opts: { toPath?: string } = {}) {
+    const { node, id } = await this.on(ref);
+    return { ...(await node.core.diffFile(id, from, to, path, opts)), container: ref };
+  }
+
+  override async files(ref: string, checkpoint: string, path?: string) {
+    const { node, id } = await this.on(ref);
+    return { ...(await node.core.files(id, checkpoint, path)), container: ref };
+  }
+
+  override async planRestoreFile(ref: string, checkpoint: string, path: string, opts: RestoreFileOptions = {}) {
+    const { node, id } = await this.on(ref);
+    return { ...(await node.core.planRestoreFile(id, checkpoint, path, opts)), container: ref };
+  }
+
+  override async restoreFile(ref: string, checkpoint: string, path: string, opts: RestoreFileOptions & { confirmed?: boolean } = {}) {
+    const { node, id } = await this.on(ref);
+    return { ...(await node.core.restoreFile(id, checkpoint, path, opts)), container: ref };
   }
 
   override async planUndoRestore(ref: string, opts: UndoRestoreOptions = {}) {
