@@ -56,6 +56,10 @@ test('diff, files and restore-file of a container on pve2, read on pve2, no temp
     content.changes.map((c) => `${c.change} ${c.path}`),
     ['M /f1', '- /f2', '+ /f4', 'M /same'],
   );
+  // One file's text diff, read on pve2 (find for its type and size, head for its bytes).
+  const text = h.ok(['diff', CT, a, b, '--file', '/f1']).stdout;
+  assert.match(text, /^-one$/m);
+  assert.match(text, /^\+one, modified$/m);
   assert.deepEqual(leftovers(), [], 'no temporary clone left on pve2 after the diffs');
 
   const listing = json<{ path: string; entries: Array<{ name: string; type: string; size: number }> }>(['files', CT, a]);

@@ -10,6 +10,8 @@ import { Cluster } from '../../src/core/nodes/cluster.js';
 import { textHunks } from '../../src/core/model/text-diff.js';
 import { pickGlyphs } from '../../src/present/glyphs.js';
 import { readTextSide, sidesDiff, TEXT_DIFF_LIMIT } from '../../src/core/ops/file-text.js';
+import { LOCAL_FILES, RunnerFiles, type NodeFiles } from '../../src/core/ops/node-files.js';
+import { ExecaRunner } from '../../src/core/runner/execa-runner.js';
 import { expectOpenzfs, expectOpenzfsListing, fakeCore } from '../support/fake-core.js';
 import { RecordBuilder } from '../support/records.js';
 
@@ -24,26 +26,41 @@ function tree(files: Record<string, string | Buffer>): string {
   return root;
 }
 
-test('a text file is read; a missing file (or directory) is an empty side', async () => {
-  const root = tree({ '/etc/hosts': '127.0.0.1 localhost\n' });
-  assert.deepEqual(await readTextSide(root, '/etc/hosts', LABEL), { exists: true, size: 20, text: '127.0.0.1 localhost\n' });
-  assert.deepEqual(await readTextSide(root, '/etc/gone', LABEL), { exists: false });
-  assert.deepEqual(await readTextSide(root, '/nodir/gone', LABEL), { exists: false });
-});
+// Each side is read by the node's files: in this process on the local node, through the runner on another (here
+// the runner runs this machine's own find and head, as a node's would).
+const READERS: Array<[string, NodeFiles]> = [
+  ['this process', LOCAL_FILES],
+  ['the runner (another node)', new RunnerFiles(new ExecaRunner())],
+];
 
-test('a binary file, one over the limit, a directory and a link are refused, naming the file and the state', async () => {
-  const root = tree({ '/bin/tool': Buffer.from([0x7f, 0x45, 0x00, 0x01]), '/big': 'x'.repeat(TEXT_DIFF_LIMIT + 1), '/d/f': 'f\n' });
-  symlinkSync('/d/f', join(root, 'link'));
-  await assert.rejects(readTextSide(root, '/bin/tool', LABEL), { code: 'binary', message: /^\/bin\/tool in cp1 of web is binary \(it holds NUL bytes\)/ });
-  await assert.rejects(readTextSide(root, '/big', LABEL), { code: 'too-large', message: /\/big in cp1 of web is 262145 bytes, over the 262144 bytes/ });
-  await assert.rejects(readTextSide(root, '/d', LABEL), { code: 'not-a-file', message: /\/d in cp1 of web is a directory/ });
-  await assert.rejects(readTextSide(root, '/link', { state: 'NOW', container: 'web' }), {
-    code: 'not-a-file',
-    message: /\/link in the live web is a symbolic link/,
+for (const [how, files] of READERS) {
+  test(`a text file is read; a missing file (or directory) is an empty side (${how})`, async () => {
+    const root = tree({ '/etc/hosts': '127.0.0.1 localhost\n' });
+    assert.deepEqual(await readTextSide(files, root, '/etc/hosts', LABEL), { exists: true, size: 20, text: '127.0.0.1 localhost\n' });
+    assert.deepEqual(await readTextSide(files, root, '/etc/gone', LABEL), { exists: false });
+    assert.deepEqual(await readTextSide(files, root, '/nodir/gone', LABEL), { exists: false });
   });
-  // A smaller limit refuses what the default takes.
-  await assert.rejects(readTextSide(root, '/d/f', LABEL, 1), { code: 'too-large' });
-});
+
+  test(`a binary file, one over the limit, a directory and a link are refused, naming the file and the state (${how})`, async () => {
+    const root = tree({ '/bin/tool': Buffer.from([0x7f, 0x45, 0x00, 0x01]), '/big': 'x'.repeat(TEXT_DIFF_LIMIT + 1), '/d/f': 'f\n' });
+    symlinkSync('/d/f', join(root, 'link'));
+    await assert.rejects(readTextSide(files, root, '/bin/tool', LABEL), {
+      code: 'binary',
+      message: /^\/bin\/tool in cp1 of web is binary \(it holds NUL bytes\)/,
+    });
+    await assert.rejects(readTextSide(files, root, '/big', LABEL), {
+      code: 'too-large',
+      message: /\/big in cp1 of web is 262145 bytes, over the 262144 bytes/,
+    });
+    await assert.rejects(readTextSide(files, root, '/d', LABEL), { code: 'not-a-file', message: /\/d in cp1 of web is a directory/ });
+    await assert.rejects(readTextSide(files, root, '/link', { state: 'NOW', container: 'web' }), {
+      code: 'not-a-file',
+      message: /\/link in the live web is a symbolic link/,
+    });
+    // A smaller limit refuses what the default takes.
+    await assert.rejects(readTextSide(files, root, '/d/f', LABEL, 1), { code: 'too-large' });
+  });
+}
 
 test('the diff: changed lines with 3 lines of context; a side missing makes every line added or removed', () => {
   const before = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].join('\n') + '\n';

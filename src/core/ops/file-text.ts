@@ -1,5 +1,3 @@
-import { open } from 'node:fs/promises';
-import { constants } from 'node:fs';
 import type { CoreContext } from '../context.js';
 import { LxcriError } from '../errors.js';
 import { normalizeContainerPath, resolveInRoot } from '../model/container-path.js';
@@ -8,7 +6,7 @@ import type { CheckpointNode } from '../model/tree.js';
 import type { LoadedContainer } from './container.js';
 import type { OnStep } from './engine.js';
 import { isNow, planDiff, planViews, rootOf, shortName, withViews } from './file-diff.js';
-import { LOCAL_PROBE, requireLocalFiles } from './local-files.js';
+import { nodeFiles, type NodeFiles } from './node-files.js';
 
 /*
  * One file's text at two states of a container (a checkpoint, or NOW), and the unified diff between them: the states
@@ -47,40 +45,42 @@ function where(path: string, state: string, container: string): string {
  * Reads a container path's text under `root`: missing (its directory too) is an empty side; a directory, link or
  * device, a file over `limit` bytes or one holding a NUL byte (binary) are refused, saying what to do instead.
  */
-export async function readTextSide(root: string, path: string, label: { state: string; container: string }, limit = TEXT_DIFF_LIMIT): Promise<TextSide> {
-  const at = await resolveInRoot(root, path, LOCAL_PROBE).catch((error: unknown) => {
+export async function readTextSide(
+  files: NodeFiles,
+  root: string,
+  path: string,
+  label: { state: string; container: string },
+  limit = TEXT_DIFF_LIMIT,
+): Promise<TextSide> {
+  const at = await resolveInRoot(root, path, files.probe).catch((error: unknown) => {
     if (error instanceof LxcriError && error.code === 'not-found') return undefined;
     throw error;
   });
   const named = where(path, label.state, label.container);
   if (!at || at.type === undefined) return { exists: false };
-  if (at.type !== 'file') {
-    const what = at.type === 'dir' ? 'a directory' : at.type === 'symlink' ? 'a symbolic link' : 'not a regular file';
-    throw new LxcriError('not-a-file', `${named} is ${what}: only a regular file's text can be compared`, 'compare the files it holds or points to instead');
+  const notFile = (type: string | undefined) => {
+    const what = type === 'dir' ? 'a directory' : type === 'symlink' ? 'a symbolic link' : 'not a regular file';
+    return new LxcriError('not-a-file', `${named} is ${what}: only a regular file's text can be compared`, 'compare the files it holds or points to instead');
+  };
+  if (at.type !== 'file') throw notFile(at.type);
+  const read = await files.readSmall(at.hostPath, limit);
+  // Replaced by something else since it was resolved.
+  if (!read) throw notFile(undefined);
+  if (read.bytes === undefined) {
+    throw new LxcriError(
+      'too-large',
+      `${named} is ${read.size} bytes, over the ${limit} bytes a text diff shows`,
+      'restore it beside the current one (restore-file --to) and compare the two with a tool of your own',
+    );
   }
-  // O_NOFOLLOW: the file is read as it was resolved, never through a link put there since.
-  const handle = await open(at.hostPath, constants.O_RDONLY | constants.O_NOFOLLOW);
-  try {
-    const { size } = await handle.stat();
-    if (size > limit) {
-      throw new LxcriError(
-        'too-large',
-        `${named} is ${size} bytes, over the ${limit} bytes a text diff shows`,
-        'restore it beside the current one (restore-file --to) and compare the two with a tool of your own',
-      );
-    }
-    const bytes = await handle.readFile();
-    if (bytes.includes(0)) {
-      throw new LxcriError(
-        'binary',
-        `${named} is binary (it holds NUL bytes): its text cannot be compared`,
-        'restore it beside the current one (restore-file --to) and compare the two with cmp or a tool of your own',
-      );
-    }
-    return { exists: true, size: bytes.length, text: bytes.toString('utf8') };
-  } finally {
-    await handle.close();
+  if (read.bytes.includes(0)) {
+    throw new LxcriError(
+      'binary',
+      `${named} is binary (it holds NUL bytes): its text cannot be compared`,
+      'restore it beside the current one (restore-file --to) and compare the two with cmp or a tool of your own',
+    );
   }
+  return { exists: true, size: read.size, text: read.bytes.toString('utf8') };
 }
 
 /** The diff of two sides: a missing side reads as empty, so every line of the other is added or removed. */
@@ -102,7 +102,7 @@ export async function fileTextDiff(
   opts: { toPath?: string } = {},
   onStep?: OnStep,
 ): Promise<FileTextDiff> {
-  requireLocalFiles(ctx, 'a text diff');
+  const files = nodeFiles(ctx);
   const p = normalizeContainerPath(path, '--file');
   const q = opts.toPath !== undefined ? normalizeContainerPath(opts.toPath, 'the renamed path') : p;
   const plan = planDiff(c.tree, from, isNow(to) ? undefined : to);
@@ -115,8 +115,8 @@ export async function fileTextDiff(
     'diff',
     clones,
     async () => {
-      const a = await readTextSide(rootOf(views.get(plan.from.id)!), p, { state: fromName, container: c.id });
-      const b = await readTextSide(rootOf(views.get(plan.to.id)!), q, { state: toName, container: c.id });
+      const a = await readTextSide(files, rootOf(views.get(plan.from.id)!), p, { state: fromName, container: c.id });
+      const b = await readTextSide(files, rootOf(views.get(plan.to.id)!), q, { state: toName, container: c.id });
       if (!a.exists && !b.exists) {
         throw new LxcriError(
           'not-found',

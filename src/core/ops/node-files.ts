@@ -1,8 +1,9 @@
-import { lstat, readdir } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, open, readdir } from 'node:fs/promises';
 import type { CoreContext } from '../context.js';
 import type { PathProbe } from '../model/container-path.js';
 import type { FileEntry, FileIndex } from '../model/file-diff.js';
-import type { Command, Runner } from '../runner/command.js';
+import { cmd, type Command, type Runner } from '../runner/command.js';
 import { findDir, findOne, findTree, parseFind, type FoundEntry } from '../tools/find.js';
 import { argBatches } from '../tools/arg-batches.js';
 import { parseSha256sum, sha256sum } from '../tools/sha256sum.js';
@@ -22,6 +23,11 @@ export interface NodeFiles {
   /** A directory's entries (lstat), by name. */
   list(dir: string): Promise<Array<{ name: string; entry: FileEntry }>>;
   probe: PathProbe;
+  /**
+   * A regular file's size and, when it is at most `limit` bytes, its bytes (a text diff's side); never through a
+   * symbolic link. Undefined when it is not a regular file (or gone).
+   */
+  readSmall(hostPath: string, limit: number): Promise<{ size: number; bytes?: Buffer } | undefined>;
   /** `--content`: which of `paths` differ in their bytes between two roots (each file hashed once per hasher). */
   hasher(): { differing(fromRoot: string, toRoot: string, paths: readonly string[]): Promise<Set<string>> };
 }
@@ -41,6 +47,21 @@ export const LOCAL_FILES: NodeFiles = {
     return Promise.all(names.map(async (name) => ({ name, entry: await entryOf(`${dir}/${name}`, await lstat(`${dir}/${name}`)) })));
   },
   probe: LOCAL_PROBE,
+  async readSmall(hostPath, limit) {
+    // O_NOFOLLOW: the file is read as it was resolved, never through a link put there since.
+    const handle = await open(hostPath, constants.O_RDONLY | constants.O_NOFOLLOW).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT' || error.code === 'ELOOP') return undefined;
+      throw error;
+    });
+    if (!handle) return undefined;
+    try {
+      const st = await handle.stat();
+      if (!st.isFile()) return undefined;
+      return st.size > limit ? { size: st.size } : { size: st.size, bytes: await handle.readFile() };
+    } finally {
+      await handle.close();
+    }
+  },
   hasher: () => new ContentHasher(),
 };
 
@@ -89,6 +110,15 @@ export class RunnerFiles implements NodeFiles {
       return e.target;
     },
   };
+
+  async readSmall(hostPath: string, limit: number): Promise<{ size: number; bytes?: Buffer } | undefined> {
+    const e = await this.entry(hostPath);
+    if (e?.type !== 'file') return undefined;
+    if (e.size > limit) return { size: e.size };
+    // `head -c` reads no further than the limit, whatever the file grew to since; the text arrives as UTF-8.
+    const text = await this.out(cmd('head', ['-c', String(limit), '--', hostPath]));
+    return { size: e.size, bytes: Buffer.from(text, 'utf8') };
+  }
 
   hasher() {
     const hashes = new Map<string, string>();
