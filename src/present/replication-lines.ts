@@ -32,12 +32,18 @@ export function checkLine(p: PreflightCheck): string {
 }
 
 /** The preview of a replication: the pre-flight checks, what goes over, what is current already, where the holds will be. */
-export function replicationLines(container: string, from: string, to: string, plan: ReplicationPlan & { preflight?: PreflightCheck[] }): string[] {
+export function replicationLines(
+  container: string,
+  from: string,
+  to: string,
+  plan: ReplicationPlan & { preflight?: PreflightCheck[]; targetBase?: string },
+): string[] {
   const checks = plan.preflight ? [`pre-flight on ${to}:`, ...plan.preflight.map((p) => `  ${checkLine(p)}`)] : [];
   if (!plan.steps.length) return [`${container}: the replica on ${to} is up to date with ${from} (${plan.current.length} line(s))`];
   return [
     ...checks,
     `replicate ${container} from ${from} to ${to}: ${plan.steps.length} step(s), ~${formatBytes(plan.bytes)} to send`,
+    ...(plan.targetBase ? [`  on ${to} under ${plan.targetBase} (replication.target_base); the names below are ${from}'s`] : []),
     ...plan.steps.map((s) => `  ${stepLine(s)}`),
     ...(plan.current.length ? [`  up to date already: ${plan.current.join(', ')}`] : []),
     `  then the new bases are held on both sides (lxcri-repl:<peer>): ${plan.tips.map((t) => t.snapshot).join(', ')}`,
