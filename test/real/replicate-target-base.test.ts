@@ -75,6 +75,9 @@ test('replicate puts the tree under the target base: same guids under the mapped
   assert.equal(prop('pve2', 'userrefs', `${BASE}/${tip}`), '1', 'and on the replica, under its name there');
   assert.equal(prop('pve2', 'lxcri:replicated', `${BASE}/${tip}`), 'pve1');
   assert.match(ok(['replicate', '701', '--to', 'pve2', '--dry-run']).stdout, /up to date/);
+  // Where else each checkpoint is: pve2's listing has it (by guid) under the base's names.
+  const text = ok(['tree', '701']).stdout;
+  assert.equal(text.split('\n').filter((l) => l.includes('  [also on pve2]')).length, 2, text);
 });
 
 test('a branch restore on the source is replayed under the base: both lines there, older snapshots not sent again', () => {
