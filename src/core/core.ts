@@ -50,6 +50,7 @@ import { criuRestoreFromDir, validateImageDir } from './criu/restore-from-dir.js
 import { summarizeContainers, type World } from './world.js';
 import type { PoolStatus } from './tools/zpool/parse.js';
 import { replicaNames } from './model/replica-names.js';
+import { withImages } from './ops/replicate-images.js';
 import { executeReplicate, planFrom, readReplica, refinePlan, resumeInterrupted, type ReplicationResult, type ReplicationTarget } from './ops/replicate.js';
 import { lxcFilesOf, MOVE, movePreflight, refuseFailedPreflight, type MoveInput, type MovePlan } from './ops/move.js';
 import { freeSnapshotName } from './ops/snapshot-name.js';
@@ -616,7 +617,7 @@ export class Core {
           container: id,
           from: source,
           to: target.node,
-          plan: await refinePlan(this.ctx, c, dst, planFrom(c, dst, target, names(ref.dataset))),
+          plan: await withImages(this.ctx, c, target, await refinePlan(this.ctx, c, dst, planFrom(c, dst, target, names(ref.dataset)))),
           executed: false,
         };
       });
@@ -627,7 +628,7 @@ export class Core {
       // A receive a cut stream left resumable (OpenZFS) goes on first; the plan is made from the replica after it.
       await resumeInterrupted(this.ctx, c.inventory, c.dataset, target, step, names(c.dataset));
       const dst = await readReplica(target, names(c.dataset).pool);
-      const plan = await refinePlan(this.ctx, c, dst, planFrom(c, dst, target, names(c.dataset)));
+      const plan = await withImages(this.ctx, c, target, await refinePlan(this.ctx, c, dst, planFrom(c, dst, target, names(c.dataset))));
       const { bytes } = await executeReplicate(this.ctx, c, target, plan, source, step);
       return { container: id, from: source, to: target.node, plan, executed: true, ...(bytes !== undefined ? { bytes } : {}) };
     });
@@ -652,7 +653,7 @@ export class Core {
       const checks = await movePreflight(this.ctx, c, target, dst, kind);
       let precopy;
       try {
-        precopy = await refinePlan(this.ctx, c, dst, planFrom(c, dst, target));
+        precopy = await withImages(this.ctx, c, target, await refinePlan(this.ctx, c, dst, planFrom(c, dst, target)));
       } catch (error) {
         // Another dataset under the same name there: the id check says it in the move's words.
         refuseFailedPreflight(c, target.node, checks);

@@ -1,5 +1,6 @@
 import type { ReplicationPlan, ReplicationStep } from '../core/model/replication.js';
 import type { PreflightCheck } from '../core/ops/replicate.js';
+import type { ImageToCopy } from '../core/ops/replicate-images.js';
 import { formatBytes } from './units.js';
 
 function stepLine(s: ReplicationStep): string {
@@ -13,9 +14,21 @@ function stepLine(s: ReplicationStep): string {
   return `send ${what} (~${formatBytes(s.bytes)})`;
 }
 
+function imagesLine(p: PreflightCheck): string {
+  const parts = [
+    ...(p.count ? [`${p.count} to copy (${formatBytes(p.need ?? 0)})`] : []),
+    ...(p.there ? [`${p.there} there already${p.count ? '' : ' (a shared store, or copied before)'}`] : []),
+  ];
+  return `CRIU images: ${parts.join(', ')}`;
+}
+
 export function checkLine(p: PreflightCheck): string {
-  const mark = p.ok ? 'ok' : 'NO';
+  const mark = p.ok ? 'ok' : p.advisory ? 'warn' : 'NO';
   switch (p.check) {
+    case 'images':
+      return `${mark}  ${imagesLine(p)}`;
+    case 'criu':
+      return `${mark}  criu check on ${p.subject} ${p.ok ? 'passes' : `fails: ${p.reason ?? 'unknown'}; its stateful checkpoints would restore without their processes`}`;
     case 'space':
       return `${mark}  room under ${p.subject}: ${p.have !== undefined ? `${formatBytes(p.have)} free` : 'unknown'}, ~${formatBytes(p.need ?? 0)} to send`;
     case 'id':
@@ -36,9 +49,11 @@ export function replicationLines(
   container: string,
   from: string,
   to: string,
-  plan: ReplicationPlan & { preflight?: PreflightCheck[]; targetBase?: string },
+  plan: ReplicationPlan & { preflight?: PreflightCheck[]; images?: ImageToCopy[]; targetBase?: string },
 ): string[] {
   const checks = plan.preflight ? [`pre-flight on ${to}:`, ...plan.preflight.map((p) => `  ${checkLine(p)}`)] : [];
+  const images = (plan.images ?? []).map((i) => `  copy the CRIU image of ${i.snapshot} into ${to}'s store (${formatBytes(i.bytes)}, sha256 checked there)`);
+  if (!plan.steps.length && images.length) return [...checks, `replicate ${container} from ${from} to ${to}: the datasets are up to date`, ...images];
   if (!plan.steps.length) return [`${container}: the replica on ${to} is up to date with ${from} (${plan.current.length} line(s))`];
   return [
     ...checks,
@@ -47,5 +62,6 @@ export function replicationLines(
     ...plan.steps.map((s) => `  ${stepLine(s)}`),
     ...(plan.current.length ? [`  up to date already: ${plan.current.join(', ')}`] : []),
     `  then the new bases are held on both sides (lxcri-repl:<peer>): ${plan.tips.map((t) => t.snapshot).join(', ')}`,
+    ...images,
   ];
 }

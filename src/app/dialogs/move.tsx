@@ -1,6 +1,7 @@
 import { Text } from '../../../components/Text.js';
 import { DialogBox } from '../../../components/DialogBox.js';
 import type { ClusterCore } from '../../core/nodes/cluster-core.js';
+import { blocks } from '../../core/ops/replicate.js';
 import { moveLines } from '../../present/move-lines.js';
 import type { Binding } from '../bindings.js';
 import type { Dialog } from '../ui-store.js';
@@ -35,7 +36,7 @@ function dialogLines(d: MoveDialog): string[] {
   return [...head, ...moveLines(d.preview.plan)];
 }
 
-const ready = (d: MoveDialog) => Boolean(d.preview && !d.error && d.preview.plan.preflight.every((p) => p.ok));
+const ready = (d: MoveDialog) => Boolean(d.preview && !d.error && !d.preview.plan.preflight.some(blocks));
 
 function MoveView({ dialog: d, height }: { dialog: MoveDialog; height: number }) {
   const more = `${d.targets.length > 1 ? `${key(BINDINGS, 'switch')} another node   ` : ''}${key(BINDINGS, 'close')} cancel`;
@@ -74,7 +75,7 @@ export const MOVE: DialogModule<MoveDialog> = {
         return d.targets.length > 1 ? { next: await previewMove(env.core, { ...d, target: (d.target + 1) % d.targets.length }) } : undefined;
       case 'confirm': {
         if (!d.preview || d.error) return { flash: d.error ?? 'the preview is not read yet' };
-        const failed = d.preview.plan.preflight.find((p) => !p.ok);
+        const failed = d.preview.plan.preflight.find(blocks);
         if (failed) return { flash: `the pre-flight failed (${failed.check} ${failed.subject}): nothing to confirm` };
         if (d.typed !== d.container) return { flash: `type ${d.container} to confirm the move` };
         const to = d.targets[d.target]!;

@@ -1,5 +1,6 @@
 import { DialogBox } from '../../../components/DialogBox.js';
 import type { ClusterCore } from '../../core/nodes/cluster-core.js';
+import type { ReplicatePlan } from '../../core/ops/replicate.js';
 import { replicationLines } from '../../present/replication-lines.js';
 import type { Binding } from '../bindings.js';
 import type { Dialog } from '../ui-store.js';
@@ -33,8 +34,11 @@ function replicateLines(d: ReplicateDialog): string[] {
   return [...head, ...replicationLines(d.container, d.preview.from, d.preview.to, d.preview.plan)];
 }
 
+/** Something to send or copy: datasets behind, or only CRIU images the target's store lacks. */
+const hasWork = (plan: ReplicatePlan) => plan.steps.length > 0 || (plan.images?.length ?? 0) > 0;
+
 function ReplicateView({ dialog: d, height }: { dialog: ReplicateDialog; height: number }) {
-  const ready = d.preview && !d.error && d.preview.plan.steps.length > 0;
+  const ready = d.preview && !d.error && hasWork(d.preview.plan);
   return (
     <DialogBox
       title={`Replicate ${d.container} to ${d.targets[d.target]}`}
@@ -58,7 +62,7 @@ export const REPLICATE: DialogModule<ReplicateDialog> = {
         return d.targets.length > 1 ? { next: await previewReplication(env.core, { ...d, target: (d.target + 1) % d.targets.length }) } : undefined;
       case 'confirm': {
         if (!d.preview || d.error) return { flash: d.error ?? 'the preview is not read yet' };
-        if (!d.preview.plan.steps.length) return { close: true };
+        if (!hasWork(d.preview.plan)) return { close: true };
         const to = d.targets[d.target]!;
         return { run: { what: `replication of ${d.container} to ${to}`, action: (core) => (core as ClusterCore).replicateTo(d.container, to) } };
       }

@@ -1,5 +1,6 @@
 import { UsageError } from '../../core/errors.js';
 import { replicationTarget } from '../../core/nodes/transfer.js';
+import { blocks } from '../../core/ops/replicate.js';
 import { moveLines } from '../../present/move-lines.js';
 import type { CommandSpec } from '../command-spec.js';
 import { printJson } from '../command-spec.js';
@@ -32,7 +33,7 @@ export const moveCommand: CommandSpec = {
       return env.out(moveLines(preview.plan).join('\n'));
     }
     if (!env.json) env.out(moveLines(preview.plan).join('\n'));
-    const failed = preview.plan.preflight.filter((p) => !p.ok);
+    const failed = preview.plan.preflight.filter(blocks);
     // A failed pre-flight is refused by the core with every reason; no confirmation is asked for a plan that cannot run.
     if (!failed.length) {
       await requireConfirmation(env, `move ${id} to ${to}${keepSource ? '' : ` and remove it from ${preview.plan.from}`}`, id);

@@ -11,6 +11,7 @@ import type { OperationDef } from './engine.js';
 import type { LoadedContainer } from './container.js';
 import { liveStatus, startContainer, stopContainer, type Lifecycle } from './lifecycle.js';
 import {
+  blocks,
   dropPeer,
   moveHolds,
   peersOf,
@@ -300,7 +301,7 @@ async function moveConfig(ctx: CoreContext, targetCtx: CoreContext, input: MoveI
 
 /** Refuses a move whose pre-flight failed, naming every failed check. */
 export function refuseFailedPreflight(c: LoadedContainer, to: string, checks: readonly PreflightCheck[]): void {
-  const failed = checks.filter((p) => !p.ok);
+  const failed = checks.filter(blocks);
   if (!failed.length) return;
   throw new RefusedError(
     `cannot move ${c.id} to ${to}: ${failed.map((p) => preflightProblem(p, to)).join('; ')}`,

@@ -10,6 +10,7 @@ import type { Zfs } from '../tools/zfs/zfs.js';
 import { poolOf } from '../tools/zfs/names.js';
 import { runOperation, type OnStep, type OperationDef } from './engine.js';
 import type { Step } from './steps.js';
+import { copyImage, removeCopiedImage, type ImageToCopy } from './replicate-images.js';
 import type { LoadedContainer } from './container.js';
 
 /** Where a replication goes: the other node's zfs, and how a send on this node reaches a receive there. */
@@ -42,8 +43,14 @@ const REPLICA_OF = USER_PREFIX + USER_PROPS.replicaOf;
 
 /** One line of the pre-flight table: what the target must have before anything is sent. */
 export interface PreflightCheck {
-  check: 'pool' | 'parent' | 'space' | 'id' | 'ha' | 'holds' | 'outside';
+  check: 'pool' | 'parent' | 'space' | 'id' | 'ha' | 'holds' | 'outside' | 'images' | 'criu';
   ok: boolean;
+  /** Said, but does not stop the action when not ok (a `criu check` that fails there). */
+  advisory?: boolean;
+  /** images: how many to copy and their bytes, how many are there already; criu: why the check failed. */
+  count?: number;
+  there?: number;
+  reason?: string;
   /** The pool or parent dataset checked. */
   subject: string;
   /** Bytes free there, and the estimate to send (space). */
@@ -51,8 +58,16 @@ export interface PreflightCheck {
   need?: number;
 }
 
-/** The plan, its pre-flight, and the dataset the replica goes under when it is not the source's parent (`replication.target_base`). */
-export type ReplicatePlan = ReplicationPlan & { preflight: PreflightCheck[]; targetBase?: string };
+/** A pre-flight line that stops the action (an advisory one only says something). */
+export const blocks = (p: PreflightCheck): boolean => !p.ok && !p.advisory;
+
+export type ReplicatePlan = ReplicationPlan & {
+  preflight: PreflightCheck[];
+  /** The CRIU images of its stateful checkpoints the target's store lacks (replicate-images.ts). */
+  images?: ImageToCopy[];
+  /** The dataset the replica goes under when it is not the source's parent (`replication.target_base`). */
+  targetBase?: string;
+};
 
 /** What the target must have: the pool, the dataset the replica goes under (the parent, or the target base), room for the estimate. */
 function preflight(dst: Inventory, plan: ReplicationPlan, names: ReplicaNames): PreflightCheck[] {
@@ -129,6 +144,8 @@ export interface ReplicateInput {
   previousBases: string[];
   /** `replication.target_base` as it was when planned: where the replica is on the target (src/core/model/replica-names.ts). */
   targetBase?: string;
+  /** CRIU images copied into the target's store after the datasets (removed there again by an undo). */
+  images?: ImageToCopy[];
 }
 
 function peerOf(ctx: CoreContext, node: string): ReplicationTarget {
@@ -371,6 +388,14 @@ export const REPLICATE: OperationDef<ReplicateInput> = {
       },
       onFailure: 'stop',
     });
+    for (const img of input.images ?? []) {
+      steps.push({
+        title: `copy the CRIU image of ${img.snapshot} to ${input.to}'s store (sha256 checked there)`,
+        run: () => copyImage(target(), img),
+        undo: () => removeCopiedImage(target(), img),
+        onFailure: 'stop',
+      });
+    }
     return steps;
   },
 };
@@ -386,7 +411,7 @@ export async function executeReplicate(
   source: string,
   step: OnStep,
 ): Promise<{ bytes?: number }> {
-  const failed = plan.preflight.filter((p) => !p.ok);
+  const failed = plan.preflight.filter(blocks);
   if (failed.length) {
     throw new RefusedError(
       `cannot replicate ${c.id} to ${target.node}: ${failed.map((p) => (p.check === 'space' ? `not enough room under ${p.subject} (${p.have} bytes free, about ${p.need} to send)` : `${p.check} ${p.subject} is missing there`)).join('; ')}`,
@@ -403,6 +428,7 @@ export async function executeReplicate(
     tips: plan.tips,
     previousBases,
     ...(plan.targetBase ? { targetBase: plan.targetBase } : {}),
+    ...(plan.images?.length ? { images: plan.images } : {}),
   };
   // The steps reach the target through the context's peer; a caller with its own target (a test's) lends it.
   const withPeer: CoreContext = ctx.peer ? ctx : { ...ctx, peer: (n) => (n === target.node ? target : peerOf(ctx, n)) };
