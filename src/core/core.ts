@@ -247,14 +247,6 @@ export class Core {
   }
 
   /**
-   * The other nodes that hold each of a container's snapshots (the same guid in their listings, whatever the name
-   * there: a replica under replication.target_base too). A single host has none; ClusterCore reads every node's.
-   */
-  async copies(_id: string): Promise<(guid: string) => string[]> {
-    return () => [];
-  }
-
-  /**
    * Checkpoints containers (several at once: atomic where ZFS allows). `dataset` snapshots that dataset for the one
    * container named instead of the one its sources give (the seed's `--image-path`). With
    * `checkpoint.auto_cleanup`, the prune policy then runs for those containers, and the result says what it did.

@@ -5,6 +5,7 @@ import { layoutTree } from '../../core/model/tree-layout.js';
 import type { CommandSpec } from '../command-spec.js';
 import { printJson } from '../command-spec.js';
 import { renderTreeText } from '../../present/tree-text.js';
+import { clusterCopies } from '../../core/nodes/copies.js';
 
 /** The stable JSON shape of a tree: nodes in display order with parent ids. */
 export function treeJson(tree: CheckpointTree, node?: string, alsoOn: (guid: string) => readonly string[] = () => []) {
@@ -34,7 +35,7 @@ export const treeCommand: CommandSpec = {
     if (!id || extra) throw new UsageError('tree takes exactly one container', 'usage: lxcri-console tree <container>');
     const tree = await env.core.tree(id);
     // Where else each checkpoint is (a cluster's other nodes, by guid).
-    const alsoOn = await env.core.copies(id);
+    const alsoOn = await clusterCopies(env.cluster, env.cluster.nodes.find((n) => n.core === env.core)?.spec.name);
     if (env.json) printJson(env, treeJson(tree, env.core.ctx.node, alsoOn));
     else env.out(renderTreeText(tree, env.glyphs, env.nowSeconds(), alsoOn).join('\n'));
   },

@@ -1,4 +1,3 @@
-import { copiesIndex, otherCopies } from '../model/also-on.js';
 import { Core, type RestoreOptions, type UndoRestoreOptions } from '../core.js';
 import { NotFoundError } from '../errors.js';
 import type { CheckpointOptions } from '../ops/checkpoint.js';
@@ -88,16 +87,6 @@ export class ClusterCore extends Core {
   override async tree(ref: string) {
     const { node, id } = await this.on(ref);
     return { ...(await node.core.tree(id)), container: ref };
-  }
-
-  override async copies(ref: string): Promise<(guid: string) => string[]> {
-    const { node } = await this.on(ref);
-    if (this.cluster.nodes.length < 2) return () => [];
-    let view = this.cluster.view();
-    // Every node's listing (one round trip each, side by side) unless each answered already.
-    if (view.worlds.size < this.cluster.nodes.length) view = await this.cluster.refresh();
-    const index = copiesIndex([...view.worlds].map(([name, world]) => ({ name, inventory: world.inventory })));
-    return (guid) => otherCopies(index, node.spec.name, guid);
   }
 
   override async checkpoint(refs: readonly string[], opts: CheckpointOptions & { dataset?: string } = {}) {
