@@ -1,3 +1,5 @@
+import type { AlsoOn } from '../present/tree-columns.js';
+import { copiesIndex, otherCopies, type CopiesIndex } from '../core/model/also-on.js';
 import { layoutTree, type TreeRow } from '../core/model/tree-layout.js';
 import type { CheckpointNode, CheckpointTree } from '../core/model/tree.js';
 import type { CoreState } from '../core/store.js';
@@ -85,7 +87,7 @@ export function bindingContext(core: CoreState, ui: UiState): BindingContext {
   };
 }
 
-const guidNodes = new WeakMap<World, Map<string, string[]>>();
+const guidNodes = new WeakMap<World, CopiesIndex>();
 
 /**
  * The other nodes that hold a copy of this snapshot (the same guid: replicated there), from every node's listing in
@@ -94,17 +96,20 @@ const guidNodes = new WeakMap<World, Map<string, string[]>>();
 export function alsoOn(world: World | undefined, node: string | undefined, guid: string): string[] {
   if (!world?.nodes || world.nodes.length < 2) return [];
   let index = guidNodes.get(world);
-  if (!index) {
-    index = new Map();
-    for (const n of world.nodes) {
-      for (const rec of n.world?.inventory.records ?? []) {
-        if (rec.type !== 'snapshot') continue;
-        const list = index.get(rec.guid) ?? [];
-        if (!list.includes(n.name)) list.push(n.name);
-        index.set(rec.guid, list);
-      }
-    }
-    guidNodes.set(world, index);
-  }
-  return (index.get(guid) ?? []).filter((n) => n !== node);
+  if (!index) guidNodes.set(world, (index = copiesIndex(world.nodes.map((n) => ({ name: n.name, inventory: n.world?.inventory })))));
+  return otherCopies(index, node, guid);
+}
+
+const alsoOnFns = new WeakMap<World, Map<string, AlsoOn>>();
+const nowhere: AlsoOn = () => [];
+
+/** alsoOn for the tree's rows of a container on `node`: one function per world and node, so the tree's widths are measured once per refresh. */
+export function alsoOnRows(world: World | undefined, node: string | undefined): AlsoOn {
+  if (!world?.nodes || world.nodes.length < 2) return nowhere;
+  let fns = alsoOnFns.get(world);
+  if (!fns) alsoOnFns.set(world, (fns = new Map()));
+  const key = node ?? '';
+  let fn = fns.get(key);
+  if (!fn) fns.set(key, (fn = (n) => (n.kind === 'snapshot' ? alsoOn(world, node, n.id) : [])));
+  return fn;
 }

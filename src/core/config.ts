@@ -52,6 +52,11 @@ export interface Config {
      * the source reaches the target over ssh (cluster keys), else relayed through this machine; `relay` always relayed.
      */
     path: 'auto' | 'relay';
+    /**
+     * Where replicas go on the target: the container's parent dataset replaced by this one
+     * (`rpool/data/subvol-101-disk-0` -> `<target_base>/subvol-101-disk-0`). Absent: the same names as on the source.
+     */
+    target_base?: string;
   };
   container: {
     /** Graceful shutdown before a restore waits this long, then the container is stopped hard. */
@@ -108,6 +113,19 @@ const oneOf =
   (v) =>
     typeof v === 'string' && values.includes(v) ? undefined : `one of ${values.join(', ')}`;
 
+/** A dataset (not a snapshot) name, as `zfs create` takes it. */
+const datasetName =
+  (example: string): Check =>
+  (v) => {
+    if (typeof v !== 'string') return `a dataset name such as "${example}"`;
+    try {
+      validateDatasetName(v);
+      return undefined;
+    } catch {
+      return `a valid ZFS dataset name such as "${example}"`;
+    }
+  };
+
 const absolutePath = str((x) => x.startsWith('/'), 'an absolute path');
 
 /** `[{ "name": "pve2", "ssh": "root@10.0.0.2" }, ...]`: names unique, at most one "local". */
@@ -145,15 +163,7 @@ const SCHEMA: ReadonlyMap<string, Check | Section> = new Map<string, Check | Sec
   [
     'zfs',
     section({
-      base_dataset: (v) => {
-        if (typeof v !== 'string') return 'a dataset name such as "tank/containers"';
-        try {
-          validateDatasetName(v);
-          return undefined;
-        } catch {
-          return 'a valid ZFS dataset name such as "tank/containers"';
-        }
-      },
+      base_dataset: datasetName('tank/containers'),
       auto_create_datasets: bool,
       compression: str((x) => /^(on|off|lz4|lzjb|zle|zstd(-\d+)?|gzip(-[1-9])?)$/.test(x), 'a ZFS compression value (on, off, lz4, zstd, gzip-N, zle, lzjb)'),
       quota: str((x) => /^(none|\d+(\.\d+)?[KMGTP]?)$/i.test(x), 'a size such as "10G" or "none"'),
@@ -177,7 +187,7 @@ const SCHEMA: ReadonlyMap<string, Check | Section> = new Map<string, Check | Sec
   ['nodes', nodeList],
   ['ssh_config', absolutePath],
   ['ssh', section({ connect_timeout_seconds: seconds(1, 300), control_persist_seconds: seconds(0, 86_400) })],
-  ['replication', section({ path: oneOf('auto', 'relay') })],
+  ['replication', section({ path: oneOf('auto', 'relay'), target_base: datasetName('tank/replicas') })],
   ['container', section({ shutdown_timeout_seconds: seconds(0, MAX_TIMER_SECONDS - SHUTDOWN_GRACE_SECONDS) })],
   ['criu', section({ store: absolutePath })],
   ['ui', section({ refresh_seconds: seconds(1), theme: oneOf('dark', 'light', 'high-contrast', 'no-color') })],

@@ -49,6 +49,7 @@ import { checkStateDirs } from './state/preflight.js';
 import { criuRestoreFromDir, validateImageDir } from './criu/restore-from-dir.js';
 import { summarizeContainers, type World } from './world.js';
 import type { PoolStatus } from './tools/zpool/parse.js';
+import { replicaNames } from './model/replica-names.js';
 import { withImages } from './ops/replicate-images.js';
 import { executeReplicate, planFrom, readReplica, refinePlan, resumeInterrupted, type ReplicationResult, type ReplicationTarget } from './ops/replicate.js';
 import { lxcFilesOf, MOVE, movePreflight, refuseFailedPreflight, type MoveInput, type MovePlan } from './ops/move.js';
@@ -601,22 +602,25 @@ export class Core {
   }
 
   /**
-   * Copies the container's whole checkpoint tree to another node (a read-only replica under the same names): every
+   * Copies the container's whole checkpoint tree to another node (a read-only replica under the same names, or under
+   * `replication.target_base`: src/core/model/replica-names.ts): every
    * line and branch from the newest snapshot both sides have, a branch restore replayed there first, the new bases
    * held on both sides. With `dryRun`, the plan only (nothing changes).
    */
   async replicate(id: string, target: ReplicationTarget, opts: { dryRun?: boolean } = {}): Promise<ReplicationResult> {
     const source = target.source ?? this.ctx.node ?? this.ctx.identity.host;
     if (target.node === source) throw new UsageError(`${id} is on ${source} already`, 'name another node with --to');
+    // Where the replica is on the target: the same names, or under replication.target_base.
+    const names = (dataset: string) => replicaNames(dataset, this.ctx.config.replication.target_base);
     if (opts.dryRun) {
       return this.read(id, async (ref) => {
         // Both sides' listings at once (each on its own node).
-        const [c, dst] = await Promise.all([loadContainer(this.ctx, id, ref), readReplica(target, poolOf(ref.dataset))]);
+        const [c, dst] = await Promise.all([loadContainer(this.ctx, id, ref), readReplica(target, names(ref.dataset).pool)]);
         return {
           container: id,
           from: source,
           to: target.node,
-          plan: await withImages(this.ctx, c, target, await refinePlan(this.ctx, c, dst, planFrom(c, dst, target))),
+          plan: await withImages(this.ctx, c, target, await refinePlan(this.ctx, c, dst, planFrom(c, dst, target, names(ref.dataset)))),
           executed: false,
         };
       });
@@ -625,9 +629,9 @@ export class Core {
       await this.refuseIfInterrupted(id, ref!.dataset);
       const c = await loadContainer(this.ctx, id, ref);
       // A receive a cut stream left resumable (OpenZFS) goes on first; the plan is made from the replica after it.
-      await resumeInterrupted(this.ctx, c.inventory, c.dataset, target, step);
-      const dst = await readReplica(target, poolOf(ref!.dataset));
-      const plan = await withImages(this.ctx, c, target, await refinePlan(this.ctx, c, dst, planFrom(c, dst, target)));
+      await resumeInterrupted(this.ctx, c.inventory, c.dataset, target, step, names(c.dataset));
+      const dst = await readReplica(target, names(c.dataset).pool);
+      const plan = await withImages(this.ctx, c, target, await refinePlan(this.ctx, c, dst, planFrom(c, dst, target, names(c.dataset))));
       const { bytes } = await executeReplicate(this.ctx, c, target, plan, source, step);
       return { container: id, from: source, to: target.node, plan, executed: true, ...(bytes !== undefined ? { bytes } : {}) };
     });
@@ -637,6 +641,9 @@ export class Core {
    * Moves a container to another node with its whole checkpoint tree: pre-copied while it runs (a replication), then
    * stopped, its last increment sent, made the container there, started, verified, and only then removed here
    * (`keepSource` keeps it, stopped). With `dryRun`, the plan and the pre-flight table only (nothing changes).
+   * The moved container lives under its own dataset names there, where the node's containers are:
+   * `replication.target_base` is for replicas only, so a move's pre-copy ignores it (a replica under the base is not
+   * reused: the first pre-copy is in full).
    */
   async move(id: string, target: ReplicationTarget, opts: { dryRun?: boolean; keepSource?: boolean } = {}, onPrecopy?: OnStep): Promise<MoveResult> {
     const source = target.source ?? this.ctx.node ?? this.ctx.identity.host;

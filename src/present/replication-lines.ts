@@ -49,7 +49,7 @@ export function replicationLines(
   container: string,
   from: string,
   to: string,
-  plan: ReplicationPlan & { preflight?: PreflightCheck[]; images?: ImageToCopy[] },
+  plan: ReplicationPlan & { preflight?: PreflightCheck[]; images?: ImageToCopy[]; targetBase?: string },
 ): string[] {
   const checks = plan.preflight ? [`pre-flight on ${to}:`, ...plan.preflight.map((p) => `  ${checkLine(p)}`)] : [];
   const images = (plan.images ?? []).map((i) => `  copy the CRIU image of ${i.snapshot} into ${to}'s store (${formatBytes(i.bytes)}, sha256 checked there)`);
@@ -58,6 +58,7 @@ export function replicationLines(
   return [
     ...checks,
     `replicate ${container} from ${from} to ${to}: ${plan.steps.length} step(s), ~${formatBytes(plan.bytes)} to send`,
+    ...(plan.targetBase ? [`  on ${to} under ${plan.targetBase} (replication.target_base); the names below are ${from}'s`] : []),
     ...plan.steps.map((s) => `  ${stepLine(s)}`),
     ...(plan.current.length ? [`  up to date already: ${plan.current.join(', ')}`] : []),
     `  then the new bases are held on both sides (lxcri-repl:<peer>): ${plan.tips.map((t) => t.snapshot).join(', ')}`,

@@ -72,11 +72,29 @@ export function branchTitle(tree: CheckpointTree, dataset: string, nowSeconds: n
   return line ? lineTitle(line.branch, line.origin, nowSeconds) : dataset;
 }
 
+/**
+ * Where else a checkpoint exists, compactly (it must fit the 80-column screen's tree): `@pve2`, and with more nodes
+ * the first and how many more (`@pve2+2`); the Details pane and the CLI's `tree` name them all.
+ */
+export function alsoOnMark(nodes: readonly string[]): string {
+  if (!nodes.length) return '';
+  return `@${nodes[0]}${nodes.length > 1 ? `+${nodes.length - 1}` : ''}`;
+}
+
 /** The marks of a checkpoint: held, stateful (a CRIU image), another tool's (sanoid, pve, syncoid...). */
 export function nodeMarks(n: CheckpointNode): string {
   if (n.kind === 'now') return '';
   return [n.holds ? 'held' : '', n.image ? 'stateful' : '', n.class === 'foreign' ? (n.foreignSource ?? 'foreign') : ''].filter(Boolean).join(',');
 }
+
+/** The marks column's cell: the marks, then where else the checkpoint is (`held @pve2`). */
+function marksCell(n: CheckpointNode, alsoOn: AlsoOn): string {
+  return [nodeMarks(n), n.kind === 'snapshot' ? alsoOnMark(alsoOn(n)) : ''].filter(Boolean).join(' ');
+}
+
+/** The other nodes holding a checkpoint (by guid), for the tree's marks; none by default (a single host). */
+export type AlsoOn = (n: CheckpointNode) => readonly string[];
+const nowhere: AlsoOn = () => [];
 
 /**
  * What was written since the previous checkpoint: the `written` property where ZFS has it (OpenZFS), else the change
@@ -90,15 +108,17 @@ export function writtenText(tree: CheckpointTree, n: CheckpointNode): string {
 }
 
 /** The label cell: a checkpoint's title, a NOW's place ("you are here", or its line's title), a folded line's size. */
-function labelText(tree: CheckpointTree, row: TreeRow, nowSeconds: number, withMarks = false): string {
+function labelText(tree: CheckpointTree, row: TreeRow, nowSeconds: number, withMarks = false, alsoOn: AlsoOn = nowhere): string {
   const n = row.node;
   const text = n.kind === 'now' ? (n.active ? '<- you are here' : branchTitle(tree, n.dataset, nowSeconds)) : checkpointTitle(n);
-  // Without a marks column (a narrow pane) the marks follow the label.
-  const marks = withMarks && nodeMarks(n) ? ` [${nodeMarks(n)}]` : '';
-  return safeText(`${row.hidden ? `[+${row.hidden} folded] ` : ''}${text}${marks}`.trim());
+  // Without a marks column (a narrow pane) the marks follow the label; where else it is comes first, short and never
+  // cut (the label's end is what a narrow pane cuts).
+  const marks = withMarks && nodeMarks(n) ? `[${nodeMarks(n)}]` : '';
+  const elsewhere = withMarks && n.kind === 'snapshot' ? alsoOnMark(alsoOn(n)) : '';
+  return safeText([row.hidden ? `[+${row.hidden} folded]` : '', elsewhere, text, marks].filter(Boolean).join(' '));
 }
 
-function cell(tree: CheckpointTree, row: TreeRow, column: TreeColumn, nowSeconds: number, columns: readonly TreeColumn[]): string {
+function cell(tree: CheckpointTree, row: TreeRow, column: TreeColumn, nowSeconds: number, columns: readonly TreeColumn[], alsoOn: AlsoOn): string {
   const first = columns[0];
   const n = row.node;
   switch (column) {
@@ -112,9 +132,9 @@ function cell(tree: CheckpointTree, row: TreeRow, column: TreeColumn, nowSeconds
     case 'written':
       return writtenText(tree, n);
     case 'label':
-      return labelText(tree, row, nowSeconds, !columns.includes('marks'));
+      return labelText(tree, row, nowSeconds, !columns.includes('marks'), alsoOn);
     case 'marks':
-      return safeText(nodeMarks(n));
+      return safeText(marksCell(n, alsoOn));
   }
 }
 
@@ -133,6 +153,14 @@ function fit(text: string, width: number, right = false): string {
 }
 
 const widestMemo = new WeakMap<readonly TreeRow[], Map<string, number>>();
+/** A number per AlsoOn function: the marks' widths are measured again when where the checkpoints are changes. */
+const alsoOnIds = new WeakMap<AlsoOn, number>();
+let alsoOnCount = 0;
+function alsoOnId(f: AlsoOn): number {
+  let id = alsoOnIds.get(f);
+  if (id === undefined) alsoOnIds.set(f, (id = ++alsoOnCount));
+  return id;
+}
 
 /**
  * The widest cell of a column over all the rows, measured once per laid-out rows: a key press redraws the window of
@@ -161,16 +189,18 @@ export interface TreeTable {
 export function treeTable(
   tree: CheckpointTree,
   rows: readonly TreeRow[],
-  opts: { width: number; nowSeconds: number; glyphs: Glyphs; marked?: ReadonlySet<string>; from?: number; to?: number },
+  opts: { width: number; nowSeconds: number; glyphs: Glyphs; marked?: ReadonlySet<string>; from?: number; to?: number; alsoOn?: AlsoOn },
 ): TreeTable {
   const { width, nowSeconds, glyphs: g } = opts;
+  const alsoOn = opts.alsoOn ?? nowhere;
+  const copies = alsoOnId(alsoOn);
   const gutter = widest(rows, `gutter:${g.pipe}`, (r) => stringWidth(guidePrefix(r.guides, g)));
   const gap = gapFor(width);
   // The glyph, the mark column, and in a wide pane a space (in a narrow one the mark column is the separator).
   const lead = gutter + 2 + (gap > 1 ? 1 : 0);
   const marksWidest = Math.min(
     MARKS_MAX,
-    widest(rows, 'marks', (r) => nodeMarks(r.node).length),
+    widest(rows, `marks:${copies}`, (r) => marksCell(r.node, alsoOn).length),
   );
   const widths: Record<TreeColumn, number> = {
     date: FIXED.date!,
@@ -196,7 +226,7 @@ export function treeTable(
   const withMarks = !chosen.has('marks');
   const labelWidest = Math.max(
     HEADER.label.length,
-    widest(rows, `label:${nowSeconds}:${withMarks}`, (r) => stringWidth(labelText(tree, r, nowSeconds, withMarks))),
+    widest(rows, `label:${nowSeconds}:${withMarks}:${copies}`, (r) => stringWidth(labelText(tree, r, nowSeconds, withMarks, alsoOn))),
   );
   widths.label = Math.max(1, Math.min(room, labelWidest));
   const draw = (cells: string[]) =>
@@ -209,7 +239,7 @@ export function treeTable(
     const graph = guidePrefix(r.guides, g) + nodeGlyph(r.node, g);
     const pad = ' '.repeat(gutter + 1 - stringWidth(graph));
     const mark = opts.marked?.has(r.id) ? g.marked : ' ';
-    return `${graph}${pad}${mark}${gap > 1 ? ' ' : ''}${draw(columns.map((c) => cell(tree, r, c, nowSeconds, columns)))}`;
+    return `${graph}${pad}${mark}${gap > 1 ? ' ' : ''}${draw(columns.map((c) => cell(tree, r, c, nowSeconds, columns, alsoOn)))}`;
   });
   return { columns, header, lines };
 }

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import stringWidth from 'string-width';
+import { Inventory } from '../../src/core/model/inventory.js';
 import { ClusterCore } from '../../src/core/nodes/cluster-core.js';
 import { renderConsole } from '../support/ui.js';
 
@@ -189,5 +191,34 @@ test("the console's file reads and file restores run on the container's own node
     ]);
   } finally {
     t.unmount();
+  }
+});
+
+test('the tree marks a checkpoint another node also holds (the same guid in its listing, whatever its name there): @pve2, at 80x24 and wide', async () => {
+  for (const size of [
+    { columns: 80, rows: 24 },
+    { columns: 160, rows: 40 },
+  ]) {
+    const t = await renderConsole({ cluster: true, size });
+    try {
+      assert.doesNotMatch(t.frame(), /@pve\d/, 'nothing is replicated yet');
+      // pve2's listing gains a replica of 100's first checkpoint, under a target base (replication.target_base).
+      const world = t.core.store.getState().world!;
+      const first = world.nodes!.find((n) => n.name === 'pve1')!.world!.inventory.snapshotsOf('rpool/data/subvol-100-disk-0')[0]!;
+      const copy = { ...first, name: first.name.replace('rpool/data/', 'rpool/replicas/') };
+      const nodes = world.nodes!.map((n) =>
+        n.name === 'pve2' ? { ...n, world: { ...n.world!, inventory: new Inventory([...n.world!.inventory.records, copy]) } } : n,
+      );
+      t.core.store.setState({ world: { ...world, nodes } });
+      await t.settle();
+      const f = t.frame().replace(/\x1b\[[0-9;]*m/g, '');
+      const marked = f.split('\n').filter((l) => l.includes('@pve2'));
+      assert.equal(marked.length, 1, f);
+      // In the marks column when there is room, else before the label (whose end a narrow pane cuts).
+      assert.match(marked[0]!, size.columns > 80 ? /"fresh install" +@pve2 *│$/ : /@pve2 "fresh install/, `${size.columns}: ${marked[0]}`);
+      for (const l of f.split('\n')) assert.ok(stringWidth(l) <= size.columns, `${size.columns}: ${l}`);
+    } finally {
+      t.unmount();
+    }
   }
 });

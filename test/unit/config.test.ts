@@ -32,6 +32,11 @@ test('errors name the key and the expected value', () => {
     [{ checkpoint: { max_snapshots: 0 } }, /checkpoint\.max_snapshots must be an integer >= 1, got 0/],
     [{ checkpoint: { max_snapshot: 3 } }, /checkpoint\.max_snapshot is not a known key \(expected one of max_snapshots/],
     [{ zfs: { base_dataset: 'tank//x' } }, /zfs\.base_dataset must be a valid ZFS dataset name/],
+    [
+      { replication: { target_base: 'tank/replicas@x' } },
+      /replication\.target_base must be a valid ZFS dataset name such as "tank\/replicas", got "tank\/replicas@x"/,
+    ],
+    [{ replication: { target_base: 7 } }, /replication\.target_base must be a dataset name such as "tank\/replicas", got 7/],
     [{ zfs: { compression: 'fast' } }, /zfs\.compression must be a ZFS compression value/],
     [{ zfs: { auto_create_datasets: 'yes' } }, /zfs\.auto_create_datasets must be true or false, got "yes"/],
     [{ zfz: {} }, /zfz is not a known key/],
@@ -44,6 +49,12 @@ test('errors name the key and the expected value', () => {
       (e: unknown) => e instanceof UsageError && pattern.test(e.message) && e.message.startsWith('config /etc/x.json: '),
     );
   }
+});
+
+test('replication.target_base: absent by default, a dataset name when set', () => {
+  assert.equal(DEFAULT_CONFIG.replication.target_base, undefined);
+  assert.equal(parseConfig({ replication: { target_base: 'tank/replicas' } }).replication.target_base, 'tank/replicas');
+  assert.equal(parseConfig({ replication: { target_base: 'tank/replicas' } }).replication.path, 'auto', 'the other key keeps its default');
 });
 
 test('broken JSON is reported with the file name', async () => {

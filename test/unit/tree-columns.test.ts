@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Inventory } from '../../src/core/model/inventory.js';
 import { layoutTree } from '../../src/core/model/tree-layout.js';
-import { buildTree } from '../../src/core/model/tree.js';
+import { buildTree, type CheckpointNode } from '../../src/core/model/tree.js';
 import { parseZfsGet } from '../../src/core/tools/zfs/parse.js';
 import { ASCII_GLYPHS, UNICODE_GLYPHS } from '../../src/present/glyphs.js';
-import { branchTitle, shortDate, treeTable, writtenText } from '../../src/present/tree-columns.js';
+import { alsoOnMark, branchTitle, shortDate, treeTable, writtenText } from '../../src/present/tree-columns.js';
 import { formatBytes } from '../../src/present/units.js';
 import { fixture } from '../support/fixtures.js';
 
@@ -144,4 +144,31 @@ test("details of a side line's NOW: its title in words, as the tree names it, an
     NOW,
   );
   assert.equal(live[0]![0], 'live state of');
+});
+
+test('where else a checkpoint is: "@<node>" in the marks column, the first node and how many more; in a narrow pane before the label', () => {
+  assert.equal(alsoOnMark([]), '');
+  assert.equal(alsoOnMark(['pve2']), '@pve2');
+  assert.equal(alsoOnMark(['pve2', 'pve3', 'pve4']), '@pve2+2');
+  const t = tree();
+  const n = [...t.nodes.values()].find((x) => x.name === 'checkpoint-1795427503')!;
+  const rows = layoutTree(t);
+  const alsoOn = (x: CheckpointNode) => (x.id === n.id ? ['pve2', 'pve3'] : []);
+  const wide = treeTable(t, rows, { width: 120, nowSeconds: NOW, glyphs: UNICODE_GLYPHS, alsoOn });
+  assert.ok(wide.columns.includes('marks'));
+  assert.equal(wide.lines.filter((l) => / @pve2\+1$/.test(l)).length, 1, wide.lines.join('\n'));
+  n.holds = 1;
+  const held = treeTable(t, rows, { width: 120, nowSeconds: NOW, glyphs: UNICODE_GLYPHS, alsoOn: (x) => alsoOn(x) });
+  assert.ok(
+    held.lines.some((l) => / held @pve2\+1$/.test(l)),
+    held.lines.join('\n'),
+  );
+  const narrow = treeTable(t, rows, { width: 33, nowSeconds: NOW, glyphs: UNICODE_GLYPHS, alsoOn });
+  assert.ok(!narrow.columns.includes('marks'));
+  assert.ok(
+    narrow.lines.some((l) => l.endsWith(' @pve2+1 [held]')),
+    narrow.lines.join('\n'),
+  );
+  // Without where-else, the same rows have no such mark (the widths are measured again, not reused).
+  assert.ok(!treeTable(t, rows, { width: 120, nowSeconds: NOW, glyphs: UNICODE_GLYPHS }).lines.some((l) => l.includes('@pve2')));
 });

@@ -7,9 +7,9 @@ import { marksSummary } from '../../present/delete-plans.js';
 import { keyOf, NORMAL_BINDINGS } from '../bindings.js';
 import { keyName } from '../key-names.js';
 import { useApp } from '../app-context.js';
-import { markedNodes } from '../derive.js';
+import { alsoOnRows, markedNodes } from '../derive.js';
 import { useMinuteClock } from './clock.js';
-import { useUi } from './hooks.js';
+import { useCore, useUi } from './hooks.js';
 import { Text } from '../../../components/Text.js';
 import { windowRows } from '../../../components/ScrollHint.js';
 import { treeMatches } from '../search.js';
@@ -45,7 +45,10 @@ export function TreePane({ width, height }: { width: number; height: number }) {
   const empty = c?.reason ? `no ZFS dataset: ${c.reason}` : c ? 'reading the tree' : 'no container selected';
   const markedIds = new Set(marks);
   // Inside the border, after the cursor column.
-  const table = tree ? treeTable(tree, rows, { width: width - 3, nowSeconds: now, glyphs, marked: markedIds, from: w.start, to: w.end }) : undefined;
+  // Where else each checkpoint is (replicated to another node): from every node's listing in memory.
+  const world = useCore((s) => s.world);
+  const alsoOn = alsoOnRows(world, c?.node);
+  const table = tree ? treeTable(tree, rows, { width: width - 3, nowSeconds: now, glyphs, marked: markedIds, from: w.start, to: w.end, alsoOn }) : undefined;
   const here = rows.findIndex((r) => r.node.active);
   const hint = (direction: 'up' | 'down', count: number) => {
     if (count <= 0) return null;

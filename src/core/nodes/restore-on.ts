@@ -8,6 +8,7 @@ import { selectSnapshot } from '../ops/select-snapshot.js';
 import type { OnStep } from '../ops/engine.js';
 import type { StepReport } from '../ops/steps.js';
 import { poolOf, validateContainerId } from '../tools/zfs/names.js';
+import { replicaNames } from '../model/replica-names.js';
 import type { Cluster } from './cluster.js';
 import { replicationTarget } from './transfer.js';
 
@@ -52,9 +53,18 @@ export async function planRestoreOn(
   const target = replicationTarget(cluster, src, dst);
   const c = await loadContainer(src.core.ctx, id);
   const snap = selectSnapshot(c.tree, snapshot);
-  const [replica, view] = await Promise.all([readReplica(target, poolOf(c.dataset)), cluster.refresh()]);
+  // The replica may be under replication.target_base there; the copy goes beside the target's containers, which is
+  // only possible in the same pool (a clone stays in its origin's pool).
+  const names = replicaNames(c.dataset, src.core.ctx.config.replication.target_base);
+  if (poolOf(c.dataset) !== names.pool) {
+    throw new RefusedError(
+      `cannot bring ${ref} up on ${to}: its replica there is under ${names.root} (replication.target_base), not in pool ${poolOf(c.dataset)} where the copy goes, and a clone stays in its snapshot's pool`,
+      `set replication.target_base to a dataset in pool ${poolOf(c.dataset)} (or remove it), then retry`,
+    );
+  }
+  const [replica, view] = await Promise.all([readReplica(target, names.pool), cluster.refresh()]);
   const there = replica.records.find((r) => r.type === 'snapshot' && r.guid === snap.id);
-  const replicate = there ? undefined : planFrom(c, replica, target);
+  const replicate = there ? undefined : planFrom(c, replica, target, names);
   // Ids in use anywhere in the cluster, and every dataset name under the target's base (replicas included).
   const taken = new Set(view.containers.map((x) => x.summary.id));
   // Proxmox's own list of every guest id in the cluster (VMs too, and nodes that did not answer).
@@ -80,7 +90,8 @@ export async function planRestoreOn(
     from: src.spec.name,
     kind,
     sources: [kind],
-    origin: there?.name ?? snap.fullName,
+    // Replicated first: the snapshot will be under the replica's name there.
+    origin: there?.name ?? names.toTarget(snap.fullName),
     dataset,
     ...(config ? { config } : {}),
     // With the original's static addresses it would clash with the original on the network: not started.

@@ -3,10 +3,11 @@ import { LxcriError, RefusedError } from '../errors.js';
 import { USER_PREFIX, USER_PROPS, type DatasetRecord } from '../model/dataset.js';
 import { Inventory } from '../model/inventory.js';
 import { ownFamily } from '../model/ownership.js';
+import { replicaNames, type ReplicaNames } from '../model/replica-names.js';
 import { planReplication, ReplicationRefusal, type ReplicationPlan, type ReplicationStep } from '../model/replication.js';
 import type { Command, PipeResult } from '../runner/command.js';
 import type { Zfs } from '../tools/zfs/zfs.js';
-import { parentDataset, poolOf } from '../tools/zfs/names.js';
+import { poolOf } from '../tools/zfs/names.js';
 import { runOperation, type OnStep, type OperationDef } from './engine.js';
 import type { Step } from './steps.js';
 import { copyImage, removeCopiedImage, type ImageToCopy } from './replicate-images.js';
@@ -67,17 +68,18 @@ export type ReplicatePlan = ReplicationPlan & {
   preflight: PreflightCheck[];
   /** The CRIU images of its stateful checkpoints the target's store lacks (replicate-images.ts). */
   images?: ImageToCopy[];
+  /** The dataset the replica goes under when it is not the source's parent (`replication.target_base`). */
+  targetBase?: string;
 };
 
-/** What the target must have: the pool, the parent dataset the replica goes under, room for the estimate. */
-function preflight(c: LoadedContainer, dst: Inventory, plan: ReplicationPlan): PreflightCheck[] {
-  const pool = poolOf(c.dataset);
-  const parent = parentDataset(c.dataset);
-  const room = dst.get(parent ?? pool)?.available ?? dst.get(pool)?.available;
+/** What the target must have: the pool, the dataset the replica goes under (the parent, or the target base), room for the estimate. */
+function preflight(dst: Inventory, plan: ReplicationPlan, names: ReplicaNames): PreflightCheck[] {
+  const { pool, root } = names;
+  const room = dst.get(root)?.available ?? dst.get(pool)?.available;
   return [
     { check: 'pool', subject: pool, ok: dst.get(pool) !== undefined },
-    ...(parent && parent !== pool ? [{ check: 'parent' as const, subject: parent, ok: dst.get(parent) !== undefined }] : []),
-    { check: 'space', subject: parent ?? pool, ok: room === undefined || room >= plan.bytes, ...(room !== undefined ? { have: room } : {}), need: plan.bytes },
+    ...(root !== pool ? [{ check: 'parent' as const, subject: root, ok: dst.get(root) !== undefined }] : []),
+    { check: 'space', subject: root, ok: room === undefined || room >= plan.bytes, ...(room !== undefined ? { have: room } : {}), need: plan.bytes },
   ];
 }
 
@@ -91,13 +93,18 @@ export async function readReplica(target: ReplicationTarget, pool: string): Prom
   );
 }
 
-/** The plan from both listings (read side by side by the caller): the pre-flight checks, the steps, what is current. */
-export function planFrom(c: LoadedContainer, dst: Inventory, target: ReplicationTarget): ReplicatePlan {
+/**
+ * The plan from both listings (read side by side by the caller; `dst` is the target's listing of `names.pool`): the
+ * pre-flight checks, the steps (in the source's names: each touch point on the target maps them), what is current.
+ */
+export function planFrom(c: LoadedContainer, dst: Inventory, target: ReplicationTarget, names: ReplicaNames = replicaNames(c.dataset)): ReplicatePlan {
   // Only this container's own replica is written to: a dataset of that name there that is anything else (a container
   // of that node, one moved there, another node's replica) would be rolled back by `recv -F`.
   if (target.source) {
     const expected = `${target.source}:${c.dataset}`;
-    const foreign = ownFamily(c.inventory, c.dataset).find((ds) => dst.get(ds) && dst.get(ds)!.user[USER_PROPS.replicaOf] !== expected);
+    const foreign = ownFamily(c.inventory, c.dataset)
+      .map(names.toTarget)
+      .find((ds) => dst.get(ds) && dst.get(ds)!.user[USER_PROPS.replicaOf] !== expected);
     if (foreign) {
       const what = dst.get(foreign)!.user[USER_PROPS.replicaOf];
       throw new RefusedError(
@@ -107,8 +114,8 @@ export function planFrom(c: LoadedContainer, dst: Inventory, target: Replication
     }
   }
   try {
-    const plan = planReplication(c.inventory, ownFamily(c.inventory, c.dataset), dst);
-    return { ...plan, preflight: preflight(c, dst, plan) };
+    const plan = planReplication(c.inventory, ownFamily(c.inventory, c.dataset), names.sourceView(dst));
+    return { ...plan, preflight: preflight(dst, plan, names), ...(names.base ? { targetBase: names.base } : {}) };
   } catch (error) {
     if (error instanceof ReplicationRefusal) {
       throw new RefusedError(
@@ -138,6 +145,8 @@ export interface ReplicateInput {
   tips: ReplicationPlan['tips'];
   /** Per dataset, the snapshots held for `to` before this run (given back their hold if the run is undone). */
   previousBases: string[];
+  /** `replication.target_base` as it was when planned: where the replica is on the target (src/core/model/replica-names.ts). */
+  targetBase?: string;
   /** CRIU images copied into the target's store after the datasets (removed there again by an undo). */
   images?: ImageToCopy[];
 }
@@ -186,7 +195,7 @@ export async function refinePlan(ctx: CoreContext, c: LoadedContainer, dst: Inve
     }),
   );
   const refined = { ...plan, steps, bytes: steps.reduce((n, s) => n + (s.kind === 'send' ? s.bytes : 0), 0) };
-  return { ...refined, preflight: preflight(c, dst, refined) };
+  return { ...refined, preflight: preflight(dst, refined, replicaNames(c.dataset, plan.targetBase)) };
 }
 
 /**
@@ -194,16 +203,22 @@ export async function refinePlan(ctx: CoreContext, c: LoadedContainer, dst: Inve
  * goes on with `zfs send -t <token>` from where it stopped, before anything is planned. True when one was resumed (the
  * caller reads the replica again). zfs-fuse discards a cut receive: nothing to resume there.
  */
-export async function resumeInterrupted(ctx: CoreContext, inventory: Inventory, dataset: string, target: ReplicationTarget, step: OnStep): Promise<boolean> {
+export async function resumeInterrupted(
+  ctx: CoreContext,
+  inventory: Inventory,
+  dataset: string,
+  target: ReplicationTarget,
+  step: OnStep,
+  names: ReplicaNames = replicaNames(dataset),
+): Promise<boolean> {
   // `send -t` needs OpenZFS on the sending side too.
   if ((await target.zfs.detect()).flavour !== 'openzfs' || (await ctx.zfs.detect()).flavour !== 'openzfs') return false;
   const family = new Set(ownFamily(inventory, dataset));
-  const root = parentDataset(dataset) ?? poolOf(dataset);
-  const tokens = await target.zfs.resumeTokens(root).catch(() => new Map<string, string>());
+  const tokens = await target.zfs.resumeTokens(names.root).catch(() => new Map<string, string>());
   const replicaOf = `${target.source ?? ctx.node ?? ctx.identity.host}:${dataset}`;
   let resumed = false;
   for (const [ds, token] of tokens) {
-    if (!family.has(ds)) continue;
+    if (!family.has(names.toSource(ds) ?? '')) continue;
     step(`resume the interrupted receive of ${ds} on ${target.node}`);
     await target.transfer(ctx.zfs.resumeSendCommand(token), target.zfs.receiveCommand(ds, true));
     await markReplica(target, [ds], replicaOf);
@@ -212,25 +227,26 @@ export async function resumeInterrupted(ctx: CoreContext, inventory: Inventory, 
   return resumed;
 }
 
-/** Runs one step of a plan on the replica (the stream relayed by the target's transfer). */
-async function runReplicationStep(ctx: CoreContext, target: ReplicationTarget, s: ReplicationStep, replicaOf: string): Promise<number> {
+/** Runs one step of a plan on the replica (the stream relayed by the target's transfer), in the replica's names. */
+async function runReplicationStep(ctx: CoreContext, target: ReplicationTarget, s: ReplicationStep, replicaOf: string, names: ReplicaNames): Promise<number> {
+  const there = names.toTarget;
   if (s.kind === 'send') {
     const send = ctx.zfs.sendCommand(s.to, s.from ? { snapshot: s.from, flag: s.incremental! } : undefined);
     const resumable = (await target.zfs.detect()).flavour === 'openzfs';
     // Its progress is reported by the transfer's caller (executeReplicate), which knows the step it belongs to.
-    const r = await target.transfer(send, target.zfs.receiveCommand(s.dataset, resumable));
-    await markReplica(target, [s.dataset], replicaOf);
+    const r = await target.transfer(send, target.zfs.receiveCommand(there(s.dataset), resumable));
+    await markReplica(target, [there(s.dataset)], replicaOf);
     return r.bytes;
   }
   if (s.kind === 'clone') {
-    await target.zfs.clone(s.origin, s.dataset, { readonly: 'on' });
-    await markReplica(target, [s.dataset], replicaOf);
+    await target.zfs.clone(there(s.origin), there(s.dataset), { readonly: 'on' });
+    await markReplica(target, [there(s.dataset)], replicaOf);
     return 0;
   }
-  await target.zfs.rename(s.dataset, s.branch);
-  await target.zfs.clone(`${s.from ?? s.branch}@${s.at}`, s.dataset, { readonly: 'on' });
-  await target.zfs.promote(s.dataset);
-  await markReplica(target, [s.dataset, s.branch], replicaOf);
+  await target.zfs.rename(there(s.dataset), there(s.branch));
+  await target.zfs.clone(there(`${s.from ?? s.branch}@${s.at}`), there(s.dataset), { readonly: 'on' });
+  await target.zfs.promote(there(s.dataset));
+  await markReplica(target, [there(s.dataset), there(s.branch)], replicaOf);
   return 0;
 }
 
@@ -239,7 +255,8 @@ async function runReplicationStep(ctx: CoreContext, target: ReplicationTarget, s
  * increment rolled back to its base, a replayed branch restore reversed. Reads the replica first, so it is safe to
  * run again.
  */
-async function undoReplicationStep(target: ReplicationTarget, s: ReplicationStep, replicaOf: string): Promise<void> {
+async function undoReplicationStep(target: ReplicationTarget, step: ReplicationStep, replicaOf: string, names: ReplicaNames): Promise<void> {
+  const s = replicaStep(step, names);
   // Only this replica is ever taken back: a dataset of that name that is no longer it (moved there and made a
   // container since, say) is left alone, and the undo says so.
   for (const ds of s.kind === 'replay' ? [s.dataset, s.branch] : [s.dataset]) {
@@ -272,6 +289,18 @@ async function undoReplicationStep(target: ReplicationTarget, s: ReplicationStep
   }
 }
 
+/** A step in the replica's names (the target side of it: what a send receives into, what a replay renames). */
+function replicaStep(s: ReplicationStep, names: ReplicaNames): ReplicationStep {
+  const t = names.toTarget;
+  if (s.kind === 'clone') return { ...s, dataset: t(s.dataset), origin: t(s.origin) };
+  if (s.kind === 'replay') return { ...s, dataset: t(s.dataset), branch: t(s.branch), ...(s.from ? { from: t(s.from) } : {}) };
+  return { ...s, dataset: t(s.dataset), to: t(s.to), ...(s.from ? { from: t(s.from) } : {}) };
+}
+
+/** The plan's tips in the replica's names (the replica's holds). */
+const replicaTips = (tips: ReplicationPlan['tips'], names: ReplicaNames): ReplicationPlan['tips'] =>
+  tips.map((t) => ({ dataset: names.toTarget(t.dataset), snapshot: names.toTarget(t.snapshot) }));
+
 /**
  * Brings the replica up to the source as both now are: a receive a cut stream left resumable goes on first, then the
  * steps planned from the two listings run. What finishing an interrupted replication and a move's last increment do.
@@ -282,12 +311,12 @@ export async function sendWhatIsMissing(
   target: ReplicationTarget,
   dataset: string,
   replicaOf: string,
+  names: ReplicaNames = replicaNames(dataset),
 ): Promise<{ inventory: Inventory; tips: ReplicationPlan['tips'] }> {
-  const pool = poolOf(dataset);
-  const inventory = new Inventory(await ctx.zfs.listAll(pool));
-  await resumeInterrupted(ctx, inventory, dataset, target, () => undefined);
-  const plan = planReplication(inventory, ownFamily(inventory, dataset), await readReplica(target, pool));
-  for (const s of plan.steps) await runReplicationStep(ctx, target, s, replicaOf);
+  const inventory = new Inventory(await ctx.zfs.listAll(poolOf(dataset)));
+  await resumeInterrupted(ctx, inventory, dataset, target, () => undefined, names);
+  const plan = planReplication(inventory, ownFamily(inventory, dataset), names.sourceView(await readReplica(target, names.pool)));
+  for (const s of plan.steps) await runReplicationStep(ctx, target, s, replicaOf, names);
   return { inventory, tips: plan.tips };
 }
 
@@ -303,22 +332,23 @@ export const REPLICATE: OperationDef<ReplicateInput> = {
   steps(ctx, input, recovering) {
     const target = () => peerOf(ctx, input.to);
     const replicaOf = `${input.source}:${input.dataset}`;
+    const names = replicaNames(input.dataset, input.targetBase);
     const plan = input.steps;
     // Finishing: the replica is planned again as it now is (some steps done, one maybe half done), once.
     let replanned: Promise<void> | undefined;
     const replan = () =>
       (replanned ??= (async () => {
-        await sendWhatIsMissing(ctx, target(), input.dataset, replicaOf);
+        await sendWhatIsMissing(ctx, target(), input.dataset, replicaOf, names);
       })());
     const steps: Step[] = plan.map((s) => ({
       title: stepTitle(s),
       run: async () => {
         // A replayed branch restore cut half-way is put back first (its undo knows each partial state), then planned anew.
-        if (recovering && s.kind === 'replay') await undoReplicationStep(target(), s, replicaOf);
+        if (recovering && s.kind === 'replay') await undoReplicationStep(target(), s, replicaOf, names);
         if (recovering) return replan();
-        await runReplicationStep(ctx, target(), s, replicaOf);
+        await runReplicationStep(ctx, target(), s, replicaOf, names);
       },
-      undo: () => undoReplicationStep(target(), s, replicaOf),
+      undo: () => undoReplicationStep(target(), s, replicaOf, names),
       // A cut stream keeps what came before it; a half-replayed branch restore is put back.
       onFailure: s.kind === 'replay' ? 'undo' : 'stop',
     }));
@@ -326,18 +356,22 @@ export const REPLICATE: OperationDef<ReplicateInput> = {
       title: `hold the new bases on ${input.source} and ${input.to} (lxcri-repl:<peer>), release the previous ones`,
       run: async () => {
         const t = target();
-        const pool = poolOf(input.dataset);
-        const [src, dst] = await Promise.all([ctx.zfs.listAll(pool), t.zfs.listAll(pool)]);
+        const [src, dst] = await Promise.all([ctx.zfs.listAll(poolOf(input.dataset)), t.zfs.listAll(names.pool)]);
         // Whatever of the family arrived is marked a replica, also what a kill left unmarked after its receive.
         const there = new Inventory(dst);
-        const unmarked = ownFamily(new Inventory(src), input.dataset).filter((ds) => there.get(ds) && there.get(ds)!.user[USER_PROPS.replicaOf] !== replicaOf);
+        const unmarked = ownFamily(new Inventory(src), input.dataset)
+          .map(names.toTarget)
+          .filter((ds) => there.get(ds) && there.get(ds)!.user[USER_PROPS.replicaOf] !== replicaOf);
         await markReplica(t, unmarked, replicaOf);
         // Each side on its own node: both at once.
-        await Promise.all([moveHolds(ctx.zfs, new Inventory(src), input.tips, input.to), replicaHolds(t.zfs, new Inventory(dst), input.tips, input.source)]);
+        await Promise.all([
+          moveHolds(ctx.zfs, new Inventory(src), input.tips, input.to),
+          replicaHolds(t.zfs, there, replicaTips(input.tips, names), input.source),
+        ]);
       },
       undo: async () => {
         const t = target();
-        await Promise.all([restoreHolds(ctx.zfs, input, input.to), restoreHolds(t.zfs, input, input.source)]);
+        await Promise.all([restoreHolds(ctx.zfs, input, input.to, replicaNames(input.dataset)), restoreHolds(t.zfs, input, input.source, names)]);
       },
       onFailure: 'stop',
     });
@@ -368,7 +402,7 @@ export async function executeReplicate(
   if (failed.length) {
     throw new RefusedError(
       `cannot replicate ${c.id} to ${target.node}: ${failed.map((p) => (p.check === 'space' ? `not enough room under ${p.subject} (${p.have} bytes free, about ${p.need} to send)` : `${p.check} ${p.subject} is missing there`)).join('; ')}`,
-      p0hint(failed[0]!, target.node),
+      p0hint(failed[0]!, target.node, plan.targetBase),
     );
   }
   const previousBases = c.inventory.records.filter((r) => r.type === 'snapshot' && peersOf(r).includes(target.node)).map((r) => r.name);
@@ -380,6 +414,7 @@ export async function executeReplicate(
     steps: plan.steps,
     tips: plan.tips,
     previousBases,
+    ...(plan.targetBase ? { targetBase: plan.targetBase } : {}),
     ...(plan.images?.length ? { images: plan.images } : {}),
   };
   // The steps reach the target through the context's peer; a caller with its own target (a test's) lends it.
@@ -482,12 +517,15 @@ export async function dropPeer(zfs: Zfs, rec: DatasetRecord, peer: string): Prom
   await zfs.set(rec.name, { [REPLICATED]: rest.length ? rest.join(',') : '-' });
 }
 
-/** Undoes moveHolds: the new bases released, the previous ones held and marked again (each only where needed). */
-async function restoreHolds(zfs: Zfs, input: ReplicateInput, peer: string): Promise<void> {
+/**
+ * Undoes moveHolds: the new bases released, the previous ones held and marked again (each only where needed). On the
+ * replica's side, `names` gives the snapshots' names there.
+ */
+async function restoreHolds(zfs: Zfs, input: ReplicateInput, peer: string, names: ReplicaNames): Promise<void> {
   const tag = replicationTag(peer);
-  const inv = new Inventory(await zfs.listAll(poolOf(input.dataset)));
-  const previous = new Set(input.previousBases);
-  for (const t of input.tips) {
+  const inv = new Inventory(await zfs.listAll(names.pool));
+  const previous = new Set(input.previousBases.map(names.toTarget));
+  for (const t of replicaTips(input.tips, names)) {
     const rec = inv.get(t.snapshot);
     if (!rec || previous.has(t.snapshot)) continue;
     await dropPeer(zfs, rec, peer);
@@ -502,7 +540,8 @@ async function restoreHolds(zfs: Zfs, input: ReplicateInput, peer: string): Prom
   }
 }
 
-function p0hint(p: PreflightCheck, node: string): string {
+function p0hint(p: PreflightCheck, node: string, targetBase?: string): string {
   if (p.check === 'space') return `free space on ${node} (zpool list; prune its replicas), then retry`;
+  if (targetBase) return `create ${p.subject} on ${node} first (zfs create ${targetBase}: config replication.target_base puts the replicas there), then retry`;
   return `create ${p.subject} on ${node} first (the replica keeps the same dataset names), then retry`;
 }
