@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { main } from '../../src/cli/main.js';
+import { runMain } from '../support/in-process-cli.js';
 import { TEMP_MOUNT_DIR } from '../../src/core/ops/temp-clones.js';
 import { runCli } from '../support/cli-process.js';
 import { createTestPool, sh, type TestPool } from '../support/real-pool.js';
@@ -16,12 +16,7 @@ after(() => pool?.destroy());
 const mountOf = (id: string) => sh('zfs', ['get', '-H', '-o', 'value', 'mountpoint', `${pool.base}/${id}`]).trim();
 
 /** The CLI in this process: exit code, stdout and stderr. */
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main([...args, '--config', pool.configFile], { out: (s) => out.push(s), err: (s) => err.push(s) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const cli = (...args: string[]) => runMain(pool.configFile, args);
 
 async function json<T = Record<string, unknown>>(...args: string[]): Promise<T> {
   const r = await cli(...args, '--json');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { main } from '../../src/cli/main.js';
+import { runMain } from '../support/in-process-cli.js';
 import { TEMP_MOUNT_DIR } from '../../src/core/ops/temp-clones.js';
 import { createTestPool, sh, type TestPool } from '../support/real-pool.js';
 
@@ -15,12 +15,8 @@ after(() => pool?.destroy());
 
 const mountOf = (id: string) => sh('zfs', ['get', '-H', '-o', 'value', 'mountpoint', `${pool.base}/${id}`]).trim();
 
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main([...args, '--config', pool.configFile], { out: (s) => out.push(s), err: (s) => err.push(s) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+/** The CLI in this process: exit code, stdout and stderr. */
+const cli = (...args: string[]) => runMain(pool.configFile, args);
 
 async function checkpoint(id: string): Promise<string> {
   const r = await cli('checkpoint', id, '--json');
