@@ -10,9 +10,9 @@ function journaled(joinMarks: boolean, failAt?: string) {
   const fs = new MemoryFs();
   const writes: string[] = [];
   const write = fs.writeAtomic.bind(fs);
-  fs.writeAtomic = async (path, content, opts) => {
+  fs.writeAtomic = async (path: string, content: string) => {
     writes.push((JSON.parse(content) as JournalEntry).steps.map((s) => s.status).join(' '));
-    return write(path, content, opts);
+    return write(path, content);
   };
   const ctx = { journal: new Journal('/j', fs) } as unknown as CoreContext;
   const log: string[] = [];
