@@ -3,6 +3,8 @@
 //   (a) the core: `replicate` of a container whose replica is one checkpoint behind (an increment of SIZE fresh
 //       bytes), in this process (connectCluster + core.replicate): plan (both listings), stream, holds moved;
 //   (b) raw: `ssh pve1 zfs send -I a b | ssh pve2 zfs recv -F ds` of an increment of the same size, by hand.
+// Two sizes, so the fixed cost (the round trips around the stream: lock, journal, listings, marks, holds) and the
+// per-byte cost (the stream, the same in both) show apart; and the ssh invocations of (a), counted (b makes 2).
 // Goal: (a) <= 1.2x (b).
 import { mkdirSync, rmSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -10,11 +12,15 @@ import { execa } from 'execa';
 import { parseConfig } from '../src/core/config.js';
 import { connectCluster } from '../src/core/nodes/connect.js';
 import { replicationTarget } from '../src/core/nodes/transfer.js';
+import type { Runner } from '../src/core/runner/command.js';
 import { ExecaRunner } from '../src/core/runner/execa-runner.js';
 import { clusterConfig, startCluster, type ClusterNode } from '../test/support/cluster.js';
 
-const SIZE = '16M';
-const ROUNDS = 5;
+/** Increment sizes and how many rounds of each (medians); the pool holds every round's data on both nodes. */
+const SIZES: Array<[string, number]> = [
+  ['16M', 5],
+  ['128M', 3],
+];
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const ms = (x: number) => `${x.toFixed(0)} ms`;
 
@@ -23,19 +29,38 @@ function on(n: ClusterNode, argv: string[]): string {
   if (r.status !== 0) throw new Error(`${n.name}: ${argv.join(' ')}: ${r.stderr}`);
   return r.stdout;
 }
-const fill = (n: ClusterNode, ds: string) => {
+const fill = (n: ClusterNode, ds: string, size: string) => {
   const mp = on(n, ['zfs', 'get', '-H', '-o', 'value', 'mountpoint', ds]).trim();
-  on(n, ['sh', '-c', `head -c ${SIZE} /dev/urandom > "$1"/data`, 'sh', mp]);
+  on(n, ['sh', '-c', `head -c ${size} /dev/urandom > "$1"/data`, 'sh', mp]);
 };
 
+/** The local runner, counting the ssh processes it starts (each one a round trip to a node). */
+function countingSsh(): { runner: Runner; count: () => number } {
+  const inner = new ExecaRunner({ defaultTimeoutMs: 120_000 });
+  let n = 0;
+  const runner: Runner = {
+    run: (c, o) => {
+      if (c.tool === 'ssh') n++;
+      return inner.run(c, o);
+    },
+    has: (tool) => inner.has(tool),
+    pipe: (a, b, o) => {
+      n += Number(a.tool === 'ssh') + Number(b.tool === 'ssh');
+      return inner.pipe(a, b, o);
+    },
+  };
+  return { runner, count: () => n };
+}
+
 export async function replicateFigures(): Promise<string[][]> {
-  const cluster = startCluster(['pve1', 'pve2'], { size: '512M' });
+  const cluster = startCluster(['pve1', 'pve2'], { size: '2G' });
   const dir = `/var/tmp/lxcri-test/brep-${process.pid}`;
   const pve1 = cluster.node('pve1');
   try {
     mkdirSync(`${dir}/run`, { recursive: true, mode: 0o700 });
     const config = parseConfig(clusterConfig(cluster, dir));
-    const c = await connectCluster(config, { runner: new ExecaRunner({ defaultTimeoutMs: 120_000 }), controlDir: `${dir}/run` });
+    const ssh = countingSsh();
+    const c = await connectCluster(config, { runner: ssh.runner, controlDir: `${dir}/run` });
     const source = c.node('pve1');
     const target = replicationTarget(c, source, c.node('pve2'));
     // (a) a container, replicated once in full; (b) a dataset sent by hand once in full.
@@ -44,25 +69,35 @@ export async function replicateFigures(): Promise<string[][]> {
     on(pve1, ['zfs', 'snapshot', 'rpool/data/raw@r0']);
     await source.core.checkpoint(['500']);
     await source.core.replicate('500', target);
-    const ssh = (node: string, cmd: string) => `ssh -F ${cluster.sshConfig} ${node} -- ${cmd}`;
-    await execa('sh', ['-c', `${ssh('pve1', 'zfs send rpool/data/raw@r0')} | ${ssh('pve2', 'zfs recv -F rpool/data/raw')}`]);
-    const core: number[] = [];
-    const raw: number[] = [];
-    for (let i = 1; i <= ROUNDS; i++) {
-      fill(pve1, 'rpool/data/500');
-      await source.core.checkpoint(['500']);
-      let t = performance.now();
-      await source.core.replicate('500', target);
-      core.push(performance.now() - t);
-      fill(pve1, 'rpool/data/raw');
-      on(pve1, ['zfs', 'snapshot', `rpool/data/raw@r${i}`]);
-      t = performance.now();
-      await execa('sh', ['-c', `${ssh('pve1', `zfs send -I rpool/data/raw@r${i - 1} rpool/data/raw@r${i}`)} | ${ssh('pve2', 'zfs recv -F rpool/data/raw')}`]);
-      raw.push(performance.now() - t);
+    const sh = (node: string, cmd: string) => `ssh -F ${cluster.sshConfig} ${node} -- ${cmd}`;
+    await execa('sh', ['-c', `${sh('pve1', 'zfs send rpool/data/raw@r0')} | ${sh('pve2', 'zfs recv -F rpool/data/raw')}`]);
+    const rows: string[][] = [];
+    let r = 0;
+    for (const [size, rounds] of SIZES) {
+      const core: number[] = [];
+      const raw: number[] = [];
+      const calls: number[] = [];
+      for (let i = 1; i <= rounds; i++) {
+        fill(pve1, 'rpool/data/500', size);
+        await source.core.checkpoint(['500']);
+        const before = ssh.count();
+        let t = performance.now();
+        await source.core.replicate('500', target);
+        core.push(performance.now() - t);
+        calls.push(ssh.count() - before);
+        fill(pve1, 'rpool/data/raw', size);
+        r++;
+        on(pve1, ['zfs', 'snapshot', `rpool/data/raw@r${r}`]);
+        t = performance.now();
+        await execa('sh', ['-c', `${sh('pve1', `zfs send -I rpool/data/raw@r${r - 1} rpool/data/raw@r${r}`)} | ${sh('pve2', 'zfs recv -F rpool/data/raw')}`]);
+        raw.push(performance.now() - t);
+      }
+      const a = median(core);
+      const b = median(raw);
+      rows.push([`replicate an increment (${size}): core / raw send | ssh recv`, `${ms(a)} / ${ms(b)}`, (a / b).toFixed(2) + 'x', '<= 1.2x']);
+      rows.push([`(context) ${size}: core - raw (its fixed cost); ssh invocations core / raw`, `${ms(a - b)}; ${median(calls)} / 2`, '', '']);
     }
-    const a = median(core);
-    const b = median(raw);
-    return [[`replicate an increment (${SIZE}): core / raw send | ssh recv`, `${ms(a)} / ${ms(b)}`, (a / b).toFixed(2) + 'x', '<= 1.2x']];
+    return rows;
   } finally {
     cluster.stop();
     rmSync(dir, { recursive: true, force: true });

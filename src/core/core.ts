@@ -4,6 +4,7 @@ import { listContainers } from './containers/registry.js';
 import { LxcriError, RefusedError, UsageError } from './errors.js';
 import { snapshotNodes, type CheckpointTree } from './model/tree.js';
 import { checkpoint, validateLabel, type CheckpointOptions, type GroupCheckpointResult } from './ops/checkpoint.js';
+import { allInOrder } from './all-in-order.js';
 import { loadContainer, loadContainers, readInventory, resolveContainer, type ContainerRef, type LoadedContainer } from './ops/container.js';
 import { executeDelete, planDelete, type DeletePlan, type DeleteResult } from './ops/delete.js';
 import { executeDeleteBranch, planDeleteBranch, type DeleteBranchPlan, type DeleteBranchResult } from './ops/delete-branch.js';
@@ -174,9 +175,9 @@ export class Core {
         }
         return refs;
       };
-      // Locks, journal and events need their directories: a clear error now, before any zfs command runs.
-      await checkStateDirs(this.ctx.fs, this.ctx.config);
-      const refs = await resolve();
+      // Locks, journal and events need their directories: a clear error now, before any zfs command runs (the
+      // configs are read meanwhile, which changes nothing; the directories' error comes first).
+      const [, refs] = await allInOrder([checkStateDirs(this.ctx.fs, this.ctx.config), resolve()]);
       const datasets = target.datasets ?? refs.map((r) => r.dataset);
       locks.push(...(await acquireLocks(this.ctx.fs, this.ctx.config.state_dir, datasets, { container: label, operation })));
       for (const lock of locks) if (lock.tookOverStale) this.staleLocks.push(lock.tookOverStale);
@@ -201,7 +202,9 @@ export class Core {
       error = e;
       throw e;
     } finally {
-      for (const lock of locks) await lock.release();
+      // Each lock on its own file: released side by side; then the event line (a reader of events.log finds the
+      // operation's locks gone).
+      await Promise.all(locks.map((lock) => lock.release()));
       const bytes = result !== undefined && reclaimed ? reclaimed(result) : undefined;
       await appendEvent(
         this.ctx.fs,
@@ -626,11 +629,17 @@ export class Core {
       });
     }
     return this.operate('replicate', { ids: [id], label: `${id} to ${target.node}` }, async (step, [ref]) => {
-      await this.refuseIfInterrupted(id, ref!.dataset);
-      const c = await loadContainer(this.ctx, id, ref);
+      // Three reads at once (the journals and the listing here, the replica's listing there): nothing is changed
+      // before all three are in, and an interrupted operation refuses it then.
+      const [, c, listed] = await allInOrder([
+        this.refuseIfInterrupted(id, ref!.dataset),
+        loadContainer(this.ctx, id, ref),
+        readReplica(target, names(ref!.dataset).pool),
+      ]);
       // A receive a cut stream left resumable (OpenZFS) goes on first; the plan is made from the replica after it.
-      await resumeInterrupted(this.ctx, c.inventory, c.dataset, target, step, names(c.dataset));
-      const dst = await readReplica(target, names(c.dataset).pool);
+      const dst = (await resumeInterrupted(this.ctx, c.inventory, c.dataset, target, step, names(c.dataset)))
+        ? await readReplica(target, names(c.dataset).pool)
+        : listed;
       const plan = await withImages(this.ctx, c, target, await refinePlan(this.ctx, c, dst, planFrom(c, dst, target, names(c.dataset))));
       const { bytes } = await executeReplicate(this.ctx, c, target, plan, source, step);
       return { container: id, from: source, to: target.node, plan, executed: true, ...(bytes !== undefined ? { bytes } : {}) };

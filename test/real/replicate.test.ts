@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { clusterConfig, startCluster, type Cluster, type ClusterNode } from '../support/cluster.js';
 import { runCli, type CliRun } from '../support/cli-process.js';
@@ -38,12 +38,46 @@ function write(name: string, dataset: string, content: string): void {
   const mp = prop(name, 'mountpoint', dataset);
   on(cluster.node(name), ['sh', '-c', 'printf %s "$1" > "$2"', 'sh', content, `${mp}/state.txt`]);
 }
-const cli = (args: string[]): CliRun => runCli([...args, '--config', configFile], { XDG_RUNTIME_DIR: `${dir}/run` });
+const cli = (args: string[], env: Record<string, string> = {}): CliRun => runCli([...args, '--config', configFile], { XDG_RUNTIME_DIR: `${dir}/run`, ...env });
+
+/**
+ * An `ssh` earlier in PATH that notes each invocation's destination (the argument after `--`), then is ssh (as
+ * test/real/cluster.test.ts counts a list's): how many round trips a command makes to each node.
+ */
+function countingSsh(): { env: Record<string, string>; calls: () => Record<string, number> } {
+  const bin = `${dir}/count-bin`;
+  const log = `${dir}/ssh-count.log`;
+  mkdirSync(bin, { recursive: true });
+  writeFileSync(
+    `${bin}/ssh`,
+    [
+      '#!/bin/sh',
+      'prev=; dest=',
+      'for a in "$@"; do if [ "$prev" = "--" ]; then dest=$a; break; fi; prev=$a; done',
+      `printf '%s\\n' "$dest" >> '${log}'`,
+      'exec /usr/bin/ssh "$@"',
+      '',
+    ].join('\n'),
+  );
+  chmodSync(`${bin}/ssh`, 0o755);
+  writeFileSync(log, '');
+  return {
+    env: { PATH: `${bin}:${process.env.PATH ?? ''}` },
+    calls: () => {
+      const counts: Record<string, number> = {};
+      for (const d of lines(readFileSync(log, 'utf8'))) counts[d] = (counts[d] ?? 0) + 1;
+      return counts;
+    },
+  };
+}
 function ok(args: string[]): CliRun {
   const r = cli(args);
   assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}${r.stdout}`);
   return r;
 }
+/** The most ssh invocations one incremental `replicate` of the CLI makes to each node (counted, not timed). */
+const PVE1_CALLS = 25;
+const PVE2_CALLS = 6;
 const checkpoint = (label: string) => ok(['checkpoint', 'pve1:301', '--label', label]);
 
 before(() => {
@@ -93,13 +127,21 @@ test('first replication sends the whole line: every snapshot on pve2 with the sa
   assert.match(ok(['tree', '301']).stdout, /^replica on pve2: up to date \(replicated up to /m, 'the tree says where its replica stands');
 });
 
-test('a second replication sends only the increment: older snapshots keep their guid and createtxg on pve2, the hold moves', () => {
+test('a second replication sends only the increment: older snapshots keep their guid and createtxg on pve2, the hold moves; its ssh invocations are counted', (t) => {
   const before = new Map(snapshots('pve2').map(([n, g, t]) => [n!, `${g}/${t}`]));
   const oldBase = [...guids('pve1').keys()].sort().at(-1)!;
   write('pve1', 'rpool/data/301', 'three');
   checkpoint('three');
-  const r = ok(['replicate', '301', '--to', 'pve2']);
+  const ssh = countingSsh();
+  const r = cli(['replicate', '301', '--to', 'pve2'], ssh.env);
+  assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /1 new checkpoint\(s\) after/);
+  // The round trips of one incremental replicate, the CLI's whole run (finding the container, the lock, the journal,
+  // both listings, the stream, the replica's marks, the holds, events.log): at most what they were cut to, so they
+  // cannot silently grow back (every journal mark, zfs set, hold and release was once one of its own).
+  const calls = ssh.calls();
+  t.diagnostic(`ssh invocations of an incremental replicate: ${JSON.stringify(calls)}`);
+  assert.ok((calls.pve1 ?? 0) <= PVE1_CALLS && (calls.pve2 ?? 0) <= PVE2_CALLS, `ssh invocations per node: ${JSON.stringify(calls)}`);
   const after = new Map(snapshots('pve2').map(([n, g, t]) => [n!, `${g}/${t}`]));
   for (const [n, v] of before) assert.equal(after.get(n), v, `${n} kept its guid and createtxg`);
   assert.deepEqual([...guids('pve2')].sort(), [...guids('pve1')].sort());

@@ -20,6 +20,7 @@ import { NodeUnreachableError, remoteCommand, SshRunner, sshArgv, sshReason, typ
 import { cmd, type Command, type CommandResult, type RunOptions, type Runner } from '../../src/core/runner/command.js';
 import { ToolFailedError, ToolMissingError, ToolTimeoutError } from '../../src/core/runner/errors.js';
 import { ExecaRunner } from '../../src/core/runner/execa-runner.js';
+import { Zfs } from '../../src/core/tools/zfs/zfs.js';
 import type { World } from '../../src/core/world.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'lxcri-nodes-'));
@@ -772,6 +773,67 @@ test('CommandFs over a runner: read, list, atomic write, exclusive create, appen
   assert.equal(existsSync(join(dir, 'locks')), false);
   await fs.mkdir(join(dir, 'x', 'y'));
   assert.ok(existsSync(join(dir, 'x', 'y')));
+});
+
+test('CommandFs.removeIfContent: removes the file only while it holds exactly that content (a lock still ours), in one invocation', async () => {
+  const dir = join(scratch, 'cfs-rm-if');
+  const { ssh, local } = localSshRunner();
+  const fs = new CommandFs(ssh, 'pve2');
+  const lock = join(dir, 'locks', "it's.lock");
+  await fs.createExclusive(lock, '{"pid":1,"since":2}');
+  const before = local.calls.length;
+  await fs.removeIfContent(lock, '{"pid":9,"since":2}');
+  assert.equal(readFileSync(lock, 'utf8'), '{"pid":1,"since":2}', 'another content: left as it is');
+  await fs.removeIfContent(lock, '{"pid":1,"since":2}\n');
+  assert.equal(existsSync(lock), true, 'a trailing newline is no match');
+  await fs.removeIfContent(lock, '{"pid":1,"since":2}');
+  assert.equal(existsSync(lock), false);
+  await fs.removeIfContent(lock, '{"pid":1,"since":2}');
+  assert.equal(local.calls.length - before, 4, 'one invocation each, a file gone is no error');
+});
+
+test('BatchingRunner.runSequence + Zfs.apply: changes in one invocation, stopped at the first failure; that one and the rest run on their own', async () => {
+  const dir = join(scratch, 'seq');
+  mkdirSync(dir, { recursive: true });
+  const log = join(dir, 'log');
+  const { ssh, local } = localSshRunner();
+  const batch = new BatchingRunner(ssh);
+  const step = (name: string) => cmd('sh', ['-c', 'printf "%s\\n" "$1" >> "$2"', 'sh', name, log], true);
+  const fail = cmd('sh', ['-c', 'exit 3'], true);
+  assert.equal(await batch.runSequence([step('a'), step("b'c")]), 2);
+  assert.equal(readFileSync(log, 'utf8'), "a\nb'c\n");
+  assert.equal(local.calls.length, 1, 'one invocation');
+  assert.equal(await batch.runSequence([step('d'), fail, step('never')]), 1, 'the first failure stops it');
+  assert.equal(readFileSync(log, 'utf8'), "a\nb'c\nd\n");
+  assert.equal(batch.invocations, 2);
+
+  // Zfs.apply: what the sequence did not get to runs the usual way, one by one (its tolerated errors tolerated).
+  const alone: string[] = [];
+  const runner: Runner = {
+    run: async (c) => {
+      alone.push([c.tool, ...c.args].join(' '));
+      if (c.args[0] === 'hold')
+        throw new ToolFailedError({
+          command: c,
+          exitCode: 1,
+          stdout: '',
+          stderr: "cannot hold snapshot 'p/a@s': tag already exists on this dataset\n",
+          durationMs: 0,
+        });
+      return { command: c, exitCode: 0, stdout: '', stderr: '', durationMs: 0 };
+    },
+    runSequence: async (commands) => {
+      alone.push(`sequence of ${commands.length}`);
+      return 1;
+    },
+  };
+  const zfs = new Zfs(runner);
+  await zfs.apply(zfs.changes().set('p/a', { readonly: 'on' }).hold('t', 'p/a@s').set('p/a@s', { 'lxcri:replicated': 'pve2' }));
+  assert.deepEqual(alone, ['sequence of 3', 'zfs hold t p/a@s', 'zfs set lxcri:replicated=pve2 p/a@s']);
+  // One change alone needs no sequence.
+  alone.length = 0;
+  await zfs.apply(zfs.changes().release('t', 'p/a@s'));
+  assert.deepEqual(alone, ['zfs release t p/a@s']);
 });
 
 // ---------------------------------------------------------------------------------------------------------------

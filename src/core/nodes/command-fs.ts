@@ -7,6 +7,8 @@ const WRITE_ATOMIC = 'set -e; mkdir -p -- "$(dirname -- "$1")"; t="$1.tmp-$$"; c
 const CREATE_EXCLUSIVE =
   'set -e; mkdir -p -- "$(dirname -- "$1")"; t="$1.new-$$"; cat > "$t"; if ln -- "$t" "$1" 2>/dev/null; then r=created; else r=exists; fi; rm -f -- "$t"; echo "$r"';
 const APPEND = 'set -e; mkdir -p -- "$(dirname -- "$1")"; cat >> "$1"';
+// Both read with an x after them ($(...) would drop trailing newlines); a file that is gone or differs is left as it is.
+const REMOVE_IF_CONTENT = 'c=$(cat -- "$1" 2>/dev/null && echo x) || exit 0; w=$(cat; echo x); if [ "$c" = "$w" ]; then rm -f -- "$1"; fi';
 const PROBE_DIRS = 'for d in "$@"; do mkdir -p -- "$d" && p="$d/.lxcri-probe-$$" && : > "$p" && rm -f -- "$p" || exit 1; done';
 
 /**
@@ -56,6 +58,10 @@ export class CommandFs implements HostFs {
 
   async remove(path: string): Promise<void> {
     await this.runner.run(cmd('rm', ['-rf', '--', path], true));
+  }
+
+  async removeIfContent(path: string, content: string): Promise<void> {
+    await this.runner.run(cmd('sh', ['-c', REMOVE_IF_CONTENT, 'sh', path], true, { input: content }));
   }
 
   /** One round trip for every state directory of an operation (the normal case); a failure is looked at one by one. */

@@ -16,7 +16,7 @@ export interface HostFs {
    * ignore that and always sync.
    */
   writeAtomic(path: string, content: string, opts?: { durable?: boolean }): Promise<void>;
-  /** Creates the file only if it does not exist (a lock); false when it already did. */
+  /** Creates the file only if it does not exist (a lock; parent directories created); false when it already did. */
   createExclusive(path: string, content: string): Promise<boolean>;
   /** Appends in one write (O_APPEND: lines from several writers never interleave); parent directories created. */
   append(path: string, content: string): Promise<void>;
@@ -24,6 +24,11 @@ export interface HostFs {
   /** Removes a file or a directory tree; no error when it is already gone. */
   remove(path: string): Promise<void>;
   mkdir(path: string): Promise<void>;
+  /**
+   * Removes the file only if its content is exactly `content` (a lock still this process's), checked and removed in
+   * one go. Absent: the caller reads, compares and removes.
+   */
+  removeIfContent?(path: string, content: string): Promise<void>;
   /**
    * All of these directories exist (made like mkdir -p) and take a file (made and removed), checked in one go: true
    * when so; false when one does not (the caller then checks each to say which and why). Absent: check each.

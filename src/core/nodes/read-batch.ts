@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
-import { cmd, type Command, type CommandResult, type RunOptions, type Runner } from '../runner/command.js';
+import { cmd, formatCommand, type Command, type CommandResult, type RunOptions, type Runner } from '../runner/command.js';
 import { ToolFailedError, ToolMissingError } from '../runner/errors.js';
 import { shellQuote } from './shell-quote.js';
 import { missingTool, remoteCommand, type SshRunner } from './ssh-runner.js';
@@ -18,10 +18,12 @@ const key = (c: Command) => JSON.stringify([c.tool, ...c.args]);
  * returned in its own section: `<stdout>\n<M> out <i> <rc>\n<stderr>\n<M> err <i>\n`, M a marker with a random nonce
  * no command output can guess. The script is built from constants and the commands' quoted argv only.
  */
-export function batchScript(commands: readonly Command[], marker: string): string {
+export function batchScript(commands: readonly Command[], marker: string, stopOnFailure = false): string {
   const lines = [`M=${shellQuote(marker)}; e=$(mktemp) || exit 125; trap 'rm -f "$e"' EXIT`];
+  // A sequence of changes stops at the first that fails (exit 0: its section says which, and why).
+  const stop = stopOnFailure ? `; [ "$r" = 0 ] || exit 0` : '';
   commands.forEach((c, i) => {
-    lines.push(`${remoteCommand(c)} 2>"$e" </dev/null; r=$?; printf '\\n%s out ${i} %s\\n' "$M" "$r"; cat "$e"; printf '\\n%s err ${i}\\n' "$M"`);
+    lines.push(`${remoteCommand(c)} 2>"$e" </dev/null; r=$?; printf '\\n%s out ${i} %s\\n' "$M" "$r"; cat "$e"; printf '\\n%s err ${i}\\n' "$M"${stop}`);
   });
   return lines.join('\n');
 }
@@ -153,6 +155,32 @@ export class BatchingRunner implements Runner {
   private withStop(options: RunOptions = {}): RunOptions {
     if (!this.window || !this.stop) return options;
     return { ...options, signal: options.signal ? AbortSignal.any([options.signal, this.stop.signal]) : this.stop.signal };
+  }
+
+  /**
+   * Changes in one invocation, one after another, up to the first that fails: how many succeeded. A script that could
+   * not run (no temporary file) ran none of them; ssh's own failure (the node unreachable) is that error.
+   */
+  async runSequence(commands: readonly Command[], options?: RunOptions): Promise<number> {
+    this.epoch++;
+    this.cache.clear();
+    this.invocations++;
+    const marker = `@@lxcri-${randomBytes(8).toString('hex')}`;
+    const timeouts = commands.map((c) => c.timeoutMs);
+    const timeoutMs = timeouts.every((t) => t !== undefined) ? timeouts.reduce((a, b) => a! + b!, 0) : undefined;
+    try {
+      const r = await this.ssh.runRemote(
+        cmd('sh', ['(zfs changes)', ...commands.map(formatCommand)], true, timeoutMs !== undefined ? { timeoutMs } : {}),
+        batchScript(commands, marker, true),
+        this.inRefresh() ? this.withStop(options) : options,
+      );
+      const items = parseBatch(r.stdout, commands.length, marker);
+      const ok = items.findIndex((item) => item?.exitCode !== 0);
+      return ok < 0 ? commands.length : ok;
+    } catch (error) {
+      if (error instanceof ToolFailedError) return 0;
+      throw error;
+    }
   }
 
   async run(command: Command, options?: RunOptions): Promise<CommandResult> {

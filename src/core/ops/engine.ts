@@ -14,6 +14,13 @@ export interface OperationDef<I> {
   name: string;
   /** `out` collects what steps learn as they run (a CRIU restore's outcome) for the caller's result. */
   steps: (ctx: CoreContext, input: I, recovering: boolean, out?: Record<string, unknown>) => Step[];
+  /**
+   * One journal write per step instead of two (for operations on another node, where each write is a round trip):
+   * the plan is written with its first step running, a step's "done" goes with the next step's "running", and the
+   * last step's "done" is not written (the journal is removed next). The journal so only ever says what a kill at a
+   * failpoint leaves too: a step running that may or may not have run, every step before it done.
+   */
+  joinMarks?: boolean;
 }
 
 export interface OperationRun<I> {
@@ -57,34 +64,39 @@ export async function runOperation<I>(
   out?: Record<string, unknown>,
 ): Promise<StepReport[]> {
   const steps = def.steps(ctx, run.input, false, out);
+  // Read once: a later cancel() of the session (a fresh signal) does not reach into this operation, nor the reverse.
+  const cancel = ctx.cancel;
+  // Independent steps (a prune's deletions) may stop anywhere; otherwise only where the done steps can be undone.
+  const independent = steps.every((s) => s.onFailure === 'continue');
+  // Cancelled (the console quit): a step that has not started does not start, where that leaves the operation
+  // whole: its done steps undone, or independent steps kept. A step that must run once the others are done (a
+  // container's start after a restore) is never cancelled: the operation runs to its end instead.
+  const cancelledBefore = (step: Step) => cancel?.aborted === true && (independent || (step.onFailure ?? 'undo') === 'undo');
+  const join = def.joinMarks === true;
+  const firstRunning = join && steps.length > 0 && !cancelledBefore(steps[0]!);
   const handle = await ctx.journal.begin(
     def.name,
     run.container,
     run.datasets,
     run.input,
     steps.map((s) => s.title),
+    firstRunning ? 0 : undefined,
   );
   const reports: StepReport[] = steps.map((s) => ({ title: s.title, status: 'pending' }));
   const mark = (i: number, status: JournalStepStatus) => handle.mark(i, status);
   let journalBroken = false;
-  // Read once: a later cancel() of the session (a fresh signal) does not reach into this operation, nor the reverse.
-  const cancel = ctx.cancel;
-  // Independent steps (a prune's deletions) may stop anywhere; otherwise only where the done steps can be undone.
-  const independent = steps.every((s) => s.onFailure === 'continue');
   for (const [i, step] of steps.entries()) {
     onStep?.(step.title);
     try {
-      // Cancelled (the console quit): a step that has not started does not start, where that leaves the operation
-      // whole: its done steps undone, or independent steps kept. A step that must run once the others are done (a
-      // container's start after a restore) is never cancelled: the operation runs to its end instead.
-      if (cancel?.aborted && (independent || (step.onFailure ?? 'undo') === 'undo'))
-        throw new CancelledError(`${run.title}: cancelled before "${step.title}" started`);
-      await mark(i, 'running');
+      if (cancelledBefore(step)) throw new CancelledError(`${run.title}: cancelled before "${step.title}" started`);
+      if (!(i === 0 && firstRunning)) await mark(i, 'running');
       failpoint(def.name, i, 'before');
       await step.run();
       failpoint(def.name, i, 'after');
       reports[i]!.status = 'done';
-      await mark(i, 'done');
+      // Joined: written with the next step's "running" (or never, for the last: the journal is removed next).
+      if (join) handle.note(i, 'done');
+      else await mark(i, 'done');
     } catch (error) {
       if (error instanceof SkipStep) {
         reports[i] = { title: step.title, status: 'skipped', error: error.message };

@@ -165,20 +165,19 @@ function peerOf(ctx: CoreContext, node: string): ReplicationTarget {
 
 /**
  * Marks what the replica has of the source's tree as a replica: read-only and `lxcri:replica-of`, so nothing on the
- * target takes it for one of its own containers or writes to it. Done right after each receive, in the same step.
+ * target takes it for one of its own containers or writes to it. Done right after each receive, in the same step, on
+ * datasets that are there (each caller knows: it just received, cloned or listed them), in one round trip.
  */
 async function markReplica(target: ReplicationTarget, datasets: readonly string[], replicaOf: string): Promise<void> {
   const zfuse = (await target.zfs.detect()).flavour === 'zfs-fuse';
+  const changes = target.zfs.changes();
   for (const ds of datasets) {
-    if (!(await target.zfs.exists(ds))) continue;
-    await target.zfs.set(ds, { readonly: 'on', [REPLICA_OF]: replicaOf });
+    changes.set(ds, { readonly: 'on', [REPLICA_OF]: replicaOf });
     // zfs-fuse mounts read-write whatever readonly says (`zfs get` shows off, source temporary): its replicas stay
     // unmounted instead, so nothing touches them between two receives.
-    if (zfuse) {
-      await target.zfs.set(ds, { canmount: 'noauto' });
-      await target.zfs.unmount(ds).catch(() => undefined);
-    }
+    if (zfuse) changes.set(ds, { canmount: 'noauto' }).unmountIfAny(ds);
   }
+  await target.zfs.apply(changes);
 }
 
 /**
@@ -329,6 +328,8 @@ export async function sendWhatIsMissing(
  */
 export const REPLICATE: OperationDef<ReplicateInput> = {
   name: 'replicate',
+  // Its journal is often another node's (every write a round trip): one write per step.
+  joinMarks: true,
   steps(ctx, input, recovering) {
     const target = () => peerOf(ctx, input.to);
     const replicaOf = `${input.source}:${input.dataset}`;
@@ -454,52 +455,55 @@ export async function executeReplicate(
   return direct ? {} : { bytes };
 }
 
-/** Holds each dataset's new base for `peer` (and marks it), then releases the bases it replaces. */
+/** Holds each dataset's new base for `peer` (and marks it), then releases the bases it replaces: in one round trip. */
 export async function moveHolds(zfs: Zfs, inv: Inventory, planTips: ReplicationPlan['tips'], peer: string): Promise<void> {
   const tag = replicationTag(peer);
   const tips = new Set(planTips.map((t) => t.snapshot));
+  const changes = zfs.changes();
   for (const t of planTips) {
     const rec = inv.get(t.snapshot);
     const peers = peersOf(rec);
     if (peers.includes(peer)) continue;
-    await zfs.hold(tag, t.snapshot);
-    await zfs.set(t.snapshot, { [REPLICATED]: [...peers, peer].join(',') });
+    changes.hold(tag, t.snapshot).set(t.snapshot, { [REPLICATED]: [...peers, peer].join(',') });
   }
   for (const dataset of new Set(planTips.map((t) => t.dataset))) {
     for (const snap of inv.snapshotsOf(dataset)) {
       const peers = peersOf(snap);
       if (tips.has(snap.name) || !peers.includes(peer)) continue;
-      await zfs.release(tag, snap.name);
+      changes.release(tag, snap.name);
       const rest = peers.filter((p) => p !== peer);
-      if (rest.length) await zfs.set(snap.name, { [REPLICATED]: rest.join(',') });
-      else await zfs.inherit(snap.name, REPLICATED);
+      if (rest.length) changes.set(snap.name, { [REPLICATED]: rest.join(',') });
+      else changes.inherit(snap.name, REPLICATED);
     }
   }
+  await zfs.apply(changes);
 }
 
 /**
  * The replica's side of moveHolds. `zfs send -p` carries the source's snapshot properties, its `lxcri:replicated`
  * marks too (they name the source's peers, not the replica's), and zfs-fuse cannot clear a received value
  * (`inherit` brings it back): every snapshot of the family gets its own mark set locally, `<source>` on the new bases
- * (held for it), `-` elsewhere (its hold for the source released).
+ * (held for it), `-` elsewhere (its hold for the source released). In one round trip.
  */
 export async function replicaHolds(zfs: Zfs, inv: Inventory, planTips: ReplicationPlan['tips'], source: string): Promise<void> {
   const tag = replicationTag(source);
   const tips = new Set(planTips.map((t) => t.snapshot));
+  const changes = zfs.changes();
   for (const dataset of new Set(planTips.map((t) => t.dataset))) {
     for (const snap of inv.snapshotsOf(dataset)) {
       const value = snap.user.replicated ?? '';
       // Only this replication holds a replica's snapshot for the source (holds are never sent).
       const held = value.split(',').includes(source);
       if (tips.has(snap.name)) {
-        if (!held) await zfs.hold(tag, snap.name);
-        if (value !== source) await zfs.set(snap.name, { [REPLICATED]: source });
-      } else if (value) {
-        if (held) await zfs.release(tag, snap.name);
-        await zfs.set(snap.name, { [REPLICATED]: '-' });
+        if (!held) changes.hold(tag, snap.name);
+        if (value !== source) changes.set(snap.name, { [REPLICATED]: source });
+      } else if (value && value !== '-') {
+        if (held) changes.release(tag, snap.name);
+        changes.set(snap.name, { [REPLICATED]: '-' });
       }
     }
   }
+  await zfs.apply(changes);
 }
 
 /** The nodes a snapshot is the replication base for (`lxcri:replicated`, comma-separated). */

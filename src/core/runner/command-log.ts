@@ -45,5 +45,24 @@ export function withCommandLog(runner: Runner, store: CoreStore): Runner {
     },
   };
   if (runner.has) logged.has = (tool) => runner.has!(tool);
+  // A sequence shows as its commands; those it did not get to (run again on their own) leave the log, which shows
+  // them again when they run.
+  if (runner.runSequence) {
+    logged.runSequence = async (commands, options) => {
+      const started = Date.now();
+      const entries = commands.map((c): CommandLogEntry => ({ seq: ++seq, argv: [c.tool, ...c.args], mutates: c.mutates, at: started }));
+      for (const e of entries) put(e);
+      let ran = 0;
+      try {
+        ran = await runner.runSequence!(commands, options);
+        return ran;
+      } finally {
+        const durationMs = Date.now() - started;
+        entries.slice(0, ran).forEach((e) => put({ ...e, exitCode: 0, durationMs }));
+        const dropped = new Set(entries.slice(ran).map((e) => e.seq));
+        store.setState((s) => ({ commandLog: s.commandLog.filter((e) => !dropped.has(e.seq)) }));
+      }
+    };
+  }
   return logged;
 }

@@ -46,6 +46,13 @@ export interface Runner {
    * through a shell. Rejects like run() with the error of the side that failed (the receiver's first).
    */
   pipe?(from: Command, to: Command, options?: PipeOptions): Promise<PipeResult>;
+  /**
+   * Changes run one after another in one go (one ssh invocation for a node), stopping at the first that fails.
+   * Resolves with how many succeeded: the caller runs the failed one and the rest on their own, the usual way (with
+   * its retries and the errors it tolerates), so each must be one that can run again (zfs set, hold, release). A run
+   * that did not say how far it got resolves 0. Absent: each runs on its own.
+   */
+  runSequence?(commands: readonly Command[], options?: RunOptions): Promise<number>;
 }
 
 export function cmd(tool: string, args: readonly string[], mutates = false, extra: Partial<Command> = {}): Command {

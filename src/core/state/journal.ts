@@ -35,7 +35,8 @@ export class Journal {
     return `${this.dir}/${id}.json`;
   }
 
-  async begin(operation: string, container: string, datasets: readonly string[], input: unknown, titles: string[]): Promise<JournalHandle> {
+  /** Writes the plan, every step pending (or the step `running` marked running: the plan and its first mark in one write). */
+  async begin(operation: string, container: string, datasets: readonly string[], input: unknown, titles: string[], running?: number): Promise<JournalHandle> {
     const entry: JournalEntry = {
       id: `${Date.now()}-${process.pid}-${Math.floor(Math.random() * 1e6)}`,
       operation,
@@ -46,7 +47,7 @@ export class Journal {
       host: hostname(),
       startedAt: Date.now(),
       input,
-      steps: titles.map((title) => ({ title, status: 'pending' })),
+      steps: titles.map((title, i) => ({ title, status: i === running ? 'running' : 'pending' })),
     };
     await this.guard(entry.id, () => this.fs.writeAtomic(this.path(entry.id), JSON.stringify(entry, null, 1)));
     return new JournalHandle(this, entry);
@@ -105,6 +106,11 @@ export class JournalHandle {
   async mark(index: number, status: JournalStepStatus): Promise<void> {
     this.entry.steps[index]!.status = status;
     await this.journal.write(this.entry);
+  }
+
+  /** Changes a step's status in memory only: the next mark (or abandon) writes it. */
+  note(index: number, status: JournalStepStatus): void {
+    this.entry.steps[index]!.status = status;
   }
 
   async close(): Promise<void> {

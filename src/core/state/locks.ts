@@ -131,7 +131,7 @@ export async function acquireLocks(
   datasets: readonly string[],
   owner: { container: string; operation: string },
 ): Promise<HeldLock[]> {
-  await fs.mkdir(`${stateDir}/locks`);
+  // No mkdir first: createExclusive makes the locks directory with the lock (one round trip less on another node).
   const held: HeldLock[] = [];
   try {
     for (const dataset of [...new Set(datasets)].sort()) {
@@ -142,6 +142,8 @@ export async function acquireLocks(
         info,
         ...(tookOverStale ? { tookOverStale } : {}),
         release: async () => {
+          // Only while it is still this lock (its content exactly): on another node, checked and removed in one go.
+          if (fs.removeIfContent) return fs.removeIfContent(path, JSON.stringify(info)).catch(() => undefined);
           const current = await readInfo(fs, path);
           if (isLock(current) && current.pid === info.pid && current.since === info.since) await fs.remove(path).catch(() => undefined);
         },

@@ -46,6 +46,40 @@ function alreadyDone(said: RegExp): (error: unknown) => void {
 }
 
 /** Builds zfs argv, runs it through the runner, parses the answer. Knows the flavour once detected. */
+/** Changes to one node's zfs, gathered to run together (Zfs.apply): each as its command and as its method alone. */
+export class ZfsChanges {
+  readonly items: Array<{ command: Command; alone: () => Promise<void> }> = [];
+
+  constructor(private readonly zfs: Zfs) {}
+
+  set(name: string, props: Record<string, string>): this {
+    for (const [k, v] of Object.entries(props))
+      this.items.push({ command: cmd('zfs', ['set', `${k}=${v}`, name], true), alone: () => this.zfs.set(name, { [k]: v }) });
+    return this;
+  }
+
+  inherit(name: string, prop: string): this {
+    this.items.push({ command: cmd('zfs', ['inherit', prop, name], true), alone: () => this.zfs.inherit(name, prop) });
+    return this;
+  }
+
+  hold(tag: string, snapshot: string): this {
+    this.items.push({ command: cmd('zfs', ['hold', tag, snapshot], true), alone: () => this.zfs.hold(tag, snapshot) });
+    return this;
+  }
+
+  release(tag: string, snapshot: string): this {
+    this.items.push({ command: cmd('zfs', ['release', tag, snapshot], true), alone: () => this.zfs.release(tag, snapshot) });
+    return this;
+  }
+
+  /** An unmount whose failure is no error (a dataset not mounted). */
+  unmountIfAny(dataset: string): this {
+    this.items.push({ command: cmd('zfs', ['unmount', dataset], true), alone: () => this.zfs.unmount(dataset).catch(() => undefined) });
+    return this;
+  }
+}
+
 export class Zfs {
   private caps?: ZfsCapabilities;
 
@@ -301,6 +335,21 @@ export class Zfs {
       }
     }
     return failed;
+  }
+
+  /**
+   * Changes run together (ZfsChanges): in one invocation where the runner can (Runner.runSequence), and from the first
+   * that failed on, each on its own as its method runs it (busy retries, what it tolerates, its error).
+   */
+  async apply(changes: ZfsChanges): Promise<void> {
+    const items = changes.items;
+    const ran = items.length > 1 && this.runner.runSequence ? await this.runner.runSequence(items.map((c) => this.timed(c.command))) : 0;
+    for (const item of items.slice(ran)) await item.alone();
+  }
+
+  /** A list of changes to this zfs, run by apply(). */
+  changes(): ZfsChanges {
+    return new ZfsChanges(this);
   }
 
   private tell(line: string, event: BusyEvent): void {
