@@ -49,16 +49,21 @@ export function replicationLines(
   container: string,
   from: string,
   to: string,
-  plan: ReplicationPlan & { preflight?: PreflightCheck[]; images?: ImageToCopy[]; targetBase?: string },
+  plan: ReplicationPlan & { preflight?: PreflightCheck[]; images?: ImageToCopy[]; targetBase?: string; adopts?: string },
 ): string[] {
+  const adopt = plan.adopts
+    ? [`  the replica on ${to} was made from ${plan.adopts}, where ${container} was before it moved to ${from}: it goes on from it, as ${from}'s`]
+    : [];
   const checks = plan.preflight ? [`pre-flight on ${to}:`, ...plan.preflight.map((p) => `  ${checkLine(p)}`)] : [];
   const images = (plan.images ?? []).map((i) => `  copy the CRIU image of ${i.snapshot} into ${to}'s store (${formatBytes(i.bytes)}, sha256 checked there)`);
-  if (!plan.steps.length && images.length) return [...checks, `replicate ${container} from ${from} to ${to}: the datasets are up to date`, ...images];
+  if (!plan.steps.length && (images.length || adopt.length))
+    return [...checks, `replicate ${container} from ${from} to ${to}: the datasets are up to date`, ...adopt, ...images];
   if (!plan.steps.length) return [`${container}: the replica on ${to} is up to date with ${from} (${plan.current.length} line(s))`];
   return [
     ...checks,
     `replicate ${container} from ${from} to ${to}: ${plan.steps.length} step(s), ~${formatBytes(plan.bytes)} to send`,
     ...(plan.targetBase ? [`  on ${to} under ${plan.targetBase} (replication.target_base); the names below are ${from}'s`] : []),
+    ...adopt,
     ...plan.steps.map((s) => `  ${stepLine(s)}`),
     ...(plan.current.length ? [`  up to date already: ${plan.current.join(', ')}`] : []),
     `  then the new bases are held on both sides (lxcri-repl:<peer>): ${plan.tips.map((t) => t.snapshot).join(', ')}`,

@@ -34,8 +34,8 @@ function replicateLines(d: ReplicateDialog): string[] {
   return [...head, ...replicationLines(d.container, d.preview.from, d.preview.to, d.preview.plan)];
 }
 
-/** Something to send or copy: datasets behind, or only CRIU images the target's store lacks. */
-const hasWork = (plan: ReplicatePlan) => plan.steps.length > 0 || (plan.images?.length ?? 0) > 0;
+/** Something to do: datasets behind, CRIU images the target's store lacks, or a replica to take over after a move. */
+const hasWork = (plan: ReplicatePlan) => plan.steps.length > 0 || (plan.images?.length ?? 0) > 0 || plan.adopts !== undefined;
 
 function ReplicateView({ dialog: d, height }: { dialog: ReplicateDialog; height: number }) {
   const ready = d.preview && !d.error && hasWork(d.preview.plan);

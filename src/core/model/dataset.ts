@@ -46,6 +46,8 @@ export const USER_PROPS = {
   replicated: 'replicated',
   /** filesystem: a read-only replica of another node's container (`<node>:<dataset>`); not a container here */
   replicaOf: 'replica-of',
+  /** filesystem: the node a container was moved here from (`move`): its replicas on other nodes are taken over. */
+  movedFrom: 'moved-from',
 } as const;
 
 /**

@@ -68,6 +68,7 @@ export interface MoveInput {
 const REPLICA_OF = USER_PREFIX + USER_PROPS.replicaOf;
 /** Set on the source when its removal begins: the move can then only be finished. */
 const MOVED_TO = `${USER_PREFIX}moved-to`;
+const MOVED_FROM = USER_PREFIX + USER_PROPS.movedFrom;
 
 /** What the target must offer besides room: the id free there, and no HA resource owning the container. */
 export async function movePreflight(
@@ -79,7 +80,10 @@ export async function movePreflight(
 ): Promise<PreflightCheck[]> {
   const checks: PreflightCheck[] = [];
   const there = dst.get(c.dataset);
-  const replicaOfThis = there?.user[USER_PROPS.replicaOf] === `${ctx.node ?? target.source}:${c.dataset}`;
+  // Its replica there: made from here, or from the node it was moved here from (taken over by the pre-copy).
+  const movedFrom = c.inventory.get(c.dataset)?.user[USER_PROPS.movedFrom];
+  const ours = [`${ctx.node ?? target.source}:${c.dataset}`, ...(movedFrom ? [`${movedFrom}:${c.dataset}`] : [])];
+  const replicaOfThis = ours.includes(there?.user[USER_PROPS.replicaOf] ?? '');
   const path = configPath(ctx, kind, c.id, target.node);
   const configThere = path && target.ctx && kind === 'lxc' ? (await target.ctx.fs.readFile(path)) !== undefined : false;
   checks.push({ check: 'id', subject: c.id, ok: (!there || replicaOfThis) && !configThere });
@@ -182,6 +186,8 @@ export const MOVE: OperationDef<MoveInput> = {
           await t.zfs.inherit(ds, REPLICA_OF);
           await t.zfs.set(ds, { readonly: 'off', canmount: 'on' });
         }
+        // Its replicas on other nodes, made from here, are taken over by its next replication from there.
+        await t.zfs.set(input.dataset, { [MOVED_FROM]: input.source });
         await t.zfs.mount(input.dataset).catch((error: unknown) => {
           if (!(error instanceof LxcriError && error.code === 'already-mounted')) throw error;
         });
@@ -192,6 +198,7 @@ export const MOVE: OperationDef<MoveInput> = {
         const t = target();
         await moveConfig(ctx, t.ctx, input, 'back');
         const { family: datasets } = await family(t.zfs);
+        await t.zfs.inherit(input.dataset, MOVED_FROM);
         const zfuse = (await t.zfs.detect()).flavour === 'zfs-fuse';
         for (const ds of datasets) {
           await t.zfs.set(ds, { readonly: 'on', [REPLICA_OF]: replicaOf, ...(zfuse ? { canmount: 'noauto' } : {}) });

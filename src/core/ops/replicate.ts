@@ -68,6 +68,8 @@ export type ReplicatePlan = ReplicationPlan & {
   preflight: PreflightCheck[];
   /** The CRIU images of its stateful checkpoints the target's store lacks (replicate-images.ts). */
   images?: ImageToCopy[];
+  /** The node the replica there was made from, before the container moved here: it is taken over. */
+  adopts?: string;
   /** The dataset the replica goes under when it is not the source's parent (`replication.target_base`). */
   targetBase?: string;
 };
@@ -100,11 +102,17 @@ export async function readReplica(target: ReplicationTarget, pool: string): Prom
 export function planFrom(c: LoadedContainer, dst: Inventory, target: ReplicationTarget, names: ReplicaNames = replicaNames(c.dataset)): ReplicatePlan {
   // Only this container's own replica is written to: a dataset of that name there that is anything else (a container
   // of that node, one moved there, another node's replica) would be rolled back by `recv -F`.
+  let adopts: string | undefined;
   if (target.source) {
     const expected = `${target.source}:${c.dataset}`;
-    const foreign = ownFamily(c.inventory, c.dataset)
+    // A container moved here keeps its replicas on other nodes: one made from the node it came from is taken over.
+    const movedFrom = c.inventory.get(c.dataset)?.user[USER_PROPS.movedFrom];
+    const before = movedFrom && movedFrom !== target.node ? `${movedFrom}:${c.dataset}` : undefined;
+    const there = ownFamily(c.inventory, c.dataset)
       .map(names.toTarget)
-      .find((ds) => dst.get(ds) && dst.get(ds)!.user[USER_PROPS.replicaOf] !== expected);
+      .filter((ds) => dst.get(ds));
+    const foreign = there.find((ds) => ![expected, before].includes(dst.get(ds)!.user[USER_PROPS.replicaOf]));
+    if (before && there.some((ds) => dst.get(ds)!.user[USER_PROPS.replicaOf] === before)) adopts = movedFrom;
     if (foreign) {
       const what = dst.get(foreign)!.user[USER_PROPS.replicaOf];
       throw new RefusedError(
@@ -115,7 +123,7 @@ export function planFrom(c: LoadedContainer, dst: Inventory, target: Replication
   }
   try {
     const plan = planReplication(c.inventory, ownFamily(c.inventory, c.dataset), names.sourceView(dst));
-    return { ...plan, preflight: preflight(dst, plan, names), ...(names.base ? { targetBase: names.base } : {}) };
+    return { ...plan, preflight: preflight(dst, plan, names), ...(names.base ? { targetBase: names.base } : {}), ...(adopts ? { adopts } : {}) };
   } catch (error) {
     if (error instanceof ReplicationRefusal) {
       throw new RefusedError(
@@ -492,13 +500,15 @@ export async function replicaHolds(zfs: Zfs, inv: Inventory, planTips: Replicati
   for (const dataset of new Set(planTips.map((t) => t.dataset))) {
     for (const snap of inv.snapshotsOf(dataset)) {
       const value = snap.user.replicated ?? '';
-      // Only this replication holds a replica's snapshot for the source (holds are never sent).
-      const held = value.split(',').includes(source);
+      // Only a replication holds a replica's snapshot for its source (holds are never sent); a replica taken over
+      // after its container moved still has the holds of the node it was made from: released.
+      const holders = value.split(',').filter((p) => p && p !== '-');
       if (tips.has(snap.name)) {
-        if (!held) changes.hold(tag, snap.name);
+        if (!holders.includes(source)) changes.hold(tag, snap.name);
+        for (const other of holders) if (other !== source) changes.release(replicationTag(other), snap.name);
         if (value !== source) changes.set(snap.name, { [REPLICATED]: source });
-      } else if (value && value !== '-') {
-        if (held) changes.release(tag, snap.name);
+      } else if (holders.length) {
+        for (const holder of holders) changes.release(replicationTag(holder), snap.name);
         changes.set(snap.name, { [REPLICATED]: '-' });
       }
     }
