@@ -18,6 +18,7 @@ function imagesLine(p: PreflightCheck): string {
   const parts = [
     ...(p.count ? [`${p.count} to copy (${formatBytes(p.need ?? 0)})`] : []),
     ...(p.there ? [`${p.there} there already${p.count ? '' : ' (a shared store, or copied before)'}`] : []),
+    ...(p.missing ? [`${p.missing} not complete in the source node's store (not copied: those checkpoints restore without their processes there)`] : []),
   ];
   return `CRIU images: ${parts.join(', ')}`;
 }

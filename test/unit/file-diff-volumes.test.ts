@@ -119,3 +119,13 @@ test('files and restore-file refuse a path on a mount point (the root filesystem
     assert.equal(runner.ran.length, 2, 'nothing but the listing ran');
   }
 });
+
+test("a text diff of a file on a mount point is refused before anything is read (the root filesystem's directory under the volume is not it)", async () => {
+  const { runner, core } = pveCore();
+  expectOpenzfs(runner, records(), 'rpool');
+  await assert.rejects(core.diffFile('101', 'x', undefined, '/var/lib/postgresql/pg_hba.conf'), {
+    code: 'on-mount-point',
+    message: /--file \/var\/lib\/postgresql\/pg_hba.conf is on mount point mp0 of 101 .* which is all a text diff reads/,
+  });
+  runner.assertDone();
+});

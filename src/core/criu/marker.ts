@@ -32,9 +32,14 @@ export function bootId(): string | undefined {
   return cachedBootId;
 }
 
-export async function writeMarker(dir: string, now: number): Promise<InProgressMarker> {
+/** This process as the writer of a directory of the store. */
+export function newMarker(now: number): InProgressMarker {
   const boot = bootId();
-  const marker: InProgressMarker = { pid: process.pid, host: hostname(), started: new Date(now).toISOString(), ...(boot ? { boot_id: boot } : {}) };
+  return { pid: process.pid, host: hostname(), started: new Date(now).toISOString(), ...(boot ? { boot_id: boot } : {}) };
+}
+
+export async function writeMarker(dir: string, now: number): Promise<InProgressMarker> {
+  const marker = newMarker(now);
   await writeFile(`${dir}/${INPROGRESS}`, `${JSON.stringify(marker)}\n`, { flag: 'wx' });
   return marker;
 }

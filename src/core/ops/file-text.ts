@@ -6,6 +6,7 @@ import type { CheckpointNode } from '../model/tree.js';
 import type { LoadedContainer } from './container.js';
 import type { OnStep } from './engine.js';
 import { isNow, planDiff, planViews, rootOf, shortName, withViews } from './file-diff.js';
+import { refuseOnMountPoint } from './mount-volumes.js';
 import { nodeFiles, type NodeFiles } from './node-files.js';
 
 /*
@@ -105,6 +106,8 @@ export async function fileTextDiff(
   const files = nodeFiles(ctx);
   const p = normalizeContainerPath(path, '--file');
   const q = opts.toPath !== undefined ? normalizeContainerPath(opts.toPath, 'the renamed path') : p;
+  // A path on a mount point volume would be read from the directory the volume is mounted over.
+  for (const x of new Set([p, q])) refuseOnMountPoint(c, x, '--file', 'a text diff reads');
   const plan = planDiff(c.tree, from, isNow(to) ? undefined : to);
   const ends: CheckpointNode[] = [plan.from, plan.to];
   const { views, clones } = planViews(ctx, c, ends);

@@ -2,9 +2,8 @@ import { LxcriError } from '../errors.js';
 import { mountedNow } from '../model/dataset.js';
 import type { FileChange } from '../model/file-diff.js';
 import type { CheckpointNode } from '../model/tree.js';
+import { poolOf } from '../tools/zfs/names.js';
 import type { LoadedContainer } from './container.js';
-
-const poolOf = (dataset: string) => dataset.split('/')[0];
 
 /*
  * A Proxmox container's mount point volumes (`mpN: local-zfs:subvol-101-disk-1,mp=/var/lib/postgresql`) in a diff.
@@ -85,7 +84,7 @@ export function underMount(changes: readonly FileChange[], mountPath: string): F
  * read and write the root filesystem, where that path is only the directory the volume is mounted over (a restore
  * there would be hidden from the container).
  */
-export function refuseOnMountPoint(c: LoadedContainer, path: string, what: string): void {
+export function refuseOnMountPoint(c: LoadedContainer, path: string, what: string, tool?: string): void {
   for (const m of c.container.mounts) {
     if (m.key === 'rootfs' || !m.path || m.path === '/') continue;
     const mp = m.path.replace(/\/+$/, '');
@@ -93,7 +92,7 @@ export function refuseOnMountPoint(c: LoadedContainer, path: string, what: strin
     const source = m.dataset ? `volume ${m.dataset}` : `host directory ${m.volume}`;
     throw new LxcriError(
       'on-mount-point',
-      `${what} ${path} is on mount point ${m.key} of ${c.id} (${mp}, ${source}), not in its root filesystem, which is all ${what === '--to' ? 'restore-file' : 'files and restore-file'} reach`,
+      `${what} ${path} is on mount point ${m.key} of ${c.id} (${mp}, ${source}), not in its root filesystem, which is all ${tool ?? `${what === '--to' ? 'restore-file' : 'files and restore-file'} reach`}`,
       m.dataset ? `read it from the volume's own snapshots (zfs list -t snapshot ${m.dataset})` : 'it is a host directory: no checkpoint holds it',
     );
   }

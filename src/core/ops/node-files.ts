@@ -4,6 +4,7 @@ import type { CoreContext } from '../context.js';
 import type { PathProbe } from '../model/container-path.js';
 import type { FileEntry, FileIndex } from '../model/file-diff.js';
 import { cmd, type Command, type Runner } from '../runner/command.js';
+import { ToolFailedError } from '../runner/errors.js';
 import { findDir, findOne, findTree, parseFind, type FoundEntry } from '../tools/find.js';
 import { argBatches } from '../tools/arg-batches.js';
 import { parseSha256sum, sha256sum } from '../tools/sha256sum.js';
@@ -115,9 +116,16 @@ export class RunnerFiles implements NodeFiles {
     const e = await this.entry(hostPath);
     if (e?.type !== 'file') return undefined;
     if (e.size > limit) return { size: e.size };
-    // `head -c` reads no further than the limit, whatever the file grew to since; the text arrives as UTF-8.
-    const text = await this.out(cmd('head', ['-c', String(limit), '--', hostPath]));
-    return { size: e.size, bytes: Buffer.from(text, 'utf8') };
+    // dd reads no further than the limit whatever the file grew to since, never through a link put there since
+    // (nofollow), and never waits on a FIFO put there since (nonblock); the text arrives as UTF-8.
+    const read = cmd('dd', [`if=${hostPath}`, 'iflag=nofollow,nonblock,fullblock', `bs=${limit}`, 'count=1', 'status=none']);
+    try {
+      return { size: e.size, bytes: Buffer.from(await this.out(read), 'utf8') };
+    } catch (error) {
+      // Replaced by a link (ELOOP) or gone since it was looked at: not the file that was resolved.
+      if (error instanceof ToolFailedError) return undefined;
+      throw error;
+    }
   }
 
   hasher() {

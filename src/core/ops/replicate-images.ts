@@ -1,5 +1,6 @@
 import type { CoreContext } from '../context.js';
 import { LxcriError } from '../errors.js';
+import { INPROGRESS, newMarker } from '../criu/marker.js';
 import { ARCHIVE, COMPLETE, MANIFEST, publishedManifest, TMP_PREFIX } from '../criu/store.js';
 import { USER_PROPS, type DatasetRecord } from '../model/dataset.js';
 import { cmd } from '../runner/command.js';
@@ -82,11 +83,18 @@ export async function copyImage(target: ReplicationTarget, img: ImageToCopy): Pr
   const there = await publishedManifest(dst.fs, img.dir);
   if (there?.sha256 === img.sha256) return;
   const scratch = scratchOf(img);
+  // An image is as long to stream and hash as a dataset: the long timeout, as for zfs send and receive.
+  const timeoutMs = dst.config.runner.long_timeout_seconds * 1000;
   await dst.fs.remove(scratch);
   await dst.fs.mkdir(scratch);
   try {
-    await target.transfer(cmd('tar', ['-C', img.dir, '-cf', '-', '--', ARCHIVE, MANIFEST]), cmd('tar', ['-C', scratch, '-xf', '-']));
-    const sum = (await dst.runner.run(cmd('sha256sum', ['--', `${scratch}/${ARCHIVE}`]))).stdout.split(/\s/)[0];
+    // Marked in progress first, as the store's own writes are: a gc on that node leaves it to its writer.
+    await dst.fs.writeAtomic(`${scratch}/${INPROGRESS}`, `${JSON.stringify(newMarker(Date.now()))}\n`);
+    await target.transfer(
+      cmd('tar', ['-C', img.dir, '-cf', '-', '--', ARCHIVE, MANIFEST], false, { timeoutMs }),
+      cmd('tar', ['-C', scratch, '-xf', '-'], true, { timeoutMs }),
+    );
+    const sum = (await dst.runner.run(cmd('sha256sum', ['--', `${scratch}/${ARCHIVE}`], false, { timeoutMs }))).stdout.split(/\s/)[0];
     if (sum !== img.sha256) {
       throw new LxcriError(
         'image-corrupt',
@@ -98,6 +106,7 @@ export async function copyImage(target: ReplicationTarget, img: ImageToCopy): Pr
     // An image of that name that is not this one (incomplete, or another sha256) is replaced whole.
     await dst.fs.remove(img.dir);
     await dst.fs.rename(scratch, img.dir);
+    await dst.fs.remove(`${img.dir}/${INPROGRESS}`);
   } catch (error) {
     await dst.fs.remove(scratch).catch(() => undefined);
     throw error;
@@ -140,7 +149,7 @@ export async function withImages(ctx: CoreContext, c: LoadedContainer, target: R
   const family = new Set(ownFamily(c.inventory, c.dataset));
   const snapshots = c.inventory.records.filter((r) => r.type === 'snapshot' && family.has(r.name.slice(0, r.name.indexOf('@'))));
   const images = await planImages(ctx, target, snapshots);
-  if (!images.copy.length && !images.there) return plan;
+  if (!images.copy.length && !images.there && !images.missing.length) return plan;
   const why = await criuCheck(target);
   const checks: PreflightCheck[] = [
     {
@@ -150,6 +159,7 @@ export async function withImages(ctx: CoreContext, c: LoadedContainer, target: R
       count: images.copy.length,
       there: images.there,
       need: images.copy.reduce((n, i) => n + i.bytes, 0),
+      ...(images.missing.length ? { missing: images.missing.length } : {}),
     },
     { check: 'criu', subject: target.node, ok: why === undefined, advisory: true, ...(why !== undefined ? { reason: why } : {}) },
   ];

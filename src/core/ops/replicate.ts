@@ -53,6 +53,8 @@ export interface PreflightCheck {
   /** images: how many to copy and their bytes, how many are there already; criu: why the check failed. */
   count?: number;
   there?: number;
+  /** images: stateful checkpoints whose image this node's store has no complete copy of. */
+  missing?: number;
   reason?: string;
   /** The pool or parent dataset checked. */
   subject: string;
@@ -141,6 +143,8 @@ const stepTitle = (s: ReplicationStep) =>
     : s.kind === 'clone'
       ? `clone ${s.origin} to ${s.dataset} on the replica`
       : `replay the branch restore: ${s.dataset} set aside as ${s.branch}, ${s.from ?? s.branch}@${s.at} becomes ${s.dataset}`;
+
+const imageStepTitle = (img: ImageToCopy, to: string) => `copy the CRIU image of ${img.snapshot} to ${to}'s store (sha256 checked there)`;
 
 /** What a journaled replication needs to run, or to be finished or undone from its journal. */
 export interface ReplicateInput {
@@ -386,7 +390,7 @@ export const REPLICATE: OperationDef<ReplicateInput> = {
     });
     for (const img of input.images ?? []) {
       steps.push({
-        title: `copy the CRIU image of ${img.snapshot} to ${input.to}'s store (sha256 checked there)`,
+        title: imageStepTitle(img, input.to),
         run: () => copyImage(target(), img),
         undo: () => removeCopiedImage(target(), img),
         onFailure: 'stop',
@@ -414,7 +418,11 @@ export async function executeReplicate(
       p0hint(failed[0]!, target.node, plan.targetBase),
     );
   }
-  const previousBases = c.inventory.records.filter((r) => r.type === 'snapshot' && peersOf(r).includes(target.node)).map((r) => r.name);
+  // This container's own bases only: another container's of the same pool is not this run's to give back.
+  const family = new Set(ownFamily(c.inventory, c.dataset));
+  const previousBases = c.inventory.records
+    .filter((r) => r.type === 'snapshot' && family.has(r.name.slice(0, r.name.indexOf('@'))) && peersOf(r).includes(target.node))
+    .map((r) => r.name);
   const input: ReplicateInput = {
     container: c.id,
     dataset: c.dataset,
@@ -432,7 +440,10 @@ export async function executeReplicate(
   let direct = false;
   // The step running now and its estimate: a relayed stream reports its bytes against it, a few times a second at
   // most (every 64 KiB chunk would redraw the console).
-  const estimates = new Map(plan.steps.map((s) => [stepTitle(s), s.kind === 'send' ? s.bytes : 0]));
+  const estimates = new Map([
+    ...plan.steps.map((s): [string, number] => [stepTitle(s), s.kind === 'send' ? s.bytes : 0]),
+    ...(plan.images ?? []).map((img): [string, number] => [imageStepTitle(img, target.node), img.bytes]),
+  ]);
   let current = '';
   const onStep: OnStep = (title, transfer) => {
     if (!transfer) current = title;
@@ -538,7 +549,16 @@ export async function dropPeer(zfs: Zfs, rec: DatasetRecord, peer: string): Prom
 async function restoreHolds(zfs: Zfs, input: ReplicateInput, peer: string, names: ReplicaNames): Promise<void> {
   const tag = replicationTag(peer);
   const inv = new Inventory(await zfs.listAll(names.pool));
-  const previous = new Set(input.previousBases.map(names.toTarget));
+  // Journals written before previousBases were limited to the container's own tree may name other datasets: those
+  // cannot be mapped to the replica's names and are left alone.
+  const mappable = (name: string) => {
+    try {
+      return names.toTarget(name);
+    } catch {
+      return undefined;
+    }
+  };
+  const previous = new Set(input.previousBases.map(mappable).filter((n): n is string => n !== undefined));
   for (const t of replicaTips(input.tips, names)) {
     const rec = inv.get(t.snapshot);
     if (!rec || previous.has(t.snapshot)) continue;
