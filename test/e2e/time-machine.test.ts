@@ -518,7 +518,7 @@ for (const [cols, rows] of SIZES) {
       for (const l of lists)
         assert.match(
           l,
-          /\] zfs list -Hp -r -t all -o name,type,\S*,mounted,userrefs,\S*,lxcri:kind,\S*lxcri:branch,lxcri:replicated,lxcri:replica-of(?: rpool)?$/,
+          /\] zfs list -Hp -r -t all -o name,type,\S*,mounted,userrefs,\S*,lxcri:kind,\S*lxcri:branch,lxcri:replicated,lxcri:replica-of,lxcri:moved-from(?: rpool)?$/,
           l,
         );
       t.text(`${ESC}q`);
