@@ -13,6 +13,7 @@ import { liveStatus, startContainer, stopContainer, type Lifecycle } from './lif
 import {
   blocks,
   dropPeer,
+  movedFrom,
   moveHolds,
   peersOf,
   replicaHolds,
@@ -81,8 +82,8 @@ export async function movePreflight(
   const checks: PreflightCheck[] = [];
   const there = dst.get(c.dataset);
   // Its replica there: made from here, or from the node it was moved here from (taken over by the pre-copy).
-  const movedFrom = c.inventory.get(c.dataset)?.user[USER_PROPS.movedFrom];
-  const ours = [`${ctx.node ?? target.source}:${c.dataset}`, ...(movedFrom ? [`${movedFrom}:${c.dataset}`] : [])];
+  const from = movedFrom(c, target.node);
+  const ours = [`${ctx.node ?? target.source}:${c.dataset}`, ...(from ? [`${from}:${c.dataset}`] : [])];
   const replicaOfThis = ours.includes(there?.user[USER_PROPS.replicaOf] ?? '');
   const path = configPath(ctx, kind, c.id, target.node);
   const configThere = path && target.ctx && kind === 'lxc' ? (await target.ctx.fs.readFile(path)) !== undefined : false;

@@ -98,6 +98,15 @@ export async function readReplica(target: ReplicationTarget, pool: string): Prom
 }
 
 /**
+ * The node a container was moved here from (`lxcri:moved-from`), whose replicas on `target` it goes on from; never
+ * `target` itself (a node holds no replica made from itself).
+ */
+export function movedFrom(c: LoadedContainer, target: string): string | undefined {
+  const from = c.inventory.get(c.dataset)?.user[USER_PROPS.movedFrom];
+  return from && from !== target ? from : undefined;
+}
+
+/**
  * The plan from both listings (read side by side by the caller; `dst` is the target's listing of `names.pool`): the
  * pre-flight checks, the steps (in the source's names: each touch point on the target maps them), what is current.
  */
@@ -108,13 +117,13 @@ export function planFrom(c: LoadedContainer, dst: Inventory, target: Replication
   if (target.source) {
     const expected = `${target.source}:${c.dataset}`;
     // A container moved here keeps its replicas on other nodes: one made from the node it came from is taken over.
-    const movedFrom = c.inventory.get(c.dataset)?.user[USER_PROPS.movedFrom];
-    const before = movedFrom && movedFrom !== target.node ? `${movedFrom}:${c.dataset}` : undefined;
+    const from = movedFrom(c, target.node);
+    const before = from ? `${from}:${c.dataset}` : undefined;
     const there = ownFamily(c.inventory, c.dataset)
       .map(names.toTarget)
       .filter((ds) => dst.get(ds));
     const foreign = there.find((ds) => ![expected, before].includes(dst.get(ds)!.user[USER_PROPS.replicaOf]));
-    if (before && there.some((ds) => dst.get(ds)!.user[USER_PROPS.replicaOf] === before)) adopts = movedFrom;
+    if (before && there.some((ds) => dst.get(ds)!.user[USER_PROPS.replicaOf] === before)) adopts = from;
     if (foreign) {
       const what = dst.get(foreign)!.user[USER_PROPS.replicaOf];
       throw new RefusedError(
