@@ -4,7 +4,8 @@
 //       bytes), in this process (connectCluster + core.replicate): plan (both listings), stream, holds moved;
 //   (b) raw: `ssh pve1 zfs send -I a b | ssh pve2 zfs recv -F ds` of an increment of the same size, by hand.
 // Two sizes, so the fixed cost (the round trips around the stream: lock, journal, listings, marks, holds) and the
-// per-byte cost (the stream, the same in both) show apart; and the ssh invocations of (a), counted (b makes 2).
+// per-byte cost (the stream, the same in both) show apart; and the ssh invocations of (a), counted (b makes 2), with
+// what one costs here (a command over the core's own shared connection to pve1).
 // Goal: (a) <= 1.2x (b).
 import { mkdirSync, rmSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -13,6 +14,7 @@ import { parseConfig } from '../src/core/config.js';
 import { connectCluster } from '../src/core/nodes/connect.js';
 import { replicationTarget } from '../src/core/nodes/transfer.js';
 import type { Runner } from '../src/core/runner/command.js';
+import { cmd } from '../src/core/runner/command.js';
 import { ExecaRunner } from '../src/core/runner/execa-runner.js';
 import { clusterConfig, startCluster, type ClusterNode } from '../test/support/cluster.js';
 
@@ -97,6 +99,13 @@ export async function replicateFigures(): Promise<string[][]> {
       rows.push([`replicate an increment (${size}): core / raw send | ssh recv`, `${ms(a)} / ${ms(b)}`, (a / b).toFixed(2) + 'x', '<= 1.2x']);
       rows.push([`(context) ${size}: core - raw (its fixed cost); ssh invocations core / raw`, `${ms(a - b)}; ${median(calls)} / 2`, '', '']);
     }
+    const trips: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now();
+      await c.node('pve1').ssh!.run(cmd('true', []));
+      trips.push(performance.now() - t);
+    }
+    rows.push(['(context) one command on a node over the shared connection (ssh pve1 true)', ms(median(trips)), '', '']);
     return rows;
   } finally {
     cluster.stop();

@@ -641,7 +641,7 @@ export class Core {
         ? await readReplica(target, names(c.dataset).pool)
         : listed;
       const plan = await withImages(this.ctx, c, target, await refinePlan(this.ctx, c, dst, planFrom(c, dst, target, names(c.dataset))));
-      const { bytes } = await executeReplicate(this.ctx, c, target, plan, source, step);
+      const { bytes } = await executeReplicate(this.ctx, c, target, plan, source, step, dst);
       return { container: id, from: source, to: target.node, plan, executed: true, ...(bytes !== undefined ? { bytes } : {}) };
     });
   }
@@ -698,7 +698,7 @@ export class Core {
         precopy,
         steps,
       };
-      return { c, movePlan, input };
+      return { c, dst, movePlan, input };
     };
     if (opts.dryRun) return this.read(id, async (ref) => ({ plan: (await plan(ref)).movePlan, executed: false }));
     return this.operate('move', { ids: [id], label: `${id} to ${target.node}` }, async (step, [ref]) => {
@@ -714,7 +714,7 @@ export class Core {
       }
       // The pre-copy, while it runs: the bulk of the data, so the stop below lasts only the last increment.
       (onPrecopy ?? step)('pre-copy while it runs');
-      await executeReplicate(this.ctx, first.c, target, first.movePlan.precopy, source, onPrecopy ?? step);
+      await executeReplicate(this.ctx, first.c, target, first.movePlan.precopy, source, onPrecopy ?? step, first.dst);
       const withPeer: CoreContext = this.ctx.peer ? this.ctx : { ...this.ctx, peer: (n) => (n === target.node ? target : this.ctx.peer!(n)) };
       const reports = await runOperation(
         withPeer,

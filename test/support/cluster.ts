@@ -186,6 +186,19 @@ export function startCluster(names: string[], opts: ClusterOptions = {}): Cluste
     throw new Error('startCluster: no free port');
   }
 
+  /**
+   * Debian's bash sources root's ~/.bashrc for every command sshd runs (SSH_SOURCE_BASHRC), and this machine's runs
+   * `pyenv init` (about 90 ms a command, several times the rest of a round trip). A Proxmox node's root has the stock
+   * one (comments only), so each node gets that in its own namespace: its commands cost what they cost on Proxmox.
+   */
+  function stockRootShell(node: Internal): void {
+    if (!existsSync('/root/.bashrc')) return;
+    const rc = `${node.sshDir}/root.bashrc`;
+    writeFileSync(rc, "# ~/.bashrc: executed by bash(1) for non-login shells (a Proxmox node's stock root .bashrc).\n");
+    const r = node.exec(['mount', '--bind', rc, '/root/.bashrc']);
+    if (r.status !== 0) throw new Error(`cluster: ${node.name}: cannot give root the stock .bashrc: ${r.stderr.trim()}`);
+  }
+
   function sshdConfig(node: Internal): string {
     return [
       `# sshd of cluster node ${node.name} (test/support/cluster.ts)`,
@@ -309,6 +322,7 @@ export function startCluster(names: string[], opts: ClusterOptions = {}): Cluste
       mkdirSync(sshDir, { recursive: true, mode: 0o700 });
       execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `root@${name}`, '-f', `${sshDir}/ssh_host_ed25519_key`], { stdio: 'pipe' });
       writeFileSync(`${sshDir}/authorized_keys`, clientKey, { mode: 0o600 });
+      stockRootShell(node);
       privateZfs.adopt(node.pidfile, 'sshd');
       startSshdOf(node, true);
     }

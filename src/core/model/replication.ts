@@ -1,5 +1,5 @@
 import type { DatasetRecord } from './dataset.js';
-import type { Inventory } from './inventory.js';
+import { Inventory } from './inventory.js';
 
 /** One step that brings a replica closer to the source's checkpoint tree (names are the same on both sides). */
 export type ReplicationStep =
@@ -165,4 +165,27 @@ export function heldWords(node: { holds: number; replicatedTo?: readonly string[
   const other = node.holds - repl.length;
   const parts = [...(repl.length ? [`the base of the replication to ${repl.join(', ')}`] : []), ...(other > 0 ? [`${other} other hold(s)`] : [])];
   return `held (${parts.join('; ') || `${node.holds} hold(s)`})`;
+}
+
+/**
+ * The replica's listing once a plan of increments ran, derived from the two listings it was planned from (so the
+ * step after the streams does not read the replica again): each `-I`/`-i` send into a dataset the replica has at
+ * the send's base adds the source's snapshots after that base (with their user properties, which `send -p`
+ * carries; no holds, which it does not). Undefined for any other plan (a full send, a clone, a replayed branch
+ * restore, a replica with snapshots past the base that `recv -F` rolls away): read the replica then.
+ * `toTarget` maps a source name to the replica's (replica-names.ts).
+ */
+export function replicaAfter(src: Inventory, dst: Inventory, steps: readonly ReplicationStep[], toTarget: (name: string) => string): Inventory | undefined {
+  const added: DatasetRecord[] = [];
+  for (const s of steps) {
+    if (s.kind !== 'send' || !s.from || datasetOf(s.from) !== s.dataset) return undefined;
+    const line = dst.snapshotsOf(toTarget(s.dataset));
+    const base = src.get(s.from);
+    if (!base || line.at(-1)?.guid !== base.guid) return undefined;
+    const snaps = src.snapshotsOf(s.dataset);
+    const after = snaps.slice(snaps.indexOf(base) + 1, snaps.findIndex((r) => r.name === s.to) + 1);
+    const sent = s.incremental === '-i' ? after.slice(-1) : after;
+    sent.forEach((rec, i) => added.push({ ...rec, name: `${toTarget(s.dataset)}@${name(rec)}`, createtxg: line.at(-1)!.createtxg + i + 1, userrefs: 0 }));
+  }
+  return new Inventory([...dst.records, ...added]);
 }

@@ -173,8 +173,10 @@ export const MOVE: OperationDef<MoveInput> = {
       title: `send the last increment to ${input.to}`,
       run: async () => {
         const t = target();
-        const { inventory, tips } = await sendWhatIsMissing(ctx, t, input.dataset, replicaOf);
-        const after = new Inventory(await t.zfs.listAll(pool));
+        const sent = await sendWhatIsMissing(ctx, t, input.dataset, replicaOf);
+        const { inventory, tips } = sent;
+        // Downtime: the replica's listing is read again only when it does not follow from what was sent.
+        const after = sent.after ?? new Inventory(await t.zfs.listAll(pool));
         await Promise.all([moveHolds(ctx.zfs, inventory, tips, input.to), replicaHolds(t.zfs, after, tips, input.source)]);
       },
     });

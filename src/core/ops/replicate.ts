@@ -4,7 +4,7 @@ import { USER_PREFIX, USER_PROPS, type DatasetRecord } from '../model/dataset.js
 import { Inventory } from '../model/inventory.js';
 import { ownFamily } from '../model/ownership.js';
 import { replicaNames, type ReplicaNames } from '../model/replica-names.js';
-import { planReplication, ReplicationRefusal, type ReplicationPlan, type ReplicationStep } from '../model/replication.js';
+import { planReplication, replicaAfter, ReplicationRefusal, type ReplicationPlan, type ReplicationStep } from '../model/replication.js';
 import type { Command, PipeResult } from '../runner/command.js';
 import type { Zfs } from '../tools/zfs/zfs.js';
 import { poolOf } from '../tools/zfs/names.js';
@@ -187,9 +187,12 @@ function peerOf(ctx: CoreContext, node: string): ReplicationTarget {
 /**
  * Marks what the replica has of the source's tree as a replica: read-only and `lxcri:replica-of`, so nothing on the
  * target takes it for one of its own containers or writes to it. Done right after each receive, in the same step, on
- * datasets that are there (each caller knows: it just received, cloned or listed them), in one round trip.
+ * datasets that are there (each caller knows: it just received, cloned or listed them), in one round trip. Every
+ * receive is marked, a replica's marked before too: skipping those once left a replica unmarked after a replayed
+ * branch restore (zfs-fuse; test/real/replicate-kill.test.ts).
  */
 async function markReplica(target: ReplicationTarget, datasets: readonly string[], replicaOf: string): Promise<void> {
+  if (!datasets.length) return;
   const zfuse = (await target.zfs.detect()).flavour === 'zfs-fuse';
   const changes = target.zfs.changes();
   for (const ds of datasets) {
@@ -324,7 +327,8 @@ const replicaTips = (tips: ReplicationPlan['tips'], names: ReplicaNames): Replic
 /**
  * Brings the replica up to the source as both now are: a receive a cut stream left resumable goes on first, then the
  * steps planned from the two listings run. What finishing an interrupted replication and a move's last increment do.
- * Returns the source's listing and the plan's tips (the next bases, for the holds).
+ * Returns the source's listing, the plan's tips (the next bases, for the holds) and the replica's listing after the
+ * steps when it follows from the plan (replicaAfter; undefined: read it).
  */
 export async function sendWhatIsMissing(
   ctx: CoreContext,
@@ -332,13 +336,22 @@ export async function sendWhatIsMissing(
   dataset: string,
   replicaOf: string,
   names: ReplicaNames = replicaNames(dataset),
-): Promise<{ inventory: Inventory; tips: ReplicationPlan['tips'] }> {
+): Promise<{ inventory: Inventory; tips: ReplicationPlan['tips']; after?: Inventory }> {
   const inventory = new Inventory(await ctx.zfs.listAll(poolOf(dataset)));
-  await resumeInterrupted(ctx, inventory, dataset, target, () => undefined, names);
-  const plan = planReplication(inventory, ownFamily(inventory, dataset), names.sourceView(await readReplica(target, names.pool)));
+  const resumed = await resumeInterrupted(ctx, inventory, dataset, target, () => undefined, names);
+  const dst = await readReplica(target, names.pool);
+  const plan = planReplication(inventory, ownFamily(inventory, dataset), names.sourceView(dst));
   for (const s of plan.steps) await runReplicationStep(ctx, target, s, replicaOf, names);
-  return { inventory, tips: plan.tips };
+  // A resumed receive was marked on its own; the plan's steps cover the rest.
+  const after = resumed ? undefined : replicaAfter(inventory, dst, plan.steps, names.toTarget);
+  return { inventory, tips: plan.tips, ...(after ? { after } : {}) };
 }
+
+/**
+ * The two listings a run was planned from, for its steps (not journaled: a run rebuilt from its journal reads both
+ * sides again). Keyed by the run's input, which the engine hands to REPLICATE.steps as it was given.
+ */
+const plannedFrom = new WeakMap<ReplicateInput, { source: Inventory; replica: Inventory }>();
 
 /**
  * A replication as an engine operation: each plan step journaled (a send, a clone, a replayed branch restore), each
@@ -356,6 +369,7 @@ export const REPLICATE: OperationDef<ReplicateInput> = {
     const replicaOf = `${input.source}:${input.dataset}`;
     const names = replicaNames(input.dataset, input.targetBase);
     const plan = input.steps;
+    const listed = recovering ? undefined : plannedFrom.get(input);
     // Finishing: the replica is planned again as it now is (some steps done, one maybe half done), once.
     let replanned: Promise<void> | undefined;
     const replan = () =>
@@ -378,18 +392,19 @@ export const REPLICATE: OperationDef<ReplicateInput> = {
       title: `hold the new bases on ${input.source} and ${input.to} (lxcri-repl:<peer>), release the previous ones`,
       run: async () => {
         const t = target();
-        const [src, dst] = await Promise.all([ctx.zfs.listAll(poolOf(input.dataset)), t.zfs.listAll(names.pool)]);
+        // In the run that planned it, both sides follow from the plan (this node's listing is unchanged under the
+        // lock; the replica's is derived when the plan only sent increments); otherwise both are read.
+        const derived = listed && replicaAfter(listed.source, listed.replica, plan, names.toTarget);
+        const [src, there] = derived
+          ? [listed.source, derived]
+          : await Promise.all([ctx.zfs.listAll(poolOf(input.dataset)).then((r) => new Inventory(r)), t.zfs.listAll(names.pool).then((r) => new Inventory(r))]);
         // Whatever of the family arrived is marked a replica, also what a kill left unmarked after its receive.
-        const there = new Inventory(dst);
-        const unmarked = ownFamily(new Inventory(src), input.dataset)
+        const unmarked = ownFamily(src, input.dataset)
           .map(names.toTarget)
           .filter((ds) => there.get(ds) && there.get(ds)!.user[USER_PROPS.replicaOf] !== replicaOf);
         await markReplica(t, unmarked, replicaOf);
         // Each side on its own node: both at once.
-        await Promise.all([
-          moveHolds(ctx.zfs, new Inventory(src), input.tips, input.to),
-          replicaHolds(t.zfs, there, replicaTips(input.tips, names), input.source),
-        ]);
+        await Promise.all([moveHolds(ctx.zfs, src, input.tips, input.to), replicaHolds(t.zfs, there, replicaTips(input.tips, names), input.source)]);
       },
       undo: async () => {
         const t = target();
@@ -419,6 +434,7 @@ export async function executeReplicate(
   plan: ReplicatePlan,
   source: string,
   step: OnStep,
+  dst: Inventory,
 ): Promise<{ bytes?: number }> {
   const failed = plan.preflight.filter(blocks);
   if (failed.length) {
@@ -443,6 +459,7 @@ export async function executeReplicate(
     ...(plan.targetBase ? { targetBase: plan.targetBase } : {}),
     ...(plan.images?.length ? { images: plan.images } : {}),
   };
+  plannedFrom.set(input, { source: c.inventory, replica: dst });
   // The steps reach the target through the context's peer; a caller with its own target (a test's) lends it.
   const withPeer: CoreContext = ctx.peer ? ctx : { ...ctx, peer: (n) => (n === target.node ? target : peerOf(ctx, n)) };
   let bytes = 0;
