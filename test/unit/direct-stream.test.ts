@@ -35,19 +35,20 @@ function stubs(sendExit = 0) {
       `for a in "$@"; do printf '%s\\n' "$a"; done > ${dir}/ssh-argv`,
       // The remote string is the last argument: run it as a login shell would, with a zfs that records argv and stdin.
       `remote="\${@: -1}"`,
-      `mkdir -p ${dir}/remote; printf '#!/bin/sh\\nfor a in "$@"; do printf "%%s\\\\n" "$a"; done > ${dir}/recv-argv; cat > ${dir}/recv-stdin\\n' > ${dir}/remote/zfs; chmod +x ${dir}/remote/zfs`,
+      `/bin/mkdir -p ${dir}/remote; printf '#!/bin/sh\\nfor a in "$@"; do printf "%%s\\\\n" "$a"; done > ${dir}/recv-argv; cat > ${dir}/recv-stdin\\n' > ${dir}/remote/zfs; chmod +x ${dir}/remote/zfs`,
       `PATH=${dir}/remote:$PATH sh -c "$remote"`,
     ].join('\n'),
   );
-  chmodSync(join(bin, 'zfs'), 0o755);
-  chmodSync(join(bin, 'ssh'), 0o755);
+  // mkdir records its argv instead of making the node's control directory on this machine.
+  writeFileSync(join(bin, 'mkdir'), `#!/bin/sh\nfor a in "$@"; do printf '%s\\n' "$a"; done > ${dir}/mkdir-argv\n`);
+  for (const tool of ['zfs', 'ssh', 'mkdir']) chmodSync(join(bin, tool), 0o755);
   return bin;
 }
 
-test('the source sends straight into the target’s receive: argv arrive whole through both shells, no shared connection', () => {
+test('the source sends straight into the target’s receive: argv arrive whole through both shells, over the source node’s own shared connection', () => {
   const bin = stubs();
   const hostile = "tank/ct/we b'x;$(touch /tmp/pwned)";
-  const c = directStream(cmd('zfs', ['send', '-I', `${hostile}@a`, `${hostile}@b`]), to, cmd('zfs', ['recv', '-s', '-F', hostile], true));
+  const c = directStream(cmd('zfs', ['send', '-I', `${hostile}@a`, `${hostile}@b`]), 'pve1', to, cmd('zfs', ['recv', '-s', '-F', hostile], true));
   assert.equal(c.tool, 'bash');
   assert.equal(c.mutates, true);
   const r = spawnSync(c.tool, c.args, { env: { ...process.env, PATH: `${bin}:${process.env.PATH}` }, encoding: 'utf8' });
@@ -55,14 +56,17 @@ test('the source sends straight into the target’s receive: argv arrive whole t
   assert.deepEqual(readFileSync(join(dir, 'recv-argv'), 'utf8').split('\n').filter(Boolean), ['recv', '-s', '-F', hostile], 'the receive’s argv, exactly');
   assert.equal(readFileSync(join(dir, 'recv-stdin'), 'utf8'), `STREAM [send] [-I] [${hostile}@a] [${hostile}@b]\n`, 'the send’s stream on its stdin');
   const sshArgv = readFileSync(join(dir, 'ssh-argv'), 'utf8').split('\n');
-  assert.ok(sshArgv.includes('ControlPath=none'), 'the console’s control sockets are not on the node');
+  // The console's control sockets are not on the node: the node keeps its own, in a directory only root enters.
+  assert.ok(sshArgv.includes('ControlPath=/run/lxcri-console/peers-pve1/%C') && sshArgv.includes('ControlMaster=auto'), sshArgv.join(' '));
+  assert.ok(sshArgv.includes('ControlPersist=60'));
+  assert.deepEqual(readFileSync(join(dir, 'mkdir-argv'), 'utf8').split('\n').filter(Boolean), ['-p', '-m', '0700', '--', '/run/lxcri-console/peers-pve1']);
   assert.ok(sshArgv.includes('HostKeyAlias=pve2') && sshArgv.includes('BatchMode=yes'), 'Proxmox’s own form between nodes');
   assert.ok(sshArgv.includes('root@10.0.0.2'));
 });
 
 test('a failed send fails the whole command (pipefail), even though the receive side exits 0', () => {
   const bin = stubs(3);
-  const c = directStream(cmd('zfs', ['send', 'tank/ct/web@a']), to, cmd('zfs', ['recv', '-F', 'tank/ct/web'], true));
+  const c = directStream(cmd('zfs', ['send', 'tank/ct/web@a']), 'pve1', to, cmd('zfs', ['recv', '-F', 'tank/ct/web'], true));
   const r = spawnSync(c.tool, c.args, { env: { ...process.env, PATH: `${bin}:${process.env.PATH}` }, encoding: 'utf8' });
   assert.equal(r.status, 3);
 });
@@ -72,20 +76,24 @@ test('the target going away mid-stream (the inner ssh exits 255) is said as such
   spawnSync('mkdir', ['-p', bin]);
   writeFileSync(join(bin, 'zfs'), '#!/bin/sh\necho STREAM\n');
   writeFileSync(join(bin, 'ssh'), '#!/bin/sh\ncat > /dev/null; echo "Connection closed by 10.0.0.2 port 22" >&2; exit 255\n');
-  chmodSync(join(bin, 'zfs'), 0o755);
-  chmodSync(join(bin, 'ssh'), 0o755);
-  const c = directStream(cmd('zfs', ['send', 'tank/ct/web@a']), to, cmd('zfs', ['recv', '-F', 'tank/ct/web'], true));
+  writeFileSync(join(bin, 'mkdir'), '#!/bin/sh\n');
+  for (const tool of ['zfs', 'ssh', 'mkdir']) chmodSync(join(bin, tool), 0o755);
+  const c = directStream(cmd('zfs', ['send', 'tank/ct/web@a']), 'pve1', to, cmd('zfs', ['recv', '-F', 'tank/ct/web'], true));
   const r = spawnSync(c.tool, c.args, { env: { ...process.env, PATH: `${bin}:${process.env.PATH}` }, encoding: 'utf8' });
   assert.equal(r.status, 254);
   assert.match(r.stderr, /Connection closed by 10\.0\.0\.2/);
   assert.match(r.stderr, /lxcri: the ssh from this node to pve2 failed/);
 });
 
-test('the reach probe runs `true` on the target with the nodes’ own ssh options, within the connect timeout', () => {
-  const p = reachProbe(to);
-  assert.equal(p.tool, 'ssh');
-  assert.equal(p.args.at(-1), 'true');
-  assert.equal(p.args.at(-2), 'root@10.0.0.2');
-  assert.ok(p.args.includes('ConnectTimeout=5'));
+test('the reach probe runs `true` on the target with the nodes’ own ssh options, within the connect timeout, opening the shared connection', () => {
+  const p = reachProbe('pve1', to);
   assert.equal(p.mutates, false);
+  assert.equal(p.timeoutMs, 10_000);
+  const bin = stubs();
+  const r = spawnSync(p.tool, p.args, { env: { ...process.env, PATH: `${bin}:${process.env.PATH}` }, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(readFileSync(join(dir, 'mkdir-argv'), 'utf8').split('\n').filter(Boolean), ['-p', '-m', '0700', '--', '/run/lxcri-console/peers-pve1']);
+  const sshArgv = readFileSync(join(dir, 'ssh-argv'), 'utf8').split('\n').filter(Boolean);
+  assert.deepEqual(sshArgv.slice(-3), ['--', 'root@10.0.0.2', 'true']);
+  assert.ok(sshArgv.includes('ConnectTimeout=5') && sshArgv.includes('ControlPath=/run/lxcri-console/peers-pve1/%C'), sshArgv.join(' '));
 });

@@ -3,29 +3,42 @@ import { shellCommand } from './shell-quote.js';
 import { remoteCommand, sshArgv, type SshTarget } from './ssh-runner.js';
 
 /**
- * ssh from one node to another as the nodes themselves do it (Proxmox's form: the same destination, known_hosts and
- * alias): no shared connection, since this console's sockets are not on that node.
+ * Where the source node keeps its shared connection to its peers (root's only; /run is per machine, and the node's
+ * name in it keeps the harness's nodes, which share this machine's /run, apart).
  */
-function nodeToNode(to: SshTarget, remote: string): string[] {
-  return ['ssh', ...sshArgv({ ...to, controlDir: '' }, remote)];
+export const peerControlDir = (from: string) => `/run/lxcri-console/peers-${from}`;
+
+/**
+ * ssh from one node to another as the nodes themselves do it (Proxmox's form: the same destination, known_hosts and
+ * alias), over a connection the source node keeps for `controlPersistSeconds` (as this console keeps its own): the
+ * reach probe opens it, the stream after it and the next ones (a move's pre-copy and last increment, the downtime)
+ * skip ssh's handshake. Without the directory (mkdir refused), ssh connects on its own.
+ */
+function nodeToNode(from: string, to: SshTarget, remote: string): string[] {
+  return ['ssh', ...sshArgv({ ...to, controlDir: peerControlDir(from) }, remote)];
 }
 
-/** Run on the source node: can it reach the target by itself (cluster keys)? `true` there, nothing else. */
-export function reachProbe(to: SshTarget): Command {
-  const [tool, ...args] = nodeToNode(to, 'true');
-  return cmd(tool!, args, false, { timeoutMs: (to.connectTimeoutSeconds + 5) * 1000 });
+/** The shell line that makes the control directory before an ssh uses it (its failure only means no sharing). */
+const makeControlDir = (from: string) => `mkdir -p -m 0700 -- ${shellCommand([peerControlDir(from)])} 2>/dev/null`;
+
+/** Run on the source node `from`: can it reach the target by itself (cluster keys)? `true` there, nothing else. */
+export function reachProbe(from: string, to: SshTarget): Command {
+  return cmd('sh', ['-c', `${makeControlDir(from)}; exec "$@"`, 'sh', ...nodeToNode(from, to, 'true')], false, {
+    timeoutMs: (to.connectTimeoutSeconds + 5) * 1000,
+  });
 }
 
 /**
- * Run on the source node: its send piped straight into the target's receive over ssh, so the stream crosses the
+ * Run on the source node `from`: its send piped straight into the target's receive over ssh, so the stream crosses the
  * network once instead of twice through this machine. bash for pipefail: a failed send fails the pipe even when the
  * receive exits 0 on a cut stream. Every argument is quoted for the shell it reaches (this bash, then the target's).
  */
-export function directStream(send: Command, to: SshTarget, receive: Command): Command {
+export function directStream(send: Command, from: string, to: SshTarget, receive: Command): Command {
   // ssh's own failure (255) is the inner ssh's here, to the target: said so, and not passed on as 255, which the
   // console's ssh to the source would take for the source being unreachable.
   const script = [
-    `set -o pipefail; ${shellCommand([send.tool, ...send.args])} | ${shellCommand(nodeToNode(to, remoteCommand(receive)))}`,
+    makeControlDir(from),
+    `set -o pipefail; ${shellCommand([send.tool, ...send.args])} | ${shellCommand(nodeToNode(from, to, remoteCommand(receive)))}`,
     `rc=$?; if [ "$rc" = 255 ]; then echo ${shellCommand([`lxcri: the ssh from this node to ${to.node} failed`])} >&2; exit 254; fi; exit "$rc"`,
   ].join('\n');
   return cmd('bash', ['-c', script], true, { ...(receive.timeoutMs !== undefined ? { timeoutMs: receive.timeoutMs } : {}) });

@@ -17,7 +17,7 @@ export async function transfer(
   onBytes?: (n: number) => void,
 ): Promise<PipeResult> {
   if (await goesDirect(cluster, from, to)) {
-    const run = directStream(send, to.ssh!.target, receive);
+    const run = directStream(send, from.spec.name, to.ssh!.target, receive);
     const r = await from.core.ctx.runner.run(run);
     // The bytes crossed between the two nodes, not through here: unknown to this console.
     return { bytes: Number.NaN, from: r, to: r };
@@ -66,7 +66,7 @@ async function goesDirect(cluster: Cluster, from: ClusterNode, to: ClusterNode):
   const key = `${from.spec.name}>${to.spec.name}`;
   let known = pairs.get(key);
   if (!known) {
-    known = from.core.ctx.runner.run(reachProbe(to.ssh.target)).then(
+    known = from.core.ctx.runner.run(reachProbe(from.spec.name, to.ssh.target)).then(
       () => true,
       () => false,
     );
