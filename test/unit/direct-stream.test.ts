@@ -59,6 +59,7 @@ test('the source sends straight into the target’s receive: argv arrive whole t
   // The console's control sockets are not on the node: the node keeps its own, in a directory only root enters.
   assert.ok(sshArgv.includes('ControlPath=/run/lxcri-console/peers-pve1/%C') && sshArgv.includes('ControlMaster=auto'), sshArgv.join(' '));
   assert.ok(sshArgv.includes('ControlPersist=60'));
+  assert.ok(sshArgv.includes('ServerAliveInterval=5') && sshArgv.includes('ServerAliveCountMax=3'), 'a kept connection to a target gone is found');
   assert.deepEqual(readFileSync(join(dir, 'mkdir-argv'), 'utf8').split('\n').filter(Boolean), ['-p', '-m', '0700', '--', '/run/lxcri-console/peers-pve1']);
   assert.ok(sshArgv.includes('HostKeyAlias=pve2') && sshArgv.includes('BatchMode=yes'), 'Proxmox’s own form between nodes');
   assert.ok(sshArgv.includes('root@10.0.0.2'));

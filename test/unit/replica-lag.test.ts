@@ -46,3 +46,18 @@ test('a replica at the newest checkpoint is up to date; a tree never replicated 
   assert.deepEqual(replicaLags(plain), []);
   assert.doesNotMatch(renderTreeText(plain, pickGlyphs(true), 0).join('\n'), /replica on/);
 });
+
+test('a moved container’s checkpoints, whose marks say `-` (no replication holds them any more), name no replica', () => {
+  // After a move, the tree on its new node keeps the `-` the replica's side wrote where a received mark would come back.
+  const b = new RecordBuilder()
+    .fs('t/c/web')
+    .snap('t/c/web', 'one', { user: { kind: 'checkpoint', replicated: '-' } })
+    .snap('t/c/web', 'two', { user: { kind: 'checkpoint', replicated: '-' } })
+    .snap('t/c/web', 'three', { user: { kind: 'checkpoint', replicated: 'pve3' } });
+  const tree = buildTree('web', 't/c/web', new Inventory(b.records));
+  assert.deepEqual(
+    replicaLags(tree).map((l) => l.node),
+    ['pve3'],
+  );
+  assert.doesNotMatch(renderTreeText(tree, pickGlyphs(true), 0).join('\n'), /replica on -/);
+});

@@ -51,6 +51,12 @@ export const USER_PROPS = {
 } as const;
 
 /**
+ * The nodes an `lxcri:replicated` mark names (comma-separated). `-` is the mark of none: set instead of inherited
+ * where a value received with the stream would come back (a replica, a moved container).
+ */
+export const replicationPeers = (mark: string | undefined): string[] => (mark ?? '').split(',').filter((p) => p && p !== '-');
+
+/**
  * What set a line aside: a branch restore (to the checkpoint `to`), an undo of one (of the restore to `to`), or a
  * switch to another line.
  */

@@ -1,5 +1,5 @@
 import { classifySnapshot, foreignSource, type CheckpointClass } from './classify.js';
-import { parseBranchMark, type DatasetRecord, type SetAsideBy } from './dataset.js';
+import { parseBranchMark, replicationPeers, type DatasetRecord, type SetAsideBy } from './dataset.js';
 import { briefOf, type SnapshotBrief } from './snapshot-brief.js';
 import type { Inventory } from './inventory.js';
 import { describeOwner, ownFamily } from './ownership.js';
@@ -89,7 +89,7 @@ function snapshotNode(rec: DatasetRecord, dataset: string, inv: Inventory, famil
     referenced: rec.referenced,
     ...(rec.written !== undefined ? { written: rec.written } : {}),
     holds: rec.userrefs,
-    ...(u.replicated ? { replicatedTo: u.replicated.split(',').filter(Boolean) } : {}),
+    ...(replicationPeers(u.replicated).length ? { replicatedTo: replicationPeers(u.replicated) } : {}),
     ...(u.label ? { label: u.label } : {}),
     ...(u['created-by'] ? { createdBy: u['created-by'] } : {}),
     ...(u.host ? { host: u.host } : {}),

@@ -15,7 +15,9 @@ export const peerControlDir = (from: string) => `/run/lxcri-console/peers-${from
  * skip ssh's handshake. Without the directory (mkdir refused), ssh connects on its own.
  */
 function nodeToNode(from: string, to: SshTarget, remote: string): string[] {
-  return ['ssh', ...sshArgv({ ...to, controlDir: peerControlDir(from) }, remote)];
+  // A target gone while the connection is kept is found within 15 s (a stream through it would otherwise wait for
+  // TCP to give up): the connection ends, its streams fail, the next one connects anew.
+  return ['ssh', '-o', 'ServerAliveInterval=5', '-o', 'ServerAliveCountMax=3', ...sshArgv({ ...to, controlDir: peerControlDir(from) }, remote)];
 }
 
 /** The shell line that makes the control directory before an ssh uses it (its failure only means no sharing). */

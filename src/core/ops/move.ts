@@ -265,9 +265,11 @@ export const MOVE: OperationDef<MoveInput> = {
           // The moved tree has no peer on the source any more: its holds for the source go too.
           const t = target();
           const { inv: there, family: theirs } = await family(t.zfs);
-          for (const snap of there.records.filter((r) => r.type === 'snapshot' && theirs.includes(r.name.split('@')[0]!))) {
-            await dropPeer(t.zfs, snap, input.source);
-          }
+          await dropPeer(
+            t.zfs,
+            there.records.filter((r) => r.type === 'snapshot' && theirs.includes(r.name.split('@')[0]!)),
+            input.source,
+          );
         },
         // The container runs on the target by now: a failure here leaves a source to remove by hand, nothing lost.
         onFailure: 'stop',

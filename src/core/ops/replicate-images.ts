@@ -50,12 +50,13 @@ export async function planImages(ctx: CoreContext, target: ReplicationTarget, sn
   if (!stateful.length) return plan;
   const dst = requireTargetFiles(target);
   for (const { rec, dir } of stateful) {
-    const mine = await publishedManifest(ctx.fs, dir);
+    // Each side on its own node: both at once (one checkpoint after another, so a long tree opens no more than two
+    // sessions at a time on a node's shared connection).
+    const [mine, theirs] = await Promise.all([publishedManifest(ctx.fs, dir), publishedManifest(dst.fs, dir)]);
     if (!mine) {
       plan.missing.push(rec.name);
       continue;
     }
-    const theirs = await publishedManifest(dst.fs, dir);
     if (theirs && theirs.sha256 === mine.sha256) plan.there++;
     else plan.copy.push({ snapshot: rec.name, dir, sha256: mine.sha256, bytes: mine.compressed_size });
   }

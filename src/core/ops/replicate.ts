@@ -1,12 +1,12 @@
 import type { CoreContext } from '../context.js';
 import { LxcriError, RefusedError } from '../errors.js';
-import { USER_PREFIX, USER_PROPS, type DatasetRecord } from '../model/dataset.js';
+import { replicationPeers, USER_PREFIX, USER_PROPS, type DatasetRecord } from '../model/dataset.js';
 import { Inventory } from '../model/inventory.js';
 import { ownFamily } from '../model/ownership.js';
 import { replicaNames, type ReplicaNames } from '../model/replica-names.js';
 import { planReplication, replicaAfter, ReplicationRefusal, type ReplicationPlan, type ReplicationStep } from '../model/replication.js';
 import type { Command, PipeResult } from '../runner/command.js';
-import type { Zfs } from '../tools/zfs/zfs.js';
+import type { Zfs, ZfsChanges } from '../tools/zfs/zfs.js';
 import { poolOf } from '../tools/zfs/names.js';
 import { runOperation, type OnStep, type OperationDef } from './engine.js';
 import type { Step } from './steps.js';
@@ -500,26 +500,37 @@ export async function executeReplicate(
   return direct ? {} : { bytes };
 }
 
+/** Holds the snapshot for `peer` and adds it to the snapshot's mark (nothing when it has both). */
+function holdFor(changes: ZfsChanges, rec: DatasetRecord, peer: string): void {
+  const peers = peersOf(rec);
+  if (peers.includes(peer)) return;
+  changes.hold(replicationTag(peer), rec.name).set(rec.name, { [REPLICATED]: [...peers, peer].join(',') });
+}
+
+/**
+ * Releases the snapshot's hold for `peer` and takes `peer` off its mark; a mark left naming no node is inherited away,
+ * or set to `-` where a value received with the stream would come back (`none: '-'`, a replica's side).
+ */
+function releaseFor(changes: ZfsChanges, rec: DatasetRecord, peer: string, none: 'inherit' | '-'): void {
+  const peers = peersOf(rec);
+  if (!peers.includes(peer)) return;
+  changes.release(replicationTag(peer), rec.name);
+  const rest = peers.filter((p) => p !== peer);
+  if (rest.length) changes.set(rec.name, { [REPLICATED]: rest.join(',') });
+  else if (none === 'inherit') changes.inherit(rec.name, REPLICATED);
+  else changes.set(rec.name, { [REPLICATED]: '-' });
+}
+
 /** Holds each dataset's new base for `peer` (and marks it), then releases the bases it replaces: in one round trip. */
 export async function moveHolds(zfs: Zfs, inv: Inventory, planTips: ReplicationPlan['tips'], peer: string): Promise<void> {
-  const tag = replicationTag(peer);
   const tips = new Set(planTips.map((t) => t.snapshot));
   const changes = zfs.changes();
   for (const t of planTips) {
     const rec = inv.get(t.snapshot);
-    const peers = peersOf(rec);
-    if (peers.includes(peer)) continue;
-    changes.hold(tag, t.snapshot).set(t.snapshot, { [REPLICATED]: [...peers, peer].join(',') });
+    if (rec) holdFor(changes, rec, peer);
   }
   for (const dataset of new Set(planTips.map((t) => t.dataset))) {
-    for (const snap of inv.snapshotsOf(dataset)) {
-      const peers = peersOf(snap);
-      if (tips.has(snap.name) || !peers.includes(peer)) continue;
-      changes.release(tag, snap.name);
-      const rest = peers.filter((p) => p !== peer);
-      if (rest.length) changes.set(snap.name, { [REPLICATED]: rest.join(',') });
-      else changes.inherit(snap.name, REPLICATED);
-    }
+    for (const snap of inv.snapshotsOf(dataset)) if (!tips.has(snap.name)) releaseFor(changes, snap, peer, 'inherit');
   }
   await zfs.apply(changes);
 }
@@ -539,7 +550,7 @@ export async function replicaHolds(zfs: Zfs, inv: Inventory, planTips: Replicati
       const value = snap.user.replicated ?? '';
       // Only a replication holds a replica's snapshot for its source (holds are never sent); a replica taken over
       // after its container moved still has the holds of the node it was made from: released.
-      const holders = value.split(',').filter((p) => p && p !== '-');
+      const holders = peersOf(snap);
       if (tips.has(snap.name)) {
         if (!holders.includes(source)) changes.hold(tag, snap.name);
         for (const other of holders) if (other !== source) changes.release(replicationTag(other), snap.name);
@@ -553,27 +564,24 @@ export async function replicaHolds(zfs: Zfs, inv: Inventory, planTips: Replicati
   await zfs.apply(changes);
 }
 
-/** The nodes a snapshot is the replication base for (`lxcri:replicated`, comma-separated). */
-export const peersOf = (rec: DatasetRecord | undefined): string[] => (rec?.user[USER_PROPS.replicated] ?? '').split(',').filter(Boolean);
+/** The nodes a snapshot is the replication base for (`lxcri:replicated`, comma-separated; `-`: none). */
+export const peersOf = (rec: DatasetRecord | undefined): string[] => replicationPeers(rec?.user[USER_PROPS.replicated]);
 
 /**
- * The snapshot is no longer the base for `peer`: its hold released (whatever state it is in), the peer taken off its
- * mark. Set, not inherited: on a replica a value received with the stream would come back (zfs-fuse).
+ * The snapshots are no longer bases for `peer`: their holds released, the peer taken off their marks, in one round
+ * trip. Set, not inherited: on a replica a value received with the stream would come back (zfs-fuse).
  */
-export async function dropPeer(zfs: Zfs, rec: DatasetRecord, peer: string): Promise<void> {
-  const peers = peersOf(rec);
-  if (!peers.includes(peer)) return;
-  await zfs.release(replicationTag(peer), rec.name).catch(() => undefined);
-  const rest = peers.filter((p) => p !== peer);
-  await zfs.set(rec.name, { [REPLICATED]: rest.length ? rest.join(',') : '-' });
+export async function dropPeer(zfs: Zfs, recs: readonly DatasetRecord[], peer: string): Promise<void> {
+  const changes = zfs.changes();
+  for (const rec of recs) releaseFor(changes, rec, peer, '-');
+  await zfs.apply(changes);
 }
 
 /**
- * Undoes moveHolds: the new bases released, the previous ones held and marked again (each only where needed). On the
- * replica's side, `names` gives the snapshots' names there.
+ * Undoes moveHolds: the new bases released, the previous ones held and marked again (each only where needed), in one
+ * round trip. On the replica's side, `names` gives the snapshots' names there.
  */
 async function restoreHolds(zfs: Zfs, input: ReplicateInput, peer: string, names: ReplicaNames): Promise<void> {
-  const tag = replicationTag(peer);
   const inv = new Inventory(await zfs.listAll(names.pool));
   // Journals written before previousBases were limited to the container's own tree may name other datasets: those
   // cannot be mapped to the replica's names and are left alone.
@@ -585,19 +593,16 @@ async function restoreHolds(zfs: Zfs, input: ReplicateInput, peer: string, names
     }
   };
   const previous = new Set(input.previousBases.map(mappable).filter((n): n is string => n !== undefined));
+  const changes = zfs.changes();
   for (const t of replicaTips(input.tips, names)) {
     const rec = inv.get(t.snapshot);
-    if (!rec || previous.has(t.snapshot)) continue;
-    await dropPeer(zfs, rec, peer);
+    if (rec && !previous.has(t.snapshot)) releaseFor(changes, rec, peer, '-');
   }
   for (const name of previous) {
     const rec = inv.get(name);
-    if (!rec) continue;
-    const peers = peersOf(rec);
-    if (peers.includes(peer)) continue;
-    await zfs.hold(tag, name);
-    await zfs.set(name, { [REPLICATED]: [...peers, peer].join(',') });
+    if (rec) holdFor(changes, rec, peer);
   }
+  await zfs.apply(changes);
 }
 
 function p0hint(p: PreflightCheck, node: string, targetBase?: string): string {
