@@ -318,3 +318,25 @@ test('BUG: a branch restore of a checkpoint on another branch is replayed, not r
   ]);
   assert.deepEqual(plan!.current, [WEB, BR1]);
 });
+
+test('an increment’s estimate without `written`: a checkpoint just taken owns nothing yet, so what the tip references beyond the base counts', () => {
+  // 384M written, then checkpointed: the new snapshot's `used` is 0 (the live data shares its blocks).
+  const M = 1024 * 1024;
+  const src = inv(
+    new RecordBuilder()
+      .fs(WEB)
+      .snap(WEB, 'checkpoint-1', { used: 0, referenced: 1 * M })
+      .snap(WEB, 'checkpoint-2', { used: 0, referenced: 385 * M }),
+  );
+  const dst = inv(line(replica(), WEB, c(1)));
+  assert.equal(planReplication(src, [WEB], dst).bytes, 384 * M);
+  // Overwrites in place (the same size): the older snapshots' own space says it.
+  const over = inv(
+    new RecordBuilder()
+      .fs(WEB)
+      .snap(WEB, 'checkpoint-1', { used: 0 })
+      .snap(WEB, 'checkpoint-2', { used: 64 * M })
+      .snap(WEB, 'checkpoint-3', { used: 0 }),
+  );
+  assert.equal(planReplication(over, [WEB], dst).bytes, 64 * M);
+});

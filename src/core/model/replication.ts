@@ -102,10 +102,20 @@ export function planReplication(src: Inventory, family: readonly string[], dst: 
   return { steps, tips, bytes: steps.reduce((n, s) => n + (s.kind === 'send' ? s.bytes : 0), 0), current };
 }
 
+/**
+ * An `-I` send from `from` to the tip. Its size without `written` (zfs-fuse) or `send -nvP`: the snapshots' own space
+ * (`used`: blocks later changed), but at least what the tip references beyond the base, because a checkpoint just
+ * taken owns nothing yet (`used` 0 while the live data still shares its blocks): 384M written then checkpointed was
+ * estimated at 0 bytes.
+ */
 function incremental(ds: string, from: DatasetRecord, snaps: readonly DatasetRecord[]): ReplicationStep {
   const after = snaps.slice(snaps.indexOf(from) + 1);
   const tip = snaps.at(-1)!;
-  return { kind: 'send', dataset: ds, from: from.name, to: tip.name, incremental: '-I', snapshots: after.length, bytes: after.reduce((n, s) => n + s.used, 0) };
+  const bytes = Math.max(
+    after.reduce((n, s) => n + s.used, 0),
+    tip.referenced - from.referenced,
+  );
+  return { kind: 'send', dataset: ds, from: from.name, to: tip.name, incremental: '-I', snapshots: after.length, bytes };
 }
 
 /** Origins before clones (a dataset whose origin is outside the family first). */
