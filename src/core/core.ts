@@ -628,6 +628,8 @@ export class Core {
         };
       });
     }
+    // Not in a read-only session: the probe makes the source's socket directory.
+    if (!this.ctx.readOnly) target.warm?.();
     return this.operate('replicate', { ids: [id], label: `${id} to ${target.node}` }, async (step, [ref]) => {
       // Three reads at once (the journals and the listing here, the replica's listing there): nothing is changed
       // before all three are in, and an interrupted operation refuses it then.
@@ -701,6 +703,7 @@ export class Core {
       return { c, dst, movePlan, input };
     };
     if (opts.dryRun) return this.read(id, async (ref) => ({ plan: (await plan(ref)).movePlan, executed: false }));
+    if (!this.ctx.readOnly) target.warm?.();
     return this.operate('move', { ids: [id], label: `${id} to ${target.node}` }, async (step, [ref]) => {
       await this.refuseIfInterrupted(id, ref!.dataset);
       if (ref!.container.sources.some((s) => s !== 'zfs' && s !== 'lxc' && s !== 'pct')) {

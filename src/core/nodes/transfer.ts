@@ -50,6 +50,11 @@ export function replicationTarget(cluster: Cluster, from: ClusterNode, to: Clust
     zfs: to.core.ctx.zfs,
     ctx: to.core.ctx,
     transfer: (send, receive, onBytes) => transfer(cluster, from, send, to, receive, onBytes),
+    warm: () => {
+      // Failures are not said here: the same command later (a listing, the probe's answer) says them.
+      void to.core.ctx.zfs.detect().catch(() => undefined);
+      void goesDirect(cluster, from, to);
+    },
   };
 }
 

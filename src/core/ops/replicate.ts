@@ -23,6 +23,11 @@ export interface ReplicationTarget {
   ctx?: CoreContext;
   /** `send | recv` between the two nodes (relayed through this console: src/core/nodes/transfer.ts). */
   transfer(send: Command, receive: Command, onBytes?: (bytes: number) => void): Promise<PipeResult>;
+  /**
+   * Opens, without waiting, the connections a replication will use (this console's to the target, the source's to
+   * it): their handshakes then overlap the lock, the journal and the source's reads instead of following them.
+   */
+  warm?(): void;
 }
 
 export interface ReplicationResult {

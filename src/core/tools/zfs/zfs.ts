@@ -82,6 +82,7 @@ export class ZfsChanges {
 
 export class Zfs {
   private caps?: ZfsCapabilities;
+  private detecting?: Promise<ZfsCapabilities>;
 
   constructor(
     private readonly runner: Runner,
@@ -94,9 +95,16 @@ export class Zfs {
     return this.caps;
   }
 
-  /** Detects the flavour: `zfs version` exists on OpenZFS >= 0.8 only; legacy ZFS reports its pool version. */
-  async detect(): Promise<ZfsCapabilities> {
-    if (this.caps) return this.caps;
+  /**
+   * Detects the flavour: `zfs version` exists on OpenZFS >= 0.8 only; legacy ZFS reports its pool version. Calls while
+   * it runs share its one probe (a replication warms the target's connection with it while it plans).
+   */
+  detect(): Promise<ZfsCapabilities> {
+    if (this.caps) return Promise.resolve(this.caps);
+    return (this.detecting ??= this.probe().finally(() => (this.detecting = undefined)));
+  }
+
+  private async probe(): Promise<ZfsCapabilities> {
     let zfsVersion: string | undefined;
     try {
       zfsVersion = (await this.run(cmd('zfs', ['version']))).stdout;
