@@ -18,6 +18,7 @@ import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { parseConfig } from '../src/core/config.js';
 import { connectCluster } from '../src/core/nodes/connect.js';
+import { peerControlDir } from '../src/core/nodes/direct-stream.js';
 import { replicationTarget } from '../src/core/nodes/transfer.js';
 import type { Runner } from '../src/core/runner/command.js';
 import { cmd } from '../src/core/runner/command.js';
@@ -104,7 +105,8 @@ export async function replicateFigures(): Promise<string[][]> {
         // Cold: the same replicate from a new process's state, with no connection kept anywhere.
         fill(pve1, 'rpool/data/500', size);
         await source.core.checkpoint(['500']);
-        on(pve1, ['sh', '-c', 'for s in /run/lxcri-console/peers-pve1/*; do [ -S "$s" ] && ssh -o ControlPath="$s" -O exit x 2>/dev/null; done; true']);
+        // Only this cluster's connection (the harness nodes share this machine's /run).
+        on(pve1, ['sh', '-c', `ssh -F ${cluster.sshConfig} -o ControlPath=${peerControlDir('pve1')}/%C -O exit pve2 2>/dev/null; true`]);
         const fresh = `${dir}/run-cold-${size}-${i}`;
         mkdirSync(fresh, { mode: 0o700 });
         const again = await connectCluster(config, { runner: ssh.runner, controlDir: fresh });

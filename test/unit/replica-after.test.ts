@@ -109,3 +109,42 @@ test('-i sends only its one snapshot', () => {
   };
   assert.deepEqual(snapNames(replicaAfter(src, inv(replicaAt2()), [step], names.toTarget)!, WEB), ['checkpoint-1', 'checkpoint-2', 'checkpoint-4']);
 });
+
+test('increments on the line and on a branch beside it, in one plan: both derived; with a full send among them, read', () => {
+  const BR = 't/c/lxcri-br-web-1700000001';
+  const src = inv(
+    new RecordBuilder()
+      .fs('t/c')
+      .fs(WEB)
+      .snap(WEB, 'checkpoint-1')
+      .snap(WEB, 'checkpoint-2')
+      .snap(WEB, 'checkpoint-3')
+      .fs(BR, { origin: `${WEB}@checkpoint-1` })
+      .snap(BR, 'checkpoint-11')
+      .snap(BR, 'checkpoint-12'),
+  );
+  const dst = inv(
+    new RecordBuilder()
+      .fs('t/c')
+      .fs(WEB)
+      .snap(WEB, 'checkpoint-1')
+      .snap(WEB, 'checkpoint-2')
+      .fs(BR, { origin: `${WEB}@checkpoint-1` })
+      .snap(BR, 'checkpoint-11'),
+  );
+  const plan = planReplication(src, [WEB, BR], dst);
+  assert.deepEqual(
+    plan.steps.map((s) => s.kind === 'send' && [s.dataset, s.incremental]),
+    [
+      [WEB, '-I'],
+      [BR, '-I'],
+    ],
+  );
+  const after = replicaAfter(src, dst, plan.steps, names.toTarget)!;
+  assert.deepEqual(snapNames(after, WEB), ['checkpoint-1', 'checkpoint-2', 'checkpoint-3']);
+  assert.deepEqual(snapNames(after, BR), ['checkpoint-11', 'checkpoint-12']);
+  assert.deepEqual(planReplication(src, [WEB, BR], after).steps, []);
+  // The branch not on the replica yet: its first snapshot goes as a clone stream, a new dataset there.
+  const withoutBranch = inv(new RecordBuilder().fs('t/c').fs(WEB).snap(WEB, 'checkpoint-1').snap(WEB, 'checkpoint-2'));
+  assert.equal(replicaAfter(src, withoutBranch, planReplication(src, [WEB, BR], withoutBranch).steps, names.toTarget), undefined);
+});

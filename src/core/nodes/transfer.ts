@@ -53,7 +53,8 @@ export function replicationTarget(cluster: Cluster, from: ClusterNode, to: Clust
     warm: () => {
       // Failures are not said here: the same command later (a listing, the probe's answer) says them.
       void to.core.ctx.zfs.detect().catch(() => undefined);
-      void goesDirect(cluster, from, to);
+      // A probe still on its way when the command ends keeps a CLI until it answers (connect timeout + 5 s at most).
+      void goesDirect(cluster, from, to).catch(() => undefined);
     },
   };
 }

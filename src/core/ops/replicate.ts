@@ -532,7 +532,16 @@ export async function moveHolds(zfs: Zfs, inv: Inventory, planTips: ReplicationP
   const changes = zfs.changes();
   for (const t of planTips) {
     const rec = inv.get(t.snapshot);
-    if (rec) holdFor(changes, rec, peer);
+    // Never release the old bases without the new one held: a base destroyed by hand since is said, nothing changed.
+    if (!rec) {
+      throw new LxcriError(
+        'inconsistent',
+        `${t.snapshot} is gone: it cannot become the base of the replication to ${peer}`,
+        'run the replication again (it plans from what is there now)',
+        1,
+      );
+    }
+    holdFor(changes, rec, peer);
   }
   for (const dataset of new Set(planTips.map((t) => t.dataset))) {
     for (const snap of inv.snapshotsOf(dataset)) if (!tips.has(snap.name)) releaseFor(changes, snap, peer, 'inherit');
