@@ -61,7 +61,8 @@ function cliPool(): { json: PoolReport; text: string } {
   const text = runCli(['--config', pool.configFile, 'pool']);
   assert.equal(text.status, 0, text.stderr);
   const report = (JSON.parse(json.stdout) as { pools: PoolReport[] }).pools.find((p) => p.name === pool.pool)!;
-  return { json: report, text: text.stdout.split('\n')[0]! };
+  // Its own pool's line: the machine's daemon may have other pools (an admin's, another test's).
+  return { json: report, text: text.stdout.split('\n').find((l) => l.startsWith(`${pool.pool} `)) ?? text.stdout };
 }
 
 async function consoleLevel(): Promise<{ capacity: number; level: string }> {
