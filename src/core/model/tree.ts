@@ -75,6 +75,7 @@ function snapshotNode(rec: DatasetRecord, dataset: string, inv: Inventory, famil
   const cls = classifySnapshot(name, rec);
   const src = cls === 'foreign' ? foreignSource(name, pve) : undefined;
   const u = rec.user;
+  const replicatedTo = replicationPeers(u.replicated);
   return {
     id: rec.guid || rec.name,
     kind: 'snapshot',
@@ -89,7 +90,7 @@ function snapshotNode(rec: DatasetRecord, dataset: string, inv: Inventory, famil
     referenced: rec.referenced,
     ...(rec.written !== undefined ? { written: rec.written } : {}),
     holds: rec.userrefs,
-    ...(replicationPeers(u.replicated).length ? { replicatedTo: replicationPeers(u.replicated) } : {}),
+    ...(replicatedTo.length ? { replicatedTo } : {}),
     ...(u.label ? { label: u.label } : {}),
     ...(u['created-by'] ? { createdBy: u['created-by'] } : {}),
     ...(u.host ? { host: u.host } : {}),

@@ -173,11 +173,9 @@ export const MOVE: OperationDef<MoveInput> = {
       title: `send the last increment to ${input.to}`,
       run: async () => {
         const t = target();
-        const sent = await sendWhatIsMissing(ctx, t, input.dataset, replicaOf);
-        const { inventory, tips } = sent;
+        const { inventory, tips, replica } = await sendWhatIsMissing(ctx, t, input.dataset, replicaOf);
         // Downtime: the replica's listing is read again only when it does not follow from what was sent.
-        const after = sent.after ?? new Inventory(await t.zfs.listAll(pool));
-        await Promise.all([moveHolds(ctx.zfs, inventory, tips, input.to), replicaHolds(t.zfs, after, tips, input.source)]);
+        await Promise.all([moveHolds(ctx.zfs, inventory, tips, input.to), replica().then((after) => replicaHolds(t.zfs, after, tips, input.source))]);
       },
     });
     steps.push({

@@ -341,15 +341,28 @@ export async function sendWhatIsMissing(
   dataset: string,
   replicaOf: string,
   names: ReplicaNames = replicaNames(dataset),
-): Promise<{ inventory: Inventory; tips: ReplicationPlan['tips']; after?: Inventory }> {
+): Promise<{ inventory: Inventory; tips: ReplicationPlan['tips']; replica: () => Promise<Inventory> }> {
   const inventory = new Inventory(await ctx.zfs.listAll(poolOf(dataset)));
-  const resumed = await resumeInterrupted(ctx, inventory, dataset, target, () => undefined, names);
+  await resumeInterrupted(ctx, inventory, dataset, target, () => undefined, names);
+  // Read after a resumed receive: the plan is made from the replica as that left it.
   const dst = await readReplica(target, names.pool);
   const plan = planReplication(inventory, ownFamily(inventory, dataset), names.sourceView(dst));
   for (const s of plan.steps) await runReplicationStep(ctx, target, s, replicaOf, names);
-  // A resumed receive was marked on its own; the plan's steps cover the rest.
-  const after = resumed ? undefined : replicaAfter(inventory, dst, plan.steps, names.toTarget);
-  return { inventory, tips: plan.tips, ...(after ? { after } : {}) };
+  return { inventory, tips: plan.tips, replica: () => replicaAfterSteps(target, names, inventory, dst, plan.steps) };
+}
+
+/**
+ * The replica's listing once `steps` ran: derived from the two listings they were planned from when it follows from
+ * them (replicaAfter: increments only), read otherwise.
+ */
+async function replicaAfterSteps(
+  target: ReplicationTarget,
+  names: ReplicaNames,
+  src: Inventory,
+  dst: Inventory,
+  steps: readonly ReplicationStep[],
+): Promise<Inventory> {
+  return replicaAfter(src, dst, steps, names.toTarget) ?? new Inventory(await target.zfs.listAll(names.pool));
 }
 
 /**
@@ -397,11 +410,10 @@ export const REPLICATE: OperationDef<ReplicateInput> = {
       title: `hold the new bases on ${input.source} and ${input.to} (lxcri-repl:<peer>), release the previous ones`,
       run: async () => {
         const t = target();
-        // In the run that planned it, both sides follow from the plan (this node's listing is unchanged under the
-        // lock; the replica's is derived when the plan only sent increments); otherwise both are read.
-        const derived = listed && replicaAfter(listed.source, listed.replica, plan, names.toTarget);
-        const [src, there] = derived
-          ? [listed.source, derived]
+        // In the run that planned it, this node's listing is the plan's (unchanged under the lock) and the replica's
+        // follows from it when the plan only sent increments; a run finished from its journal reads both.
+        const [src, there] = listed
+          ? [listed.source, await replicaAfterSteps(t, names, listed.source, listed.replica, plan)]
           : await Promise.all([ctx.zfs.listAll(poolOf(input.dataset)).then((r) => new Inventory(r)), t.zfs.listAll(names.pool).then((r) => new Inventory(r))]);
         // Whatever of the family arrived is marked a replica, also what a kill left unmarked after its receive.
         const unmarked = ownFamily(src, input.dataset)
