@@ -28,20 +28,23 @@ interface ZpoolRow {
 
 /**
  * `zpool list` once the pool's space figures follow what was written: they change when a txg syncs, which a
- * property change forces; read until two readings, each after one, agree (a reading during a sync can be off).
+ * property change forces; read until two readings, each after one, agree on CAP (a reading during a sync can be
+ * off). Only CAP: near full, each forced sync itself moves ALLOC and FREE by a tenth of a megabyte (CI saw
+ * 96.5M free never read twice), while the percentage the level follows holds still.
  */
 function zpoolRow(): ZpoolRow {
-  let last = '';
+  let last: ZpoolRow | undefined;
+  const seen: string[] = [];
   for (let i = 0; i < 20; i++) {
     sh('zfs', ['set', `lxcri:tick=${i}`, pool.pool]);
     const line = sh('zpool', ['list', '-H', '-o', 'size,allocated,free,capacity', pool.pool]).trim();
-    if (line === last) {
-      const [size, alloc, free, cap] = line.split('\t') as [string, string, string, string];
-      return { size, alloc, free, cap: Number(cap.replace('%', '')) };
-    }
-    last = line;
+    const [size, alloc, free, cap] = line.split('\t') as [string, string, string, string];
+    const row = { size, alloc, free, cap: Number(cap.replace('%', '')) };
+    if (last && row.cap === last.cap && row.size === last.size) return row;
+    last = row;
+    seen.push(line);
   }
-  throw new Error(`zpool list never settled: ${last}`);
+  throw new Error(`zpool list never settled: ${seen.join(' | ')}`);
 }
 
 /** Writes until zpool's CAP reaches `percent`: 64 MiB steps while far below, then 4 MiB (0.2 %) at a time. */
