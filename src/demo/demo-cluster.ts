@@ -1,14 +1,17 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../core/config.js';
 import { createContext, type Identity } from '../core/context.js';
 import { Core } from '../core/core.js';
-import { Cluster, type ClusterNode } from '../core/nodes/cluster.js';
+import { setTimeout as delay } from 'node:timers/promises';
+import { Cluster, type ClusterNode, type NodeStream } from '../core/nodes/cluster.js';
 import { UsageError } from '../core/errors.js';
 import { NodeUnreachableError } from '../core/nodes/ssh-runner.js';
+import { connectPeers } from '../core/nodes/transfer.js';
 import type { Command, CommandResult, Runner } from '../core/runner/command.js';
 import { writeOnChange, type DemoHost } from './demo-host.js';
 import { DemoRunner, type DemoContainer } from './demo-runner.js';
+import type { SimStream } from './sim-stream.js';
 import { ZfsSim } from './zfs-sim.js';
 
 const GB = 1024 ** 3;
@@ -56,13 +59,13 @@ class DemoNodeRunner implements Runner {
 
 async function demoNode(first: DemoHost, spec: (typeof NODES)[number], identity: Identity): Promise<ClusterNode> {
   const dir = join(first.dir, 'nodes', spec.name);
-  const pveDir = join(dir, 'pve', 'lxc');
+  // One cluster filesystem (/etc/pve) for all: each node's guest configs in nodes/<node>/lxc, storage.cfg shared.
+  const pveDir = join(first.config.pve.members, '..', 'nodes', spec.name, 'lxc');
   mkdirSync(pveDir, { recursive: true });
-  writeFileSync(join(dir, 'pve', 'storage.cfg'), 'zfspool: local-zfs\n\tpool rpool/data\n\tsparse\n\tcontent images,rootdir\n');
   let clock = Date.now() - 20 * DAY;
   let live = false;
   // The history is seeded with the clock moved back; afterwards the node runs on real time.
-  const sim = new ZfsSim(() => (live ? Date.now() : clock), 2 ** 41);
+  const sim = new ZfsSim(() => (live ? Date.now() : clock), 2 ** 41, 0x5eed + Number(spec.ip.split('.').at(-1)));
   sim.create('rpool', 128 * 1024);
   sim.create('rpool/data', 128 * 1024);
   const containers = new Map<string, DemoContainer>();
@@ -77,7 +80,7 @@ async function demoNode(first: DemoHost, spec: (typeof NODES)[number], identity:
   config.state_dir = join(dir, 'state');
   config.journal_dir = join(dir, 'journal');
   config.lxc.path = join(dir, 'lxc');
-  config.pve = { config_dir: pveDir, storage_cfg: join(dir, 'pve', 'storage.cfg'), members: join(dir, 'pve', '.members') };
+  config.pve = { ...first.config.pve, config_dir: pveDir };
   config.criu.store = join(dir, 'images');
   const seeding = new Core(createContext(config, sims, { now: () => clock, identity }));
   for (const c of spec.containers) {
@@ -103,5 +106,27 @@ export async function createDemoCluster(first: DemoHost, pve1: Core, identity: I
   const nodes: ClusterNode[] = [{ spec: { name: 'pve1', ssh: 'local' }, core: pve1, local: true }, ...others];
   const chosen = only ? nodes.filter((n) => n.spec.name === only) : nodes;
   if (!chosen.length) throw new UsageError(`unknown node '${only}'`, `nodes: ${nodes.map((n) => n.spec.name).join(', ')}`);
-  return new Cluster(chosen, { timeoutMs: 5_000, name: 'demo', quorate: true });
+  const cluster = new Cluster(chosen, { timeoutMs: 5_000, name: 'demo', quorate: true, stream: handOver });
+  connectPeers(cluster);
+  return cluster;
 }
+
+/** The demo's link between nodes: 10 GbE, so a stream's progress shows for up to two seconds. */
+const LINK_BYTES_PER_MS = 1.1e6;
+const MAX_STREAM_MS = 2_000;
+
+/**
+ * A send on one simulated node received on another: the stream (data, see SimStream) handed over in memory, in the
+ * time the link would take, its progress told as a real pipe tells it (bytes so far).
+ */
+const handOver: NodeStream = async (from, send, to, receive, onBytes) => {
+  const sent = await from.core.ctx.runner.run(send);
+  const { bytes } = JSON.parse(sent.stdout) as SimStream;
+  const ms = Math.min(MAX_STREAM_MS, bytes / LINK_BYTES_PER_MS);
+  for (let t = 0; t < ms; t += 100) {
+    await delay(Math.min(100, ms - t));
+    onBytes?.(Math.round((bytes * Math.min(ms, t + 100)) / ms));
+  }
+  const received = await to.core.ctx.runner.run({ ...receive, input: sent.stdout });
+  return { bytes, from: sent, to: received };
+};

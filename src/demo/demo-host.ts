@@ -58,7 +58,8 @@ export async function createDemoHost(options: { fallback?: Runner; now?: () => n
   let clock = seedStart;
   const sim = new ZfsSim(() => clock, 2 ** 50);
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'lxcri-demo-'));
-  const pveDir = join(dir, 'pve', 'lxc');
+  // /etc/pve/lxc is this node's directory in the cluster filesystem (the demo cluster's other nodes have theirs).
+  const pveDir = join(dir, 'pve', 'nodes', 'pve1', 'lxc');
   mkdirSync(pveDir, { recursive: true });
   writeFileSync(
     join(dir, 'pve', 'storage.cfg'),

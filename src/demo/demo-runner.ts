@@ -1,6 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Command, CommandResult, Runner } from '../core/runner/command.js';
 import { ToolFailedError, ToolMissingError } from '../core/runner/errors.js';
+import { simReceive, simSend, simSendEstimate, type SimStream } from './sim-stream.js';
 import { ZfsError, type SimDataset, type ZfsSim } from './zfs-sim.js';
 
 export interface DemoContainer {
@@ -12,6 +13,8 @@ export interface DemoContainer {
   memory: number;
   /** Snapshots Proxmox took (`pct snapshot`): sections of the config, oldest first. */
   snapshots?: Array<{ name: string; snaptime: number }>;
+  /** Its config was not written by this runner (moved here from another node, a copy brought up here): left as it is. */
+  adopted?: boolean;
 }
 
 /**
@@ -36,6 +39,7 @@ export class DemoRunner implements Runner {
 
   async run(command: Command): Promise<CommandResult> {
     const started = performance.now();
+    this.followConfigs();
     this.log.push([command.tool, ...command.args].join(' '));
     this.elapsedMs += realLatency(command.tool, command.args[0] ?? '', this.log.length);
     let stdout = '';
@@ -44,7 +48,7 @@ export class DemoRunner implements Runner {
     try {
       switch (command.tool) {
         case 'zfs':
-          stdout = this.zfsCmd([...command.args]);
+          stdout = this.zfsCmd([...command.args], command.input);
           break;
         case 'zpool':
           stdout = this.zpoolCmd([...command.args]);
@@ -79,7 +83,7 @@ export class DemoRunner implements Runner {
 
   // ---- zfs ----------------------------------------------------------------------------------------------------
 
-  private zfsCmd(a: string[]): string {
+  private zfsCmd(a: string[], input?: string): string {
     const z = this.zfs;
     const verb = a.shift();
     const props = takeProps(a);
@@ -155,9 +159,35 @@ export class DemoRunner implements Runner {
       case 'create':
         z.create(a.filter((x) => x !== '-p')[0]!, 96 * 1024, props);
         return '';
-      case 'hold':
-        z.get(a[1]!).holds++;
+      case 'hold': {
+        const [tag, name] = a as [string, string];
+        const d = z.get(name);
+        if (d.tags?.includes(tag)) throw new ZfsError(`cannot hold snapshot '${name}': tag already exists on this dataset`);
+        (d.tags ??= []).push(tag);
+        d.holds++;
         return '';
+      }
+      case 'release': {
+        const [tag, name] = a as [string, string];
+        const d = z.get(name);
+        if (!d.tags?.includes(tag)) throw new ZfsError(`cannot release hold from snapshot '${name}': no such tag on this dataset`);
+        d.tags = d.tags.filter((t) => t !== tag);
+        d.holds--;
+        return '';
+      }
+      case 'send': {
+        const dry = a[0] === '-nvP';
+        const rest = a.filter((x) => x !== '-p' && x !== '-nvP');
+        const flag = rest[0] === '-i' || rest[0] === '-I' ? rest[0] : undefined;
+        const to = rest.at(-1)!;
+        const stream = simSend(z, to, flag ? { flag, snapshot: rest[1]! } : undefined);
+        return dry ? simSendEstimate(stream, to) : JSON.stringify(stream);
+      }
+      case 'recv': {
+        if (!input) throw new ZfsError('cannot receive: failed to read from stream');
+        simReceive(z, JSON.parse(input) as SimStream, a.at(-1)!, a.includes('-F'));
+        return '';
+      }
       default:
         throw new ZfsError(`unrecognized command '${verb}'`, 2);
     }
@@ -335,10 +365,35 @@ export class DemoRunner implements Runner {
     return '';
   }
 
+  /**
+   * The node's guests are the configs in its directory, as on Proxmox: one moved away (to another node's directory)
+   * is gone from here, one that appeared (moved here, a copy brought up here) is a stopped container of this node.
+   */
+  private followConfigs(): void {
+    if (!existsSync(this.pveDir)) return;
+    const files = new Set(readdirSync(this.pveDir).filter((f) => /^\d+\.conf$/.test(f)));
+    for (const id of [...this.containers.keys()]) if (!files.has(`${id}.conf`)) this.containers.delete(id);
+    for (const f of files) {
+      const vmid = f.slice(0, -'.conf'.length);
+      if (this.containers.has(vmid)) continue;
+      const text = readFileSync(`${this.pveDir}/${f}`, 'utf8');
+      const key = (k: string) => /^([a-z0-9]+):\s*(.*)$/.exec(text.split('\n').find((l) => l.startsWith(`${k}:`)) ?? '')?.[2];
+      this.containers.set(vmid, {
+        vmid,
+        name: key('hostname') ?? `CT${vmid}`,
+        status: 'stopped',
+        rootfs: (key('rootfs') ?? '').split(',')[0]!,
+        memory: Number(key('memory') ?? 512),
+        adopted: true,
+      });
+    }
+  }
+
   /** /etc/pve/lxc/<vmid>.conf as Proxmox writes them, kept in step with the simulated containers. */
   writePveConfigs(): void {
     mkdirSync(this.pveDir, { recursive: true });
     for (const c of this.containers.values()) {
+      if (c.adopted) continue;
       // Keys sorted, as Proxmox writes them; `parent` is the snapshot the live state grew from.
       const keys = (parent: string | undefined, snaptime?: number) => [
         `arch: amd64`,
@@ -389,6 +444,8 @@ const ZFS_LATENCY: Record<string, number> = {
   set: 70,
   inherit: 70,
   hold: 60,
+  release: 60,
+  recv: 300,
   list: 35,
   get: 25,
 };

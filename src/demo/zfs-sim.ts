@@ -36,6 +36,8 @@ export interface SimDataset {
   mountpoint?: string;
   mounted: boolean;
   holds: number;
+  /** The tags of its holds (`zfs hold <tag>`); absent: none by tag (the seed's own holds only count). */
+  tags?: string[];
   /** Properties set locally (user properties and native ones). */
   local: Record<string, string>;
 }
@@ -75,14 +77,18 @@ export class ZfsSim {
   private readonly extents = new Map<number, Extent>();
   private nextExtent = 1;
   private txg = 1000;
-  private guidSeed = 0x5eed;
+  private guidSeed: number;
   /** Space by dataset name, computed once per change. */
   private cache?: { byName: Map<string, SimSpace>; allocated: number };
 
+  /** `seed`: where its guids start (pools of different nodes have different guids, as real ones do). */
   constructor(
     public now: () => number,
     public poolSize: number,
-  ) {}
+    seed = 0x5eed,
+  ) {
+    this.guidSeed = seed;
+  }
 
   private guid(): string {
     this.guidSeed = (this.guidSeed * 48271) % 2147483647;
@@ -185,6 +191,31 @@ export class ZfsSim {
       });
     }
     this.changed();
+  }
+
+  /** A snapshot made with a given identity: what a receive makes, the stream's guid and time kept (`zfs recv`). */
+  addSnapshot(name: string, id: { guid: string; creation: number; props: Record<string, string> }): void {
+    const ds = this.get(name.slice(0, name.indexOf('@')));
+    if (this.datasets.has(name)) throw new ZfsError(`cannot receive: destination '${name}' exists`);
+    this.datasets.set(name, {
+      name,
+      type: 'snapshot',
+      guid: id.guid,
+      createtxg: ++this.txg,
+      creation: id.creation,
+      blocks: new Set(ds.blocks),
+      mounted: false,
+      holds: 0,
+      local: { ...id.props },
+    });
+    this.changed();
+  }
+
+  /** The bytes of a set of extents. */
+  bytesOf(blocks: Iterable<number>): number {
+    let n = 0;
+    for (const id of blocks) n += this.extents.get(id)?.bytes ?? 0;
+    return n;
   }
 
   /** A workload on a filesystem's live state (what a container does between snapshots); snapshots keep what it replaces. */

@@ -1,6 +1,6 @@
 import { NotFoundError, UsageError } from '../errors.js';
 import type { Core } from '../core.js';
-import type { Runner } from '../runner/command.js';
+import type { Command, PipeResult, Runner } from '../runner/command.js';
 import type { ContainerSummary, NodeInfo, World } from '../world.js';
 import type { BatchingRunner } from './read-batch.js';
 import { splitContainerRef, type NodeSpec } from './node-spec.js';
@@ -44,9 +44,14 @@ export interface ClusterView {
   containers: ClusterContainer[];
 }
 
+/** A send on one node into a receive on another, run by whatever carries streams between this cluster's nodes. */
+export type NodeStream = (from: ClusterNode, send: Command, to: ClusterNode, receive: Command, onBytes?: (n: number) => void) => Promise<PipeResult>;
+
 export interface ClusterOptions {
   /** This machine's runner: what pipes a send on one node into a receive on another. */
   local?: Runner;
+  /** Carries the streams between nodes instead (the demo's simulated nodes hand them over in memory). */
+  stream?: NodeStream;
   /** A node's refresh not finished by then is reported unreachable (the others go on). */
   timeoutMs: number;
   now?: () => number;
@@ -101,6 +106,10 @@ export class Cluster {
   /** This machine's runner (pipes between nodes go through it). */
   get local(): Runner | undefined {
     return this.options.local;
+  }
+
+  get stream(): NodeStream | undefined {
+    return this.options.stream;
   }
 
   /** One node and nothing else: the console and CLI work exactly as on a single host. */

@@ -11,7 +11,7 @@ import type { HostFs } from './host-fs.js';
 import { nodesFromMembers, parseMembers } from './members.js';
 import { LOCAL, validateNodeName, validateSshDestination, type NodeSpec } from './node-spec.js';
 import { BatchingRunner } from './read-batch.js';
-import { replicationTarget } from './transfer.js';
+import { connectPeers } from './transfer.js';
 import { defaultControlDir, SshRunner } from './ssh-runner.js';
 
 /** This machine's node name: the host name's first label when it is a valid node name. */
@@ -161,7 +161,6 @@ export async function connectCluster(config: Config, options: ConnectOptions): P
     ...(name ? { name } : {}),
     ...(quorate !== undefined ? { quorate } : {}),
   });
-  // Each node reaches the others through this console (a replication's steps, also when recovered from its journal).
-  for (const n of nodes) n.core.ctx.peer = (to) => replicationTarget(cluster, n, cluster.node(to));
+  connectPeers(cluster);
   return cluster;
 }

@@ -22,14 +22,10 @@ export async function transfer(
     // The bytes crossed between the two nodes, not through here: unknown to this console.
     return { bytes: Number.NaN, from: r, to: r };
   }
+  if (cluster.stream) return cluster.stream(from, send, to, receive, onBytes);
   const local = cluster.local;
   if (!local?.pipe) {
-    throw new LxcriError(
-      'unsupported',
-      `cannot stream from ${from.spec.name} to ${to.spec.name} here`,
-      'this transport cannot pipe (the demo simulates nodes without streams)',
-      1,
-    );
+    throw new LxcriError('unsupported', `cannot stream from ${from.spec.name} to ${to.spec.name} here`, 'this machine has no runner that can pipe', 1);
   }
   const wrappedSend = from.ssh ? from.ssh.wrap(send) : send;
   const wrappedReceive = to.ssh ? to.ssh.wrap(receive) : receive;
@@ -40,6 +36,11 @@ export async function transfer(
     if (failed === wrappedReceive) throw to.ssh ? to.ssh.remoteError(error, receive) : error;
     throw from.ssh ? from.ssh.remoteError(error, send) : error;
   }
+}
+
+/** Each node reaches the others through this cluster (a replication's steps, also when recovered from its journal). */
+export function connectPeers(cluster: Cluster): void {
+  for (const n of cluster.nodes) n.core.ctx.peer = (to) => replicationTarget(cluster, n, cluster.node(to));
 }
 
 /** The other node as a replication target of `from`. */
