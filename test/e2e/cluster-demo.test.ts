@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
@@ -55,3 +55,33 @@ for (const [cols, lines] of [
     }
   });
 }
+
+test('80x24, the demo cluster in a real terminal: s replicates 100 to pve2 (its checkpoints then say @pve2), M moves 101 to pve3 (Tab picks the node, its id typed to confirm)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lxcri-e2e-cluster-moves-'));
+  const t = TmuxSession.start('lxcri-e2e-cluster-moves', `${BIN} --demo --demo-cluster`, 80, 24, { LXCRI_DEMO_DIR: dir });
+  try {
+    await t.waitFor(/Containers \(13\)/);
+    t.text('s');
+    await t.waitFor(/Replicate 100 to pve2[\s\S]*y replicate/);
+    t.text('y');
+    let screen = await t.waitFor(/replication of 100 to pve2: done/, 20_000);
+    const marked = screen.split('\n').filter((l) => /● +\d+[hd] .*@pve2/.test(l));
+    assert.ok(marked.length >= 5, `its checkpoints say they are on pve2 too:\n${screen}`);
+    // Two keys in one write: down to 101, then move.
+    t.text('jM');
+    await t.waitFor(/Move 101 to pve2[\s\S]*type 101 then Enter/);
+    t.keys('Tab');
+    await t.waitFor(/Move 101 to pve3/);
+    t.text('101');
+    t.keys('Enter');
+    screen = await t.waitFor(/move of 101 to pve3: done/, 30_000);
+    assert.ok(rows(screen).includes('pve3:101'), `101 is on pve3 now:\n${screen}`);
+    assert.ok(!rows(screen).includes('pve1:101'), `and no longer on pve1:\n${screen}`);
+    assert.ok(existsSync(join(dir, 'pve', 'nodes', 'pve3', 'lxc', '101.conf')), 'its config is in pve3 directory of /etc/pve');
+    t.keys('q');
+    await t.waitFor(/EXITED 0/);
+  } finally {
+    t.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
