@@ -44,6 +44,7 @@ export type CommandId =
   | 'nodes'
   | 'replicate'
   | 'move'
+  | 'restore-on'
   | 'collapse'
   | 'order'
   | 'mark'
@@ -192,6 +193,15 @@ export const NORMAL_BINDINGS: readonly Binding[] = [
     panes: ['containers', 'details', 'events'],
     footer: false,
     disabled: (c) => needsContainer(c) ?? (!c.nodes ? 'one node only: set `nodes` in the config (or run on a Proxmox cluster node)' : undefined),
+  },
+  {
+    id: 'restore-on',
+    keys: ['O'],
+    description: 'cluster: bring the checkpoint under the cursor up on another node as a new container, the original untouched (a preview first)',
+    changes: true,
+    panes: ['tree', 'details'],
+    footer: false,
+    disabled: (c) => needsSnapshot(c) ?? (!c.nodes ? 'one node only: set `nodes` in the config (or run on a Proxmox cluster node)' : undefined),
   },
   { id: 'search', keys: ['/'], description: 'search the tree (names, labels)', panes: ['tree'] },
   { id: 'search-next', keys: ['n'], description: 'next tree match', panes: ['tree'], footer: false },

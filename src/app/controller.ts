@@ -1,5 +1,6 @@
 import type { Core } from '../core/core.js';
 import { previewReplication } from './dialogs/replicate.js';
+import { previewRestoreOn } from './dialogs/restore-on.js';
 import { previewMove } from './dialogs/move.js';
 import { LxcriError } from '../core/errors.js';
 import type { TreeRow } from '../core/model/tree-layout.js';
@@ -323,6 +324,12 @@ export class AppController {
         const targets = this.otherNodes(c.node);
         if (!targets.length) return this.say(`no other node answers: nowhere to move ${c.id} to`, 'error');
         return this.openDialog(await previewMove(this.core, { kind: 'move', container: c.id, targets, target: 0, typed: '' }));
+      }
+      case 'restore-on': {
+        if (!c || row?.node.kind !== 'snapshot') return;
+        const targets = this.otherNodes(c.node);
+        if (!targets.length) return this.say(`no other node answers: nowhere to bring ${row.node.name} up`, 'error');
+        return this.openDialog(await previewRestoreOn(this.core, { kind: 'restore-on', container: c.id, snapshot: row.node.fullName, targets, target: 0 }));
       }
       case 'mark-container':
         if (!c) return;

@@ -1,6 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ReplicationResult } from '../core/ops/replicate.js';
 import type { MoveResult } from '../core/core.js';
+import type { RestoreOnPlan } from '../core/nodes/restore-on.js';
 import type { Core, RestorePlan } from '../core/core.js';
 import type { DeletePlan } from '../core/ops/delete.js';
 import type { DeleteBranchPlan } from '../core/ops/delete-branch.js';
@@ -64,6 +65,16 @@ export type Dialog =
       error?: string;
       typed: string;
       cursor?: number;
+      scroll?: number;
+    }
+  | {
+      kind: 'restore-on';
+      container: string;
+      snapshot: string;
+      targets: string[];
+      target: number;
+      preview?: RestoreOnPlan;
+      error?: string;
       scroll?: number;
     }
   | { kind: 'delete-branch'; plan: DeleteBranchPlan; typed: string; cursor?: number; scroll?: number; steps?: boolean }

@@ -222,3 +222,42 @@ test('the tree marks a checkpoint another node also holds (the same guid in its 
     }
   }
 });
+
+test('O on a checkpoint brings it up on another node as a new container: the plan first (at 80x24, Tab another node), y runs it; ground truth on both nodes', async () => {
+  const t = await renderConsole({ cluster: true, size: { columns: 80, rows: 24 }, treeOrder: 'newest' });
+  try {
+    const cluster = (t.core as ClusterCore).cluster;
+    const before = (await cluster.node('pve1').core.refresh()).inventory.snapshotsOf('rpool/data/subvol-100-disk-0');
+    await t.command('next-pane');
+    await t.command('down');
+    assert.equal(t.controller.ui.getState().focus, 'tree');
+    await t.command('restore-on', undefined, 'tree');
+    assert.equal(t.controller.ui.getState().dialog?.kind, 'restore-on');
+    let f = t.frame().replace(/\x1b\[[0-9;]*m/g, '');
+    assert.match(f, /Bring checkpoint-\d+ of 100 up on pve2/);
+    assert.match(f, /up on pve2 as a new\s*║\s*║ +container 108 \(100 on pve1 is not touched\)/);
+    assert.match(f, /pve2 lacks it: replicate first/);
+    for (const l of f.split('\n')) assert.ok(stringWidth(l) <= 80, l);
+    await t.dialogCommand('switch');
+    f = t.frame();
+    assert.match(f, /up on pve3/);
+    await t.dialogCommand('confirm');
+    for (let i = 0; i < 200 && !/as 108 on pve3: done|failed/.test(t.frame()); i++) {
+      await new Promise((res) => setTimeout(res, 50));
+      await t.settle();
+    }
+    assert.match(t.frame(), /copy of 100 \(checkpoint-\d+\) as 108 on pve3: done/);
+    const pve3 = await cluster.node('pve3').core.refresh();
+    const copy = pve3.inventory.get('rpool/data/subvol-108-disk-0');
+    assert.ok(copy?.origin?.startsWith('rpool/data/subvol-100-disk-0@checkpoint-'), `a clone of the replicated checkpoint: ${copy?.origin}`);
+    assert.ok(containersPane(t.frame()).includes('pve3:108') || (await cluster.refresh()).containers.some((c) => c.node === 'pve3' && c.summary.id === '108'));
+    const after = (await cluster.node('pve1').core.refresh()).inventory.snapshotsOf('rpool/data/subvol-100-disk-0');
+    assert.deepEqual(
+      after.map((s) => s.guid),
+      before.map((s) => s.guid),
+      'the original is untouched',
+    );
+  } finally {
+    t.unmount();
+  }
+});

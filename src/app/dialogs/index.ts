@@ -10,6 +10,7 @@ import { RECOVER } from './recover.js';
 import { REPLICATE } from './replicate.js';
 import { RESTORE } from './restore.js';
 import { RESTORE_FILE } from './restore-file.js';
+import { RESTORE_ON } from './restore-on.js';
 import type { DialogModule } from './types.js';
 import { UNDO } from './undo.js';
 
@@ -27,6 +28,7 @@ const DIALOGS: { [K in Dialog['kind']]: DialogModule<Extract<Dialog, { kind: K }
   replicate: REPLICATE,
   move: MOVE,
   'restore-file': RESTORE_FILE,
+  'restore-on': RESTORE_ON,
 };
 
 export function dialogModule<D extends Dialog>(d: D): DialogModule<D> {

@@ -6,6 +6,7 @@ import type { CommandLogEntry } from '../runner/command-log.js';
 import { createCoreStore } from '../store.js';
 import type { World } from '../world.js';
 import type { Cluster, ClusterNode, ClusterView } from './cluster.js';
+import { planRestoreOn, restoreOn, type RestoreOnPlan, type RestoreOnResult } from './restore-on.js';
 import { replicationTarget } from './transfer.js';
 import type { ReplicationResult } from '../ops/replicate.js';
 import type { RestoreFileOptions } from '../ops/file-restore.js';
@@ -217,6 +218,16 @@ export class ClusterCore extends Core {
     const { node, id } = await this.on(ref);
     const r = await node.core.replicate(id, replicationTarget(this.cluster, node, this.cluster.node(to)), opts);
     return { ...r, container: ref };
+  }
+
+  /** What bringing a checkpoint up on another node as a new container would do (reads only). */
+  planRestoreOn(ref: string, snapshot: string, to: string): Promise<RestoreOnPlan> {
+    return planRestoreOn(this.cluster, ref, snapshot, to);
+  }
+
+  /** Brings the checkpoint up there as the plan says: replicated first when the node lacks it, the original untouched. */
+  restoreOn(plan: RestoreOnPlan): Promise<RestoreOnResult> {
+    return restoreOn(this.cluster, plan);
   }
 
   /** Moves the container to another node with its checkpoint tree (`dryRun`: the plan and pre-flight only). */
