@@ -83,14 +83,14 @@ test('a full pool: checkpoint and restore fail with a clear out-of-space error a
   );
   await assert.rejects(core.restore('full', { snapshot: cp1 }), (e: unknown) => {
     assert.ok(e instanceof OperationFailedError, String(e));
-    assert.match(e.message, /failed at "snapshot .*@pre-restore-\d+": Out of space/);
-    // The first step failed; the step engine lists the ones after it as never run (nothing to undo).
-    const [first, ...rest] = e.steps.map((s) => s.status);
-    assert.equal(first, 'failed');
-    assert.ok(
-      rest.every((s) => s === 'pending'),
-      rest.join(' '),
-    );
+    // Which step meets the full pool is zfs-fuse's: usually the safety snapshot, but a txg that frees what the refused
+    // checkpoint above had reserved can let it through, and the clone after it is refused instead (seen in CI).
+    assert.match(e.message, /failed at "(snapshot .*@pre-restore-\d+|clone .*)": Out of space/);
+    // The steps before the failed one are undone, the ones after it never ran.
+    const statuses = e.steps.map((s) => s.status);
+    const failed = statuses.indexOf('failed');
+    assert.ok(failed === 0 || failed === 1, statuses.join(' '));
+    assert.ok(statuses.slice(0, failed).every((s) => s === 'undone') && statuses.slice(failed + 1).every((s) => s === 'pending'), statuses.join(' '));
     return true;
   });
   assert.deepEqual(pool.snapshots(), snaps, 'no snapshot was added or lost');
