@@ -437,18 +437,22 @@ export class AppController {
     this.ui.setState({ treeCursor: next, detailsScroll: 0 });
   }
 
-  /** Starts a core action in the background, so keys go on; the result or error becomes the flash line, then a refresh. */
+  /**
+   * Starts a core action in the background, so keys go on. An error is said at once; "done" only with the refreshed
+   * screen, which then shows what was done (a replica's @node marks, a moved container's node).
+   */
   private run(what: string, action: () => Promise<unknown>, mode: Mode = 'normal'): void {
     this.ui.setState({ mode, dialog: undefined });
     this.background(
       (async () => {
         try {
           await action();
-          this.say(`${what}: done`, 'info');
         } catch (error) {
           this.flash(error);
+          return void (await this.refresh());
         }
         await this.refresh();
+        this.say(`${what}: done`, 'info');
       })(),
     );
   }

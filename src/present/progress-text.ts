@@ -18,8 +18,12 @@ export function transferText(t: TransferProgress, nowMs: number): string {
   return `${formatBytes(t.done)} of ~${formatBytes(t.total)} (${pct}%), ${formatBytes(rate)}/s${left}`;
 }
 
-/** The running operation in one line: its title, its step, how far its stream is, and for how long it has run. */
+/**
+ * The running operation in one line: its title, how far its stream is, for how long it has run, and its step. The
+ * numbers come before the step, whose snapshot names are long: a line cut to an 80-column terminal keeps them.
+ */
 export function operationText(op: OperationProgress, nowMs: number): string {
   const seconds = Math.max(0, Math.floor((nowMs - op.startedAt) / 1000));
-  return `${op.title}: ${op.step}${op.transfer ? `: ${transferText(op.transfer, nowMs)}` : ''} (${seconds}s)`;
+  if (!op.transfer) return `${op.title}: ${op.step} (${seconds}s)`;
+  return `${op.title}: ${transferText(op.transfer, nowMs)} (${seconds}s) - ${op.step}`;
 }

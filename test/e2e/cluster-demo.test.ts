@@ -64,7 +64,9 @@ test('80x24, the demo cluster in a real terminal: s replicates 100 to pve2 (its 
     t.text('s');
     await t.waitFor(/Replicate 100 to pve2[\s\S]*y replicate/);
     t.text('y');
-    let screen = await t.waitFor(/replication of 100 to pve2: done/, 20_000);
+    // While it streams, the status line keeps the numbers within 80 columns: bytes of the estimate, rate, time left.
+    let screen = await t.waitFor(/replicate 100 to pve2: [\d.]+\w* of ~[\d.]+\w* \(\d+%\), [\d.]+\w*\/s/, 20_000);
+    screen = await t.waitFor(/replication of 100 to pve2: done/, 20_000);
     const marked = screen.split('\n').filter((l) => /● +\d+[hd] .*@pve2/.test(l));
     assert.ok(marked.length >= 5, `its checkpoints say they are on pve2 too:\n${screen}`);
     // Two keys in one write: down to 101, then move.

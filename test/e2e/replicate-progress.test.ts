@@ -42,7 +42,7 @@ test('replicate in a terminal: one live line on stderr with bytes, rate and time
 
   const t = TmuxSession.start('lxcri-e2e-progress', `${BIN} --config ${config} replicate 510 --to pve2`, 200, 30);
   try {
-    const live = /replicate 510 to pve2: send -I \S+ \S+ \(1 snapshot\(s\)\): [\d.]+\w* of ~[\d.]+\w* \(\d+%\), [\d.]+\w*\/s(, ~\d+\w* left)? \(\d+s\)/;
+    const live = /replicate 510 to pve2: [\d.]+\w* of ~[\d.]+\w* \(\d+%\), [\d.]+\w*\/s(, ~\d+\w* left)? \(\d+s\) - send -I \S+ \S+ \(1 snapshot\(s\)\)/;
     const mid = await t.waitFor(live, 60_000);
     const lines = mid.split('\n').filter((l) => l.includes('replicate 510 to pve2'));
     assert.equal(lines.length, 1, `one line, rewritten in place:\n${mid}`);

@@ -222,7 +222,7 @@ test('a stream cut mid-send leaves the replica at its last snapshot and the hold
   // --progress (stderr is not a terminal here): a line per step, and the relayed stream's bytes (against the estimate
   // when there is one: zfs-fuse's for the newest snapshot can be 0, its `used`).
   assert.match(retry.stderr, /^replicate 301 to pve2: send -I \S+ \S+ \(\d+ snapshot\(s\)\) \(\d+s\)$/m);
-  assert.match(retry.stderr, /^replicate 301 to pve2: send -I \S+ \S+ \(\d+ snapshot\(s\)\): \S+( of ~\S+ \(\d+%\))?, \S+\/s(, ~\S+ left)? \(\d+s\)$/m);
+  assert.match(retry.stderr, /^replicate 301 to pve2: \S+( of ~\S+ \(\d+%\))?, \S+\/s(, ~\S+ left)? \(\d+s\) - send -I \S+ \S+ \(\d+ snapshot\(s\)\)$/m);
   assert.match(retry.stdout, /replicated 301 to pve2: \d+ step\(s\), \S+ sent$/m, 'relayed: the bytes passed here and are counted');
   assert.deepEqual([...guids('pve2')].sort(), [...guids('pve1')].sort(), 'the retry completes the replica');
 });

@@ -18,7 +18,7 @@ test('a stream against its estimate: bytes, share, rate and time left', () => {
   assert.equal(operationText(op, t0 + 3500), 'replicate 301 to pve2: send -I a b (2 snapshot(s)) (3s)');
   assert.equal(
     operationText({ ...op, transfer: { done: 1024 * 1024, total: 2 * 1024 * 1024, startedAt: t0 + 2500 } }, t0 + 3500),
-    'replicate 301 to pve2: send -I a b (2 snapshot(s)): 1M of ~2M (50%), 1M/s, ~1s left (3s)',
+    'replicate 301 to pve2: 1M of ~2M (50%), 1M/s, ~1s left (3s) - send -I a b (2 snapshot(s))',
   );
 });
 
