@@ -133,12 +133,10 @@ function escapeSequence(chunk: string, i: number): { key: string; next: number }
     return { key: 'escape', next: i + 1 };
   }
   if (kind === 'O') {
-    const final = chunk[i + 2];
-    if (final !== undefined && /[\x40-\x7e]/.test(final)) {
-      const base = LETTER_KEYS[final];
-      return { key: base ?? 'unknown', next: i + 3 };
-    }
-    return { key: 'escape', next: i + 1 };
+    // SS3 (application cursor keys, F1-F4): only a key it names. Otherwise Esc then the letter O typed together
+    // with the next key (Esc closing a dialog, O opening another), not one unknown key swallowing all three.
+    const base = LETTER_KEYS[chunk[i + 2] ?? ''];
+    return base ? { key: base, next: i + 3 } : { key: 'escape', next: i + 1 };
   }
   // ESC alone, ESC ESC, or ESC + a character (what Ink reads as Alt-key): Esc, and the next key starts after it.
   return { key: 'escape', next: i + 1 };

@@ -75,6 +75,8 @@ export type Dialog =
       target: number;
       preview?: RestoreOnPlan;
       error?: string;
+      /** Confirmed, but the plan read again differs from the one shown: shown anew, nothing run. */
+      changed?: boolean;
       scroll?: number;
     }
   | { kind: 'delete-branch'; plan: DeleteBranchPlan; typed: string; cursor?: number; scroll?: number; steps?: boolean }

@@ -99,14 +99,21 @@ async function demoNode(first: DemoHost, spec: (typeof NODES)[number], identity:
 
 /**
  * `--demo --demo-cluster`: the demo node as pve1 plus two smaller simulated nodes, pve2 and pve3, one of which can be
- * taken away on demand (demoNodeDown), so the cluster view can be tried with no cluster.
+ * taken away on demand (demoNodeDown), so the cluster view can be tried with no cluster. `instantLink`: streams
+ * between nodes take no time (tests about what arrives, not how it shows).
  */
-export async function createDemoCluster(first: DemoHost, pve1: Core, identity: Identity, only?: string): Promise<Cluster> {
+export async function createDemoCluster(
+  first: DemoHost,
+  pve1: Core,
+  identity: Identity,
+  only?: string,
+  options: { instantLink?: boolean } = {},
+): Promise<Cluster> {
   const others = await Promise.all(NODES.map((n) => demoNode(first, n, identity)));
   const nodes: ClusterNode[] = [{ spec: { name: 'pve1', ssh: 'local' }, core: pve1, local: true }, ...others];
   const chosen = only ? nodes.filter((n) => n.spec.name === only) : nodes;
   if (!chosen.length) throw new UsageError(`unknown node '${only}'`, `nodes: ${nodes.map((n) => n.spec.name).join(', ')}`);
-  const cluster = new Cluster(chosen, { timeoutMs: 5_000, name: 'demo', quorate: true, stream: handOver });
+  const cluster = new Cluster(chosen, { timeoutMs: 5_000, name: 'demo', quorate: true, stream: handOver(options.instantLink ? 0 : MAX_STREAM_MS) });
   connectPeers(cluster);
   return cluster;
 }
@@ -119,14 +126,16 @@ const MAX_STREAM_MS = 2_000;
  * A send on one simulated node received on another: the stream (data, see SimStream) handed over in memory, in the
  * time the link would take, its progress told as a real pipe tells it (bytes so far).
  */
-const handOver: NodeStream = async (from, send, to, receive, onBytes) => {
-  const sent = await from.core.ctx.runner.run(send);
-  const { bytes } = JSON.parse(sent.stdout) as SimStream;
-  const ms = Math.min(MAX_STREAM_MS, bytes / LINK_BYTES_PER_MS);
-  for (let t = 0; t < ms; t += 100) {
-    await delay(Math.min(100, ms - t));
-    onBytes?.(Math.round((bytes * Math.min(ms, t + 100)) / ms));
-  }
-  const received = await to.core.ctx.runner.run({ ...receive, input: sent.stdout });
-  return { bytes, from: sent, to: received };
-};
+const handOver =
+  (maxMs: number): NodeStream =>
+  async (from, send, to, receive, onBytes) => {
+    const sent = await from.core.ctx.runner.run(send);
+    const { bytes } = JSON.parse(sent.stdout) as SimStream;
+    const ms = Math.min(maxMs, bytes / LINK_BYTES_PER_MS);
+    for (let t = 0; t < ms; t += 100) {
+      await delay(Math.min(100, ms - t));
+      onBytes?.(Math.round((bytes * Math.min(ms, t + 100)) / ms));
+    }
+    const received = await to.core.ctx.runner.run({ ...receive, input: sent.stdout });
+    return { bytes, from: sent, to: received };
+  };

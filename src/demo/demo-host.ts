@@ -6,6 +6,7 @@ import { createContext, type Identity } from '../core/context.js';
 import { Core } from '../core/core.js';
 import type { Runner } from '../core/runner/command.js';
 import { eventsPath, type RuntimeEvent } from '../core/state/events.js';
+import { claimDemoDir } from './demo-dir.js';
 import { DemoRunner, type DemoContainer } from './demo-runner.js';
 import { ZfsSim } from './zfs-sim.js';
 
@@ -58,6 +59,7 @@ export async function createDemoHost(options: { fallback?: Runner; now?: () => n
   let clock = seedStart;
   const sim = new ZfsSim(() => clock, 2 ** 50);
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'lxcri-demo-'));
+  if (options.dir) claimDemoDir(dir);
   // /etc/pve/lxc is this node's directory in the cluster filesystem (the demo cluster's other nodes have theirs).
   const pveDir = join(dir, 'pve', 'nodes', 'pve1', 'lxc');
   mkdirSync(pveDir, { recursive: true });

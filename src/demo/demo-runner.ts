@@ -28,6 +28,8 @@ export class DemoRunner implements Runner {
    * change, pct is a Perl program. The demo host stamps its seeded events with it.
    */
   elapsedMs = 0;
+  /** Containers whose config left this node's directory (moved away), kept in case it comes back. */
+  readonly departed = new Map<string, DemoContainer>();
 
   constructor(
     readonly zfs: ZfsSim,
@@ -153,6 +155,8 @@ export class DemoRunner implements Runner {
         const [prop, name] = a as [string, string];
         const d = z.get(name);
         delete d.local[prop];
+        // Inherited, as `zfs inherit` without -S makes it: a received value no longer shows either.
+        if (d.received) delete d.received[prop];
         if (prop === 'mountpoint') d.mountpoint = `/${d.name}`;
         return '';
       }
@@ -232,7 +236,7 @@ export class DemoRunner implements Runner {
       case 'written':
         return String(space().written);
       default:
-        return d.local[prop] ?? (prop.includes(':') ? this.inherited(d, prop) : '-');
+        return d.local[prop] ?? d.received?.[prop] ?? (prop.includes(':') ? this.inherited(d, prop) : '-');
     }
   }
 
@@ -372,10 +376,21 @@ export class DemoRunner implements Runner {
   private followConfigs(): void {
     if (!existsSync(this.pveDir)) return;
     const files = new Set(readdirSync(this.pveDir).filter((f) => /^\d+\.conf$/.test(f)));
-    for (const id of [...this.containers.keys()]) if (!files.has(`${id}.conf`)) this.containers.delete(id);
+    for (const [id, c] of [...this.containers]) {
+      if (files.has(`${id}.conf`)) continue;
+      this.containers.delete(id);
+      this.departed.set(id, c);
+    }
     for (const f of files) {
       const vmid = f.slice(0, -'.conf'.length);
       if (this.containers.has(vmid)) continue;
+      // Back (a move undone): as it was, with its lock, memory and Proxmox snapshots.
+      const back = this.departed.get(vmid);
+      if (back) {
+        this.departed.delete(vmid);
+        this.containers.set(vmid, back);
+        continue;
+      }
       const text = readFileSync(`${this.pveDir}/${f}`, 'utf8');
       const key = (k: string) => /^([a-z0-9]+):\s*(.*)$/.exec(text.split('\n').find((l) => l.startsWith(`${k}:`)) ?? '')?.[2];
       this.containers.set(vmid, {

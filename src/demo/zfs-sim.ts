@@ -40,6 +40,8 @@ export interface SimDataset {
   tags?: string[];
   /** Properties set locally (user properties and native ones). */
   local: Record<string, string>;
+  /** Properties a receive brought (`send -p`): a local value wins over them, and `zfs get -s local` leaves them out. */
+  received?: Record<string, string>;
 }
 
 export class ZfsError extends Error {
@@ -194,7 +196,7 @@ export class ZfsSim {
   }
 
   /** A snapshot made with a given identity: what a receive makes, the stream's guid and time kept (`zfs recv`). */
-  addSnapshot(name: string, id: { guid: string; creation: number; props: Record<string, string> }): void {
+  addSnapshot(name: string, id: { guid: string; creation: number; received: Record<string, string> }): void {
     const ds = this.get(name.slice(0, name.indexOf('@')));
     if (this.datasets.has(name)) throw new ZfsError(`cannot receive: destination '${name}' exists`);
     this.datasets.set(name, {
@@ -206,7 +208,8 @@ export class ZfsSim {
       blocks: new Set(ds.blocks),
       mounted: false,
       holds: 0,
-      local: { ...id.props },
+      local: {},
+      received: { ...id.received },
     });
     this.changed();
   }

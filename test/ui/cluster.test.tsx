@@ -261,3 +261,25 @@ test('O on a checkpoint brings it up on another node as a new container: the pla
     t.unmount();
   }
 });
+
+test('O: confirmed after the plan went stale (its id taken meanwhile on another node), the new plan is shown and nothing runs', async () => {
+  const t = await renderConsole({ cluster: true, size: { columns: 160, rows: 40 }, treeOrder: 'newest' });
+  try {
+    await t.command('next-pane');
+    await t.command('down');
+    await t.command('restore-on', undefined, 'tree');
+    assert.match(t.frame(), /as a new container 108/);
+    // Meanwhile a guest 108 appears on pve3 (its config in pve3's directory of /etc/pve).
+    writeFileSync(join(t.host.dir, 'pve', 'nodes', 'pve3', 'lxc', '108.conf'), 'hostname: other\nmemory: 512\nrootfs: local-zfs:subvol-108-disk-0,size=8G\n');
+    await t.dialogCommand('confirm');
+    const d = t.controller.ui.getState().dialog;
+    assert.equal(d?.kind, 'restore-on', 'still open');
+    assert.match(t.frame(), /the plan changed since it was shown/);
+    assert.match(t.frame(), /as a new container 109/);
+    const pve2 = await (t.core as ClusterCore).cluster.node('pve2').core.refresh();
+    assert.equal(pve2.inventory.get('rpool/data/subvol-108-disk-0'), undefined, 'nothing ran');
+    assert.equal(pve2.inventory.get('rpool/data/subvol-100-disk-0'), undefined, 'not even the replication');
+  } finally {
+    t.unmount();
+  }
+});

@@ -16,7 +16,8 @@ import { createDemoHost, DEMO_IDENTITY } from '../../src/demo/demo-host.js';
 
 async function demoCluster() {
   const host = await createDemoHost();
-  const cluster = await createDemoCluster(host, new Core(createContext(host.config, host.runner, { identity: DEMO_IDENTITY })), DEMO_IDENTITY);
+  const pve1 = new Core(createContext(host.config, host.runner, { identity: DEMO_IDENTITY }));
+  const cluster = await createDemoCluster(host, pve1, DEMO_IDENTITY, undefined, { instantLink: true });
   return { host, cluster, core: new ClusterCore(cluster) };
 }
 
@@ -62,6 +63,17 @@ test('demo cluster: move takes 101 with its branches to pve3, running there, its
     const there = await snapshots(cluster, 'pve3', ds);
     for (const s of before) assert.ok(there.includes(s), `${s} on pve3`);
     assert.equal((await snapshots(cluster, 'pve1', ds)).length, 0, 'its datasets are gone from pve1');
+    // And back again: pve1 knew it, and has it as it was (its lock, memory and Proxmox snapshots kept).
+    const known = host.runner.departed.get('101');
+    assert.ok(known, 'pve1 remembers the container that left');
+    await core.moveTo('101', 'pve1');
+    assert.equal(host.runner.containers.get('101'), known);
+    assert.deepEqual(
+      (await snapshots(cluster, 'pve1', ds)).filter((s) => before.includes(s)),
+      before,
+      'every checkpoint back on pve1, by guid',
+    );
+    assert.equal(existsSync(join(pve, 'pve3', 'lxc', '101.conf')), false);
 
     const web = (await cluster.node('pve1').core.ctx.zfs.listAll('rpool/data/subvol-100-disk-0')).find((x) => x.type === 'snapshot')!;
     const plan = await planRestoreOn(cluster, '100', web.name.split('@')[1]!, 'pve2');

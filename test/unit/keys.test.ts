@@ -71,6 +71,12 @@ test('an unfinished sequence at the end of a read: Esc, then what followed it', 
   assert.deepEqual(splitKeys('\x1bO'), ['escape', 'O']);
 });
 
+test('Esc, O and another key in one read (a slow link): the three keys, not one unknown sequence', () => {
+  assert.deepEqual(splitKeys('\x1bOy'), ['escape', 'O', 'y']);
+  assert.deepEqual(splitKeys('\x1bO\t'), ['escape', 'O', 'tab']);
+  assert.deepEqual(splitKeys('\x1bOA'), ['up'], 'a key SS3 names stays that key');
+});
+
 test('isText: one printable character', () => {
   for (const t of ['j', ' ', '/', 'é', '🙂']) assert.ok(isText(t), t);
   for (const t of ['', 'jj', '\r', '\x1b', '\x7f', 'tab', 'ctrl-c']) assert.ok(!isText(t), JSON.stringify(t));

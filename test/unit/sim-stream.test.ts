@@ -47,8 +47,8 @@ test('a full stream, an increment and a clone stream make the same tree on the o
   assert.deepEqual(ids(b), ids(a));
   assert.equal(b.get('tank/br').origin, 'tank/ct@a', 'the branch is a clone there too');
   for (const s of ['tank/ct@a', 'tank/ct@b', 'tank/br@c']) assert.equal(referenced(b, s), referenced(a, s), s);
-  assert.equal(b.get('tank/ct@a').local['lxcri:label'], 'first', 'a snapshot keeps its properties (send -p)');
-  assert.equal(b.get('tank/ct').local['lxcri:kind'], 'container');
+  assert.equal(b.get('tank/ct@a').received?.['lxcri:label'], 'first', 'a snapshot keeps its properties (send -p)');
+  assert.equal(b.get('tank/ct').received?.['lxcri:kind'], 'container');
   assert.equal(simSendEstimate(inc, 'tank/ct@b'), `incremental\ttank/ct@a\ttank/ct@b\t${15 * MB}\nsize\t${15 * MB}\n`);
 });
 
@@ -56,7 +56,13 @@ test('receive refuses as zfs does: a full stream onto a dataset with snapshots, 
   const a = source();
   const b = target();
   simReceive(b, simSend(a, 'tank/ct@a'), 'tank/ct', true);
-  assert.throws(() => simReceive(b, simSend(a, 'tank/ct@b'), 'tank/ct', true), /destination 'tank\/ct' exists/);
+  assert.throws(() => simReceive(b, simSend(a, 'tank/ct@b'), 'tank/ct', true), /destination has snapshots \(eg\. tank\/ct@a\)\nmust destroy them/);
+  assert.throws(() => simReceive(b, simSend(a, 'tank/ct@b'), 'tank/ct', false), /destination 'tank\/ct' exists\nmust specify -F/);
+  assert.throws(
+    () => simReceive(target(), simSend(a, 'tank/ct@b', { snapshot: 'tank/ct@a', flag: '-i' }), 'tank/ct', true),
+    /destination 'tank\/ct' does not exist/,
+    'an increment of the same dataset never becomes a clone',
+  );
   const other = target();
   other.create('tank/ct', MB);
   other.snapshot(['tank/ct@x'], {}, false);
@@ -67,4 +73,40 @@ test('receive refuses as zfs does: a full stream onto a dataset with snapshots, 
   simReceive(b, inc, 'tank/ct', true);
   assert.equal(b.datasets.has('tank/ct@local'), false, '-F rolls the replica back to the base first');
   assert.throws(() => simReceive(target(), simSend(a, 'tank/br@c', { snapshot: 'tank/ct@a', flag: '-i' }), 'tank/br', true), ZfsError);
+});
+
+test('a refused receive changes nothing: a held snapshot newer than the base stays, and so does every other', () => {
+  const a = source();
+  const b = target();
+  simReceive(b, simSend(a, 'tank/ct@a'), 'tank/ct', true);
+  b.snapshot(['tank/ct@x'], {}, false);
+  b.snapshot(['tank/ct@y'], {}, false);
+  b.get('tank/ct@y').holds = 1;
+  const before = ids(b);
+  assert.throws(() => simReceive(b, simSend(a, 'tank/ct@b', { snapshot: 'tank/ct@a', flag: '-I' }), 'tank/ct', true), /tank\/ct@y that cannot be destroyed/);
+  assert.deepEqual(ids(b), before, 'x was not destroyed on the way');
+});
+
+test('-I from a clone origin sends every snapshot of the clone up to the tip; local properties win over received ones', () => {
+  const a = source();
+  a.write('tank/br', { add: 3 * MB });
+  a.snapshot(['tank/br@d'], { 'lxcri:label': 'second' }, false);
+  const stream = simSend(a, 'tank/br@d', { snapshot: 'tank/ct@a', flag: '-I' });
+  assert.deepEqual(
+    stream.snapshots.map((s) => [s.short, s.written]),
+    [
+      ['c', 7 * MB],
+      ['d', 3 * MB],
+    ],
+  );
+  const b = target();
+  simReceive(b, simSend(a, 'tank/ct@a'), 'tank/ct', true);
+  b.get('tank/ct').local.readonly = 'on';
+  a.get('tank/ct').local.readonly = 'off';
+  simReceive(b, simSend(a, 'tank/ct@b', { snapshot: 'tank/ct@a', flag: '-I' }), 'tank/ct', true);
+  assert.equal(b.get('tank/ct').local.readonly, 'on', "the replica's own setting stays");
+  assert.equal(b.get('tank/ct').received?.readonly, 'off');
+  assert.equal(b.get('tank/ct').local['lxcri:kind'], undefined, 'a received property is not a local one');
+  simReceive(b, stream, 'tank/br', true);
+  assert.equal(b.get('tank/br@d').received?.['lxcri:label'], 'second');
 });

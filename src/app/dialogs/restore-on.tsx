@@ -1,5 +1,6 @@
 import { DialogBox } from '../../../components/DialogBox.js';
 import type { ClusterCore } from '../../core/nodes/cluster-core.js';
+import type { RestoreOnPlan } from '../../core/nodes/restore-on.js';
 import { restoreOnLines } from '../../present/restore-on-lines.js';
 import type { Binding } from '../bindings.js';
 import type { Dialog } from '../ui-store.js';
@@ -26,9 +27,16 @@ export async function previewRestoreOn(core: DialogEnv['core'], d: RestoreOnDial
   }
 }
 
+/** The same new container from the same copy: what the user read is what runs. */
+const samePlan = (a: RestoreOnPlan, b: RestoreOnPlan) =>
+  a.id === b.id && a.dataset === b.dataset && a.copy.origin === b.copy.origin && !a.replicate === !b.replicate;
+
 function dialogLines(d: RestoreOnDialog): string[] {
   const to = d.targets[d.target]!;
-  const head = d.targets.length > 1 ? [`on ${to}   (${key(BINDINGS, 'switch')}: ${d.targets.filter((t) => t !== to).join(', ')})`, ''] : [];
+  const head = [
+    ...(d.targets.length > 1 ? [`on ${to}   (${key(BINDINGS, 'switch')}: ${d.targets.filter((t) => t !== to).join(', ')})`, ''] : []),
+    ...(d.changed ? ['the plan changed since it was shown (read it again, then confirm):', ''] : []),
+  ];
   if (d.error) return [...head, `cannot bring it up on ${to}: ${d.error}`];
   if (!d.preview) return [...head, 'reading both nodes...'];
   return [...head, ...restoreOnLines(d.preview)];
@@ -60,7 +68,10 @@ export const RESTORE_ON: DialogModule<RestoreOnDialog> = {
         return d.targets.length > 1 ? { next: await previewRestoreOn(env.core, { ...d, target: (d.target + 1) % d.targets.length }) } : undefined;
       case 'confirm': {
         if (!d.preview || d.error) return { flash: d.error ?? 'the plan is not read yet' };
-        const plan = d.preview;
+        // Read again: since the preview, another node may have taken its id, or the replica may have the checkpoint.
+        const again = await previewRestoreOn(env.core, d);
+        if (!again.preview || again.error || !samePlan(again.preview, d.preview)) return { next: { ...again, changed: true } };
+        const plan = again.preview;
         return {
           run: {
             what: `copy of ${plan.container} (${plan.snapshot.slice(plan.snapshot.indexOf('@') + 1)}) as ${plan.id} on ${plan.to}`,
