@@ -56,16 +56,16 @@ for (const [cols, lines] of [
   });
 }
 
-test('80x24, the demo cluster in a real terminal: s replicates 100 to pve2 (its checkpoints then say @pve2), M moves 101 to pve3 (Tab picks the node, its id typed to confirm)', async () => {
+test('80x24, the demo cluster in a real terminal: s replicates 100 to pve2 (its checkpoints then say @pve2), M moves 101 to pve3 (Tab picks the node, its id typed to confirm), O brings a checkpoint of it up on pve1', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'lxcri-e2e-cluster-moves-'));
   const t = TmuxSession.start('lxcri-e2e-cluster-moves', `${BIN} --demo --demo-cluster`, 80, 24, { LXCRI_DEMO_DIR: dir });
   try {
     await t.waitFor(/Containers \(13\)/);
     t.text('s');
-    await t.waitFor(/Replicate 100 to pve2[\s\S]*y replicate/);
+    await t.shot('cluster-replicate-dialog', /Replicate 100 to pve2[\s\S]*y replicate/);
     t.text('y');
     // While it streams, the status line keeps the numbers within 80 columns: bytes of the estimate, rate, time left.
-    let screen = await t.waitFor(/replicate 100 to pve2: [\d.]+\w* of ~[\d.]+\w* \(\d+%\), [\d.]+\w*\/s/, 20_000);
+    let screen = await t.shot('cluster-replicate-progress', /replicate 100 to pve2: [\d.]+\w* of ~[\d.]+\w* \(\d+%\), [\d.]+\w*\/s/, 20_000);
     screen = await t.waitFor(/replication of 100 to pve2: done/, 20_000);
     const marked = screen.split('\n').filter((l) => /● +\d+[hd] .*@pve2/.test(l));
     assert.ok(marked.length >= 5, `its checkpoints say they are on pve2 too:\n${screen}`);
@@ -80,6 +80,15 @@ test('80x24, the demo cluster in a real terminal: s replicates 100 to pve2 (its 
     assert.ok(rows(screen).includes('pve3:101'), `101 is on pve3 now:\n${screen}`);
     assert.ok(!rows(screen).includes('pve1:101'), `and no longer on pve1:\n${screen}`);
     assert.ok(existsSync(join(dir, 'pve', 'nodes', 'pve3', 'lxc', '101.conf')), 'its config is in pve3 directory of /etc/pve');
+    // The tree pane, its newest checkpoint ("moved to pve3"), and O with Esc-free keys sent together.
+    t.keys('Tab');
+    t.text('jO');
+    screen = await t.shot('cluster-restore-on', /Bring checkpoint-\d+ of 101 up on pve1[\s\S]*y bring it up/);
+    const id = /as a new\s*║\s*║\s+container (\d+)/.exec(screen)?.[1] ?? /container (\d+) \(101 on pve3/.exec(screen)?.[1];
+    assert.ok(id, `the new id is in the plan:\n${screen}`);
+    t.text('y');
+    screen = await t.waitFor(new RegExp(`copy of 101 \\(checkpoint-\\d+\\) as ${id} on pve1: done`), 30_000);
+    assert.ok(existsSync(join(dir, 'pve', 'nodes', 'pve1', 'lxc', `${id}.conf`)), `the copy ${id} has its config on pve1`);
     t.keys('q');
     await t.waitFor(/EXITED 0/);
   } finally {
