@@ -48,7 +48,10 @@ export interface CommandSpec {
    * positionals (space: the containers named, else every node).
    */
   targets?: Targets | ((positionals: readonly string[]) => Targets);
-  run: (env: CliEnv, positionals: string[], values: Values) => Promise<void>;
+  /** Reaches other nodes (replicate, move, restore --on): `--node` then picks the node it runs on, not the only one. */
+  crossNode?: boolean;
+  /** Resolves with the exit code when it is not 0 and no error says it (several done, some failed, each said already). */
+  run: (env: CliEnv, positionals: string[], values: Values) => Promise<void | number>;
 }
 
 export function printJson(env: CliEnv, value: unknown): void {

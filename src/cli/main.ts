@@ -102,9 +102,13 @@ export async function main(argv: string[], terminal = { out: (s: string) => cons
     const overrides = { readOnly: Boolean(values['read-only']), ...(demoIdentity ? { identity: demoIdentity } : {}) };
     const node = values.node as string | undefined;
     if (node !== undefined) (await import('../core/nodes/node-spec.js')).validateNodeName(node);
-    let cluster = await connectCluster(config, { runner, overrides, ...(node !== undefined ? { only: node } : {}) });
-    if (demoHost && values['demo-cluster']) {
-      cluster = await (await import('../demo/demo-cluster.js')).createDemoCluster(demoHost, cluster.nodes[0]!.core, demoIdentity!, node);
+    // `--node` keeps only that node, but for a command that reaches the others (it then runs there, see route.ts).
+    const only = spec?.crossNode ? undefined : node;
+    // The demo cluster picks its nodes itself (below): this machine's config knows nothing of pve2 or pve3.
+    const demoCluster = Boolean(demoHost && values['demo-cluster']);
+    let cluster = await connectCluster(config, { runner, overrides, ...(only !== undefined && !demoCluster ? { only } : {}) });
+    if (demoHost && demoCluster) {
+      cluster = await (await import('../demo/demo-cluster.js')).createDemoCluster(demoHost, cluster.nodes[0]!.core, demoIdentity!, only);
     }
     const core = cluster.nodes[0]!.core;
     if (!spec) {
@@ -120,7 +124,7 @@ export async function main(argv: string[], terminal = { out: (s: string) => cons
       });
     }
     const [{ pickGlyphs }, { terminalConfirm }] = await Promise.all([import('../present/glyphs.js'), import('./confirm.js')]);
-    const routed = await (await import('./route.js')).routeCommand(cluster, spec, positionals.slice(1));
+    const routed = await (await import('./route.js')).routeCommand(cluster, spec, positionals.slice(1), node);
     // What a long operation is doing (a send's bytes, rate and time left) on stderr: live on a terminal, as lines with
     // --progress elsewhere; never with --json on a terminal's stdout only.
     const live = Boolean(process.stderr.isTTY) && !json;
@@ -158,13 +162,14 @@ export async function main(argv: string[], terminal = { out: (s: string) => cons
     if (spec.name !== 'recover' && (targetsOf(spec, positionals.slice(1)) !== 'cluster' || cluster.single)) {
       await warnInterrupted(routed.core, io.err, cluster.single ? undefined : cluster.nodes.find((n) => n.core === routed.core)?.spec.name);
     }
+    let code: void | number;
     try {
-      await spec.run(env, routed.positionals, values);
+      code = await spec.run(env, routed.positionals, values);
     } finally {
       progress?.stop();
     }
     for (const s of routed.core.staleLocks) io.err(safeText(`warning: took over the stale lock of ${s.operation} on ${s.container} (pid ${s.pid} is gone)`));
-    return 0;
+    return code ?? 0;
   } catch (error) {
     return reportError(error, { json, debug, ...io });
   }

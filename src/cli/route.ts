@@ -5,14 +5,15 @@ import { targetsOf, type CommandSpec } from './command-spec.js';
 
 /**
  * Which node a command runs on. Container refs (`<id>` unique cluster-wide, or `<node>:<id>`) name it; commands
- * without one run on `--node`, else this machine's node, else the only node. Positionals come back as the node's ids.
+ * without one run on `--node` (`node`: a cross-node command's, whose cluster keeps every node), else this machine's
+ * node, else the only node. Positionals come back as the node's ids.
  */
-export async function routeCommand(cluster: Cluster, spec: CommandSpec, positionals: string[]): Promise<{ core: Core; positionals: string[] }> {
+export async function routeCommand(cluster: Cluster, spec: CommandSpec, positionals: string[], node?: string): Promise<{ core: Core; positionals: string[] }> {
   const targets = targetsOf(spec, positionals);
   const refCount = targets === 'all' ? positionals.length : targets === 'first' ? Math.min(1, positionals.length) : 0;
   // A command that reads every node itself (list, pool) needs no node of its own: this machine's, else the first.
   if (targets === 'cluster') return { core: (cluster.nodes.find((n) => n.local) ?? cluster.nodes[0]!).core, positionals };
-  if (refCount === 0) return { core: defaultNode(cluster, spec.name).core, positionals };
+  if (refCount === 0) return { core: (node !== undefined ? cluster.node(node) : defaultNode(cluster, spec.name)).core, positionals };
   const located: Array<{ node: ClusterNode; id: string }> = [];
   for (const ref of positionals.slice(0, refCount)) located.push(await cluster.locate(ref));
   const nodes = [...new Set(located.map((l) => l.node.spec.name))];

@@ -11,6 +11,7 @@ export const moveCommand: CommandSpec = {
   args: '<container> --to <node>',
   summary: 'move a container to another node with its whole checkpoint tree: pre-copy while it runs, a short stop, start there, then remove it here',
   targets: 'first',
+  crossNode: true,
   options: {
     to: { type: 'string', value: 'NODE', description: 'the node it moves to' },
     'keep-source': { type: 'boolean', description: 'keep it on this node (stopped) after the move' },
