@@ -226,3 +226,24 @@ test('a stream cut mid-send leaves the replica at its last snapshot and the hold
   assert.match(retry.stdout, /replicated 301 to pve2: \d+ step\(s\), \S+ sent$/m, 'relayed: the bytes passed here and are counted');
   assert.deepEqual([...guids('pve2')].sort(), [...guids('pve1')].sort(), 'the retry completes the replica');
 });
+
+test('replicate --all --node pve1: every container of pve1, one after another; one refused (no common snapshot there) is said, the others done, exit 1', () => {
+  zfs('pve1', ['create', 'rpool/data/302']);
+  write('pve1', 'rpool/data/302', 'three-oh-two');
+  ok(['checkpoint', 'pve1:302', '--label', 'first of 302']);
+  // 303 exists on pve2 already, with a history of its own: nothing in common to go on from.
+  zfs('pve1', ['create', 'rpool/data/303']);
+  ok(['checkpoint', 'pve1:303']);
+  zfs('pve2', ['create', 'rpool/data/303']);
+  zfs('pve2', ['snapshot', 'rpool/data/303@elsewhere']);
+  const r = cli(['replicate', '--all', '--node', 'pve1', '--to', 'pve2']);
+  assert.equal(r.status, 1, `${r.stdout}${r.stderr}`);
+  assert.match(r.stdout, /^replicated 302 to pve2: 1 step\(s\), \S+ sent/m);
+  assert.match(r.stdout, /^2 of 3 container\(s\) replicated to pve2$/m);
+  assert.match(r.stderr, /^replication of 303 to pve2 failed: .*rpool\/data\/303/m);
+  assert.match(r.stderr, /^error: 1 of 3 replication\(s\) to pve2 failed: 303$/m);
+  // Ground truth: 302's snapshots on pve2 by guid, 301 as current as pve1, 303 untouched there.
+  assert.deepEqual([...guids('pve2', 'rpool/data/302')].sort(), [...guids('pve1', 'rpool/data/302')].sort());
+  assert.deepEqual([...guids('pve2', 'rpool/data/301')].sort(), [...guids('pve1', 'rpool/data/301')].sort());
+  assert.deepEqual([...guids('pve2', 'rpool/data/303').keys()], ['rpool/data/303@elsewhere']);
+});
