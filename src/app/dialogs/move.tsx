@@ -5,6 +5,7 @@ import { blocks } from '../../core/ops/replicate.js';
 import { moveLines } from '../../present/move-lines.js';
 import type { Binding } from '../bindings.js';
 import type { Dialog } from '../ui-store.js';
+import { nextNode, nodeChoiceHead, nodeChoiceHint } from './node-choice.js';
 import { TextFieldView } from '../views/TextFieldView.js';
 import { DIALOG_SCROLL_BINDINGS, key, typedField, withTyped, type DialogEnv, type DialogModule } from './types.js';
 
@@ -30,7 +31,7 @@ export async function previewMove(core: DialogEnv['core'], d: MoveDialog): Promi
 
 function dialogLines(d: MoveDialog): string[] {
   const to = d.targets[d.target]!;
-  const head = d.targets.length > 1 ? [`to ${to}   (${key(BINDINGS, 'switch')}: ${d.targets.filter((t) => t !== to).join(', ')})`, ''] : [];
+  const head = nodeChoiceHead(d, BINDINGS, 'to');
   if (d.error) return [...head, `cannot move ${d.container} to ${to}: ${d.error}`];
   if (!d.preview) return [...head, 'reading both sides...'];
   return [...head, ...moveLines(d.preview.plan)];
@@ -39,7 +40,7 @@ function dialogLines(d: MoveDialog): string[] {
 const ready = (d: MoveDialog) => Boolean(d.preview && !d.error && !d.preview.plan.preflight.some(blocks));
 
 function MoveView({ dialog: d, height }: { dialog: MoveDialog; height: number }) {
-  const more = `${d.targets.length > 1 ? `${key(BINDINGS, 'switch')} another node   ` : ''}${key(BINDINGS, 'close')} cancel`;
+  const more = `${nodeChoiceHint(d, BINDINGS)}${key(BINDINGS, 'close')} cancel`;
   return (
     <DialogBox
       title={`Move ${d.container} to ${d.targets[d.target]}`}
@@ -72,7 +73,7 @@ export const MOVE: DialogModule<MoveDialog> = {
       case 'close':
         return { close: true };
       case 'switch':
-        return d.targets.length > 1 ? { next: await previewMove(env.core, { ...d, target: (d.target + 1) % d.targets.length }) } : undefined;
+        return nextNode(d, (x) => previewMove(env.core, x));
       case 'confirm': {
         if (!d.preview || d.error) return { flash: d.error ?? 'the preview is not read yet' };
         const failed = d.preview.plan.preflight.find(blocks);

@@ -4,6 +4,7 @@ import type { ReplicatePlan } from '../../core/ops/replicate.js';
 import { replicationLines } from '../../present/replication-lines.js';
 import type { Binding } from '../bindings.js';
 import type { Dialog } from '../ui-store.js';
+import { nextNode, nodeChoiceHead, nodeChoiceHint } from './node-choice.js';
 import { DIALOG_SCROLL_BINDINGS, key, type DialogModule, type DialogEnv } from './types.js';
 
 type ReplicateDialog = Extract<Dialog, { kind: 'replicate' }>;
@@ -28,7 +29,7 @@ export async function previewReplication(core: DialogEnv['core'], d: ReplicateDi
 
 function replicateLines(d: ReplicateDialog): string[] {
   const to = d.targets[d.target]!;
-  const head = d.targets.length > 1 ? [`to ${to}   (${key(BINDINGS, 'switch')}: ${d.targets.filter((t) => t !== to).join(', ')})`, ''] : [];
+  const head = nodeChoiceHead(d, BINDINGS, 'to');
   if (d.error) return [...head, `cannot replicate ${d.container} to ${to}: ${d.error}`];
   if (!d.preview) return [...head, 'reading both sides...'];
   return [...head, ...replicationLines(d.container, d.preview.from, d.preview.to, d.preview.plan)];
@@ -44,7 +45,7 @@ function ReplicateView({ dialog: d, height }: { dialog: ReplicateDialog; height:
       title={`Replicate ${d.container} to ${d.targets[d.target]}`}
       lines={replicateLines(d)}
       scroll={d.scroll}
-      footer={`${ready ? `${key(BINDINGS, 'confirm')} replicate   ` : ''}${d.targets.length > 1 ? `${key(BINDINGS, 'switch')} another node   ` : ''}${key(BINDINGS, 'close')} cancel`}
+      footer={`${ready ? `${key(BINDINGS, 'confirm')} replicate   ` : ''}${nodeChoiceHint(d, BINDINGS)}${key(BINDINGS, 'close')} cancel`}
       height={height}
     />
   );
@@ -59,7 +60,7 @@ export const REPLICATE: DialogModule<ReplicateDialog> = {
       case 'close':
         return { close: true };
       case 'switch':
-        return d.targets.length > 1 ? { next: await previewReplication(env.core, { ...d, target: (d.target + 1) % d.targets.length }) } : undefined;
+        return nextNode(d, (x) => previewReplication(env.core, x));
       case 'confirm': {
         if (!d.preview || d.error) return { flash: d.error ?? 'the preview is not read yet' };
         if (!hasWork(d.preview.plan)) return { close: true };

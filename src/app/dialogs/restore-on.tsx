@@ -4,6 +4,7 @@ import type { RestoreOnPlan } from '../../core/nodes/restore-on.js';
 import { restoreOnLines } from '../../present/restore-on-lines.js';
 import type { Binding } from '../bindings.js';
 import type { Dialog } from '../ui-store.js';
+import { nextNode, nodeChoiceHead, nodeChoiceHint } from './node-choice.js';
 import { DIALOG_SCROLL_BINDINGS, key, type DialogEnv, type DialogModule } from './types.js';
 
 type RestoreOnDialog = Extract<Dialog, { kind: 'restore-on' }>;
@@ -33,10 +34,7 @@ const samePlan = (a: RestoreOnPlan, b: RestoreOnPlan) =>
 
 function dialogLines(d: RestoreOnDialog): string[] {
   const to = d.targets[d.target]!;
-  const head = [
-    ...(d.targets.length > 1 ? [`on ${to}   (${key(BINDINGS, 'switch')}: ${d.targets.filter((t) => t !== to).join(', ')})`, ''] : []),
-    ...(d.changed ? ['the plan changed since it was shown (read it again, then confirm):', ''] : []),
-  ];
+  const head = [...nodeChoiceHead(d, BINDINGS, 'on'), ...(d.changed ? ['the plan changed since it was shown (read it again, then confirm):', ''] : [])];
   if (d.error) return [...head, `cannot bring it up on ${to}: ${d.error}`];
   if (!d.preview) return [...head, 'reading both nodes...'];
   return [...head, ...restoreOnLines(d.preview)];
@@ -50,7 +48,7 @@ function RestoreOnView({ dialog: d, height }: { dialog: RestoreOnDialog; height:
       title={`Bring ${short} of ${d.container} up on ${d.targets[d.target]}`}
       lines={dialogLines(d)}
       scroll={d.scroll}
-      footer={`${ready ? `${key(BINDINGS, 'confirm')} bring it up   ` : ''}${d.targets.length > 1 ? `${key(BINDINGS, 'switch')} another node   ` : ''}${key(BINDINGS, 'close')} cancel`}
+      footer={`${ready ? `${key(BINDINGS, 'confirm')} bring it up   ` : ''}${nodeChoiceHint(d, BINDINGS)}${key(BINDINGS, 'close')} cancel`}
       height={height}
     />
   );
@@ -65,7 +63,7 @@ export const RESTORE_ON: DialogModule<RestoreOnDialog> = {
       case 'close':
         return { close: true };
       case 'switch':
-        return d.targets.length > 1 ? { next: await previewRestoreOn(env.core, { ...d, target: (d.target + 1) % d.targets.length }) } : undefined;
+        return nextNode(d, (x) => previewRestoreOn(env.core, x));
       case 'confirm': {
         if (!d.preview || d.error) return { flash: d.error ?? 'the plan is not read yet' };
         // Read again: since the preview, another node may have taken its id, or the replica may have the checkpoint.
