@@ -179,11 +179,14 @@ export const NORMAL_BINDINGS: readonly Binding[] = [
   {
     id: 'replicate',
     keys: ['s'],
-    description: "cluster: copy the container's whole checkpoint tree to another node (a preview first)",
+    description: "cluster: copy the container's whole checkpoint tree to another node (marked containers: each of them; a preview first)",
     changes: true,
     panes: ['containers', 'details', 'events'],
     footer: false,
-    disabled: (c) => needsContainer(c) ?? (!c.nodes ? 'one node only: set `nodes` in the config (or run on a Proxmox cluster node)' : undefined),
+    // With marks it is theirs, not the cursor's: each says in the preview why it cannot go, if it cannot.
+    disabled: (c) =>
+      (c.ui.marks.length ? undefined : needsContainer(c)) ??
+      (!c.nodes ? 'one node only: set `nodes` in the config (or run on a Proxmox cluster node)' : undefined),
   },
   {
     id: 'move',

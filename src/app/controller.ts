@@ -315,9 +315,13 @@ export class AppController {
       }
       case 'replicate': {
         if (!c) return;
-        const targets = this.otherNodes(c.node);
-        if (!targets.length) return this.say(`no other node answers: nowhere to replicate ${c.id} to`, 'error');
-        return this.openDialog(await previewReplication(this.core, { kind: 'replicate', container: c.id, targets, target: 0 }));
+        // Marked containers: all of them, each from its own node, to a node none of them is on.
+        const containers = ui.marks.length ? [...ui.marks] : [c.id];
+        const all = this.core.store.getState().world?.containers ?? [];
+        const from = new Set(containers.map((id) => all.find((x) => x.id === id)?.node ?? c.node));
+        const targets = this.otherNodes(undefined).filter((n) => !from.has(n));
+        if (!targets.length) return this.say(`no other node answers: nowhere to replicate ${containers.join(', ')} to`, 'error');
+        return this.openDialog(await previewReplication(this.core, { kind: 'replicate', containers, targets, target: 0 }));
       }
       case 'move': {
         if (!c) return;

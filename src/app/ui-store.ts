@@ -28,6 +28,13 @@ export interface Message {
 
 export type Mode = 'normal' | 'filter' | 'search' | 'dialog' | 'help' | 'pool' | 'messages' | 'commands' | 'diff' | 'text-diff' | 'files';
 
+/** A container's replication preview in the dialog, or why it cannot be replicated there. */
+export interface ReplicatePreview {
+  container: string;
+  preview?: ReplicationResult;
+  error?: string;
+}
+
 export type Pane = 'containers' | 'tree' | 'details' | 'events';
 export const PANES: readonly Pane[] = ['containers', 'tree', 'details', 'events'];
 
@@ -55,7 +62,8 @@ export type Dialog =
   | { kind: 'undo'; plan: UndoPlan; typed: string; cursor?: number; scroll?: number; steps?: boolean }
   | { kind: 'quit' }
   /** `targets`: the other reachable nodes, `target` the one chosen (Tab cycles); the preview is read for it. */
-  | { kind: 'replicate'; container: string; targets: string[]; target: number; preview?: ReplicationResult; error?: string; scroll?: number }
+  /** One container, or the marked ones (each replicated from its own node); a preview (or why not) for each. */
+  | { kind: 'replicate'; containers: string[]; targets: string[]; target: number; previews?: ReplicatePreview[]; scroll?: number }
   | {
       kind: 'move';
       container: string;

@@ -283,3 +283,44 @@ test('O: confirmed after the plan went stale (its id taken meanwhile on another 
     t.unmount();
   }
 });
+
+test('s with containers marked: one preview for each (107 says why it cannot go), y replicates the others one after another; ground truth on pve3', async () => {
+  const t = await renderConsole({ cluster: true, size: { columns: 120, rows: 40 } });
+  try {
+    // 100 (selected), then 101, then 107 (no ZFS dataset), each marked with Space.
+    await t.command('mark-container');
+    await t.command('down');
+    await t.command('mark-container');
+    for (let i = 0; i < 6; i++) await t.command('down');
+    await t.command('mark-container');
+    assert.deepEqual(t.controller.ui.getState().marks, ['100', '101', '107']);
+    await t.command('replicate');
+    await t.dialogCommand('switch');
+    const d = t.controller.ui.getState().dialog;
+    assert.equal(d?.kind, 'replicate');
+    let f = t.frame().replace(/\x1b\[[0-9;]*m/g, '');
+    assert.match(f, /Replicate 3 containers to pve3/);
+    assert.match(f, /2 of 3 marked container\(s\) to replicate, one after another/);
+    assert.match(f, /replicate 100 from pve1 to pve3/);
+    // The dialog scrolls: the rest of the text is further down.
+    const text = (await import('../../src/app/dialogs/index.js')).dialogModule(d!).lines!(d!, 0).join('\n');
+    assert.match(text, /replicate 101 from pve1 to pve3/);
+    assert.match(text, /cannot replicate 107 to pve3: container 107 has no ZFS dataset/);
+    await t.dialogCommand('confirm');
+    for (let i = 0; i < 300 && !/replication of 100, 101 to pve3: done|failed/.test(t.frame()); i++) {
+      await new Promise((res) => setTimeout(res, 50));
+      await t.settle();
+    }
+    f = t.frame();
+    assert.match(f, /replication of 100, 101 to pve3: done/);
+    const cluster = (t.core as ClusterCore).cluster;
+    const pve3 = await cluster.node('pve3').core.refresh();
+    for (const ds of ['rpool/data/subvol-100-disk-0', 'rpool/data/subvol-101-disk-0']) {
+      const guids = (inv: Inventory) => inv.snapshotsOf(ds).map((s) => s.guid);
+      const pve1 = await cluster.node('pve1').core.refresh();
+      assert.deepEqual(guids(pve3.inventory), guids(pve1.inventory), ds);
+    }
+  } finally {
+    t.unmount();
+  }
+});

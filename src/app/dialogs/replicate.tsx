@@ -3,7 +3,7 @@ import type { ClusterCore } from '../../core/nodes/cluster-core.js';
 import type { ReplicatePlan } from '../../core/ops/replicate.js';
 import { replicationLines } from '../../present/replication-lines.js';
 import type { Binding } from '../bindings.js';
-import type { Dialog } from '../ui-store.js';
+import type { Dialog, ReplicatePreview } from '../ui-store.js';
 import { nextNode, nodeChoiceHead, nodeChoiceHint } from './node-choice.js';
 import { DIALOG_SCROLL_BINDINGS, key, type DialogModule, type DialogEnv } from './types.js';
 
@@ -16,39 +16,67 @@ const BINDINGS: readonly Binding[] = [
   ...DIALOG_SCROLL_BINDINGS,
 ];
 
-/** The preview for the dialog's target (read by the node cores: nothing changes). */
+/** The preview of each container for the dialog's target, read side by side by the node cores (nothing changes). */
 export async function previewReplication(core: DialogEnv['core'], d: ReplicateDialog): Promise<ReplicateDialog> {
   const to = d.targets[d.target]!;
-  try {
-    const preview = await (core as ClusterCore).replicateTo(d.container, to, { dryRun: true });
-    return { kind: 'replicate', container: d.container, targets: d.targets, target: d.target, preview };
-  } catch (error) {
-    return { kind: 'replicate', container: d.container, targets: d.targets, target: d.target, error: (error as Error).message };
-  }
+  const previews = await Promise.all(
+    d.containers.map(async (container): Promise<ReplicatePreview> => {
+      try {
+        return { container, preview: await (core as ClusterCore).replicateTo(container, to, { dryRun: true }) };
+      } catch (error) {
+        return { container, error: (error as Error).message };
+      }
+    }),
+  );
+  return { kind: 'replicate', containers: d.containers, targets: d.targets, target: d.target, previews };
 }
 
 function replicateLines(d: ReplicateDialog): string[] {
   const to = d.targets[d.target]!;
   const head = nodeChoiceHead(d, BINDINGS, 'to');
-  if (d.error) return [...head, `cannot replicate ${d.container} to ${to}: ${d.error}`];
-  if (!d.preview) return [...head, 'reading both sides...'];
-  return [...head, ...replicationLines(d.container, d.preview.from, d.preview.to, d.preview.plan)];
+  if (!d.previews) return [...head, 'reading both sides...'];
+  const each = d.previews.map((p) =>
+    p.error || !p.preview
+      ? [`cannot replicate ${p.container} to ${to}: ${p.error}`]
+      : replicationLines(p.container, p.preview.from, p.preview.to, p.preview.plan),
+  );
+  const several = d.containers.length > 1;
+  const summary = several ? [`${runnable(d).length} of ${d.containers.length} marked container(s) to replicate, one after another:`, ''] : [];
+  return [...head, ...summary, ...each.flatMap((lines, i) => (i > 0 ? ['', ...lines] : lines))];
 }
 
 /** Something to do: datasets behind, CRIU images the target's store lacks, or a replica to take over after a move. */
 const hasWork = (plan: ReplicatePlan) => plan.steps.length > 0 || (plan.images?.length ?? 0) > 0 || plan.adopts !== undefined;
 
+/** The containers whose preview has work and no error: what `y` replicates. */
+const runnable = (d: ReplicateDialog) => (d.previews ?? []).filter((p) => p.preview && !p.error && hasWork(p.preview.plan)).map((p) => p.container);
+
 function ReplicateView({ dialog: d, height }: { dialog: ReplicateDialog; height: number }) {
-  const ready = d.preview && !d.error && hasWork(d.preview.plan);
+  const ready = runnable(d).length > 0;
+  const what = d.containers.length > 1 ? `${d.containers.length} containers` : d.containers[0]!;
   return (
     <DialogBox
-      title={`Replicate ${d.container} to ${d.targets[d.target]}`}
+      title={`Replicate ${what} to ${d.targets[d.target]}`}
       lines={replicateLines(d)}
       scroll={d.scroll}
       footer={`${ready ? `${key(BINDINGS, 'confirm')} replicate   ` : ''}${nodeChoiceHint(d, BINDINGS)}${key(BINDINGS, 'close')} cancel`}
       height={height}
     />
   );
+}
+
+/** One after another, each on its own: a failure does not stop the next; the run fails naming every one that did. */
+async function replicateAll(core: ClusterCore, containers: readonly string[], to: string): Promise<void> {
+  const failed: string[] = [];
+  for (const c of containers) {
+    try {
+      await core.replicateTo(c, to);
+    } catch (error) {
+      if (containers.length === 1) throw error;
+      failed.push(`${c} (${(error as Error).message})`);
+    }
+  }
+  if (failed.length) throw new Error(`${failed.length} of ${containers.length} failed: ${failed.join('; ')}`);
 }
 
 export const REPLICATE: DialogModule<ReplicateDialog> = {
@@ -62,10 +90,14 @@ export const REPLICATE: DialogModule<ReplicateDialog> = {
       case 'switch':
         return nextNode(d, (x) => previewReplication(env.core, x));
       case 'confirm': {
-        if (!d.preview || d.error) return { flash: d.error ?? 'the preview is not read yet' };
-        if (!hasWork(d.preview.plan)) return { close: true };
+        if (!d.previews) return { flash: 'the preview is not read yet' };
+        const go = runnable(d);
+        if (!go.length) {
+          const failed = d.previews.find((p) => p.error);
+          return failed && d.containers.length === 1 ? { flash: failed.error! } : { close: true };
+        }
         const to = d.targets[d.target]!;
-        return { run: { what: `replication of ${d.container} to ${to}`, action: (core) => (core as ClusterCore).replicateTo(d.container, to) } };
+        return { run: { what: `replication of ${go.join(', ')} to ${to}`, action: (core) => replicateAll(core as ClusterCore, go, to) } };
       }
       default:
         return undefined;
