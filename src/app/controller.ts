@@ -314,13 +314,18 @@ export class AppController {
         return this.sync();
       }
       case 'replicate': {
-        if (!c) return;
         // Marked containers: all of them, each from its own node, to a node none of them is on.
-        const containers = ui.marks.length ? [...ui.marks] : [c.id];
+        const containers = ui.marks.length ? [...ui.marks] : c ? [c.id] : [];
+        if (!containers.length) return;
         const all = this.core.store.getState().world?.containers ?? [];
-        const from = new Set(containers.map((id) => all.find((x) => x.id === id)?.node ?? c.node));
-        const targets = this.otherNodes(undefined).filter((n) => !from.has(n));
-        if (!targets.length) return this.say(`no other node answers: nowhere to replicate ${containers.join(', ')} to`, 'error');
+        // A mark no node lists now (its node unreachable) says so in its preview; it rules out no node.
+        const from = new Set(containers.flatMap((id) => all.find((x) => x.id === id)?.node ?? []));
+        const reachable = this.otherNodes(undefined);
+        const targets = reachable.filter((n) => !from.has(n));
+        if (!targets.length) {
+          const why = reachable.length > 1 ? `the marked containers are on every node that answers` : 'no other node answers';
+          return this.say(`${why}: nowhere to replicate ${containers.join(', ')} to`, 'error');
+        }
         return this.openDialog(await previewReplication(this.core, { kind: 'replicate', containers, targets, target: 0 }));
       }
       case 'move': {
@@ -455,8 +460,10 @@ export class AppController {
           this.flash(error);
           return void (await this.refresh());
         }
-        await this.refresh();
+        // Said with the containers and the tree as they are now; the pool view's figures follow.
+        await this.worldSync.refresh();
         this.say(`${what}: done`, 'info');
+        if (this.ui.getState().mode === 'pool') await this.readPoolStatus();
       })(),
     );
   }

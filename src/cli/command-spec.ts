@@ -49,7 +49,7 @@ export interface CommandSpec {
    */
   targets?: Targets | ((positionals: readonly string[]) => Targets);
   /** Reaches other nodes (replicate, move, restore --on): `--node` then picks the node it runs on, not the only one. */
-  crossNode?: boolean;
+  crossNode?: boolean | ((values: Values) => boolean);
   /** Resolves with the exit code when it is not 0 and no error says it (several done, some failed, each said already). */
   run: (env: CliEnv, positionals: string[], values: Values) => Promise<void | number>;
 }

@@ -103,7 +103,8 @@ export async function main(argv: string[], terminal = { out: (s: string) => cons
     const node = values.node as string | undefined;
     if (node !== undefined) (await import('../core/nodes/node-spec.js')).validateNodeName(node);
     // `--node` keeps only that node, but for a command that reaches the others (it then runs there, see route.ts).
-    const only = spec?.crossNode ? undefined : node;
+    const crossNode = typeof spec?.crossNode === 'function' ? spec.crossNode(values) : Boolean(spec?.crossNode);
+    const only = crossNode ? undefined : node;
     // The demo cluster picks its nodes itself (below): this machine's config knows nothing of pve2 or pve3.
     const demoCluster = Boolean(demoHost && values['demo-cluster']);
     let cluster = await connectCluster(config, { runner, overrides, ...(only !== undefined && !demoCluster ? { only } : {}) });

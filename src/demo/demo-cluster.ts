@@ -57,7 +57,7 @@ class DemoNodeRunner implements Runner {
   }
 }
 
-async function demoNode(first: DemoHost, spec: (typeof NODES)[number], identity: Identity): Promise<ClusterNode> {
+async function demoNode(first: DemoHost, spec: (typeof NODES)[number], identity: Identity, readOnly: boolean): Promise<ClusterNode> {
   const dir = join(first.dir, 'nodes', spec.name);
   // One cluster filesystem (/etc/pve) for all: each node's guest configs in nodes/<node>/lxc, storage.cfg shared.
   const pveDir = join(first.config.pve.members, '..', 'nodes', spec.name, 'lxc');
@@ -93,7 +93,7 @@ async function demoNode(first: DemoHost, spec: (typeof NODES)[number], identity:
   }
   live = true;
   const runner = new DemoNodeRunner(sims, () => demoNodeDown(first.dir, spec.name), spec.name, spec.ip);
-  const core = new Core(createContext(config, runner, { identity: { ...identity, host: spec.name }, node: spec.name }));
+  const core = new Core(createContext(config, runner, { identity: { ...identity, host: spec.name }, node: spec.name, readOnly }));
   return { spec: { name: spec.name, ssh: `root@${spec.ip}` }, core, local: false };
 }
 
@@ -109,7 +109,8 @@ export async function createDemoCluster(
   only?: string,
   options: { instantLink?: boolean } = {},
 ): Promise<Cluster> {
-  const others = await Promise.all(NODES.map((n) => demoNode(first, n, identity)));
+  // A read-only session is read-only on every node, as connectCluster makes it for a real cluster.
+  const others = await Promise.all(NODES.map((n) => demoNode(first, n, identity, pve1.ctx.readOnly)));
   const nodes: ClusterNode[] = [{ spec: { name: 'pve1', ssh: 'local' }, core: pve1, local: true }, ...others];
   const chosen = only ? nodes.filter((n) => n.spec.name === only) : nodes;
   if (!chosen.length) throw new UsageError(`unknown node '${only}'`, `nodes: ${nodes.map((n) => n.spec.name).join(', ')}`);

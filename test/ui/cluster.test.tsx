@@ -324,3 +324,28 @@ test('s with containers marked: one preview for each (107 says why it cannot go)
     t.unmount();
   }
 });
+
+test('s with marks none of which can go: y says so instead of closing without a word', async () => {
+  const t = await renderConsole({ cluster: true, size: { columns: 120, rows: 40 } });
+  try {
+    for (let i = 0; i < 7; i++) await t.command('down');
+    await t.command('mark-container'); // 107: no ZFS dataset
+    assert.deepEqual(t.controller.ui.getState().marks, ['107']);
+    await t.command('up');
+    await t.command('up');
+    await t.command('mark-container'); // 105, then replicated below so it has nothing left to send
+    await t.command('replicate');
+    await t.dialogCommand('confirm');
+    for (let i = 0; i < 200 && !/replication of 105 to pve2: done/.test(t.frame()); i++) {
+      await new Promise((res) => setTimeout(res, 50));
+      await t.settle();
+    }
+    await t.command('replicate');
+    assert.equal(t.controller.ui.getState().dialog?.kind, 'replicate');
+    await t.dialogCommand('confirm');
+    assert.equal(t.controller.ui.getState().dialog?.kind, 'replicate', 'stays open');
+    assert.match(t.frame(), /nothing to replicate: 1 up to date, 1 cannot go \(the preview says why\)/);
+  } finally {
+    t.unmount();
+  }
+});

@@ -53,3 +53,42 @@ test('--node with a cross-node command picks where it runs, the other nodes stil
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /move 200 \(running\) from pve2 to pve3/);
 });
+
+test('--node with container refs: a bare id is that node’s, a ref to another node is refused, an unknown node named', async () => {
+  const elsewhere = await run('--node', 'pve2', 'restore', '100', '--dry-run');
+  assert.notEqual(elsewhere.code, 0, 'not planned on pve1, where 100 is');
+  assert.match(elsewhere.err, /container 100|100/);
+  const other = await run('--node', 'pve2', 'replicate', 'pve1:100', '--to', 'pve3');
+  assert.equal(other.code, 2);
+  assert.match(other.err, /^error: pve1:100 is not on --node pve2$/m);
+  const unknown = await run('--node', 'nosuch', 'replicate', '100', '--to', 'pve2');
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.err, /^error: unknown node 'nosuch'$/m);
+});
+
+test('replicate --all to the node they are on, or in a read-only session: refused once, before anything runs', async () => {
+  const self = await run('replicate', '--all', '--node', 'pve2', '--to', 'pve2');
+  assert.equal(self.code, 2);
+  assert.match(self.err, /^error: --to pve2 is the node they are on$/m);
+  const ro = await run('--read-only', 'replicate', '--all', '--node', 'pve3', '--to', 'pve1');
+  assert.equal(ro.code, 1);
+  assert.deepEqual(
+    ro.err.split('\n').filter((l) => l.startsWith('error:')),
+    ['error: read-only session: replication to pve1 was not run'],
+  );
+});
+
+test('replicate --all to a node that stops answering: the first fails with the reason, the rest are not tried', async () => {
+  process.env.LXCRI_DEMO_DOWN = 'pve2';
+  try {
+    const r = await run('replicate', '--all', '--node', 'pve3', '--to', 'pve2', '--json');
+    assert.equal(r.code, 1);
+    const doc = JSON.parse(r.out) as { containers: Array<{ container: string; ok: boolean; error?: string }> };
+    assert.equal(doc.containers.length, 2);
+    assert.ok(doc.containers.every((c) => !c.ok));
+    assert.match(doc.containers[1]!.error!, /^not tried: /);
+    assert.match(r.err, /hint: none was replicated; the reasons are above \(pve2 stopped answering\)/);
+  } finally {
+    delete process.env.LXCRI_DEMO_DOWN;
+  }
+});

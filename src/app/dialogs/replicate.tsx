@@ -93,8 +93,11 @@ export const REPLICATE: DialogModule<ReplicateDialog> = {
         if (!d.previews) return { flash: 'the preview is not read yet' };
         const go = runnable(d);
         if (!go.length) {
-          const failed = d.previews.find((p) => p.error);
-          return failed && d.containers.length === 1 ? { flash: failed.error! } : { close: true };
+          const failed = d.previews.filter((p) => p.error);
+          if (!failed.length) return { close: true };
+          if (d.containers.length === 1) return { flash: failed[0]!.error! };
+          const current = d.previews.length - failed.length;
+          return { flash: `nothing to replicate: ${current} up to date, ${failed.length} cannot go (the preview says why)` };
         }
         const to = d.targets[d.target]!;
         return { run: { what: `replication of ${go.join(', ')} to ${to}`, action: (core) => replicateAll(core as ClusterCore, go, to) } };

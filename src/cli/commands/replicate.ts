@@ -1,4 +1,5 @@
-import { UsageError } from '../../core/errors.js';
+import { RefusedError, UsageError } from '../../core/errors.js';
+import { NodeUnreachableError } from '../../core/nodes/ssh-runner.js';
 import type { Core } from '../../core/core.js';
 import { replicationTarget } from '../../core/nodes/transfer.js';
 import type { ReplicationResult } from '../../core/ops/replicate.js';
@@ -33,31 +34,45 @@ export const replicateCommand: CommandSpec = {
     if (!values.all && !positionals.length) throw new UsageError('replicate needs a container (or --all for every one of the node)', USAGE);
     const source = env.cluster.nodes.find((n) => n.core === env.core);
     if (!source) throw new UsageError(`replicate needs the cluster's nodes`, 'set nodes in the config (or run on a Proxmox cluster node)');
+    if (to === source.spec.name) throw new UsageError(`--to ${to} is the node they are on`, 'name another node with --to');
     const target = replicationTarget(env.cluster, source, env.cluster.node(to));
     if (!values.all && positionals.length === 1) {
       const result = await replicateOne(env, env.core, positionals[0]!, target, Boolean(values['dry-run']));
       if (env.json) printJson(env, result);
       return;
     }
+    const dryRun = Boolean(values['dry-run']);
+    // Refused once, not once a container.
+    if (env.core.ctx.readOnly && !dryRun)
+      throw new RefusedError(`read-only session: replication to ${to} was not run`, 'nothing was changed; run it without --read-only');
     const ids = values.all ? await replicable(env.core) : positionals;
-    // One after another (one stream at a time on the link), each on its own: a failure is said and the next goes on.
+    // One after another (one stream at a time on the link), each on its own: a failure is said and the next goes on,
+    // but a target that does not answer ends the run (the others would each wait for its timeout).
     const outcomes: Array<{ container: string; ok: boolean; result?: ReplicationResult; error?: string }> = [];
+    let gone: string | undefined;
     for (const id of ids) {
+      if (gone) {
+        outcomes.push({ container: id, ok: false, error: `not tried: ${gone}` });
+        continue;
+      }
       try {
-        outcomes.push({ container: id, ok: true, result: await replicateOne(env, env.core, id, target, Boolean(values['dry-run'])) });
+        outcomes.push({ container: id, ok: true, result: await replicateOne(env, env.core, id, target, dryRun) });
       } catch (error) {
         const message = (error as Error).message;
         outcomes.push({ container: id, ok: false, error: message });
         env.warn(`replication of ${id} to ${to} failed: ${message}`);
+        if (error instanceof NodeUnreachableError) gone = message;
       }
     }
     const failed = outcomes.filter((o) => !o.ok);
+    const done = ids.length - failed.length;
     if (env.json) printJson(env, { from: source.spec.name, to, containers: outcomes });
-    else if (!values['dry-run']) env.out(`${ids.length - failed.length} of ${ids.length} container(s) replicated to ${to}`);
+    else if (!dryRun) env.out(`${done} of ${ids.length} container(s) replicated to ${to}`);
     if (!failed.length) return;
     // Said here rather than thrown: with --json the one document above already has every outcome.
     env.warn(`error: ${failed.length} of ${ids.length} replication(s) to ${to} failed: ${failed.map((f) => f.container).join(', ')}`);
-    env.warn('hint: the others were replicated; the reasons are above; run it again for the failed ones');
+    const rest = dryRun ? 'nothing was sent' : done ? 'the others were replicated' : 'none was replicated';
+    env.warn(`hint: ${rest}; the reasons are above${gone ? ` (${to} stopped answering)` : ''}; run it again for the failed ones`);
     return 1;
   },
 };

@@ -88,7 +88,7 @@ export const restoreCommand: CommandSpec = {
   args: '<container>',
   summary: 'restore a checkpoint: branch mode keeps every checkpoint, rollback destroys newer ones',
   targets: 'first',
-  crossNode: true,
+  crossNode: (values) => values.on !== undefined,
   options: {
     snapshot: { type: 'string', value: 'NAME', description: 'checkpoint to restore (default: the latest on the active line)' },
     mode: { type: 'string', value: 'branch|rollback', description: 'branch (default): clone and swap, keep all; rollback: zfs rollback -r' },
