@@ -166,17 +166,15 @@ export class DemoRunner implements Runner {
       case 'hold': {
         const [tag, name] = a as [string, string];
         const d = z.get(name);
-        if (d.tags?.includes(tag)) throw new ZfsError(`cannot hold snapshot '${name}': tag already exists on this dataset`);
-        (d.tags ??= []).push(tag);
-        d.holds++;
+        if (d.holds.includes(tag)) throw new ZfsError(`cannot hold snapshot '${name}': tag already exists on this dataset`);
+        d.holds.push(tag);
         return '';
       }
       case 'release': {
         const [tag, name] = a as [string, string];
         const d = z.get(name);
-        if (!d.tags?.includes(tag)) throw new ZfsError(`cannot release hold from snapshot '${name}': no such tag on this dataset`);
-        d.tags = d.tags.filter((t) => t !== tag);
-        d.holds--;
+        if (!d.holds.includes(tag)) throw new ZfsError(`cannot release hold from snapshot '${name}': no such tag on this dataset`);
+        d.holds = d.holds.filter((t) => t !== tag);
         return '';
       }
       case 'send': {
@@ -222,7 +220,7 @@ export class DemoRunner implements Runner {
       case 'mounted':
         return fs ? (d.mounted ? 'yes' : 'no') : '-';
       case 'userrefs':
-        return fs ? '-' : String(d.holds);
+        return fs ? '-' : String(d.holds.length);
       case 'usedbysnapshots':
         return fs ? String(space().usedbysnapshots) : '-';
       case 'usedbydataset':

@@ -113,7 +113,7 @@ function checkReceive(z: ZfsSim, stream: SimStream, target: string, force: boole
   if (!base) throw new ZfsError(`cannot receive incremental stream: most recent snapshot of ${target} does not\nmatch incremental source`);
   const newer = snaps.filter((s) => s.createtxg > base.createtxg);
   if (newer.length && !force) throw new ZfsError(`cannot receive incremental stream: destination ${target} has been modified\nsince most recent snapshot`);
-  const busy = newer.find((s) => s.holds > 0 || z.clonesOf(s.name).length > 0);
+  const busy = newer.find((s) => s.holds.length > 0 || z.clonesOf(s.name).length > 0);
   if (busy)
     throw new ZfsError(`cannot receive incremental stream: destination ${target} contains snapshot ${busy.name} that cannot be destroyed (held or cloned)`);
   clash(snaps.filter((s) => s.createtxg <= base.createtxg));

@@ -35,9 +35,8 @@ export interface SimDataset {
   origin?: string;
   mountpoint?: string;
   mounted: boolean;
-  holds: number;
-  /** The tags of its holds (`zfs hold <tag>`); absent: none by tag (the seed's own holds only count). */
-  tags?: string[];
+  /** The tags of its holds (`zfs hold <tag>`): `userrefs` is how many; a held snapshot cannot be destroyed. */
+  holds: string[];
   /** Properties set locally (user properties and native ones). */
   local: Record<string, string>;
   /** Properties a receive brought (`send -p`): a local value wins over them, and `zfs get -s local` leaves them out. */
@@ -149,7 +148,7 @@ export class ZfsSim {
       creation: Math.floor(this.now() / 1000),
       blocks: new Set(bytes > 0 ? [this.newExtent(bytes, txg, guid)] : []),
       mounted: true,
-      holds: 0,
+      holds: [],
       local: { ...local },
     };
     this.datasets.set(name, d);
@@ -188,7 +187,7 @@ export class ZfsSim {
         creation: Math.floor(this.now() / 1000),
         blocks: new Set(ds.blocks),
         mounted: false,
-        holds: 0,
+        holds: [],
         local: { ...props },
       });
     }
@@ -207,7 +206,7 @@ export class ZfsSim {
       creation: id.creation,
       blocks: new Set(ds.blocks),
       mounted: false,
-      holds: 0,
+      holds: [],
       local: {},
       received: { ...id.received },
     });
@@ -253,7 +252,7 @@ export class ZfsSim {
   destroy(name: string, recursive: boolean): void {
     const d = this.get(name);
     if (d.type === 'snapshot') {
-      if (d.holds) throw new ZfsError(`cannot destroy snapshot ${name}: dataset is busy`);
+      if (d.holds.length) throw new ZfsError(`cannot destroy snapshot ${name}: dataset is busy`);
       const clones = this.clonesOf(name);
       if (clones.length) {
         throw new ZfsError(
@@ -272,7 +271,7 @@ export class ZfsSim {
     }
     for (const s of snaps) {
       if (this.clonesOf(s.name).length) throw new ZfsError(`cannot destroy '${s.name}': snapshot has dependent clones`);
-      if (s.holds) throw new ZfsError(`cannot destroy snapshot ${s.name}: dataset is busy`);
+      if (s.holds.length) throw new ZfsError(`cannot destroy snapshot ${s.name}: dataset is busy`);
     }
     for (const s of snaps) this.datasets.delete(s.name);
     this.datasets.delete(name);
@@ -350,7 +349,7 @@ export class ZfsSim {
     }
     for (const c of clones) this.destroyClone(c.name);
     for (const x of later) {
-      if (x.holds) throw new ZfsError(`cannot destroy snapshot ${x.name}: dataset is busy`);
+      if (x.holds.length) throw new ZfsError(`cannot destroy snapshot ${x.name}: dataset is busy`);
       this.datasets.delete(x.name);
     }
     this.get(ds).blocks = new Set(s.blocks);

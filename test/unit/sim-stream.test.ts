@@ -81,7 +81,7 @@ test('a refused receive changes nothing: a held snapshot newer than the base sta
   simReceive(b, simSend(a, 'tank/ct@a'), 'tank/ct', true);
   b.snapshot(['tank/ct@x'], {}, false);
   b.snapshot(['tank/ct@y'], {}, false);
-  b.get('tank/ct@y').holds = 1;
+  b.get('tank/ct@y').holds = ['keep'];
   const before = ids(b);
   assert.throws(() => simReceive(b, simSend(a, 'tank/ct@b', { snapshot: 'tank/ct@a', flag: '-I' }), 'tank/ct', true), /tank\/ct@y that cannot be destroyed/);
   assert.deepEqual(ids(b), before, 'x was not destroyed on the way');
